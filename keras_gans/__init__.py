@@ -1,0 +1,24 @@
+"""keras-gans: the Keras 3 companion package to a lecture series on generative image models.
+
+Importing the package selects the TensorFlow backend for Keras (unless the user already chose
+one through ``KERAS_BACKEND``), so students never have to know about it.
+"""
+
+import os
+
+os.environ.setdefault("KERAS_BACKEND", "tensorflow")
+os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
+
+__version__ = "0.1.0"
+
+from keras_gans.errors import KerasGansError  # noqa: E402
+
+
+def load_run(run_dir):
+    """Rebuild a trained model from its run directory; see :func:`keras_gans.runs.load_run`."""
+    from keras_gans.runs import load_run as _load_run
+
+    return _load_run(run_dir)
+
+
+__all__ = ["KerasGansError", "load_run", "__version__"]

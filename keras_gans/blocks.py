@@ -1,0 +1,121 @@
+"""Functional building blocks shared by every network in the package.
+
+Each builder takes a Keras tensor and returns a Keras tensor, so networks read like the
+architecture tables of the papers::
+
+    x = conv_block(x, 64, 4, strides=2, norm="none", act="leaky_relu")
+    x = conv_block(x, 128, 4, strides=2, norm="batch", act="leaky_relu")
+"""
+
+import keras
+
+from keras_gans.errors import check_choice
+from keras_gans.layers import InstanceNormalization, ReflectionPadding2D
+
+NORMS = ("batch", "instance", "layer", "group", "none")
+ACTIVATIONS = ("relu", "leaky_relu", "tanh", "sigmoid", "none")
+
+
+def gan_init(seed=None):
+    """N(0, 0.02) weight initialisation used by DCGAN, Pix2Pix and CycleGAN."""
+    return keras.initializers.RandomNormal(mean=0.0, stddev=0.02, seed=seed)
+
+
+def normalization(norm, name=None, groups=8):
+    """Return a normalisation layer by name: batch, instance, layer, group or none (None)."""
+    check_choice("normalisation", norm, NORMS)
+    if norm == "batch":
+        return keras.layers.BatchNormalization(momentum=0.9, epsilon=1e-5, name=name)
+    if norm == "instance":
+        return InstanceNormalization(name=name)
+    if norm == "layer":
+        # Layer norm over all of (H, W, C) for each image, as in the normalisation lecture.
+        return keras.layers.LayerNormalization(axis=(-3, -2, -1), epsilon=1e-5, name=name)
+    if norm == "group":
+        return keras.layers.GroupNormalization(groups=groups, epsilon=1e-5, name=name)
+    return None
+
+
+def activation(act, name=None):
+    """Return an activation layer by name, or None for ``"none"``."""
+    check_choice("activation", act, ACTIVATIONS)
+    if act == "leaky_relu":
+        return keras.layers.LeakyReLU(negative_slope=0.2, name=name)
+    if act == "none":
+        return None
+    return keras.layers.Activation(act, name=name)
+
+
+def _apply(layer, x):
+    return x if layer is None else layer(x)
+
+
+def conv_block(
+    x,
+    filters,
+    kernel_size=3,
+    strides=1,
+    norm="batch",
+    act="relu",
+    transpose=False,
+    padding="same",
+    use_bias=None,
+    dropout=0.0,
+    name=None,
+):
+    """Convolution (or transposed convolution) -> normalisation -> activation [-> dropout].
+
+    ``padding`` is "same", "valid" or "reflect" (reflection padding of kernel_size // 2 followed
+    by a "valid" convolution, as in the CycleGAN generator). The bias is dropped when a
+    normalisation that re-centres follows, unless ``use_bias`` says otherwise.
+    """
+    check_choice("padding", padding, ("same", "valid", "reflect"))
+    if use_bias is None:
+        use_bias = norm in ("none",)
+    nm = (lambda s: None) if name is None else (lambda s: f"{name}_{s}")
+    if padding == "reflect":
+        x = ReflectionPadding2D(kernel_size // 2, name=nm("pad"))(x)
+        padding = "valid"
+    conv_cls = keras.layers.Conv2DTranspose if transpose else keras.layers.Conv2D
+    x = conv_cls(
+        filters,
+        kernel_size,
+        strides=strides,
+        padding=padding,
+        use_bias=use_bias,
+        kernel_initializer=gan_init(),
+        name=nm("conv"),
+    )(x)
+    x = _apply(normalization(norm, name=nm("norm")), x)
+    x = _apply(activation(act, name=nm("act")), x)
+    if dropout:
+        x = keras.layers.Dropout(dropout, name=nm("dropout"))(x)
+    return x
+
+
+def down(x, filters, norm="batch", act="leaky_relu", kernel_size=4, name=None):
+    """Halve the spatial size: stride-2 convolution, normalisation, activation."""
+    return conv_block(x, filters, kernel_size, strides=2, norm=norm, act=act, name=name)
+
+
+def up(x, filters, norm="batch", act="relu", kernel_size=4, dropout=0.0, name=None):
+    """Double the spatial size: stride-2 transposed convolution, normalisation, activation."""
+    return conv_block(
+        x, filters, kernel_size, strides=2, norm=norm, act=act, transpose=True, dropout=dropout, name=name
+    )
+
+
+def residual_block(x, filters=None, norm="instance", act="relu", padding="reflect", name=None):
+    """Two 3x3 convolutions with an identity shortcut: ``x + F(x)`` (He et al.; CycleGAN's block).
+
+    The second convolution has no activation, so the block can learn the identity by driving
+    F to zero.
+    """
+    filters = filters or x.shape[-1]
+    nm = (lambda s: None) if name is None else (lambda s: f"{name}_{s}")
+    shortcut = x
+    if shortcut.shape[-1] != filters:
+        shortcut = keras.layers.Conv2D(filters, 1, use_bias=False, kernel_initializer=gan_init(), name=nm("proj"))(x)
+    y = conv_block(x, filters, 3, norm=norm, act=act, padding=padding, name=nm("a"))
+    y = conv_block(y, filters, 3, norm=norm, act="none", padding=padding, name=nm("b"))
+    return keras.layers.Add(name=nm("add"))([shortcut, y])

@@ -1,0 +1,126 @@
+"""Callbacks of a run: atomic checkpoints, a NaN guard, sample grids, timing."""
+
+import math
+import os
+import time
+from pathlib import Path
+
+import keras
+import numpy as np
+
+from keras_gans.errors import KerasGansError
+
+
+class RunCheckpoint(keras.callbacks.BackupAndRestore):
+    """``BackupAndRestore`` whose files are written atomically (temp file, then rename).
+
+    A run killed while saving keeps its previous checkpoint intact; the next run restores the
+    networks, both optimizers (moments and step counters), the noise state and the epoch.
+    """
+
+    def __init__(self, backup_dir, save_freq="epoch"):
+        super().__init__(backup_dir, save_freq=save_freq, delete_checkpoint=False)
+
+    def on_epoch_end(self, epoch, logs=None):
+        super().on_epoch_end(epoch, logs)
+        if self.save_freq != "epoch":  # also close every epoch with a checkpoint
+            self._save_model()
+
+    def _save_model(self):
+        os.makedirs(self.backup_dir, exist_ok=True)
+        tmp_weights = os.path.join(self.backup_dir, "saving.weights.h5")
+        self.model.save_weights(tmp_weights, overwrite=True)
+        os.replace(tmp_weights, self._weights_path)
+        tmp_meta = self._training_metadata_path + ".tmp"
+        with open(tmp_meta, "w") as f:
+            f.write('{"epoch": %d, "batch": %d}' % (self._current_epoch, self._last_batch_seen))
+        os.replace(tmp_meta, self._training_metadata_path)
+
+
+class NaNGuard(keras.callbacks.Callback):
+    """Stop training with a clear message as soon as a logged loss is NaN or infinite.
+
+    Put it before the checkpoint callback so the diverged state is never saved.
+    """
+
+    def __init__(self, checkpoint_dir=None):
+        super().__init__()
+        self.checkpoint_dir = checkpoint_dir
+        self.epoch = 0
+
+    def on_epoch_begin(self, epoch, logs=None):
+        self.epoch = epoch
+
+    def on_train_batch_end(self, batch, logs=None):
+        for key, value in (logs or {}).items():
+            try:
+                bad = not math.isfinite(float(value))
+            except (TypeError, ValueError):
+                continue
+            if bad:
+                kept = f"; the last good checkpoint is kept in {self.checkpoint_dir}" if self.checkpoint_dir else ""
+                raise KerasGansError(
+                    f"training diverged: {key} is {float(value)} at epoch {self.epoch + 1}, step {batch + 1}{kept}"
+                )
+
+
+class EpochTimer(keras.callbacks.Callback):
+    """Adds ``seconds`` (wall time of the epoch) to the epoch logs, so CSV logs carry speed."""
+
+    def on_epoch_begin(self, epoch, logs=None):
+        self._start = time.perf_counter()
+
+    def on_epoch_end(self, epoch, logs=None):
+        if logs is not None:
+            logs["seconds"] = time.perf_counter() - self._start
+
+
+class HistoryCSV(keras.callbacks.Callback):
+    """Append one row per epoch (epoch number from 1, then every logged value) to a CSV file.
+
+    Unlike ``keras.callbacks.CSVLogger`` it adds no empty validation columns, and a resumed run
+    appends to the same file.
+    """
+
+    def __init__(self, path):
+        super().__init__()
+        self.path = Path(path)
+
+    def on_epoch_end(self, epoch, logs=None):
+        import csv
+
+        logs = {k: float(v) for k, v in (logs or {}).items()}
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        new = not self.path.exists() or self.path.stat().st_size == 0
+        keys = sorted(logs)
+        if not new:
+            with open(self.path, newline="") as f:
+                header = next(csv.reader(f), None)
+            if header and header[1:] != keys:
+                keys = header[1:]
+        with open(self.path, "a", newline="") as f:
+            writer = csv.writer(f)
+            if new:
+                writer.writerow(["epoch", *keys])
+            writer.writerow([epoch + 1, *(logs.get(k, "") for k in keys)])
+
+
+class SampleGrid(keras.callbacks.Callback):
+    """Save a grid of samples from fixed noise after every epoch: ``samples/epoch_NNN.png``.
+
+    Fixed noise shows the same latent points improving epoch after epoch.
+    """
+
+    def __init__(self, folder, n=64, nrow=8, seed=1234, every=1):
+        super().__init__()
+        self.folder = Path(folder)
+        self.n, self.nrow, self.seed, self.every = n, nrow, seed, every
+
+    def on_epoch_end(self, epoch, logs=None):
+        if (epoch + 1) % self.every:
+            return
+        from keras_gans.viz import save_grid
+
+        z = np.random.default_rng(self.seed).standard_normal((self.n, self.model.latent_dim)).astype("float32")
+        images = np.asarray(self.model.generate(z))
+        save_grid(self.folder / f"epoch_{epoch + 1:03d}.png", images, nrow=self.nrow)

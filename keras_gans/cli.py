@@ -1,0 +1,218 @@
+"""The ``keras-gans`` command: train, sample, list and demo.
+
+Every mistake a user can make ends in one line, ``error: <what is wrong and what is accepted>``,
+and exit status 2, never a TensorFlow trace.
+"""
+
+import argparse
+import sys
+
+from keras_gans.errors import KerasGansError
+
+EPILOG = "Run `keras-gans COMMAND --help` for the options of one command."
+
+
+def _setting(text):
+    """Parse KEY=VALUE (VALUE read as JSON when it parses, else as a string)."""
+    import json
+
+    if "=" not in text:
+        raise argparse.ArgumentTypeError(f"expected KEY=VALUE, got {text!r}")
+    key, value = text.split("=", 1)
+    try:
+        value = json.loads(value)
+    except json.JSONDecodeError:
+        pass
+    return key.strip().replace("-", "_"), value
+
+
+def build_parser():
+    from keras_gans.models import MODELS, PRESETS
+
+    parser = argparse.ArgumentParser(
+        prog="keras-gans",
+        description="Generative image models of the lecture series, in Keras 3.",
+        epilog=EPILOG,
+    )
+    parser.add_argument("--version", action="version", version=_version())
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+
+    p = sub.add_parser(
+        "train",
+        help="train a model into a run directory (rerun to resume)",
+        description="Train MODEL on a data set into RUN_DIR. Running the same command again resumes "
+        "from the last checkpoint (networks, optimizers, noise state, epoch).",
+    )
+    p.add_argument("model", help=f"one of: {', '.join(MODELS)}")
+    p.add_argument("--dataset", default="mnist", help="mnist, fashion_mnist or digits (default: mnist)")
+    p.add_argument("--data-dir", help="local folder with the data set's IDX files or .npz "
+                   "(default: $KERAS_GANS_DATA_DIR)")
+    p.add_argument("--source", default="auto", choices=["auto", "dir", "keras", "tfds", "embedded"],
+                   help="where the data comes from (default: auto)")
+    p.add_argument("--preset", default="cpu", help=f"one of: {', '.join(PRESETS)} (default: cpu)")
+    p.add_argument("--epochs", type=int, help="number of epochs (default: the preset's)")
+    p.add_argument("--batch-size", type=int, help="batch size (default: the preset's)")
+    p.add_argument("--seed", type=int, help="seed of the trainer's noise (default: 0)")
+    p.add_argument("--limit", type=int, help="use only the first N training images (quick runs)")
+    p.add_argument("--set", dest="settings", action="append", default=[], type=_setting, metavar="KEY=VALUE",
+                   help="change any setting of the preset, e.g. --set g_lr=1e-4 --set loss=minimax "
+                   "(see `keras-gans list --settings MODEL`)")
+    p.add_argument("--checkpoint-every", default="epoch",
+                   help="save the full training state every N steps, or 'epoch' (default)")
+    p.add_argument("--strategy", default="none", choices=["none", "mirrored", "multiworker"],
+                   help="tf.distribute strategy (default: none, one device)")
+    p.add_argument("--out", required=True, metavar="RUN_DIR", help="run directory to create or resume")
+
+    p = sub.add_parser("sample", help="generate a grid of samples from a trained run")
+    p.add_argument("run_dir", metavar="RUN_DIR")
+    p.add_argument("-n", type=int, default=64, help="number of samples (default: 64)")
+    p.add_argument("--seed", type=int, help="seed of the latent vectors")
+    p.add_argument("--nrow", type=int, help="images per row (default: square grid)")
+    p.add_argument("--out", required=True, help="output image (.png)")
+
+    p = sub.add_parser("list", help="list models, presets and data sets")
+    p.add_argument("--settings", metavar="MODEL", help="show every setting of MODEL under each preset")
+
+    p = sub.add_parser(
+        "demo",
+        help="offline, a few minutes on a CPU: train a small DCGAN on the embedded digits",
+        description="Train a small DCGAN on scikit-learn's bundled digits (no network needed) and "
+        "write a grid of generated digits.",
+    )
+    p.add_argument("--out", default="keras-gans-demo", metavar="RUN_DIR", help="run directory (default: keras-gans-demo)")
+    p.add_argument("--epochs", type=int, default=None, help="number of epochs (default: 40)")
+    return parser
+
+
+def _version():
+    from keras_gans import __version__
+
+    return f"keras-gans {__version__}"
+
+
+def cmd_train(args):
+    from keras_gans.runs import train
+
+    overrides = dict(args.settings)
+    for key in ("epochs", "batch_size", "seed", "limit"):
+        if getattr(args, key) is not None:
+            overrides[key] = getattr(args, key)
+    every = args.checkpoint_every
+    if every != "epoch":
+        try:
+            every = int(every)
+        except ValueError:
+            raise KerasGansError(f"--checkpoint-every must be 'epoch' or a number of steps, got {every!r}") from None
+        if every <= 0:
+            raise KerasGansError(f"--checkpoint-every must be positive, got {every}")
+    run = train(
+        args.model,
+        dataset=args.dataset,
+        out=args.out,
+        preset=args.preset,
+        data_dir=args.data_dir,
+        data_source=args.source,
+        strategy=args.strategy,
+        checkpoint_every=every,
+        **overrides,
+    )
+    print(f"trained {run.config['model']} on {run.config['dataset']}: {run.path} "
+          f"(samples in {run.path / 'samples'})")
+
+
+def cmd_sample(args):
+    from keras_gans.runs import load_run
+    from keras_gans.viz import save_grid
+
+    run = load_run(args.run_dir)
+    images = run.sample(args.n, seed=args.seed)
+    path = save_grid(args.out, images, nrow=args.nrow)
+    print(f"wrote {len(images)} samples to {path}")
+
+
+def cmd_list(args):
+    from keras_gans.data import DATASETS
+    from keras_gans.models import MODELS, PRESETS, default_config
+
+    if args.settings:
+        for preset in PRESETS:
+            config = default_config(args.settings, preset)
+            print(f"{args.settings} --preset {preset}:")
+            for key in sorted(config):
+                print(f"  {key} = {config[key]!r}")
+        return
+    print("models (keras-gans train MODEL):")
+    for name, spec in MODELS.items():
+        print(f"  {name:10s} {spec['description']}")
+    print(f"presets (--preset): {', '.join(PRESETS)}  (cpu: learns fast on 2 CPU cores; paper: the published setup)")
+    print("data sets (--dataset):")
+    for name, info in DATASETS.items():
+        print(f"  {name:14s} {info.description}")
+
+
+DEMO_SETTINGS = dict(epochs=40, batch_size=64)
+
+
+def cmd_demo(args):
+    from keras_gans.runs import train
+    from keras_gans.viz import save_grid
+
+    print("keras-gans demo: a DCGAN learns to draw digits from scikit-learn's bundled 8x8 digits "
+          "(scaled to 28x28), offline, on the CPU.")
+    settings = dict(DEMO_SETTINGS)
+    if args.epochs is not None:
+        settings["epochs"] = args.epochs
+    run = train("dcgan", dataset="digits", out=args.out, data_source="embedded", **settings)
+    path = save_grid(run.path / "demo.png", run.sample(64, seed=0), nrow=8, scale=3)
+    print(f"wrote a grid of 64 generated digits to {path}")
+
+
+COMMANDS = {"train": cmd_train, "sample": cmd_sample, "list": cmd_list, "demo": cmd_demo}
+
+
+def _import_tensorflow_quietly():
+    """Import TensorFlow with its C++ start-up chatter (CUDA probing on CPU machines) hidden.
+
+    Only file descriptor 2 is silenced, and only during the import; Python errors still surface.
+    """
+    import os
+
+    if "tensorflow" in sys.modules or os.environ.get("KERAS_GANS_VERBOSE_TF"):
+        return
+    try:
+        saved, devnull = os.dup(2), os.open(os.devnull, os.O_WRONLY)
+    except OSError:
+        return
+    try:
+        sys.stderr.flush()
+        os.dup2(devnull, 2)
+        import tensorflow as tf
+
+        tf.config.list_physical_devices()
+    finally:
+        os.dup2(saved, 2)
+        os.close(saved)
+        os.close(devnull)
+
+
+def main(argv=None):
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if args.command is None:
+        parser.print_help()
+        return 0
+    try:
+        if args.command != "list":
+            _import_tensorflow_quietly()
+        COMMANDS[args.command](args)
+    except KerasGansError as e:
+        print(f"error: {e}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        print("\ninterrupted: run the same command again to resume from the last checkpoint", file=sys.stderr)
+        return 130
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,23 @@
+"""Data sets by name: arrays from a local folder, keras.datasets, tfds or the embedded default.
+
+>>> from keras_gans import data
+>>> images, labels = data.load_images("mnist", data_dir="~/data/mnist")   # uint8 NHWC
+>>> ds = data.make_dataset(images, batch_size=64)                          # float32 in [-1, 1]
+
+Where the files come from (``source``):
+
+* ``dir``: a local folder (``data_dir`` or the ``KERAS_GANS_DATA_DIR`` environment variable)
+  holding the standard IDX files (``train-images-idx3-ubyte[.gz]`` ...) or an ``.npz`` with
+  ``x_train, y_train, x_test, y_test`` (what ``keras.datasets`` caches), directly or in a
+  sub-folder named after the data set.
+* ``keras``: ``keras.datasets`` (downloads once into ``~/.keras/datasets``).
+* ``tfds``: ``tensorflow_datasets.load`` (downloads once into ``~/tensorflow_datasets``).
+* ``embedded``: scikit-learn's bundled 8x8 digits scaled to 28x28, for offline demos and tests.
+* ``auto`` (default): a local folder if one is given, else keras.datasets when its cache or the
+  network is there, else the embedded digits with a printed notice.
+"""
+
+from keras_gans.data.images import check_images, make_dataset, to_uint8
+from keras_gans.data.registry import DATASETS, dataset_info, load_images, resolve_name
+
+__all__ = ["DATASETS", "check_images", "dataset_info", "load_images", "make_dataset", "resolve_name", "to_uint8"]

@@ -1,0 +1,228 @@
+"""The data set registry: name -> how to load it from each source."""
+
+import gzip
+import os
+import socket
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+from keras_gans.errors import KerasGansError, check_choice
+
+DATA_DIR_ENV = "KERAS_GANS_DATA_DIR"
+OFFLINE_ENV = "KERAS_GANS_OFFLINE"
+SOURCES = ("auto", "dir", "keras", "tfds", "embedded")
+SPLITS = ("train", "test")
+
+
+@dataclass(frozen=True)
+class DatasetInfo:
+    name: str
+    description: str
+    image_shape: tuple
+    num_classes: int
+    keras_name: str = None  # keras.datasets module
+    tfds_name: str = None
+    download_host: str = "storage.googleapis.com"
+
+
+DATASETS = {
+    "mnist": DatasetInfo("mnist", "MNIST handwritten digits, 60k train + 10k test", (28, 28, 1), 10, "mnist", "mnist"),
+    "fashion_mnist": DatasetInfo(
+        "fashion_mnist", "Fashion-MNIST clothing, 60k train + 10k test", (28, 28, 1), 10, "fashion_mnist", "fashion_mnist"
+    ),
+    "digits": DatasetInfo(
+        "digits", "scikit-learn's 1,797 bundled 8x8 digits scaled to 28x28 (embedded, offline)", (28, 28, 1), 10
+    ),
+}
+ALIASES = {"fashion-mnist": "fashion_mnist", "fashionmnist": "fashion_mnist", "embedded": "digits"}
+
+IDX_FILES = {
+    "train": ("train-images-idx3-ubyte", "train-labels-idx1-ubyte"),
+    "test": ("t10k-images-idx3-ubyte", "t10k-labels-idx1-ubyte"),
+}
+
+
+def resolve_name(name):
+    """Canonical data set name (accepts a few aliases); clear error for unknown names."""
+    key = str(name).strip().lower()
+    key = ALIASES.get(key, key)
+    return check_choice("data set", key, DATASETS)
+
+
+def dataset_info(name):
+    return DATASETS[resolve_name(name)]
+
+
+def notice(message):
+    print(f"keras-gans: {message}", file=sys.stderr, flush=True)
+
+
+# -- local folders ---------------------------------------------------------------------------------
+def read_idx(path):
+    """Read an IDX file (optionally gzipped) into a numpy array, checking its header."""
+    path = Path(path)
+    opener = gzip.open if path.suffix == ".gz" else open
+    try:
+        with opener(path, "rb") as f:
+            raw = f.read()
+    except (OSError, EOFError) as e:
+        raise KerasGansError(f"cannot read IDX file {path}: {e}") from None
+    if len(raw) < 4 or raw[0] != 0 or raw[1] != 0 or raw[2] != 8:
+        raise KerasGansError(f"{path} is not an unsigned-byte IDX file (bad magic number)")
+    ndim = raw[3]
+    dims = [int.from_bytes(raw[4 + 4 * i : 8 + 4 * i], "big") for i in range(ndim)]
+    offset = 4 + 4 * ndim
+    if len(raw) - offset != int(np.prod(dims)):
+        raise KerasGansError(f"{path} is truncated or corrupt: header says {dims}, file has {len(raw) - offset} bytes of data")
+    return np.frombuffer(raw, np.uint8, offset=offset).reshape(dims)
+
+
+def _find(folder, stem):
+    for candidate in (folder / f"{stem}.gz", folder / stem, folder / stem.replace("-idx", ".idx")):
+        if candidate.is_file():
+            return candidate
+    return None
+
+
+def load_from_dir(name, data_dir, split="train"):
+    """Load a split from a folder of IDX files or an .npz; the folder or ``folder/name``."""
+    root = Path(os.path.expanduser(str(data_dir)))
+    if not root.exists():
+        raise KerasGansError(f"data directory {root} does not exist")
+    if not root.is_dir():
+        raise KerasGansError(f"data directory {root} is not a folder")
+    folders = [root / name, root / name.replace("_", "-"), root]
+    for folder in folders:
+        if not folder.is_dir():
+            continue
+        img_stem, lab_stem = IDX_FILES[split]
+        img, lab = _find(folder, img_stem), _find(folder, lab_stem)
+        if img and lab:
+            x, y = read_idx(img), read_idx(lab)
+            if len(x) != len(y):
+                raise KerasGansError(f"{img} has {len(x)} images but {lab} has {len(y)} labels")
+            return x, y.astype(np.int64)
+        for npz in (folder / f"{name}.npz", *sorted(folder.glob("*.npz"))):
+            if npz.is_file():
+                return _load_npz(npz, split)
+    raise KerasGansError(
+        f"no {name} files in {root}: expected the IDX files {IDX_FILES[split][0]}[.gz] and "
+        f"{IDX_FILES[split][1]}[.gz], or an .npz with x_{split} and y_{split}"
+    )
+
+
+def _load_npz(path, split):
+    try:
+        with np.load(path) as f:
+            keys = set(f.files)
+            if f"x_{split}" not in keys:
+                raise KerasGansError(f"{path} has no array x_{split} (it has: {', '.join(sorted(keys))})")
+            x = f[f"x_{split}"]
+            y = f[f"y_{split}"] if f"y_{split}" in keys else np.zeros(len(x), np.int64)
+    except (OSError, ValueError) as e:
+        if isinstance(e, KerasGansError):
+            raise
+        raise KerasGansError(f"cannot read {path}: {e}") from None
+    return x, y.astype(np.int64)
+
+
+# -- the embedded default ---------------------------------------------------------------------------
+def load_embedded(split="train"):
+    """scikit-learn's 1,797 8x8 digits, scaled to a 20x20 box centred in 28x28 like MNIST.
+
+    Every sixth digit is the test split (300), the rest train (1,497).
+    """
+    import tensorflow as tf
+    from sklearn.datasets import load_digits
+
+    digits = load_digits()
+    x = digits.images.astype(np.float32) / 16.0  # 0..1
+    x = tf.image.resize(x[..., None], (20, 20), method="bilinear", antialias=False).numpy()
+    x = np.pad(x, ((0, 0), (4, 4), (4, 4), (0, 0)))
+    x = np.clip(np.rint(x * 255.0), 0, 255).astype(np.uint8)[..., 0]
+    y = digits.target.astype(np.int64)
+    test = np.arange(len(x)) % 6 == 0
+    keep = test if split == "test" else ~test
+    return x[keep], y[keep]
+
+
+# -- downloads ------------------------------------------------------------------------------------
+def _keras_cache_has(info):
+    home = Path(os.environ.get("KERAS_HOME", Path.home() / ".keras")) / "datasets"
+    if info.keras_name == "mnist":
+        return (home / "mnist.npz").is_file()
+    folder = home / info.keras_name.replace("_", "-")
+    return all((folder / f"{s}.gz").is_file() for pair in IDX_FILES.values() for s in pair)
+
+
+def network_reachable(host, timeout=3.0):
+    """True when a TCP connection to ``host:443`` opens within ``timeout`` seconds."""
+    if os.environ.get(OFFLINE_ENV, "").strip() not in ("", "0"):
+        return False
+    try:
+        socket.create_connection((host, 443), timeout=timeout).close()
+        return True
+    except OSError:
+        return False
+
+
+def load_from_keras(info, split):
+    import keras
+
+    module = getattr(keras.datasets, info.keras_name)
+    try:
+        (x_train, y_train), (x_test, y_test) = module.load_data()
+    except Exception as e:  # noqa: BLE001 - any download failure becomes one clear line
+        raise KerasGansError(f"keras.datasets.{info.keras_name} could not be loaded ({type(e).__name__}: {e})") from None
+    return (x_train, y_train) if split == "train" else (x_test, y_test)
+
+
+def load_from_tfds(info, split, data_dir=None):
+    import tensorflow_datasets as tfds
+
+    try:
+        ds = tfds.load(info.tfds_name, split=split, as_supervised=True, batch_size=-1, data_dir=data_dir)
+    except Exception as e:  # noqa: BLE001
+        raise KerasGansError(f"tfds data set {info.tfds_name!r} could not be loaded ({type(e).__name__}: {e})") from None
+    x, y = tfds.as_numpy(ds)
+    return x, y.astype(np.int64)
+
+
+def load_images(name, split="train", data_dir=None, source="auto", limit=None):
+    """Load a data set split as ``(uint8 images (N, H, W, C), int64 labels (N,))``.
+
+    See the module docstring for the sources. ``limit`` keeps the first N images.
+    """
+    name = resolve_name(name)
+    check_choice("split", split, SPLITS)
+    check_choice("data source", source, SOURCES)
+    info = DATASETS[name]
+    data_dir = data_dir or os.environ.get(DATA_DIR_ENV) or None
+
+    if name == "digits" or source == "embedded":
+        if source not in ("auto", "embedded"):
+            raise KerasGansError(f"the embedded digits come only from source 'embedded', not {source!r}")
+        x, y = load_embedded(split)
+    elif source == "dir" or (source == "auto" and data_dir):
+        if not data_dir:
+            raise KerasGansError(f"source 'dir' needs --data-dir or the {DATA_DIR_ENV} environment variable")
+        x, y = load_from_dir(name, data_dir, split)
+    elif source == "tfds":
+        x, y = load_from_tfds(info, split, data_dir)
+    elif source == "keras" or _keras_cache_has(info) or network_reachable(info.download_host):
+        x, y = load_from_keras(info, split)
+    else:
+        notice(
+            f"{name} is not reachable (no --data-dir, no keras.datasets cache, no network): "
+            f"using the embedded 28x28 digits instead. Pass --data-dir DIR with the {name} IDX files to use it."
+        )
+        x, y = load_embedded(split)
+    from keras_gans.data.images import check_images
+
+    x = check_images(x, what=f"{name} {split} images")
+    if limit is not None:
+        x, y = x[:limit], y[:limit]
+    return x, np.asarray(y, np.int64)

@@ -1,0 +1,126 @@
+"""Losses of the lectures, each a small function of logits or images.
+
+Adversarial losses take the discriminator's raw outputs (logits, or critic scores for the
+Wasserstein and hinge losses) for real and generated images and return a scalar averaged over
+every element (so PatchGAN maps work unchanged).
+
+=================  =====================================  ======================================
+name               discriminator / critic minimises       generator minimises
+=================  =====================================  ======================================
+minimax            -log D(x) - log(1 - D(G(z)))            log(1 - D(G(z)))     (saturating)
+nonsaturating      -log D(x) - log(1 - D(G(z)))            -log D(G(z))
+lsgan              (D(x) - 1)^2 + D(G(z))^2                (D(G(z)) - 1)^2
+wasserstein        D(G(z)) - D(x)                          -D(G(z))
+hinge              relu(1 - D(x)) + relu(1 + D(G(z)))      -D(G(z))
+=================  =====================================  ======================================
+
+with D = sigmoid(logits) for the first two. ``log D`` is computed as ``-softplus(-logits)`` so no
+probability is ever rounded to 0 or 1.
+"""
+
+import tensorflow as tf
+from keras import ops
+
+from keras_gans.errors import check_choice
+
+
+def _mean(x):
+    return ops.mean(ops.cast(x, "float32"))
+
+
+def _log_d(logits):
+    """log sigmoid(logits), computed stably."""
+    return -ops.softplus(-logits)
+
+
+def _log_one_minus_d(logits):
+    """log(1 - sigmoid(logits)), computed stably."""
+    return -ops.softplus(logits)
+
+
+def bce_d_loss(real_logits, fake_logits):
+    """Binary cross-entropy of D: real labelled 1, fake labelled 0 (minimax and non-saturating)."""
+    return -_mean(_log_d(real_logits)) - _mean(_log_one_minus_d(fake_logits))
+
+
+def minimax_g_loss(fake_logits):
+    """The original (saturating) generator loss, E[log(1 - D(G(z)))]: flat where D wins."""
+    return _mean(_log_one_minus_d(fake_logits))
+
+
+def nonsaturating_g_loss(fake_logits):
+    """The non-saturating generator loss, -E[log D(G(z))]: strong gradients early in training."""
+    return -_mean(_log_d(fake_logits))
+
+
+def lsgan_d_loss(real_logits, fake_logits):
+    """Least-squares D loss (Mao et al.), targets 1 for real and 0 for fake."""
+    return _mean(ops.square(real_logits - 1.0)) + _mean(ops.square(fake_logits))
+
+
+def lsgan_g_loss(fake_logits):
+    """Least-squares G loss: push D(G(z)) to the real target 1."""
+    return _mean(ops.square(fake_logits - 1.0))
+
+
+def wasserstein_d_loss(real_scores, fake_scores):
+    """Critic loss E[C(G(z))] - E[C(x)]: its negative estimates the Wasserstein-1 distance."""
+    return _mean(fake_scores) - _mean(real_scores)
+
+
+def wasserstein_g_loss(fake_scores):
+    """Generator loss -E[C(G(z))] (WGAN, WGAN-GP and the hinge loss share it)."""
+    return -_mean(fake_scores)
+
+
+def hinge_d_loss(real_scores, fake_scores):
+    """Hinge D loss (Lim & Ye; SAGAN, BigGAN)."""
+    return _mean(ops.relu(1.0 - real_scores)) + _mean(ops.relu(1.0 + fake_scores))
+
+
+ADVERSARIAL_LOSSES = {
+    "minimax": (bce_d_loss, minimax_g_loss),
+    "nonsaturating": (bce_d_loss, nonsaturating_g_loss),
+    "lsgan": (lsgan_d_loss, lsgan_g_loss),
+    "wasserstein": (wasserstein_d_loss, wasserstein_g_loss),
+    "hinge": (hinge_d_loss, wasserstein_g_loss),
+}
+
+
+def adversarial_losses(name):
+    """Return ``(d_loss_fn, g_loss_fn)`` for a loss name (see the table above)."""
+    check_choice("adversarial loss", name, ADVERSARIAL_LOSSES)
+    return ADVERSARIAL_LOSSES[name]
+
+
+def interpolate(real, fake, alpha):
+    """Points on straight lines between real and fake samples: alpha * real + (1 - alpha) * fake."""
+    return alpha * real + (1.0 - alpha) * fake
+
+
+def gradient_penalty(critic, real, fake, seed=None, alpha=None, training=True):
+    """WGAN-GP penalty E[(||grad_x C(x_hat)||_2 - 1)^2] (Gulrajani et al., 2017).
+
+    ``x_hat`` lies on the line between a real and a fake sample with ``alpha ~ U[0, 1]`` drawn
+    once per sample (not per pixel, and not from a normal distribution). ``seed`` is a
+    ``keras.random.SeedGenerator``; pass ``alpha`` (shape (batch, 1, ..., 1)) to fix it.
+    """
+    import keras
+
+    real = ops.cast(real, "float32")
+    fake = ops.cast(fake, "float32")
+    if alpha is None:
+        shape = [ops.shape(real)[0]] + [1] * (len(real.shape) - 1)
+        alpha = keras.random.uniform(shape, 0.0, 1.0, seed=seed)
+    x_hat = interpolate(real, fake, alpha)
+    with tf.GradientTape() as tape:
+        tape.watch(x_hat)
+        scores = critic(x_hat, training=training)
+    grads = tape.gradient(scores, x_hat)
+    norms = ops.sqrt(ops.sum(ops.square(grads), axis=list(range(1, len(grads.shape)))) + 1e-12)
+    return _mean(ops.square(norms - 1.0))
+
+
+def l1_loss(a, b):
+    """Mean absolute error, the cycle, identity and Pix2Pix reconstruction loss."""
+    return _mean(ops.abs(ops.cast(a, "float32") - ops.cast(b, "float32")))

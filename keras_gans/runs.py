@@ -1,0 +1,231 @@
+"""Run directories: train into one, resume one, load one back.
+
+::
+
+    RUN_DIR/
+      config.json            model, data set, preset, every hyper-parameter, package version
+      checkpoints/           full training state (networks, optimizers, noise state, epoch)
+      samples/epoch_NNN.png  a grid from fixed noise after each epoch
+      logs/history.csv       per-epoch means of every tracked value, plus seconds per epoch
+      logs/tensorboard/      the same for TensorBoard
+      models/                generator.keras and discriminator.keras after training
+
+``train(...)`` on an existing RUN_DIR resumes where it stopped; ``load_run(RUN_DIR)`` rebuilds the
+trainer from config.json and the latest checkpoint.
+"""
+
+import importlib.util
+import json
+import os
+import sys
+from pathlib import Path
+
+import numpy as np
+
+from keras_gans import __version__
+from keras_gans.errors import KerasGansError, check_positive
+
+CONFIG = "config.json"
+CHECKPOINTS = "checkpoints"
+# Settings a resumed run may change; anything else must match the saved config.
+RESUMABLE = {"epochs", "verbose", "data_dir"}
+
+
+class RunDir:
+    """Paths of a run directory."""
+
+    def __init__(self, path):
+        self.path = Path(os.path.expanduser(str(path)))
+
+    config = property(lambda self: self.path / CONFIG)
+    checkpoints = property(lambda self: self.path / CHECKPOINTS)
+    weights = property(lambda self: self.path / CHECKPOINTS / "latest.weights.h5")
+    samples = property(lambda self: self.path / "samples")
+    logs = property(lambda self: self.path / "logs")
+    models = property(lambda self: self.path / "models")
+
+    def read_config(self):
+        if not self.config.is_file():
+            raise KerasGansError(f"{self.path} is not a keras-gans run directory (no {CONFIG})")
+        try:
+            return json.loads(self.config.read_text())
+        except json.JSONDecodeError as e:
+            raise KerasGansError(f"{self.config} is corrupt: {e}") from None
+
+    def write_config(self, config):
+        self.path.mkdir(parents=True, exist_ok=True)
+        tmp = self.config.with_suffix(".json.tmp")
+        tmp.write_text(json.dumps(config, indent=2, sort_keys=True) + "\n")
+        os.replace(tmp, self.config)
+
+
+def _merge_resume(saved, requested):
+    changed = {
+        k: (saved.get(k), v)
+        for k, v in requested.items()
+        if k not in RESUMABLE and k in saved and v is not None and saved.get(k) != v and k != "keras_gans_version"
+    }
+    if changed:
+        diffs = ", ".join(f"{k}: {a!r} -> {b!r}" for k, (a, b) in sorted(changed.items()))
+        raise KerasGansError(
+            f"the run directory already holds a run with other settings ({diffs}); "
+            "resume it with the same settings or choose another --out"
+        )
+    merged = dict(saved)
+    merged.update({k: v for k, v in requested.items() if k in RESUMABLE and v is not None})
+    return merged
+
+
+def train(
+    model,
+    dataset="mnist",
+    out="runs/run",
+    preset="cpu",
+    data_dir=None,
+    data_source="auto",
+    strategy=None,
+    verbose=None,
+    callbacks=(),
+    checkpoint_every="epoch",
+    **overrides,
+):
+    """Train ``model`` on ``dataset`` into the run directory ``out``; resume if it exists.
+
+    ``overrides`` change any setting of the preset (``epochs=3``, ``g_lr=1e-4`` ...).
+    ``checkpoint_every`` is "epoch" or a number of steps. ``strategy`` is a
+    ``tf.distribute.Strategy`` (or "mirrored"). Returns the loaded :class:`Run`.
+    """
+    import keras
+    import tensorflow as tf
+
+    from keras_gans import callbacks as cb
+    from keras_gans import data as kdata
+    from keras_gans.models import build_trainer, default_config
+
+    if verbose is None:  # a live progress bar on a terminal, one line per epoch in logs
+        verbose = 1 if sys.stdout.isatty() else 2
+    run = RunDir(out)
+    dataset = kdata.resolve_name(dataset)
+    requested = default_config(model, preset, dataset=dataset, data_source=data_source, **overrides)
+    if run.config.exists():
+        config = _merge_resume(run.read_config(), {**requested, "data_dir": data_dir})
+        if verbose:
+            print(f"keras-gans: resuming the run in {run.path}")
+    else:
+        if run.path.exists() and any(run.path.iterdir()):
+            raise KerasGansError(f"{run.path} exists and is not a keras-gans run directory; choose another --out")
+        config = dict(requested, data_dir=None if data_dir is None else str(data_dir))
+    for key in ("epochs", "batch_size", "latent_dim"):
+        check_positive(key.replace("_", " "), config[key])
+
+    images, _ = kdata.load_images(config["dataset"], "train", data_dir=data_dir or config.get("data_dir"),
+                                  source=config["data_source"], limit=config.get("limit"))
+    config["image_shape"] = list(images.shape[1:])
+    config["keras_gans_version"] = __version__
+    run.write_config(config)
+
+    strategy = _strategy(strategy)
+    step_batch = config["batch_size"] * config["d_steps"]  # real images one train step consumes
+    if step_batch % strategy.num_replicas_in_sync:
+        raise KerasGansError(
+            f"batch size x d_steps = {step_batch} must be divisible by the {strategy.num_replicas_in_sync} replicas"
+        )
+    ds = kdata.make_dataset(images, step_batch, seed=config["seed"])
+    steps_per_epoch = len(images) // step_batch
+    with strategy.scope():
+        trainer = build_trainer(config, steps_per_epoch=steps_per_epoch)
+
+    all_callbacks = [
+        cb.NaNGuard(run.checkpoints),
+        cb.EpochTimer(),
+        cb.RunCheckpoint(str(run.checkpoints), save_freq=checkpoint_every),
+        cb.HistoryCSV(run.logs / "history.csv"),
+        cb.SampleGrid(run.samples),
+        *callbacks,
+    ]
+    run.logs.mkdir(parents=True, exist_ok=True)
+    if importlib.util.find_spec("tensorboard") is not None:  # a dependency, but degrade gracefully
+        all_callbacks.append(
+            keras.callbacks.TensorBoard(str(run.logs / "tensorboard"), write_graph=False, profile_batch=0)
+        )
+    trainer.fit(ds, epochs=config["epochs"], callbacks=all_callbacks, verbose=verbose, shuffle=False)
+    export_networks(trainer, run)
+    return Run(run.path, config, trainer)
+
+
+def _strategy(strategy):
+    import tensorflow as tf
+
+    if strategy is None or strategy == "none":
+        return tf.distribute.get_strategy()
+    if strategy == "mirrored":
+        return tf.distribute.MirroredStrategy()
+    if strategy == "multiworker":
+        return tf.distribute.MultiWorkerMirroredStrategy()
+    if isinstance(strategy, str):
+        raise KerasGansError(f"unknown strategy {strategy!r}; choose one of: none, mirrored, multiworker")
+    return strategy
+
+
+def export_networks(trainer, run):
+    """Save the trained networks as standalone ``.keras`` files in ``RUN_DIR/models``."""
+    run.models.mkdir(parents=True, exist_ok=True)
+    for name in ("generator", "discriminator"):
+        net = getattr(trainer, name)
+        tmp = run.models / f"{name}.saving.keras"
+        net.save(tmp)
+        os.replace(tmp, run.models / f"{name}.keras")
+
+
+class Run:
+    """A trained (or training) run: its config, its trainer, and what the model can do."""
+
+    def __init__(self, path, config, trainer):
+        self.path, self.config, self.trainer = Path(path), config, trainer
+
+    @property
+    def generator(self):
+        return self.trainer.generator
+
+    @property
+    def discriminator(self):
+        return self.trainer.discriminator
+
+    def latent(self, n, seed=None):
+        """n latent vectors z ~ N(0, I) from numpy's generator (reproducible with ``seed``)."""
+        n = check_positive("n", n)
+        return np.random.default_rng(seed).standard_normal((n, self.trainer.latent_dim)).astype("float32")
+
+    def sample(self, n, seed=None, z=None, batch_size=256):
+        """``n`` generated images as uint8 (n, H, W, C); or the images of the given ``z``."""
+        from keras_gans.data import to_uint8
+
+        if z is None:
+            z = self.latent(n, seed)
+        z = np.asarray(z, np.float32)
+        if z.ndim != 2 or z.shape[1] != self.trainer.latent_dim:
+            raise KerasGansError(f"z must have shape (n, {self.trainer.latent_dim}), got {z.shape}")
+        out = [np.asarray(self.trainer.generate(z[i : i + batch_size])) for i in range(0, len(z), batch_size)]
+        return to_uint8(np.concatenate(out))
+
+    def __repr__(self):
+        return f"Run({str(self.path)!r}, model={self.config['model']!r}, dataset={self.config.get('dataset')!r})"
+
+
+def load_run(run_dir):
+    """Rebuild the trainer of ``run_dir`` from its config.json and latest checkpoint."""
+    from keras_gans.models import build_trainer
+
+    run = RunDir(run_dir)
+    if not run.path.is_dir():
+        raise KerasGansError(f"run directory {run.path} does not exist")
+    config = run.read_config()
+    trainer = build_trainer(config)
+    if run.weights.is_file():
+        try:
+            trainer.load_weights(str(run.weights))
+        except Exception as e:  # noqa: BLE001 - an unreadable checkpoint is one clear line
+            raise KerasGansError(f"cannot read the checkpoint {run.weights}: {type(e).__name__}: {e}") from None
+    else:
+        raise KerasGansError(f"{run.path} has no checkpoint yet ({run.weights} is missing)")
+    return Run(run.path, config, trainer)

@@ -1,0 +1,124 @@
+"""What every adversarial trainer shares: networks, named optimizers, trackers, noise, state.
+
+A trainer is a ``keras.Model``, so ``fit()``, callbacks, the progress bar,
+``keras.callbacks.BackupAndRestore`` and ``tf.distribute`` strategies work as for any model.
+Its checkpoint (``save_weights``) holds both networks, both optimizers (moments and step
+counters) and the noise generator's state, so a resumed run continues exactly.
+"""
+
+import keras
+import tensorflow as tf
+from keras import ops
+
+from keras_gans.errors import KerasGansError
+
+
+def replicas_in_sync():
+    """Number of replicas training in lock step (1 without a distribution strategy)."""
+    return tf.distribute.get_strategy().num_replicas_in_sync
+
+
+def scale_for_replicas(loss):
+    """Scale a per-replica mean loss so that summed replica gradients equal the global mean's.
+
+    Keras optimizers sum gradients across replicas; each replica averages over its own
+    share of the global batch, so dividing by the replica count gives the gradient of the
+    global-batch mean (identical to one device with the whole batch).
+    """
+    return loss / replicas_in_sync()
+
+
+class AdversarialTrainer(keras.Model):
+    """Base class: a generator G(z) and a discriminator D(x) trained against each other.
+
+    Subclasses implement ``train_step``. ``compile(g_optimizer=..., d_optimizer=...)`` takes
+    optimizer instances, names ("adam") or config dicts, and builds them at once so that
+    checkpoints always include their state.
+    """
+
+    tracked = ("d_loss", "g_loss")
+
+    def __init__(self, generator, discriminator, latent_dim=None, seed=None, **kwargs):
+        super().__init__(**kwargs)
+        self.generator = generator
+        self.discriminator = discriminator
+        if latent_dim is None:
+            latent_dim = generator.inputs[0].shape[-1]
+        self.latent_dim = int(latent_dim)
+        self.seed_generator = keras.random.SeedGenerator(seed)
+        self.trackers = {name: keras.metrics.Mean(name=name) for name in self.tracked}
+        self.built = True
+
+    # -- Keras plumbing -------------------------------------------------------------------------
+    def compile(self, g_optimizer="adam", d_optimizer="adam", **kwargs):
+        kwargs.setdefault("jit_compile", False)
+        super().compile(optimizer=None, **kwargs)
+        self.g_optimizer = keras.optimizers.get(g_optimizer)
+        self.d_optimizer = keras.optimizers.get(d_optimizer)
+        self.g_optimizer.build(self.generator.trainable_variables)
+        self.d_optimizer.build(self.discriminator.trainable_variables)
+
+    @property
+    def metrics(self):
+        return list(self.trackers.values())
+
+    def call(self, z, training=False):
+        return self.generator(z, training=training)
+
+    def update_trackers(self, **values):
+        for name, value in values.items():
+            self.trackers[name].update_state(value)
+        return {name: tracker.result() for name, tracker in self.trackers.items()}
+
+    # -- helpers shared by train steps ----------------------------------------------------------
+    def _seed(self):
+        """Next seed of the trainer's ``SeedGenerator``, made distinct per replica.
+
+        Under a distribution strategy each replica folds its id into the seed, so replicas draw
+        different noise rather than the same batch twice.
+        """
+        seed = self.seed_generator.next()
+        replica = tf.distribute.get_replica_context()
+        if replica is not None and replica.num_replicas_in_sync > 1:
+            seed = seed + tf.cast(tf.stack([0, replica.replica_id_in_sync_group]), seed.dtype)
+        return tf.cast(seed, tf.int64)
+
+    def sample_noise(self, batch_size):
+        """Draw z ~ N(0, I) of shape (batch_size, latent_dim) from the trainer's seed state."""
+        return tf.random.stateless_normal((batch_size, self.latent_dim), seed=self._seed())
+
+    def random_uniform(self, shape):
+        """U[0, 1) samples of ``shape`` from the trainer's seed state (e.g. WGAN-GP's alpha)."""
+        return tf.random.stateless_uniform(shape, seed=self._seed())
+
+    @staticmethod
+    def unpack(data):
+        """Accept ``images`` or ``(images, z)`` batches; z (optional) fixes the noise."""
+        if isinstance(data, (tuple, list)):
+            if len(data) == 1:
+                return data[0], None
+            return data[0], data[1]
+        return data, None
+
+    @staticmethod
+    def split_batch(x, parts, what="batch"):
+        """Split a batch into ``parts`` equal chunks along axis 0 (k discriminator steps)."""
+        if parts == 1:
+            return [x]
+        size = x.shape[0]
+        if size is not None and size % parts:
+            raise KerasGansError(
+                f"a {what} of {size} cannot be split into {parts} equal discriminator steps; "
+                f"use a batch that is a multiple of {parts}"
+            )
+        return tf.split(x, parts, axis=0)
+
+    @staticmethod
+    def apply(optimizer, tape, loss, variables):
+        grads = tape.gradient(loss, variables)
+        optimizer.apply_gradients(zip(grads, variables))
+
+    # -- using a trained model ------------------------------------------------------------------
+    def generate(self, z):
+        """Images in [-1, 1] for a batch of latent vectors (inference mode)."""
+        return self.generator(ops.convert_to_tensor(z, "float32"), training=False)

@@ -1,0 +1,132 @@
+"""GAN, WGAN and WGAN-GP: the train steps of the GAN lecture, in one file.
+
+One ``train_step`` serves all three; they differ only in the loss, what happens to the critic
+after its update (weight clipping) and the penalty added to its loss (gradient penalty).
+
+Each step takes a batch of ``d_steps * m`` real images: the discriminator (critic) is updated
+``d_steps`` times, each on its own m real images and m fresh samples, then the generator once
+on m fresh samples -- Algorithm 1 of Goodfellow et al. (k = d_steps) and of Arjovsky et al.
+(n_critic = d_steps). So one epoch shows every real image to D exactly once.
+"""
+
+import keras
+import tensorflow as tf
+from keras import ops
+
+from keras_gans.errors import check_positive
+from keras_gans.losses import adversarial_losses, gradient_penalty
+from keras_gans.trainers.base import AdversarialTrainer, scale_for_replicas
+
+
+@keras.saving.register_keras_serializable(package="keras_gans")
+class GAN(AdversarialTrainer):
+    """GAN trainer with a choice of adversarial loss and k discriminator steps per G step.
+
+    Args:
+        generator: functional model z -> image in [-1, 1].
+        discriminator: functional model image -> logit (or critic score).
+        loss: "minimax", "nonsaturating" (default), "lsgan", "wasserstein" or "hinge".
+        d_steps: discriminator updates per generator update (k; n_critic for WGANs).
+        seed: seed of the trainer's noise (``keras.random.SeedGenerator``).
+    """
+
+    tracked = ("d_loss", "g_loss", "d_real", "d_fake")
+
+    def __init__(self, generator, discriminator, loss="nonsaturating", d_steps=1, **kwargs):
+        self.loss_name = loss
+        self.d_loss_fn, self.g_loss_fn = adversarial_losses(loss)
+        self.d_steps = check_positive("d_steps", d_steps)
+        super().__init__(generator, discriminator, **kwargs)
+
+    @property
+    def images_per_step(self):
+        """Real images one train step consumes per generator sample (batch multiple)."""
+        return self.d_steps
+
+    def critic_penalty(self, real, fake):
+        """Extra term of the discriminator loss (WGAN-GP's gradient penalty); none here."""
+        return None
+
+    def after_critic_update(self):
+        """Hook after each discriminator update (WGAN clips the critic's weights here)."""
+
+    def scores_summary(self, scores):
+        """What the logs show of D's outputs: mean probability for logit losses."""
+        if self.loss_name in ("minimax", "nonsaturating"):
+            return ops.mean(ops.sigmoid(scores))
+        return ops.mean(scores)
+
+    def train_step(self, data):
+        images, z_given = self.unpack(data)
+        reals = self.split_batch(images, self.d_steps)
+        zs = self.split_batch(z_given, self.d_steps) if z_given is not None else None
+        logs = {}
+        for i, real in enumerate(reals):
+            m = ops.shape(real)[0]
+            z = zs[i] if zs is not None else self.sample_noise(m)
+            with tf.GradientTape() as tape:
+                fake = self.generator(z, training=True)
+                real_scores = self.discriminator(real, training=True)
+                fake_scores = self.discriminator(fake, training=True)
+                d_loss = self.d_loss_fn(real_scores, fake_scores)
+                penalty = self.critic_penalty(real, fake)
+                if penalty is not None:
+                    logs["gp"] = penalty
+                    d_loss = d_loss + self.gp_weight * penalty
+                scaled = scale_for_replicas(d_loss)
+            self.apply(self.d_optimizer, tape, scaled, self.discriminator.trainable_variables)
+            self.after_critic_update()
+
+        z = zs[-1] if zs is not None else self.sample_noise(m)
+        with tf.GradientTape() as tape:
+            fake = self.generator(z, training=True)
+            fake_scores_g = self.discriminator(fake, training=True)
+            g_loss = self.g_loss_fn(fake_scores_g)
+            scaled = scale_for_replicas(g_loss)
+        self.apply(self.g_optimizer, tape, scaled, self.generator.trainable_variables)
+
+        return self.update_trackers(
+            d_loss=d_loss,
+            g_loss=g_loss,
+            d_real=self.scores_summary(real_scores),
+            d_fake=self.scores_summary(fake_scores),
+            **logs,
+        )
+
+
+@keras.saving.register_keras_serializable(package="keras_gans")
+class WGAN(GAN):
+    """WGAN (Arjovsky et al., 2017): a critic kept 1-Lipschitz by clipping its weights.
+
+    Defaults follow the paper: n_critic = 5, clip 0.01 (use RMSprop with lr 5e-5). The logged
+    ``d_real`` and ``d_fake`` are mean critic scores; their difference estimates W1.
+    """
+
+    def __init__(self, generator, discriminator, clip_value=0.01, d_steps=5, **kwargs):
+        kwargs.setdefault("loss", "wasserstein")
+        self.clip_value = float(clip_value)
+        super().__init__(generator, discriminator, d_steps=d_steps, **kwargs)
+
+    def after_critic_update(self):
+        for w in self.discriminator.trainable_variables:
+            w.assign(ops.clip(w, -self.clip_value, self.clip_value))
+
+
+@keras.saving.register_keras_serializable(package="keras_gans")
+class WGANGP(GAN):
+    """WGAN-GP (Gulrajani et al., 2017): a gradient penalty instead of clipping.
+
+    Defaults follow the paper: lambda = 10, n_critic = 5 (Adam lr 1e-4, betas (0, 0.9)). The
+    critic must not use batch norm; use layer norm or none.
+    """
+
+    tracked = GAN.tracked + ("gp",)
+
+    def __init__(self, generator, discriminator, gp_weight=10.0, d_steps=5, **kwargs):
+        kwargs.setdefault("loss", "wasserstein")
+        self.gp_weight = float(gp_weight)
+        super().__init__(generator, discriminator, d_steps=d_steps, **kwargs)
+
+    def critic_penalty(self, real, fake):
+        alpha = self.random_uniform([ops.shape(real)[0]] + [1] * (len(real.shape) - 1))
+        return gradient_penalty(self.discriminator, real, fake, alpha=alpha)

@@ -1,0 +1,109 @@
+"""Pictures: image grids, loss curves and latent-space walks (matplotlib, PIL)."""
+
+from pathlib import Path
+
+import numpy as np
+
+from keras_gans.data.images import check_images, to_uint8
+
+
+def as_uint8(images):
+    """uint8 images unchanged; float images taken to be in [-1, 1]."""
+    images = np.asarray(images)
+    return images if images.dtype == np.uint8 else to_uint8(images)
+
+
+def image_grid(images, nrow=None, padding=2, pad_value=255):
+    """Tile a batch (N, H, W, C) into one uint8 image, ``nrow`` images per row.
+
+    Float images are read as [-1, 1]; uint8 as they are. Missing cells at the end are blank.
+    """
+    images = as_uint8(check_images(images))
+    n, h, w, c = images.shape
+    nrow = nrow or int(np.ceil(np.sqrt(n)))
+    ncol_rows = int(np.ceil(n / nrow))
+    grid = np.full(
+        (ncol_rows * (h + padding) + padding, nrow * (w + padding) + padding, c), pad_value, np.uint8
+    )
+    for i, img in enumerate(images):
+        r, col = divmod(i, nrow)
+        y, x = padding + r * (h + padding), padding + col * (w + padding)
+        grid[y : y + h, x : x + w] = img
+    return grid
+
+
+def save_image(path, image, scale=1):
+    """Write an (H, W, C) or (H, W) uint8 image as PNG/JPEG, optionally enlarged ``scale`` times."""
+    from PIL import Image
+
+    image = as_uint8(image)
+    if image.ndim == 3 and image.shape[-1] == 1:
+        image = image[..., 0]
+    pil = Image.fromarray(image)
+    if scale != 1:
+        pil = pil.resize((pil.width * scale, pil.height * scale), Image.NEAREST)
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    pil.save(path)
+    return path
+
+
+def save_grid(path, images, nrow=None, scale=2):
+    """``image_grid`` then ``save_image``: one call for a sample sheet."""
+    return save_image(path, image_grid(images, nrow=nrow), scale=scale)
+
+
+def show_images(images, nrow=None, title=None, ax=None):
+    """Draw a grid of images on a matplotlib axis (a new figure when ``ax`` is None)."""
+    import matplotlib.pyplot as plt
+
+    grid = image_grid(images, nrow=nrow)
+    if ax is None:
+        _, ax = plt.subplots(figsize=(6, 6 * grid.shape[0] / grid.shape[1]))
+    ax.imshow(grid[..., 0] if grid.shape[-1] == 1 else grid, cmap="gray", vmin=0, vmax=255)
+    ax.set_axis_off()
+    if title:
+        ax.set_title(title)
+    return ax
+
+
+def plot_history(history, keys=None, ax=None, title="training losses"):
+    """Plot per-epoch values from a Keras ``History``, a dict of lists or a run's CSV log."""
+    import matplotlib.pyplot as plt
+
+    if hasattr(history, "history"):
+        history = history.history
+    elif isinstance(history, (str, Path)):
+        import csv
+
+        with open(history, newline="") as f:
+            rows = list(csv.DictReader(f))
+        history = {k: [float(r[k]) for r in rows] for k in (rows[0] if rows else {}) if k != "epoch"}
+    keys = keys or [k for k in history if k.endswith("loss")]
+    if ax is None:
+        _, ax = plt.subplots(figsize=(6, 3.5))
+    for k in keys:
+        ax.plot(np.arange(1, len(history[k]) + 1), history[k], label=k)
+    ax.set_xlabel("epoch")
+    ax.set_title(title)
+    ax.legend()
+    return ax
+
+
+def interpolate(z0, z1, steps=8, method="slerp"):
+    """Points from z0 to z1 (inclusive): straight line ("linear") or great circle ("slerp").
+
+    Slerp keeps the norm of Gaussian latents typical all along the path (White, 2016).
+    """
+    from keras_gans.errors import check_choice
+
+    check_choice("interpolation", method, ("linear", "slerp"))
+    z0, z1 = np.asarray(z0, np.float64), np.asarray(z1, np.float64)
+    t = np.linspace(0.0, 1.0, steps)[:, None]
+    if method == "linear":
+        return (1 - t) * z0 + t * z1
+    cos = np.dot(z0, z1) / (np.linalg.norm(z0) * np.linalg.norm(z1))
+    omega = np.arccos(np.clip(cos, -1.0, 1.0))
+    if omega < 1e-6:
+        return (1 - t) * z0 + t * z1
+    return (np.sin((1 - t) * omega) * z0 + np.sin(t * omega) * z1) / np.sin(omega)
