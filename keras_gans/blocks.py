@@ -7,6 +7,8 @@ architecture tables of the papers::
     x = conv_block(x, 128, 4, strides=2, norm="batch", act="leaky_relu")
 """
 
+import math
+
 import keras
 
 from keras_gans.errors import check_choice
@@ -22,7 +24,10 @@ def gan_init(seed=None):
 
 
 def normalization(norm, name=None, groups=8):
-    """Return a normalisation layer by name: batch, instance, layer, group or none (None)."""
+    """Return a normalisation layer by name: batch, instance, layer, group or none (None).
+
+    ``groups`` (group norm only) must divide the channel count; the blocks pass gcd(filters, 8).
+    """
     check_choice("normalisation", norm, NORMS)
     if norm == "batch":
         return keras.layers.BatchNormalization(momentum=0.9, epsilon=1e-5, name=name)
@@ -86,7 +91,7 @@ def conv_block(
         kernel_initializer=gan_init(),
         name=nm("conv"),
     )(x)
-    x = _apply(normalization(norm, name=nm("norm")), x)
+    x = _apply(normalization(norm, name=nm("norm"), groups=math.gcd(filters, 8)), x)
     x = _apply(activation(act, name=nm("act")), x)
     if dropout:
         x = keras.layers.Dropout(dropout, name=nm("dropout"))(x)

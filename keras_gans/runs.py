@@ -44,6 +44,16 @@ class RunDir:
     logs = property(lambda self: self.path / "logs")
     models = property(lambda self: self.path / "models")
 
+    def resume_epoch(self):
+        """Epochs completed by the checkpoint in this run directory (0 when there is none)."""
+        meta = self.checkpoints / "training_metadata.json"
+        if not (meta.is_file() and self.weights.is_file()):
+            return 0
+        try:
+            return int(json.loads(meta.read_text())["epoch"])
+        except (ValueError, KeyError, TypeError):
+            raise KerasGansError(f"{meta} is corrupt; delete {self.checkpoints} to start over") from None
+
     def read_config(self):
         if not self.config.is_file():
             raise KerasGansError(f"{self.path} is not a keras-gans run directory (no {CONFIG})")
@@ -130,8 +140,14 @@ def train(
         raise KerasGansError(
             f"batch size x d_steps = {step_batch} must be divisible by the {strategy.num_replicas_in_sync} replicas"
         )
-    ds = kdata.make_dataset(images, step_batch, seed=config["seed"])
     steps_per_epoch = len(images) // step_batch
+    if steps_per_epoch == 0:
+        raise KerasGansError(
+            f"{len(images)} training images are fewer than one step's batch ({step_batch} = batch size x d_steps)"
+        )
+    first_epoch = run.resume_epoch()
+    ds = kdata.make_dataset(images, step_batch, seed=config["seed"], epochs=config["epochs"], initial_epoch=first_epoch)
+    keras.utils.set_random_seed(config["seed"])  # same seed, same initial weights: reproducible runs
     with strategy.scope():
         trainer = build_trainer(config, steps_per_epoch=steps_per_epoch)
 
@@ -148,7 +164,13 @@ def train(
         all_callbacks.append(
             keras.callbacks.TensorBoard(str(run.logs / "tensorboard"), write_graph=False, profile_batch=0)
         )
-    trainer.fit(ds, epochs=config["epochs"], callbacks=all_callbacks, verbose=verbose, shuffle=False)
+    if first_epoch < config["epochs"]:
+        trainer.fit(ds, epochs=config["epochs"], steps_per_epoch=steps_per_epoch, callbacks=all_callbacks,
+                    verbose=verbose, shuffle=False)
+    else:
+        trainer.load_weights(str(run.weights))
+        if verbose:
+            print(f"keras-gans: {run.path} has already trained {first_epoch} of {config['epochs']} epochs")
     export_networks(trainer, run)
     return Run(run.path, config, trainer)
 

@@ -36,10 +36,13 @@ def to_uint8(images):
     return np.clip(np.rint((images + 1.0) * 127.5), 0, 255).astype(np.uint8)
 
 
-def make_dataset(images, batch_size, shuffle=True, seed=0, drop_remainder=True, repeat=False):
-    """A tf.data pipeline of float32 images in [-1, 1]: cached, shuffled, batched, prefetched.
+def make_dataset(images, batch_size, shuffle=True, seed=0, drop_remainder=True, epochs=None, initial_epoch=0):
+    """A tf.data pipeline of float32 images in [-1, 1]: shuffled, batched, prefetched.
 
-    The uint8 array is kept as uint8 in memory (4x smaller) and converted per batch.
+    The uint8 array stays uint8 in memory (4x smaller) and is converted per batch. With
+    ``epochs`` the pipeline covers epochs ``initial_epoch .. epochs - 1`` back to back, each in
+    the order ``stateless_shuffle(seed, epoch)``: a run resumed at epoch e sees exactly the
+    batches the uninterrupted run would have seen (pass ``steps_per_epoch`` to ``fit``).
     """
     import tensorflow as tf
 
@@ -47,11 +50,18 @@ def make_dataset(images, batch_size, shuffle=True, seed=0, drop_remainder=True, 
     batch_size = check_positive("batch size", batch_size)
     if drop_remainder and len(images) < batch_size:
         raise KerasGansError(f"batch size {batch_size} is larger than the data set ({len(images)} images)")
-    ds = tf.data.Dataset.from_tensor_slices(images)
-    if shuffle:
-        ds = ds.shuffle(min(len(images), 60000), seed=seed, reshuffle_each_iteration=True)
-    if repeat:
-        ds = ds.repeat()
-    ds = ds.batch(batch_size, drop_remainder=drop_remainder)
-    ds = ds.map(lambda x: tf.cast(x, tf.float32) / 127.5 - 1.0, num_parallel_calls=tf.data.AUTOTUNE)
+    n = len(images)
+    table = tf.constant(images)
+
+    def epoch_order(epoch):
+        idx = tf.range(n, dtype=tf.int64)
+        if shuffle:
+            idx = tf.random.experimental.stateless_shuffle(idx, seed=tf.stack([tf.cast(seed, tf.int64), epoch]))
+        return tf.data.Dataset.from_tensor_slices(idx).batch(batch_size, drop_remainder=drop_remainder)
+
+    if epochs is None:
+        ds = epoch_order(tf.constant(0, tf.int64))
+    else:
+        ds = tf.data.Dataset.range(int(initial_epoch), int(epochs)).flat_map(epoch_order)
+    ds = ds.map(lambda i: tf.cast(tf.gather(table, i), tf.float32) / 127.5 - 1.0, num_parallel_calls=tf.data.AUTOTUNE)
     return ds.prefetch(tf.data.AUTOTUNE)

@@ -96,14 +96,17 @@ def dcgan_discriminator(image_shape=(28, 28, 1), filters=64, norm="batch", dropo
     return keras.Model(x_in, logits, name=name)
 
 
-def mlp_generator(latent_dim, image_shape=(28, 28, 1), hidden=(256, 512), name="generator"):
-    """The fully-connected generator of the original GAN: z -> ReLU layers -> tanh image."""
+def mlp_generator(latent_dim, image_shape=(28, 28, 1), hidden=(256, 512), output_activation="tanh", name="generator"):
+    """The fully-connected generator of the original GAN: z -> ReLU layers -> tanh image.
+
+    ``output_activation="linear"`` suits data outside [-1, 1] (the 1-D toys of the lecture).
+    """
     shape = tuple(int(s) for s in image_shape)
     z = keras.Input((check_positive("latent_dim", latent_dim),), name="z")
     x = z
     for units in hidden:
         x = keras.layers.Dense(units, activation="relu", kernel_initializer=gan_init())(x)
-    x = keras.layers.Dense(math.prod(shape), activation="tanh", kernel_initializer=gan_init())(x)
+    x = keras.layers.Dense(math.prod(shape), activation=output_activation, kernel_initializer=gan_init())(x)
     x = keras.layers.Reshape(shape)(x)
     return keras.Model(z, x, name=name)
 

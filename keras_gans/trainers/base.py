@@ -7,10 +7,10 @@ counters) and the noise generator's state, so a resumed run continues exactly.
 """
 
 import keras
+import numpy as np
 import tensorflow as tf
 from keras import ops
 
-from keras_gans.errors import KerasGansError
 
 
 def replicas_in_sync():
@@ -58,6 +58,15 @@ class AdversarialTrainer(keras.Model):
         self.g_optimizer.build(self.generator.trainable_variables)
         self.d_optimizer.build(self.discriminator.trainable_variables)
 
+    # Keras does not checkpoint a SeedGenerator's state; the trainer stores it as its own variable
+    # so that a resumed run draws exactly the noise the uninterrupted run would have drawn.
+    def save_own_variables(self, store):
+        store["noise_seed_state"] = np.asarray(self.seed_generator.state.numpy())
+
+    def load_own_variables(self, store):
+        if "noise_seed_state" in store:
+            self.seed_generator.state.assign(np.asarray(store["noise_seed_state"]))
+
     @property
     def metrics(self):
         return list(self.trackers.values())
@@ -94,24 +103,26 @@ class AdversarialTrainer(keras.Model):
     @staticmethod
     def unpack(data):
         """Accept ``images`` or ``(images, z)`` batches; z (optional) fixes the noise."""
+        while isinstance(data, (tuple, list)):  # train_on_batch wraps x as (x, y=None, ...)
+            data = tuple(d for d in data if d is not None)
+            if len(data) != 1:
+                break
+            data = data[0]
         if isinstance(data, (tuple, list)):
-            if len(data) == 1:
-                return data[0], None
             return data[0], data[1]
         return data, None
 
     @staticmethod
-    def split_batch(x, parts, what="batch"):
-        """Split a batch into ``parts`` equal chunks along axis 0 (k discriminator steps)."""
+    def split_batch(x, parts):
+        """Split a batch into ``parts`` equal chunks along axis 0 (k discriminator steps).
+
+        With a batch of ``parts * m + r`` images the last ``r`` are left out, so every step sees
+        the same m; the run API always builds batches of exactly ``parts * m``.
+        """
         if parts == 1:
             return [x]
-        size = x.shape[0]
-        if size is not None and size % parts:
-            raise KerasGansError(
-                f"a {what} of {size} cannot be split into {parts} equal discriminator steps; "
-                f"use a batch that is a multiple of {parts}"
-            )
-        return tf.split(x, parts, axis=0)
+        m = ops.shape(x)[0] // parts
+        return [x[i * m : (i + 1) * m] for i in range(parts)]
 
     @staticmethod
     def apply(optimizer, tape, loss, variables):

@@ -1,0 +1,91 @@
+"""Train (or reuse) a GAN run on full MNIST and measure its samples: FID/KID in the feature space
+of an MNIST classifier, against real test digits; plus the classifier's own reference numbers.
+
+    python benchmarks/gan_quality.py dcgan --data-dir ../shared/data --out runs/dcgan-mnist
+    python benchmarks/gan_quality.py wgan-gp --data-dir ../shared/data --out runs/wgangp-mnist
+
+Writes RUN_DIR/metrics.json and RUN_DIR/final_grid.png. Not part of the test suite.
+"""
+
+import argparse
+import json
+import os
+import time
+from pathlib import Path
+
+import keras_gans  # noqa: F401  (selects the TensorFlow backend)
+import keras
+import numpy as np
+
+from keras_gans import data, metrics, viz
+from keras_gans.runs import RunDir, load_run, train
+
+
+def classifier_for(dataset, data_dir, cache):
+    cache = Path(cache)
+    if cache.is_file():
+        return keras.models.load_model(cache)
+    x, y = data.load_images(dataset, "train", data_dir=data_dir)
+    t = time.time()
+    clf = metrics.train_classifier(x, y, epochs=3, verbose=2)
+    print(f"classifier trained in {time.time() - t:.0f} s")
+    cache.parent.mkdir(parents=True, exist_ok=True)
+    clf.save(cache)
+    return clf
+
+
+def main():
+    p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    p.add_argument("model")
+    p.add_argument("--dataset", default="mnist")
+    p.add_argument("--data-dir", default=os.environ.get("KERAS_GANS_DATA_DIR"))
+    p.add_argument("--out", required=True)
+    p.add_argument("--epochs", type=int)
+    p.add_argument("--n", type=int, default=10000, help="generated images to measure")
+    p.add_argument("--classifier", default="runs/classifier-{dataset}.keras")
+    p.add_argument("--set", action="append", default=[], help="KEY=VALUE overrides (JSON values)")
+    args = p.parse_args()
+
+    overrides = {k: json.loads(v) for k, v in (s.split("=", 1) for s in args.set)}
+    if args.epochs:
+        overrides["epochs"] = args.epochs
+    t0 = time.time()
+    run = train(args.model, dataset=args.dataset, out=args.out, data_dir=args.data_dir, **overrides)
+    train_seconds = time.time() - t0
+
+    clf = classifier_for(args.dataset, args.data_dir, args.classifier.format(dataset=args.dataset))
+    x_test, y_test = data.load_images(args.dataset, "test", data_dir=args.data_dir)
+    x_train, _ = data.load_images(args.dataset, "train", data_dir=args.data_dir)
+    ext = metrics.feature_extractor(clf)
+    f_test = metrics.features(ext, x_test)
+    fakes = load_run(args.out).sample(args.n, seed=0)
+    f_fake = metrics.features(ext, fakes)
+    f_train = metrics.features(ext, x_train[: args.n])
+    probs = keras.ops.softmax(clf.predict(fakes.astype("float32"), verbose=0)).numpy()
+    result = {
+        "model": args.model,
+        "dataset": args.dataset,
+        "train_seconds_this_call": round(train_seconds, 1),
+        "classifier_test_accuracy": metrics.accuracy(clf, x_test, y_test)[0],
+        "fid_generated_vs_test": metrics.frechet_distance(f_fake, f_test),
+        "kid_generated_vs_test": metrics.kernel_inception_distance(f_fake, f_test),
+        "fid_train_vs_test": metrics.frechet_distance(f_train, f_test),
+        "kid_train_vs_test": metrics.kernel_inception_distance(f_train, f_test),
+        "generated_class_histogram": np.bincount(probs.argmax(-1), minlength=10).tolist(),
+        "generated_mean_max_prob": float(probs.max(-1).mean()),
+    }
+    hist = RunDir(args.out).logs / "history.csv"
+    if hist.is_file():
+        import csv
+
+        rows = list(csv.DictReader(open(hist)))
+        secs = [float(r["seconds"]) for r in rows]
+        result["epochs"] = len(rows)
+        result["seconds_per_epoch_median"] = float(np.median(secs))
+    (Path(args.out) / "metrics.json").write_text(json.dumps(result, indent=2) + "\n")
+    viz.save_grid(Path(args.out) / "final_grid.png", fakes[:100], nrow=10)
+    print(json.dumps(result, indent=2))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,52 @@
+import os
+import sys
+from pathlib import Path
+
+# No test may reach the network, and the package must pick TensorFlow for Keras by itself.
+os.environ["KERAS_GANS_OFFLINE"] = "1"
+os.environ.pop("KERAS_GANS_DATA_DIR", None)
+os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
+os.environ.setdefault("MPLBACKEND", "Agg")
+
+import numpy as np  # noqa: E402
+import pytest  # noqa: E402
+
+import keras_gans  # noqa: E402,F401
+
+REPO = Path(__file__).resolve().parents[1]
+SHARED_DATA = Path(os.environ.get("SHARED_DATA", REPO.parent / "shared" / "data"))
+needs_shared_data = pytest.mark.skipif(
+    not (SHARED_DATA / "SHA256SUMS").exists(), reason="../shared/data not present (developer machines only)"
+)
+
+
+@pytest.fixture
+def digits():
+    """The embedded 28x28 digits (uint8 NHWC, int labels): real data shipped by scikit-learn."""
+    from keras_gans.data import load_images
+
+    return load_images("digits", "train")
+
+
+def write_idx(path, array):
+    """Write a uint8 array as a gzipped IDX file (the MNIST format)."""
+    import gzip
+
+    array = np.asarray(array, np.uint8)
+    header = bytes([0, 0, 8, array.ndim]) + b"".join(int(d).to_bytes(4, "big") for d in array.shape)
+    with gzip.open(path, "wb") as f:
+        f.write(header + array.tobytes())
+
+
+def run_cli(*args, timeout=300, env=None):
+    """Run ``python -m keras_gans ARGS`` and return the CompletedProcess."""
+    import subprocess
+
+    full_env = {**os.environ, **(env or {})}
+    return subprocess.run(
+        [sys.executable, "-m", "keras_gans", *map(str, args)],
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        env=full_env,
+    )

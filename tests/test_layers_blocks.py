@@ -1,0 +1,101 @@
+"""Building blocks: what each normalisation averages over, padding, residual identity, saving."""
+
+import numpy as np
+import pytest
+
+import keras
+from keras_gans import blocks
+from keras_gans.errors import KerasGansError
+from keras_gans.layers import InstanceNormalization, ReflectionPadding2D
+
+
+def batch():
+    rng = np.random.default_rng(0)
+    return (rng.normal(size=(4, 5, 6, 3)) * np.array([1.0, 3.0, 0.5]) + np.array([2.0, -1.0, 0.0])).astype("float32")
+
+
+@pytest.mark.parametrize(
+    "norm, axes",
+    [("batch", (0, 1, 2)), ("instance", (1, 2)), ("layer", (1, 2, 3))],
+)
+def test_normalisation_axes(norm, axes):
+    """Each norm makes the mean 0 and the variance 1 over exactly the axes the lecture says."""
+    x = batch()
+    layer = blocks.normalization(norm)
+    y = np.asarray(layer(x, training=True))
+    np.testing.assert_allclose(y.mean(axis=axes), 0.0, atol=1e-4)
+    np.testing.assert_allclose(y.var(axis=axes), 1.0, atol=2e-3)
+
+
+def test_instance_norm_matches_numpy():
+    x = batch()
+    mu, var = x.mean(axis=(1, 2), keepdims=True), x.var(axis=(1, 2), keepdims=True)
+    expected = (x - mu) / np.sqrt(var + 1e-5)
+    np.testing.assert_allclose(np.asarray(InstanceNormalization()(x)), expected, atol=1e-4)
+
+
+def test_group_norm_groups_channels():
+    x = np.random.default_rng(1).normal(size=(2, 4, 4, 8)).astype("float32")
+    y = np.asarray(blocks.normalization("group", groups=2)(x)).reshape(2, 4, 4, 2, 4)
+    np.testing.assert_allclose(y.mean(axis=(1, 2, 4)), 0.0, atol=1e-4)
+
+
+def test_unknown_norm_and_activation():
+    with pytest.raises(KerasGansError, match="unknown normalisation 'weight'; choose one of: batch, instance"):
+        blocks.normalization("weight")
+    with pytest.raises(KerasGansError, match="unknown activation 'gelu'"):
+        blocks.activation("gelu")
+
+
+def test_reflection_padding_matches_numpy():
+    x = np.arange(2 * 3 * 4 * 1, dtype="float32").reshape(2, 3, 4, 1)
+    y = np.asarray(ReflectionPadding2D((1, 2))(x))
+    np.testing.assert_array_equal(y, np.pad(x, ((0, 0), (1, 1), (2, 2), (0, 0)), mode="reflect"))
+
+
+@pytest.mark.parametrize("norm", blocks.NORMS)
+def test_conv_blocks_shapes(norm):
+    x_in = keras.Input((16, 16, 3))
+    d = blocks.down(x_in, 8, norm=norm)
+    u = blocks.up(d, 4, norm=norm, dropout=0.5)
+    r = blocks.conv_block(u, 6, 7, norm=norm, padding="reflect")
+    model = keras.Model(x_in, [d, u, r])
+    shapes = [tuple(t.shape) for t in model(np.zeros((2, 16, 16, 3), "float32"))]
+    assert shapes == [(2, 8, 8, 8), (2, 16, 16, 4), (2, 16, 16, 6)]
+
+
+def test_gan_init_std():
+    w = np.asarray(blocks.gan_init(seed=0)((200, 200)))
+    assert abs(w.mean()) < 1e-3 and w.std() == pytest.approx(0.02, rel=0.02)
+
+
+def test_residual_block_is_identity_when_branch_is_zero():
+    x_in = keras.Input((8, 8, 4))
+    model = keras.Model(x_in, blocks.residual_block(x_in, name="res"))
+    # Zero the second conv's normalisation scale and shift: F(x) = 0, so the block is x.
+    norm_b = model.get_layer("res_b_norm")
+    norm_b.set_weights([np.zeros_like(w) for w in norm_b.get_weights()])
+    x = np.random.default_rng(0).normal(size=(2, 8, 8, 4)).astype("float32")
+    np.testing.assert_allclose(np.asarray(model(x)), x, atol=1e-6)
+
+
+def test_residual_block_projection_when_widths_differ():
+    x_in = keras.Input((8, 8, 4))
+    y = blocks.residual_block(x_in, 6, norm="batch")
+    assert tuple(y.shape) == (None, 8, 8, 6)
+
+
+def test_keras_round_trip(tmp_path):
+    """Models built from the blocks save to .keras and load back with identical outputs."""
+    x_in = keras.Input((8, 8, 3))
+    x = blocks.conv_block(x_in, 4, 3, norm="instance", padding="reflect")
+    x = blocks.residual_block(x, norm="instance")
+    x = blocks.conv_block(x, 4, 3, norm="layer", act="leaky_relu")
+    model = keras.Model(x_in, x)
+    path = tmp_path / "m.keras"
+    model.save(path)
+    loaded = keras.models.load_model(path)
+    assert any(isinstance(layer, InstanceNormalization) for layer in loaded.layers)
+    assert any(isinstance(layer, ReflectionPadding2D) for layer in loaded.layers)
+    x = np.random.default_rng(0).normal(size=(2, 8, 8, 3)).astype("float32")
+    np.testing.assert_allclose(np.asarray(loaded(x)), np.asarray(model(x)), atol=1e-6)

@@ -1,0 +1,117 @@
+"""Every adversarial loss against numbers worked out by hand."""
+
+import math
+
+import numpy as np
+import pytest
+
+from keras_gans import losses
+from keras_gans.errors import KerasGansError
+
+LOG2 = math.log(2.0)
+
+
+def f(x):
+    return float(np.asarray(x))
+
+
+def test_logit_zero_means_d_half():
+    # D = sigmoid(0) = 1/2 on everything: -log(1/2) - log(1 - 1/2) = 2 log 2.
+    zeros = np.zeros((4, 1), "float32")
+    assert f(losses.bce_d_loss(zeros, zeros)) == pytest.approx(2 * LOG2, rel=1e-6)
+    assert f(losses.minimax_g_loss(zeros)) == pytest.approx(-LOG2, rel=1e-6)  # log(1 - 1/2)
+    assert f(losses.nonsaturating_g_loss(zeros)) == pytest.approx(LOG2, rel=1e-6)  # -log(1/2)
+
+
+def test_bce_on_mixed_logits():
+    real, fake = np.array([0.0, 2.0], "float32"), np.array([0.0, -1.0], "float32")
+    # -log sigmoid(r) = log(1 + e^-r);  -log(1 - sigmoid(f)) = log(1 + e^f)
+    expected = (LOG2 + math.log(1 + math.exp(-2))) / 2 + (LOG2 + math.log(1 + math.exp(-1))) / 2
+    assert f(losses.bce_d_loss(real, fake)) == pytest.approx(expected, rel=1e-6)
+    # minimax G: mean log(1 - sigmoid(f)) = -mean log(1 + e^f)
+    assert f(losses.minimax_g_loss(fake)) == pytest.approx(-(LOG2 + math.log(1 + math.exp(-1))) / 2, rel=1e-6)
+
+
+def test_saturation_gradients():
+    """Where D confidently rejects a fake (logit -10) the minimax loss has ~no gradient."""
+    import tensorflow as tf
+
+    logit = tf.Variable([-10.0])
+    with tf.GradientTape(persistent=True) as tape:
+        mm, ns = losses.minimax_g_loss(logit), losses.nonsaturating_g_loss(logit)
+    g_mm, g_ns = f(tape.gradient(mm, logit)[0]), f(tape.gradient(ns, logit)[0])
+    # d/dl log(1 - sigmoid(l)) = -sigmoid(l) ~ -4.5e-5;  d/dl -log sigmoid(l) = sigmoid(l) - 1 ~ -1
+    assert g_mm == pytest.approx(-1 / (1 + math.exp(10)), rel=1e-4)
+    assert g_ns == pytest.approx(1 / (1 + math.exp(10)) - 1, rel=1e-4)
+
+
+def test_no_overflow_for_large_logits():
+    big = np.array([80.0, -80.0], "float32")
+    for value in (losses.bce_d_loss(big, -big), losses.minimax_g_loss(big), losses.nonsaturating_g_loss(-big)):
+        assert np.isfinite(f(value))
+    assert f(losses.nonsaturating_g_loss(np.array([-80.0], "float32"))) == pytest.approx(80.0, rel=1e-5)
+
+
+def test_least_squares():
+    real, fake = np.array([1.0, 0.0], "float32"), np.array([0.0, 2.0], "float32")
+    assert f(losses.lsgan_d_loss(real, fake)) == pytest.approx(0.5 + 2.0)  # mean(0,1) + mean(0,4)
+    assert f(losses.lsgan_g_loss(fake)) == pytest.approx(1.0)  # mean(1, 1)
+
+
+def test_wasserstein_and_hinge():
+    real, fake = np.array([1.0, 3.0], "float32"), np.array([0.0, -2.0], "float32")
+    assert f(losses.wasserstein_d_loss(real, fake)) == pytest.approx(-1.0 - 2.0)
+    assert f(losses.wasserstein_g_loss(fake)) == pytest.approx(1.0)
+    real, fake = np.array([0.5, 2.0], "float32"), np.array([-2.0, 0.5], "float32")
+    # relu(1 - r) = (0.5, 0) -> 0.25;  relu(1 + f) = (0, 1.5) -> 0.75
+    assert f(losses.hinge_d_loss(real, fake)) == pytest.approx(1.0)
+
+
+def test_patch_maps_average_over_all_elements():
+    real = np.ones((2, 4, 4, 1), "float32")
+    fake = np.zeros((2, 4, 4, 1), "float32")
+    assert f(losses.lsgan_d_loss(real, fake)) == pytest.approx(0.0)
+    assert f(losses.l1_loss(real, fake)) == pytest.approx(1.0)
+
+
+def test_loss_registry():
+    assert losses.adversarial_losses("hinge") == (losses.hinge_d_loss, losses.wasserstein_g_loss)
+    with pytest.raises(KerasGansError, match="unknown adversarial loss 'mse'.*nonsaturating"):
+        losses.adversarial_losses("mse")
+
+
+def test_gradient_penalty_linear_critic():
+    """A linear critic w.x has gradient w everywhere: the penalty is (||w|| - 1)^2."""
+    import keras
+
+    w = np.zeros((2, 2, 1), "float32")
+    w[0, 0, 0], w[1, 1, 0] = 2.0, math.sqrt(5.0)  # ||w|| = 3
+    x_in = keras.Input((2, 2, 1))
+    critic = keras.Model(x_in, keras.ops.sum(x_in * w, axis=(1, 2, 3)))
+    real, fake = np.random.rand(5, 2, 2, 1).astype("float32"), np.random.rand(5, 2, 2, 1).astype("float32")
+    assert f(losses.gradient_penalty(critic, real, fake, alpha=np.full((5, 1, 1, 1), 0.3, "float32"))) == pytest.approx(4.0, rel=1e-5)
+
+
+def test_gradient_penalty_uses_alpha_per_sample():
+    """Critic 0.5 ||x||^2 has gradient x_hat = (2 alpha - 1) * ones for real = 1, fake = -1."""
+    import keras
+
+    x_in = keras.Input((3, 3, 1))
+    critic = keras.Model(x_in, 0.5 * keras.ops.sum(keras.ops.square(x_in), axis=(1, 2, 3)))
+    real, fake = np.ones((2, 3, 3, 1), "float32"), -np.ones((2, 3, 3, 1), "float32")
+    alpha = np.array([0.0, 0.75], "float32").reshape(2, 1, 1, 1)
+    # norms: |2a - 1| * sqrt(9) = 3 and 1.5 -> penalties 4 and 0.25 -> mean 2.125
+    assert f(losses.gradient_penalty(critic, real, fake, alpha=alpha)) == pytest.approx(2.125, rel=1e-5)
+
+
+def test_wgan_gp_alpha_is_uniform_per_sample():
+    """The trainer's alpha is one U[0, 1) draw per sample, never negative (not a normal draw)."""
+    from keras_gans.networks import mlp_discriminator, mlp_generator
+    from keras_gans.trainers import WGANGP
+
+    trainer = WGANGP(mlp_generator(2, (1,), hidden=(4,)), mlp_discriminator((1,), hidden=(4,)), seed=3)
+    alpha = np.asarray(trainer.random_uniform([20000, 1, 1, 1]))
+    assert alpha.shape == (20000, 1, 1, 1)
+    assert alpha.min() >= 0.0 and alpha.max() < 1.0
+    assert alpha.mean() == pytest.approx(0.5, abs=0.01)
+    assert alpha.std() == pytest.approx(math.sqrt(1 / 12), abs=0.01)

@@ -1,0 +1,223 @@
+"""Trainers: the update moves what it should, k steps, clipping, penalty, learning, distribution."""
+
+import json
+import subprocess
+import sys
+import textwrap
+
+import numpy as np
+import pytest
+import tensorflow as tf
+
+import keras
+from keras_gans.networks import dcgan_discriminator, dcgan_generator, mlp_discriminator, mlp_generator
+from keras_gans.trainers import GAN, WGAN, WGANGP
+
+
+def tiny_images(n=32, seed=0):
+    return np.random.default_rng(seed).uniform(-1, 1, (n, 28, 28, 1)).astype("float32")
+
+
+def conv_pair(norm="batch", d_norm=None):
+    return (
+        dcgan_generator(8, (28, 28, 1), filters=8, norm=norm),
+        dcgan_discriminator((28, 28, 1), filters=8, norm=d_norm or norm),
+    )
+
+
+def adam():
+    return keras.optimizers.Adam(1e-3, beta_1=0.5)
+
+
+def weights_of(model):
+    return [np.array(w) for w in model.get_weights()]
+
+
+def changed(before, after):
+    return any(not np.allclose(a, b) for a, b in zip(before, after))
+
+
+def test_gan_step_updates_both_networks_and_logs():
+    g, d = conv_pair()
+    trainer = GAN(g, d, seed=0)
+    trainer.compile(adam(), adam())
+    g0, d0 = weights_of(g), weights_of(d)
+    logs = trainer.train_on_batch(tiny_images(16), return_dict=True)
+    assert set(logs) == {"d_loss", "g_loss", "d_real", "d_fake"}
+    assert all(np.isfinite(v) for v in logs.values())
+    assert 0.0 < logs["d_real"] < 1.0  # mean D(x), a probability
+    assert changed(g0, weights_of(g)) and changed(d0, weights_of(d))
+    assert int(trainer.g_optimizer.iterations) == 1 and int(trainer.d_optimizer.iterations) == 1
+
+
+def test_losses_move_over_a_few_steps():
+    """D learns to tell noise images from G's early output: its loss drops from ~2 log 2."""
+    g, d = conv_pair()
+    trainer = GAN(g, d, seed=0)
+    trainer.compile(adam(), adam())
+    ds = tf.data.Dataset.from_tensor_slices(tiny_images(64)).batch(16).repeat(3)
+    history = trainer.fit(ds, epochs=2, verbose=0).history
+    assert history["d_loss"][-1] < 2 * np.log(2) - 0.1
+    assert history["d_loss"][0] != history["d_loss"][1]
+
+
+def test_k_discriminator_steps_split_the_batch():
+    g, d = conv_pair()
+    trainer = GAN(g, d, d_steps=3, seed=0)
+    trainer.compile(adam(), adam())
+    trainer.train_on_batch(tiny_images(12))
+    assert int(trainer.d_optimizer.iterations) == 3 and int(trainer.g_optimizer.iterations) == 1
+    chunks = trainer.split_batch(tf.range(10), 3)  # 3 x 3 images, the tenth left out
+    assert [c.numpy().tolist() for c in chunks] == [[0, 1, 2], [3, 4, 5], [6, 7, 8]]
+
+
+def test_wgan_clips_every_critic_weight():
+    g, d = conv_pair()
+    trainer = WGAN(g, d, clip_value=0.01, d_steps=2, seed=0)
+    trainer.compile(keras.optimizers.RMSprop(5e-3), keras.optimizers.RMSprop(5e-3))
+    logs = trainer.train_on_batch(tiny_images(8), return_dict=True)
+    for w in d.trainable_weights:
+        assert float(tf.reduce_max(tf.abs(w))) <= 0.01 + 1e-7
+    # The critic outputs raw scores, logged as means: no sigmoid in between.
+    assert logs["d_loss"] == pytest.approx(logs["d_fake"] - logs["d_real"], abs=1e-5)
+
+
+def test_wgan_gp_logs_penalty_and_adds_it():
+    g, d = conv_pair(d_norm="layer")
+    trainer = WGANGP(g, d, gp_weight=10.0, d_steps=1, seed=0)
+    trainer.compile(adam(), adam())
+    logs = trainer.train_on_batch(tiny_images(8), return_dict=True)
+    assert logs["gp"] > 0
+    assert logs["d_loss"] == pytest.approx(logs["d_fake"] - logs["d_real"] + 10.0 * logs["gp"], rel=1e-4)
+
+
+def test_given_noise_is_used():
+    """A batch (images, z) fixes the noise: the same batch twice from equal states gives equal updates."""
+    z = np.random.default_rng(1).normal(size=(8, 8)).astype("float32")
+    results = []
+    for seed in (0, 1):  # different seed generators, same given noise
+        keras.utils.set_random_seed(0)
+        g, d = conv_pair(norm="none")
+        trainer = GAN(g, d, seed=seed)
+        trainer.compile(adam(), adam())
+        results.append(trainer.train_on_batch((tiny_images(8), z), return_dict=True))
+    assert results[0] == pytest.approx(results[1], rel=1e-6)
+
+
+@pytest.mark.parametrize("loss", ["nonsaturating", "lsgan", "hinge"])
+def test_gan_learns_a_1d_gaussian(loss):
+    """A small GAN moves its samples onto N(3, 0.5) from noise centred at 0."""
+    keras.utils.set_random_seed(0)
+    g = mlp_generator(4, (1,), hidden=(32, 32), output_activation="linear")
+    d = mlp_discriminator((1,), hidden=(32, 32))
+    trainer = GAN(g, d, loss=loss, seed=0)
+    trainer.compile(adam(), adam())
+    data = np.random.default_rng(0).normal(3.0, 0.5, (4096, 1)).astype("float32")
+    before = float(np.mean(trainer.generate(trainer.sample_noise(1000))))
+    trainer.fit(tf.data.Dataset.from_tensor_slices(data).shuffle(4096, seed=0).batch(64), epochs=8, verbose=0)
+    samples = np.asarray(trainer.generate(np.random.default_rng(2).normal(size=(2000, 4)).astype("float32")))
+    assert abs(before) < 1.0
+    assert samples.mean() == pytest.approx(3.0, abs=0.35)
+    assert 0.15 < samples.std() < 1.2
+
+
+def test_trainer_weights_round_trip(tmp_path):
+    """save_weights/load_weights restore networks, optimizer moments and the noise state."""
+    g, d = conv_pair()
+    trainer = GAN(g, d, seed=0)
+    trainer.compile(adam(), adam())
+    trainer.train_on_batch(tiny_images(8))
+    path = str(tmp_path / "t.weights.h5")
+    trainer.save_weights(path)
+
+    g2, d2 = conv_pair()
+    other = GAN(g2, d2, seed=99)
+    other.compile(adam(), adam())
+    other.load_weights(path)
+    for a, b in zip(trainer.variables, other.variables):
+        np.testing.assert_array_equal(np.asarray(a), np.asarray(b))
+    for opt_a, opt_b in ((trainer.g_optimizer, other.g_optimizer), (trainer.d_optimizer, other.d_optimizer)):
+        for a, b in zip(opt_a.variables, opt_b.variables):
+            np.testing.assert_array_equal(np.asarray(a), np.asarray(b))
+    np.testing.assert_array_equal(trainer.sample_noise(4), other.sample_noise(4))
+
+
+def test_generator_keras_round_trip(tmp_path):
+    g, _ = conv_pair()
+    g.save(tmp_path / "g.keras")
+    g2 = keras.models.load_model(tmp_path / "g.keras")
+    z = np.random.default_rng(0).normal(size=(3, 8)).astype("float32")
+    np.testing.assert_allclose(np.asarray(g2(z)), np.asarray(g(z)), atol=1e-6)
+
+
+def test_backup_and_restore_resumes_optimizer_and_step(tmp_path):
+    """keras.callbacks.BackupAndRestore: an interrupted fit resumes with optimizer state and epoch."""
+    ds = tf.data.Dataset.from_tensor_slices(tiny_images(32)).batch(8)
+
+    def make():
+        keras.utils.set_random_seed(0)
+        g, d = conv_pair(norm="none")
+        trainer = GAN(g, d, seed=0)
+        trainer.compile(adam(), adam())
+        return trainer
+
+    class StopAfterEpoch(keras.callbacks.Callback):
+        def on_epoch_end(self, epoch, logs=None):
+            if epoch == 1:
+                raise RuntimeError("killed")
+
+    backup = str(tmp_path / "backup")
+    first = make()
+    with pytest.raises(RuntimeError, match="killed"):
+        first.fit(ds, epochs=4, verbose=0, callbacks=[keras.callbacks.BackupAndRestore(backup), StopAfterEpoch()])
+    resumed = make()
+    history = resumed.fit(ds, epochs=4, verbose=0, callbacks=[keras.callbacks.BackupAndRestore(backup)])
+    assert len(history.history["d_loss"]) == 2  # epochs 3 and 4 only
+    assert int(resumed.g_optimizer.iterations) == 4 * 4  # 4 epochs x 4 steps, optimizer state carried over
+
+
+DISTRIBUTED = textwrap.dedent(
+    """
+    import json, sys
+    import tensorflow as tf
+    cpu = tf.config.list_physical_devices("CPU")[0]
+    tf.config.set_logical_device_configuration(cpu, [tf.config.LogicalDeviceConfiguration()] * 2)
+    import keras, numpy as np
+    import keras_gans
+    from keras_gans.networks import dcgan_discriminator, dcgan_generator
+    from keras_gans.trainers import GAN
+
+    rng = np.random.default_rng(0)
+    images = rng.uniform(-1, 1, (64, 28, 28, 1)).astype("float32")
+    z = rng.normal(size=(64, 8)).astype("float32")
+
+    def run(strategy):
+        keras.utils.set_random_seed(0)
+        with strategy.scope():
+            g = dcgan_generator(8, (28, 28, 1), filters=8, norm="none")
+            d = dcgan_discriminator((28, 28, 1), filters=8, norm="none")
+            trainer = GAN(g, d, seed=0)
+            trainer.compile(keras.optimizers.Adam(1e-3, beta_1=0.5), keras.optimizers.Adam(1e-3, beta_1=0.5))
+        ds = tf.data.Dataset.from_tensor_slices((images, z)).batch(16)
+        history = trainer.fit(ds, epochs=2, verbose=0).history
+        return history, [float(np.abs(w).sum()) for w in g.get_weights()], strategy.num_replicas_in_sync
+
+    one = run(tf.distribute.OneDeviceStrategy("/cpu:0"))
+    two = run(tf.distribute.MirroredStrategy(["/cpu:0", "/cpu:1"]))
+    print("RESULT" + json.dumps({"one": one, "two": two}))
+    """
+)
+
+
+def test_mirrored_strategy_matches_one_device(tmp_path):
+    """Two logical CPUs under MirroredStrategy give the losses and weights of one device."""
+    script = tmp_path / "dist.py"
+    script.write_text(DISTRIBUTED)
+    out = subprocess.run([sys.executable, str(script)], capture_output=True, text=True, timeout=300)
+    assert out.returncode == 0, out.stderr[-3000:]
+    result = json.loads(out.stdout.split("RESULT", 1)[1])
+    (h1, w1, n1), (h2, w2, n2) = result["one"], result["two"]
+    assert (n1, n2) == (1, 2)
+    for key in ("d_loss", "g_loss", "d_real", "d_fake"):
+        np.testing.assert_allclose(h2[key], h1[key], rtol=1e-3, atol=1e-4)
+    np.testing.assert_allclose(w2, w1, rtol=1e-3)
