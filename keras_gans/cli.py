@@ -80,7 +80,7 @@ def build_parser():
         "write a grid of generated digits.",
     )
     p.add_argument("--out", default="keras-gans-demo", metavar="RUN_DIR", help="run directory (default: keras-gans-demo)")
-    p.add_argument("--epochs", type=int, default=None, help="number of epochs (default: 40)")
+    p.add_argument("--epochs", type=int, default=None, help="number of epochs (default: 80)")
     return parser
 
 
@@ -91,6 +91,12 @@ def _version():
 
 
 def cmd_train(args):
+    from keras_gans.data import resolve_name
+    from keras_gans.models import default_config
+
+    resolve_name(args.dataset)  # names are checked before TensorFlow loads: instant errors
+    default_config(args.model, args.preset, **dict(args.settings))
+    _import_tensorflow_quietly()
     from keras_gans.runs import train
 
     overrides = dict(args.settings)
@@ -150,7 +156,7 @@ def cmd_list(args):
         print(f"  {name:14s} {info.description}")
 
 
-DEMO_SETTINGS = dict(epochs=40, batch_size=64)
+DEMO_SETTINGS = dict(epochs=80, batch_size=64)
 
 
 def cmd_demo(args):
@@ -202,7 +208,7 @@ def main(argv=None):
         parser.print_help()
         return 0
     try:
-        if args.command != "list":
+        if args.command not in ("list", "train"):
             _import_tensorflow_quietly()
         COMMANDS[args.command](args)
     except KerasGansError as e:

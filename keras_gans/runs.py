@@ -70,6 +70,10 @@ class RunDir:
 
 
 def _merge_resume(saved, requested):
+    if saved.get("model") != requested.get("model"):
+        raise KerasGansError(
+            f"the run directory holds a {saved.get('model')!r} run, not {requested.get('model')!r}; choose another --out"
+        )
     changed = {
         k: (saved.get(k), v)
         for k, v in requested.items()

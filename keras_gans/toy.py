@@ -67,17 +67,18 @@ def sample_gaussian_mixture(n, means, stds, weights=None, seed=None):
     return rng.normal(means[k], stds[k]).astype(np.float32)
 
 
-def kde_pdf(samples, x, bandwidth=None, chunk=4096):
+def kde_pdf(samples, x, bandwidth=None, min_bandwidth=1e-3, chunk=4096):
     """Gaussian kernel density estimate of 1-D ``samples`` evaluated at ``x``.
 
-    ``bandwidth`` defaults to Scott's rule, 1.06 * std * n^(-1/5) (floored at 1e-3 so that a
-    collapsed generator gives a sharp spike rather than a division by zero).
+    ``bandwidth`` defaults to Scott's rule, 1.06 * std * n^(-1/5), floored at ``min_bandwidth``
+    so that a collapsed generator (all samples equal) gives a spike rather than a division by
+    zero; on a grid, use a floor of about 2 * dx so that the spike is resolved.
     """
     samples = np.asarray(samples, np.float64).ravel()
     if samples.size == 0:
         raise KerasGansError("kde_pdf needs at least one sample")
     if bandwidth is None:
-        bandwidth = max(1.06 * samples.std() * samples.size ** -0.2, 1e-3)
+        bandwidth = max(1.06 * samples.std() * samples.size ** -0.2, float(min_bandwidth))
     bandwidth = float(bandwidth)
     if not bandwidth > 0:
         raise KerasGansError(f"bandwidth must be positive, got {bandwidth}")
@@ -138,8 +139,14 @@ def gan_value(d, p, q, dx):
 
 
 def value_at_optimum(p, q, dx):
-    """V(D*, G): the value of the game with the optimal discriminator (= -log 4 + 2 JSD)."""
-    return gan_value(optimal_discriminator(p, q), p, q, dx)
+    """V(D*, G): the value of the game with the optimal discriminator (= -log 4 + 2 JSD).
+
+    Computed as the integral of p log(p / (p + q)) + q log(q / (p + q)) in logarithms, so that
+    a D* that rounds to exactly 1 (or 0) where q (or p) is tiny but positive stays finite.
+    """
+    p, q, dx = _as_density("p", p), _as_density("q", q), _check_dx(dx)
+    total = p + q
+    return float((_xlogy(p, p) + _xlogy(q, q) - _xlogy(total, total)).sum() * dx)
 
 
 def wasserstein_1d(p, q, dx):

@@ -184,10 +184,14 @@ def load_from_tfds(info, split, data_dir=None):
     import tensorflow_datasets as tfds
 
     try:
-        ds = tfds.load(info.tfds_name, split=split, as_supervised=True, batch_size=-1, data_dir=data_dir)
+        ds = tfds.load(info.tfds_name, split=split, as_supervised=True, data_dir=data_dir)
+        batches = list(tfds.as_numpy(ds.batch(10000)))
     except Exception as e:  # noqa: BLE001
         raise KerasGansError(f"tfds data set {info.tfds_name!r} could not be loaded ({type(e).__name__}: {e})") from None
-    x, y = tfds.as_numpy(ds)
+    if not batches:
+        raise KerasGansError(f"tfds data set {info.tfds_name!r} split {split!r} is empty")
+    x = np.concatenate([b[0] for b in batches])
+    y = np.concatenate([b[1] for b in batches])
     return x, y.astype(np.int64)
 
 

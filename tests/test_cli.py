@@ -1,0 +1,109 @@
+"""The keras-gans command as a user runs it: help, list, train/sample/resume, errors, kill and resume."""
+
+import os
+import signal
+import subprocess
+import sys
+import time
+
+import numpy as np
+import pytest
+from PIL import Image
+
+from conftest import run_cli
+
+TINY = ["--dataset", "digits", "--limit", "256", "--batch-size", "32",
+        "--set", "g_filters=8", "--set", "d_filters=8", "--set", "latent_dim=8"]
+
+
+@pytest.mark.parametrize("command", [[], ["train"], ["sample"], ["list"], ["demo"]])
+def test_help(command):
+    out = run_cli(*command, "--help")
+    assert out.returncode == 0 and "usage: keras-gans" in out.stdout
+
+
+def test_list():
+    out = run_cli("list")
+    assert out.returncode == 0
+    for word in ("dcgan", "wgan-gp", "mnist", "fashion_mnist", "digits", "cpu", "paper"):
+        assert word in out.stdout
+    settings = run_cli("list", "--settings", "wgan-gp")
+    assert "gp_weight = 10.0" in settings.stdout and "d_steps = 5" in settings.stdout
+
+
+@pytest.mark.parametrize(
+    "args, message",
+    [
+        (["train", "stylegan"], "error: unknown model 'stylegan'; choose one of: gan, dcgan, wgan, wgan-gp"),
+        (["train", "dcgan", "--dataset", "cifar10"], "error: unknown data set 'cifar10'; choose one of: mnist"),
+        (["train", "dcgan", "--preset", "gpu"], "error: unknown preset 'gpu'; choose one of: cpu, paper"),
+        (["train", "dcgan", "--data-dir", "/no/such/dir"], "error: data directory /no/such/dir does not exist"),
+        (["train", "dcgan", "--dataset", "digits", "--epochs", "0"], "error: epochs must be a positive integer, got 0"),
+        (["train", "dcgan", "--dataset", "digits", "--batch-size", "-1"], "error: batch size must be a positive integer"),
+        (["train", "dcgan", "--set", "lr=1"], "error: unknown setting(s) for dcgan: lr"),
+        (["train", "dcgan", "--set", "g_norm=weight", "--dataset", "digits"], "error: unknown normalisation 'weight'"),
+        (["train", "dcgan", "--checkpoint-every", "often"], "error: --checkpoint-every must be 'epoch' or a number"),
+        (["sample", "/no/such/run", "--out", "x.png"], "error: run directory /no/such/run does not exist"),
+    ],
+)
+def test_bad_input_is_one_line(tmp_path, args, message):
+    out_dir = tmp_path / "run"
+    full = [*args, "--out", str(out_dir)] if args[0] == "train" else args
+    result = run_cli(*full)
+    assert result.returncode == 2
+    last = result.stderr.strip().splitlines()[-1]
+    assert last.startswith(message), result.stderr[-2000:]
+    assert "Traceback" not in result.stderr
+    assert not (out_dir / "checkpoints").exists()
+
+
+def test_train_sample_resume(tmp_path):
+    run_dir = tmp_path / "run"
+    first = run_cli("train", "dcgan", *TINY, "--epochs", "1", "--out", run_dir)
+    assert first.returncode == 0, first.stderr[-3000:]
+    assert "trained dcgan on digits" in first.stdout
+    again = run_cli("train", "dcgan", *TINY, "--epochs", "2", "--out", run_dir)
+    assert again.returncode == 0, again.stderr[-3000:]
+    assert "resuming" in again.stdout + again.stderr
+    assert len((run_dir / "logs" / "history.csv").read_text().splitlines()) == 3
+    grid = tmp_path / "grid.png"
+    sampled = run_cli("sample", run_dir, "-n", "16", "--nrow", "4", "--seed", "3", "--out", grid)
+    assert sampled.returncode == 0, sampled.stderr[-3000:]
+    image = np.asarray(Image.open(grid))
+    assert image.shape == (2 * (4 * 30 + 2), 2 * (4 * 30 + 2))  # 4x4 cells of 28 px + 2 px borders, x2
+    bad = run_cli("sample", run_dir, "-n", "0", "--out", grid)
+    assert bad.returncode == 2 and bad.stderr.strip().splitlines()[-1] == "error: n must be a positive integer, got 0"
+
+
+def test_killed_run_resumes_from_last_checkpoint(tmp_path):
+    """SIGKILL mid-training, then the same command finishes the run from the last checkpoint."""
+    run_dir = tmp_path / "run"
+    args = ["train", "dcgan", *TINY, "--limit", "1024", "--epochs", "4", "--checkpoint-every", "8", "--out", str(run_dir)]
+    proc = subprocess.Popen([sys.executable, "-m", "keras_gans", *args], stdout=subprocess.DEVNULL,
+                            stderr=subprocess.DEVNULL, env=os.environ.copy())
+    weights = run_dir / "checkpoints" / "latest.weights.h5"
+    deadline = time.time() + 240
+    while not weights.exists() and time.time() < deadline and proc.poll() is None:
+        time.sleep(0.2)
+    time.sleep(1.0)
+    assert proc.poll() is None, "training finished before it could be killed"
+    proc.send_signal(signal.SIGKILL)
+    proc.wait()
+    assert weights.exists() and not list(run_dir.glob("checkpoints/saving*"))
+    import keras_gans
+
+    killed_at = int(keras_gans.load_run(run_dir).trainer.g_optimizer.iterations)
+    assert killed_at > 0
+    resumed = run_cli(*args)
+    assert resumed.returncode == 0, resumed.stderr[-3000:]
+    final = keras_gans.load_run(run_dir)
+    assert int(final.trainer.g_optimizer.iterations) >= 4 * (1024 // 32)
+    epochs = [int(r.split(",")[0]) for r in (run_dir / "logs" / "history.csv").read_text().splitlines()[1:]]
+    assert epochs[-1] == 4 and sorted(set(epochs)) == [1, 2, 3, 4]
+
+
+def test_demo_quick(tmp_path):
+    out = run_cli("demo", "--epochs", "1", "--out", tmp_path / "demo")
+    assert out.returncode == 0, out.stderr[-3000:]
+    assert (tmp_path / "demo" / "demo.png").is_file()
+    assert "wrote a grid of 64 generated digits" in out.stdout

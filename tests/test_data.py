@@ -1,0 +1,126 @@
+"""Data: local folders (IDX, npz), tfds (mocked), the embedded default, pipelines and bad input."""
+
+import numpy as np
+import pytest
+
+from conftest import needs_shared_data, SHARED_DATA, write_idx
+from keras_gans import data
+from keras_gans.errors import KerasGansError
+
+
+def fake_mnist_dir(tmp_path, n_train=20, n_test=10, gz=True):
+    rng = np.random.default_rng(0)
+    folder = tmp_path / "mnist"
+    folder.mkdir()
+    for split, n in (("train", n_train), ("t10k", n_test)):
+        x = rng.integers(0, 256, (n, 28, 28), dtype=np.uint8)
+        y = rng.integers(0, 10, n, dtype=np.uint8)
+        write_idx(folder / f"{split}-images-idx3-ubyte.gz", x)
+        write_idx(folder / f"{split}-labels-idx1-ubyte.gz", y)
+    return folder
+
+
+def test_idx_folder_round_trip(tmp_path):
+    folder = fake_mnist_dir(tmp_path)
+    x, y = data.load_images("mnist", "train", data_dir=tmp_path)  # finds tmp_path/mnist
+    assert x.shape == (20, 28, 28, 1) and x.dtype == np.uint8 and y.shape == (20,)
+    x2, _ = data.load_images("mnist", "test", data_dir=folder)  # or the folder itself
+    assert x2.shape == (10, 28, 28, 1)
+
+
+def test_data_dir_from_environment(tmp_path, monkeypatch):
+    fake_mnist_dir(tmp_path)
+    monkeypatch.setenv("KERAS_GANS_DATA_DIR", str(tmp_path))
+    assert data.load_images("mnist")[0].shape == (20, 28, 28, 1)
+
+
+def test_npz_folder(tmp_path):
+    x = np.zeros((7, 28, 28), np.uint8)
+    np.savez(tmp_path / "fashion_mnist.npz", x_train=x, y_train=np.arange(7), x_test=x[:3], y_test=np.arange(3))
+    xt, yt = data.load_images("fashion-mnist", "test", data_dir=tmp_path)
+    assert xt.shape == (3, 28, 28, 1) and yt.tolist() == [0, 1, 2]
+
+
+def test_embedded_digits_look_like_mnist():
+    x, y = data.load_images("digits", "train")
+    xt, _ = data.load_images("digits", "test")
+    assert x.shape == (1497, 28, 28, 1) and xt.shape == (300, 28, 28, 1)
+    assert set(np.unique(y)) == set(range(10))
+    assert x[:, :4].max() == 0 and x[:, -4:].max() == 0  # a 20x20 digit centred in 28x28
+    assert x.max() == 255
+
+
+def test_offline_fallback_prints_notice(capsys):
+    x, _ = data.load_images("mnist")  # no data dir, offline (conftest): embedded digits
+    assert x.shape == (1497, 28, 28, 1)
+    assert "embedded" in capsys.readouterr().err
+
+
+def test_tfds_source_with_mock_data():
+    import tensorflow_datasets as tfds
+
+    with tfds.testing.mock_data(num_examples=12):
+        x, y = data.load_images("mnist", "train", source="tfds")
+    assert x.shape == (12, 28, 28, 1) and x.dtype == np.uint8 and y.shape == (12,)
+
+
+def test_make_dataset_scales_and_batches():
+    images = np.array([[0, 255], [128, 64]], np.uint8).reshape(1, 2, 2, 1).repeat(10, axis=0)
+    batches = list(data.make_dataset(images, 4, shuffle=False))
+    assert len(batches) == 2 and tuple(batches[0].shape) == (4, 2, 2, 1)  # 10 // 4, remainder dropped
+    b = batches[0].numpy()
+    assert b.min() == -1.0 and b.max() == 1.0 and b.dtype == np.float32
+
+
+def test_epoch_order_depends_only_on_seed_and_epoch():
+    images = np.arange(12, dtype=np.uint8).reshape(12, 1, 1, 1)
+
+    def order(**kw):
+        return [tuple(np.rint((b.numpy().ravel() + 1) * 127.5).astype(int)) for b in data.make_dataset(images, 4, **kw)]
+
+    full = order(seed=3, epochs=3)
+    assert order(seed=3, epochs=3, initial_epoch=2) == full[6:]  # a resumed run sees epoch 3 as it was
+    assert sorted(sum(full[:3], ())) == list(range(12))  # each epoch is a permutation
+    assert full[:3] != full[3:6]
+
+
+@pytest.mark.parametrize(
+    "call, message",
+    [
+        (lambda p: data.load_images("cifar"), "unknown data set 'cifar'; choose one of: mnist, fashion_mnist, digits"),
+        (lambda p: data.load_images("mnist", split="valid"), "unknown split 'valid'"),
+        (lambda p: data.load_images("mnist", data_dir=p / "nope"), "does not exist"),
+        (lambda p: data.load_images("mnist", data_dir=p), "no mnist files in"),
+        (lambda p: data.load_images("mnist", source="dir"), "needs --data-dir"),
+        (lambda p: data.make_dataset(np.zeros((3, 8, 8, 1), np.uint8), 4), "larger than the data set"),
+        (lambda p: data.make_dataset(np.zeros((3, 8, 8, 1), np.uint8), 0), "batch size must be a positive integer"),
+        (lambda p: data.check_images(np.zeros((3, 8, 8, 2))), "1 \\(grey\\) or 3 \\(RGB\\) channels, got 2"),
+        (lambda p: data.check_images(np.zeros((8, 8))), "must be a batch"),
+        (lambda p: data.check_images(np.zeros((2, 8, 8, 1)), (28, 28, 1)), "must be of shape \\(28, 28, 1\\)"),
+    ],
+)
+def test_bad_input_is_one_clear_error(tmp_path, call, message):
+    with pytest.raises(KerasGansError, match=message):
+        call(tmp_path)
+
+
+def test_corrupt_and_mismatched_idx_files(tmp_path):
+    folder = fake_mnist_dir(tmp_path)
+    img = folder / "train-images-idx3-ubyte.gz"
+    raw = __import__("gzip").open(img).read()
+    with __import__("gzip").open(img, "wb") as f:
+        f.write(raw[:-100])  # truncated
+    with pytest.raises(KerasGansError, match="truncated or corrupt"):
+        data.load_images("mnist", data_dir=tmp_path)
+    img.write_bytes(b"not a gzip file")
+    with pytest.raises(KerasGansError, match="cannot read IDX file"):
+        data.load_images("mnist", data_dir=tmp_path)
+    write_idx(img, np.zeros((5, 28, 28), np.uint8))  # 5 images, 20 labels
+    with pytest.raises(KerasGansError, match="has 5 images but .* has 20 labels"):
+        data.load_images("mnist", data_dir=tmp_path)
+
+
+@needs_shared_data
+def test_real_mnist_from_shared_data():
+    x, y = data.load_images("mnist", "train", data_dir=SHARED_DATA)
+    assert x.shape == (60000, 28, 28, 1) and np.bincount(y)[1] == 6742

@@ -1,0 +1,141 @@
+"""Run directories: what training writes, load_run, resume, refusals, the NaN guard."""
+
+import json
+
+import numpy as np
+import pytest
+
+import keras
+from keras_gans import load_run
+from keras_gans.callbacks import NaNGuard, RunCheckpoint
+from keras_gans.errors import KerasGansError
+from keras_gans.runs import train
+
+QUICK = dict(dataset="digits", limit=128, batch_size=32, g_filters=8, d_filters=8, latent_dim=8, verbose=0)
+
+
+@pytest.fixture(scope="module")
+def trained(tmp_path_factory):
+    out = tmp_path_factory.mktemp("runs") / "dcgan"
+    run = train("dcgan", out=out, epochs=2, **QUICK)
+    return out, run
+
+
+def test_run_directory_contract(trained):
+    out, run = trained
+    config = json.loads((out / "config.json").read_text())
+    assert config["model"] == "dcgan" and config["dataset"] == "digits" and config["preset"] == "cpu"
+    assert config["image_shape"] == [28, 28, 1] and config["epochs"] == 2 and "keras_gans_version" in config
+    assert (out / "checkpoints" / "latest.weights.h5").is_file()
+    assert sorted(p.name for p in (out / "samples").iterdir()) == ["epoch_001.png", "epoch_002.png"]
+    rows = (out / "logs" / "history.csv").read_text().splitlines()
+    assert rows[0].split(",")[:3] == ["epoch", "d_fake", "d_loss"] and len(rows) == 3
+    assert any((out / "logs" / "tensorboard").rglob("events.out.tfevents*"))
+    generator = keras.models.load_model(out / "models" / "generator.keras")
+    assert generator.output_shape == (None, 28, 28, 1)
+
+
+def test_load_run_samples(trained):
+    out, run = trained
+    loaded = load_run(out)
+    a, b = loaded.sample(5, seed=1), loaded.sample(5, seed=1)
+    assert a.shape == (5, 28, 28, 1) and a.dtype == np.uint8
+    np.testing.assert_array_equal(a, b)
+    np.testing.assert_array_equal(a, run.sample(5, seed=1))  # the checkpoint is the trained state
+    assert not np.array_equal(a, loaded.sample(5, seed=2))
+    with pytest.raises(KerasGansError, match="n must be a positive integer, got 0"):
+        loaded.sample(0)
+    with pytest.raises(KerasGansError, match=r"z must have shape \(n, 8\)"):
+        loaded.sample(2, z=np.zeros((2, 3)))
+
+
+def test_resume_continues_and_equals_uninterrupted(tmp_path, trained):
+    out, run = trained
+    straight = train("dcgan", out=tmp_path / "straight", epochs=3, **QUICK)
+    first = train("dcgan", out=tmp_path / "resumed", epochs=1, **QUICK)
+    resumed = train("dcgan", out=tmp_path / "resumed", epochs=3, **QUICK)
+    assert int(resumed.trainer.g_optimizer.iterations) == 3 * (128 // 32)
+    for a, b in zip(straight.trainer.variables, resumed.trainer.variables):
+        np.testing.assert_allclose(np.asarray(a), np.asarray(b), atol=1e-5)
+    assert len((tmp_path / "resumed" / "logs" / "history.csv").read_text().splitlines()) == 4
+    del first
+
+
+def test_resume_refuses_other_settings(trained):
+    out, _ = trained
+    with pytest.raises(KerasGansError, match="other settings \\(batch_size: 32 -> 16\\)"):
+        train("dcgan", out=out, epochs=2, **{**QUICK, "batch_size": 16})
+    with pytest.raises(KerasGansError, match="holds a 'dcgan' run, not 'wgan'"):
+        train("wgan", out=out, epochs=2, **QUICK)
+
+
+def test_refusals_leave_nothing_behind(tmp_path):
+    (tmp_path / "notes").mkdir()
+    (tmp_path / "notes" / "a.txt").write_text("mine")
+    with pytest.raises(KerasGansError, match="not a keras-gans run directory"):
+        train("dcgan", out=tmp_path / "notes", epochs=1, **QUICK)
+    for bad, message in [
+        (dict(epochs=0), "epochs must be a positive integer"),
+        (dict(epochs=1, batch_size=-3), "batch size must be a positive integer"),
+        (dict(epochs=1, g_lr_typo=1), "unknown setting\\(s\\) for dcgan: g_lr_typo"),
+        (dict(epochs=1, limit=10), "fewer than one step's batch"),
+    ]:
+        with pytest.raises(KerasGansError, match=message):
+            train("dcgan", out=tmp_path / "new", **{**QUICK, **bad})
+        assert not (tmp_path / "new" / "checkpoints").exists()
+
+
+def test_load_run_errors(tmp_path, trained):
+    with pytest.raises(KerasGansError, match="does not exist"):
+        load_run(tmp_path / "missing")
+    (tmp_path / "empty").mkdir()
+    with pytest.raises(KerasGansError, match="not a keras-gans run directory"):
+        load_run(tmp_path / "empty")
+    out, _ = trained
+    broken = tmp_path / "broken"
+    (broken / "checkpoints").mkdir(parents=True)
+    (broken / "config.json").write_text((out / "config.json").read_text())
+    with pytest.raises(KerasGansError, match="has no checkpoint yet"):
+        load_run(broken)
+    (broken / "checkpoints" / "latest.weights.h5").write_bytes(b"half a file")
+    with pytest.raises(KerasGansError, match="cannot read the checkpoint"):
+        load_run(broken)
+    (broken / "config.json").write_text("{not json")
+    with pytest.raises(KerasGansError, match="config.json is corrupt"):
+        load_run(broken)
+
+
+def test_nan_guard_stops_and_keeps_last_good_checkpoint(tmp_path):
+    from keras_gans.models import build_trainer, default_config
+    import tensorflow as tf
+
+    config = default_config("dcgan", epochs=3, image_shape=[28, 28, 1], g_filters=8, d_filters=8, latent_dim=8)
+    trainer = build_trainer(config)
+    good = np.random.default_rng(0).uniform(-1, 1, (8, 28, 28, 1)).astype("float32")
+    bad = good.copy()
+    bad[0, 0, 0, 0] = np.nan
+
+    epochs = {"n": 0}
+
+    def batches():  # epoch 1 is clean, epoch 2 sees a NaN image
+        for batch in (good, good) if epochs["n"] == 0 else (good, bad):
+            yield batch
+        epochs["n"] += 1
+
+    class LastCleanStep(keras.callbacks.Callback):
+        step = None
+
+        def on_train_batch_end(self, batch, logs=None):
+            if all(np.isfinite(float(v)) for v in logs.values()):
+                LastCleanStep.step = int(self.model.g_optimizer.iterations)
+
+    ds = tf.data.Dataset.from_generator(batches, output_signature=tf.TensorSpec((8, 28, 28, 1), tf.float32))
+    ckpt = tmp_path / "ckpt"
+    callbacks = [LastCleanStep(), NaNGuard(ckpt), RunCheckpoint(str(ckpt), save_freq=1)]
+    with pytest.raises(KerasGansError, match=r"training diverged: \w+ is nan at epoch 2, step 2; the last good"):
+        trainer.fit(ds, epochs=3, verbose=0, callbacks=callbacks)
+    assert int(trainer.g_optimizer.iterations) == LastCleanStep.step + 1  # the NaN step ran...
+    restored = build_trainer(config)
+    restored.load_weights(str(ckpt / "latest.weights.h5"))
+    assert all(np.isfinite(np.asarray(v)).all() for v in restored.variables)
+    assert int(restored.g_optimizer.iterations) == LastCleanStep.step  # ...but was never saved
