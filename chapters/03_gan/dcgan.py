@@ -1,0 +1,263 @@
+# ---
+# jupyter:
+#   jupytext:
+#     formats: ipynb,py:percent
+#     text_representation:
+#       extension: .py
+#       format_name: percent
+#   kernelspec:
+#     display_name: Python 3
+#     language: python
+#     name: python3
+# ---
+
+# %% [markdown]
+# # Lecture 3, part 2 — DCGAN: convolutional GANs, latent walks and vector arithmetic
+#
+# Radford et al. (2016) found an architecture with which GANs train reliably on images:
+#
+# * no pooling: strided convolutions in D, transposed (fractionally strided) convolutions in G;
+# * batch norm in both networks, except D's input layer and G's output layer;
+# * ReLU in G with `tanh` on the output, LeakyReLU(0.2) in D; no hidden fully-connected layers;
+# * Adam with learning rate 2e-4 and $\beta_1 = 0.5$, weights initialised from $\mathcal N(0, 0.02^2)$.
+#
+# `keras_gans.runs.train("dcgan", ...)` trains exactly that (the `cpu` preset narrows the
+# networks so that a laptop can train it) into a *run directory* holding the config, checkpoints,
+# a sample grid per epoch, the loss log and the final networks. We train one, look at what it
+# logged, and then explore its latent space.
+#
+# **Data.** Offline by default: the embedded 28×28 digits (scikit-learn's 1,797 8×8 digits,
+# scaled up). With `KERAS_GANS_DATA_DIR` pointing at a folder that holds the MNIST IDX files
+# (e.g. `KERAS_GANS_DATA_DIR=/path/to/data` with `data/mnist/train-images-idx3-ubyte.gz` ...),
+# the chapter trains on MNIST instead. `keras-gans list` shows the data sets.
+#
+# Set `KERAS_GANS_QUICK=1` for a smoke test (256 images, one epoch: the pictures will be noise).
+
+# %%
+import os
+from pathlib import Path
+
+import matplotlib
+
+try:  # inside Jupyter / IPython figures are shown inline; as a script they only go to files
+    get_ipython  # noqa: B018
+    IN_NOTEBOOK = True
+except NameError:
+    IN_NOTEBOOK = False
+    matplotlib.use("Agg")
+import matplotlib.pyplot as plt
+import numpy as np
+
+import keras_gans
+from keras_gans import data, runs, viz
+
+QUICK = os.environ.get("KERAS_GANS_QUICK", "0") not in ("", "0")
+HERE = Path(__file__).resolve().parent if "__file__" in globals() else Path.cwd()
+OUT = Path(os.environ.get("KERAS_GANS_CHAPTER_OUT") or HERE / "outputs")
+OUT.mkdir(parents=True, exist_ok=True)
+DATA_DIR = os.environ.get("KERAS_GANS_DATA_DIR") or None
+DATASET = "mnist" if DATA_DIR else "digits"
+
+
+def show(fig, name):
+    """Save a figure into the output folder; display it in a notebook, close it in a script."""
+    path = OUT / name
+    fig.savefig(path, dpi=110, bbox_inches="tight")
+    print(f"saved {path}")
+    if IN_NOTEBOOK:
+        plt.show()
+    else:
+        plt.close(fig)
+
+
+print("quick mode" if QUICK else "full mode", f"- data set {DATASET!r} - outputs go to {OUT}")
+
+# %% [markdown]
+# ## Training
+#
+# About a thousand generator updates either way: 40 epochs of the 1,497 embedded digits, or 2
+# epochs of MNIST's 60,000 (≈ 1,900 updates). On two CPU cores that is a few minutes. Running
+# the chapter again *resumes* the run directory: with all epochs done it just loads the result.
+
+# %%
+if QUICK:
+    SETTINGS = dict(epochs=1, limit=256, batch_size=32)
+elif DATASET == "mnist":
+    SETTINGS = dict(epochs=2)
+else:
+    SETTINGS = dict(epochs=40)
+RUN_DIR = OUT / f"dcgan_{DATASET}{'_quick' if QUICK else ''}"
+
+run = runs.train("dcgan", dataset=DATASET, data_dir=DATA_DIR, out=RUN_DIR, **SETTINGS)
+print(run)
+print({k: run.config[k] for k in ("latent_dim", "g_filters", "d_filters", "batch_size", "epochs", "g_lr", "beta_1")})
+
+# %% [markdown]
+# The two networks; note where batch norm is (and is not), and the transposed convolutions
+# doubling 7 → 14 → 28 in G.
+
+# %%
+run.generator.summary(line_length=90)
+run.discriminator.summary(line_length=90)
+
+# %% [markdown]
+# ## What the run directory holds
+#
+# `samples/epoch_NNN.png` is a grid drawn from the *same* 64 latent vectors after every epoch,
+# so one can watch the same points turn from noise into digits.
+
+# %%
+for path in sorted(RUN_DIR.iterdir()):
+    print(path.name + ("/" if path.is_dir() else ""))
+grids = sorted((RUN_DIR / "samples").glob("epoch_*.png"))
+print(len(grids), "sample grids")
+
+picked = sorted({grids[0], grids[len(grids) // 4], grids[len(grids) // 2], grids[-1]}, key=lambda p: p.name)
+fig, axes = plt.subplots(1, len(picked), figsize=(4 * len(picked), 4.3), squeeze=False)
+for ax, path in zip(axes[0], picked):
+    ax.imshow(plt.imread(path), cmap="gray")
+    ax.set_title(path.stem.replace("_", " "))
+    ax.set_axis_off()
+fig.tight_layout()
+show(fig, "dcgan_epochs.png")
+
+# %% [markdown]
+# `logs/history.csv` has one row per epoch: the two losses, and `d_real` / `d_fake`, D's mean
+# probability on real and generated images. A GAN's losses do not go to zero — they are two
+# players' scores — but they tell whether one side is winning outright: D's loss near 0 with
+# `d_fake` near 0 means G has lost the game (and, with the minimax loss, its gradient).
+
+# %%
+history = RUN_DIR / "logs" / "history.csv"
+fig, axes = plt.subplots(1, 2, figsize=(11, 3.5))
+viz.plot_history(history, keys=["d_loss", "g_loss"], ax=axes[0], title="losses")
+viz.plot_history(history, keys=["d_real", "d_fake"], ax=axes[1], title="D's mean output")
+axes[1].axhline(0.5, color="grey", ls=":")
+fig.tight_layout()
+show(fig, "dcgan_losses.png")
+
+# %% [markdown]
+# ## Loading a run and sampling
+#
+# `keras_gans.load_run(RUN_DIR)` rebuilds the trainer from `config.json` and the latest
+# checkpoint — what a notebook does days after training. `run.sample(n, seed=...)` returns
+# uint8 images; `run.latent(n, seed)` the latent vectors behind them.
+
+# %%
+run = keras_gans.load_run(RUN_DIR)
+real, _ = data.load_images(DATASET, "train", data_dir=DATA_DIR, limit=64)
+fake = run.sample(64, seed=0)
+
+fig, axes = plt.subplots(1, 2, figsize=(10, 5))
+viz.show_images(real, nrow=8, title=f"real ({DATASET})", ax=axes[0])
+viz.show_images(fake, nrow=8, title="DCGAN samples", ax=axes[1])
+show(fig, "dcgan_real_vs_fake.png")
+viz.save_grid(OUT / "dcgan_samples.png", fake, nrow=8)
+
+# %% [markdown]
+# ## A walk through the latent space
+#
+# If G has learnt a smooth map, images along a path between two latent vectors change
+# gradually rather than jumping. Which path? $z \sim \mathcal N(0, I_d)$ concentrates on a
+# shell of radius $\approx \sqrt d$; the straight line between two such points cuts through the
+# inside of the shell, where the generator never saw a training input (its midpoint has norm
+# $\approx \sqrt{d/2}$). Spherical interpolation (slerp, White 2016) follows the great circle
+# and keeps the norm typical. `viz.interpolate(z0, z1, steps, method=...)` does both.
+
+# %%
+STEPS = 10
+z0, z1 = run.latent(2, seed=3)
+paths = {m: viz.interpolate(z0, z1, STEPS, method=m) for m in ("linear", "slerp")}
+d = run.config["latent_dim"]
+
+fig = plt.figure(figsize=(13, 5))
+grid_axes = [fig.add_axes([0.02, 0.55, 0.7, 0.4]), fig.add_axes([0.02, 0.08, 0.7, 0.4])]
+for ax, (method, zs) in zip(grid_axes, paths.items()):
+    viz.show_images(run.sample(len(zs), z=zs), nrow=STEPS, title=f"{method} interpolation", ax=ax)
+ax = fig.add_axes([0.77, 0.15, 0.21, 0.7])
+t = np.linspace(0, 1, STEPS)
+for method, zs in paths.items():
+    ax.plot(t, np.linalg.norm(zs, axis=1), marker="o", label=method)
+ax.axhline(np.sqrt(d), color="grey", ls=":", label=r"$\sqrt{d}$")
+ax.set_xlabel("t")
+ax.set_ylabel("|z|")
+ax.legend()
+show(fig, "dcgan_latent_walk.png")
+
+# %% [markdown]
+# ## Vector arithmetic
+#
+# Radford et al. averaged the $z$ of three hand-picked samples showing a concept ("smiling
+# woman") and found that arithmetic on these averages carried over to images: smiling woman −
+# neutral woman + neutral man ≈ smiling man. We do the digits' version with a concept we can
+# *measure* instead of label by hand: **stroke thickness**, measured as the mean pixel intensity
+# ("ink") of a generated digit.
+#
+# 1. draw many $z$, generate, measure the ink of each image;
+# 2. $\bar z_\text{thick}$ = mean $z$ of the 16 inkiest samples, $\bar z_\text{thin}$ = mean of
+#    the 16 faintest;
+# 3. for new $z$, generate $z + \alpha\,(\bar z_\text{thick} - \bar z_\text{thin})$ for a range
+#    of $\alpha$, and measure whether the ink follows $\alpha$.
+
+# %%
+N_POOL = 256 if QUICK else 1024
+pool_z = run.latent(N_POOL, seed=10)
+pool = run.sample(N_POOL, z=pool_z)
+ink = pool.astype(np.float32).mean(axis=(1, 2, 3)) / 255.0
+order = np.argsort(ink)
+thin, thick = order[:16], order[-16:]
+direction = pool_z[thick].mean(axis=0) - pool_z[thin].mean(axis=0)
+print(f"ink of the pool: {ink.mean():.3f} ± {ink.std():.3f}; "
+      f"thin 16: {ink[thin].mean():.3f}, thick 16: {ink[thick].mean():.3f}")
+
+alphas = np.linspace(-1.5, 1.5, 7)
+others = run.latent(6, seed=20)
+rows = np.stack([o + a * direction for o in others for a in alphas])
+moved = run.sample(len(rows), z=rows.astype(np.float32))
+moved_ink = moved.astype(np.float32).mean(axis=(1, 2, 3)).reshape(len(others), len(alphas)) / 255.0
+
+fig = plt.figure(figsize=(14, 6))
+ax = fig.add_axes([0.0, 0.52, 0.25, 0.45])
+viz.show_images(pool[thick], nrow=4, title="16 thickest (by ink)", ax=ax)
+ax = fig.add_axes([0.0, 0.02, 0.25, 0.45])
+viz.show_images(pool[thin], nrow=4, title="16 thinnest", ax=ax)
+ax = fig.add_axes([0.28, 0.05, 0.42, 0.9])
+viz.show_images(moved, nrow=len(alphas), ax=ax,
+                title=r"z + $\alpha$ (z_thick - z_thin),  $\alpha$ = " + ", ".join(f"{a:+.1f}" for a in alphas))
+ax = fig.add_axes([0.76, 0.15, 0.22, 0.7])
+ax.plot(alphas, moved_ink.T, color="tab:blue", alpha=0.4)
+ax.plot(alphas, moved_ink.mean(axis=0), color="k", lw=2, label="mean of 6 rows")
+ax.set_xlabel(r"$\alpha$")
+ax.set_ylabel("ink (mean intensity)")
+ax.legend()
+show(fig, "dcgan_vector_arithmetic.png")
+
+corr = np.corrcoef(np.tile(alphas, len(others)), moved_ink.ravel())[0, 1]
+print("mean ink per alpha:", np.round(moved_ink.mean(axis=0), 3))
+print(f"correlation between alpha and ink: {corr:+.2f}")
+
+# %% [markdown]
+# The analogy in its original form — thick digit − thin digit + another thin digit:
+
+# %%
+a_thick, a_thin = pool_z[thick[:3]].mean(axis=0), pool_z[thin[:3]].mean(axis=0)
+b_thin = pool_z[thin[3:6]].mean(axis=0)
+combo = np.stack([a_thick, a_thin, b_thin, a_thick - a_thin + b_thin]).astype(np.float32)
+fig, ax = plt.subplots(figsize=(6, 2))
+viz.show_images(run.sample(4, z=combo), nrow=4, ax=ax,
+                title="mean z of 3 thick | 3 thin | 3 other thin | thick - thin + other")
+show(fig, "dcgan_analogy.png")
+
+# %% [markdown]
+# **What this shows, honestly.** The printed correlation says whether moving along
+# $\bar z_\text{thick} - \bar z_\text{thin}$ changes the ink as intended; with a trained
+# generator it usually does, clearly. But look at the rows before calling it "thickness": at
+# this scale (a narrow generator, a thousand updates, digits whose class strongly predicts their
+# ink) the direction mixes stroke width with *digit identity* — ones are the faintest digits,
+# zeros and eights the inkiest — so rows often change class along the way. Radford et al. used
+# averages over a few samples of a clean visual attribute of faces from a much larger model and
+# data set; with 16 samples picked by one number we get a direction that is real but entangled.
+# The quick mode's one-epoch generator produces noise, and none of this applies to it.
+#
+# Next: `wgan.py` replaces the discriminator by a critic and the JSD by the Wasserstein
+# distance.
