@@ -108,8 +108,11 @@ def build_networks(config):
     )
 
 
-def build_trainer(config, steps_per_epoch=None):
-    """A compiled trainer for ``config`` (call inside a strategy's scope to distribute it)."""
+def build_trainer(config):
+    """A compiled trainer for ``config`` (call inside a strategy's scope to distribute it).
+
+    A decaying learning-rate schedule needs ``config["steps_per_epoch"]`` (the run API sets it).
+    """
     from keras_gans.trainers import GAN, WGAN, WGANGP
 
     generator, discriminator = build_networks(config)
@@ -121,6 +124,7 @@ def build_trainer(config, steps_per_epoch=None):
         trainer = WGANGP(generator, discriminator, gp_weight=config["gp_weight"], **kwargs)
     else:
         trainer = GAN(generator, discriminator, loss=config["loss"], **kwargs)
+    steps_per_epoch = config.get("steps_per_epoch")
     total = steps_per_epoch * config["epochs"] if steps_per_epoch else None
     trainer.compile(
         g_optimizer=_optimizer(config, config["g_lr"], total),

@@ -134,10 +134,6 @@ def train(
 
     images, _ = kdata.load_images(config["dataset"], "train", data_dir=data_dir or config.get("data_dir"),
                                   source=config["data_source"], limit=config.get("limit"))
-    config["image_shape"] = list(images.shape[1:])
-    config["keras_gans_version"] = __version__
-    run.write_config(config)
-
     strategy = _strategy(strategy)
     step_batch = config["batch_size"] * config["d_steps"]  # real images one train step consumes
     if step_batch % strategy.num_replicas_in_sync:
@@ -149,11 +145,16 @@ def train(
         raise KerasGansError(
             f"{len(images)} training images are fewer than one step's batch ({step_batch} = batch size x d_steps)"
         )
+    config["image_shape"] = list(images.shape[1:])
+    config["steps_per_epoch"] = steps_per_epoch
+    config["keras_gans_version"] = __version__
+    run.write_config(config)
+
     first_epoch = run.resume_epoch()
     ds = kdata.make_dataset(images, step_batch, seed=config["seed"], epochs=config["epochs"], initial_epoch=first_epoch)
     keras.utils.set_random_seed(config["seed"])  # same seed, same initial weights: reproducible runs
     with strategy.scope():
-        trainer = build_trainer(config, steps_per_epoch=steps_per_epoch)
+        trainer = build_trainer(config)
 
     all_callbacks = [
         cb.NaNGuard(run.checkpoints),
