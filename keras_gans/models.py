@@ -93,7 +93,7 @@ def _optimizer(config, lr, total_steps):
 
 
 def build_networks(config):
-    """(generator, discriminator) for a config."""
+    """(generator, discriminator) for a config of the GAN family (MLP or DCGAN networks)."""
     from keras_gans import networks
 
     shape = tuple(config["image_shape"])
@@ -108,28 +108,42 @@ def build_networks(config):
     )
 
 
-def build_trainer(config):
-    """A compiled trainer for ``config`` (call inside a strategy's scope to distribute it).
-
-    A decaying learning-rate schedule needs ``config["steps_per_epoch"]`` (the run API sets it).
-    """
-    from keras_gans.trainers import GAN, WGAN, WGANGP
-
-    generator, discriminator = build_networks(config)
-    kwargs = dict(seed=config.get("seed"), d_steps=config["d_steps"])
-    model = config["model"]
-    if model == "wgan":
-        trainer = WGAN(generator, discriminator, clip_value=config["clip_value"], **kwargs)
-    elif model == "wgan-gp":
-        trainer = WGANGP(generator, discriminator, gp_weight=config["gp_weight"], **kwargs)
-    else:
-        trainer = GAN(generator, discriminator, loss=config["loss"], **kwargs)
+def compile_adversarial(trainer, config):
+    """Compile a G/D trainer with the config's optimizers, schedule and execution settings."""
     steps_per_epoch = config.get("steps_per_epoch")
     total = steps_per_epoch * config["epochs"] if steps_per_epoch else None
     trainer.compile(
         g_optimizer=_optimizer(config, config["g_lr"], total),
-        d_optimizer=_optimizer(config, config["d_lr"], total * config["d_steps"] if total else None),
+        d_optimizer=_optimizer(config, config["d_lr"], total * config.get("d_steps", 1) if total else None),
         jit_compile=config.get("jit_compile", False),
         steps_per_execution=config.get("steps_per_execution", 1),
     )
     return trainer
+
+
+def _build_gan_family(config):
+    from keras_gans.trainers import GAN, WGAN, WGANGP
+
+    generator, discriminator = build_networks(config)
+    kwargs = dict(seed=config.get("seed"), d_steps=config["d_steps"])
+    if config["model"] == "wgan":
+        return WGAN(generator, discriminator, clip_value=config["clip_value"], **kwargs)
+    if config["model"] == "wgan-gp":
+        return WGANGP(generator, discriminator, gp_weight=config["gp_weight"], **kwargs)
+    return GAN(generator, discriminator, loss=config["loss"], **kwargs)
+
+
+for _name in ("gan", "dcgan", "wgan", "wgan-gp"):
+    MODELS[_name].update(build=_build_gan_family, labels=False)
+
+
+def build_trainer(config):
+    """A compiled trainer for ``config`` (call inside a strategy's scope to distribute it).
+
+    Each entry of ``MODELS`` has ``build(config) -> trainer`` (uncompiled) and ``labels`` (whether
+    its batches are ``(images, labels)``). A decaying learning-rate schedule needs
+    ``config["steps_per_epoch"]`` (the run API sets it).
+    """
+    model = check_choice("model", config.get("model"), MODELS)
+    spec = MODELS[model]
+    return spec.get("compile", compile_adversarial)(spec["build"](config), config)

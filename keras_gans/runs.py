@@ -114,7 +114,7 @@ def train(
 
     from keras_gans import callbacks as cb
     from keras_gans import data as kdata
-    from keras_gans.models import build_trainer, default_config
+    from keras_gans.models import MODELS, build_trainer, default_config
 
     if verbose is None:  # a live progress bar on a terminal, one line per epoch in logs
         verbose = 1 if sys.stdout.isatty() else 2
@@ -132,7 +132,7 @@ def train(
     for key in ("epochs", "batch_size", "latent_dim"):
         check_positive(key.replace("_", " "), config[key])
 
-    images, _ = kdata.load_images(config["dataset"], "train", data_dir=data_dir or config.get("data_dir"),
+    images, labels = kdata.load_images(config["dataset"], "train", data_dir=data_dir or config.get("data_dir"),
                                   source=config["data_source"], limit=config.get("limit"))
     strategy = _strategy(strategy)
     step_batch = config["batch_size"] * config["d_steps"]  # real images one train step consumes
@@ -146,12 +146,15 @@ def train(
             f"{len(images)} training images are fewer than one step's batch ({step_batch} = batch size x d_steps)"
         )
     config["image_shape"] = list(images.shape[1:])
+    config["num_classes"] = kdata.dataset_info(config["dataset"]).num_classes
     config["steps_per_epoch"] = steps_per_epoch
     config["keras_gans_version"] = __version__
     run.write_config(config)
 
     first_epoch = run.resume_epoch()
-    ds = kdata.make_dataset(images, step_batch, seed=config["seed"], epochs=config["epochs"], initial_epoch=first_epoch)
+    with_labels = MODELS[config["model"]].get("labels", False)
+    ds = kdata.make_dataset(images, step_batch, seed=config["seed"], epochs=config["epochs"],
+                            initial_epoch=first_epoch, labels=labels if with_labels else None)
     keras.utils.set_random_seed(config["seed"])  # same seed, same initial weights: reproducible runs
     with strategy.scope():
         trainer = build_trainer(config)

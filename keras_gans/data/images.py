@@ -36,8 +36,12 @@ def to_uint8(images):
     return np.clip(np.rint((images + 1.0) * 127.5), 0, 255).astype(np.uint8)
 
 
-def make_dataset(images, batch_size, shuffle=True, seed=0, drop_remainder=True, epochs=None, initial_epoch=0):
+def make_dataset(
+    images, batch_size, shuffle=True, seed=0, drop_remainder=True, epochs=None, initial_epoch=0, labels=None
+):
     """A tf.data pipeline of float32 images in [-1, 1]: shuffled, batched, prefetched.
+
+    With ``labels`` (N,) the batches are ``(images, int32 labels)`` for conditional models.
 
     The uint8 array stays uint8 in memory (4x smaller) and is converted per batch. With
     ``epochs`` the pipeline covers epochs ``initial_epoch .. epochs - 1`` back to back, each in
@@ -52,6 +56,11 @@ def make_dataset(images, batch_size, shuffle=True, seed=0, drop_remainder=True, 
         raise KerasGansError(f"batch size {batch_size} is larger than the data set ({len(images)} images)")
     n = len(images)
     table = tf.constant(images)
+    if labels is not None:
+        labels = np.asarray(labels).astype(np.int32)
+        if labels.shape != (n,):
+            raise KerasGansError(f"labels must have shape ({n},) to match the images, got {labels.shape}")
+        label_table = tf.constant(labels)
 
     def epoch_order(epoch):
         idx = tf.range(n, dtype=tf.int64)
@@ -63,5 +72,9 @@ def make_dataset(images, batch_size, shuffle=True, seed=0, drop_remainder=True, 
         ds = epoch_order(tf.constant(0, tf.int64))
     else:
         ds = tf.data.Dataset.range(int(initial_epoch), int(epochs)).flat_map(epoch_order)
-    ds = ds.map(lambda i: tf.cast(tf.gather(table, i), tf.float32) / 127.5 - 1.0, num_parallel_calls=tf.data.AUTOTUNE)
+    def lookup(i):
+        x = tf.cast(tf.gather(table, i), tf.float32) / 127.5 - 1.0
+        return x if labels is None else (x, tf.gather(label_table, i))
+
+    ds = ds.map(lookup, num_parallel_calls=tf.data.AUTOTUNE)
     return ds.prefetch(tf.data.AUTOTUNE)
