@@ -108,7 +108,9 @@ class HistoryCSV(keras.callbacks.Callback):
 class SampleGrid(keras.callbacks.Callback):
     """Save a grid of samples from fixed noise after every epoch: ``samples/epoch_NNN.png``.
 
-    Fixed noise shows the same latent points improving epoch after epoch.
+    Fixed noise shows the same latent points improving epoch after epoch. For a class-conditional
+    trainer (or InfoGAN's categorical code) each row is one class, 0 at the top, with ``nrow``
+    noise vectors along the row, the same in every row.
     """
 
     def __init__(self, folder, n=64, nrow=8, seed=1234, every=1):
@@ -121,6 +123,12 @@ class SampleGrid(keras.callbacks.Callback):
             return
         from keras_gans.viz import save_grid
 
-        z = np.random.default_rng(self.seed).standard_normal((self.n, self.model.latent_dim)).astype("float32")
-        images = np.asarray(self.model.generate(z))
+        rows = {"labels": "num_classes", "codes": "num_categories"}.get(getattr(self.model, "conditioning", None))
+        n = self.nrow * getattr(self.model, rows) if rows else self.n
+        z = np.random.default_rng(self.seed).standard_normal((n, self.model.latent_dim)).astype("float32")
+        if rows:  # row k: class (code) k, with the same noise vectors in every row
+            z = np.tile(z[: self.nrow], (n // self.nrow, 1))
+            images = np.asarray(self.model.generate(z, np.arange(n) // self.nrow))
+        else:
+            images = np.asarray(self.model.generate(z))
         save_grid(self.folder / f"epoch_{epoch + 1:03d}.png", images, nrow=self.nrow)

@@ -18,6 +18,8 @@ with D = sigmoid(logits) for the first two. ``log D`` is computed as ``-softplus
 probability is ever rounded to 0 or 1.
 """
 
+import math
+
 import tensorflow as tf
 from keras import ops
 
@@ -124,3 +126,36 @@ def gradient_penalty(critic, real, fake, seed=None, alpha=None, training=True):
 def l1_loss(a, b):
     """Mean absolute error, the cycle, identity and Pix2Pix reconstruction loss."""
     return _mean(ops.abs(ops.cast(a, "float32") - ops.cast(b, "float32")))
+
+
+# -- conditional GANs: AC-GAN's auxiliary classifier, InfoGAN's mutual-information bound ---------
+def class_cross_entropy(labels, logits):
+    """Mean cross-entropy -log q(label | x) of integer labels under class logits.
+
+    AC-GAN's auxiliary loss (D learns to classify real images, G to be classified as its label)
+    and InfoGAN's categorical code loss are both this.
+    """
+    labels = ops.cast(labels, "int32")
+    return _mean(ops.sparse_categorical_crossentropy(labels, ops.cast(logits, "float32"), from_logits=True))
+
+
+def gaussian_nll(values, mean, log_std=0.0):
+    """Negative log-density of ``values`` under N(mean, exp(log_std)^2), summed over the last axis.
+
+    -log N(c; mu, s^2) = log(2 pi)/2 + log s + (c - mu)^2 / (2 s^2); averaged over the batch.
+    InfoGAN's continuous codes use it with a fixed s = 1 (log_std = 0), as the authors' code did.
+    """
+    values, mean = ops.cast(values, "float32"), ops.cast(mean, "float32")
+    log_std = ops.cast(log_std, "float32")
+    nll = 0.5 * math.log(2 * math.pi) + log_std + 0.5 * ops.square(values - mean) * ops.exp(-2.0 * log_std)
+    return _mean(ops.sum(nll, axis=-1))
+
+
+def mutual_information_bound(entropy, nll):
+    """InfoGAN's variational lower bound on I(c; G(z, c)): H(c) - E[-log Q(c | G(z, c))].
+
+    ``entropy`` is the code's prior entropy (log K nats for a uniform K-way code), ``nll`` the
+    mean negative log-likelihood that Q gives the code that was fed to G. The bound is tight
+    (equal to H(c)) when Q recovers every code exactly, and 0 when Q is no better than the prior.
+    """
+    return entropy - nll

@@ -57,6 +57,53 @@ MODELS = {
             "paper": dict(latent_dim=128, g_filters=64, d_filters=64, g_lr=1e-4, d_lr=1e-4, batch_size=64, epochs=100),
         },
     },
+    "cgan": {
+        "description": "conditional GAN (Mirza & Osindero, 2014): the label enters G (one-hot with z) and D (label maps)",
+        "base": dict(
+            network="conditional", loss="nonsaturating", d_steps=1, optimizer="adam", beta_1=0.5, beta_2=0.999,
+            g_label_input="onehot", d_condition="label_maps", embed_dim=50, aux_weight=0.0, aux_on_fake=False,
+            g_norm="batch", d_norm="batch", g_dense=0, d_dense=0,
+        ),
+        "presets": {
+            "cpu": dict(latent_dim=64, g_filters=32, d_filters=32, g_lr=2e-4, d_lr=2e-4, batch_size=64, epochs=5),
+            "paper": dict(latent_dim=100, g_filters=128, d_filters=128, g_lr=2e-4, d_lr=2e-4, batch_size=128, epochs=25),
+        },
+    },
+    "acgan": {
+        "description": "AC-GAN (Odena et al., 2017): D sees only the image and classifies it; G is rewarded for its class",
+        "base": dict(
+            network="conditional", loss="nonsaturating", d_steps=1, optimizer="adam", beta_1=0.5, beta_2=0.999,
+            g_label_input="onehot", d_condition="none", embed_dim=50, aux_weight=1.0, aux_on_fake=True,
+            g_norm="batch", d_norm="batch", g_dense=0, d_dense=0,
+        ),
+        "presets": {
+            "cpu": dict(latent_dim=64, g_filters=32, d_filters=32, g_lr=2e-4, d_lr=2e-4, batch_size=64, epochs=5),
+            "paper": dict(latent_dim=100, g_filters=128, d_filters=128, g_lr=2e-4, d_lr=2e-4, batch_size=128, epochs=25),
+        },
+    },
+    "infogan": {
+        "description": "InfoGAN (Chen et al., 2016): a 10-way and 2 continuous codes, learnt without labels (Q head)",
+        "base": dict(
+            network="infogan", loss="nonsaturating", d_steps=1, optimizer="adam", beta_1=0.5, beta_2=0.999,
+            num_categories=10, num_continuous=2, info_weight=1.0, continuous_weight=1.0, q_hidden=128,
+            g_norm="batch", d_norm="batch",
+        ),
+        "presets": {
+            "cpu": dict(latent_dim=62, g_filters=32, d_filters=32, g_dense=0, d_dense=0, g_lr=1e-3, d_lr=2e-4,
+                        batch_size=64, epochs=5),
+            # the paper's MNIST networks (FC 1024 in both) and learning rates, 62 noise dimensions
+            "paper": dict(latent_dim=62, g_filters=64, d_filters=64, g_dense=1024, d_dense=1024, g_lr=1e-3, d_lr=2e-4,
+                          batch_size=128, epochs=50),
+        },
+    },
+    "classifier": {
+        "description": "the evaluation classifier (a small CNN, ~99% on MNIST): accuracy of samples, FID/KID features",
+        "base": dict(network="classifier", optimizer="adam", beta_1=0.9, beta_2=0.999, lr=1e-3, feature_dim=128),
+        "presets": {
+            "cpu": dict(batch_size=128, epochs=3),
+            "paper": dict(batch_size=128, epochs=10),
+        },
+    },
 }
 PRESETS = ("cpu", "paper")
 
@@ -135,6 +182,62 @@ def _build_gan_family(config):
 
 for _name in ("gan", "dcgan", "wgan", "wgan-gp"):
     MODELS[_name].update(build=_build_gan_family, labels=False)
+
+
+def _build_conditional(config):
+    from keras_gans import networks
+    from keras_gans.trainers import CGAN
+
+    shape, k = tuple(config["image_shape"]), config.get("num_classes", 10)
+    if config["d_condition"] == "none" and not config["aux_weight"]:
+        raise KerasGansError("d_condition='none' shows D no label: it needs an auxiliary classifier (aux_weight > 0)")
+    generator = networks.conditional_generator(
+        config["latent_dim"], k, shape, filters=config["g_filters"], norm=config["g_norm"],
+        label_input=config["g_label_input"], embed_dim=config["embed_dim"], dense=config["g_dense"],
+    )
+    discriminator = networks.conditional_discriminator(
+        shape, k, filters=config["d_filters"], norm=config["d_norm"], condition=config["d_condition"],
+        aux_classifier=config["aux_weight"] > 0, embed_dim=config["embed_dim"], dense=config["d_dense"],
+    )
+    return CGAN(generator, discriminator, k, aux_weight=config["aux_weight"], aux_on_fake=config["aux_on_fake"],
+                loss=config["loss"], seed=config.get("seed"))
+
+
+def _build_infogan(config):
+    from keras_gans import networks
+    from keras_gans.trainers import InfoGAN
+
+    shape, k, n_cont = tuple(config["image_shape"]), config["num_categories"], config["num_continuous"]
+    generator = networks.infogan_generator(config["latent_dim"], k, n_cont, shape, filters=config["g_filters"],
+                                           norm=config["g_norm"], dense=config["g_dense"])
+    discriminator = networks.infogan_discriminator(shape, k, n_cont, filters=config["d_filters"], norm=config["d_norm"],
+                                                   dense=config["d_dense"], q_hidden=config["q_hidden"])
+    return InfoGAN(generator, discriminator, info_weight=config["info_weight"],
+                   continuous_weight=config["continuous_weight"], seed=config.get("seed"))
+
+
+def _build_classifier(config):
+    from keras_gans.metrics import build_classifier
+    from keras_gans.trainers import ClassifierTrainer
+
+    net = build_classifier(tuple(config["image_shape"]), config.get("num_classes", 10), config["feature_dim"])
+    return ClassifierTrainer(net)
+
+
+def _compile_classifier(trainer, config):
+    steps_per_epoch = config.get("steps_per_epoch")
+    trainer.compile(
+        optimizer=_optimizer(config, config["lr"], steps_per_epoch * config["epochs"] if steps_per_epoch else None),
+        jit_compile=config.get("jit_compile", False),
+        steps_per_execution=config.get("steps_per_execution", 1),
+    )
+    return trainer
+
+
+MODELS["cgan"].update(build=_build_conditional, labels=True)
+MODELS["acgan"].update(build=_build_conditional, labels=True)
+MODELS["infogan"].update(build=_build_infogan, labels=False)
+MODELS["classifier"].update(build=_build_classifier, compile=_compile_classifier, labels=True)
 
 
 def build_trainer(config):

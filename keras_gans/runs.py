@@ -130,12 +130,13 @@ def train(
             raise KerasGansError(f"{run.path} exists and is not a keras-gans run directory; choose another --out")
         config = dict(requested, data_dir=None if data_dir is None else str(data_dir))
     for key in ("epochs", "batch_size", "latent_dim"):
-        check_positive(key.replace("_", " "), config[key])
+        if key in config:
+            check_positive(key.replace("_", " "), config[key])
 
     images, labels = kdata.load_images(config["dataset"], "train", data_dir=data_dir or config.get("data_dir"),
                                   source=config["data_source"], limit=config.get("limit"))
     strategy = _strategy(strategy)
-    step_batch = config["batch_size"] * config["d_steps"]  # real images one train step consumes
+    step_batch = config["batch_size"] * config.get("d_steps", 1)  # real images one train step consumes
     if step_batch % strategy.num_replicas_in_sync:
         raise KerasGansError(
             f"batch size x d_steps = {step_batch} must be divisible by the {strategy.num_replicas_in_sync} replicas"
@@ -164,7 +165,7 @@ def train(
         cb.EpochTimer(),
         cb.RunCheckpoint(str(run.checkpoints), save_freq=checkpoint_every),
         cb.HistoryCSV(run.logs / "history.csv"),
-        cb.SampleGrid(run.samples),
+        *([cb.SampleGrid(run.samples)] if hasattr(trainer, "generate") else []),  # not for the classifier
         *callbacks,
     ]
     run.logs.mkdir(parents=True, exist_ok=True)
@@ -200,7 +201,7 @@ def _strategy(strategy):
 def export_networks(trainer, run):
     """Save the trained networks as standalone ``.keras`` files in ``RUN_DIR/models``."""
     run.models.mkdir(parents=True, exist_ok=True)
-    for name in ("generator", "discriminator"):
+    for name in getattr(trainer, "exported_networks", ("generator", "discriminator")):
         net = getattr(trainer, name)
         tmp = run.models / f"{name}.saving.keras"
         net.save(tmp)
@@ -221,25 +222,69 @@ class Run:
     def discriminator(self):
         return self.trainer.discriminator
 
+    @property
+    def classifier(self):
+        """The network of a classifier run (uint8 images in, class logits out)."""
+        if not hasattr(self.trainer, "classifier"):
+            raise KerasGansError(f"{self.path} holds a {self.config['model']!r} run, not a classifier run")
+        return self.trainer.classifier
+
     def latent(self, n, seed=None):
         """n latent vectors z ~ N(0, I) from numpy's generator (reproducible with ``seed``)."""
         n = check_positive("n", n)
         return np.random.default_rng(seed).standard_normal((n, self.trainer.latent_dim)).astype("float32")
 
-    def sample(self, n, seed=None, z=None, batch_size=256):
-        """``n`` generated images as uint8 (n, H, W, C); or the images of the given ``z``."""
+    def sample(self, n, seed=None, z=None, labels=None, batch_size=256):
+        """``n`` generated images as uint8 (n, H, W, C); or the images of the given ``z``.
+
+        Class-conditional runs (cgan, acgan) take ``labels``: one class for all n images, or a
+        list of n classes; by default the classes take turns (0, 1, ..., K-1, 0, ...).
+        """
         from keras_gans.data import to_uint8
 
+        kind = getattr(self.trainer, "conditioning", "none")
+        if not hasattr(self.trainer, "generate"):
+            raise KerasGansError(f"{self.path} holds a {self.config['model']!r} run: it has no generator to sample")
+        if labels is not None and kind != "labels":
+            raise KerasGansError(
+                f"{self.path} holds a {self.config['model']!r} run, which takes no class labels; "
+                "sample(labels=...) needs a class-conditional run (cgan, acgan)"
+            )
+        n = check_positive("n", n)
         if z is None:
             z = self.latent(n, seed)
         z = np.asarray(z, np.float32)
         if z.ndim != 2 or z.shape[1] != self.trainer.latent_dim:
             raise KerasGansError(f"z must have shape (n, {self.trainer.latent_dim}), got {z.shape}")
-        out = [np.asarray(self.trainer.generate(z[i : i + batch_size])) for i in range(0, len(z), batch_size)]
+        extra = []
+        if kind == "labels":
+            extra = [check_labels(np.arange(len(z)) % self.trainer.num_classes if labels is None else labels,
+                                  len(z), self.trainer.num_classes)]
+        out = [
+            np.asarray(self.trainer.generate(z[i : i + batch_size], *(e[i : i + batch_size] for e in extra)))
+            for i in range(0, len(z), batch_size)
+        ]
         return to_uint8(np.concatenate(out))
 
     def __repr__(self):
         return f"Run({str(self.path)!r}, model={self.config['model']!r}, dataset={self.config.get('dataset')!r})"
+
+
+def check_labels(labels, n, num_classes):
+    """Class labels as an int32 array of n values in 0..num_classes-1 (one int means n times it)."""
+    arr = np.asarray(labels)
+    if arr.ndim == 0:
+        arr = np.full(n, arr)
+    if arr.ndim != 1:
+        raise KerasGansError(f"labels must be one class or a list of n classes, got an array of shape {arr.shape}")
+    if len(arr) != n:
+        raise KerasGansError(f"got {len(arr)} labels for {n} samples; give one label or exactly n")
+    if arr.dtype.kind not in "iu" and not (arr.dtype.kind == "f" and np.all(arr == np.round(arr))):
+        raise KerasGansError(f"labels must be integers (classes 0..{num_classes - 1}), got {arr[:5].tolist()}")
+    if arr.min() < 0 or arr.max() >= num_classes:
+        bad = arr[(arr < 0) | (arr >= num_classes)][0]
+        raise KerasGansError(f"label {bad:g} is out of range: this run has classes 0..{num_classes - 1}")
+    return arr.astype(np.int32)
 
 
 def load_run(run_dir):

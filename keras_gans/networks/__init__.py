@@ -1,5 +1,11 @@
 """Network builders: each returns a functional ``keras.Model``."""
 
+from keras_gans.networks.conditional import (
+    conditional_discriminator,
+    conditional_generator,
+    infogan_discriminator,
+    infogan_generator,
+)
 from keras_gans.networks.dcgan import (
     dcgan_discriminator,
     dcgan_generator,
@@ -7,4 +13,13 @@ from keras_gans.networks.dcgan import (
     mlp_generator,
 )
 
-__all__ = ["dcgan_discriminator", "dcgan_generator", "mlp_discriminator", "mlp_generator"]
+__all__ = [
+    "conditional_discriminator",
+    "conditional_generator",
+    "infogan_discriminator",
+    "infogan_generator",
+    "dcgan_discriminator",
+    "dcgan_generator",
+    "mlp_discriminator",
+    "mlp_generator",
+]
