@@ -1,4 +1,4 @@
-"""The ``keras-gans`` command: train, sample, list and demo.
+"""The ``keras-gans`` command: train, sample, evaluate, list and demo.
 
 Every mistake a user can make ends in one line, ``error: <what is wrong and what is accepted>``,
 and exit status 2, never a TensorFlow trace.
@@ -65,10 +65,32 @@ def build_parser():
 
     p = sub.add_parser("sample", help="generate a grid of samples from a trained run")
     p.add_argument("run_dir", metavar="RUN_DIR")
-    p.add_argument("-n", type=int, default=64, help="number of samples (default: 64)")
+    p.add_argument("-n", type=int, help="number of samples (default: 64, or one per --labels value)")
     p.add_argument("--seed", type=int, help="seed of the latent vectors")
-    p.add_argument("--nrow", type=int, help="images per row (default: square grid)")
+    p.add_argument("--labels", type=_labels, metavar="K[,K...]",
+                   help="classes to draw (conditional runs): one for all samples, or one per sample "
+                   "(default: the classes in turn, one class per column)")
+    p.add_argument("--nrow", type=int, help="images per row (default: square grid; the class count for "
+                   "conditional runs)")
     p.add_argument("--out", required=True, help="output image (.png)")
+
+    p = sub.add_parser(
+        "evaluate",
+        help="measure a run (accuracy of samples, FID, KID ...) and save RUN_DIR/metrics.json",
+        description="Measure a trained run against the real test split: FID and KID in the feature space of "
+        "an evaluation classifier (train one with `keras-gans train classifier --dataset DATASET --out DIR`), "
+        "the accuracy of class-conditional samples, InfoGAN's code-to-class accuracy, and FID/KID with "
+        "InceptionV3 when its weights are in a local file. Prints the numbers and writes RUN_DIR/metrics.json.",
+    )
+    p.add_argument("run_dir", metavar="RUN_DIR")
+    p.add_argument("--classifier", metavar="CLASSIFIER_RUN_DIR", help="a classifier run of the same data set")
+    p.add_argument("-n", type=int, default=10000, help="generated images to measure (default: 10000)")
+    p.add_argument("--seed", type=int, default=0, help="seed of the latent vectors (default: 0)")
+    p.add_argument("--data-dir", help="folder with the data set (default: the run's)")
+    p.add_argument("--inception-weights", "--weights", dest="inception_weights", metavar="PATH",
+                   help="local InceptionV3 no-top ImageNet weights (default: the Keras cache if it has them; "
+                   "never downloaded)")
+    p.add_argument("--inception-n", type=int, default=2000, help="images per set for InceptionV3 (default: 2000)")
 
     p = sub.add_parser("list", help="list models, presets and data sets")
     p.add_argument("--settings", metavar="MODEL", help="show every setting of MODEL under each preset")
@@ -122,8 +144,15 @@ def cmd_train(args):
         checkpoint_every=every,
         **overrides,
     )
-    print(f"trained {run.config['model']} on {run.config['dataset']}: {run.path} "
-          f"(samples in {run.path / 'samples'})")
+    samples = f" (samples in {run.path / 'samples'})" if (run.path / "samples").is_dir() else ""
+    print(f"trained {run.config['model']} on {run.config['dataset']}: {run.path}{samples}")
+
+
+def _labels(text):
+    try:
+        return [int(v) for v in text.split(",") if v.strip()]
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected class numbers separated by commas, got {text!r}") from None
 
 
 def cmd_sample(args):
@@ -131,9 +160,23 @@ def cmd_sample(args):
     from keras_gans.viz import save_grid
 
     run = load_run(args.run_dir)
-    images = run.sample(args.n, seed=args.seed)
-    path = save_grid(args.out, images, nrow=args.nrow)
+    labels, n, nrow = args.labels, args.n, args.nrow
+    if labels is not None and len(labels) == 1:
+        labels = labels[0]
+    if n is None:
+        n = len(labels) if isinstance(labels, list) else 64
+    if nrow is None and getattr(run.trainer, "conditioning", None) == "labels" and labels is None:
+        nrow = run.trainer.num_classes  # the default labels take turns: one class per column
+    images = run.sample(n, seed=args.seed, labels=labels)
+    path = save_grid(args.out, images, nrow=nrow)
     print(f"wrote {len(images)} samples to {path}")
+
+
+def cmd_evaluate(args):
+    from keras_gans.evaluate import evaluate
+
+    evaluate(args.run_dir, classifier=args.classifier, n=args.n, seed=args.seed, data_dir=args.data_dir,
+             inception_weights=args.inception_weights, inception_n=args.inception_n)
 
 
 def cmd_list(args):
@@ -173,7 +216,7 @@ def cmd_demo(args):
     print(f"wrote a grid of 64 generated digits to {path}")
 
 
-COMMANDS = {"train": cmd_train, "sample": cmd_sample, "list": cmd_list, "demo": cmd_demo}
+COMMANDS = {"train": cmd_train, "sample": cmd_sample, "evaluate": cmd_evaluate, "list": cmd_list, "demo": cmd_demo}
 
 
 def _import_tensorflow_quietly():

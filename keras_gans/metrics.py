@@ -9,6 +9,11 @@ between runs measured with the same feature network.
   Gaussians fitted to the two feature sets. 0 for identical sets; biased for small samples.
 * KID (Binkowski et al., 2018): unbiased MMD^2 with the cubic polynomial kernel
   k(x, y) = (x.y / d + 1)^3, averaged over subsets; near 0 (either sign) for one distribution.
+
+Also here: the accuracy of a conditional generator (does it draw the class it was asked for?),
+the best one-to-one matching of unsupervised codes to classes (InfoGAN), InceptionV3 features
+(weights from a local file only, never downloaded) and PSNR / SSIM for paired images
+(TensorFlow's and scikit-image's implementations).
 """
 
 import numpy as np
@@ -125,3 +130,108 @@ def kernel_inception_distance(feats_a, feats_b, subsets=10, subset_size=1000, se
         )
         values.append(mmd)
     return float(np.mean(values)), float(np.std(values))
+
+
+def confusion_matrix(labels, predictions, num_classes=None):
+    """Counts (K, K): row = true label, column = prediction."""
+    labels, predictions = np.asarray(labels, np.int64).ravel(), np.asarray(predictions, np.int64).ravel()
+    if labels.shape != predictions.shape:
+        raise KerasGansError(f"{len(labels)} labels but {len(predictions)} predictions")
+    k = int(num_classes or max(labels.max(), predictions.max()) + 1)
+    return np.bincount(labels * k + predictions, minlength=k * k).reshape(k, k)
+
+
+def matched_accuracy(labels, codes, num_classes=None):
+    """Accuracy of unsupervised ``codes`` as class predictions under the best one-to-one matching.
+
+    The Hungarian algorithm (``scipy.optimize.linear_sum_assignment``) picks the code -> class
+    assignment that maximises the number of agreements. Returns ``(accuracy, mapping)`` with
+    ``mapping[code] = class``. Chance level is about 1/K; 1.0 means every code is one class.
+    """
+    from scipy.optimize import linear_sum_assignment
+
+    counts = confusion_matrix(codes, labels, num_classes)  # row = code, column = class
+    rows, cols = linear_sum_assignment(counts, maximize=True)
+    return float(counts[rows, cols].sum() / counts.sum()), {int(r): int(c) for r, c in zip(rows, cols)}
+
+
+def inception_extractor(weights=None, input_size=299):
+    """InceptionV3 (ImageNet features, 2048-d after global average pooling) for uint8 images.
+
+    ``weights`` is a local file of the no-top ImageNet weights
+    (``inception_v3_weights_tf_dim_ordering_tf_kernels_notop.h5``) or None for random weights
+    (tests). Nothing is ever downloaded: see :func:`find_inception_weights`. The model resizes
+    the images to ``input_size`` (at least 75) and scales them to [-1, 1] itself;
+    :func:`inception_features` repeats a grey channel three times.
+    """
+    import os
+
+    import keras
+
+    if weights is not None and not os.path.isfile(str(weights)):
+        raise KerasGansError(f"InceptionV3 weights file {weights} does not exist")
+    if int(input_size) < 75:
+        raise KerasGansError(f"InceptionV3 needs inputs of at least 75x75, got {input_size}")
+    size = int(input_size)
+    base = keras.applications.InceptionV3(include_top=False, weights=None, pooling="avg", input_shape=(size, size, 3))
+    if weights is not None:
+        try:
+            base.load_weights(str(weights))
+        except Exception as e:  # noqa: BLE001 - a wrong file is one clear line
+            raise KerasGansError(f"cannot load InceptionV3 weights from {weights}: {type(e).__name__}: {e}") from None
+
+    x_in = keras.Input((None, None, 3), name="image")
+    x = keras.layers.Resizing(size, size, interpolation="bilinear")(x_in)
+    x = keras.layers.Rescaling(1.0 / 127.5, offset=-1.0)(x)  # InceptionV3's preprocess_input
+    return keras.Model(x_in, base(x), name="inception_features")
+
+
+def find_inception_weights():
+    """The no-top InceptionV3 ImageNet weights if Keras has them cached locally, else None."""
+    import os
+    from pathlib import Path
+
+    home = Path(os.environ.get("KERAS_HOME", Path.home() / ".keras"))
+    path = home / "models" / "inception_v3_weights_tf_dim_ordering_tf_kernels_notop.h5"
+    return str(path) if path.is_file() else None
+
+
+def inception_features(extractor, images, batch_size=50):
+    """InceptionV3 feature vectors (N, 2048) of uint8 images (grey or RGB)."""
+    from keras_gans.data import check_images
+
+    images = check_images(images)
+    if images.shape[-1] == 1:
+        images = np.repeat(images, 3, axis=-1)
+    return np.asarray(extractor.predict(images.astype("float32"), batch_size=batch_size, verbose=0), np.float64)
+
+
+def _paired(a, b):
+    from keras_gans.data import check_images
+
+    a, b = check_images(a, what="first images"), check_images(b, what="second images")
+    if a.shape != b.shape:
+        raise KerasGansError(f"PSNR / SSIM compare images pairwise: shapes {a.shape} and {b.shape} differ")
+    return a, b
+
+
+def psnr(a, b, max_val=255.0):
+    """Peak signal-to-noise ratio in dB of each pair of images (``tf.image.psnr``): (N,) array.
+
+    uint8 images (``max_val=255``); inf for identical pairs.
+    """
+    import tensorflow as tf
+
+    a, b = _paired(a, b)
+    return tf.image.psnr(a.astype("float32"), b.astype("float32"), max_val=max_val).numpy().astype(np.float64)
+
+
+def ssim(a, b, data_range=255.0):
+    """Structural similarity of each pair of images (``skimage.metrics.structural_similarity``,
+    7x7 uniform windows): (N,) array, 1 for identical pairs."""
+    from skimage.metrics import structural_similarity
+
+    a, b = _paired(a, b)
+    return np.array([
+        structural_similarity(x, y, data_range=data_range, channel_axis=-1) for x, y in zip(a, b)
+    ])

@@ -1,0 +1,155 @@
+"""The evaluation toolkit: reference values of FID / KID / PSNR / SSIM, InceptionV3 features,
+the classifier run, `keras-gans evaluate` end to end, and its refusals."""
+
+import json
+import math
+
+import numpy as np
+import pytest
+
+from conftest import run_cli
+from keras_gans import load_run, metrics
+from keras_gans.errors import KerasGansError
+from keras_gans.runs import train
+
+
+# -- reference values -------------------------------------------------------------------------------
+def test_fid_closed_form_for_scaled_gaussians():
+    # N(0, I) vs N(0, 4 I) in d dims: Tr(I + 4 I - 2 (4 I)^(1/2)) = d (1 + 4 - 4) = d
+    rng = np.random.default_rng(0)
+    a, b = rng.normal(size=(20000, 4)), 2.0 * rng.normal(size=(20000, 4))
+    assert metrics.frechet_distance(a, b) == pytest.approx(4.0, rel=0.05)
+    assert metrics.frechet_distance(a, b) == pytest.approx(metrics.frechet_distance(b, a), rel=1e-6)
+
+
+def test_fid_of_two_samples_of_one_distribution_is_small_and_shrinks_with_n():
+    rng = np.random.default_rng(0)
+    small = metrics.frechet_distance(rng.normal(size=(200, 8)), rng.normal(size=(200, 8)))
+    large = metrics.frechet_distance(rng.normal(size=(5000, 8)), rng.normal(size=(5000, 8)))
+    assert 0 < large < small < 0.5  # positive bias, shrinking like 1/n
+
+
+def test_kid_grows_with_the_shift_and_is_symmetric():
+    rng = np.random.default_rng(0)
+    a, b = rng.normal(size=(600, 8)), rng.normal(size=(600, 8))
+    near, _ = metrics.kernel_inception_distance(a, b + 0.3, subsets=5, subset_size=300)
+    far, _ = metrics.kernel_inception_distance(a, b + 1.0, subsets=5, subset_size=300)
+    assert 0 < near < far
+    same, _ = metrics.kernel_inception_distance(a, b, subsets=5, subset_size=300)
+    assert abs(same) < near
+
+
+def test_psnr_and_ssim_known_values():
+    zeros, tens = np.zeros((2, 8, 8, 1), np.uint8), np.full((2, 8, 8, 1), 10, np.uint8)
+    np.testing.assert_allclose(metrics.psnr(zeros, tens), 10 * math.log10(255**2 / 100), rtol=1e-5)  # MSE 100
+    assert np.isinf(metrics.psnr(tens, tens)).all()
+    x = np.random.default_rng(0).integers(0, 256, (3, 16, 16, 1), dtype=np.uint8)
+    np.testing.assert_allclose(metrics.ssim(x, x), 1.0)
+    # two flat images: SSIM reduces to the luminance term (2 m1 m2 + C1) / (m1^2 + m2^2 + C1)
+    c1 = (0.01 * 255) ** 2
+    flat = metrics.ssim(np.full((1, 16, 16, 1), 100, np.uint8), np.full((1, 16, 16, 1), 120, np.uint8))
+    assert flat[0] == pytest.approx((2 * 100 * 120 + c1) / (100**2 + 120**2 + c1), rel=1e-6)
+    rgb = np.random.default_rng(1).integers(0, 256, (2, 16, 16, 3), dtype=np.uint8)
+    assert metrics.ssim(rgb, rgb[::-1]).shape == (2,)
+    with pytest.raises(KerasGansError, match="shapes .* differ"):
+        metrics.psnr(zeros, np.zeros((2, 8, 9, 1), np.uint8))
+
+
+def test_inception_features_offline(tmp_path):
+    """Random weights and 75x75 inputs: the pipeline, never the ImageNet download."""
+    extractor = metrics.inception_extractor(weights=None, input_size=75)
+    grey = np.random.default_rng(0).integers(0, 256, (6, 28, 28, 1), dtype=np.uint8)
+    f = metrics.inception_features(extractor, grey)
+    assert f.shape == (6, 2048) and np.isfinite(f).all()
+    assert metrics.frechet_distance(f, f) == pytest.approx(0.0, abs=1e-3)
+    rgb = np.repeat(grey, 3, axis=-1)
+    np.testing.assert_allclose(metrics.inception_features(extractor, rgb), f, rtol=1e-4, atol=1e-5)
+    with pytest.raises(KerasGansError, match="does not exist"):
+        metrics.inception_extractor(weights=tmp_path / "missing.h5")
+    with pytest.raises(KerasGansError, match="at least 75x75"):
+        metrics.inception_extractor(input_size=32)
+
+
+def test_confusion_matrix():
+    cm = metrics.confusion_matrix([0, 1, 1, 2], [0, 1, 2, 2], 3)
+    np.testing.assert_array_equal(cm, [[1, 0, 0], [0, 1, 1], [0, 0, 1]])
+
+
+# -- the classifier run and `keras-gans evaluate` ----------------------------------------------------
+@pytest.fixture(scope="module")
+def runs(tmp_path_factory):
+    """A classifier run and a tiny cgan run on the embedded digits, trained through the CLI."""
+    root = tmp_path_factory.mktemp("eval")
+    clf = run_cli("train", "classifier", "--dataset", "digits", "--epochs", "4", "--batch-size", "64",
+                  "--out", root / "clf")
+    assert clf.returncode == 0, clf.stderr[-3000:]
+    assert "trained classifier on digits" in clf.stdout and "samples" not in clf.stdout
+    gan = run_cli("train", "cgan", "--dataset", "digits", "--limit", "256", "--epochs", "1", "--batch-size", "32",
+                  "--set", "g_filters=8", "--set", "d_filters=8", "--out", root / "cgan")
+    assert gan.returncode == 0, gan.stderr[-3000:]
+    return root
+
+
+def test_classifier_run_contract(runs):
+    clf = runs / "clf"
+    config = json.loads((clf / "config.json").read_text())
+    assert config["model"] == "classifier" and config["num_classes"] == 10
+    assert (clf / "models" / "classifier.keras").is_file() and (clf / "checkpoints" / "latest.weights.h5").is_file()
+    assert (clf / "logs" / "history.csv").read_text().startswith("epoch,accuracy,loss,seconds")
+    run = load_run(clf)
+    from keras_gans.data import load_images
+
+    x, y = load_images("digits", "test")
+    acc, _ = metrics.accuracy(run.classifier, x, y)  # takes uint8 images like the metrics expect
+    assert acc > 0.85
+    with pytest.raises(KerasGansError, match="no generator to sample"):
+        run.sample(4)
+
+
+def test_evaluate_cli_end_to_end(runs):
+    out = run_cli("evaluate", runs / "cgan", "--classifier", runs / "clf", "-n", "200")
+    assert out.returncode == 0, out.stderr[-3000:]
+    assert "accuracy of generated images" in out.stdout and "FID" in out.stdout
+    result = json.loads((runs / "cgan" / "metrics.json").read_text())
+    assert result["model"] == "cgan" and result["n_generated"] == 200
+    assert 0.0 <= result["accuracy"] <= 1.0 and sorted(result["accuracy_per_class"]) == [str(c) for c in range(10)]
+    assert result["classifier_test_accuracy"] > 0.85
+    assert result["fid"] > result["fid_train_vs_test"] >= 0  # one epoch of a tiny GAN is far from the data
+    assert len(result["kid"]) == 2 and sum(result["generated_class_histogram"]) == 200
+
+    clf = run_cli("evaluate", runs / "clf")
+    assert clf.returncode == 0, clf.stderr[-3000:]
+    assert json.loads((runs / "clf" / "metrics.json").read_text())["test_accuracy"] > 0.85
+
+    grid = runs / "sevens.png"
+    sampled = run_cli("sample", runs / "cgan", "--labels", "7", "-n", "4", "--out", grid)
+    assert sampled.returncode == 0 and "wrote 4 samples" in sampled.stdout and grid.is_file()
+
+
+@pytest.mark.parametrize(
+    "args, message",
+    [
+        (["evaluate", "{root}"], "error: {root} is not a keras-gans run directory"),
+        (["evaluate", "{root}/cgan", "--classifier", "{root}/cgan"], "error: --classifier {root}/cgan holds a 'cgan' run, not a classifier run"),
+        (["evaluate", "{root}/cgan"], "error: nothing to measure without an evaluation classifier"),
+        (["sample", "{root}/cgan", "--labels", "3,12", "--out", "{root}/x.png"], "error: label 12 is out of range"),
+    ],
+)
+def test_bad_input_is_one_line(runs, args, message):
+    result = run_cli(*(a.format(root=runs) for a in args))
+    assert result.returncode == 2
+    assert result.stderr.strip().splitlines()[-1].startswith(message.format(root=runs)), result.stderr[-2000:]
+    assert "Traceback" not in result.stderr
+
+
+def test_evaluate_refuses_a_classifier_of_another_data_set(runs, tmp_path):
+    other = tmp_path / "clf"
+    train("classifier", dataset="mnist", out=other, epochs=1, limit=256, verbose=0)  # offline: embedded digits
+    config = json.loads((other / "config.json").read_text())
+    assert config["dataset"] == "mnist"
+    from keras_gans.evaluate import evaluate
+
+    with pytest.raises(KerasGansError, match="trained on 'mnist', but the run on 'digits'"):
+        evaluate(runs / "cgan", classifier=other, n=10, save=False, verbose=False)
+    with pytest.raises(KerasGansError, match="n must be a positive integer"):
+        evaluate(runs / "cgan", classifier=runs / "clf", n=0)
