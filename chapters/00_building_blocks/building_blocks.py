@@ -30,17 +30,6 @@
 # Nothing is trained here; the chapter runs in a few seconds.
 
 # %%
-import os
-from pathlib import Path
-
-import matplotlib
-
-try:  # inside Jupyter / IPython figures are shown inline; as a script they only go to files
-    get_ipython  # noqa: B018
-    IN_NOTEBOOK = True
-except NameError:
-    IN_NOTEBOOK = False
-    matplotlib.use("Agg")
 import matplotlib.pyplot as plt
 import numpy as np
 
@@ -49,25 +38,12 @@ import keras
 from keras_gans import data
 from keras_gans.blocks import normalization, residual_block
 from keras_gans.layers import InstanceNormalization
+from keras_gans.chapter import Chapter
 
-HERE = Path(__file__).resolve().parent if "__file__" in globals() else Path.cwd()
-OUT = Path(os.environ.get("KERAS_GANS_CHAPTER_OUT") or HERE / "outputs")
-OUT.mkdir(parents=True, exist_ok=True)
-
-
-def show(fig, name):
-    """Save a figure into the output folder; display it in a notebook, close it in a script."""
-    path = OUT / name
-    fig.savefig(path, dpi=110, bbox_inches="tight")
-    print(f"saved {path}")
-    if IN_NOTEBOOK:
-        plt.show()
-    else:
-        plt.close(fig)
-
+chapter = Chapter(globals().get("__file__"))  # quick mode, output folder, data set (see its docstring)
+OUT, show = chapter.out, chapter.show
 
 keras.utils.set_random_seed(0)
-print("outputs go to", OUT)
 
 # %% [markdown]
 # ## One batch with structure in every axis

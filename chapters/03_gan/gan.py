@@ -35,17 +35,6 @@
 # Set `KERAS_GANS_QUICK=1` to run everything with a tiny amount of training (a smoke test).
 
 # %%
-import os
-from pathlib import Path
-
-import matplotlib
-
-try:  # inside Jupyter / IPython figures are shown inline; as a script they only go to files
-    get_ipython  # noqa: B018
-    IN_NOTEBOOK = True
-except NameError:
-    IN_NOTEBOOK = False
-    matplotlib.use("Agg")
 import matplotlib.pyplot as plt
 import numpy as np
 
@@ -55,26 +44,12 @@ import tensorflow as tf
 from keras_gans import losses, toy
 from keras_gans.networks import mlp_discriminator, mlp_generator
 from keras_gans.trainers import GAN
+from keras_gans.chapter import Chapter
 
-QUICK = os.environ.get("KERAS_GANS_QUICK", "0") not in ("", "0")
-HERE = Path(__file__).resolve().parent if "__file__" in globals() else Path.cwd()
-OUT = Path(os.environ.get("KERAS_GANS_CHAPTER_OUT") or HERE / "outputs")
-OUT.mkdir(parents=True, exist_ok=True)
-
-
-def show(fig, name):
-    """Save a figure into the output folder; display it in a notebook, close it in a script."""
-    path = OUT / name
-    fig.savefig(path, dpi=110, bbox_inches="tight")
-    print(f"saved {path}")
-    if IN_NOTEBOOK:
-        plt.show()
-    else:
-        plt.close(fig)
-
+chapter = Chapter(globals().get("__file__"))  # quick mode, output folder, data set (see its docstring)
+QUICK, OUT, show = chapter.quick, chapter.out, chapter.show
 
 keras.utils.set_random_seed(0)
-print("quick mode" if QUICK else "full mode", "- outputs go to", OUT)
 
 # %% [markdown]
 # ## The data: a two-component Gaussian mixture
@@ -175,7 +150,6 @@ def samples_of(generator):
 
 def d_on_grid(discriminator):
     return np.asarray(keras.ops.sigmoid(discriminator(X[:, None].astype("float32"), training=False)))[:, 0]
-
 
 # %% [markdown]
 # ## Training with `keras_gans.trainers.GAN`

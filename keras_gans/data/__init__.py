@@ -17,7 +17,7 @@ Where the files come from (``source``):
   network is there, else the embedded digits with a printed notice.
 """
 
-from keras_gans.data.images import check_images, make_dataset, to_uint8
+from keras_gans.data.images import check_images, make_dataset, to_float, to_uint8
 from keras_gans.data.registry import DATASETS, dataset_info, load_images, resolve_name
 
-__all__ = ["DATASETS", "check_images", "dataset_info", "load_images", "make_dataset", "resolve_name", "to_uint8"]
+__all__ = ["DATASETS", "check_images", "dataset_info", "load_images", "make_dataset", "resolve_name", "to_float", "to_uint8"]

@@ -1,0 +1,59 @@
+"""What every chapter script shares: quick mode, its output folder, the data choice, figures.
+
+>>> from keras_gans.chapter import Chapter
+>>> chapter = Chapter(globals().get("__file__"))
+>>> chapter.quick, chapter.out, chapter.dataset        # doctest: +SKIP
+(False, PosixPath('.../chapters/03_gan/outputs'), 'digits')
+>>> chapter.show(fig, "samples.png")                   # doctest: +SKIP
+
+Environment variables:
+
+* ``KERAS_GANS_QUICK=1``: a smoke test (tiny data, one epoch); the tests run every chapter so.
+* ``KERAS_GANS_CHAPTER_OUT``: where figures and run directories go (default ``./outputs`` beside
+  the script, or the working directory's ``outputs`` in a notebook).
+* ``KERAS_GANS_DATA_DIR``: a folder with the real data (e.g. the MNIST IDX files); without it
+  the image chapters use the embedded digits and run offline.
+"""
+
+import os
+from pathlib import Path
+
+
+def in_notebook():
+    """True inside Jupyter / IPython, where figures are shown inline."""
+    try:
+        get_ipython  # noqa: B018, F821 - defined by IPython only
+    except NameError:
+        return False
+    return True
+
+
+class Chapter:
+    """The settings of one chapter run, read from the environment."""
+
+    def __init__(self, script=None, real_dataset="mnist", fallback_dataset="digits"):
+        self.notebook = in_notebook()
+        if not self.notebook:
+            import matplotlib
+
+            matplotlib.use("Agg")  # scripts only write figures to files
+        self.quick = os.environ.get("KERAS_GANS_QUICK", "0").strip() not in ("", "0")
+        here = Path(script).resolve().parent if script else Path.cwd()
+        self.out = Path(os.environ.get("KERAS_GANS_CHAPTER_OUT") or here / "outputs")
+        self.out.mkdir(parents=True, exist_ok=True)
+        self.data_dir = os.environ.get("KERAS_GANS_DATA_DIR") or None
+        self.dataset = real_dataset if self.data_dir else fallback_dataset
+        print("quick mode" if self.quick else "full mode", f"- data set {self.dataset!r} - outputs go to {self.out}")
+
+    def show(self, fig, name):
+        """Save a figure into the output folder; display it in a notebook, close it in a script."""
+        import matplotlib.pyplot as plt
+
+        path = self.out / name
+        fig.savefig(path, dpi=110, bbox_inches="tight")
+        print(f"saved {path}")
+        if self.notebook:
+            plt.show()
+        else:
+            plt.close(fig)
+        return path
