@@ -133,12 +133,14 @@ def test_acgan_discriminator_learns_to_classify_digits(digits):
     assert history["d_aux"][0] < math.log(10) and history["d_aux"][-1] < 1.0
 
 
-def test_aux_weight_needs_a_classifier_head():
+def test_aux_weight_needs_a_classifier_head(tmp_path):
     g, d = pair()
     with pytest.raises(ValueError, match="class_logits"):
         CGAN(g, d, num_classes=10, aux_weight=1.0)
     with pytest.raises(KerasGansError, match="needs an auxiliary classifier"):
-        train("cgan", out="unused", epochs=1, d_condition="none", **QUICK)
+        train("cgan", out=tmp_path / "a", epochs=1, d_condition="none", aux_weight=0.0, **QUICK)
+    with pytest.raises(KerasGansError, match="learns to read the label, not the image"):
+        train("cgan", out=tmp_path / "b", epochs=1, d_condition="label_maps", aux_weight=1.0, **QUICK)
 
 
 @pytest.fixture(scope="module")

@@ -133,6 +133,10 @@ def test_evaluate_cli_end_to_end(runs):
         (["evaluate", "{root}/cgan", "--classifier", "{root}/cgan"], "error: --classifier {root}/cgan holds a 'cgan' run, not a classifier run"),
         (["evaluate", "{root}/cgan"], "error: nothing to measure without an evaluation classifier"),
         (["sample", "{root}/cgan", "--labels", "3,12", "--out", "{root}/x.png"], "error: label 12 is out of range"),
+        (["train", "cgan", "--set", "d_condition=label_maps", "--out", "{root}/new"],
+         "error: an auxiliary classifier on a D that sees the label in its input"),
+        (["train", "acgan", "--set", "d_condition=maps", "--out", "{root}/new"],
+         "error: unknown discriminator condition 'maps'; choose one of: label_maps, embedding, projection, none"),
     ],
 )
 def test_bad_input_is_one_line(runs, args, message):
@@ -140,6 +144,7 @@ def test_bad_input_is_one_line(runs, args, message):
     assert result.returncode == 2
     assert result.stderr.strip().splitlines()[-1].startswith(message.format(root=runs)), result.stderr[-2000:]
     assert "Traceback" not in result.stderr
+    assert not (runs / "new").exists()
 
 
 def test_evaluate_refuses_a_classifier_of_another_data_set(runs, tmp_path):

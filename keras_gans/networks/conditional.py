@@ -19,8 +19,10 @@ Into the discriminator (``condition``):
 * ``"none"``: D sees only the image (AC-GAN, InfoGAN).
 
 An auxiliary classifier head (``aux_classifier=True``, AC-GAN; Odena et al., 2017) adds class
-logits computed from the same features as the real/fake logit. InfoGAN's Q head does the same
-for the latent codes. Discriminators return a dict: ``{"logit": ..., "class_logits": ...}``.
+logits computed from the same features as the real/fake logit. It only makes sense where those
+features have not seen the label (``"projection"``, ``"none"``): behind label maps it learns to
+read the label off its input and tells G nothing. InfoGAN's Q head does the same for the latent
+codes. Discriminators return a dict: ``{"logit": ..., "class_logits": ...}``.
 """
 
 import keras
