@@ -46,6 +46,26 @@ EXPECTED = {
         "wgan_digits_quick/samples/epoch_001.png",
         "wgan-gp_digits_quick/logs/history.csv",
     ],
+    "cgan.py": [
+        "cgan_label_inputs.png",
+        "cgan_losses.png",
+        "cgan_class_grid.png",
+        "cgan_same_noise.png",
+        "cgan_accuracy.png",
+        "cgan_vs_acgan.png",
+        "cgan_samples.png",
+        "cgan_digits_quick/samples/epoch_001.png",
+        "cgan_digits_quick/metrics.json",
+        "classifier_digits_quick/models/classifier.keras",
+    ],
+    "infogan.py": [
+        "infogan_losses.png",
+        "infogan_categorical.png",
+        "infogan_continuous.png",
+        "infogan_confusion.png",
+        "infogan_samples.png",
+        "infogan_digits_quick/samples/epoch_001.png",
+    ],
 }
 # Notebooks executed with nbclient. Each costs about as much as its script again (a kernel, the
 # TensorFlow import, the training), so to keep this file under ~3 minutes on two cores we execute
