@@ -114,17 +114,18 @@ def _version():
 
 def cmd_train(args):
     from keras_gans.data import resolve_name
+    from keras_gans.errors import check_positive
     from keras_gans.models import default_config
 
-    resolve_name(args.dataset)  # names are checked before TensorFlow loads: instant errors
-    default_config(args.model, args.preset, **dict(args.settings))
-    _import_tensorflow_quietly()
-    from keras_gans.runs import train
-
+    # Everything that can be checked without TensorFlow is checked first: instant errors.
+    resolve_name(args.dataset)
     overrides = dict(args.settings)
     for key in ("epochs", "batch_size", "seed", "limit"):
         if getattr(args, key) is not None:
             overrides[key] = getattr(args, key)
+    config = default_config(args.model, args.preset, **overrides)
+    for key in ("epochs", "batch_size"):
+        check_positive(key.replace("_", " "), config[key])
     every = args.checkpoint_every
     if every != "epoch":
         try:
@@ -133,6 +134,9 @@ def cmd_train(args):
             raise KerasGansError(f"--checkpoint-every must be 'epoch' or a number of steps, got {every!r}") from None
         if every <= 0:
             raise KerasGansError(f"--checkpoint-every must be positive, got {every}")
+    _import_tensorflow_quietly()
+    from keras_gans.runs import train
+
     run = train(
         args.model,
         dataset=args.dataset,
