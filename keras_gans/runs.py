@@ -110,7 +110,6 @@ def train(
     ``tf.distribute.Strategy`` (or "mirrored"). Returns the loaded :class:`Run`.
     """
     import keras
-    import tensorflow as tf
 
     from keras_gans import callbacks as cb
     from keras_gans import data as kdata
