@@ -42,45 +42,18 @@
 
 # %%
 import math
-import os
-from pathlib import Path
 
-import matplotlib
-
-try:  # inside Jupyter / IPython figures are shown inline; as a script they only go to files
-    get_ipython  # noqa: B018
-    IN_NOTEBOOK = True
-except NameError:
-    IN_NOTEBOOK = False
-    matplotlib.use("Agg")
 import matplotlib.pyplot as plt
 import numpy as np
 
 import keras_gans
 from keras_gans import data, losses, metrics, runs, viz
-from keras_gans.data.images import to_float
+from keras_gans.chapter import Chapter
 
-QUICK = os.environ.get("KERAS_GANS_QUICK", "0") not in ("", "0")
-HERE = Path(__file__).resolve().parent if "__file__" in globals() else Path.cwd()
-OUT = Path(os.environ.get("KERAS_GANS_CHAPTER_OUT") or HERE / "outputs")
-OUT.mkdir(parents=True, exist_ok=True)
-DATA_DIR = os.environ.get("KERAS_GANS_DATA_DIR") or None
-DATASET = "mnist" if DATA_DIR else "digits"
+chapter = Chapter(globals().get("__file__"))  # quick mode, output folder, data set (see its docstring)
+QUICK, OUT, show = chapter.quick, chapter.out, chapter.show
+DATA_DIR, DATASET = chapter.data_dir, chapter.dataset
 TAG = f"{DATASET}{'_quick' if QUICK else ''}"
-
-
-def show(fig, name):
-    """Save a figure into the output folder; display it in a notebook, close it in a script."""
-    path = OUT / name
-    fig.savefig(path, dpi=110, bbox_inches="tight")
-    print(f"saved {path}")
-    if IN_NOTEBOOK:
-        plt.show()
-    else:
-        plt.close(fig)
-
-
-print("quick mode" if QUICK else "full mode", f"- data set {DATASET!r} - outputs go to {OUT}")
 
 # %% [markdown]
 # ## The bound in numbers
@@ -178,7 +151,7 @@ show(fig, "infogan_continuous.png")
 
 # %%
 x_test, y_test = data.load_images(DATASET, "test", data_dir=DATA_DIR)
-probs, _ = run.trainer.predict_codes(to_float(x_test))
+probs, _ = run.trainer.predict_codes(data.to_float(x_test))
 acc, mapping = metrics.matched_accuracy(y_test, probs.argmax(-1))
 print(f"code -> class accuracy on {len(x_test)} test digits, without labels: {acc:.1%}")
 print("code -> class:", mapping)
