@@ -124,6 +124,13 @@ class AdversarialTrainer(keras.Model):
         m = ops.shape(x)[0] // parts
         return [x[i * m : (i + 1) * m] for i in range(parts)]
 
+    def scores_summary(self, scores):
+        """What the logs show of D's outputs: the mean probability D(x) for the logit losses
+        (minimax, non-saturating), the mean raw score (critic value) for the others."""
+        if getattr(self, "loss_name", None) in ("minimax", "nonsaturating"):
+            return ops.mean(ops.sigmoid(scores))
+        return ops.mean(scores)
+
     @staticmethod
     def apply(optimizer, tape, loss, variables):
         grads = tape.gradient(loss, variables)

@@ -86,12 +86,6 @@ class CGAN(AdversarialTrainer):
         return self.update_trackers(d_loss=d_loss, g_loss=g_loss, d_real=self.scores_summary(real_logit),
                                     d_fake=self.scores_summary(fake_logit), **aux)
 
-    def scores_summary(self, scores):
-        """Mean D(x) as a probability for the logit losses, the mean score otherwise."""
-        if self.loss_name in ("minimax", "nonsaturating"):
-            return ops.mean(ops.sigmoid(scores))
-        return ops.mean(scores)
-
     def generate(self, z, labels):
         """Images in [-1, 1] of the given classes (one label per latent vector), inference mode."""
         return self.generator([ops.convert_to_tensor(z, "float32"), ops.convert_to_tensor(labels, "int32")],

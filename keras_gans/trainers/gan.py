@@ -50,12 +50,6 @@ class GAN(AdversarialTrainer):
     def after_critic_update(self):
         """Hook after each discriminator update (WGAN clips the critic's weights here)."""
 
-    def scores_summary(self, scores):
-        """What the logs show of D's outputs: mean probability for logit losses."""
-        if self.loss_name in ("minimax", "nonsaturating"):
-            return ops.mean(ops.sigmoid(scores))
-        return ops.mean(scores)
-
     def train_step(self, data):
         images, z_given = self.unpack(data)
         reals = self.split_batch(images, self.d_steps)
