@@ -91,7 +91,7 @@ def evaluate(run_dir, classifier=None, n=10000, seed=0, data_dir=None, inception
         labels = np.arange(n) % run.trainer.num_classes
         fakes = run.sample(n, labels=labels, seed=seed)
     else:
-        fakes = run.sample(n, seed=seed)  # InfoGAN: codes 0, 1, ..., K-1, 0, ...; continuous codes 0
+        fakes = run.sample(n, seed=seed)  # InfoGAN: codes 0, 1, ..., K-1, 0, ...; continuous ~ U(-1, 1)
     result.update(n_generated=n, seed=seed)
 
     if kind == "codes":  # InfoGAN: Q's categorical code for real test digits vs their labels

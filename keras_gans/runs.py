@@ -237,7 +237,9 @@ class Run:
         """``n`` generated images as uint8 (n, H, W, C); or the images of the given ``z``.
 
         Class-conditional runs (cgan, acgan) take ``labels``: one class for all n images, or a
-        list of n classes; by default the classes take turns (0, 1, ..., K-1, 0, ...).
+        list of n classes; by default the classes take turns (0, 1, ..., K-1, 0, ...). InfoGAN
+        runs take no labels: their categorical code takes turns the same way, and the continuous
+        codes are drawn from U(-1, 1) like in training (reproducibly with ``seed``).
         """
         from keras_gans.data import to_uint8
 
@@ -259,6 +261,10 @@ class Run:
         if kind == "labels":
             extra = [check_labels(np.arange(len(z)) % self.trainer.num_classes if labels is None else labels,
                                   len(z), self.trainer.num_classes)]
+        elif kind == "codes":  # InfoGAN: categorical codes in turn, continuous codes ~ U(-1, 1) as in training
+            rng = np.random.default_rng(None if seed is None else [seed, 1])
+            extra = [np.arange(len(z)) % self.trainer.num_categories,
+                     rng.uniform(-1, 1, (len(z), self.trainer.num_continuous)).astype("float32")]
         out = [
             np.asarray(self.trainer.generate(z[i : i + batch_size], *(e[i : i + batch_size] for e in extra)))
             for i in range(0, len(z), batch_size)

@@ -172,6 +172,7 @@ def test_sample_by_label(cgan_run):
     z = run.latent(3, seed=0)
     same_noise = run.sample(3, z=np.repeat(z[:1], 3, axis=0), labels=[0, 1, 2])
     assert not np.array_equal(same_noise[0], same_noise[1])  # the label, not the noise, changed
+    np.testing.assert_array_equal(run.sample(23, seed=1, batch_size=5), run.sample(23, seed=1, batch_size=256))
     default = run.sample(12, seed=0)  # classes in turn
     np.testing.assert_array_equal(default[:10], run.sample(10, labels=np.arange(10), seed=0))
 

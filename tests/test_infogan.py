@@ -112,6 +112,8 @@ def test_infogan_run_samples_and_evaluates(tmp_path):
     train("infogan", out=out, epochs=1, **QUICK)
     run = load_run(out)
     assert run.sample(4, seed=0).shape == (4, 28, 28, 1)
+    # codes take turns over all n samples, whatever the batches they are generated in
+    np.testing.assert_array_equal(run.sample(23, seed=1, batch_size=5), run.sample(23, seed=1, batch_size=256))
     z = run.latent(3, seed=0)
     sweep = np.asarray(run.trainer.generate(z, codes=[1, 1, 1], continuous=[[-2, 0], [0, 0], [2, 0]]))
     assert sweep.shape == (3, 28, 28, 1)
