@@ -21,6 +21,14 @@ class RunCheckpoint(keras.callbacks.BackupAndRestore):
     def __init__(self, backup_dir, save_freq="epoch"):
         super().__init__(backup_dir, save_freq=save_freq, delete_checkpoint=False)
 
+    def on_train_begin(self, logs=None):
+        # A run killed while writing leaves its temp files; the last complete checkpoint is intact.
+        for stale in ("saving.weights.h5", "training_metadata.json.tmp"):
+            path = os.path.join(self.backup_dir, stale)
+            if os.path.exists(path):
+                os.remove(path)
+        super().on_train_begin(logs)
+
     def on_epoch_end(self, epoch, logs=None):
         super().on_epoch_end(epoch, logs)
         if self.save_freq != "epoch":  # also close every epoch with a checkpoint
