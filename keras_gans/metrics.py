@@ -89,9 +89,13 @@ def accuracy(classifier, images, labels, batch_size=500):
 
 
 def frechet_distance(feats_a, feats_b):
-    """Fréchet distance between Gaussians fitted to two feature sets (FID in their space)."""
-    from scipy import linalg
+    """Fréchet distance between Gaussians fitted to two feature sets (FID in their space).
 
+    The trace of (S_a S_b)^(1/2) is computed as the sum of the square roots of the eigenvalues of
+    the symmetric S_a^(1/2) S_b S_a^(1/2) (the same eigenvalues): exact, about twice as fast as a
+    general matrix square root for 2048-d Inception features, and stable when the covariances
+    are singular (fewer samples than dimensions, or dead ReLU features).
+    """
     a, b = np.asarray(feats_a, np.float64), np.asarray(feats_b, np.float64)
     if a.ndim != 2 or b.ndim != 2 or a.shape[1] != b.shape[1]:
         raise KerasGansError(f"feature sets must be (N, D) with the same D, got {a.shape} and {b.shape}")
@@ -99,13 +103,12 @@ def frechet_distance(feats_a, feats_b):
         raise KerasGansError("FID needs at least 2 samples in each set")
     mu_a, mu_b = a.mean(0), b.mean(0)
     cov_a, cov_b = np.atleast_2d(np.cov(a, rowvar=False)), np.atleast_2d(np.cov(b, rowvar=False))
-    covmean = linalg.sqrtm(cov_a @ cov_b)
-    if not np.isfinite(covmean).all():  # singular product: nudge both covariances
-        eps = np.eye(a.shape[1]) * 1e-6
-        covmean = linalg.sqrtm((cov_a + eps) @ (cov_b + eps))
-    covmean = np.real(covmean)
+    w, v = np.linalg.eigh(cov_a)
+    sqrt_a = (v * np.sqrt(np.clip(w, 0.0, None))) @ v.T
+    m = sqrt_a @ cov_b @ sqrt_a
+    trace_covmean = np.sqrt(np.clip(np.linalg.eigvalsh((m + m.T) / 2.0), 0.0, None)).sum()
     diff = mu_a - mu_b
-    return float(max(diff @ diff + np.trace(cov_a) + np.trace(cov_b) - 2.0 * np.trace(covmean), 0.0))
+    return float(max(diff @ diff + np.trace(cov_a) + np.trace(cov_b) - 2.0 * trace_covmean, 0.0))
 
 
 def kernel_inception_distance(feats_a, feats_b, subsets=10, subset_size=1000, seed=0):

@@ -95,6 +95,14 @@ def test_cgan_step_updates_both_networks_and_logs():
     assert any(not np.allclose(a, b) for a, b in zip(d0, d.get_weights()))
 
 
+def test_batches_without_labels_are_refused():
+    g, d = pair()
+    trainer = CGAN(g, d, num_classes=10, seed=0)
+    trainer.compile(adam(), adam())
+    with pytest.raises(KerasGansError, match="trains on \\(images, labels\\) batches"):
+        trainer.train_on_batch(tiny_batch(4)[0])
+
+
 def test_losses_move_over_a_few_steps():
     g, d = pair()
     trainer = CGAN(g, d, num_classes=10, seed=0)

@@ -22,6 +22,15 @@ def test_fid_closed_form_for_scaled_gaussians():
     assert metrics.frechet_distance(a, b) == pytest.approx(metrics.frechet_distance(b, a), rel=1e-6)
 
 
+def test_fid_with_singular_covariances():
+    """Fewer samples than dimensions (as with 2048-d Inception features): finite, 0 for itself."""
+    rng = np.random.default_rng(0)
+    a, b = rng.normal(size=(20, 64)), rng.normal(size=(30, 64)) + 1.0
+    assert metrics.frechet_distance(a, a) == pytest.approx(0.0, abs=1e-8)
+    far = metrics.frechet_distance(a, b)
+    assert np.isfinite(far) and far > 64 * 0.5  # the mean shift alone is 64 x 1^2, minus small-sample noise
+
+
 def test_fid_of_two_samples_of_one_distribution_is_small_and_shrinks_with_n():
     rng = np.random.default_rng(0)
     small = metrics.frechet_distance(rng.normal(size=(200, 8)), rng.normal(size=(200, 8)))
@@ -55,19 +64,28 @@ def test_psnr_and_ssim_known_values():
         metrics.psnr(zeros, np.zeros((2, 8, 9, 1), np.uint8))
 
 
-def test_inception_features_offline(tmp_path):
+def test_inception_features_offline(tmp_path, runs):
     """Random weights and 75x75 inputs: the pipeline, never the ImageNet download."""
     extractor = metrics.inception_extractor(weights=None, input_size=75)
     grey = np.random.default_rng(0).integers(0, 256, (6, 28, 28, 1), dtype=np.uint8)
     f = metrics.inception_features(extractor, grey)
     assert f.shape == (6, 2048) and np.isfinite(f).all()
-    assert metrics.frechet_distance(f, f) == pytest.approx(0.0, abs=1e-3)
     rgb = np.repeat(grey, 3, axis=-1)
     np.testing.assert_allclose(metrics.inception_features(extractor, rgb), f, rtol=1e-4, atol=1e-5)
     with pytest.raises(KerasGansError, match="does not exist"):
         metrics.inception_extractor(weights=tmp_path / "missing.h5")
     with pytest.raises(KerasGansError, match="at least 75x75"):
         metrics.inception_extractor(input_size=32)
+
+    # evaluate with a local weights file (here: the random ones, saved)
+    weights = tmp_path / "inception_notop.weights.h5"
+    extractor.get_layer("inception_v3").save_weights(weights)
+    from keras_gans.evaluate import evaluate
+
+    result = evaluate(runs / "cgan", n=12, inception_weights=weights, inception_n=8, inception_size=75,
+                      save=False, verbose=False)
+    assert result["inception_n"] == 8 and result["fid_inception"] >= 0 and len(result["kid_inception"]) == 2
+    assert "accuracy" not in result  # no classifier given
 
 
 def test_confusion_matrix():
@@ -78,15 +96,13 @@ def test_confusion_matrix():
 # -- the classifier run and `keras-gans evaluate` ----------------------------------------------------
 @pytest.fixture(scope="module")
 def runs(tmp_path_factory):
-    """A classifier run and a tiny cgan run on the embedded digits, trained through the CLI."""
+    """A classifier run (trained in-process) and a tiny cgan run (through the CLI) on the embedded digits."""
     root = tmp_path_factory.mktemp("eval")
-    clf = run_cli("train", "classifier", "--dataset", "digits", "--epochs", "4", "--batch-size", "64",
-                  "--out", root / "clf")
-    assert clf.returncode == 0, clf.stderr[-3000:]
-    assert "trained classifier on digits" in clf.stdout and "samples" not in clf.stdout
+    train("classifier", dataset="digits", epochs=3, batch_size=64, out=root / "clf", verbose=0)
     gan = run_cli("train", "cgan", "--dataset", "digits", "--limit", "256", "--epochs", "1", "--batch-size", "32",
                   "--set", "g_filters=8", "--set", "d_filters=8", "--out", root / "cgan")
     assert gan.returncode == 0, gan.stderr[-3000:]
+    assert "trained cgan on digits" in gan.stdout and "samples in" in gan.stdout
     return root
 
 
@@ -117,8 +133,9 @@ def test_evaluate_cli_end_to_end(runs):
     assert result["fid"] > result["fid_train_vs_test"] >= 0  # one epoch of a tiny GAN is far from the data
     assert len(result["kid"]) == 2 and sum(result["generated_class_histogram"]) == 200
 
-    clf = run_cli("evaluate", runs / "clf")
-    assert clf.returncode == 0, clf.stderr[-3000:]
+    from keras_gans.evaluate import evaluate
+
+    assert evaluate(runs / "clf", verbose=False)["test_accuracy"] > 0.85  # a classifier run: its test accuracy
     assert json.loads((runs / "clf" / "metrics.json").read_text())["test_accuracy"] > 0.85
 
     grid = runs / "sevens.png"
@@ -130,8 +147,6 @@ def test_evaluate_cli_end_to_end(runs):
     "args, message",
     [
         (["evaluate", "{root}"], "error: {root} is not a keras-gans run directory"),
-        (["evaluate", "{root}/cgan", "--classifier", "{root}/cgan"], "error: --classifier {root}/cgan holds a 'cgan' run, not a classifier run"),
-        (["evaluate", "{root}/cgan"], "error: nothing to measure without an evaluation classifier"),
         (["sample", "{root}/cgan", "--labels", "3,12", "--out", "{root}/x.png"], "error: label 12 is out of range"),
         (["train", "cgan", "--set", "d_condition=label_maps", "--out", "{root}/new"],
          "error: an auxiliary classifier on a D that sees the label in its input"),
@@ -145,6 +160,17 @@ def test_bad_input_is_one_line(runs, args, message):
     assert result.stderr.strip().splitlines()[-1].startswith(message.format(root=runs)), result.stderr[-2000:]
     assert "Traceback" not in result.stderr
     assert not (runs / "new").exists()
+
+
+def test_evaluate_refusals(runs, tmp_path):
+    from keras_gans.evaluate import evaluate
+
+    with pytest.raises(KerasGansError, match="holds a 'cgan' run, not a classifier run"):
+        evaluate(runs / "cgan", classifier=runs / "cgan", n=10, save=False, verbose=False)
+    with pytest.raises(KerasGansError, match="nothing to measure without an evaluation classifier"):
+        evaluate(runs / "cgan", n=10, save=False, verbose=False)
+    with pytest.raises(KerasGansError, match="does not exist"):
+        evaluate(tmp_path / "missing", verbose=False)
 
 
 def test_evaluate_refuses_a_classifier_of_another_data_set(runs, tmp_path):

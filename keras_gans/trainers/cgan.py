@@ -17,6 +17,7 @@ import keras
 import tensorflow as tf
 from keras import ops
 
+from keras_gans.errors import KerasGansError
 from keras_gans.losses import adversarial_losses, class_cross_entropy
 from keras_gans.trainers.base import AdversarialTrainer, scale_for_replicas
 
@@ -57,6 +58,8 @@ class CGAN(AdversarialTrainer):
 
     def train_step(self, data):
         images, labels = self.unpack(data)
+        if labels is None:
+            raise KerasGansError("a conditional GAN trains on (images, labels) batches; this batch has no labels")
         m = ops.shape(images)[0]
 
         with tf.GradientTape() as tape:
