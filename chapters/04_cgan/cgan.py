@@ -203,7 +203,7 @@ show(fig, "cgan_same_noise.png")
 CLF_DIR = OUT / f"classifier_{TAG}"
 runs.train("classifier", dataset=DATASET, data_dir=DATA_DIR, out=CLF_DIR,
            **(dict(epochs=1, limit=512) if QUICK else {} if DATASET == "mnist" else dict(epochs=8)))
-result = evaluate(RUN_DIR, classifier=CLF_DIR, n=500 if QUICK else 10000)
+result = evaluate(RUN_DIR, classifier=CLF_DIR, n=200 if QUICK else 10000)
 
 per_class = result["accuracy_per_class"]
 fig, ax = plt.subplots(figsize=(7, 3))
@@ -229,7 +229,7 @@ show(fig, "cgan_accuracy.png")
 # %%
 AC_DIR = OUT / f"acgan_{TAG}"
 runs.train("acgan", dataset=DATASET, data_dir=DATA_DIR, out=AC_DIR, **SETTINGS)
-ac = evaluate(AC_DIR, classifier=CLF_DIR, n=500 if QUICK else 10000, verbose=False)
+ac = evaluate(AC_DIR, classifier=CLF_DIR, n=200 if QUICK else 10000, verbose=False)
 ac_run = keras_gans.load_run(AC_DIR)
 fig, axes = plt.subplots(1, 2, figsize=(11, 5.5))
 viz.show_images(grid, nrow=COLS, ax=axes[0], title=f"cGAN preset: accuracy {result['accuracy']:.1%}")

@@ -172,5 +172,7 @@ show(fig, "infogan_confusion.png")
 # frequent digit by its slant — a legitimate factor of variation, just not the one we named.
 # That is the lesson of InfoGAN: mutual information makes codes *informative*, and which
 # factors they pick up depends on the data, the code's shape (10 equally likely values fit ten
-# roughly equal classes) and luck. The quick mode's one-epoch run is noise, and its accuracy is
+# roughly equal classes) and luck. With the `cpu` preset on full MNIST (5 epochs, about 6
+# minutes on two cores) we measured 61 % and 66 % for two seeds, with the mutual-information
+# bound saturated at 2.29 of 2.30 nats both times (RESULTS.md). The quick mode's one-epoch run is noise, and its accuracy is
 # chance.
