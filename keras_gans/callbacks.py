@@ -140,3 +140,27 @@ class SampleGrid(keras.callbacks.Callback):
         else:
             images = np.asarray(self.model.generate(z))
         save_grid(self.folder / f"epoch_{epoch + 1:03d}.png", images, nrow=self.nrow)
+
+
+class TranslationGrid(keras.callbacks.Callback):
+    """After every epoch, translate the same held-out images: ``samples/epoch_NNN.png``.
+
+    The trainer's ``preview(a, b)`` returns the rows to show (Pix2Pix: input, output, target;
+    CycleGAN: real, translated, reconstructed for each direction), one example per column.
+    """
+
+    def __init__(self, folder, domains, n=8, every=1):
+        super().__init__()
+        self.folder, self.every = Path(folder), every
+        pick = lambda x: x[np.linspace(0, len(x) - 1, min(n, len(x))).astype(int)]  # noqa: E731
+        m = min(n, len(domains.a), len(domains.b))
+        self.a = (pick(domains.a)[:m].astype("float32") / 127.5 - 1.0)
+        self.b = (pick(domains.b)[:m].astype("float32") / 127.5 - 1.0)
+
+    def on_epoch_end(self, epoch, logs=None):
+        if (epoch + 1) % self.every:
+            return
+        from keras_gans.viz import rows_grid, save_image
+
+        rows = [np.asarray(r) for r in self.model.preview(self.a, self.b)]
+        save_image(self.folder / f"epoch_{epoch + 1:03d}.png", rows_grid(rows), scale=2)

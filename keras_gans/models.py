@@ -138,9 +138,46 @@ def default_config(model, preset="cpu", **overrides):
             f"unknown setting(s) for {model}: {', '.join(sorted(unknown))}; known: {', '.join(sorted(config))}"
         )
     config.update({k: v for k, v in overrides.items() if v is not None})
-    if "check" in spec:  # settings that contradict each other fail here, before anything is written
-        spec["check"](config)
+    validate_config(config)
     return config
+
+
+POSITIVE = ("epochs", "batch_size", "latent_dim", "image_size", "d_steps")
+
+
+def validate_config(config):
+    """Refuse settings that cannot work, before anything is built or written: the one place
+    where both the CLI (before TensorFlow loads) and ``runs.train`` check a config."""
+    from keras_gans.errors import check_positive
+
+    for key in POSITIVE:
+        if config.get(key) is not None:
+            check_positive(key.replace("_", " "), config[key])
+    check = MODELS[config["model"]].get("check")
+    if check is not None:  # settings that contradict each other fail here
+        check(config)
+
+
+def data_kind(model):
+    """What a model trains on: "images" (one domain, optional labels), "paired" or "unpaired"."""
+    return MODELS[check_choice("model", model, MODELS)].get("data", "images")
+
+
+def resolve_dataset(model, name=None):
+    """The canonical name of data set ``name`` for ``model`` (its default when None); refuses a
+    data set of the wrong kind (e.g. MNIST for Pix2Pix) with the choices that fit."""
+    from keras_gans import data
+
+    kind = data_kind(model)
+    if name is None:
+        name = MODELS[model].get("dataset", "mnist" if kind == "images" else "edges2photo")
+    if kind == "images":
+        if str(name).strip().lower().replace("_", "-") in data.DOMAIN_SETS:
+            raise KerasGansError(f"{model} trains on single images; {name!r} is an image-to-image data set")
+        return data.resolve_name(name)
+    if str(name).strip().lower().replace("-", "_") in data.DATASETS:
+        raise KerasGansError(f"{model} translates images between two domains; {name!r} is a single-domain data set")
+    return data.domains.resolve_domain_set(name, paired=kind == "paired").name
 
 
 def _optimizer(config, lr, total_steps):
