@@ -12,8 +12,13 @@ from keras_gans.networks.dcgan import (
     mlp_discriminator,
     mlp_generator,
 )
+from keras_gans.networks.patchgan import patchgan_discriminator, receptive_field
+from keras_gans.networks.unet import unet_generator
 
 __all__ = [
+    "patchgan_discriminator",
+    "receptive_field",
+    "unet_generator",
     "conditional_discriminator",
     "conditional_generator",
     "infogan_discriminator",
