@@ -79,10 +79,13 @@ def test_refusals_leave_nothing_behind(tmp_path):
         (dict(epochs=1, batch_size=-3), "batch size must be a positive integer"),
         (dict(epochs=1, g_lr_typo=1), "unknown setting\\(s\\) for dcgan: g_lr_typo"),
         (dict(epochs=1, limit=10), "fewer than one step's batch"),
+        (dict(epochs=1, g_norm="weight"), "normalisation"),  # found only when the networks are built
     ]:
         with pytest.raises(KerasGansError, match=message):
             train("dcgan", out=tmp_path / "new", **{**QUICK, **bad})
-        assert not (tmp_path / "new" / "checkpoints").exists()
+        assert not (tmp_path / "new").exists()  # no config.json either: a corrected retry starts afresh
+    run = train("dcgan", out=tmp_path / "new", epochs=1, **QUICK)
+    assert run.config["g_norm"] == "batch"
 
 
 def test_load_run_errors(tmp_path, trained):

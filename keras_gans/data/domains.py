@@ -96,6 +96,8 @@ def load_domains(name, split="train", data_dir=None, size=64, limit=None, direct
     if spec.needs_dir and data_dir is None:
         raise KerasGansError(f"data set {spec.name!r} is read from a folder: give --data-dir DIR")
     domains = spec.build(split, data_dir, size, options).limited(limit)
+    if domains.names == ("A", "B"):
+        domains.names = spec.names
     return domains.swapped() if direction == "B2A" else domains
 
 
@@ -156,7 +158,7 @@ def edges(images, sigma=None):
 def _photo_pairs(make_a):
     def build(split, data_dir, size, options):
         photos = photo_tiles(split, data_dir, size, options.get("tile_scale"))
-        return Domains(make_a(photos), photos, paired=True, names=("A", "B"))
+        return Domains(make_a(photos), photos, paired=True)
 
     return build
 
