@@ -9,6 +9,7 @@
       logs/history.csv       per-epoch means of every tracked value, plus seconds per epoch
       logs/tensorboard/      the same for TensorBoard
       models/                generator.keras and discriminator.keras after training
+      workers/N/             multi-worker runs only: worker N's own copy of the training state
 
 ``train(...)`` on an existing RUN_DIR resumes where it stopped; ``load_run(RUN_DIR)`` rebuilds the
 trainer from config.json and the latest checkpoint.
@@ -123,15 +124,19 @@ def train(
     run = RunDir(out)
     dataset = resolve_dataset(model, dataset)
     requested = default_config(model, preset, dataset=dataset, data_source=data_source, **overrides)
+    strategy = _strategy(strategy)
+    if _is_multi_worker(strategy) and not strategy.extended.should_checkpoint:
+        # workers other than the chief keep their own copy of the (identical) training state in
+        # RUN_DIR/workers/N, so that a shared file system never sees two writers of one file
+        run = RunDir(run.path / "workers" / str(strategy.cluster_resolver.task_id))
     resuming = run.config.exists()
     if resuming:
         config = _merge_resume(run.read_config(), {**requested, "data_dir": data_dir})
     else:
-        if run.path.exists() and any(run.path.iterdir()):
+        if run.path.exists() and any(p.name != "workers" for p in run.path.iterdir()):
             raise KerasGansError(f"{run.path} exists and is not a keras-gans run directory; choose another --out")
         config = dict(requested, data_dir=None if data_dir is None else str(data_dir))
 
-    strategy = _strategy(strategy)
     data = TrainingData(config, data_dir or config.get("data_dir"), strategy.num_replicas_in_sync)
     config.update(data.shape_info)
     config["steps_per_epoch"] = data.steps_per_epoch
@@ -140,6 +145,8 @@ def train(
     keras.utils.set_random_seed(config["seed"])  # same seed, same initial weights: reproducible runs
     with strategy.scope():
         trainer = build_trainer(config)
+    if _is_multi_worker(strategy):
+        _vector_logs(trainer)
     run.write_config(config)
     if resuming and verbose:
         print(f"keras-gans: resuming the run in {run.path}")
@@ -252,6 +259,27 @@ def _strategy(strategy):
     if isinstance(strategy, str):
         raise KerasGansError(f"unknown strategy {strategy!r}; choose one of: none, mirrored, multiworker")
     return strategy
+
+
+def _is_multi_worker(strategy):
+    import tensorflow as tf
+
+    return isinstance(strategy, tf.distribute.MultiWorkerMirroredStrategy) and strategy.extended._in_multi_worker_mode()
+
+
+def _vector_logs(trainer):
+    """Work around Keras 3's multi-worker ``fit``: it reduces every logged value with
+    ``strategy.reduce("MEAN", v, axis=0)``, which fails on the scalar losses every train step
+    returns (tensorflow/tensorflow#72388). Logging them as shape-(1,) tensors makes that
+    reduction the mean over the workers, a scalar again."""
+    import tensorflow as tf
+
+    step = trainer.train_step
+
+    def train_step(data):
+        return {k: tf.reshape(v, [1]) for k, v in step(data).items()}
+
+    trainer.train_step = train_step
 
 
 def export_networks(trainer, run):
