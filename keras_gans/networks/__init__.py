@@ -12,10 +12,13 @@ from keras_gans.networks.dcgan import (
     mlp_discriminator,
     mlp_generator,
 )
+from keras_gans.networks.vae import conv_decoder, conv_encoder
 
 __all__ = [
     "conditional_discriminator",
     "conditional_generator",
+    "conv_decoder",
+    "conv_encoder",
     "infogan_discriminator",
     "infogan_generator",
     "dcgan_discriminator",
