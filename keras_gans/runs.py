@@ -8,7 +8,7 @@
       samples/epoch_NNN.png  a grid from fixed noise after each epoch
       logs/history.csv       per-epoch means of every tracked value, plus seconds per epoch
       logs/tensorboard/      the same for TensorBoard
-      models/                generator.keras and discriminator.keras after training
+      models/                generator.keras and discriminator.keras after training (encoder, decoder for ae / vae)
 
 ``train(...)`` on an existing RUN_DIR resumes where it stopped; ``load_run(RUN_DIR)`` rebuilds the
 trainer from config.json and the latest checkpoint.
