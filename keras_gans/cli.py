@@ -54,6 +54,8 @@ def build_parser():
     p.add_argument("--epochs", type=int, help="number of epochs (default: the preset's)")
     p.add_argument("--batch-size", type=int, help="batch size (default: the preset's)")
     p.add_argument("--seed", type=int, help="seed of the trainer's noise (default: 0)")
+    p.add_argument("--latent-dim", type=int, help="size of z (default: the preset's), e.g. 2 for a VAE "
+                   "whose latent space one can plot")
     p.add_argument("--limit", type=int, help="use only the first N training images (quick runs)")
     p.add_argument("--set", dest="settings", action="append", default=[], type=_setting, metavar="KEY=VALUE",
                    help="change any setting of the preset, e.g. --set g_lr=1e-4 --set loss=minimax "
@@ -132,7 +134,7 @@ def cmd_train(args):
     # Everything that can be checked without TensorFlow is checked first: instant errors.
     dataset = resolve_dataset(args.model, args.dataset)
     overrides = dict(args.settings)
-    for key in ("epochs", "batch_size", "seed", "limit"):
+    for key in ("epochs", "batch_size", "seed", "limit", "latent_dim"):
         if getattr(args, key) is not None:
             overrides[key] = getattr(args, key)
     default_config(args.model, args.preset, **overrides)  # validates every setting

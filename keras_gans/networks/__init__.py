@@ -14,6 +14,7 @@ from keras_gans.networks.dcgan import (
 )
 from keras_gans.networks.patchgan import patchgan_discriminator, receptive_field
 from keras_gans.networks.unet import unet_generator
+from keras_gans.networks.vae import conv_decoder, conv_encoder
 
 __all__ = [
     "patchgan_discriminator",
@@ -21,6 +22,8 @@ __all__ = [
     "unet_generator",
     "conditional_discriminator",
     "conditional_generator",
+    "conv_decoder",
+    "conv_encoder",
     "infogan_discriminator",
     "infogan_generator",
     "dcgan_discriminator",
