@@ -17,7 +17,21 @@ Where the files come from (``source``):
   network is there, else the embedded digits with a printed notice.
 """
 
+from keras_gans.data.files import list_images, read_image, resize_image, write_image
 from keras_gans.data.images import check_images, make_dataset, to_float, to_uint8
 from keras_gans.data.registry import DATASETS, dataset_info, load_images, resolve_name
 
-__all__ = ["DATASETS", "check_images", "dataset_info", "load_images", "make_dataset", "resolve_name", "to_float", "to_uint8"]
+__all__ = [
+    "DATASETS",
+    "check_images",
+    "dataset_info",
+    "list_images",
+    "load_images",
+    "make_dataset",
+    "read_image",
+    "resize_image",
+    "resolve_name",
+    "to_float",
+    "to_uint8",
+    "write_image",
+]
