@@ -12,6 +12,7 @@ from keras_gans.networks.dcgan import (
     mlp_discriminator,
     mlp_generator,
 )
+from keras_gans.networks.vgg import vgg_backbone, vgg_extractor, vgg_layer_names
 
 __all__ = [
     "conditional_discriminator",
@@ -22,4 +23,7 @@ __all__ = [
     "dcgan_generator",
     "mlp_discriminator",
     "mlp_generator",
+    "vgg_backbone",
+    "vgg_extractor",
+    "vgg_layer_names",
 ]

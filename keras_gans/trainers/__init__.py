@@ -5,5 +5,17 @@ from keras_gans.trainers.cgan import CGAN
 from keras_gans.trainers.classifier import ClassifierTrainer
 from keras_gans.trainers.gan import GAN, WGAN, WGANGP
 from keras_gans.trainers.infogan import InfoGAN
+from keras_gans.trainers.style_transfer import StyleResult, StyleTransfer, stylize
 
-__all__ = ["AdversarialTrainer", "CGAN", "ClassifierTrainer", "GAN", "InfoGAN", "WGAN", "WGANGP"]
+__all__ = [
+    "AdversarialTrainer",
+    "CGAN",
+    "ClassifierTrainer",
+    "GAN",
+    "InfoGAN",
+    "StyleResult",
+    "StyleTransfer",
+    "WGAN",
+    "WGANGP",
+    "stylize",
+]
