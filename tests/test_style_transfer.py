@@ -258,3 +258,11 @@ def test_cli_stylize_and_wrong_weights(images, tmp_path, vgg16_file):
 
     assert read_image(out).shape == (21, 32, 3)
     assert (tmp_path / "result_snapshots" / "step_00003.png").is_file()
+
+
+def test_cli_help_lists_the_options():
+    out = run_cli("stylize", "--help", timeout=60)
+    assert out.returncode == 0
+    for option in ("--size", "--steps", "--backbone", "--weights", "--init", "--content-weight", "--style-weight",
+                   "--style-layers", "--optimizer", "--snapshot-every"):
+        assert option in out.stdout
