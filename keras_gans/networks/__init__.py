@@ -15,6 +15,7 @@ from keras_gans.networks.dcgan import (
 from keras_gans.networks.patchgan import patchgan_discriminator, receptive_field
 from keras_gans.networks.unet import unet_generator
 from keras_gans.networks.vae import conv_decoder, conv_encoder
+from keras_gans.networks.vgg import vgg_backbone, vgg_extractor, vgg_layer_names
 
 __all__ = [
     "patchgan_discriminator",
@@ -30,4 +31,7 @@ __all__ = [
     "dcgan_generator",
     "mlp_discriminator",
     "mlp_generator",
+    "vgg_backbone",
+    "vgg_extractor",
+    "vgg_layer_names",
 ]
