@@ -2,6 +2,7 @@
 
 import numpy as np
 import pytest
+from PIL import Image
 
 from conftest import needs_shared_data, SHARED_DATA, write_idx
 from keras_gans import data
@@ -124,3 +125,121 @@ def test_corrupt_and_mismatched_idx_files(tmp_path):
 def test_real_mnist_from_shared_data():
     x, y = data.load_images("mnist", "train", data_dir=SHARED_DATA)
     assert x.shape == (60000, 28, 28, 1) and np.bincount(y)[1] == 6742
+
+
+# -- paired image-to-image data (Pix2Pix): folders, side-by-side files, facades, jitter ---------
+def save_png(path, array):
+    path.parent.mkdir(parents=True, exist_ok=True)
+    Image.fromarray(np.asarray(array, np.uint8)).save(path)
+    return path
+
+
+def side_by_side(folder, n, height=20, width=40, start=0):
+    """n side-by-side files: left half (A) grey value 10 + i, right half (B) 200 - i."""
+    for i in range(start, start + n):
+        image = np.zeros((height, width, 3), np.uint8)
+        image[:, : width // 2] = 10 + i
+        image[:, width // 2 :] = 200 - i
+        save_png(folder / f"{i:03d}.png", image)
+    return folder
+
+
+def test_side_by_side_folders_split_a_left_b_right(tmp_path):
+    side_by_side(tmp_path / "train", 5)
+    side_by_side(tmp_path / "val", 2, start=50)  # pix2pix's val/ stands in for a missing test/
+    train = data.load_domains("folder", "train", data_dir=tmp_path, size=16)
+    assert train.paired and train.a.shape == (5, 16, 16, 3) == train.b.shape
+    assert train.a[:, 5, 5, 0].tolist() == [10, 11, 12, 13, 14] and train.b[:, 5, 5, 0].tolist() == [200, 199, 198, 197, 196]
+    test = data.load_domains("folder", "test", data_dir=tmp_path, size=16, direction="B2A")
+    assert test.a[:, 0, 0, 0].tolist() == [150, 149] and test.names == ("B", "A")
+
+
+def test_two_folder_pairs(tmp_path):
+    for i in range(12):
+        save_png(tmp_path / "A" / f"{i:02d}.png", np.full((8, 12), i, np.uint8))  # grey A
+        save_png(tmp_path / "B" / f"{i:02d}.jpg", np.full((8, 12, 3), 100 + i, np.uint8))
+    train = data.load_domains("folder", "train", data_dir=tmp_path, size=8)
+    test = data.load_domains("folder", "test", data_dir=tmp_path, size=8)
+    assert len(train.a) == 10 and test.a[:, 0, 0, 0].tolist() == [0, 10]  # every 10th pair is held out
+    assert abs(int(test.b[1, 4, 4, 0]) - 110) <= 2  # its partner (JPEG: nearly exact)
+    for split in ("train", "test"):  # {split}/A + {split}/B
+        for i in range(3):
+            save_png(tmp_path / "split" / split / "A" / f"{i}.png", np.zeros((8, 8, 3)))
+            save_png(tmp_path / "split" / split / "B" / f"{i}.png", np.zeros((8, 8, 3)))
+    assert data.load_domains("folder", "test", data_dir=tmp_path / "split", size=8).a.shape == (3, 8, 8, 3)
+
+
+def test_facades_from_an_extracted_folder(tmp_path, monkeypatch):
+    for split, n in (("train", 4), ("val", 2), ("test", 3)):
+        side_by_side(tmp_path / "facades" / split, n, height=32, width=64)
+    train = data.load_domains("facades", "train", data_dir=tmp_path, size=16)  # the parent folder works
+    test = data.load_domains("facades", "test", data_dir=tmp_path / "facades", size=16, direction="B2A")
+    assert train.names == ("photo", "labels") and train.a.shape == (4, 16, 16, 3)
+    assert test.names == ("labels", "photo") and test.a[0, 0, 0, 0] == 200  # labels -> photo, as in the paper
+    monkeypatch.setenv("KERAS_GANS_OFFLINE", "1")
+    with pytest.raises(KerasGansError, match="facades needs a download .* give --data-dir DIR"):
+        data.load_domains("facades", "train")
+
+
+def test_jitter_is_identical_for_both_halves_of_a_pair():
+    rng = np.random.default_rng(0)
+    images = rng.integers(0, 256, (6, 16, 16, 3), dtype=np.uint8)
+    pairs = data.Domains(images, images.copy(), paired=True)
+    batches = list(data.make_domain_dataset(pairs, 3, seed=1, epochs=2, load_size=20, flip=True))
+    assert len(batches) == 4
+    for a, b in batches:
+        assert a.shape == (3, 16, 16, 3)
+        np.testing.assert_array_equal(a.numpy(), b.numpy())
+    plain = list(data.make_domain_dataset(pairs, 3, seed=1, epochs=2, shuffle=False))[0][0].numpy()
+    jittered = batches[0][0].numpy()
+    assert not any(np.allclose(j, p) for j in jittered for p in plain)  # crops/flips changed them
+
+
+def test_edges_and_grey_pairs_from_photos(tmp_path):
+    import skimage.data
+
+    for i, name in enumerate(("astronaut", "chelsea", "coffee")):
+        save_png(tmp_path / f"{i}_{name}.png", getattr(skimage.data, name)())
+    edges = data.load_domains("edges2photo", "train", data_dir=tmp_path, size=32)
+    assert edges.a.shape == (2, 32, 32, 1) and edges.b.shape == (2, 32, 32, 3)  # file 0 is the test split
+    assert set(np.unique(edges.a)) == {0, 255} and (edges.a == 0).mean() < 0.4  # black lines on white
+    grey = data.load_domains("grey2colour", "test", data_dir=tmp_path, size=32)
+    assert grey.a.shape == (1, 32, 32, 1) and grey.b.shape == (1, 32, 32, 3)
+
+
+@pytest.mark.parametrize(
+    "make, message",
+    [
+        (lambda p: save_png(p / "train" / "x.png", np.zeros((8, 15, 3))), r"x.png: a side-by-side pair needs an even width"),
+        (lambda p: (save_png(p / "A" / "a.png", np.zeros((8, 8))), save_png(p / "B" / "b.png", np.zeros((8, 8)))),
+         r"A/a.png has no partner in .*B"),
+        (lambda p: (save_png(p / "A" / "a.png", np.zeros((8, 8))), save_png(p / "B" / "a.png", np.zeros((8, 9)))),
+         r"A/a.png is 8x8 px but its partner .*B/a.png is 9x8 px: pairs must have the same size"),
+        (lambda p: (p / "train").mkdir(), r"train folder .*train holds no image files"),
+        (lambda p: (p / "train").mkdir() or (p / "train" / "bad.jpg").write_bytes(b"not an image"),
+         r"train/bad.jpg is not a readable image"),
+        (lambda p: None, r"holds neither train/ .* nor A/ \+ B/ folders"),
+    ],
+    ids=["odd-width", "no-partner", "different-sizes", "empty-folder", "corrupt-file", "no-layout"],
+)
+def test_paired_folder_bad_input_names_the_file(tmp_path, make, message):
+    make(tmp_path)
+    with pytest.raises(KerasGansError, match=message):
+        data.load_domains("folder", "train", data_dir=tmp_path, size=8)
+
+
+def test_paired_data_refusals(tmp_path):
+    from keras_gans.models import resolve_dataset
+
+    with pytest.raises(KerasGansError, match="data set 'folders' is unpaired, this model needs pairs"):
+        resolve_dataset("pix2pix", "folders")
+    with pytest.raises(KerasGansError, match="pix2pix translates images between two domains; 'mnist'"):
+        resolve_dataset("pix2pix", "mnist")
+    with pytest.raises(KerasGansError, match="dcgan trains on single images; 'edges2photo'"):
+        resolve_dataset("dcgan", "edges2photo")
+    with pytest.raises(KerasGansError, match="is read from a folder: give --data-dir"):
+        data.load_domains("folder", "train")
+    with pytest.raises(KerasGansError, match=r"domain A: expected a non-empty \(N, H, W, 1\|3\) batch"):
+        data.Domains(np.zeros((2, 8, 8, 2), np.uint8), np.zeros((2, 8, 8, 3), np.uint8), paired=True)
+    with pytest.raises(KerasGansError, match="paired domains must have as many images of the same size"):
+        data.Domains(np.zeros((2, 8, 8, 1), np.uint8), np.zeros((3, 8, 8, 3), np.uint8), paired=True)

@@ -1,5 +1,8 @@
 """What every adversarial trainer shares: networks, named optimizers, trackers, noise, state.
 
+``TwoPlayerTrainer`` holds a generator and a discriminator whatever G takes;
+``AdversarialTrainer`` adds the latent noise of the GANs (G(z)).
+
 A trainer is a ``keras.Model``, so ``fit()``, callbacks, the progress bar,
 ``keras.callbacks.BackupAndRestore`` and ``tf.distribute`` strategies work as for any model.
 Its checkpoint (``save_weights``) holds both networks, both optimizers (moments and step
@@ -28,23 +31,34 @@ def scale_for_replicas(loss):
     return loss / replicas_in_sync()
 
 
-class AdversarialTrainer(keras.Model):
-    """Base class: a generator G(z) and a discriminator D(x) trained against each other.
+def translate_batches(net, x, batch_size=16, training=False):
+    """``net(x)`` for float images in [-1, 1], in batches, as one numpy array.
+
+    ``training=True`` is Pix2Pix's test-time behaviour (the paper's): dropout on and batch norm
+    with the statistics of the images themselves -- then one image at a time, so that an output
+    does not depend on which other images share its batch.
+    """
+    x = np.asarray(x, np.float32)
+    batch_size = 1 if training else batch_size
+    return np.concatenate([np.asarray(net(x[i : i + batch_size], training=training))
+                           for i in range(0, len(x), batch_size)])
+
+
+class TwoPlayerTrainer(keras.Model):
+    """Base class: a generator and a discriminator trained against each other.
 
     Subclasses implement ``train_step``. ``compile(g_optimizer=..., d_optimizer=...)`` takes
     optimizer instances, names ("adam") or config dicts, and builds them at once so that
-    checkpoints always include their state.
+    checkpoints always include their state. What G takes is the subclass's business: noise
+    (:class:`AdversarialTrainer`) or an image (Pix2Pix).
     """
 
     tracked = ("d_loss", "g_loss")
 
-    def __init__(self, generator, discriminator, latent_dim=None, seed=None, **kwargs):
+    def __init__(self, generator, discriminator, seed=None, **kwargs):
         super().__init__(**kwargs)
         self.generator = generator
         self.discriminator = discriminator
-        if latent_dim is None:
-            latent_dim = generator.inputs[0].shape[-1]
-        self.latent_dim = int(latent_dim)
         self.seed_generator = keras.random.SeedGenerator(seed)
         self.trackers = {name: keras.metrics.Mean(name=name) for name in self.tracked}
         self.built = True
@@ -60,19 +74,27 @@ class AdversarialTrainer(keras.Model):
 
     # Keras does not checkpoint a SeedGenerator's state; the trainer stores it as its own variable
     # so that a resumed run draws exactly the noise the uninterrupted run would have drawn.
+    # The same holds for the seed states of layers that draw random numbers inside the networks
+    # (Pix2Pix's dropout): they are stored too, so a resumed run drops the same units.
+    def _layer_seed_states(self):
+        return {f"{net.name}_seed_{i}": v for net in (self.generator, self.discriminator)
+                for i, v in enumerate(v for v in net.variables if v.path.endswith("seed_generator_state"))}
+
     def save_own_variables(self, store):
         store["noise_seed_state"] = np.asarray(self.seed_generator.state.numpy())
+        for key, state in self._layer_seed_states().items():
+            store[key] = np.asarray(state.numpy())
 
     def load_own_variables(self, store):
         if "noise_seed_state" in store:
             self.seed_generator.state.assign(np.asarray(store["noise_seed_state"]))
+        for key, state in self._layer_seed_states().items():
+            if key in store:
+                state.assign(np.asarray(store[key]))
 
     @property
     def metrics(self):
         return list(self.trackers.values())
-
-    def call(self, z, training=False):
-        return self.generator(z, training=training)
 
     def update_trackers(self, **values):
         for name, value in values.items():
@@ -91,10 +113,6 @@ class AdversarialTrainer(keras.Model):
         if replica is not None and replica.num_replicas_in_sync > 1:
             seed = seed + tf.cast(tf.stack([0, replica.replica_id_in_sync_group]), seed.dtype)
         return tf.cast(seed, tf.int64)
-
-    def sample_noise(self, batch_size):
-        """Draw z ~ N(0, I) of shape (batch_size, latent_dim) from the trainer's seed state."""
-        return tf.random.stateless_normal((batch_size, self.latent_dim), seed=self._seed())
 
     def random_uniform(self, shape):
         """U[0, 1) samples of ``shape`` from the trainer's seed state (e.g. WGAN-GP's alpha)."""
@@ -135,6 +153,23 @@ class AdversarialTrainer(keras.Model):
     def apply(optimizer, tape, loss, variables):
         grads = tape.gradient(loss, variables)
         optimizer.apply_gradients(zip(grads, variables))
+
+
+class AdversarialTrainer(TwoPlayerTrainer):
+    """A generator G(z) of latent noise and a discriminator D(x): the GANs of lectures 3 and 4."""
+
+    def __init__(self, generator, discriminator, latent_dim=None, seed=None, **kwargs):
+        if latent_dim is None:
+            latent_dim = generator.inputs[0].shape[-1]
+        self.latent_dim = int(latent_dim)
+        super().__init__(generator, discriminator, seed=seed, **kwargs)
+
+    def call(self, z, training=False):
+        return self.generator(z, training=training)
+
+    def sample_noise(self, batch_size):
+        """Draw z ~ N(0, I) of shape (batch_size, latent_dim) from the trainer's seed state."""
+        return tf.random.stateless_normal((batch_size, self.latent_dim), seed=self._seed())
 
     # -- using a trained model ------------------------------------------------------------------
     def generate(self, z):
