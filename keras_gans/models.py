@@ -120,8 +120,8 @@ MODELS = {
             d_lr=2e-4, gan_weight=1.0, l1_weight=100.0, direction="A2B", flip=True, dropout=0.5, dropout_blocks=3,
         ),
         "presets": {
-            # 64 px; a PatchGAN whose patch covers half the image (34 px), as 70 px patches do at
-            # the paper's 256 px ... see RESULTS.md chapter 5a for what it reaches in minutes
+            # 64 px, batch 4, half-width networks, 34 px patches (half the image side; the paper's
+            # 70 px cover a quarter of 256 px): RESULTS.md chapter 5a has what it reaches in minutes
             "cpu": dict(image_size=64, load_size=72, batch_size=4, g_filters=32, d_filters=32, patch_size=34,
                         norm="batch", test_dropout=False, epochs=20),
             # the paper: 256 px, jitter 286 -> 256, batch 1, 70x70 patches, dropout also at test time,
