@@ -87,7 +87,7 @@ def build_parser():
     )
     p.add_argument("run_dir", metavar="RUN_DIR")
     p.add_argument("--classifier", metavar="CLASSIFIER_RUN_DIR", help="a classifier run of the same data set")
-    p.add_argument("-n", type=int, default=10000, help="generated images to measure (default: 10000)")
+    p.add_argument("-n", type=int, default=10000, help="generated images (pix2pix: held-out pairs, at most) to measure (default: 10000)")
     p.add_argument("--seed", type=int, default=0, help="seed of the latent vectors (default: 0)")
     p.add_argument("--data-dir", help="folder with the data set (default: the run's)")
     p.add_argument("--inception-weights", "--weights", dest="inception_weights", metavar="PATH",
@@ -236,7 +236,7 @@ def cmd_stylize(args):
     from pathlib import Path
 
     from keras_gans.data.files import image_format, read_image
-    from keras_gans.style_settings import STYLE_LAYERS, check_settings
+    from keras_gans.style_settings import check_settings
 
     # Everything that can be checked without TensorFlow is checked first: instant errors.
     options = {k: getattr(args, k) for k in ("backbone", "optimizer", "init", "pooling", "size", "style_size", "steps",
@@ -295,6 +295,10 @@ def cmd_list(args):
             print(f"{args.settings} --preset {preset}:")
             for key in sorted(config):
                 print(f"  {key} = {config[key]!r}")
+            describe = MODELS[args.settings].get("describe")
+            if describe is not None:
+                _import_tensorflow_quietly()
+                print(f"  ({describe(config)})")
         return
     print("models (keras-gans train MODEL):")
     for name, spec in MODELS.items():

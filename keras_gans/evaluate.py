@@ -18,6 +18,8 @@ What is measured depends on the run:
 * autoencoders and VAEs: the test split's negative ELBO in nats per image (Bernoulli
   reconstruction term + KL; the reconstruction alone for an autoencoder), see
   :func:`negative_elbo`. No classifier needed; with one, their samples get FID / KID too.
+* a paired image-to-image run (Pix2Pix): L1, PSNR and SSIM of its translations of the held-out
+  pairs against their targets, beside the same for simply copying the input.
 """
 
 import json
@@ -83,6 +85,7 @@ def evaluate(run_dir, classifier=None, n=10000, seed=0, data_dir=None, inception
     """
     from keras_gans import data, metrics
     from keras_gans.data.images import to_float
+    from keras_gans.models import data_kind
     from keras_gans.runs import load_run
 
     n = check_positive("n", n)
@@ -91,6 +94,9 @@ def evaluate(run_dir, classifier=None, n=10000, seed=0, data_dir=None, inception
     config = run.config
     dataset = config["dataset"]
     data_dir = data_dir or config.get("data_dir")
+    if data_kind(config["model"]) == "paired":
+        return _finish(run, evaluate_pairs(run, n=n, data_dir=data_dir, verbose=verbose), started, save,
+                       print if verbose else (lambda *a, **k: None))
     source = config.get("data_source", "auto")
     x_test, y_test = data.load_images(dataset, "test", data_dir=data_dir, source=source)
     result = {"run_dir": str(run.path), "model": config["model"], "dataset": dataset, "test_images": len(x_test)}
@@ -176,6 +182,43 @@ def evaluate(run_dir, classifier=None, n=10000, seed=0, data_dir=None, inception
     if clf_run is None:
         say("  (no --classifier: the accuracy of samples and the classifier FID / KID are left out)")
     return _finish(run, result, started, save, say)
+
+
+def paired_scores(outputs, targets):
+    """L1 (mean |difference| on the [-1, 1] scale of the training loss), PSNR (dB) and SSIM of
+    uint8 outputs against their targets, each the mean over the pairs."""
+    from keras_gans import metrics
+
+    outputs, targets = np.asarray(outputs), np.asarray(targets)
+    l1 = np.abs(outputs.astype(np.float64) - targets.astype(np.float64)).mean() / 127.5
+    return {"l1": float(l1), "psnr": float(np.mean(metrics.psnr(outputs, targets))),
+            "ssim": float(np.mean(metrics.ssim(outputs, targets)))}
+
+
+def evaluate_pairs(run, n=10000, data_dir=None, verbose=True):
+    """An image-to-image run with paired data (Pix2Pix) on its held-out pairs: L1, PSNR and SSIM
+    of its translations against the targets, beside the trivial baseline of copying the input
+    (grey repeated to RGB, RGB to grey where the channels differ)."""
+    from keras_gans import data
+
+    config = run.config
+    test = data.load_domains(config["dataset"], "test", data_dir=data_dir, size=config["image_size"],
+                             direction=config.get("direction", "A2B"))
+    inputs, targets = test.a[:n], test.b[:n]
+    outputs = run.translate(inputs)
+    copied = inputs
+    if inputs.shape[-1] != targets.shape[-1]:
+        copied = np.repeat(inputs, 3, axis=-1) if inputs.shape[-1] == 1 else data.domains.grey(inputs)
+    result = {"run_dir": str(run.path), "model": config["model"], "dataset": config["dataset"],
+              "direction": config.get("direction", "A2B"), "test_pairs": len(inputs),
+              "test_dropout": bool(config.get("test_dropout", False)), **paired_scores(outputs, targets),
+              "baseline_copy_input": paired_scores(copied, targets)}
+    if verbose:
+        base = result["baseline_copy_input"]
+        print(f"evaluating {config['model']} on {len(inputs)} held-out {config['dataset']} pairs ({run.path})")
+        print(f"  L1 {result['l1']:.4f}  PSNR {result['psnr']:.2f} dB  SSIM {result['ssim']:.4f}   "
+              f"(copying the input: L1 {base['l1']:.4f}  PSNR {base['psnr']:.2f} dB  SSIM {base['ssim']:.4f})")
+    return result
 
 
 def _finish(run, result, started, save, say):

@@ -117,7 +117,7 @@ def train(
     import keras
 
     from keras_gans import callbacks as cb
-    from keras_gans.models import build_trainer, default_config, resolve_dataset
+    from keras_gans.models import MODELS, build_trainer, default_config, resolve_dataset
 
     if verbose is None:  # a live progress bar on a terminal, one line per epoch in logs
         verbose = 1 if sys.stdout.isatty() else 2
@@ -147,6 +147,9 @@ def train(
         trainer = build_trainer(config)
     if _is_multi_worker(strategy):
         _vector_logs(trainer)
+    describe = MODELS[config["model"]].get("describe")
+    if describe is not None and verbose:  # e.g. Pix2Pix: the patch D judges and its output map
+        print(f"keras-gans: {describe(config)}")
     run.write_config(config)
     if resuming and verbose:
         print(f"keras-gans: resuming the run in {run.path}")
@@ -362,6 +365,7 @@ class Run:
         import tensorflow as tf
 
         from keras_gans.data import check_images, to_float, to_uint8
+        from keras_gans.trainers.base import translate_batches
 
         translators = getattr(self.trainer, "translators", None)
         if not translators:
@@ -382,9 +386,9 @@ class Run:
         x = to_float(images)
         if tuple(size) != (height, width):
             x = tf.image.resize(x, (height, width), method="area", antialias=True).numpy()
-        net = translators[direction]
-        out = np.concatenate([np.asarray(net(x[i : i + batch_size], training=False))
-                              for i in range(0, len(x), batch_size)])
+        # Pix2Pix's test_dropout: dropout on and per-image batch-norm statistics, as the paper tests
+        out = translate_batches(translators[direction], x, batch_size,
+                                training=bool(self.config.get("test_dropout", False)))
         if tuple(size) != (height, width):
             out = tf.image.resize(out, size, method="bicubic").numpy()
         return to_uint8(out)

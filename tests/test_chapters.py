@@ -86,6 +86,19 @@ EXPECTED = {
         "infogan_samples.png",
         "infogan_digits_quick/samples/epoch_001.png",
     ],
+    "pix2pix.py": [
+        "pix2pix_pairs.png",
+        "pix2pix_patches.png",
+        "pix2pix_epochs.png",
+        "pix2pix_losses.png",
+        "pix2pix_loss_ablation.png",
+        "pix2pix_patch_ablation.png",
+        "pix2pix_translate.png",
+        "pix2pix_edges2photo_skimage_quick/samples/epoch_001.png",
+        "pix2pix_edges2photo_skimage_quick/metrics.json",
+        "pix2pix_l1_skimage_quick/metrics.json",
+        "pix2pix_patch1_skimage_quick/metrics.json",
+    ],
 }
 # Notebooks executed with nbclient. Each costs about as much as its script again (a kernel, the
 # TensorFlow import, the training), so to keep this file under ~3 minutes on two cores we execute

@@ -2,6 +2,7 @@
 
 import numpy as np
 import pytest
+from PIL import Image
 
 from conftest import needs_shared_data, SHARED_DATA, write_idx
 from keras_gans import data
@@ -124,3 +125,49 @@ def test_corrupt_and_mismatched_idx_files(tmp_path):
 def test_real_mnist_from_shared_data():
     x, y = data.load_images("mnist", "train", data_dir=SHARED_DATA)
     assert x.shape == (60000, 28, 28, 1) and np.bincount(y)[1] == 6742
+
+
+# -- paired image-to-image data (Pix2Pix): folders, side-by-side files, facades, jitter ---------
+def save_png(path, array):
+    path.parent.mkdir(parents=True, exist_ok=True)
+    Image.fromarray(np.asarray(array, np.uint8)).save(path)
+    return path
+
+
+def side_by_side(folder, n, height=20, width=40, start=0):
+    """n side-by-side files: left half (A) grey value 10 + i, right half (B) 200 - i."""
+    for i in range(start, start + n):
+        image = np.zeros((height, width, 3), np.uint8)
+        image[:, : width // 2] = 10 + i
+        image[:, width // 2 :] = 200 - i
+        save_png(folder / f"{i:03d}.png", image)
+    return folder
+
+
+def test_facades_from_an_extracted_folder(tmp_path, monkeypatch):
+    for split, n in (("train", 4), ("val", 2), ("test", 3)):
+        side_by_side(tmp_path / "facades" / split, n, height=32, width=64)
+    train = data.load_domains("facades", "train", data_dir=tmp_path, size=16)  # the parent folder works
+    test = data.load_domains("facades", "test", data_dir=tmp_path / "facades", size=16, direction="B2A")
+    assert train.names == ("photo", "labels") and train.a.shape == (4, 16, 16, 3)
+    assert test.names == ("labels", "photo") and test.a[0, 0, 0, 0] == 200  # labels -> photo, as in the paper
+    monkeypatch.setenv("KERAS_GANS_OFFLINE", "1")
+    with pytest.raises(KerasGansError, match="facades needs a download .* give --data-dir DIR"):
+        data.load_domains("facades", "train")
+
+
+def test_paired_data_refusals(tmp_path):
+    from keras_gans.models import resolve_dataset
+
+    with pytest.raises(KerasGansError, match="data set 'folders' is unpaired, this model needs pairs"):
+        resolve_dataset("pix2pix", "folders")
+    with pytest.raises(KerasGansError, match="pix2pix translates images between two domains; 'mnist'"):
+        resolve_dataset("pix2pix", "mnist")
+    with pytest.raises(KerasGansError, match="dcgan trains on single images; 'edges2photo'"):
+        resolve_dataset("dcgan", "edges2photo")
+    with pytest.raises(KerasGansError, match="is read from a folder: give --data-dir"):
+        data.load_domains("folder", "train")
+    with pytest.raises(KerasGansError, match=r"domain A: expected a non-empty \(N, H, W, 1\|3\) batch"):
+        data.Domains(np.zeros((2, 8, 8, 2), np.uint8), np.zeros((2, 8, 8, 3), np.uint8), paired=True)
+    with pytest.raises(KerasGansError, match="paired domains must have as many images of the same size"):
+        data.Domains(np.zeros((2, 8, 8, 1), np.uint8), np.zeros((3, 8, 8, 3), np.uint8), paired=True)

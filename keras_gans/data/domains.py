@@ -155,21 +155,23 @@ def edges(images, sigma=None):
     return np.where(maps, 0, 255).astype(np.uint8)[..., None]
 
 
-def _photo_pairs(make_a):
+def _photo_pairs(make_a, names):
     def build(split, data_dir, size, options):
         photos = photo_tiles(split, data_dir, size, options.get("tile_scale"))
-        return Domains(make_a(photos), photos, paired=True)
+        return Domains(make_a(photos), photos, paired=True, names=names)
 
     return build
 
 
 register(DomainSet(
     "edges2photo", "edges -> photo pairs built from real photos (--data-dir: a photo folder; "
-    "default: scikit-image's CC0 photos)", paired=True, build=_photo_pairs(edges), names=("edges", "photo"),
+    "default: scikit-image's CC0 photos)", paired=True, build=_photo_pairs(edges, ("edges", "photo")),
+    names=("edges", "photo"),
 ))
 register(DomainSet(
     "grey2colour", "grey -> colour pairs built from real photos (--data-dir: a photo folder; "
-    "default: scikit-image's CC0 photos)", paired=True, build=_photo_pairs(grey), names=("grey", "colour"),
+    "default: scikit-image's CC0 photos)", paired=True, build=_photo_pairs(grey, ("grey", "colour")),
+    names=("grey", "colour"),
 ))
 
 
@@ -280,6 +282,39 @@ def _folder_unpaired(split, data_dir, size, options):
 register(DomainSet("folder", "paired images from --data-dir: {train,test}/ side-by-side files (A left, B right), "
                    "{train,test}/A + B, or A/ + B/ with equal file names", paired=True, build=_folder_pairs,
                    needs_dir=True))
+FACADES_URL = "http://efrosgans.eecs.berkeley.edu/pix2pix/datasets/facades.tar.gz"
+
+
+def facades_folder(data_dir=None):
+    """The extracted facades folder (``train/ val/ test/`` of 512x256 side-by-side pairs: photo
+    left = A, label map right = B): ``data_dir`` (the folder or its parent) or, without one, the
+    pix2pix authors' tarball downloaded once into the Keras cache (``keras.utils.get_file``)."""
+    from keras_gans.data.registry import OFFLINE_ENV, notice
+
+    if data_dir is None:
+        if os.environ.get(OFFLINE_ENV, "").strip() not in ("", "0"):
+            raise KerasGansError(f"facades needs a download ({FACADES_URL}) and {OFFLINE_ENV} is set: download and "
+                                 "extract it yourself and give --data-dir DIR")
+        import keras
+
+        notice(f"downloading the facades pairs (29 MB) from {FACADES_URL} once into the Keras cache")
+        try:
+            data_dir = keras.utils.get_file("facades.tar.gz", FACADES_URL, extract=True)
+        except Exception as e:  # noqa: BLE001 - any download failure becomes one clear line
+            raise KerasGansError(f"could not download {FACADES_URL} ({type(e).__name__}: {e}); download and "
+                                 "extract it yourself and give --data-dir DIR") from None
+    root = Path(os.path.expanduser(str(data_dir)))
+    return root / "facades" if (root / "facades" / "train").is_dir() else root
+
+
+def _facades(split, data_dir, size, options):
+    a, b = read_paired_folder(facades_folder(data_dir), split, size, options.get("channels", 3))
+    return Domains(a, b, paired=True, names=("photo", "labels"))
+
+
+register(DomainSet("facades", "CMP facades (pix2pix's copy, 400 train / 106 test pairs): photo (A) and label map (B); "
+                   "the paper trains labels -> photo: --set direction=B2A; downloads once, or --data-dir DIR "
+                   "with the extracted folder", paired=True, build=_facades, names=("photo", "labels")))
 register(DomainSet("folders", "unpaired images from --data-dir: trainA/ trainB/ testA/ testB/, or A/ + B/",
                    paired=False, build=_folder_unpaired, needs_dir=True))
 

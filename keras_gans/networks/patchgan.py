@@ -32,6 +32,30 @@ def patch_layers(patch_size):
     return [(4, 2)] * n + [(4, 1), (4, 1)]
 
 
+def output_size(patch_size, image_size):
+    """Side of the score map the ``patch_size`` PatchGAN gives for ``image_size`` px images."""
+    size = image_size
+    for kernel, stride in patch_layers(patch_size):
+        if stride == 2:  # "same" padding
+            size = (size + 1) // 2
+        else:  # 4x4 kernels after 1 px zero padding each side; 1x1 kernels (PixelGAN) unpadded
+            size = size + (2 if kernel > 1 else 0) - kernel + 1
+        if size < 1:
+            raise KerasGansError(
+                f"a {patch_size}x{patch_size} PatchGAN needs larger images than {image_size}x{image_size} px "
+                f"(its output map would vanish); choose a smaller patch size of {', '.join(map(str, PATCH_SIZES))}"
+            )
+    return size
+
+
+def describe(patch_size, image_size):
+    """One line for logs: the patch (receptive field) and the score map at ``image_size`` px."""
+    field = receptive_field(patch_layers(patch_size))
+    side = output_size(patch_size, image_size)
+    return (f"PatchGAN D: {field}x{field} px receptive field (patch), a {side}x{side} map of real/fake scores "
+            f"for {image_size}x{image_size} px images")
+
+
 def patchgan_discriminator(image_shape, condition_shape=None, patch_size=70, filters=64, norm="batch",
                            name="patchgan"):
     """A PatchGAN D: image (and optional condition image, concatenated on channels) -> logit map.
@@ -42,15 +66,7 @@ def patchgan_discriminator(image_shape, condition_shape=None, patch_size=70, fil
     for the patch size.
     """
     layers = patch_layers(patch_size)
-    height = image_shape[0]
-    size = height
-    for kernel, stride in layers:
-        size = size // 2 if stride == 2 else size + 2 - kernel + 1
-        if size < 1:
-            raise KerasGansError(
-                f"a {patch_size}x{patch_size} PatchGAN needs larger images than {height}x{height} px "
-                f"(its output map would vanish); choose a smaller patch size of {', '.join(map(str, PATCH_SIZES))}"
-            )
+    output_size(patch_size, image_shape[0])  # a clear error when the image is too small
     image = keras.Input(image_shape, name="image")
     inputs = image
     x = image

@@ -1,14 +1,15 @@
 """Trainers: one ``keras.Model`` per method, whose ``train_step`` is the method's update."""
 
-from keras_gans.trainers.base import AdversarialTrainer
+from keras_gans.trainers.base import AdversarialTrainer, Trainer, TwoPlayerTrainer
 from keras_gans.trainers.cgan import CGAN
 from keras_gans.trainers.classifier import ClassifierTrainer
 from keras_gans.trainers.gan import GAN, WGAN, WGANGP
 from keras_gans.trainers.infogan import InfoGAN
+from keras_gans.trainers.pix2pix import Pix2Pix
 from keras_gans.trainers.style_transfer import StyleResult, StyleTransfer, stylize
 from keras_gans.trainers.vae import VAE, Autoencoder
 
 __all__ = [
-    "AdversarialTrainer", "Autoencoder", "CGAN", "ClassifierTrainer", "GAN", "InfoGAN", "StyleResult", "StyleTransfer",
-    "VAE", "WGAN", "WGANGP", "stylize",
+    "AdversarialTrainer", "Autoencoder", "CGAN", "ClassifierTrainer", "GAN", "InfoGAN", "Pix2Pix", "StyleResult",
+    "StyleTransfer", "Trainer", "TwoPlayerTrainer", "VAE", "WGAN", "WGANGP", "stylize",
 ]

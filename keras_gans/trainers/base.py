@@ -1,10 +1,14 @@
-"""What the trainers share: trackers, noise and its state (``Trainer``); G and D with their
-optimizers (``AdversarialTrainer``).
+"""What the trainers share.
+
+* ``Trainer``: trackers, a seeded noise source and its checkpointed state, small helpers.
+* ``TwoPlayerTrainer``: a generator and a discriminator with their two optimizers, whatever G
+  takes (an image for Pix2Pix).
+* ``AdversarialTrainer``: adds the latent noise of the GANs, G(z).
 
 A trainer is a ``keras.Model``, so ``fit()``, callbacks, the progress bar,
 ``keras.callbacks.BackupAndRestore`` and ``tf.distribute`` strategies work as for any model.
-Its checkpoint (``save_weights``) holds both networks, both optimizers (moments and step
-counters) and the noise generator's state, so a resumed run continues exactly.
+Its checkpoint (``save_weights``) holds the networks, the optimizers (moments and step counters)
+and the noise generators' states, so a resumed run continues exactly.
 """
 
 import keras
@@ -28,30 +32,56 @@ def scale_for_replicas(loss):
     return loss / replicas_in_sync()
 
 
+def translate_batches(net, x, batch_size=16, training=False):
+    """``net(x)`` for float images in [-1, 1], in batches, as one numpy array.
+
+    ``training=True`` is Pix2Pix's test-time behaviour (the paper's): dropout on and batch norm
+    with the statistics of the images themselves -- then one image at a time, so that an output
+    does not depend on which other images share its batch.
+    """
+    x = np.asarray(x, np.float32)
+    batch_size = 1 if training else batch_size
+    return np.concatenate([np.asarray(net(x[i : i + batch_size], training=training))
+                           for i in range(0, len(x), batch_size)])
+
+
 class Trainer(keras.Model):
-    """What every trainer with noise shares: trackers, a seeded noise source, its checkpointed state.
+    """What every trainer shares: trackers, a seeded noise source, its checkpointed state.
 
     ``tracked`` names the values ``update_trackers`` logs (``keras.metrics.Mean`` each). The
     noise comes from a ``keras.random.SeedGenerator`` whose state the checkpoint holds, so a
-    resumed run draws exactly the noise the uninterrupted run would have drawn.
+    resumed run draws exactly the noise the uninterrupted run would have drawn. ``latent_dim``
+    is the size of z for models that have one (GANs, VAEs), None for image-to-image models.
     """
 
     tracked = ()
 
-    def __init__(self, latent_dim, seed=None, **kwargs):
+    def __init__(self, latent_dim=None, seed=None, **kwargs):
         super().__init__(**kwargs)
-        self.latent_dim = int(latent_dim)
+        self.latent_dim = None if latent_dim is None else int(latent_dim)
         self.seed_generator = keras.random.SeedGenerator(seed)
         self.trackers = {name: keras.metrics.Mean(name=name) for name in self.tracked}
         self.built = True
 
     # Keras does not checkpoint a SeedGenerator's state; the trainer stores it as its own variable.
+    # The same holds for the seed states of layers that draw random numbers inside the networks
+    # (Pix2Pix's dropout): they are stored too, so a resumed run drops the same units.
+    def _layer_seed_states(self):
+        own = self.seed_generator.state
+        return {f"seed_{i}": v for i, v in enumerate(
+            v for v in self.variables if v.path.endswith("seed_generator_state") and v is not own)}
+
     def save_own_variables(self, store):
         store["noise_seed_state"] = np.asarray(self.seed_generator.state.numpy())
+        for key, state in self._layer_seed_states().items():
+            store[key] = np.asarray(state.numpy())
 
     def load_own_variables(self, store):
         if "noise_seed_state" in store:
             self.seed_generator.state.assign(np.asarray(store["noise_seed_state"]))
+        for key, state in self._layer_seed_states().items():
+            if key in store:
+                state.assign(np.asarray(store[key]))
 
     @property
     def metrics(self):
@@ -62,6 +92,7 @@ class Trainer(keras.Model):
             self.trackers[name].update_state(value)
         return {name: tracker.result() for name, tracker in self.trackers.items()}
 
+    # -- helpers shared by train steps ----------------------------------------------------------
     def _seed(self):
         """Next seed of the trainer's ``SeedGenerator``, made distinct per replica.
 
@@ -103,9 +134,16 @@ class Trainer(keras.Model):
         grads = tape.gradient(loss, variables)
         optimizer.apply_gradients(zip(grads, variables))
 
+    def scores_summary(self, scores):
+        """What the logs show of D's outputs: the mean probability D(x) for the logit losses
+        (minimax, non-saturating), the mean raw score (critic value) for the others."""
+        if getattr(self, "loss_name", None) in ("minimax", "nonsaturating"):
+            return ops.mean(ops.sigmoid(scores))
+        return ops.mean(scores)
 
-class AdversarialTrainer(Trainer):
-    """Base class: a generator G(z) and a discriminator D(x) trained against each other.
+
+class TwoPlayerTrainer(Trainer):
+    """A generator and a discriminator trained against each other, whatever G takes.
 
     Subclasses implement ``train_step``. ``compile(g_optimizer=..., d_optimizer=...)`` takes
     optimizer instances, names ("adam") or config dicts, and builds them at once so that
@@ -115,13 +153,10 @@ class AdversarialTrainer(Trainer):
     tracked = ("d_loss", "g_loss")
 
     def __init__(self, generator, discriminator, latent_dim=None, seed=None, **kwargs):
-        if latent_dim is None:
-            latent_dim = generator.inputs[0].shape[-1]
         super().__init__(latent_dim, seed=seed, **kwargs)
         self.generator = generator
         self.discriminator = discriminator
 
-    # -- Keras plumbing -------------------------------------------------------------------------
     def compile(self, g_optimizer="adam", d_optimizer="adam", **kwargs):
         kwargs.setdefault("jit_compile", False)
         super().compile(optimizer=None, **kwargs)
@@ -130,10 +165,18 @@ class AdversarialTrainer(Trainer):
         self.g_optimizer.build(self.generator.trainable_variables)
         self.d_optimizer.build(self.discriminator.trainable_variables)
 
-    def call(self, z, training=False):
-        return self.generator(z, training=training)
+    def call(self, x, training=False):
+        return self.generator(x, training=training)
 
-    # -- helpers shared by train steps ----------------------------------------------------------
+
+class AdversarialTrainer(TwoPlayerTrainer):
+    """A generator G(z) of latent noise and a discriminator D(x): the GANs of lectures 3 and 4."""
+
+    def __init__(self, generator, discriminator, latent_dim=None, seed=None, **kwargs):
+        if latent_dim is None:
+            latent_dim = generator.inputs[0].shape[-1]
+        super().__init__(generator, discriminator, latent_dim=latent_dim, seed=seed, **kwargs)
+
     @staticmethod
     def split_batch(x, parts):
         """Split a batch into ``parts`` equal chunks along axis 0 (k discriminator steps).
@@ -145,13 +188,6 @@ class AdversarialTrainer(Trainer):
             return [x]
         m = ops.shape(x)[0] // parts
         return [x[i * m : (i + 1) * m] for i in range(parts)]
-
-    def scores_summary(self, scores):
-        """What the logs show of D's outputs: the mean probability D(x) for the logit losses
-        (minimax, non-saturating), the mean raw score (critic value) for the others."""
-        if getattr(self, "loss_name", None) in ("minimax", "nonsaturating"):
-            return ops.mean(ops.sigmoid(scores))
-        return ops.mean(scores)
 
     # -- using a trained model ------------------------------------------------------------------
     def generate(self, z):

@@ -1,0 +1,256 @@
+# ---
+# jupyter:
+#   jupytext:
+#     formats: ipynb,py:percent
+#     text_representation:
+#       extension: .py
+#       format_name: percent
+#   kernelspec:
+#     display_name: Python 3
+#     language: python
+#     name: python3
+# ---
+
+# %% [markdown]
+# # Lecture 5, part 1 — Pix2Pix: paired image-to-image translation
+#
+# Many vision tasks map one image to another: edges to a photo, a grey photo to colour, a
+# label map to a facade, day to night. With **pairs** $(x, y)$ of the same scene in both
+# domains, Pix2Pix (Isola et al., 2017) learns $G: x \mapsto y$ with a *conditional* GAN:
+#
+# $$G^* = \arg\min_G \max_D \; \mathbb E_{x,y}[\log D(x, y)] + \mathbb E_{x}[\log(1 - D(x, G(x)))]
+#   \;+\; \lambda\, \mathbb E_{x,y}\big[\lVert y - G(x) \rVert_1\big], \qquad \lambda = 100.$$
+#
+# * The **L1 term** alone is a regression: it gets the low frequencies right but averages the
+#   plausible answers, so outputs are blurry and greyish.
+# * The **cGAN term** makes outputs look real *for their input*: D sees the input concatenated
+#   with a real or generated output, so it judges whether the pair fits.
+# * G is a **U-Net** (an encoder–decoder whose skip connections carry the input's details
+#   straight to the output); D is a **PatchGAN** that scores every $N \times N$ patch, which
+#   models the high frequencies L1 misses and assumes patches farther apart are independent.
+# * There is no noise vector $z$: G learned to ignore it. Dropout inside G, kept on at test
+#   time in the paper, is the only randomness.
+#
+# This chapter builds both networks, trains Pix2Pix on pairs made from real photos, and repeats
+# the paper's two studies on the same held-out inputs: **L1 only vs cGAN only vs cGAN + L1**,
+# and **the patch size of D**.
+#
+# **Data.** The pix2pix authors made edges2shoes by running an edge detector over photos; we do
+# the same with scikit-image's Canny detector (`edges2photo`) and with grey versions of the
+# photos (`grey2colour`). Offline by default from scikit-image's bundled CC0 photos (a tiny set,
+# cut into 64 px tiles); with `KERAS_GANS_DATA_DIR` naming a folder of photos (or a folder with a
+# `photos/` sub-folder, like `../shared/data`) every 10th photo is held out and the rest train.
+# `KERAS_GANS_QUICK=1` is a smoke test (32 px, one short epoch: the pictures will be noise).
+
+# %%
+import matplotlib.pyplot as plt
+import numpy as np
+from pathlib import Path
+
+import keras_gans
+from keras_gans import data, runs, viz
+from keras_gans.chapter import Chapter
+from keras_gans.evaluate import evaluate
+from keras_gans.networks import patchgan_discriminator, unet_generator
+from keras_gans.networks.patchgan import PATCH_SIZES, describe, output_size
+
+chapter = Chapter(globals().get("__file__"))  # quick mode, output folder (see its docstring)
+QUICK, OUT, show = chapter.quick, chapter.out, chapter.show
+PHOTOS = chapter.data_dir
+if PHOTOS and (Path(PHOTOS) / "photos").is_dir():
+    PHOTOS = str(Path(PHOTOS) / "photos")
+DATASET = "edges2photo"
+SIZE = 32 if QUICK else 64
+TAG = f"{'photos' if PHOTOS else 'skimage'}{'_quick' if QUICK else ''}"
+
+# %% [markdown]
+# ## Paired data, built from photos
+#
+# Each training example is a pair: the edge map (input, one channel) and the photo it came
+# from (target, three channels). Both halves of a pair get the *same* random jitter during
+# training (resize to `load_size`, random crop back, random mirror), or the pair would stop
+# matching.
+
+# %%
+pairs = data.load_domains(DATASET, "train", data_dir=PHOTOS, size=SIZE)
+grey_pairs = data.load_domains("grey2colour", "train", data_dir=PHOTOS, size=SIZE)
+test = data.load_domains(DATASET, "test", data_dir=PHOTOS, size=SIZE)
+print(f"{DATASET}: {len(pairs.a)} training pairs, {len(test.a)} held-out pairs of {SIZE}x{SIZE} px; "
+      f"A {pairs.a.shape[1:]} -> B {pairs.b.shape[1:]}")
+show_idx = np.linspace(0, len(pairs.a) - 1, 8).astype(int)
+fig, ax = plt.subplots(figsize=(10, 4))
+ax.imshow(viz.rows_grid([pairs.a[show_idx], grey_pairs.a[show_idx], pairs.b[show_idx]]))
+ax.set_axis_off()
+ax.set_title("rows: Canny edges (edges2photo input), grey (grey2colour input), the photo (target of both)")
+show(fig, "pix2pix_pairs.png")
+
+# %% [markdown]
+# ## The generator: a U-Net
+#
+# Encoder: 4×4 stride-2 convolutions with LeakyReLU 0.2, down to a 1×1 bottleneck (8
+# downsamplings at the paper's 256 px, 6 at 64 px). Decoder: 4×4 stride-2 transposed
+# convolutions with ReLU; each decoder layer is concatenated with the encoder layer of the same
+# size (the skip connections), and the three innermost decoder blocks have dropout 0.5. Without
+# the skips every detail of the input would have to squeeze through the 1×1 bottleneck.
+
+# %%
+g = unet_generator((SIZE, SIZE, 1), 3, filters=32)
+print(f"U-Net at {SIZE} px: {g.count_params():,} weights; "
+      f"{sum('skip' in layer.name for layer in g.layers)} skip connections, "
+      f"{sum('dropout' in layer.name for layer in g.layers)} dropout layers")
+print("paper's U-Net at 256 px (64 filters):", f"{unet_generator((256, 256, 3), 3).count_params():,} weights")
+
+# %% [markdown]
+# ## The discriminator: a PatchGAN, and what "70×70" means
+#
+# D is fully convolutional: its output is a *map* of logits, one per overlapping input patch,
+# and the loss averages over the map. The patch is the **receptive field** of one output: the
+# paper compares 1×1 ("PixelGAN": judges colours only), 16×16, 70×70 (its default) and 286×286
+# (larger than the 256 px image: an "ImageGAN"). A deeper D has a larger patch and a smaller map:
+
+# %%
+def score_map(patch, size):
+    try:
+        side = output_size(patch, size)
+    except keras_gans.KerasGansError:  # the map would vanish: the image is smaller than D needs
+        return "image too small"
+    return f"{side}x{side}"
+
+
+print(f"{'patch':>7} | {'map at 256 px':>13} | {'map at ' + str(SIZE) + ' px':>15}")
+for patch in PATCH_SIZES:
+    print(f"{patch:>5}px | {score_map(patch, 256):>13} | {score_map(patch, SIZE):>15}")
+print(describe(70, 256))
+
+photo = pairs.b[show_idx[2]]
+fig, axes = plt.subplots(1, 4, figsize=(12, 3.3))
+for ax, patch in zip(axes, (1, 16, 34, 70)):
+    ax.imshow(photo)
+    side = min(patch, SIZE)
+    ax.add_patch(plt.Rectangle((SIZE / 2 - side / 2 - 0.5, SIZE / 2 - side / 2 - 0.5), side, side, fill=False,
+                               color="red", lw=2))
+    ax.set_title(f"{patch}x{patch} patch: {score_map(patch, SIZE)} map", fontsize=9)
+    ax.set_axis_off()
+fig.suptitle(f"What one score of D sees at {SIZE} px (70 px patches cover about a quarter of the side of the "
+             "paper's 256 px images)", y=1.02)
+show(fig, "pix2pix_patches.png")
+
+# %% [markdown]
+# ## Training: cGAN + L1
+#
+# `runs.train("pix2pix", ...)` feeds `(input, target)` batches to
+# `keras_gans.trainers.Pix2Pix`, whose `train_step` (in `keras_gans/trainers/pix2pix.py`) is:
+# D learns on (input, target) → real and (input, G(input)) → fake, its loss halved as in the
+# paper; then G minimises $-\log D(x, G(x)) + 100\,\lVert y - G(x)\rVert_1$ against the updated D.
+# The `cpu` preset (`keras-gans list --settings pix2pix`) uses 64 px, batch 4, 32 filters and a
+# 34 px patch (half the image side); `--preset paper` is the paper's 256 px, batch 1, 70 px patch, 200 epochs.
+# From a shell: `keras-gans train pix2pix --dataset edges2photo --data-dir PHOTOS --out runs/p2p`.
+
+# %%
+if QUICK:
+    SETTINGS = dict(image_size=SIZE, load_size=36, g_filters=8, d_filters=8, patch_size=16, epochs=1, limit=16)
+else:
+    SETTINGS = dict(epochs=30 if PHOTOS else 40)  # the cpu preset: 64 px
+RUN_DIR = OUT / f"pix2pix_{DATASET}_{TAG}"
+run = runs.train("pix2pix", dataset=DATASET, data_dir=PHOTOS, out=RUN_DIR, **SETTINGS)
+
+# %% [markdown]
+# After every epoch the run translates the same 8 held-out inputs
+# (`RUN_DIR/samples/epoch_NNN.png`: input, output, target):
+
+# %%
+epochs = sorted((RUN_DIR / "samples").glob("epoch_*.png"))
+picked = [epochs[i] for i in sorted({0, len(epochs) // 3, 2 * len(epochs) // 3, len(epochs) - 1})]
+fig, axes = plt.subplots(len(picked), 1, figsize=(9, 3.2 * len(picked)), squeeze=False)
+for ax, path in zip(axes[:, 0], picked):
+    ax.imshow(plt.imread(path))
+    ax.set_title(f"{path.stem.replace('_', ' ')}: input / output / target", fontsize=9)
+    ax.set_axis_off()
+show(fig, "pix2pix_epochs.png")
+
+history = RUN_DIR / "logs" / "history.csv"
+fig, axes = plt.subplots(1, 3, figsize=(14, 3.5))
+viz.plot_history(history, keys=["d_loss", "g_gan"], ax=axes[0], title="adversarial losses")
+viz.plot_history(history, keys=["g_l1"], ax=axes[1], title="L1 to the target (G)")
+viz.plot_history(history, keys=["d_real", "d_fake"], ax=axes[2], title="D's mean output")
+show(fig, "pix2pix_losses.png")
+
+# %% [markdown]
+# ## The loss study: L1 only, cGAN only, cGAN + L1
+#
+# The same networks and budget, two weights changed: `gan_weight=0` is a plain L1 regression
+# (D is not even trained), `l1_weight=0` leaves only the conditional GAN. The paper's finding:
+# L1 alone is blurry, the cGAN alone is sharp but can wander from the target (and show
+# artefacts), the sum is sharp *and* faithful. The numbers are L1, PSNR and SSIM against the
+# held-out targets (`keras-gans evaluate RUN_DIR`); "copy input" is the trivial baseline of
+# returning the input itself. Pixel metrics favour blur, so read them beside the pictures.
+
+# %%
+LOSSES = {"L1 only": dict(gan_weight=0.0), "cGAN only": dict(l1_weight=0.0), "cGAN + L1": dict()}
+ablation = {}
+for name, weights in LOSSES.items():
+    out = RUN_DIR if not weights else OUT / f"pix2pix_{'l1' if 'gan_weight' in weights else 'gan'}_{TAG}"
+    runs.train("pix2pix", dataset=DATASET, data_dir=PHOTOS, out=out, verbose=0, **SETTINGS, **weights)
+    ablation[name] = evaluate(out, data_dir=PHOTOS, verbose=False)
+
+pick = np.linspace(0, len(test.a) - 1, min(8, len(test.a))).astype(int)
+rows = [test.a[pick]] + [keras_gans.load_run(m["run_dir"]).translate(test.a[pick]) for m in ablation.values()]
+rows.append(test.b[pick])
+fig, ax = plt.subplots(figsize=(10, 7))
+ax.imshow(viz.rows_grid(rows))
+ax.set_yticks([(SIZE + 2) * (i + 0.5) for i in range(len(rows))],
+              ["input"] + [f"{n}\nL1 {m['l1']:.3f}, SSIM {m['ssim']:.2f}" for n, m in ablation.items()] + ["target"])
+ax.set_xticks([])
+ax.set_title("the same held-out inputs through each loss")
+show(fig, "pix2pix_loss_ablation.png")
+base = next(iter(ablation.values()))["baseline_copy_input"]
+print(f"{'loss':>10} | {'L1':>6} | {'PSNR':>6} | {'SSIM':>5}")
+for name, m in [*ablation.items(), ("copy input", base)]:
+    print(f"{name:>10} | {m['l1']:.4f} | {m['psnr']:6.2f} | {m['ssim']:.3f}")
+
+# %% [markdown]
+# ## The patch-size study
+#
+# Same loss (cGAN + L1), D's patch changed. A 1×1 PixelGAN only pushes colours (it cannot see
+# structure); a patch of about a quarter to half the image gives the sharpest results in the
+# paper; a D that sees the whole image has more parameters, is harder to train and did not do
+# better there.
+
+# %%
+PATCHES = (1, 16, 34) if QUICK else (1, 16, 34, 70)
+patch_runs = {}
+for patch in PATCHES:
+    out = RUN_DIR if patch == run.config["patch_size"] else OUT / f"pix2pix_patch{patch}_{TAG}"
+    runs.train("pix2pix", dataset=DATASET, data_dir=PHOTOS, out=out, verbose=0, **{**SETTINGS, "patch_size": patch})
+    patch_runs[patch] = evaluate(out, data_dir=PHOTOS, verbose=False)
+rows = [test.a[pick]] + [keras_gans.load_run(m["run_dir"]).translate(test.a[pick]) for m in patch_runs.values()]
+rows.append(test.b[pick])
+fig, ax = plt.subplots(figsize=(10, 7))
+ax.imshow(viz.rows_grid(rows))
+ax.set_yticks([(SIZE + 2) * (i + 0.5) for i in range(len(rows))],
+              ["input"] + [f"{p}x{p} patch\nL1 {m['l1']:.3f}, SSIM {m['ssim']:.2f}" for p, m in patch_runs.items()]
+              + ["target"])
+ax.set_xticks([])
+ax.set_title("the same held-out inputs, D with different patch sizes")
+show(fig, "pix2pix_patch_ablation.png")
+
+# %% [markdown]
+# ## Using the trained model
+#
+# `load_run(RUN_DIR).translate(images)` takes uint8 images of any size: each is resized to the
+# training size, translated and resized back (RGB given to a one-channel model is made grey
+# first). From a shell, a whole folder: `keras-gans translate RUN_DIR INPUT_DIR OUTPUT_DIR`.
+# With `--set test_dropout=true` (the paper preset's default) dropout stays on at test time and
+# every call gives a slightly different output, as in the paper.
+
+# %%
+loaded = keras_gans.load_run(RUN_DIR)
+photo = test.b[pick[0]]
+edges = data.domains.edges(photo[None])
+fig, axes = plt.subplots(1, 3, figsize=(9, 3.2))
+for ax, image, title in zip(axes, (edges[0, ..., 0], loaded.translate(edges)[0], photo),
+                            ("edges (input)", "translated", "the photo")):
+    ax.imshow(image, cmap="gray" if image.ndim == 2 else None)
+    ax.set_title(title)
+    ax.set_axis_off()
+show(fig, "pix2pix_translate.png")

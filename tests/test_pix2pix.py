@@ -1,0 +1,281 @@
+"""Pix2Pix: networks, the loss against hand-computed numbers, the train step and its ablations,
+paired data (folders, side-by-side files, facades, jitter), runs, translate, evaluate, bad input."""
+
+import json
+import math
+
+import numpy as np
+import pytest
+from PIL import Image
+
+import keras
+from conftest import run_cli
+from keras_gans import data, load_run
+from keras_gans.errors import KerasGansError
+from keras_gans.networks import patchgan_discriminator, unet_generator
+from keras_gans.networks.patchgan import PATCH_SIZES, describe, output_size, patch_layers, receptive_field
+from keras_gans.runs import train
+from keras_gans.trainers import Pix2Pix
+
+# A tiny run: scikit-image's bundled photos as grey -> colour pairs at 32 px, narrow networks.
+TINY = dict(dataset="grey2colour", image_size=32, load_size=36, batch_size=8, g_filters=8, d_filters=8,
+            patch_size=16, verbose=0)
+
+
+def sgd(lr):
+    return keras.optimizers.SGD(lr)
+
+
+def tiny_pix2pix(g_lr=2e-4, d_lr=2e-4, size=32, eager=True, **kwargs):
+    """A compiled Pix2Pix of narrow networks, the same initial weights every time; eager for a
+    step or two (tracing the step costs more than a few eager steps of such small networks)."""
+    keras.utils.set_random_seed(0)
+    g = unet_generator((size, size, 1), 3, filters=8)
+    d = patchgan_discriminator((size, size, 3), (size, size, 1), patch_size=16, filters=8)
+    trainer = Pix2Pix(g, d, **kwargs)
+    trainer.compile(g_optimizer=keras.optimizers.Adam(g_lr, beta_1=0.5),
+                    d_optimizer=keras.optimizers.Adam(d_lr, beta_1=0.5) if d_lr else sgd(0.0), run_eagerly=eager)
+    return trainer
+
+
+@pytest.fixture(scope="module")
+def pairs():
+    """grey -> colour pairs at 32 px from scikit-image's photos, as floats in [-1, 1]."""
+    domains = data.load_domains("grey2colour", "train", size=32)
+    return data.to_float(domains.a[:8]), data.to_float(domains.b[:8])
+
+
+# -- networks ---------------------------------------------------------------------------------
+def test_unet_and_patchgan_shapes():
+    g = unet_generator((32, 32, 1), 3, filters=8)
+    assert g.output_shape == (None, 32, 32, 3) and len([l for l in g.layers if "dropout" in l.name]) == 3
+    assert g.get_layer("down5_conv").output.shape[1:3] == (1, 1)  # log2(32) downsamplings
+    for patch in (1, 16, 34, 70):
+        d = patchgan_discriminator((64, 64, 3), (64, 64, 1), patch_size=patch, filters=8)
+        side = output_size(patch, 64)
+        assert d.output_shape == (None, side, side, 1)
+    assert [output_size(p, 256) for p in (1, 16, 70, 286)] == [256, 126, 30, 6]  # the paper's maps
+    assert [receptive_field(patch_layers(p)) for p in PATCH_SIZES] == list(PATCH_SIZES)
+    assert describe(70, 256).startswith("PatchGAN D: 70x70 px receptive field (patch), a 30x30 map")
+    with pytest.raises(KerasGansError, match="286x286 PatchGAN needs larger images than 64x64"):
+        patchgan_discriminator((64, 64, 3), (64, 64, 1), patch_size=286)
+    with pytest.raises(KerasGansError, match="unknown patch size 64"):
+        patchgan_discriminator((64, 64, 3), patch_size=64)
+
+
+def test_patchgan_sees_the_input():
+    """The conditional D judges the pair: the same output beside another input scores differently."""
+    d = patchgan_discriminator((16, 16, 3), (16, 16, 1), patch_size=16, filters=8)
+    rng = np.random.default_rng(0)
+    y = rng.uniform(-1, 1, (2, 16, 16, 3)).astype("float32")
+    x1, x2 = (rng.uniform(-1, 1, (2, 16, 16, 1)).astype("float32") for _ in range(2))
+    assert not np.allclose(d([x1, y]), d([x2, y]))
+
+
+# -- the loss and the train step ----------------------------------------------------------------
+def constant_networks(c=0.25, b=0.5, size=8):
+    """G(x) = c everywhere, D = logit b on every patch: the losses have closed forms."""
+    x = keras.Input((size, size, 1))
+    out = keras.layers.Conv2D(3, 1, kernel_initializer="zeros", bias_initializer=keras.initializers.Constant(c))(x)
+    g = keras.Model(x, out)
+    cond, img = keras.Input((size, size, 1)), keras.Input((size, size, 3))
+    pair = keras.layers.Concatenate()([cond, img])
+    logit = keras.layers.Conv2D(1, 4, strides=2, padding="same", kernel_initializer="zeros",
+                                bias_initializer=keras.initializers.Constant(b))(pair)
+    return g, keras.Model([cond, img], logit)
+
+
+def test_losses_against_hand_computed_numbers():
+    c, b = 0.25, 0.5
+    g, d = constant_networks(c, b)
+    trainer = Pix2Pix(g, d, gan_weight=1.0, l1_weight=100.0)
+    trainer.compile(g_optimizer=sgd(0.0), d_optimizer=sgd(0.0))  # nothing moves: the first step's losses
+    x = np.zeros((2, 8, 8, 1), "float32")
+    y = np.full((2, 8, 8, 3), -0.5, "float32")
+    y[1] = 1.0
+    logs = trainer.train_on_batch(x, y, return_dict=True)
+    softplus = lambda v: math.log1p(math.exp(v))  # noqa: E731
+    # D: (-log sigmoid(b) - log(1 - sigmoid(b))) / 2; G: -log sigmoid(b); L1: mean(|-0.5 - c|, |1 - c|)
+    assert logs["d_loss"] == pytest.approx(0.5 * (softplus(-b) + softplus(b)), rel=1e-5)
+    assert logs["g_gan"] == pytest.approx(softplus(-b), rel=1e-5)
+    assert logs["g_l1"] == pytest.approx((0.75 + 0.75) / 2, rel=1e-5)
+    assert logs["d_real"] == pytest.approx(1 / (1 + math.exp(-b)), rel=1e-5) == logs["d_fake"]
+
+
+def test_train_step_moves_losses_and_weights(pairs):
+    x, y = pairs
+    trainer = tiny_pix2pix(g_lr=2e-3, d_lr=2e-3, eager=False)
+    g0 = [np.array(v) for v in trainer.generator.trainable_variables]
+    d0 = [np.array(v) for v in trainer.discriminator.trainable_variables]
+    first = trainer.train_on_batch(x, y, return_dict=True)
+    for _ in range(10):
+        last = trainer.train_on_batch(x, y, return_dict=True)
+    trainer.reset_metrics()
+    last = trainer.train_on_batch(x, y, return_dict=True)
+    assert last["g_l1"] < 0.7 * first["g_l1"], (first, last)
+    assert any(not np.allclose(a, np.array(v)) for a, v in zip(g0, trainer.generator.trainable_variables))
+    assert any(not np.allclose(a, np.array(v)) for a, v in zip(d0, trainer.discriminator.trainable_variables))
+    assert set(last) == {"d_loss", "g_gan", "g_l1", "d_real", "d_fake"}
+
+
+def test_l1_only_never_trains_d(pairs):
+    x, y = pairs
+    trainer = tiny_pix2pix(gan_weight=0.0)
+    d0 = [np.array(v) for v in trainer.discriminator.variables]
+    logs = trainer.train_on_batch(x, y, return_dict=True)
+    assert set(logs) == {"g_l1"}
+    assert all(np.array_equal(a, np.array(v)) for a, v in zip(d0, trainer.discriminator.variables))
+    assert int(trainer.d_optimizer.iterations) == 0 and int(trainer.g_optimizer.iterations) == 1
+
+
+def test_cgan_only_ignores_the_l1_distance(pairs):
+    """With l1_weight=0 and D frozen, G's update cannot depend on how far it is from the target."""
+    x, y = pairs
+    updated = []
+    for target in (y, -y):
+        trainer = tiny_pix2pix(g_lr=1e-3, d_lr=0.0, l1_weight=0.0)
+        trainer.train_on_batch(x, target)
+        updated.append([np.array(v) for v in trainer.generator.trainable_variables])
+    for a, b in zip(*updated):
+        np.testing.assert_allclose(a, b, atol=1e-6)
+    both = tiny_pix2pix(g_lr=1e-3, d_lr=0.0)
+    both.train_on_batch(x, y)
+    assert any(not np.allclose(a, np.array(v)) for a, v in zip(updated[0], both.generator.trainable_variables))
+
+
+def test_weights_must_leave_a_loss():
+    g, d = constant_networks()
+    with pytest.raises(KerasGansError, match="not both 0"):
+        Pix2Pix(g, d, gan_weight=0.0, l1_weight=0.0)
+
+
+def test_dropout_seed_states_are_checkpointed(tmp_path, pairs):
+    x, y = pairs
+    trainer = tiny_pix2pix()
+    trainer.train_on_batch(x, y)
+    states = trainer._layer_seed_states()
+    assert len(states) == 3  # the three dropout layers of G
+    trainer.save_weights(tmp_path / "w.weights.h5")
+    other = tiny_pix2pix()
+    other.load_weights(tmp_path / "w.weights.h5")
+    for key, state in other._layer_seed_states().items():
+        np.testing.assert_array_equal(np.array(state), np.array(states[key]))
+
+
+# -- a run: CLI train, load_run, translate (API and CLI), evaluate -----------------------------
+@pytest.fixture(scope="module")
+def tiny_run(tmp_path_factory):
+    out = tmp_path_factory.mktemp("pix2pix") / "run"
+    result = run_cli("train", "pix2pix", "--dataset", "grey2colour", "--epochs", "2", "--batch-size", "8",
+                     *(f"--set={k}={v}" for k, v in TINY.items() if k not in ("dataset", "batch_size", "verbose")),
+                     "--out", out)
+    assert result.returncode == 0, result.stderr[-3000:]
+    return out, result.stdout
+
+
+def test_cli_train_writes_a_run(tiny_run):
+    out, stdout = tiny_run
+    assert "PatchGAN D: 16x16 px receptive field (patch), a 14x14 map of real/fake scores for 32x32 px" in stdout
+    config = json.loads((out / "config.json").read_text())
+    assert config["image_shape"] == [32, 32, 1] and config["image_shape_b"] == [32, 32, 3]
+    assert config["domain_names"] == ["grey", "colour"] and config["l1_weight"] == 100.0
+    header = (out / "logs" / "history.csv").read_text().splitlines()[0].split(",")
+    assert {"d_loss", "g_gan", "g_l1", "d_real", "d_fake"} <= set(header)
+    grid = np.asarray(Image.open(out / "samples" / "epoch_002.png"))  # input / output / target rows
+    assert grid.shape[0] == 2 * (3 * 34 + 2) and grid.shape[1] == 2 * (8 * 34 + 2)
+    assert keras.models.load_model(out / "models" / "generator.keras").output_shape == (None, 32, 32, 3)
+
+
+def test_load_run_translate_and_test_dropout(tiny_run):
+    import skimage.data
+
+    out, _ = tiny_run
+    run = load_run(out)
+    photo = skimage.data.coffee()  # 400x600 RGB: made grey, translated at 32 px, resized back
+    a, b = run.translate(photo[None]), run.translate(photo[None])
+    assert a.shape == (1, 400, 600, 3) and a.dtype == np.uint8
+    np.testing.assert_array_equal(a, b)  # deterministic by default
+    reloaded = load_run(out)
+    np.testing.assert_array_equal(reloaded.translate(photo[None]), a)
+    run.config["test_dropout"] = True  # the paper's test time: dropout on, so outputs vary
+    assert not np.array_equal(run.translate(photo[None]), run.translate(photo[None]))
+    with pytest.raises(KerasGansError, match=r"1 \(grey\) or 3 \(RGB\) channels, got 2"):
+        run.translate(np.zeros((1, 32, 32, 2), np.uint8))
+    with pytest.raises(KerasGansError, match="it has no generator to sample"):
+        run.sample(4)
+
+
+def test_evaluate_paired_run(tiny_run):
+    from keras_gans.evaluate import evaluate, paired_scores
+
+    out, _ = tiny_run
+    result = evaluate(out, verbose=False)
+    saved = json.loads((out / "metrics.json").read_text())
+    assert saved["test_pairs"] == 24 and saved["dataset"] == "grey2colour"  # coffee at 32 px, tiles of scale 4
+    for key in ("l1", "psnr", "ssim"):
+        assert key in saved and key in saved["baseline_copy_input"] and result[key] == saved[key]
+    same = np.full((2, 8, 8, 3), 100, np.uint8)
+    other = same.copy()
+    other[0] = 151  # |151 - 100| = 51 = 0.4 * 127.5 on one of two images
+    scores = paired_scores(other, same)
+    assert scores["l1"] == pytest.approx(0.2) and scores["ssim"] < 1.0
+    assert paired_scores(same, same)["ssim"] == pytest.approx(1.0)
+
+
+def cli(capsys, *args):
+    """``keras-gans ARGS`` in this process (TensorFlow is loaded already): (status, stdout, stderr)."""
+    from keras_gans.cli import main
+
+    status = main([str(a) for a in args])
+    captured = capsys.readouterr()
+    return status, captured.out, captured.err
+
+
+def test_cli_translate_a_folder(tiny_run, tmp_path, capsys):
+    import skimage.data
+
+    out, _ = tiny_run
+    src = tmp_path / "in"
+    src.mkdir()
+    Image.fromarray(skimage.data.camera()[:100, :150]).save(src / "grey.png")  # grey, any size
+    Image.fromarray(skimage.data.chelsea()).save(src / "cat.jpg")
+    status, stdout, stderr = cli(capsys, "translate", out, src, tmp_path / "translated")
+    assert status == 0, stderr
+    assert "translated 2 images" in stdout
+    assert np.asarray(Image.open(tmp_path / "translated" / "grey.png")).shape == (100, 150, 3)
+    assert np.asarray(Image.open(tmp_path / "translated" / "cat.png")).shape == (300, 451, 3)
+    (src / "broken.png").write_bytes(b"not a png")
+    status, _, stderr = cli(capsys, "translate", out, src, tmp_path / "again")
+    assert status == 2 and "broken.png is not an image file" in stderr.strip().splitlines()[-1]
+    assert not (tmp_path / "again").exists()  # every input is read before anything is written
+    status, _, stderr = cli(capsys, "translate", out, tmp_path / "empty", tmp_path / "again")
+    assert status == 2 and stderr.startswith("error: input folder") and "does not exist" in stderr
+
+
+@pytest.mark.parametrize(
+    "args, message",
+    [
+        (["--dataset", "mnist"], "error: pix2pix translates images between two domains; 'mnist'"),
+        (["--dataset", "folders"], "error: data set 'folders' is unpaired, this model needs pairs"),
+        (["--set", "load_size=16"], "error: load_size (16) must be at least image_size (32)"),
+        (["--set", "gan_weight=0", "--set", "l1_weight=0"], "error: gan_weight and l1_weight must be numbers >= 0"),
+        (["--set", "direction=up"], "error: unknown direction 'up'; choose one of: A2B, B2A"),
+        (["--set", "patch_size=286"], "error: a 286x286 PatchGAN needs larger images than 32x32 px"),
+        (["--set", "image_size=48", "--set", "load_size=48"], "error: the U-Net needs a square image whose side is a "
+                                                             "power of 2"),
+    ],
+)
+def test_cli_bad_settings_are_one_line(tmp_path, capsys, args, message):
+    out = tmp_path / "run"
+    status, _, stderr = cli(capsys, "train", "pix2pix", "--set", "image_size=32", "--set", "load_size=36", *args,
+                            "--out", out)
+    assert status == 2 and stderr.strip().splitlines()[-1].startswith(message), stderr[-2000:]
+    assert not out.exists()
+
+
+def test_cli_lists_the_patch_of_the_presets():
+    result = run_cli("list", "--settings", "pix2pix")
+    assert result.returncode == 0, result.stderr[-2000:]
+    assert "PatchGAN D: 34x34 px receptive field (patch), a 14x14 map of real/fake scores for 64x64 px" in result.stdout
+    assert "PatchGAN D: 70x70 px receptive field (patch), a 30x30 map of real/fake scores for 256x256 px" in result.stdout
+    assert "l1_weight = 100.0" in result.stdout and "test_dropout = True" in result.stdout
