@@ -87,9 +87,12 @@ print({k: trained["vae"].config[k] for k in ("latent_dim", "enc_filters", "enc_d
 trained["vae"].trainer.encoder.summary(line_length=90)
 
 # %% [markdown]
-# `logs/history.csv` tracks the reconstruction term and the KL term separately. The VAE pays
-# for its KL with a worse reconstruction than the autoencoder's: a code that must look like
-# $\mathcal N(0, I)$, and be robust to the noise of sampling, carries less about the image.
+# `logs/history.csv` tracks the reconstruction term and the KL term separately. One expects the
+# VAE to pay for its KL with a worse reconstruction than the autoencoder's — its code must look
+# like $\mathcal N(0, I)$ and survive the noise of sampling. The test numbers below say how much
+# it actually paid: on the embedded digits (1,497 training images, 60 epochs) in our run, nothing —
+# the VAE's test reconstruction was 153 nats against the autoencoder's 156: the noise also
+# regularises, and the autoencoder's codes spread over a range of ±20.
 
 # %%
 fig, axes = plt.subplots(1, 2, figsize=(11, 3.5))
@@ -119,8 +122,9 @@ viz.show_images(vae.reconstruct(shown), nrow=4, title="VAE", ax=axes[2])
 show(fig, "vae_reconstructions.png")
 
 # %% [markdown]
-# With two numbers per image both are blurry; the mistakes are telling — a 4 decoded as a 9,
-# a 3 as an 8 — neighbours in the 2-D code space.
+# With two numbers per image both are blurry, and the mistakes are telling: a digit comes back
+# as a *neighbour* in the 2-D code space (in our run on the embedded digits, a 1 as a 4 or a
+# 9, an 8 as a 1 or a 5).
 #
 # ## The test negative ELBO
 #
@@ -186,14 +190,16 @@ viz.show_images(vae.sample(64, z=z), nrow=8, title="VAE, z ~ N(0, I)", ax=axes[1
 show(fig, "vae_samples.png")
 viz.save_grid(OUT / "vae_samples_grid.png", vae.sample(100, seed=0), nrow=10)
 
-inside = np.mean(np.abs((z[:, None, :] - z_ae[None, :, :])).max(-1).min(1) < 0.1 * z_ae.std())
-print(f"share of N(0, I) draws within 0.1 code-std of some autoencoder test code: {inside:.0%}")
+near = np.abs(z[:, None, :] - z_ae[None, :, :]).max(-1).min(1) < 0.1 * z_ae.std(0).mean()
+print(f"share of these N(0, I) draws within 0.1 code-std of some autoencoder test code: {near.mean():.0%}")
 
 # %% [markdown]
-# The VAE draws digits (blurry ones: two dimensions and a Bernoulli decoder). The autoencoder
-# draws whatever its decoder makes of the prior's region of its code space — often a few
-# classes only, or shapes between classes — because nothing tied its codes to $\mathcal N(0, I)$.
-# One *could* fit a density to its codes after training; the VAE builds that into the objective.
+# The VAE draws digits of every class (blurry ones: two dimensions and a Bernoulli decoder). The
+# autoencoder draws whatever its decoder makes of the prior's region of its code space, which
+# may lie outside all its codes (in our run on the embedded digits, none of the 64 draws came
+# near a test code, and nearly all decoded to the same smudge) — nothing tied its codes to
+# $\mathcal N(0, I)$. One *could* fit a density to its codes after training; the VAE builds that
+# into the objective.
 #
 # ## The 2-D latent manifold
 #
@@ -219,8 +225,10 @@ show(fig, "vae_manifold.png")
 # %% [markdown]
 # The VAE's grid changes smoothly from one digit to the next over the whole square: every
 # region of the prior decodes to something digit-like, because during training every region
-# was visited by samples of some $q(z \mid x)$. The autoencoder's grid has regions with no
-# training codes nearby (look back at its scatter), which decode to blends and smudges.
+# was visited by samples of some $q(z \mid x)$. Over *its own* codes' range the autoencoder's
+# decoder draws digits too — its decoder is not the problem. What it lacks is a distribution:
+# to sample from it one has to know where its codes are and how densely, which is exactly what
+# the VAE's prior and KL term provide.
 #
 # **Things to try.** `--latent-dim 16` (sharper reconstructions, lower negative ELBO, no more
 # plots); `--set beta=4` (a $\beta$-VAE: more KL pressure, blurrier reconstructions, a latent

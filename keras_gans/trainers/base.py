@@ -109,10 +109,6 @@ class Trainer(keras.Model):
         """Draw z ~ N(0, I) of shape (batch_size, latent_dim) from the trainer's seed state."""
         return tf.random.stateless_normal((batch_size, self.latent_dim), seed=self._seed())
 
-    def random_normal(self, shape):
-        """N(0, 1) samples of ``shape`` from the trainer's seed state (e.g. the VAE's epsilon)."""
-        return tf.random.stateless_normal(shape, seed=self._seed())
-
     def random_uniform(self, shape):
         """U[0, 1) samples of ``shape`` from the trainer's seed state (e.g. WGAN-GP's alpha)."""
         return tf.random.stateless_uniform(shape, seed=self._seed())
