@@ -35,13 +35,24 @@ class RunCheckpoint(keras.callbacks.BackupAndRestore):
             self._save_model()
 
     def _save_model(self):
-        os.makedirs(self.backup_dir, exist_ok=True)
         tmp_weights = os.path.join(self.backup_dir, "saving.weights.h5")
-        self.model.save_weights(tmp_weights, overwrite=True)
-        os.replace(tmp_weights, self._weights_path)
         tmp_meta = self._training_metadata_path + ".tmp"
-        with open(tmp_meta, "w") as f:
-            f.write('{"epoch": %d, "batch": %d}' % (self._current_epoch, self._last_batch_seen))
+        try:
+            os.makedirs(self.backup_dir, exist_ok=True)
+            self.model.save_weights(tmp_weights, overwrite=True)
+            with open(tmp_meta, "w") as f:
+                f.write('{"epoch": %d, "batch": %d}' % (self._current_epoch, self._last_batch_seen))
+        except OSError as e:  # disk full, permissions, a vanished directory: keep the last checkpoint
+            for tmp in (tmp_weights, tmp_meta):
+                if os.path.exists(tmp):
+                    os.remove(tmp)
+            reason = e.strerror or str(e)
+            raise KerasGansError(
+                f"cannot write the checkpoint in {self.backup_dir} ({reason}); the previous checkpoint is kept"
+            ) from None
+        # weights first, then the epoch they belong to: a kill in between resumes from the new
+        # weights with the old epoch count at worst, never from a half-written file
+        os.replace(tmp_weights, self._weights_path)
         os.replace(tmp_meta, self._training_metadata_path)
 
 
@@ -140,3 +151,27 @@ class SampleGrid(keras.callbacks.Callback):
         else:
             images = np.asarray(self.model.generate(z))
         save_grid(self.folder / f"epoch_{epoch + 1:03d}.png", images, nrow=self.nrow)
+
+
+class TranslationGrid(keras.callbacks.Callback):
+    """After every epoch, translate the same held-out images: ``samples/epoch_NNN.png``.
+
+    The trainer's ``preview(a, b)`` returns the rows to show (Pix2Pix: input, output, target;
+    CycleGAN: real, translated, reconstructed for each direction), one example per column.
+    """
+
+    def __init__(self, folder, domains, n=8, every=1):
+        super().__init__()
+        self.folder, self.every = Path(folder), every
+        pick = lambda x: x[np.linspace(0, len(x) - 1, min(n, len(x))).astype(int)]  # noqa: E731
+        m = min(n, len(domains.a), len(domains.b))
+        self.a = (pick(domains.a)[:m].astype("float32") / 127.5 - 1.0)
+        self.b = (pick(domains.b)[:m].astype("float32") / 127.5 - 1.0)
+
+    def on_epoch_end(self, epoch, logs=None):
+        if (epoch + 1) % self.every:
+            return
+        from keras_gans.viz import rows_grid, save_image
+
+        rows = [np.asarray(r) for r in self.model.preview(self.a, self.b)]
+        save_image(self.folder / f"epoch_{epoch + 1:03d}.png", rows_grid(rows), scale=2)

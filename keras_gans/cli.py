@@ -1,4 +1,4 @@
-"""The ``keras-gans`` command: train, sample, evaluate, stylize, list and demo.
+"""The ``keras-gans`` command: train, sample, evaluate, translate, stylize, list and demo.
 
 Every mistake a user can make ends in one line, ``error: <what is wrong and what is accepted>``,
 and exit status 2, never a TensorFlow trace.
@@ -44,15 +44,18 @@ def build_parser():
         "from the last checkpoint (networks, optimizers, noise state, epoch).",
     )
     p.add_argument("model", help=f"one of: {', '.join(MODELS)}")
-    p.add_argument("--dataset", default="mnist", help="mnist, fashion_mnist or digits (default: mnist)")
-    p.add_argument("--data-dir", help="local folder with the data set's IDX files or .npz "
-                   "(default: $KERAS_GANS_DATA_DIR)")
+    p.add_argument("--dataset", help="mnist, fashion_mnist or digits for the GANs (default: mnist); "
+                   "an image-to-image data set for pix2pix/cyclegan (see `keras-gans list`)")
+    p.add_argument("--data-dir", help="local folder with the data set (IDX files or .npz; image folders for "
+                   "image-to-image data sets) (default: $KERAS_GANS_DATA_DIR)")
     p.add_argument("--source", default="auto", choices=["auto", "dir", "keras", "tfds", "embedded"],
                    help="where the data comes from (default: auto)")
     p.add_argument("--preset", default="cpu", help=f"one of: {', '.join(PRESETS)} (default: cpu)")
     p.add_argument("--epochs", type=int, help="number of epochs (default: the preset's)")
     p.add_argument("--batch-size", type=int, help="batch size (default: the preset's)")
     p.add_argument("--seed", type=int, help="seed of the trainer's noise (default: 0)")
+    p.add_argument("--latent-dim", type=int, help="size of z (default: the preset's), e.g. 2 for a VAE "
+                   "whose latent space one can plot")
     p.add_argument("--limit", type=int, help="use only the first N training images (quick runs)")
     p.add_argument("--set", dest="settings", action="append", default=[], type=_setting, metavar="KEY=VALUE",
                    help="change any setting of the preset, e.g. --set g_lr=1e-4 --set loss=minimax "
@@ -91,6 +94,19 @@ def build_parser():
                    help="local InceptionV3 no-top ImageNet weights (default: the Keras cache if it has them; "
                    "never downloaded)")
     p.add_argument("--inception-n", type=int, default=2000, help="images per set for InceptionV3 (default: 2000)")
+
+    p = sub.add_parser(
+        "translate",
+        help="translate a folder of images with an image-to-image run (pix2pix, cyclegan ...)",
+        description="Translate every image in INPUT_DIR with the generator of RUN_DIR and write PNGs of the same "
+        "names and sizes to OUTPUT_DIR. Each image is resized to the run's training size, translated and resized "
+        "back to its own size; RGB images given to a grey-input model are converted to grey. Every input is read "
+        "before anything is written: a corrupt file stops the command with nothing written.",
+    )
+    p.add_argument("run_dir", metavar="RUN_DIR")
+    p.add_argument("input_dir", metavar="INPUT_DIR")
+    p.add_argument("output_dir", metavar="OUTPUT_DIR")
+    p.add_argument("--direction", help="A2B or B2A for runs that learnt both (default: A2B)")
 
     p = sub.add_parser(
         "stylize",
@@ -146,19 +162,15 @@ def _version():
 
 
 def cmd_train(args):
-    from keras_gans.data import resolve_name
-    from keras_gans.errors import check_positive
-    from keras_gans.models import default_config
+    from keras_gans.models import default_config, resolve_dataset
 
     # Everything that can be checked without TensorFlow is checked first: instant errors.
-    resolve_name(args.dataset)
+    dataset = resolve_dataset(args.model, args.dataset)
     overrides = dict(args.settings)
-    for key in ("epochs", "batch_size", "seed", "limit"):
+    for key in ("epochs", "batch_size", "seed", "limit", "latent_dim"):
         if getattr(args, key) is not None:
             overrides[key] = getattr(args, key)
-    config = default_config(args.model, args.preset, **overrides)
-    for key in ("epochs", "batch_size"):
-        check_positive(key.replace("_", " "), config[key])
+    default_config(args.model, args.preset, **overrides)  # validates every setting
     every = args.checkpoint_every
     if every != "epoch":
         try:
@@ -172,7 +184,7 @@ def cmd_train(args):
 
     run = train(
         args.model,
-        dataset=args.dataset,
+        dataset=dataset,
         out=args.out,
         preset=args.preset,
         data_dir=args.data_dir,
@@ -256,8 +268,25 @@ def cmd_evaluate(args):
              inception_weights=args.inception_weights, inception_n=args.inception_n)
 
 
+def cmd_translate(args):
+    from pathlib import Path
+
+    from keras_gans.data import list_images, read_image
+    from keras_gans.runs import load_run
+    from keras_gans.viz import save_image
+
+    paths = list_images(args.input_dir, "input folder")
+    images = [read_image(p, channels=None) for p in paths]  # every file checked before anything is written
+    run = load_run(args.run_dir)
+    outputs = [run.translate(image[None], direction=args.direction)[0] for image in images]
+    out = Path(args.output_dir)
+    for path, image in zip(paths, outputs):
+        save_image(out / f"{path.stem}.png", image)
+    print(f"translated {len(outputs)} images into {out}")
+
+
 def cmd_list(args):
-    from keras_gans.data import DATASETS
+    from keras_gans.data import DATASETS, DOMAIN_SETS
     from keras_gans.models import MODELS, PRESETS, default_config
 
     if args.settings:
@@ -274,6 +303,9 @@ def cmd_list(args):
     print("data sets (--dataset):")
     for name, info in DATASETS.items():
         print(f"  {name:14s} {info.description}")
+    print("image-to-image data sets (--dataset, for the translation models):")
+    for name, spec in DOMAIN_SETS.items():
+        print(f"  {name:14s} {'paired' if spec.paired else 'unpaired'}: {spec.description}")
 
 
 # Measured on the embedded digits (RESULTS.md): 80 epochs of this narrow DCGAN gave the best FID
@@ -295,7 +327,8 @@ def cmd_demo(args):
     print(f"wrote a grid of 64 generated digits to {path}")
 
 
-COMMANDS = {"train": cmd_train, "sample": cmd_sample, "evaluate": cmd_evaluate, "stylize": cmd_stylize,
+COMMANDS = {"train": cmd_train, "sample": cmd_sample, "evaluate": cmd_evaluate, "translate": cmd_translate,
+            "stylize": cmd_stylize,
             "list": cmd_list, "demo": cmd_demo}
 
 

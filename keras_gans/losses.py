@@ -161,6 +161,32 @@ def mutual_information_bound(entropy, nll):
     return entropy - nll
 
 
+# -- autoencoders and VAEs: per-image values in nats ------------------------------------------------
+# Unlike the losses above these return one value per image (shape (batch,)), summed over pixels or
+# latent dimensions, so that a mean over a whole test split is exact whatever the batch sizes.
+def bernoulli_nll(targets, logits):
+    """-log p(x | z) of images ``targets`` in [0, 1] under Bernoulli means sigmoid(logits), per image.
+
+    The binary cross-entropy -[x log p + (1 - x) log(1 - p)] summed over every pixel (and channel),
+    computed from the logits so that no probability is rounded to 0 or 1. ``targets`` may be grey
+    levels in [0, 1] rather than 0/1: the sum is then a cross-entropy, whose minimum over p is the
+    targets' own entropy, not 0.
+    """
+    targets, logits = ops.cast(targets, "float32"), ops.cast(logits, "float32")
+    bce = ops.relu(logits) - logits * targets + ops.softplus(-ops.abs(logits))
+    return ops.sum(ops.reshape(bce, (ops.shape(bce)[0], -1)), axis=-1)
+
+
+def kl_divergence(z_mean, z_log_var):
+    """KL(N(z_mean, exp(z_log_var)) || N(0, I)) of diagonal Gaussians, summed over the latent axis.
+
+    KL = 1/2 * sum_j (mu_j^2 + sigma_j^2 - log sigma_j^2 - 1): the VAE's regulariser, 0 exactly when
+    the encoder outputs the prior. One value per image (shape (batch,)).
+    """
+    z_mean, z_log_var = ops.cast(z_mean, "float32"), ops.cast(z_log_var, "float32")
+    return 0.5 * ops.sum(ops.square(z_mean) + ops.exp(z_log_var) - z_log_var - 1.0, axis=-1)
+
+
 # -- neural style transfer (Gatys et al., 2016) ---------------------------------------------------
 def gram_matrix(features):
     """Gram matrices G = F^T F / M of feature maps (B, H, W, N) -> (B, N, N), M = H * W.

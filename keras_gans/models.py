@@ -11,6 +11,18 @@ import copy
 
 from keras_gans.errors import KerasGansError, check_choice
 
+# The autoencoder and the VAE share their presets (the VAE adds beta).
+AUTOENCODER_PRESETS = {
+    # dense layers of 256 units on both sides of z and a narrow decoder: on full MNIST with a 2-d z
+    # the test negative ELBO fell faster per epoch than with the example's networks (RESULTS.md)
+    "cpu": dict(latent_dim=2, enc_filters=32, enc_dense=256, dec_dense=256, dec_filters=16, lr=1e-3,
+                lr_schedule="linear_decay", batch_size=64, epochs=12),
+    # the convolutional VAE of the Keras example "Variational AutoEncoder": convs 32-64, dense 16,
+    # z of 2, Adam 1e-3, batch 128, 30 epochs
+    "paper": dict(latent_dim=2, enc_filters=32, enc_dense=16, dec_dense=0, dec_filters=32, lr=1e-3,
+                  batch_size=128, epochs=30),
+}
+
 # Hyper-parameters common to a model's presets come first, preset differences after.
 MODELS = {
     "gan": {
@@ -110,6 +122,19 @@ MODELS = {
                           batch_size=128, epochs=50),
         },
     },
+    "ae": {
+        "description": "convolutional autoencoder: image -> code z -> image, Bernoulli (BCE) reconstruction; "
+        "not a generative model (compare its latent space with the VAE's)",
+        "base": dict(network="autoencoder", optimizer="adam", beta_1=0.9, beta_2=0.999, kernel_size=3, norm="none"),
+        "presets": AUTOENCODER_PRESETS,  # the same networks as the VAE's
+    },
+    "vae": {
+        "description": "variational autoencoder (Kingma & Welling, 2014): Gaussian q(z|x), reparameterisation, "
+        "Bernoulli decoder, reconstruction + beta * KL",
+        "base": dict(network="autoencoder", optimizer="adam", beta_1=0.9, beta_2=0.999, kernel_size=3, norm="none",
+                     beta=1.0),
+        "presets": AUTOENCODER_PRESETS,
+    },
     "classifier": {
         "description": "the evaluation classifier (a small CNN, ~99% on MNIST): accuracy of samples, FID/KID features",
         "base": dict(network="classifier", optimizer="adam", beta_1=0.9, beta_2=0.999, lr=1e-3, feature_dim=128),
@@ -138,9 +163,46 @@ def default_config(model, preset="cpu", **overrides):
             f"unknown setting(s) for {model}: {', '.join(sorted(unknown))}; known: {', '.join(sorted(config))}"
         )
     config.update({k: v for k, v in overrides.items() if v is not None})
-    if "check" in spec:  # settings that contradict each other fail here, before anything is written
-        spec["check"](config)
+    validate_config(config)
     return config
+
+
+POSITIVE = ("epochs", "batch_size", "latent_dim", "image_size", "d_steps")
+
+
+def validate_config(config):
+    """Refuse settings that cannot work, before anything is built or written: the one place
+    where both the CLI (before TensorFlow loads) and ``runs.train`` check a config."""
+    from keras_gans.errors import check_positive
+
+    for key in POSITIVE:
+        if config.get(key) is not None:
+            check_positive(key.replace("_", " "), config[key])
+    check = MODELS[config["model"]].get("check")
+    if check is not None:  # settings that contradict each other fail here
+        check(config)
+
+
+def data_kind(model):
+    """What a model trains on: "images" (one domain, optional labels), "paired" or "unpaired"."""
+    return MODELS[check_choice("model", model, MODELS)].get("data", "images")
+
+
+def resolve_dataset(model, name=None):
+    """The canonical name of data set ``name`` for ``model`` (its default when None); refuses a
+    data set of the wrong kind (e.g. MNIST for Pix2Pix) with the choices that fit."""
+    from keras_gans import data
+
+    kind = data_kind(model)
+    if name is None:
+        name = MODELS[model].get("dataset", "mnist" if kind == "images" else "edges2photo")
+    if kind == "images":
+        if str(name).strip().lower().replace("_", "-") in data.DOMAIN_SETS:
+            raise KerasGansError(f"{model} trains on single images; {name!r} is an image-to-image data set")
+        return data.resolve_name(name)
+    if str(name).strip().lower().replace("-", "_") in data.DATASETS:
+        raise KerasGansError(f"{model} translates images between two domains; {name!r} is a single-domain data set")
+    return data.domains.resolve_domain_set(name, paired=kind == "paired").name
 
 
 def _optimizer(config, lr, total_steps):
@@ -252,7 +314,31 @@ def _build_classifier(config):
     return ClassifierTrainer(net)
 
 
-def _compile_classifier(trainer, config):
+def _check_autoencoder(config):
+    # keras_gans.blocks.NORMS (not imported here: it loads TensorFlow)
+    check_choice("normalisation", config["norm"], ("batch", "instance", "layer", "group", "none"))
+    beta = config.get("beta", 1.0)
+    if isinstance(beta, bool) or not isinstance(beta, (int, float)) or not beta >= 0:
+        raise KerasGansError(f"beta must be a number >= 0, got {beta!r}")
+
+
+def _build_autoencoder(config):
+    from keras_gans import networks
+    from keras_gans.trainers import VAE, Autoencoder
+
+    shape, variational = tuple(config["image_shape"]), config["model"] == "vae"
+    common = dict(kernel_size=config["kernel_size"], norm=config["norm"])
+    encoder = networks.conv_encoder(shape, config["latent_dim"], filters=config["enc_filters"],
+                                    dense=config["enc_dense"], variational=variational, **common)
+    decoder = networks.conv_decoder(config["latent_dim"], shape, filters=config["dec_filters"],
+                                    dense=config["dec_dense"], **common)
+    if variational:
+        return VAE(encoder, decoder, beta=config["beta"], seed=config.get("seed"))
+    return Autoencoder(encoder, decoder, seed=config.get("seed"))
+
+
+def _compile_one_optimizer(trainer, config):
+    """Compile a trainer with one optimizer (config["lr"]): the classifier, the autoencoders."""
     steps_per_epoch = config.get("steps_per_epoch")
     trainer.compile(
         optimizer=_optimizer(config, config["lr"], steps_per_epoch * config["epochs"] if steps_per_epoch else None),
@@ -265,7 +351,10 @@ def _compile_classifier(trainer, config):
 MODELS["cgan"].update(build=_build_conditional, check=_check_conditional, labels=True)
 MODELS["acgan"].update(build=_build_conditional, check=_check_conditional, labels=True)
 MODELS["infogan"].update(build=_build_infogan, labels=False)
-MODELS["classifier"].update(build=_build_classifier, compile=_compile_classifier, labels=True)
+MODELS["classifier"].update(build=_build_classifier, compile=_compile_one_optimizer, labels=True)
+for _name in ("ae", "vae"):
+    MODELS[_name].update(build=_build_autoencoder, compile=_compile_one_optimizer, check=_check_autoencoder,
+                         labels=False)
 
 
 def build_trainer(config):

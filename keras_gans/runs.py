@@ -8,7 +8,8 @@
       samples/epoch_NNN.png  a grid from fixed noise after each epoch
       logs/history.csv       per-epoch means of every tracked value, plus seconds per epoch
       logs/tensorboard/      the same for TensorBoard
-      models/                generator.keras and discriminator.keras after training
+      models/                generator.keras and discriminator.keras after training (encoder, decoder for ae / vae)
+      workers/N/             multi-worker runs only: worker N's own copy of the training state
 
 ``train(...)`` on an existing RUN_DIR resumes where it stopped; ``load_run(RUN_DIR)`` rebuilds the
 trainer from config.json and the latest checkpoint.
@@ -23,7 +24,7 @@ from pathlib import Path
 import numpy as np
 
 from keras_gans import __version__
-from keras_gans.errors import KerasGansError, check_positive
+from keras_gans.errors import KerasGansError, check_choice, check_positive
 
 CONFIG = "config.json"
 CHECKPOINTS = "checkpoints"
@@ -92,7 +93,7 @@ def _merge_resume(saved, requested):
 
 def train(
     model,
-    dataset="mnist",
+    dataset=None,
     out="runs/run",
     preset="cpu",
     data_dir=None,
@@ -105,66 +106,59 @@ def train(
 ):
     """Train ``model`` on ``dataset`` into the run directory ``out``; resume if it exists.
 
+    ``dataset`` defaults to the model's (mnist, or edges2photo for image-to-image models).
     ``overrides`` change any setting of the preset (``epochs=3``, ``g_lr=1e-4`` ...).
     ``checkpoint_every`` is "epoch" or a number of steps. ``strategy`` is a
     ``tf.distribute.Strategy`` (or "mirrored"). Returns the loaded :class:`Run`.
+
+    Everything that can fail on a setting (names, values, the data, building the networks) is
+    done before the run directory is written, so a corrected command can start afresh.
     """
     import keras
 
     from keras_gans import callbacks as cb
-    from keras_gans import data as kdata
-    from keras_gans.models import MODELS, build_trainer, default_config
+    from keras_gans.models import build_trainer, default_config, resolve_dataset
 
     if verbose is None:  # a live progress bar on a terminal, one line per epoch in logs
         verbose = 1 if sys.stdout.isatty() else 2
     run = RunDir(out)
-    dataset = kdata.resolve_name(dataset)
+    dataset = resolve_dataset(model, dataset)
     requested = default_config(model, preset, dataset=dataset, data_source=data_source, **overrides)
-    if run.config.exists():
+    strategy = _strategy(strategy)
+    if _is_multi_worker(strategy) and not strategy.extended.should_checkpoint:
+        # workers other than the chief keep their own copy of the (identical) training state in
+        # RUN_DIR/workers/N, so that a shared file system never sees two writers of one file
+        run = RunDir(run.path / "workers" / str(strategy.cluster_resolver.task_id))
+    resuming = run.config.exists()
+    if resuming:
         config = _merge_resume(run.read_config(), {**requested, "data_dir": data_dir})
-        if verbose:
-            print(f"keras-gans: resuming the run in {run.path}")
     else:
-        if run.path.exists() and any(run.path.iterdir()):
+        if run.path.exists() and any(p.name != "workers" for p in run.path.iterdir()):
             raise KerasGansError(f"{run.path} exists and is not a keras-gans run directory; choose another --out")
         config = dict(requested, data_dir=None if data_dir is None else str(data_dir))
-    for key in ("epochs", "batch_size", "latent_dim"):
-        if key in config:
-            check_positive(key.replace("_", " "), config[key])
 
-    images, labels = kdata.load_images(config["dataset"], "train", data_dir=data_dir or config.get("data_dir"),
-                                  source=config["data_source"], limit=config.get("limit"))
-    strategy = _strategy(strategy)
-    step_batch = config["batch_size"] * config.get("d_steps", 1)  # real images one train step consumes
-    if step_batch % strategy.num_replicas_in_sync:
-        raise KerasGansError(
-            f"batch size x d_steps = {step_batch} must be divisible by the {strategy.num_replicas_in_sync} replicas"
-        )
-    steps_per_epoch = len(images) // step_batch
-    if steps_per_epoch == 0:
-        raise KerasGansError(
-            f"{len(images)} training images are fewer than one step's batch ({step_batch} = batch size x d_steps)"
-        )
-    config["image_shape"] = list(images.shape[1:])
-    config["num_classes"] = kdata.dataset_info(config["dataset"]).num_classes
-    config["steps_per_epoch"] = steps_per_epoch
+    data = TrainingData(config, data_dir or config.get("data_dir"), strategy.num_replicas_in_sync)
+    config.update(data.shape_info)
+    config["steps_per_epoch"] = data.steps_per_epoch
     config["keras_gans_version"] = __version__
-    run.write_config(config)
 
-    first_epoch = run.resume_epoch()
-    with_labels = MODELS[config["model"]].get("labels", False)
-    ds = kdata.make_dataset(images, step_batch, seed=config["seed"], epochs=config["epochs"],
-                            initial_epoch=first_epoch, labels=labels if with_labels else None)
     keras.utils.set_random_seed(config["seed"])  # same seed, same initial weights: reproducible runs
     with strategy.scope():
         trainer = build_trainer(config)
+    if _is_multi_worker(strategy):
+        _vector_logs(trainer)
+    run.write_config(config)
+    if resuming and verbose:
+        print(f"keras-gans: resuming the run in {run.path}")
 
+    first_epoch = run.resume_epoch()
+    ds = data.dataset(first_epoch)
     all_callbacks = [
         cb.NaNGuard(run.checkpoints),
         cb.EpochTimer(),
         cb.RunCheckpoint(str(run.checkpoints), save_freq=checkpoint_every),
         cb.HistoryCSV(run.logs / "history.csv"),
-        *([cb.SampleGrid(run.samples)] if hasattr(trainer, "generate") else []),  # not for the classifier
+        *data.preview_callbacks(trainer, run.samples),
         *callbacks,
     ]
     run.logs.mkdir(parents=True, exist_ok=True)
@@ -173,7 +167,7 @@ def train(
             keras.callbacks.TensorBoard(str(run.logs / "tensorboard"), write_graph=False, profile_batch=0)
         )
     if first_epoch < config["epochs"]:
-        trainer.fit(ds, epochs=config["epochs"], steps_per_epoch=steps_per_epoch, callbacks=all_callbacks,
+        trainer.fit(ds, epochs=config["epochs"], steps_per_epoch=data.steps_per_epoch, callbacks=all_callbacks,
                     verbose=verbose, shuffle=False)
     else:
         trainer.load_weights(str(run.weights))
@@ -181,6 +175,76 @@ def train(
             print(f"keras-gans: {run.path} has already trained {first_epoch} of {config['epochs']} epochs")
     export_networks(trainer, run)
     return Run(run.path, config, trainer)
+
+
+class TrainingData:
+    """The training split of a run's data set and its ``tf.data`` pipeline, by the model's kind.
+
+    * ``images`` (GANs, VAEs, classifier): ``(images[, labels])`` batches of
+      ``batch_size x d_steps`` images (one train step's worth).
+    * ``paired`` / ``unpaired`` (image-to-image): ``(a, b)`` batches from two domains, with the
+      config's ``image_size``, optional jitter ``load_size``/``flip`` and ``direction``.
+    """
+
+    def __init__(self, config, data_dir, replicas=1):
+        from keras_gans import data as kdata
+        from keras_gans.models import MODELS, data_kind
+
+        self.config, self.kind = config, data_kind(config["model"])
+        if self.kind == "images":
+            self.images, labels = kdata.load_images(config["dataset"], "train", data_dir=data_dir,
+                                                    source=config["data_source"], limit=config.get("limit"))
+            self.labels = labels if MODELS[config["model"]].get("labels", False) else None
+            self.step_batch = config["batch_size"] * config.get("d_steps", 1)  # real images one step consumes
+            n, what = len(self.images), "training images"
+            self.shape_info = {"image_shape": list(self.images.shape[1:]),
+                               "num_classes": kdata.dataset_info(config["dataset"]).num_classes}
+        else:
+            self.domains = self._load_domains("train", data_dir)
+            self.test_domains = self._load_domains("test", data_dir)
+            self.step_batch = config["batch_size"]
+            n = len(self.domains.a) if self.domains.paired else max(len(self.domains.a), len(self.domains.b))
+            what = "training pairs" if self.domains.paired else "training images in the larger domain"
+            self.shape_info = {"image_shape": list(self.domains.a.shape[1:]),
+                               "image_shape_b": list(self.domains.b.shape[1:]),
+                               "domain_names": list(self.domains.names)}
+        if self.step_batch % replicas:
+            raise KerasGansError(
+                f"the batch of one step ({self.step_batch} images) must be divisible by the {replicas} replicas"
+            )
+        self.steps_per_epoch = n // self.step_batch
+        if self.steps_per_epoch == 0:
+            raise KerasGansError(f"{n} {what} are fewer than one step's batch ({self.step_batch})")
+
+    def _load_domains(self, split, data_dir):
+        from keras_gans import data as kdata
+
+        config = self.config
+        domains = kdata.load_domains(config["dataset"], split, data_dir=data_dir, size=config.get("image_size", 64),
+                                     limit=config.get("limit") if split == "train" else None,
+                                     direction=config.get("direction", "A2B"))
+        if self.kind == "paired" and not domains.paired:
+            raise KerasGansError(f"{config['model']} needs paired data; {config['dataset']!r} is unpaired")
+        return domains
+
+    def dataset(self, first_epoch=0):
+        from keras_gans import data as kdata
+
+        config = self.config
+        if self.kind == "images":
+            return kdata.make_dataset(self.images, self.step_batch, seed=config["seed"], epochs=config["epochs"],
+                                      initial_epoch=first_epoch, labels=self.labels)
+        return kdata.make_domain_dataset(self.domains, self.step_batch, seed=config["seed"], epochs=config["epochs"],
+                                         initial_epoch=first_epoch, load_size=config.get("load_size"),
+                                         flip=config.get("flip", False))
+
+    def preview_callbacks(self, trainer, folder):
+        """The per-epoch figure: samples from fixed noise, or fixed test images translated."""
+        from keras_gans import callbacks as cb
+
+        if self.kind != "images" and hasattr(trainer, "preview"):
+            return [cb.TranslationGrid(folder, self.test_domains)]
+        return [cb.SampleGrid(folder)] if hasattr(trainer, "generate") else []  # not for the classifier
 
 
 def _strategy(strategy):
@@ -195,6 +259,27 @@ def _strategy(strategy):
     if isinstance(strategy, str):
         raise KerasGansError(f"unknown strategy {strategy!r}; choose one of: none, mirrored, multiworker")
     return strategy
+
+
+def _is_multi_worker(strategy):
+    import tensorflow as tf
+
+    return isinstance(strategy, tf.distribute.MultiWorkerMirroredStrategy) and strategy.extended._in_multi_worker_mode()
+
+
+def _vector_logs(trainer):
+    """Work around Keras 3's multi-worker ``fit``: it reduces every logged value with
+    ``strategy.reduce("MEAN", v, axis=0)``, which fails on the scalar losses every train step
+    returns (tensorflow/tensorflow#72388). Logging them as shape-(1,) tensors makes that
+    reduction the mean over the workers, a scalar again."""
+    import tensorflow as tf
+
+    step = trainer.train_step
+
+    def train_step(data):
+        return {k: tf.reshape(v, [1]) for k, v in step(data).items()}
+
+    trainer.train_step = train_step
 
 
 def export_networks(trainer, run):
@@ -252,11 +337,7 @@ class Run:
                 "sample(labels=...) needs a class-conditional run (cgan, acgan)"
             )
         n = check_positive("n", n)
-        if z is None:
-            z = self.latent(n, seed)
-        z = np.asarray(z, np.float32)
-        if z.ndim != 2 or z.shape[1] != self.trainer.latent_dim:
-            raise KerasGansError(f"z must have shape (n, {self.trainer.latent_dim}), got {z.shape}")
+        z = self.check_z(self.latent(n, seed) if z is None else z)
         extra = []
         if kind == "labels":
             extra = [check_labels(np.arange(len(z)) % self.trainer.num_classes if labels is None else labels,
@@ -270,6 +351,91 @@ class Run:
             for i in range(0, len(z), batch_size)
         ]
         return to_uint8(np.concatenate(out))
+
+    def translate(self, images, direction=None, batch_size=16):
+        """Translate uint8 images with an image-to-image run; uint8 images of the same size out.
+
+        ``direction`` is "A2B" or "B2A" where the run learnt both (CycleGAN), default the first
+        it has. Images of any size are resized to the run's training size, translated and resized
+        back; RGB input to a grey-input model is converted to grey (luma), grey to RGB repeated.
+        """
+        import tensorflow as tf
+
+        from keras_gans.data import check_images, to_float, to_uint8
+
+        translators = getattr(self.trainer, "translators", None)
+        if not translators:
+            raise KerasGansError(f"{self.path} holds a {self.config['model']!r} run: it does not translate images")
+        direction = check_choice("direction", direction or next(iter(translators)), tuple(translators))
+        shape_key = "image_shape" if direction == "A2B" else "image_shape_b"
+        height, width, channels = self.config[shape_key]
+        images = check_images(images)
+        if images.dtype != np.uint8:
+            raise KerasGansError(f"translate expects uint8 images (0..255), got {images.dtype}")
+        if images.shape[-1] == 3 and channels == 1:
+            from keras_gans.data.domains import grey
+
+            images = grey(images)
+        elif images.shape[-1] == 1 and channels == 3:
+            images = np.repeat(images, 3, axis=-1)
+        size = images.shape[1:3]
+        x = to_float(images)
+        if tuple(size) != (height, width):
+            x = tf.image.resize(x, (height, width), method="area", antialias=True).numpy()
+        net = translators[direction]
+        out = np.concatenate([np.asarray(net(x[i : i + batch_size], training=False))
+                              for i in range(0, len(x), batch_size)])
+        if tuple(size) != (height, width):
+            out = tf.image.resize(out, size, method="bicubic").numpy()
+        return to_uint8(out)
+
+    def check_z(self, z):
+        """z as a float32 array of shape (n, latent_dim); one clear error for anything else."""
+        z = np.asarray(z, np.float32)
+        if z.ndim != 2 or z.shape[1] != self.trainer.latent_dim:
+            raise KerasGansError(f"z must have shape (n, {self.trainer.latent_dim}), got {z.shape}")
+        return z
+
+    # -- autoencoders and VAEs: uint8 images in, like the data sets ------------------------------
+    def _autoencoder(self, what):
+        if not hasattr(self.trainer, "encode"):
+            raise KerasGansError(f"{self.path} holds a {self.config['model']!r} run: it has no encoder to {what} "
+                                 "(train an ae or vae)")
+        return self.trainer
+
+    def _intensities(self, images, what):
+        """uint8 images (N, H, W, C) of this run's shape -> float32 intensities in [0, 1]."""
+        from keras_gans.data import check_images
+
+        images = check_images(images, self.config["image_shape"], what=what)
+        if images.dtype != np.uint8:
+            raise KerasGansError(f"{what} must be uint8 (0..255) like the data sets, got {images.dtype}: "
+                                 "convert [0, 1] floats with (255 * x).round().astype('uint8')")
+        return images.astype(np.float32) / 255.0
+
+    def encode(self, images, batch_size=256):
+        """``(z_mean, z_log_var)`` of uint8 images (N, H, W, C), float32 arrays (N, latent_dim).
+
+        A VAE gives the mean and log-variance of q(z | x); an autoencoder its code and ``None``.
+        """
+        trainer = self._autoencoder("encode")
+        x = self._intensities(images, "images to encode")
+        parts = [trainer.encode(x[i : i + batch_size]) for i in range(0, len(x), batch_size)]
+        z_mean = np.concatenate([np.asarray(m) for m, _ in parts])
+        return z_mean, (None if parts[0][1] is None else np.concatenate([np.asarray(v) for _, v in parts]))
+
+    def decode(self, z, batch_size=256):
+        """The decoder's Bernoulli means, float32 images in [0, 1] of shape (n, H, W, C), for z (n, latent_dim)."""
+        trainer = self._autoencoder("decode")
+        z = self.check_z(z)
+        return np.concatenate([np.asarray(trainer.decode(z[i : i + batch_size])) for i in range(0, len(z), batch_size)])
+
+    def reconstruct(self, images, batch_size=256):
+        """uint8 reconstructions of uint8 images: decode(z_mean of encode(images)), rounded."""
+        from keras_gans.data import to_uint8
+
+        z_mean, _ = self.encode(images, batch_size)
+        return to_uint8(2.0 * self.decode(z_mean, batch_size) - 1.0)
 
     def __repr__(self):
         return f"Run({str(self.path)!r}, model={self.config['model']!r}, dataset={self.config.get('dataset')!r})"

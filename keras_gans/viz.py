@@ -33,6 +33,21 @@ def image_grid(images, nrow=None, padding=2, pad_value=255):
     return grid
 
 
+def to_rgb(images):
+    """uint8 (N, H, W, 3) from grey or RGB images (uint8, or float in [-1, 1])."""
+    images = as_uint8(check_images(images))
+    return np.repeat(images, 3, axis=-1) if images.shape[-1] == 1 else images
+
+
+def rows_grid(rows, padding=2):
+    """One image from rows of equally many images (grey and RGB rows mix): e.g. the inputs,
+    outputs and targets of a translation model, one example per column."""
+    rows = [to_rgb(r) for r in rows]
+    if len({r.shape for r in rows}) != 1:
+        raise ValueError(f"rows must have the same number and size of images, got {[r.shape for r in rows]}")
+    return image_grid(np.concatenate(rows), nrow=len(rows[0]), padding=padding)
+
+
 def save_image(path, image, scale=1):
     """Write an (H, W, C) or (H, W) uint8 image as PNG/JPEG, optionally enlarged ``scale`` times."""
     from PIL import Image

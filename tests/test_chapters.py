@@ -55,6 +55,17 @@ EXPECTED = {
         "wgan_digits_quick/samples/epoch_001.png",
         "wgan-gp_digits_quick/logs/history.csv",
     ],
+    "vae.py": [
+        "vae_losses.png",
+        "vae_reconstructions.png",
+        "vae_latent_scatter.png",
+        "vae_samples.png",
+        "vae_samples_grid.png",
+        "vae_manifold.png",
+        "ae_digits_quick/logs/history.csv",
+        "vae_digits_quick/samples/epoch_001.png",
+        "vae_digits_quick/models/decoder.keras",
+    ],
     "cgan.py": [
         "cgan_label_inputs.png",
         "cgan_losses.png",

@@ -82,7 +82,7 @@ def test_resize_keeps_aspect(rgb):
 def test_list_images(tmp_path, rgb):
     with pytest.raises(KerasGansError, match="does not exist"):
         files.list_images(tmp_path / "nope")
-    with pytest.raises(KerasGansError, match="has no image files"):
+    with pytest.raises(KerasGansError, match="holds no image files"):
         files.list_images(tmp_path)
     for name in ("b.JPG", "a.png", "c.txt"):
         (tmp_path / name).write_bytes(b"")

@@ -21,7 +21,8 @@ IMAGE_SUFFIXES = (".png", ".jpg", ".jpeg", ".bmp", ".gif", ".tif", ".tiff", ".we
 
 
 def read_image(path, channels=3):
-    """Read an image file into a uint8 (H, W, channels) array: RGB for 3 channels, grey for 1.
+    """Read an image file into a uint8 (H, W, channels) array: RGB for 3 channels, grey for 1,
+    as stored (grey or RGB) for None.
 
     JPEG orientation tags are applied, palettes and alpha channels converted (alpha dropped).
     A missing file, a folder, or a file that is not a readable image raises one
@@ -29,8 +30,8 @@ def read_image(path, channels=3):
     """
     from PIL import Image, ImageOps, UnidentifiedImageError
 
-    if channels not in (1, 3):
-        raise KerasGansError(f"channels must be 1 (grey) or 3 (RGB), got {channels!r}")
+    if channels not in (1, 3, None):
+        raise KerasGansError(f"channels must be 1 (grey), 3 (RGB) or None (as stored), got {channels!r}")
     path = Path(path).expanduser()
     if not path.exists():
         raise KerasGansError(f"image file {path} does not exist")
@@ -39,6 +40,8 @@ def read_image(path, channels=3):
     try:
         with Image.open(path) as pil:
             pil = ImageOps.exif_transpose(pil)
+            if channels is None:  # as stored: grey files stay grey, anything else becomes RGB
+                channels = 1 if pil.mode in ("1", "L", "I", "I;16", "F") else 3
             pil = pil.convert("RGB" if channels == 3 else "L")  # decodes the whole file
             image = np.asarray(pil, np.uint8)
     except UnidentifiedImageError:
@@ -76,19 +79,54 @@ def resize_image(image, size):
     return out[..., None] if out.ndim == 2 else out
 
 
-def list_images(folder):
+def resize_shorter(image, size):
+    """Resize so that the shorter side is ``size`` pixels, keeping the aspect ratio."""
+    height, width = image.shape[:2]
+    scale = size / min(height, width)
+    return resize_image(image, (max(size, round(height * scale)), max(size, round(width * scale))))
+
+
+def center_crop(image, size):
+    """The central ``size`` x ``size`` square (the image must be at least that big)."""
+    height, width = image.shape[:2]
+    if min(height, width) < size:
+        raise KerasGansError(f"image of {height}x{width} px is smaller than the {size}x{size} crop")
+    top, left = (height - size) // 2, (width - size) // 2
+    return image[top : top + size, left : left + size]
+
+
+def square(image, size):
+    """Shorter side to ``size``, then the central square: every photo becomes size x size."""
+    return center_crop(resize_shorter(image, size), size)
+
+
+def tiles(image, size, scale=1.0):
+    """Non-overlapping ``size`` x ``size`` tiles of the image resized to a shorter side of
+    ``size * scale`` (scale 1: one central square; scale 2: about 2 x 2 or more tiles)."""
+    size = check_positive("tile size", size)
+    image = resize_shorter(image, max(size, round(size * scale)))
+    height, width = image.shape[:2]
+    top, left = (height % size) // 2, (width % size) // 2
+    return [
+        image[top + i : top + i + size, left + j : left + j + size]
+        for i in range(0, height - size + 1, size)
+        for j in range(0, width - size + 1, size)
+    ]
+
+
+def list_images(folder, what="image folder"):
     """The image files directly inside ``folder`` (by suffix, case-insensitive), sorted by name.
 
     A missing folder, a file instead of a folder, or a folder without images is an error.
     """
     folder = Path(folder).expanduser()
     if not folder.exists():
-        raise KerasGansError(f"image folder {folder} does not exist")
+        raise KerasGansError(f"{what} {folder} does not exist")
     if not folder.is_dir():
-        raise KerasGansError(f"{folder} is not a folder")
+        raise KerasGansError(f"{what} {folder} is not a folder")
     paths = sorted(p for p in folder.iterdir() if p.is_file() and p.suffix.lower() in IMAGE_SUFFIXES)
     if not paths:
-        raise KerasGansError(f"image folder {folder} has no image files ({', '.join(IMAGE_SUFFIXES)})")
+        raise KerasGansError(f"{what} {folder} holds no image files ({', '.join(IMAGE_SUFFIXES)})")
     return paths
 
 

@@ -12,11 +12,19 @@ from keras_gans.networks.dcgan import (
     mlp_discriminator,
     mlp_generator,
 )
+from keras_gans.networks.patchgan import patchgan_discriminator, receptive_field
+from keras_gans.networks.unet import unet_generator
+from keras_gans.networks.vae import conv_decoder, conv_encoder
 from keras_gans.networks.vgg import vgg_backbone, vgg_extractor, vgg_layer_names
 
 __all__ = [
+    "patchgan_discriminator",
+    "receptive_field",
+    "unet_generator",
     "conditional_discriminator",
     "conditional_generator",
+    "conv_decoder",
+    "conv_encoder",
     "infogan_discriminator",
     "infogan_generator",
     "dcgan_discriminator",

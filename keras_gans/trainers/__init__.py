@@ -6,16 +6,9 @@ from keras_gans.trainers.classifier import ClassifierTrainer
 from keras_gans.trainers.gan import GAN, WGAN, WGANGP
 from keras_gans.trainers.infogan import InfoGAN
 from keras_gans.trainers.style_transfer import StyleResult, StyleTransfer, stylize
+from keras_gans.trainers.vae import VAE, Autoencoder
 
 __all__ = [
-    "AdversarialTrainer",
-    "CGAN",
-    "ClassifierTrainer",
-    "GAN",
-    "InfoGAN",
-    "StyleResult",
-    "StyleTransfer",
-    "WGAN",
-    "WGANGP",
-    "stylize",
+    "AdversarialTrainer", "Autoencoder", "CGAN", "ClassifierTrainer", "GAN", "InfoGAN", "StyleResult", "StyleTransfer",
+    "VAE", "WGAN", "WGANGP", "stylize",
 ]
