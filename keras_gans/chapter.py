@@ -4,6 +4,8 @@
 >>> chapter = Chapter(globals().get("__file__"))
 >>> chapter.quick, chapter.out, chapter.dataset        # doctest: +SKIP
 (False, PosixPath('.../chapters/03_gan/outputs'), 'digits')
+>>> chapter.folder                                      # doctest: +SKIP
+PosixPath('.../chapters/03_gan')
 >>> chapter.show(fig, "samples.png")                   # doctest: +SKIP
 
 Environment variables:

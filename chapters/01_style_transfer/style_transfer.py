@@ -65,8 +65,8 @@ chapter = Chapter(globals().get("__file__"))  # quick mode, output folder, data 
 QUICK, OUT, show, DATA_DIR = chapter.quick, chapter.out, chapter.show, chapter.data_dir
 IMAGES = chapter.folder.parents[1] / "data" / "style_transfer"  # CC0 sample images shipped with the repo
 SIZE = 48 if QUICK else 256  # longer side of the result, in pixels
-STEPS = 4 if QUICK else 150  # L-BFGS steps of the main transfer
-STUDY_STEPS = 2 if QUICK else 60  # steps of each run in the comparisons
+STEPS = 4 if QUICK else 100  # L-BFGS steps of the main transfer
+STUDY_STEPS = 2 if QUICK else 40  # steps of each run in the comparisons
 
 # %% [markdown]
 # ## The feature extractor
