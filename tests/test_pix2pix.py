@@ -273,9 +273,9 @@ def test_cli_bad_settings_are_one_line(tmp_path, capsys, args, message):
     assert not out.exists()
 
 
-def test_cli_lists_the_patch_of_the_presets():
-    result = run_cli("list", "--settings", "pix2pix")
-    assert result.returncode == 0, result.stderr[-2000:]
-    assert "PatchGAN D: 34x34 px receptive field (patch), a 14x14 map of real/fake scores for 64x64 px" in result.stdout
-    assert "PatchGAN D: 70x70 px receptive field (patch), a 30x30 map of real/fake scores for 256x256 px" in result.stdout
-    assert "l1_weight = 100.0" in result.stdout and "test_dropout = True" in result.stdout
+def test_cli_lists_the_patch_of_the_presets(capsys):
+    status, stdout, stderr = cli(capsys, "list", "--settings", "pix2pix")
+    assert status == 0, stderr
+    assert "PatchGAN D: 34x34 px receptive field (patch), a 14x14 map of real/fake scores for 64x64 px" in stdout
+    assert "PatchGAN D: 70x70 px receptive field (patch), a 30x30 map of real/fake scores for 256x256 px" in stdout
+    assert "l1_weight = 100.0" in stdout and "test_dropout = True" in stdout

@@ -103,6 +103,7 @@ def load_domains(name, split="train", data_dir=None, size=64, limit=None, direct
 
 # -- photos: a folder, or scikit-image's bundled CC0 photos --------------------------------------
 EMBEDDED_PHOTOS = {"train": ("astronaut", "chelsea", "rocket"), "test": ("coffee",)}
+_NOTICED = []
 
 
 def photo_tiles(split, data_dir, size, scale=None, test_every=10):
@@ -118,8 +119,10 @@ def photo_tiles(split, data_dir, size, scale=None, test_every=10):
 
         from keras_gans.data.registry import notice
 
-        notice(f"no --data-dir: using scikit-image's bundled photos ({', '.join(sum(EMBEDDED_PHOTOS.values(), ()))}), "
-               "a tiny set for trying things out")
+        if not _NOTICED:  # once per process, not for every split and data set
+            _NOTICED.append(True)
+            notice(f"no --data-dir: using scikit-image's bundled photos "
+                   f"({', '.join(sum(EMBEDDED_PHOTOS.values(), ()))}), a tiny set for trying things out")
         photos = [getattr(skimage.data, n)() for n in EMBEDDED_PHOTOS[split]]
         scale = 4 if scale is None else scale
     else:
