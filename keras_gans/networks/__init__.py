@@ -13,11 +13,13 @@ from keras_gans.networks.dcgan import (
     mlp_generator,
 )
 from keras_gans.networks.patchgan import patchgan_discriminator, receptive_field
+from keras_gans.networks.resnet_generator import resnet_generator
 from keras_gans.networks.unet import unet_generator
 
 __all__ = [
     "patchgan_discriminator",
     "receptive_field",
+    "resnet_generator",
     "unet_generator",
     "conditional_discriminator",
     "conditional_generator",

@@ -3,7 +3,8 @@
 from keras_gans.trainers.base import AdversarialTrainer
 from keras_gans.trainers.cgan import CGAN
 from keras_gans.trainers.classifier import ClassifierTrainer
+from keras_gans.trainers.cyclegan import CycleGAN, ImagePool
 from keras_gans.trainers.gan import GAN, WGAN, WGANGP
 from keras_gans.trainers.infogan import InfoGAN
 
-__all__ = ["AdversarialTrainer", "CGAN", "ClassifierTrainer", "GAN", "InfoGAN", "WGAN", "WGANGP"]
+__all__ = ["AdversarialTrainer", "CGAN", "ClassifierTrainer", "CycleGAN", "ImagePool", "GAN", "InfoGAN", "WGAN", "WGANGP"]

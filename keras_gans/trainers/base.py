@@ -28,35 +28,22 @@ def scale_for_replicas(loss):
     return loss / replicas_in_sync()
 
 
-class AdversarialTrainer(keras.Model):
-    """Base class: a generator G(z) and a discriminator D(x) trained against each other.
+class SeededTrainer(keras.Model):
+    """What every trainer with its own randomness shares: a seed state that checkpoints keep,
+    named loss trackers, and the optimizer update.
 
-    Subclasses implement ``train_step``. ``compile(g_optimizer=..., d_optimizer=...)`` takes
-    optimizer instances, names ("adam") or config dicts, and builds them at once so that
-    checkpoints always include their state.
+    Subclasses list their logged values in ``tracked`` and implement ``train_step``; random
+    numbers drawn with :meth:`random_uniform` (or ``_seed``) come from the trainer's
+    ``SeedGenerator``, whose state is saved with the weights, so a resumed run draws exactly
+    what the uninterrupted run would have drawn.
     """
 
-    tracked = ("d_loss", "g_loss")
+    tracked = ()
 
-    def __init__(self, generator, discriminator, latent_dim=None, seed=None, **kwargs):
+    def __init__(self, seed=None, **kwargs):
         super().__init__(**kwargs)
-        self.generator = generator
-        self.discriminator = discriminator
-        if latent_dim is None:
-            latent_dim = generator.inputs[0].shape[-1]
-        self.latent_dim = int(latent_dim)
         self.seed_generator = keras.random.SeedGenerator(seed)
         self.trackers = {name: keras.metrics.Mean(name=name) for name in self.tracked}
-        self.built = True
-
-    # -- Keras plumbing -------------------------------------------------------------------------
-    def compile(self, g_optimizer="adam", d_optimizer="adam", **kwargs):
-        kwargs.setdefault("jit_compile", False)
-        super().compile(optimizer=None, **kwargs)
-        self.g_optimizer = keras.optimizers.get(g_optimizer)
-        self.d_optimizer = keras.optimizers.get(d_optimizer)
-        self.g_optimizer.build(self.generator.trainable_variables)
-        self.d_optimizer.build(self.discriminator.trainable_variables)
 
     # Keras does not checkpoint a SeedGenerator's state; the trainer stores it as its own variable
     # so that a resumed run draws exactly the noise the uninterrupted run would have drawn.
@@ -71,15 +58,11 @@ class AdversarialTrainer(keras.Model):
     def metrics(self):
         return list(self.trackers.values())
 
-    def call(self, z, training=False):
-        return self.generator(z, training=training)
-
     def update_trackers(self, **values):
         for name, value in values.items():
             self.trackers[name].update_state(value)
         return {name: tracker.result() for name, tracker in self.trackers.items()}
 
-    # -- helpers shared by train steps ----------------------------------------------------------
     def _seed(self):
         """Next seed of the trainer's ``SeedGenerator``, made distinct per replica.
 
@@ -92,13 +75,51 @@ class AdversarialTrainer(keras.Model):
             seed = seed + tf.cast(tf.stack([0, replica.replica_id_in_sync_group]), seed.dtype)
         return tf.cast(seed, tf.int64)
 
-    def sample_noise(self, batch_size):
-        """Draw z ~ N(0, I) of shape (batch_size, latent_dim) from the trainer's seed state."""
-        return tf.random.stateless_normal((batch_size, self.latent_dim), seed=self._seed())
-
     def random_uniform(self, shape):
         """U[0, 1) samples of ``shape`` from the trainer's seed state (e.g. WGAN-GP's alpha)."""
         return tf.random.stateless_uniform(shape, seed=self._seed())
+
+    @staticmethod
+    def apply(optimizer, tape, loss, variables):
+        grads = tape.gradient(loss, variables)
+        optimizer.apply_gradients(zip(grads, variables))
+
+
+class AdversarialTrainer(SeededTrainer):
+    """Base class: a generator G(z) and a discriminator D(x) trained against each other.
+
+    Subclasses implement ``train_step``. ``compile(g_optimizer=..., d_optimizer=...)`` takes
+    optimizer instances, names ("adam") or config dicts, and builds them at once so that
+    checkpoints always include their state.
+    """
+
+    tracked = ("d_loss", "g_loss")
+
+    def __init__(self, generator, discriminator, latent_dim=None, seed=None, **kwargs):
+        super().__init__(seed=seed, **kwargs)
+        self.generator = generator
+        self.discriminator = discriminator
+        if latent_dim is None:
+            latent_dim = generator.inputs[0].shape[-1]
+        self.latent_dim = int(latent_dim)
+        self.built = True
+
+    # -- Keras plumbing -------------------------------------------------------------------------
+    def compile(self, g_optimizer="adam", d_optimizer="adam", **kwargs):
+        kwargs.setdefault("jit_compile", False)
+        super().compile(optimizer=None, **kwargs)
+        self.g_optimizer = keras.optimizers.get(g_optimizer)
+        self.d_optimizer = keras.optimizers.get(d_optimizer)
+        self.g_optimizer.build(self.generator.trainable_variables)
+        self.d_optimizer.build(self.discriminator.trainable_variables)
+
+    def call(self, z, training=False):
+        return self.generator(z, training=training)
+
+    # -- helpers shared by train steps ----------------------------------------------------------
+    def sample_noise(self, batch_size):
+        """Draw z ~ N(0, I) of shape (batch_size, latent_dim) from the trainer's seed state."""
+        return tf.random.stateless_normal((batch_size, self.latent_dim), seed=self._seed())
 
     @staticmethod
     def unpack(data):
@@ -130,11 +151,6 @@ class AdversarialTrainer(keras.Model):
         if getattr(self, "loss_name", None) in ("minimax", "nonsaturating"):
             return ops.mean(ops.sigmoid(scores))
         return ops.mean(scores)
-
-    @staticmethod
-    def apply(optimizer, tape, loss, variables):
-        grads = tape.gradient(loss, variables)
-        optimizer.apply_gradients(zip(grads, variables))
 
     # -- using a trained model ------------------------------------------------------------------
     def generate(self, z):
