@@ -193,11 +193,14 @@ def evaluate_translation(run, data_dir=None, n=10000, inception_weights=None, in
         source, target = jobs[d][0], jobs[d][1]
         if test.paired and len(source) == len(target):
             copy = like(source, target)
-            result[d] = {"psnr": float(np.mean(metrics.psnr(out, target))), "ssim": float(np.mean(metrics.ssim(out, target))),
-                         "psnr_input_copy": float(np.mean(metrics.psnr(copy, target))),
-                         "ssim_input_copy": float(np.mean(metrics.ssim(copy, target)))}
-            say(f"  {d}: PSNR {result[d]['psnr']:.2f} dB, SSIM {result[d]['ssim']:.3f} against the true images "
-                f"(copying the input: {result[d]['psnr_input_copy']:.2f} dB, {result[d]['ssim_input_copy']:.3f})")
+            result[d] = {"psnr": float(np.mean(metrics.psnr(out, target))), "ssim": float(np.mean(metrics.ssim(out, target)))}
+            baseline = ""
+            if not np.array_equal(copy, target):  # colour -> grey: the luma of the input *is* the answer
+                result[d].update(psnr_input_copy=float(np.mean(metrics.psnr(copy, target))),
+                                 ssim_input_copy=float(np.mean(metrics.ssim(copy, target))))
+                baseline = (f" (copying the input: {result[d]['psnr_input_copy']:.2f} dB, "
+                            f"{result[d]['ssim_input_copy']:.3f})")
+            say(f"  {d}: PSNR {result[d]['psnr']:.2f} dB, SSIM {result[d]['ssim']:.3f} against the true images{baseline}")
 
     if test.labels_a is not None and test.labels_b is not None:
         train = load("train")

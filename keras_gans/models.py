@@ -121,9 +121,10 @@ MODELS = {
             decay_from=0.5, g_norm="instance", d_norm="instance", direction="A2B", channels=None, tile_scale=None,
         ),
         "presets": {
-            # 32 px: narrower, 4 residual blocks, 34x34 patches (a 70x70 patch is larger than the image)
-            "cpu": dict(image_size=32, g_filters=32, g_blocks=4, d_filters=32, patch_size=34, batch_size=8,
-                        epochs=10, load_size=None, flip=True),
+            # 32 px: 16 filters, 4 residual blocks, 34x34 patches (a 70x70 patch is larger than the image);
+            # about 15 images/s on 2 busy cores (RESULTS.md)
+            "cpu": dict(image_size=32, g_filters=16, g_blocks=4, d_filters=32, patch_size=34, batch_size=8,
+                        epochs=8, load_size=None, flip=True),
             # the paper: 256 px (random crops of 286 px), 9 blocks, batch 1, 100 + 100 epochs
             "paper": dict(image_size=256, g_filters=64, g_blocks=9, d_filters=64, patch_size=70, batch_size=1,
                           epochs=200, load_size=286, flip=True),

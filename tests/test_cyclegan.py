@@ -262,3 +262,15 @@ def test_mnist_mnistm_and_mocked_svhn():
     with tfds.testing.mock_data(num_examples=12):
         svhn = data.load_domains("mnist-svhn", "test", size=32)
     assert svhn.b.shape == (12, 32, 32, 3) and svhn.labels_b.shape == (12,) and svhn.names == ("mnist", "svhn")
+
+
+def test_evaluate_grey_colour_run(trained):
+    from keras_gans.evaluate import evaluate
+
+    out, _ = trained
+    result = evaluate(out, verbose=False)
+    assert result["test_images_a"] == 24 and result["domains"] == {"A": "grey", "B": "colour"}
+    a2b, b2a = result["A2B"], result["B2A"]
+    assert 0 < a2b["psnr"] < a2b["psnr_input_copy"] and -1 <= a2b["ssim"] <= 1  # 2 tiny epochs: worse than grey
+    assert "psnr_input_copy" not in b2a  # the luma of a colour image is the true grey image: no baseline
+    assert json.loads((out / "metrics.json").read_text())["A2B"]["psnr"] == pytest.approx(a2b["psnr"])

@@ -169,8 +169,8 @@ def _mnist_mnistm(split, data_dir, size, options):
     digits, labels = mnist_rgb(split, data_dir, size)
     photos = photo_patches(split, data_dir)
     seed = {"train": 1, "test": 2}[split]
-    if split == "test":  # the same test digits in both domains: label preservation needs labels only
-        return Domains(digits, blend_mnistm(digits, photos, seed), paired=True, names=("mnist", "mnistm"),
+    if split == "test":  # the test digits in both domains (not pairs to score pixels against: the patch is random)
+        return Domains(digits, blend_mnistm(digits, photos, seed), paired=False, names=("mnist", "mnistm"),
                        labels_a=labels, labels_b=labels)
     if len(digits) < 2:
         raise KerasGansError(f"MNIST <-> MNIST-M needs at least 2 training digits, got {len(digits)}")
