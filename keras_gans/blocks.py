@@ -23,16 +23,18 @@ def gan_init(seed=None):
     return keras.initializers.RandomNormal(mean=0.0, stddev=0.02, seed=seed)
 
 
-def normalization(norm, name=None, groups=8):
+def normalization(norm, name=None, groups=8, affine=True):
     """Return a normalisation layer by name: batch, instance, layer, group or none (None).
 
     ``groups`` (group norm only) must divide the channel count; the blocks pass gcd(filters, 8).
+    ``affine=False`` (instance norm only) leaves out the learnt scale and offset, as PyTorch's
+    ``InstanceNorm2d`` default that the CycleGAN reference code uses.
     """
     check_choice("normalisation", norm, NORMS)
     if norm == "batch":
         return keras.layers.BatchNormalization(momentum=0.9, epsilon=1e-5, name=name)
     if norm == "instance":
-        return InstanceNormalization(name=name)
+        return InstanceNormalization(center=affine, scale=affine, name=name)
     if norm == "layer":
         # Layer norm over all of (H, W, C) for each image, as in the normalisation lecture.
         return keras.layers.LayerNormalization(axis=(-3, -2, -1), epsilon=1e-5, name=name)
@@ -67,18 +69,21 @@ def conv_block(
     use_bias=None,
     dropout=0.0,
     kernel_initializer=None,
+    affine=True,
     name=None,
 ):
     """Convolution (or transposed convolution) -> normalisation -> activation [-> dropout].
 
     ``padding`` is "same", "valid" or "reflect" (reflection padding of kernel_size // 2 followed
     by a "valid" convolution, as in the CycleGAN generator). The bias is dropped when a
-    normalisation that re-centres follows, unless ``use_bias`` says otherwise. The weights start
-    from N(0, 0.02) (``gan_init``) unless ``kernel_initializer`` names another Keras initializer.
+    normalisation with a learnt offset follows, unless ``use_bias`` says otherwise; with
+    ``affine=False`` (instance norm without scale and offset, the CycleGAN reference) the
+    convolution keeps its bias, as in the reference code. The weights start from N(0, 0.02)
+    (``gan_init``) unless ``kernel_initializer`` names another Keras initializer.
     """
     check_choice("padding", padding, ("same", "valid", "reflect"))
     if use_bias is None:
-        use_bias = norm in ("none",)
+        use_bias = norm == "none" or (norm == "instance" and not affine)
     nm = (lambda s: None) if name is None else (lambda s: f"{name}_{s}")
     if padding == "reflect":
         x = ReflectionPadding2D(kernel_size // 2, name=nm("pad"))(x)
@@ -93,7 +98,7 @@ def conv_block(
         kernel_initializer=kernel_initializer or gan_init(),
         name=nm("conv"),
     )(x)
-    x = _apply(normalization(norm, name=nm("norm"), groups=math.gcd(filters, 8)), x)
+    x = _apply(normalization(norm, name=nm("norm"), groups=math.gcd(filters, 8), affine=affine), x)
     x = _apply(activation(act, name=nm("act")), x)
     if dropout:
         x = keras.layers.Dropout(dropout, name=nm("dropout"))(x)
@@ -112,7 +117,7 @@ def up(x, filters, norm="batch", act="relu", kernel_size=4, dropout=0.0, name=No
     )
 
 
-def residual_block(x, filters=None, norm="instance", act="relu", padding="reflect", name=None):
+def residual_block(x, filters=None, norm="instance", act="relu", padding="reflect", affine=True, name=None):
     """Two 3x3 convolutions with an identity shortcut: ``x + F(x)`` (He et al.; CycleGAN's block).
 
     The second convolution has no activation, so the block can learn the identity by driving
@@ -123,6 +128,6 @@ def residual_block(x, filters=None, norm="instance", act="relu", padding="reflec
     shortcut = x
     if shortcut.shape[-1] != filters:
         shortcut = keras.layers.Conv2D(filters, 1, use_bias=False, kernel_initializer=gan_init(), name=nm("proj"))(x)
-    y = conv_block(x, filters, 3, norm=norm, act=act, padding=padding, name=nm("a"))
-    y = conv_block(y, filters, 3, norm=norm, act="none", padding=padding, name=nm("b"))
+    y = conv_block(x, filters, 3, norm=norm, act=act, padding=padding, affine=affine, name=nm("a"))
+    y = conv_block(y, filters, 3, norm=norm, act="none", padding=padding, affine=affine, name=nm("b"))
     return keras.layers.Add(name=nm("add"))([shortcut, y])

@@ -83,7 +83,10 @@ def build_parser():
         description="Measure a trained run against the real test split: FID and KID in the feature space of "
         "an evaluation classifier (train one with `keras-gans train classifier --dataset DATASET --out DIR`), "
         "the accuracy of class-conditional samples, InfoGAN's code-to-class accuracy, and FID/KID with "
-        "InceptionV3 when its weights are in a local file. Prints the numbers and writes RUN_DIR/metrics.json.",
+        "InceptionV3 when its weights are in a local file. Translation runs (cyclegan): PSNR/SSIM against true test pairs "
+        "(grey <-> colour), label preservation judged by a classifier of the target domain trained on the spot "
+        "(digits), FID/KID in VGG16 (--vgg-weights) or InceptionV3 space. Prints the numbers and writes "
+        "RUN_DIR/metrics.json.",
     )
     p.add_argument("run_dir", metavar="RUN_DIR")
     p.add_argument("--classifier", metavar="CLASSIFIER_RUN_DIR", help="a classifier run of the same data set")
@@ -94,6 +97,8 @@ def build_parser():
                    help="local InceptionV3 no-top ImageNet weights (default: the Keras cache if it has them; "
                    "never downloaded)")
     p.add_argument("--inception-n", type=int, default=2000, help="images per set for InceptionV3 (default: 2000)")
+    p.add_argument("--vgg-weights", metavar="PATH", help="translation runs: local VGG16 no-top ImageNet weights "
+                   "for FID/KID in VGG16's feature space (e.g. ../shared/data/vgg16/vgg16_imagenet_notop.weights.h5)")
 
     p = sub.add_parser(
         "translate",
@@ -265,7 +270,7 @@ def cmd_evaluate(args):
     from keras_gans.evaluate import evaluate
 
     evaluate(args.run_dir, classifier=args.classifier, n=args.n, seed=args.seed, data_dir=args.data_dir,
-             inception_weights=args.inception_weights, inception_n=args.inception_n)
+             inception_weights=args.inception_weights, inception_n=args.inception_n, vgg_weights=args.vgg_weights)
 
 
 def cmd_translate(args):
@@ -275,6 +280,10 @@ def cmd_translate(args):
     from keras_gans.runs import load_run
     from keras_gans.viz import save_image
 
+    from keras_gans.errors import check_choice
+
+    if args.direction is not None:  # before anything is read or loaded
+        check_choice("direction", args.direction, ("A2B", "B2A"))
     paths = list_images(args.input_dir, "input folder")
     images = [read_image(p, channels=None) for p in paths]  # every file checked before anything is written
     run = load_run(args.run_dir)

@@ -71,7 +71,7 @@ def negative_elbo(run, images, batch_size=500, seed=0):
 
 
 def evaluate(run_dir, classifier=None, n=10000, seed=0, data_dir=None, inception_weights=None, inception_n=2000,
-             inception_size=299, save=True, verbose=True):
+             inception_size=299, save=True, verbose=True, vgg_weights=None):
     """Measure the run in ``run_dir`` and (with ``save``) write ``RUN_DIR/metrics.json``.
 
     Args:
@@ -81,6 +81,9 @@ def evaluate(run_dir, classifier=None, n=10000, seed=0, data_dir=None, inception
         inception_weights: a local file of InceptionV3's no-top ImageNet weights; by default the
             Keras cache is used when it holds them. Nothing is downloaded.
         inception_n: images per set for the (slow on a CPU) InceptionV3 metrics.
+        vgg_weights: (translation runs) a local file of VGG16's no-top ImageNet weights for
+            FID / KID in VGG16's feature space.
+    Translation runs (pix2pix, cyclegan) are measured by :func:`evaluate_translation`.
     Returns the dict that is saved.
     """
     from keras_gans import data, metrics
@@ -97,6 +100,11 @@ def evaluate(run_dir, classifier=None, n=10000, seed=0, data_dir=None, inception
     if data_kind(config["model"]) == "paired":
         return _finish(run, evaluate_pairs(run, n=n, data_dir=data_dir, verbose=verbose), started, save,
                        print if verbose else (lambda *a, **k: None))
+    if data_kind(config["model"]) != "images":
+        say = print if verbose else (lambda *a, **k: None)
+        result = evaluate_translation(run, data_dir=data_dir, n=n, inception_weights=inception_weights,
+                                      inception_size=inception_size, vgg_weights=vgg_weights, say=say)
+        return _finish(run, result, started, save, say)
     source = config.get("data_source", "auto")
     x_test, y_test = data.load_images(dataset, "test", data_dir=data_dir, source=source)
     result = {"run_dir": str(run.path), "model": config["model"], "dataset": dataset, "test_images": len(x_test)}
@@ -184,6 +192,16 @@ def evaluate(run_dir, classifier=None, n=10000, seed=0, data_dir=None, inception
     return _finish(run, result, started, save, say)
 
 
+def copy_baseline(images, reference):
+    """The trivial translation: the input itself in the target's channels (grey repeated to RGB,
+    RGB to its luma)."""
+    from keras_gans.data.domains import grey
+
+    if images.shape[-1] == reference.shape[-1]:
+        return images
+    return grey(images) if reference.shape[-1] == 1 else np.repeat(images, 3, axis=-1)
+
+
 def paired_scores(outputs, targets):
     """L1 (mean |difference| on the [-1, 1] scale of the training loss), PSNR (dB) and SSIM of
     uint8 outputs against their targets, each the mean over the pairs."""
@@ -206,9 +224,7 @@ def evaluate_pairs(run, n=10000, data_dir=None, verbose=True):
                              direction=config.get("direction", "A2B"))
     inputs, targets = test.a[:n], test.b[:n]
     outputs = run.translate(inputs)
-    copied = inputs
-    if inputs.shape[-1] != targets.shape[-1]:
-        copied = np.repeat(inputs, 3, axis=-1) if inputs.shape[-1] == 1 else data.domains.grey(inputs)
+    copied = copy_baseline(inputs, targets)
     result = {"run_dir": str(run.path), "model": config["model"], "dataset": config["dataset"],
               "direction": config.get("direction", "A2B"), "test_pairs": len(inputs),
               "test_dropout": bool(config.get("test_dropout", False)), **paired_scores(outputs, targets),
@@ -218,6 +234,93 @@ def evaluate_pairs(run, n=10000, data_dir=None, verbose=True):
         print(f"evaluating {config['model']} on {len(inputs)} held-out {config['dataset']} pairs ({run.path})")
         print(f"  L1 {result['l1']:.4f}  PSNR {result['psnr']:.2f} dB  SSIM {result['ssim']:.4f}   "
               f"(copying the input: L1 {base['l1']:.4f}  PSNR {base['psnr']:.2f} dB  SSIM {base['ssim']:.4f})")
+    return result
+
+
+def evaluate_translation(run, data_dir=None, n=10000, inception_weights=None, inception_size=299, vgg_weights=None,
+                         classifier_limit=20000, classifier_epochs=3, say=print):
+    """Measure an image-to-image run on its data set's test split (both directions where it has them).
+
+    * test pairs (grey <-> colour): PSNR and SSIM of each translation against the true image,
+      next to the trivial baseline that copies the input (grey repeated to RGB / luma of RGB);
+    * labelled domains (MNIST <-> SVHN / MNIST-M): **label preservation** -- a classifier of the
+      target domain, trained here on that domain's training images, reads the translated test
+      images; the accuracy against the source labels says whether a 7 stays a 7. Next to it the
+      classifier's accuracy on real target images (the ceiling) and on the untranslated inputs;
+    * with VGG16 (``vgg_weights``) or InceptionV3 weights (local files): FID and KID between the
+      translated images and the real target domain, and between source and target (before).
+    """
+    from keras_gans import data, metrics
+
+    config = run.config
+    options = {k: config[k] for k in ("channels", "tile_scale") if config.get(k) is not None}
+    load = lambda split: data.load_domains(config["dataset"], split, data_dir=data_dir,  # noqa: E731
+                                           size=config.get("image_size", 64), direction=config.get("direction", "A2B"),
+                                           **options)
+    test = load("test")
+    a, b = test.a[:n], test.b[:n]
+    names = dict(zip("AB", test.names))
+    directions = tuple(getattr(run.trainer, "translators", {}))
+    result = {"run_dir": str(run.path), "model": config["model"], "dataset": config["dataset"],
+              "domains": names, "test_images_a": len(a), "test_images_b": len(b)}
+    say(f"evaluating {config['model']} on {config['dataset']} ({run.path}): A = {names['A']} ({len(a)} test images), "
+        f"B = {names['B']} ({len(b)})")
+
+    jobs = {"A2B": (a, b, test.labels_a, test.labels_b, "B"), "B2A": (b, a, test.labels_b, test.labels_a, "A")}
+    translated = {d: run.translate(jobs[d][0], direction=d) for d in directions}
+    for d, out in translated.items():
+        source, target = jobs[d][0], jobs[d][1]
+        if test.paired and len(source) == len(target):
+            copy = copy_baseline(source, target)
+            result[d] = paired_scores(out, target)
+            baseline = ""
+            if not np.array_equal(copy, target):  # colour -> grey: the luma of the input *is* the answer
+                scores = paired_scores(copy, target)
+                result[d].update(psnr_input_copy=scores["psnr"], ssim_input_copy=scores["ssim"],
+                                 l1_input_copy=scores["l1"])
+                baseline = (f" (copying the input: {result[d]['psnr_input_copy']:.2f} dB, "
+                            f"{result[d]['ssim_input_copy']:.3f})")
+            say(f"  {d}: PSNR {result[d]['psnr']:.2f} dB, SSIM {result[d]['ssim']:.3f} against the true images{baseline}")
+
+    if test.labels_a is not None and test.labels_b is not None:
+        train = load("train")
+        for d, out in translated.items():
+            source, target, source_labels, target_labels, side = jobs[d]
+            images = train.b if side == "B" else train.a
+            labels = train.labels_b if side == "B" else train.labels_a
+            say(f"  training a classifier of domain {side} ({names[side]}) on {min(len(images), classifier_limit)} "
+                "training images ...")
+            clf = metrics.train_classifier(images[:classifier_limit], labels[:classifier_limit], 10,
+                                           epochs=classifier_epochs)
+            entry = result.setdefault(d, {})
+            entry["label_preservation"], entry["label_preservation_per_class"] = metrics.accuracy(clf, out, source_labels)
+            entry["classifier_accuracy_real_target"], _ = metrics.accuracy(clf, target, target_labels)
+            entry["classifier_accuracy_untranslated"], _ = metrics.accuracy(clf, copy_baseline(source, target), source_labels)
+            say(f"  {d}: label preservation {entry['label_preservation']:.2%} (the {names[side]} classifier on "
+                f"real {names[side]} test images: {entry['classifier_accuracy_real_target']:.2%}, on the untranslated "
+                f"inputs: {entry['classifier_accuracy_untranslated']:.2%})")
+
+    extractors = []
+    if vgg_weights:
+        extractors.append(("vgg16", metrics.vgg16_extractor(vgg_weights)))
+    weights = inception_weights or metrics.find_inception_weights()
+    if weights:
+        extractors.append(("inception", metrics.inception_extractor(weights, inception_size)))
+    for space, ext in extractors:
+        feats = lambda x: metrics.inception_features(ext, x)  # noqa: E731 - grey repeated to RGB, any extractor
+        for d, out in translated.items():
+            source, target = jobs[d][0], jobs[d][1]
+            f_out, f_target, f_source = feats(out), feats(target), feats(source)
+            entry = result.setdefault(d, {})
+            entry[f"kid_{space}"] = metrics.kernel_inception_distance(f_out, f_target)
+            entry[f"kid_{space}_untranslated"] = metrics.kernel_inception_distance(f_source, f_target)
+            if min(len(f_out), len(f_target)) > 1:
+                entry[f"fid_{space}"] = metrics.frechet_distance(f_out, f_target)
+                entry[f"fid_{space}_untranslated"] = metrics.frechet_distance(f_source, f_target)
+            say(f"  {d}: KID ({space}) to real {names[jobs[d][4]]}: {entry[f'kid_{space}'][0]:.4f} "
+                f"(untranslated: {entry[f'kid_{space}_untranslated'][0]:.4f}); FID {entry.get(f'fid_{space}', float('nan')):.2f} "
+                f"(untranslated: {entry.get(f'fid_{space}_untranslated', float('nan')):.2f}) on {len(f_out)} vs "
+                f"{len(f_target)} images")
     return result
 
 

@@ -189,6 +189,32 @@ def inception_extractor(weights=None, input_size=299):
     return keras.Model(x_in, base(x), name="inception_features")
 
 
+def vgg16_extractor(weights=None, input_size=128):
+    """VGG16 ImageNet features (512-d, global average pooling after block 5) for uint8 RGB images.
+
+    ``weights``: a local file of the no-top weights (``vgg16_imagenet_notop.weights.h5`` or
+    Keras's ``.h5``), or None for random weights (tests). Images are resized to ``input_size``
+    and preprocessed as VGG16 expects (BGR, ImageNet means subtracted). Nothing is downloaded.
+    """
+    import os
+
+    import keras
+
+    if weights is not None and not os.path.isfile(str(weights)):
+        raise KerasGansError(f"VGG16 weights file {weights} does not exist")
+    size = int(input_size)
+    base = keras.applications.VGG16(include_top=False, weights=None, pooling="avg", input_shape=(size, size, 3))
+    if weights is not None:
+        try:
+            base.load_weights(str(weights))
+        except Exception as e:  # noqa: BLE001 - a wrong file is one clear line
+            raise KerasGansError(f"cannot load VGG16 weights from {weights}: {type(e).__name__}: {e}") from None
+    x_in = keras.Input((None, None, 3), name="image")
+    x = keras.layers.Resizing(size, size, interpolation="bilinear")(x_in)
+    x = keras.layers.Lambda(lambda t: t[..., ::-1] - np.array([103.939, 116.779, 123.68], "float32"))(x)
+    return keras.Model(x_in, base(x), name="vgg16_features")
+
+
 def find_inception_weights():
     """The no-top InceptionV3 ImageNet weights if Keras has them cached locally, else None."""
     from keras_gans.data.files import keras_cache_file

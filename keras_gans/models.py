@@ -155,6 +155,26 @@ MODELS = {
                           norm="batch", test_dropout=True, epochs=200, lr_schedule="linear_decay", decay_from=0.5),
         },
     },
+    "cyclegan": {
+        "description": "CycleGAN (Zhu et al., 2017): unpaired A <-> B, ResNet generators, 70x70 PatchGANs, "
+        "LSGAN + cycle (10) + identity (0.5 x 10) losses, history pools of 50 fakes",
+        "data": "unpaired",
+        "dataset": "cifar10-colour",
+        "base": dict(
+            network="cyclegan", generator="resnet", loss="lsgan", cycle_weight=10.0, identity="auto", pool_size=50,
+            optimizer="adam", beta_1=0.5, beta_2=0.999, g_lr=2e-4, d_lr=2e-4, lr_schedule="linear_decay",
+            decay_from=0.5, g_norm="instance", d_norm="instance", direction="A2B", channels=None, tile_scale=None,
+        ),
+        "presets": {
+            # 32 px: 16 filters, 4 residual blocks, 34x34 patches (a 70x70 patch is larger than the image);
+            # about 15 images/s on 2 busy cores (RESULTS.md)
+            "cpu": dict(image_size=32, g_filters=16, g_blocks=4, d_filters=32, patch_size=34, batch_size=8,
+                        epochs=8, load_size=None, flip=True),
+            # the paper: 256 px (random crops of 286 px), 9 blocks, batch 1, 100 + 100 epochs
+            "paper": dict(image_size=256, g_filters=64, g_blocks=9, d_filters=64, patch_size=70, batch_size=1,
+                          epochs=200, load_size=286, flip=True),
+        },
+    },
     "classifier": {
         "description": "the evaluation classifier (a small CNN, ~99% on MNIST): accuracy of samples, FID/KID features",
         "base": dict(network="classifier", optimizer="adam", beta_1=0.9, beta_2=0.999, lr=1e-3, feature_dim=128),
@@ -414,6 +434,73 @@ for _name in ("ae", "vae"):
     MODELS[_name].update(build=_build_autoencoder, compile=_compile_one_optimizer, check=_check_autoencoder,
                          labels=False)
 MODELS["pix2pix"].update(build=_build_pix2pix, check=_check_pix2pix, describe=_describe_pix2pix, labels=False)
+
+
+def _check_cyclegan(config):
+    # the choices of the networks (not imported here: they load TensorFlow)
+    from keras_gans.errors import check_positive
+
+    check_choice("generator", config["generator"], ("resnet", "unet"))
+    check_choice("adversarial loss", config["loss"], ("lsgan", "nonsaturating", "hinge"))
+    check_choice("direction", config["direction"], ("A2B", "B2A"))
+    check_choice("patch size", config["patch_size"], (1, 16, 34, 70, 142, 286))
+    if config["identity"] != "auto" and (not isinstance(config["identity"], (int, float)) or config["identity"] < 0):
+        raise KerasGansError(f"identity must be 'auto' or a weight >= 0 (a fraction of cycle_weight), "
+                             f"got {config['identity']!r}")
+    if config["channels"] not in (None, 1, 3):
+        raise KerasGansError(f"channels must be 1, 3 or null (as the files are), got {config['channels']!r}")
+    if not isinstance(config["pool_size"], int) or config["pool_size"] < 0:
+        raise KerasGansError(f"pool_size must be 0 (no pool) or a positive number of images, got {config['pool_size']!r}")
+    size = config.get("image_size")
+    if config["generator"] == "resnet" and size is not None and (size % 4 or size < 8):
+        raise KerasGansError(f"the ResNet generator needs an image size that is a multiple of 4 and at least 8 px, "
+                             f"got {size}")
+    for key in ("g_filters", "d_filters"):
+        check_positive(key.replace("_", " "), config[key])
+
+
+def _build_cyclegan(config):
+    from keras_gans.networks import patchgan_discriminator, resnet_generator, unet_generator
+    from keras_gans.trainers import CycleGAN
+
+    _check_cyclegan(config)
+    shape_a, shape_b = tuple(config["image_shape"]), tuple(config.get("image_shape_b") or config["image_shape"])
+    identity = config["identity"]
+    if identity == "auto":  # the paper's 0.5 where it can be computed (not for grey <-> colour)
+        identity = 0.5 if shape_a[-1] == shape_b[-1] else 0.0
+
+    def generator(shape_in, shape_out, name):
+        if config["generator"] == "unet":
+            return unet_generator(shape_in, shape_out[-1], filters=config["g_filters"], norm=config["g_norm"],
+                                  dropout=0.0, name=name)
+        return resnet_generator(shape_in, shape_out[-1], filters=config["g_filters"], blocks=config["g_blocks"],
+                                norm=config["g_norm"], name=name)
+
+    def discriminator(shape, name):
+        return patchgan_discriminator(shape, patch_size=config["patch_size"], filters=config["d_filters"],
+                                      norm=config["d_norm"], name=name)
+
+    return CycleGAN(generator(shape_a, shape_b, "g_a2b"), generator(shape_b, shape_a, "g_b2a"),
+                    discriminator(shape_a, "d_a"), discriminator(shape_b, "d_b"),
+                    cycle_weight=config["cycle_weight"], identity=identity, pool_size=config["pool_size"],
+                    loss=config["loss"], seed=config.get("seed"))
+
+
+def _compile_cyclegan(trainer, config):
+    steps_per_epoch = config.get("steps_per_epoch")
+    total = steps_per_epoch * config["epochs"] if steps_per_epoch else None  # each optimizer: one update a step
+    trainer.compile(
+        g_a2b_optimizer=_optimizer(config, config["g_lr"], total),
+        g_b2a_optimizer=_optimizer(config, config["g_lr"], total),
+        d_a_optimizer=_optimizer(config, config["d_lr"], total),
+        d_b_optimizer=_optimizer(config, config["d_lr"], total),
+        jit_compile=config.get("jit_compile", False),
+        steps_per_execution=config.get("steps_per_execution", 1),
+    )
+    return trainer
+
+
+MODELS["cyclegan"].update(build=_build_cyclegan, compile=_compile_cyclegan, check=_check_cyclegan, labels=False)
 
 
 def build_trainer(config):

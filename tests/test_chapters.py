@@ -99,6 +99,24 @@ EXPECTED = {
         "pix2pix_l1_skimage_quick/metrics.json",
         "pix2pix_patch1_skimage_quick/metrics.json",
     ],
+    "cyclegan_colour.py": [
+        "colour_domains.png",
+        "colour_losses.png",
+        "colour_translations.png",
+        "colour_metrics.png",
+        "cyclegan_colour_quick/samples/epoch_001.png",
+        "cyclegan_colour_quick/metrics.json",
+        "cyclegan_colour_quick/models/g_a2b.keras",
+    ],
+    "cyclegan_digits.py": [
+        "mnistm_recipe.png",
+        "digits_domains.png",
+        "digits_losses.png",
+        "digits_translations.png",
+        "digits_label_preservation.png",
+        "cyclegan_digits_quick/metrics.json",
+    ],
+    "cyclegan_monet.py": ["monet_domains.png", "monet_losses.png", "monet_translations.png"],
 }
 # Notebooks executed with nbclient. Each costs about as much as its script again (a kernel, the
 # TensorFlow import, the training), so to keep this file under ~3 minutes on two cores we execute

@@ -44,6 +44,8 @@ def test_list():
         (["train", "dcgan", "--set", "g_norm=weight", "--dataset", "digits"], "error: unknown normalisation 'weight'"),
         (["train", "dcgan", "--checkpoint-every", "often"], "error: --checkpoint-every must be 'epoch' or a number"),
         (["sample", "/no/such/run", "--out", "x.png"], "error: run directory /no/such/run does not exist"),
+        (["translate", "/no/such/run", "in", "out", "--direction", "sideways"],
+         "error: unknown direction 'sideways'; choose one of: A2B, B2A"),
     ],
 )
 def test_bad_input_is_one_line(tmp_path, args, message):
@@ -75,10 +77,22 @@ def test_train_sample_resume(tmp_path):
     assert bad.returncode == 2 and bad.stderr.strip().splitlines()[-1] == "error: n must be a positive integer, got 0"
 
 
-def test_killed_run_resumes_from_last_checkpoint(tmp_path):
+# The models whose kill-and-resume is checked: (train arguments, steps per epoch x epochs, the
+# optimizer whose step counter tells how far the run got).
+KILLED_RUNS = {
+    "dcgan": (["dcgan", *TINY, "--limit", "1024", "--epochs", "4"], 4 * (1024 // 32), "g_optimizer"),
+    # the offline grey <-> colour tiles (32 per domain), one image a step
+    "cyclegan": (["cyclegan", "--dataset", "cifar10-colour", "--batch-size", "1", "--epochs", "6",
+                  "--set", "g_filters=4", "--set", "d_filters=4", "--set", "g_blocks=1"], 6 * 32, "g_a2b_optimizer"),
+}
+
+
+@pytest.mark.parametrize("model", KILLED_RUNS)
+def test_killed_run_resumes_from_last_checkpoint(tmp_path, model):
     """SIGKILL mid-training, then the same command finishes the run from the last checkpoint."""
     run_dir = tmp_path / "run"
-    args = ["train", "dcgan", *TINY, "--limit", "1024", "--epochs", "4", "--checkpoint-every", "8", "--out", str(run_dir)]
+    train_args, total_steps, optimizer = KILLED_RUNS[model]
+    args = ["train", *train_args, "--checkpoint-every", "8", "--out", str(run_dir)]
     proc = subprocess.Popen([sys.executable, "-m", "keras_gans", *args], stdout=subprocess.DEVNULL,
                             stderr=subprocess.DEVNULL, env=os.environ.copy())
     weights = run_dir / "checkpoints" / "latest.weights.h5"
@@ -92,15 +106,16 @@ def test_killed_run_resumes_from_last_checkpoint(tmp_path):
     assert weights.exists()  # a kill during a save may leave a temp file, never a half checkpoint
     import keras_gans
 
-    killed_at = int(keras_gans.load_run(run_dir).trainer.g_optimizer.iterations)
+    killed_at = int(getattr(keras_gans.load_run(run_dir).trainer, optimizer).iterations)
     assert killed_at > 0
     resumed = run_cli(*args)
     assert resumed.returncode == 0, resumed.stderr[-3000:]
     assert not list(run_dir.glob("checkpoints/saving*"))  # the resumed run cleared any temp file
     final = keras_gans.load_run(run_dir)
-    assert int(final.trainer.g_optimizer.iterations) >= 4 * (1024 // 32)
+    assert int(getattr(final.trainer, optimizer).iterations) >= total_steps
     epochs = [int(r.split(",")[0]) for r in (run_dir / "logs" / "history.csv").read_text().splitlines()[1:]]
-    assert epochs[-1] == 4 and sorted(set(epochs)) == [1, 2, 3, 4]
+    n_epochs = int(train_args[train_args.index("--epochs") + 1])
+    assert epochs[-1] == n_epochs and sorted(set(epochs)) == list(range(1, n_epochs + 1))
 
 
 def test_demo_quick(tmp_path):

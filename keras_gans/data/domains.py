@@ -26,29 +26,38 @@ SPLITS = ("train", "test")
 
 @dataclass
 class Domains:
-    """Images of domain A and domain B (uint8 NHWC); ``paired`` when A[i] belongs to B[i]."""
+    """Images of domain A and domain B (uint8 NHWC); ``paired`` when A[i] belongs to B[i].
+
+    ``labels_a`` / ``labels_b`` (optional int arrays) are class labels of the images, for
+    measuring whether a translation keeps the class (MNIST <-> SVHN digits).
+    """
 
     a: np.ndarray
     b: np.ndarray
     paired: bool
     names: tuple = ("A", "B")
+    labels_a: np.ndarray = None
+    labels_b: np.ndarray = None
 
     def __post_init__(self):
-        for name, x in zip(self.names, (self.a, self.b)):
+        for name, x, y in zip(self.names, (self.a, self.b), (self.labels_a, self.labels_b)):
             if x.ndim != 4 or x.shape[-1] not in (1, 3) or len(x) == 0:
                 raise KerasGansError(f"domain {name}: expected a non-empty (N, H, W, 1|3) batch, got {x.shape}")
+            if y is not None and len(y) != len(x):
+                raise KerasGansError(f"domain {name}: {len(x)} images but {len(y)} labels")
         if self.paired and (len(self.a) != len(self.b) or self.a.shape[1:3] != self.b.shape[1:3]):
             raise KerasGansError(
                 f"paired domains must have as many images of the same size: A {self.a.shape}, B {self.b.shape}"
             )
 
     def swapped(self):
-        return Domains(self.b, self.a, self.paired, self.names[::-1])
+        return Domains(self.b, self.a, self.paired, self.names[::-1], self.labels_b, self.labels_a)
 
     def limited(self, limit):
         if not limit:
             return self
-        return Domains(self.a[:limit], self.b[:limit], self.paired, self.names)
+        cut = lambda x: None if x is None else x[:limit]  # noqa: E731
+        return Domains(self.a[:limit], self.b[:limit], self.paired, self.names, cut(self.labels_a), cut(self.labels_b))
 
 
 @dataclass(frozen=True)
@@ -180,7 +189,17 @@ register(DomainSet(
 
 # -- folders of image files ---------------------------------------------------------------------
 def _read_all(paths, size, channels):
-    return np.stack([files.square(files.read_image(p, channels), size) for p in paths])
+    """Every file as a ``size`` px square; ``channels=None`` keeps the files' own (all grey or all RGB)."""
+    images = [files.read_image(p, channels) for p in paths]
+    kinds = {}
+    for path, image in zip(paths, images):
+        kinds.setdefault(image.shape[-1], path)
+    if len(kinds) > 1:
+        raise KerasGansError(
+            f"{paths[0].parent} mixes grey and RGB images (e.g. {kinds[1].name} and {kinds[3].name}): convert them, "
+            "or read every image as RGB with --set channels=3"
+        )
+    return np.stack([files.square(image, size) for image in images])
 
 
 def _split_folder(root, split, *candidates):
@@ -251,7 +270,7 @@ def read_paired_folder(root, split, size, channels=3):
     )
 
 
-def read_unpaired_folders(root, split, size, channels=3):
+def read_unpaired_folders(root, split, size, channels=None):
     """Unpaired domains from ``root``: CycleGAN's ``trainA/ trainB/ testA/ testB`` (also
     U-GAT-IT's selfie2anime), or ``A/`` + ``B/`` (every 10th image of each is the test split)."""
     root = Path(os.path.expanduser(str(root)))
@@ -278,7 +297,8 @@ def _folder_pairs(split, data_dir, size, options):
 
 
 def _folder_unpaired(split, data_dir, size, options):
-    a, b = read_unpaired_folders(data_dir, split, size, options.get("channels", 3))
+    # each domain as its files are (a folder of grey images is a 1-channel domain), unless told
+    a, b = read_unpaired_folders(data_dir, split, size, options.get("channels"))
     return Domains(a, b, paired=False)
 
 
@@ -390,3 +410,8 @@ def make_domain_dataset(domains, batch_size, seed=0, epochs=None, initial_epoch=
 def steps_per_epoch(domains, batch_size):
     n = len(domains.a) if domains.paired else max(len(domains.a), len(domains.b))
     return n // batch_size
+
+
+# the unpaired sets of the CycleGAN chapter (CIFAR10 grey <-> colour, MNIST <-> SVHN / MNIST-M,
+# Monet <-> photo) register themselves here
+from keras_gans.data import unpaired  # noqa: E402,F401

@@ -13,6 +13,7 @@ from keras_gans.networks.dcgan import (
     mlp_generator,
 )
 from keras_gans.networks.patchgan import patchgan_discriminator, receptive_field
+from keras_gans.networks.resnet_generator import resnet_generator
 from keras_gans.networks.unet import unet_generator
 from keras_gans.networks.vae import conv_decoder, conv_encoder
 from keras_gans.networks.vgg import vgg_backbone, vgg_extractor, vgg_layer_names
@@ -20,6 +21,7 @@ from keras_gans.networks.vgg import vgg_backbone, vgg_extractor, vgg_layer_names
 __all__ = [
     "patchgan_discriminator",
     "receptive_field",
+    "resnet_generator",
     "unet_generator",
     "conditional_discriminator",
     "conditional_generator",

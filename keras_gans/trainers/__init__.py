@@ -3,6 +3,7 @@
 from keras_gans.trainers.base import AdversarialTrainer, Trainer, TwoPlayerTrainer
 from keras_gans.trainers.cgan import CGAN
 from keras_gans.trainers.classifier import ClassifierTrainer
+from keras_gans.trainers.cyclegan import CycleGAN, ImagePool
 from keras_gans.trainers.gan import GAN, WGAN, WGANGP
 from keras_gans.trainers.infogan import InfoGAN
 from keras_gans.trainers.pix2pix import Pix2Pix
@@ -10,6 +11,6 @@ from keras_gans.trainers.style_transfer import StyleResult, StyleTransfer, styli
 from keras_gans.trainers.vae import VAE, Autoencoder
 
 __all__ = [
-    "AdversarialTrainer", "Autoencoder", "CGAN", "ClassifierTrainer", "GAN", "InfoGAN", "Pix2Pix", "StyleResult",
-    "StyleTransfer", "Trainer", "TwoPlayerTrainer", "VAE", "WGAN", "WGANGP", "stylize",
+    "AdversarialTrainer", "Autoencoder", "CGAN", "ClassifierTrainer", "CycleGAN", "GAN", "ImagePool", "InfoGAN",
+    "Pix2Pix", "StyleResult", "StyleTransfer", "Trainer", "TwoPlayerTrainer", "VAE", "WGAN", "WGANGP", "stylize",
 ]

@@ -1,0 +1,190 @@
+# ---
+# jupyter:
+#   jupytext:
+#     formats: ipynb,py:percent
+#     text_representation:
+#       extension: .py
+#       format_name: percent
+#   kernelspec:
+#     display_name: Python 3
+#     language: python
+#     name: python3
+# ---
+
+# %% [markdown]
+# # Lecture 6, part 1 — CycleGAN: translation without pairs (grey ↔ colour)
+#
+# Pix2Pix needs *pairs*: the same scene in domain A and in domain B. For most interesting
+# translations (paintings ↔ photos, horses ↔ zebras, MNIST ↔ SVHN) nobody has pairs. CycleGAN
+# (Zhu et al., 2017) learns from two unrelated piles of images with two generators,
+# $G: A \to B$ and $F: B \to A$, and two discriminators, $D_A$ and $D_B$:
+#
+# $$\mathcal L = \underbrace{\mathcal L_\text{GAN}(G, D_B) + \mathcal L_\text{GAN}(F, D_A)}_\text{look like the
+#   other domain} + \lambda\, \underbrace{\big(\lVert F(G(a)) - a\rVert_1 + \lVert G(F(b)) - b\rVert_1\big)}_\text{cycle
+#   consistency} + \tfrac{\lambda}{2}\,\underbrace{\big(\lVert G(b) - b\rVert_1 + \lVert F(a) - a\rVert_1\big)}_\text{identity}$$
+#
+# with $\lambda = 10$. The adversarial terms alone would let $G$ map every grey image to *any*
+# colour image; the cycle term asks that the translation can be undone, so $G(a)$ must keep
+# what makes $a$ itself. The details that make it train, all in the package's one `train_step`
+# (`keras_gans/trainers/cyclegan.py`):
+#
+# * **least-squares** adversarial losses (LSGAN): $D$ pushes real to 1 and fake to 0, $G$
+#   pushes its fakes to 1 — no saturating log, steadier gradients;
+# * the **discriminator loss is halved**, so $D$ learns slower than $G$;
+# * a **history pool**: $D$ sees a fake from the last 50 half of the time, not only the newest
+#   — it cannot chase the generator's latest trick and forget the older ones;
+# * Adam with lr $2\cdot10^{-4}$, $\beta_1 = 0.5$, constant for half the run, then linearly to 0;
+# * the **ResNet generator** (two downsamplings, residual blocks, two upsamplings, reflection
+#   padding, instance norm) and 70×70 **PatchGAN** discriminators.
+#
+# The first application is the easiest to measure: **grey ↔ colour**. Domain A holds grey
+# images, domain B colour images of *other* scenes: no grey image has its colour version in B.
+# Because we do own the true colours of the test images, we can score the colourisation with
+# PSNR and SSIM — and compare it with the trivial answer, the grey image itself.
+#
+# **Data.** CIFAR10 (`keras.datasets`) when it is cached or the network is there; with
+# `KERAS_GANS_DATA_DIR` pointing at a folder with a `photos/` sub-folder (or a photo folder),
+# 32×32 tiles of those photos; offline without it, tiles of scikit-image's four CC0 photos.
+# `KERAS_GANS_QUICK=1` is a smoke test (a few steps: the pictures will be noise).
+
+# %%
+import matplotlib.pyplot as plt
+import numpy as np
+
+import keras_gans
+from keras_gans import data, runs, viz
+from keras_gans.chapter import Chapter
+from keras_gans.evaluate import evaluate
+from keras_gans.networks import patchgan_discriminator, resnet_generator
+from keras_gans.trainers import ImagePool
+
+chapter = Chapter(globals().get("__file__"), "cifar10-colour", "cifar10-colour")
+QUICK, OUT, show, DATA_DIR = chapter.quick, chapter.out, chapter.show, chapter.data_dir
+TAG = "quick" if QUICK else "full"
+
+# %% [markdown]
+# ## Two piles of images
+#
+# `data.load_domains("cifar10-colour", ...)` returns `Domains(a, b)`: uint8 arrays, grey
+# (one channel) in A and colour in B. The training piles come from different images (even and
+# odd positions); the test split keeps true pairs for the metrics.
+
+# %%
+train = data.load_domains("cifar10-colour", "train", data_dir=DATA_DIR, size=32)
+test = data.load_domains("cifar10-colour", "test", data_dir=DATA_DIR, size=32)
+print(f"train: A {train.a.shape} (grey), B {train.b.shape} (colour), paired: {train.paired}")
+print(f"test:  A {test.a.shape}, B {test.b.shape}, paired: {test.paired} (the grey images of the colour ones)")
+fig, axes = plt.subplots(1, 2, figsize=(10, 2.6))
+viz.show_images(train.a[:16], nrow=8, ax=axes[0], title="domain A: grey")
+viz.show_images(train.b[:16], nrow=8, ax=axes[1], title="domain B: colour (other images)")
+show(fig, "colour_domains.png")
+
+# %% [markdown]
+# ## The networks
+#
+# The ResNet generator of the paper, written `c7s1-64, d128, d256, R256×9, u128, u64, c7s1-3`:
+# it has 11,378,179 weights at 256 px with 9 residual blocks, exactly the reference code's
+# count (its instance norm has no learnt scale and shift, its convolutions keep their bias).
+# Our grey → colour generator maps 1 channel to 3 and the other one 3 to 1. The `cpu` preset
+# makes everything smaller for 32 px images: 16 filters, 4 blocks, and 34×34 patches for the
+# discriminators (a 70×70 patch is larger than the whole image).
+
+# %%
+for shape, blocks, filters in [((256, 256, 3), 9, 64), ((32, 32, 1), 4, 16)]:
+    g = resnet_generator(shape, out_channels=3, filters=filters, blocks=blocks)
+    print(f"ResNet G {shape} -> {g.output_shape[1:]}, {blocks} blocks, {filters} filters: {g.count_params():,} weights")
+for shape, patch in [((256, 256, 3), 70), ((32, 32, 3), 34)]:
+    d = patchgan_discriminator(shape, patch_size=patch, norm="instance")
+    print(f"PatchGAN D {shape}, {patch}x{patch} patches: score map {d.output_shape[1:3]}, {d.count_params():,} weights")
+
+# %% [markdown]
+# ## The history pool
+#
+# `ImagePool(50, shape)` stores fakes as they come until it is full; after that each new fake
+# is, with probability ½, swapped for a random stored one (D sees the old one, the new one is
+# stored), else shown itself. Its contents are variables of the trainer, so they are part of
+# every checkpoint, and its coin flips come from the trainer's seeded random state: a resumed
+# run continues exactly. A pool of 3 one-pixel "images", fed 1, 2, 3, … in turn:
+
+# %%
+pool = ImagePool(3, (1, 1, 1))
+rng = np.random.default_rng(0)
+for step in range(4):
+    fakes = np.arange(3 * step + 1, 3 * step + 4, dtype="float32").reshape(3, 1, 1, 1)
+    shown = pool.query(fakes, rng.uniform(size=3).astype("float32"), rng.integers(0, 3, 3).astype("int32"))
+    print(f"fakes {fakes.ravel()} -> D sees {np.ravel(shown)}; pool now {pool.images.numpy().ravel()}")
+
+# %% [markdown]
+# ## Training
+#
+# `runs.train("cyclegan", dataset="cifar10-colour", ...)` — or from a shell,
+# `keras-gans train cyclegan --dataset cifar10-colour --data-dir DIR --out runs/colour`.
+# Every epoch writes `samples/epoch_NNN.png`: for held-out images, the rows are A, A→B,
+# A→B→A, then B, B→A, B→A→B. The cycle loss is identity's job done backwards — note that
+# the *identity* loss is switched off here (`identity="auto"`): it feeds a colour image to the
+# grey → colour generator, which cannot take three channels.
+
+# %%
+if QUICK:
+    SETTINGS = dict(epochs=1, limit=16, batch_size=4, g_filters=8, d_filters=8, g_blocks=1)
+else:
+    SETTINGS = dict()  # the cpu preset (RESULTS.md: its time and numbers on the shared photos)
+RUN_DIR = OUT / f"cyclegan_colour_{TAG}"
+run = runs.train("cyclegan", dataset="cifar10-colour", data_dir=DATA_DIR, out=RUN_DIR, **SETTINGS)
+print(run, {k: run.config[k] for k in ("image_size", "g_filters", "g_blocks", "batch_size", "epochs", "identity")})
+
+fig, axes = plt.subplots(1, 3, figsize=(14, 3.3))
+history = RUN_DIR / "logs" / "history.csv"
+viz.plot_history(history, keys=["adv_A2B", "adv_B2A"], ax=axes[0], title="generators: LSGAN terms")
+viz.plot_history(history, keys=["cycle_A", "cycle_B"], ax=axes[1], title="cycle L1 (x lambda in the loss)")
+viz.plot_history(history, keys=["d_A", "d_B"], ax=axes[2], title="discriminators (halved)")
+fig.tight_layout()
+show(fig, "colour_losses.png")
+
+# %% [markdown]
+# ## Real, translated, reconstructed
+#
+# `load_run(RUN_DIR).translate(images, direction="A2B" | "B2A")` takes uint8 images of any
+# size (and converts grey ↔ RGB to what the generator expects). Top: grey test images, their
+# colourisation, and back to grey. Bottom: colour images, made grey, and coloured again.
+
+# %%
+run = keras_gans.load_run(RUN_DIR)
+a, b = test.a[:8], test.b[:8]
+fake_b = run.translate(a, direction="A2B")
+fake_a = run.translate(b, direction="B2A")
+rows = [a, fake_b, run.translate(fake_b, direction="B2A"), b, fake_a, run.translate(fake_a, direction="A2B")]
+fig, ax = plt.subplots(figsize=(8, 6.4))
+ax.imshow(viz.rows_grid(rows))
+ax.set_yticks([17 + 34 * i for i in range(6)], ["grey A", "A2B", "A2B, B2A", "colour B", "B2A", "B2A, A2B"])
+ax.set_xticks([])
+ax.set_title("held-out images: real, translated, reconstructed")
+show(fig, "colour_translations.png")
+
+# %% [markdown]
+# ## How good is the colour?
+#
+# `evaluate(RUN_DIR)` (or `keras-gans evaluate RUN_DIR`) translates every held-out grey image
+# and compares it with its true colours: PSNR (dB, higher is better) and SSIM (1 is perfect).
+# The baseline is the trivial colouriser that returns the grey image — it already has the
+# right brightness everywhere, so it is hard to beat on these pixel metrics: a plausible but
+# wrong colour (a red car painted blue) costs more than no colour at all. CycleGAN never saw
+# which colour belongs to which grey image; it can only learn colours that are typical.
+
+# %%
+result = evaluate(RUN_DIR)
+scores = result["A2B"]
+fig, axes = plt.subplots(1, 2, figsize=(8, 3))
+for ax, key, unit in [(axes[0], "psnr", "dB"), (axes[1], "ssim", "")]:
+    ax.bar(["grey copy", "CycleGAN A2B"], [scores[f"{key}_input_copy"], scores[key]], color=["0.6", "tab:blue"])
+    ax.set_title(f"{key.upper()} vs the true colours {unit}")
+fig.tight_layout()
+show(fig, "colour_metrics.png")
+
+# %% [markdown]
+# **Reading the numbers.** RESULTS.md has the cpu preset's numbers on the shared photos with
+# the time it took. A colouriser that beats the grey copy on PSNR has learnt colours that fit
+# the content more often than not; SSIM, which looks at local structure and contrast, mostly
+# checks that the generator kept the edges of the input — the cycle loss's doing.
+#
+# Next, `cyclegan_digits.py`: translations whose success we can check with a classifier.

@@ -1,0 +1,211 @@
+"""CycleGAN (Zhu et al., 2017): unpaired translation A <-> B, the train step of the lecture.
+
+Four networks: ``g_a2b`` (A -> B), ``g_b2a`` (B -> A), ``d_a`` (is this a real A image?) and
+``d_b`` (a real B image?). In the reference code these are G_A, G_B, D_B and D_A -- note that
+its D_A judges domain B; here each discriminator is named after the domain it judges.
+
+One step, as ``optimize_parameters`` of the reference:
+
+1. **generators** (one loss for both)::
+
+       fake_b = G_A2B(a)    rec_a = G_B2A(fake_b)      (A -> B -> A)
+       fake_a = G_B2A(b)    rec_b = G_A2B(fake_a)      (B -> A -> B)
+       L_G = (D_B(fake_b) - 1)^2 + (D_A(fake_a) - 1)^2                 least-squares adversarial
+           + lambda * (|rec_a - a| + |rec_b - b|)                       cycle consistency, lambda 10
+           + lambda * identity * (|G_A2B(b) - b| + |G_B2A(a) - a|)      identity, weight 0.5 * lambda
+
+2. **discriminators**, each on real images and on fakes drawn from its *history pool* (50 past
+   fakes; half the time a stored one is shown instead of the newest, Shrivastava et al., 2017)::
+
+       L_D_B = 0.5 * [(D_B(b) - 1)^2 + D_B(pool_b(fake_b))^2]      (and the same for D_A)
+
+Each network has its own Adam optimizer (the reference's two joint optimizers are the same
+thing: Adam is per weight); all four, their schedules' positions (their step counters), both
+pools and the trainer's seed state are in the checkpoint, so a resumed run continues exactly.
+"""
+
+import keras
+import tensorflow as tf
+from keras import ops
+
+from keras_gans.errors import KerasGansError, check_choice
+from keras_gans.losses import adversarial_losses, l1_loss
+from keras_gans.trainers.base import Trainer, scale_for_replicas
+
+DIRECTIONS = ("A2B", "B2A")
+
+
+@keras.saving.register_keras_serializable(package="keras_gans")
+class ImagePool(keras.layers.Layer):
+    """A history of ``size`` generated images that a discriminator is shown (CycleGAN's pool).
+
+    ``query(images, uniform, slots)`` goes through the batch one image at a time, as the
+    reference ``ImagePool.query``: while the pool is not full, the image is stored and returned;
+    afterwards, with probability 1/2 (``uniform[i] > 0.5``) the stored image at ``slots[i]`` is
+    returned and the new one takes its place, else the new image is returned. The random numbers
+    come from the trainer, so the pool's choices are reproducible.
+
+    The stored images and the fill count are (non-trainable) variables: checkpoints keep them.
+    Under ``tf.distribute`` they are per replica (on-read variables): each replica keeps its own
+    pool of its own fakes, as each process of the reference's data-parallel training does; a
+    checkpoint saves replica 0's pool and a restored run gives it to every replica.
+    """
+
+    def __init__(self, size, image_shape, **kwargs):
+        super().__init__(**kwargs)
+        self.size, self.image_shape = int(size), tuple(int(d) for d in image_shape)
+        if self.size < 0:
+            raise KerasGansError(f"the image pool size must be 0 (no pool) or positive, got {size}")
+        per_replica = dict(trainable=False, synchronization="on_read", aggregation="only_first_replica")
+        self.images = keras.Variable(initializer="zeros", shape=(max(self.size, 1), *self.image_shape),
+                                     dtype="float32", name="images", **per_replica)
+        self.count = keras.Variable(initializer="zeros", shape=(), dtype="int32", name="count", **per_replica)
+        self.built = True
+
+    def query(self, images, uniform, slots):
+        """The images to show the discriminator instead of ``images`` (see the class docstring)."""
+        if self.size == 0:
+            return images
+        images = ops.convert_to_tensor(images, "float32")
+        size = self.size
+
+        def step(i, pool, count, out):
+            image = images[i]
+            filling = count < size
+            swap = tf.logical_and(tf.logical_not(filling), uniform[i] > 0.5)
+            slot = tf.where(filling, count, slots[i])
+            shown = tf.where(swap, pool[slot], image)
+            pool = tf.cond(filling | swap, lambda: tf.tensor_scatter_nd_update(pool, [[slot]], image[None]),
+                           lambda: pool)
+            return i + 1, pool, count + tf.cast(filling, "int32"), out.write(i, shown)
+
+        n = tf.shape(images)[0]
+        out = tf.TensorArray("float32", size=n, element_shape=images.shape[1:])
+        _, pool, count, out = tf.while_loop(lambda i, *_: i < n, step,
+                                            (tf.constant(0), tf.convert_to_tensor(self.images), self.count.value, out))
+        self.images.assign(pool)
+        self.count.assign(count)
+        return tf.ensure_shape(out.stack(), images.shape)
+
+    def get_config(self):
+        return {**super().get_config(), "size": self.size, "image_shape": self.image_shape}
+
+
+@keras.saving.register_keras_serializable(package="keras_gans")
+class CycleGAN(Trainer):
+    """CycleGAN trainer: ``fit`` on batches ``(a, b)`` of unpaired images in [-1, 1].
+
+    Args:
+        g_a2b, g_b2a: generators A -> B and B -> A (functional models, tanh outputs).
+        d_a, d_b: discriminators of domain A and B images (PatchGAN logit maps).
+        cycle_weight: lambda of the cycle loss (10).
+        identity: weight of the identity loss as a fraction of lambda (the reference's
+            ``lambda_identity`` 0.5); 0 switches it off. It needs domains with equally many channels.
+        pool_size: fakes in each discriminator's history pool (50; 0: no pool).
+        loss: the adversarial loss ("lsgan", as the paper; any of ``keras_gans.losses``).
+        seed: seed of the pools' random choices.
+    """
+
+    tracked = ("g_loss", "adv_A2B", "adv_B2A", "cycle_A", "cycle_B", "identity_A2B", "identity_B2A", "d_A", "d_B")
+    exported_networks = ("g_a2b", "g_b2a", "d_a", "d_b")  # what RUN_DIR/models/ gets
+
+    def __init__(self, g_a2b, g_b2a, d_a, d_b, cycle_weight=10.0, identity=0.5, pool_size=50, loss="lsgan",
+                 seed=None, **kwargs):
+        super().__init__(seed=seed, **kwargs)
+        self.g_a2b, self.g_b2a, self.d_a, self.d_b = g_a2b, g_b2a, d_a, d_b
+        shape_a, shape_b = tuple(g_a2b.input_shape[1:]), tuple(g_b2a.input_shape[1:])
+        if tuple(g_a2b.output_shape[1:]) != shape_b or tuple(g_b2a.output_shape[1:]) != shape_a:
+            raise KerasGansError(f"the generators must map A {shape_a} <-> B {shape_b}, got A2B -> "
+                                 f"{g_a2b.output_shape[1:]} and B2A -> {g_b2a.output_shape[1:]}")
+        self.cycle_weight, self.identity = float(cycle_weight), float(identity)
+        if self.identity and shape_a[-1] != shape_b[-1]:
+            raise KerasGansError(
+                f"the identity loss feeds B images to G_A2B: it needs domains with equally many channels, "
+                f"here A has {shape_a[-1]} and B {shape_b[-1]}; switch it off with identity=0"
+            )
+        self.loss_name = check_choice("adversarial loss", loss, ("lsgan", "nonsaturating", "hinge"))
+        self.d_loss_fn, self.g_loss_fn = adversarial_losses(loss)
+        self.pool_a = ImagePool(pool_size, shape_a, name="pool_a")  # fakes of domain A, shown to D_A
+        self.pool_b = ImagePool(pool_size, shape_b, name="pool_b")
+        if not self.identity:
+            for name in ("identity_A2B", "identity_B2A"):
+                del self.trackers[name]
+        self.built = True
+
+    def compile(self, g_a2b_optimizer="adam", g_b2a_optimizer="adam", d_a_optimizer="adam", d_b_optimizer="adam",
+                **kwargs):
+        kwargs.setdefault("jit_compile", False)
+        super().compile(optimizer=None, **kwargs)
+        for name, opt in [("g_a2b", g_a2b_optimizer), ("g_b2a", g_b2a_optimizer), ("d_a", d_a_optimizer),
+                          ("d_b", d_b_optimizer)]:
+            opt = keras.optimizers.get(opt)
+            opt.build(getattr(self, name).trainable_variables)  # built now: checkpoints hold their state
+            setattr(self, f"{name}_optimizer", opt)
+
+    @property
+    def translators(self):
+        """The two generators by direction, for ``Run.translate`` and ``keras-gans translate``."""
+        return {"A2B": self.g_a2b, "B2A": self.g_b2a}
+
+    def translate(self, images, direction="A2B"):
+        """Translate float images in [-1, 1] (inference mode)."""
+        direction = check_choice("direction", direction, DIRECTIONS)
+        return self.translators[direction](ops.convert_to_tensor(images, "float32"), training=False)
+
+    def call(self, a, training=False):
+        return self.g_a2b(a, training=training)
+
+    def pool_randomness(self, n):
+        """Per image: a U[0, 1) number (swap when > 0.5) and a slot of the pool, from the seed state."""
+        uniform = self.random_uniform((2, n))
+        size = max(self.pool_a.size, 1)
+        return uniform, ops.cast(ops.floor(self.random_uniform((2, n)) * size), "int32")
+
+    @staticmethod
+    def unpack(data):
+        while isinstance(data, (tuple, list)) and len(data) == 1:  # train_on_batch wraps x as (x,)
+            data = data[0]
+        if not (isinstance(data, (tuple, list)) and len(data) >= 2):
+            raise KerasGansError("CycleGAN trains on (a, b) batches: images of domain A and of domain B")
+        return data[0], data[1]
+
+    def train_step(self, data):
+        real_a, real_b = self.unpack(data)
+        generators = self.g_a2b.trainable_variables + self.g_b2a.trainable_variables
+        logs = {}
+        # 1. both generators: fool the discriminators, come back after a round trip, keep identities
+        with tf.GradientTape() as tape:
+            fake_b = self.g_a2b(real_a, training=True)
+            rec_a = self.g_b2a(fake_b, training=True)
+            fake_a = self.g_b2a(real_b, training=True)
+            rec_b = self.g_a2b(fake_a, training=True)
+            logs["adv_A2B"] = self.g_loss_fn(self.d_b(fake_b, training=True))
+            logs["adv_B2A"] = self.g_loss_fn(self.d_a(fake_a, training=True))
+            logs["cycle_A"] = l1_loss(rec_a, real_a)
+            logs["cycle_B"] = l1_loss(rec_b, real_b)
+            g_loss = logs["adv_A2B"] + logs["adv_B2A"] + self.cycle_weight * (logs["cycle_A"] + logs["cycle_B"])
+            if self.identity:
+                logs["identity_A2B"] = l1_loss(self.g_a2b(real_b, training=True), real_b)
+                logs["identity_B2A"] = l1_loss(self.g_b2a(real_a, training=True), real_a)
+                g_loss += self.cycle_weight * self.identity * (logs["identity_A2B"] + logs["identity_B2A"])
+            scaled = scale_for_replicas(g_loss)
+        grads = tape.gradient(scaled, generators)
+        n_a2b = len(self.g_a2b.trainable_variables)
+        self.g_a2b_optimizer.apply_gradients(zip(grads[:n_a2b], self.g_a2b.trainable_variables))
+        self.g_b2a_optimizer.apply_gradients(zip(grads[n_a2b:], self.g_b2a.trainable_variables))
+
+        # 2. the discriminators, on real images and on fakes from their history pools
+        uniform, slots = self.pool_randomness(ops.shape(real_a)[0])
+        shown_a = self.pool_a.query(ops.stop_gradient(fake_a), uniform[0], slots[0])
+        shown_b = self.pool_b.query(ops.stop_gradient(fake_b), uniform[1], slots[1])
+        for name, d, real, shown in (("d_A", self.d_a, real_a, shown_a), ("d_B", self.d_b, real_b, shown_b)):
+            with tf.GradientTape() as tape:
+                logs[name] = 0.5 * self.d_loss_fn(d(real, training=True), d(shown, training=True))
+                scaled = scale_for_replicas(logs[name])
+            self.apply(getattr(self, f"{name.lower()}_optimizer"), tape, scaled, d.trainable_variables)
+        return self.update_trackers(g_loss=g_loss, **logs)
+
+    def preview(self, a, b):
+        """Rows of the per-epoch figure: A, A2B(A), B2A(A2B(A)), B, B2A(B), A2B(B2A(B))."""
+        fake_b, fake_a = self.translate(a, "A2B"), self.translate(b, "B2A")
+        return [a, fake_b, self.translate(fake_b, "B2A"), b, fake_a, self.translate(fake_a, "A2B")]

@@ -1,0 +1,276 @@
+"""CycleGAN: the ResNet generator against the reference, the losses by hand, the history pool,
+a train step, exact resume (weights, four optimizers, pools, seed state), translation both ways,
+the unpaired data sets (MNIST-M, mocked SVHN) and bad input."""
+
+import json
+
+import numpy as np
+import pytest
+from PIL import Image
+
+import keras
+from keras_gans import load_run
+from keras_gans.errors import KerasGansError
+from keras_gans.runs import train
+
+# the offline grey <-> colour set (scikit-image's photos, 32 px tiles), tiny networks
+QUICK = dict(dataset="cifar10-colour", limit=16, batch_size=4, g_filters=4, d_filters=4, g_blocks=1, pool_size=3,
+             verbose=0)
+
+
+# -- networks ---------------------------------------------------------------------------------------
+def test_resnet_generator_matches_the_reference():
+    from keras_gans.networks import resnet_generator
+
+    g = resnet_generator((256, 256, 3))  # the reference's resnet_9blocks, ngf 64: 11.378 M weights
+    assert g.count_params() == 11_378_179 and g.output_shape == (None, 256, 256, 3)
+    assert resnet_generator((128, 128, 3), blocks=6).count_params() == 7_837_699  # resnet_6blocks
+    small = resnet_generator((32, 32, 1), out_channels=3, filters=8, blocks=2)
+    assert small.output_shape == (None, 32, 32, 3)
+    y = np.asarray(small(np.zeros((2, 32, 32, 1), "float32")))
+    assert np.all(np.abs(y) <= 1.0)
+    names = [layer.name for layer in small.layers]
+    assert "c7s1_pad" in names and "res2_add" in names and "output_pad" in names  # reflection padding, 2 blocks
+    with pytest.raises(KerasGansError, match="multiples of 4 and at least 8 px, got 6x6"):
+        resnet_generator((6, 6, 3))
+
+
+# -- losses by hand ---------------------------------------------------------------------------------
+def _affine(shape, out_channels, scale, shift, name):
+    """A 1x1 convolution y = scale * sum(x) + shift: a network whose outputs are easy to compute by hand."""
+    x_in = keras.Input(shape)
+    conv = keras.layers.Conv2D(out_channels, 1, name=name)
+    model = keras.Model(x_in, conv(x_in), name=name)
+    conv.set_weights([np.full((1, 1, shape[-1], out_channels), scale, "float32"), np.full(out_channels, shift, "float32")])
+    return model
+
+
+def test_losses_by_hand():
+    from keras_gans.trainers import CycleGAN
+
+    rng = np.random.default_rng(0)
+    a = rng.uniform(-1, 1, (2, 4, 4, 3)).astype("float32")
+    b = rng.uniform(-1, 1, (2, 4, 4, 3)).astype("float32")
+    s = (4, 4, 3)
+    trainer = CycleGAN(_affine(s, 3, 0.5, 0.1, "g_a2b"), _affine(s, 3, 0.2, -0.3, "g_b2a"),
+                       _affine(s, 1, 0.7, 0.0, "d_a"), _affine(s, 1, -0.4, 0.2, "d_b"), pool_size=2, seed=0)
+    trainer.compile(*(keras.optimizers.SGD(0.0) for _ in range(4)))
+    logs = {k: float(v) for k, v in trainer.train_on_batch(a, b, return_dict=True).items()}
+
+    g_a2b = lambda x: 0.5 * x.sum(-1, keepdims=True).repeat(3, -1) + 0.1  # noqa: E731
+    g_b2a = lambda x: 0.2 * x.sum(-1, keepdims=True).repeat(3, -1) - 0.3  # noqa: E731
+    d_a = lambda x: 0.7 * x.sum(-1)  # noqa: E731
+    d_b = lambda x: -0.4 * x.sum(-1) + 0.2  # noqa: E731
+    fake_b, fake_a = g_a2b(a), g_b2a(b)
+    expected = {
+        "adv_A2B": np.mean((d_b(fake_b) - 1) ** 2),  # least squares: push D(fake) to 1
+        "adv_B2A": np.mean((d_a(fake_a) - 1) ** 2),
+        "cycle_A": np.mean(np.abs(g_b2a(fake_b) - a)),
+        "cycle_B": np.mean(np.abs(g_a2b(fake_a) - b)),
+        "identity_A2B": np.mean(np.abs(g_a2b(b) - b)),
+        "identity_B2A": np.mean(np.abs(g_b2a(a) - a)),
+        # halved; the pool is filling, so D sees this step's fakes
+        "d_A": 0.5 * (np.mean((d_a(a) - 1) ** 2) + np.mean(d_a(fake_a) ** 2)),
+        "d_B": 0.5 * (np.mean((d_b(b) - 1) ** 2) + np.mean(d_b(fake_b) ** 2)),
+    }
+    expected["g_loss"] = (expected["adv_A2B"] + expected["adv_B2A"] + 10 * (expected["cycle_A"] + expected["cycle_B"])
+                          + 0.5 * 10 * (expected["identity_A2B"] + expected["identity_B2A"]))
+    for key, value in expected.items():
+        assert logs[key] == pytest.approx(value, rel=1e-5), key
+
+
+def test_identity_needs_equal_channels():
+    from keras_gans.trainers import CycleGAN
+
+    g1, g2 = _affine((4, 4, 1), 3, 1.0, 0.0, "g_a2b"), _affine((4, 4, 3), 1, 1.0, 0.0, "g_b2a")
+    d1, d2 = _affine((4, 4, 1), 1, 1.0, 0.0, "d_a"), _affine((4, 4, 3), 1, 1.0, 0.0, "d_b")
+    with pytest.raises(KerasGansError, match="A has 1 and B 3; switch it off with identity=0"):
+        CycleGAN(g1, g2, d1, d2, identity=0.5)
+    trainer = CycleGAN(g1, g2, d1, d2, identity=0)
+    assert "identity_A2B" not in trainer.trackers
+
+
+# -- the history pool ---------------------------------------------------------------------------------
+def test_pool_fills_then_swaps_half_the_time():
+    from keras_gans.trainers import ImagePool
+
+    pool = ImagePool(3, (1, 1, 1))
+    images = lambda *v: np.array(v, "float32").reshape(-1, 1, 1, 1)  # noqa: E731
+    shown = pool.query(images(1, 2), np.zeros(2, "float32"), np.zeros(2, "int32"))  # filling: stored, shown
+    np.testing.assert_array_equal(np.ravel(shown), [1, 2])
+    shown = pool.query(images(3, 4, 5), np.array([0.9, 0.9, 0.1], "float32"), np.array([0, 1, 2], "int32"))
+    # 3 fills the last slot; 4 (u > 0.5) swaps with slot 1 (holding 2); 5 (u <= 0.5) is shown itself
+    np.testing.assert_array_equal(np.ravel(shown), [3, 2, 5])
+    np.testing.assert_array_equal(np.ravel(pool.images.numpy()), [1, 4, 3])
+    assert int(pool.count.numpy()) == 3
+    assert np.array_equal(np.ravel(ImagePool(0, (1, 1, 1)).query(images(7), np.ones(1), np.zeros(1, "int32"))), [7])
+
+
+def test_pool_randomness_is_seeded_and_fair():
+    from keras_gans.models import build_trainer, default_config
+
+    def draws(seed):
+        config = default_config("cyclegan", seed=seed, g_filters=4, d_filters=4, g_blocks=0, lr_schedule="constant")
+        trainer = build_trainer({**config, "image_shape": [32, 32, 1], "image_shape_b": [32, 32, 3]})
+        uniform, slots = trainer.pool_randomness(2000)
+        return np.asarray(uniform), np.asarray(slots)
+
+    (u1, s1), (u2, s2), (u3, _) = draws(0), draws(0), draws(1)
+    np.testing.assert_array_equal(u1, u2)
+    np.testing.assert_array_equal(s1, s2)
+    assert not np.array_equal(u1, u3)
+    assert 0.45 < np.mean(u1 > 0.5) < 0.55  # a stored fake half the time
+    assert s1.min() == 0 and s1.max() == 49  # every slot of the 50-image pool
+
+
+# -- training, runs, resume ------------------------------------------------------------------------
+@pytest.fixture(scope="module")
+def trained(tmp_path_factory):
+    out = tmp_path_factory.mktemp("cyclegan") / "run"
+    return out, train("cyclegan", out=out, epochs=2, **QUICK)
+
+
+def state(trainer):
+    """Everything a checkpoint must restore: weights, four optimizers, both pools, the seed state."""
+    values = {f"{i}:{v.name}": np.asarray(v) for i, v in enumerate(trainer.variables)}  # auto names differ
+    for name in ("g_a2b", "g_b2a", "d_a", "d_b"):
+        opt = getattr(trainer, f"{name}_optimizer")
+        values.update({f"{name}_optimizer/{i}:{v.name}": np.asarray(v) for i, v in enumerate(opt.variables)})
+    values.update(pool_a=trainer.pool_a.images.numpy(), pool_a_count=trainer.pool_a.count.numpy(),
+                  pool_b=trainer.pool_b.images.numpy(), seed=trainer.seed_generator.state.numpy())
+    return values
+
+
+def test_run_directory_and_losses_move(trained):
+    out, run = trained
+    config = json.loads((out / "config.json").read_text())
+    assert config["image_shape"] == [32, 32, 1] and config["image_shape_b"] == [32, 32, 3]
+    assert config["domain_names"] == ["grey", "colour"] and config["identity"] == "auto"
+    assert sorted(p.name for p in (out / "models").iterdir()) == ["d_a.keras", "d_b.keras", "g_a2b.keras", "g_b2a.keras"]
+    rows = [r.split(",") for r in (out / "logs" / "history.csv").read_text().splitlines()]
+    assert rows[0][:4] == ["epoch", "adv_A2B", "adv_B2A", "cycle_A"] and "identity_A2B" not in rows[0]  # 1 vs 3 channels
+    first, second = (dict(zip(rows[0], map(float, r))) for r in rows[1:])
+    assert second["cycle_A"] < first["cycle_A"] and second["g_loss"] < first["g_loss"]
+    grid = np.asarray(Image.open(out / "samples" / "epoch_002.png"))
+    assert grid.shape[0] == 2 * (6 * 34 + 2)  # rows: A, A2B, B2A(A2B), B, B2A, A2B(B2A), 32 px + borders, x2
+    assert int(run.trainer.pool_a.count.numpy()) == 3 and int(run.trainer.g_a2b_optimizer.iterations) == 8
+    lr = run.trainer.g_a2b_optimizer.learning_rate  # constant for half the run, then linear decay to 0
+    assert float(lr) == pytest.approx(0.0) and run.config["lr_schedule"] == "linear_decay"
+
+
+def test_translate_both_directions(trained, tmp_path):
+    out, _ = trained
+    run = load_run(out)
+    rgb = np.random.default_rng(0).integers(0, 256, (3, 40, 48, 3), dtype=np.uint8)
+    to_colour, to_grey = run.translate(rgb, direction="A2B"), run.translate(rgb, direction="B2A")
+    assert to_colour.shape == (3, 40, 48, 3) and to_grey.shape == (3, 40, 48, 1) and to_colour.dtype == np.uint8
+    with pytest.raises(KerasGansError, match="unknown direction 'C2D'; choose one of: A2B, B2A"):
+        run.translate(rgb, direction="C2D")
+    from conftest import run_cli
+
+    (tmp_path / "in").mkdir()
+    Image.fromarray(rgb[0]).save(tmp_path / "in" / "photo.jpg")
+    done = run_cli("translate", out, tmp_path / "in", tmp_path / "out", "--direction", "B2A")
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert np.asarray(Image.open(tmp_path / "out" / "photo.png")).shape == (40, 48)  # colour -> grey, same size
+
+
+def test_resume_restores_everything_and_equals_uninterrupted(trained, tmp_path):
+    """A run stopped after its first checkpoint resumes from exactly that state (weights, the four
+    optimizers, the pools, the seed) and ends where the uninterrupted run ends."""
+    _, straight = trained
+
+    class Crash(keras.callbacks.Callback):
+        saved = None
+
+        def on_train_batch_end(self, batch, logs=None):
+            if int(self.model.g_a2b_optimizer.iterations) == 5:  # the first step after the epoch-1 checkpoint
+                raise RuntimeError("killed")
+
+        def on_epoch_end(self, epoch, logs=None):
+            Crash.saved = state(self.model)  # RunCheckpoint (before this callback) saved this state
+
+    class Restored(keras.callbacks.Callback):
+        begin = None
+
+        def on_train_begin(self, logs=None):
+            Restored.begin = state(self.model)
+
+    with pytest.raises(RuntimeError, match="killed"):
+        train("cyclegan", out=tmp_path / "run", epochs=2, callbacks=[Crash()], checkpoint_every=3, **QUICK)
+    resumed = train("cyclegan", out=tmp_path / "run", epochs=2, callbacks=[Restored()], **QUICK)
+    assert Restored.begin.keys() == Crash.saved.keys()
+    for key, value in Crash.saved.items():
+        np.testing.assert_array_equal(Restored.begin[key], value, err_msg=key)
+    final, expected = state(resumed.trainer), state(straight.trainer)
+    for key, value in expected.items():
+        np.testing.assert_allclose(final[key], value, atol=1e-6, err_msg=key)
+
+
+def test_bad_settings_and_folders(tmp_path):
+    from keras_gans import data
+
+    for bad, message in [
+        (dict(image_size=6), "multiple of 4 and at least 8 px, got 6"),
+        (dict(image_size=12, patch_size=70), "PatchGAN needs larger images than 12x12"),
+        (dict(identity=-1), "identity must be 'auto' or a weight >= 0"),
+        (dict(dataset="mnist"), "translates images between two domains; 'mnist' is a single-domain"),
+    ]:
+        with pytest.raises(KerasGansError, match=message):
+            train("cyclegan", out=tmp_path / "new", epochs=1, **{**QUICK, **bad})
+        assert not (tmp_path / "new").exists()
+    root = tmp_path / "folders"
+    for d in ("A", "B"):
+        (root / d).mkdir(parents=True)
+    with pytest.raises(KerasGansError, match="folder A .* holds no image files"):
+        data.load_domains("folders", data_dir=root, size=16)
+    for d in "AB":  # every 10th file is the test split: the first, a.png
+        for i in range(10):
+            Image.fromarray(np.full((20, 20, 3), i, np.uint8)).save(root / d / f"{'a' if i == 0 else 'x'}{i}.png")
+    Image.fromarray(np.zeros((20, 20), np.uint8)).save(root / "A" / "b_grey.png")  # train files 1 and 2
+    Image.fromarray(np.zeros((20, 20, 3), np.uint8)).save(root / "A" / "c_rgb.png")
+    with pytest.raises(KerasGansError, match=r"mixes grey and RGB images \(e.g. b_grey.png and c_rgb.png\).*channels=3"):
+        data.load_domains("folders", data_dir=root, size=16)
+    assert data.load_domains("folders", data_dir=root, size=16, channels=3).a.shape == (10, 16, 16, 3)
+
+
+# -- the digit data sets -------------------------------------------------------------------------------
+def test_mnistm_blend():
+    from keras_gans.data.unpaired import blend_mnistm
+
+    digits = np.zeros((2, 8, 8, 3), np.uint8)
+    digits[:, 2:6, 3] = 200  # a stroke
+    photo = np.random.default_rng(0).integers(0, 256, (8, 8, 3), dtype=np.uint8)
+    out = blend_mnistm(digits, [photo], seed=0)
+    assert out.shape == (2, 8, 8, 3) and out.dtype == np.uint8
+    np.testing.assert_array_equal(out[0, 0], photo[0])  # no ink: the photo
+    np.testing.assert_array_equal(out[0, 2:6, 3], 255 - photo[2:6, 3])  # ink: |photo - 255|
+    with pytest.raises(KerasGansError, match="smaller than the 8x8 digits"):
+        blend_mnistm(digits, [photo[:4]])
+
+
+def test_mnist_mnistm_and_mocked_svhn():
+    import tensorflow_datasets as tfds
+
+    from keras_gans import data
+
+    pairs = data.load_domains("mnist-mnistm", "train", size=32)  # offline: embedded digits, scikit-image photos
+    assert pairs.a.shape[1:] == (32, 32, 3) and pairs.b.shape[1:] == (32, 32, 3) and not pairs.paired
+    assert len(pairs.labels_a) == len(pairs.a) and len(pairs.labels_b) == len(pairs.b)
+    swapped = data.load_domains("mnist-mnistm", "test", size=32, direction="B2A")
+    assert swapped.names == ("mnistm", "mnist") and np.array_equal(swapped.labels_a, swapped.labels_b)
+    with tfds.testing.mock_data(num_examples=12):
+        svhn = data.load_domains("mnist-svhn", "test", size=32)
+    assert svhn.b.shape == (12, 32, 32, 3) and svhn.labels_b.shape == (12,) and svhn.names == ("mnist", "svhn")
+
+
+def test_evaluate_grey_colour_run(trained):
+    from keras_gans.evaluate import evaluate
+
+    out, _ = trained
+    result = evaluate(out, verbose=False)
+    assert result["test_images_a"] == 24 and result["domains"] == {"A": "grey", "B": "colour"}
+    a2b, b2a = result["A2B"], result["B2A"]
+    assert 0 < a2b["psnr"] < a2b["psnr_input_copy"] and -1 <= a2b["ssim"] <= 1  # 2 tiny epochs: worse than grey
+    assert "psnr_input_copy" not in b2a  # the luma of a colour image is the true grey image: no baseline
+    assert json.loads((out / "metrics.json").read_text())["A2B"]["psnr"] == pytest.approx(a2b["psnr"])
