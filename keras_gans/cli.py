@@ -47,7 +47,8 @@ def build_parser():
     p.add_argument("--dataset", help="mnist, fashion_mnist or digits for the GANs (default: mnist); "
                    "an image-to-image data set for pix2pix/cyclegan (see `keras-gans list`)")
     p.add_argument("--data-dir", help="local folder with the data set (IDX files or .npz; image folders for "
-                   "image-to-image data sets) (default: $KERAS_GANS_DATA_DIR)")
+                   "image-to-image data sets; for sets with two sources one folder with mnist/, photos/, paintings/ "
+                   "sub-folders, see data/README.md) (default: $KERAS_GANS_DATA_DIR)")
     p.add_argument("--source", default="auto", choices=["auto", "dir", "keras", "tfds", "embedded"],
                    help="where the data comes from (default: auto)")
     p.add_argument("--preset", default="cpu", help=f"one of: {', '.join(PRESETS)} (default: cpu)")

@@ -158,6 +158,26 @@ def matched_accuracy(labels, codes, num_classes=None):
     return float(counts[rows, cols].sum() / counts.sum()), {int(r): int(c) for r, c in zip(rows, cols)}
 
 
+def _imagenet_extractor(application, label, weights, size, preprocess, name):
+    """``application`` (a keras.applications constructor, no top, average pooled) with weights
+    from a local file (or random: None), behind resizing to ``size`` and its preprocessing."""
+    import os
+
+    import keras
+
+    if weights is not None and not os.path.isfile(str(weights)):
+        raise KerasGansError(f"{label} weights file {weights} does not exist")
+    base = application(include_top=False, weights=None, pooling="avg", input_shape=(size, size, 3))
+    if weights is not None:
+        try:
+            base.load_weights(str(weights))
+        except Exception as e:  # noqa: BLE001 - a wrong file is one clear line
+            raise KerasGansError(f"cannot load {label} weights from {weights}: {type(e).__name__}: {e}") from None
+    x_in = keras.Input((None, None, 3), name="image")
+    x = keras.layers.Resizing(size, size, interpolation="bilinear")(x_in)
+    return keras.Model(x_in, base(preprocess(x)), name=name)
+
+
 def inception_extractor(weights=None, input_size=299):
     """InceptionV3 (ImageNet features, 2048-d after global average pooling) for uint8 images.
 
@@ -167,26 +187,13 @@ def inception_extractor(weights=None, input_size=299):
     the images to ``input_size`` (at least 75) and scales them to [-1, 1] itself;
     :func:`inception_features` repeats a grey channel three times.
     """
-    import os
-
     import keras
 
-    if weights is not None and not os.path.isfile(str(weights)):
-        raise KerasGansError(f"InceptionV3 weights file {weights} does not exist")
     if int(input_size) < 75:
         raise KerasGansError(f"InceptionV3 needs inputs of at least 75x75, got {input_size}")
-    size = int(input_size)
-    base = keras.applications.InceptionV3(include_top=False, weights=None, pooling="avg", input_shape=(size, size, 3))
-    if weights is not None:
-        try:
-            base.load_weights(str(weights))
-        except Exception as e:  # noqa: BLE001 - a wrong file is one clear line
-            raise KerasGansError(f"cannot load InceptionV3 weights from {weights}: {type(e).__name__}: {e}") from None
-
-    x_in = keras.Input((None, None, 3), name="image")
-    x = keras.layers.Resizing(size, size, interpolation="bilinear")(x_in)
-    x = keras.layers.Rescaling(1.0 / 127.5, offset=-1.0)(x)  # InceptionV3's preprocess_input
-    return keras.Model(x_in, base(x), name="inception_features")
+    scale = keras.layers.Rescaling(1.0 / 127.5, offset=-1.0)  # InceptionV3's preprocess_input
+    return _imagenet_extractor(keras.applications.InceptionV3, "InceptionV3", weights, int(input_size), scale,
+                               "inception_features")
 
 
 def vgg16_extractor(weights=None, input_size=128):
@@ -196,23 +203,10 @@ def vgg16_extractor(weights=None, input_size=128):
     Keras's ``.h5``), or None for random weights (tests). Images are resized to ``input_size``
     and preprocessed as VGG16 expects (BGR, ImageNet means subtracted). Nothing is downloaded.
     """
-    import os
-
     import keras
 
-    if weights is not None and not os.path.isfile(str(weights)):
-        raise KerasGansError(f"VGG16 weights file {weights} does not exist")
-    size = int(input_size)
-    base = keras.applications.VGG16(include_top=False, weights=None, pooling="avg", input_shape=(size, size, 3))
-    if weights is not None:
-        try:
-            base.load_weights(str(weights))
-        except Exception as e:  # noqa: BLE001 - a wrong file is one clear line
-            raise KerasGansError(f"cannot load VGG16 weights from {weights}: {type(e).__name__}: {e}") from None
-    x_in = keras.Input((None, None, 3), name="image")
-    x = keras.layers.Resizing(size, size, interpolation="bilinear")(x_in)
-    x = keras.layers.Lambda(lambda t: t[..., ::-1] - np.array([103.939, 116.779, 123.68], "float32"))(x)
-    return keras.Model(x_in, base(x), name="vgg16_features")
+    bgr = keras.layers.Lambda(lambda t: t[..., ::-1] - np.array([103.939, 116.779, 123.68], "float32"))
+    return _imagenet_extractor(keras.applications.VGG16, "VGG16", weights, int(input_size), bgr, "vgg16_features")
 
 
 def find_inception_weights():

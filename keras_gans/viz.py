@@ -120,6 +120,44 @@ def heat_map(matrix, ax=None, title=None, cmap="viridis", colorbar=True):
     return ax
 
 
+def show_cycle(run, a, b, names=("A", "B"), ax=None, title="held-out images: real, translated, reconstructed"):
+    """CycleGAN's figure from a run: rows A, A2B(A), B2A(A2B(A)), B, B2A(B), A2B(B2A(B)).
+
+    ``a``, ``b``: uint8 images of each domain, equally many (one example per column).
+    """
+    import matplotlib.pyplot as plt
+
+    fake_b, fake_a = run.translate(a, direction="A2B"), run.translate(b, direction="B2A")
+    rows = [a, fake_b, run.translate(fake_b, direction="B2A"), b, fake_a, run.translate(fake_a, direction="A2B")]
+    grid = rows_grid(rows)
+    if ax is None:
+        _, ax = plt.subplots(figsize=(8, 8 * grid.shape[0] / grid.shape[1]))
+    ax.imshow(grid)
+    cell = grid.shape[0] / 6
+    ax.set_yticks([cell * (i + 0.5) for i in range(6)],
+                  [names[0], "A2B", "A2B, B2A", names[1], "B2A", "B2A, A2B"])
+    ax.set_xticks([])
+    ax.set_title(title)
+    return ax
+
+
+def plot_cycle_history(history, axes=None):
+    """CycleGAN's logged losses on three axes: the LSGAN terms, cycle (and identity) L1, D."""
+    import csv
+
+    import matplotlib.pyplot as plt
+
+    with open(history, newline="") as f:
+        keys = next(csv.reader(f))
+    if axes is None:
+        _, axes = plt.subplots(1, 3, figsize=(14, 3.3))
+    l1 = [k for k in ("cycle_A", "cycle_B", "identity_A2B", "identity_B2A") if k in keys]
+    plot_history(history, keys=["adv_A2B", "adv_B2A"], ax=axes[0], title="generators: LSGAN terms")
+    plot_history(history, keys=l1, ax=axes[1], title="cycle" + (" and identity" if len(l1) > 2 else "") + " L1")
+    plot_history(history, keys=["d_A", "d_B"], ax=axes[2], title="discriminators (halved)")
+    return axes
+
+
 def interpolate(z0, z1, steps=8, method="slerp"):
     """Points from z0 to z1 (inclusive): straight line ("linear") or great circle ("slerp").
 

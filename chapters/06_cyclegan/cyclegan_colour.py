@@ -134,10 +134,7 @@ run = runs.train("cyclegan", dataset="cifar10-colour", data_dir=DATA_DIR, out=RU
 print(run, {k: run.config[k] for k in ("image_size", "g_filters", "g_blocks", "batch_size", "epochs", "identity")})
 
 fig, axes = plt.subplots(1, 3, figsize=(14, 3.3))
-history = RUN_DIR / "logs" / "history.csv"
-viz.plot_history(history, keys=["adv_A2B", "adv_B2A"], ax=axes[0], title="generators: LSGAN terms")
-viz.plot_history(history, keys=["cycle_A", "cycle_B"], ax=axes[1], title="cycle L1 (x lambda in the loss)")
-viz.plot_history(history, keys=["d_A", "d_B"], ax=axes[2], title="discriminators (halved)")
+viz.plot_cycle_history(RUN_DIR / "logs" / "history.csv", axes)
 fig.tight_layout()
 show(fig, "colour_losses.png")
 
@@ -151,14 +148,8 @@ show(fig, "colour_losses.png")
 # %%
 run = keras_gans.load_run(RUN_DIR)
 a, b = test.a[:8], test.b[:8]
-fake_b = run.translate(a, direction="A2B")
-fake_a = run.translate(b, direction="B2A")
-rows = [a, fake_b, run.translate(fake_b, direction="B2A"), b, fake_a, run.translate(fake_a, direction="A2B")]
 fig, ax = plt.subplots(figsize=(8, 6.4))
-ax.imshow(viz.rows_grid(rows))
-ax.set_yticks([17 + 34 * i for i in range(6)], ["grey A", "A2B", "A2B, B2A", "colour B", "B2A", "B2A, A2B"])
-ax.set_xticks([])
-ax.set_title("held-out images: real, translated, reconstructed")
+viz.show_cycle(run, a, b, names=("grey A", "colour B"), ax=ax)
 show(fig, "colour_translations.png")
 
 # %% [markdown]

@@ -98,11 +98,7 @@ RUN_DIR = OUT / f"cyclegan_digits_{TAG}"
 run = runs.train("cyclegan", dataset="mnist-mnistm", data_dir=DATA_DIR, out=RUN_DIR, **SETTINGS)
 print(run, {k: run.config[k] for k in ("identity", "g_filters", "g_blocks", "batch_size", "epochs")})
 fig, axes = plt.subplots(1, 3, figsize=(14, 3.3))
-history = RUN_DIR / "logs" / "history.csv"
-viz.plot_history(history, keys=["adv_A2B", "adv_B2A"], ax=axes[0], title="generators: LSGAN terms")
-viz.plot_history(history, keys=["cycle_A", "cycle_B", "identity_A2B", "identity_B2A"], ax=axes[1],
-                 title="cycle and identity L1")
-viz.plot_history(history, keys=["d_A", "d_B"], ax=axes[2], title="discriminators (halved)")
+viz.plot_cycle_history(RUN_DIR / "logs" / "history.csv", axes)
 fig.tight_layout()
 show(fig, "digits_losses.png")
 
@@ -114,13 +110,8 @@ show(fig, "digits_losses.png")
 # %%
 run = keras_gans.load_run(RUN_DIR)
 a, b = test.a[:10], test.b[10:20]
-fake_b, fake_a = run.translate(a, direction="A2B"), run.translate(b, direction="B2A")
-rows = [a, fake_b, run.translate(fake_b, direction="B2A"), b, fake_a, run.translate(fake_a, direction="A2B")]
 fig, ax = plt.subplots(figsize=(9, 5.6))
-ax.imshow(viz.rows_grid(rows))
-ax.set_yticks([17 + 34 * i for i in range(6)], ["MNIST", "A2B", "A2B, B2A", "MNIST-M", "B2A", "B2A, A2B"])
-ax.set_xticks([])
-ax.set_title("held-out digits: real, translated, reconstructed")
+viz.show_cycle(run, a, b, names=("MNIST", "MNIST-M"), ax=ax)
 show(fig, "digits_translations.png")
 
 # %% [markdown]

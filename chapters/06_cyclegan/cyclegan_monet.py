@@ -101,11 +101,7 @@ else:
 RUN_DIR = OUT / f"cyclegan_monet_{TAG}"
 run = runs.train("cyclegan", dataset=DATASET, data_dir=SET_DIR, out=RUN_DIR, **OPTIONS, **SETTINGS)
 fig, axes = plt.subplots(1, 3, figsize=(14, 3.3))
-history = RUN_DIR / "logs" / "history.csv"
-viz.plot_history(history, keys=["adv_A2B", "adv_B2A"], ax=axes[0], title="generators: LSGAN terms")
-viz.plot_history(history, keys=["cycle_A", "cycle_B", "identity_A2B", "identity_B2A"], ax=axes[1],
-                 title="cycle and identity L1")
-viz.plot_history(history, keys=["d_A", "d_B"], ax=axes[2], title="discriminators (halved)")
+viz.plot_cycle_history(RUN_DIR / "logs" / "history.csv", axes)
 fig.tight_layout()
 show(fig, "monet_losses.png")
 
@@ -117,13 +113,8 @@ run = keras_gans.load_run(RUN_DIR)
 test = data.load_domains(DATASET, "test", data_dir=SET_DIR, size=32, **OPTIONS)
 m = min(8, len(test.a), len(test.b))
 a, b = test.a[:m], test.b[:m]
-fake_b, fake_a = run.translate(a, direction="A2B"), run.translate(b, direction="B2A")
-rows = [a, fake_b, run.translate(fake_b, direction="B2A"), b, fake_a, run.translate(fake_a, direction="A2B")]
 fig, ax = plt.subplots(figsize=(8, 6.4))
-ax.imshow(viz.rows_grid(rows))
-ax.set_yticks([17 + 34 * i for i in range(6)], [test.names[0], "A2B", "A2B, B2A", test.names[1], "B2A", "B2A, A2B"])
-ax.set_xticks([])
-ax.set_title("held-out images: real, translated, reconstructed")
+viz.show_cycle(run, a, b, names=(test.names[0], test.names[1]), ax=ax)
 show(fig, "monet_translations.png")
 
 # %% [markdown]
