@@ -13,12 +13,15 @@ from keras_gans.networks.dcgan import (
     mlp_generator,
 )
 from keras_gans.networks.patchgan import patchgan_discriminator, receptive_field
+from keras_gans.networks.stargan import stargan_discriminator, stargan_generator
 from keras_gans.networks.unet import unet_generator
 
 __all__ = [
     "patchgan_discriminator",
     "receptive_field",
     "unet_generator",
+    "stargan_discriminator",
+    "stargan_generator",
     "conditional_discriminator",
     "conditional_generator",
     "infogan_discriminator",

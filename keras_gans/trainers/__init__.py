@@ -5,5 +5,6 @@ from keras_gans.trainers.cgan import CGAN
 from keras_gans.trainers.classifier import ClassifierTrainer
 from keras_gans.trainers.gan import GAN, WGAN, WGANGP
 from keras_gans.trainers.infogan import InfoGAN
+from keras_gans.trainers.stargan import StarGAN
 
-__all__ = ["AdversarialTrainer", "CGAN", "ClassifierTrainer", "GAN", "InfoGAN", "WGAN", "WGANGP"]
+__all__ = ["AdversarialTrainer", "CGAN", "ClassifierTrainer", "GAN", "InfoGAN", "StarGAN", "WGAN", "WGANGP"]
