@@ -171,6 +171,11 @@ def test_run_round_trip_and_translate(stargan_run):
     again = load_run(run.path)
     np.testing.assert_array_equal(again.translate(images, target="green,thick"), out)
     np.testing.assert_array_equal(again.translate(images, target=JOINT.encode("green,thick")[0]), out)
+    import keras  # the exported generator loads on its own (the tiling layer is serialisable)
+
+    exported = keras.saving.load_model(run.path / "models" / "generator.keras")
+    x, c = images.astype("float32") / 127.5 - 1, JOINT.encode("green,thick", n=3)
+    np.testing.assert_allclose(np.asarray(exported([x, c])), np.asarray(again.generator([x, c])), atol=1e-5)
     big = np.repeat(np.repeat(images, 2, axis=1), 2, axis=2)  # any size in, the same size out
     assert again.translate(big, target="outline").shape == big.shape
     with pytest.raises(KerasGansError, match="unknown attribute"):
@@ -198,6 +203,17 @@ def test_cli_translate_with_a_target(stargan_run, tmp_path):
     proc = run_cli("translate", stargan_run.path, inp, bad, "--target", "0,0,1,0,0,0,0,0,0,0,0")
     assert proc.returncode == 2 and proc.stderr.startswith("error: the mask part") and "Traceback" not in proc.stderr
     assert not bad.exists()
+
+
+def test_evaluate_a_stargan_run(stargan_run):
+    from keras_gans.evaluate import evaluate
+
+    result = evaluate(stargan_run.path, n=12, verbose=False)
+    assert result["n_translated"] == 12 and 0 <= result["translation_accuracy"] <= 1
+    assert set(result["translation_accuracy_per_attribute"]) == set(JOINT.attributes)
+    assert result["reconstruction_l1"] > 0 and (stargan_run.path / "metrics.json").is_file()
+    with pytest.raises(KerasGansError, match="leave out --classifier"):
+        evaluate(stargan_run.path, classifier="somewhere")
 
 
 def test_settings_errors_before_anything_is_written(tmp_path):

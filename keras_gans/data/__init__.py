@@ -17,6 +17,11 @@ Where the files come from (``source``):
   network is there, else the embedded digits with a printed notice.
 
 
+Images with attribute labels (StarGAN; CelebA, digits built with checkable attributes, two sets
+joined with ``+`` for the mask vector) come from ``load_attributes``:
+
+>>> faces = data.load_attributes("celeba", attributes=["Blond_Hair", "Male"], size=128)  # AttributeData
+
 Image-to-image translation data (two domains, paired or not) comes from ``load_domains``:
 
 >>> pairs = data.load_domains("edges2photo", data_dir="~/photos", size=64)   # Domains(a, b, paired)
@@ -31,6 +36,7 @@ from keras_gans.data.images import check_images, make_dataset, to_float, to_uint
 from keras_gans.data.registry import DATASETS, dataset_info, load_images, resolve_name
 
 __all__ = [
-    "ATTRIBUTE_SETS", "DATASETS", "DOMAIN_SETS", "attributes", "Domains", "check_images", "dataset_info", "list_images", "load_attributes", "load_domains",
-    "load_images", "make_dataset", "make_domain_dataset", "read_image", "resolve_name", "to_float", "to_uint8",
+    "ATTRIBUTE_SETS", "DATASETS", "DOMAIN_SETS", "Domains", "attributes", "check_images", "dataset_info", "list_images",
+    "load_attributes", "load_domains", "load_images", "make_dataset", "make_domain_dataset", "read_image",
+    "resolve_name", "to_float", "to_uint8",
 ]

@@ -221,7 +221,8 @@ class Condition:
                     f"{', '.join(s.name for s in self.label_sets)}"
                 )
             k = int(np.argmax(mask))
-            other = np.delete(row[: self.label_size], np.arange(self.offsets[k], self.offsets[k] + self.label_sets[k].size))
+            own = np.arange(self.offsets[k], self.offsets[k] + self.label_sets[k].size)
+            other = np.delete(row[: self.label_size], own)
             if np.any(other != 0):
                 raise KerasGansError(
                     f"the mask activates {self.label_sets[k].name}: the labels of the other data set(s) must be 0"

@@ -38,13 +38,16 @@ def stargan_generator(image_shape, condition_dim, filters=64, residual_blocks=6,
     """``[image, condition] -> image`` in [-1, 1]: the condition as extra input channels."""
     height, width, channels = image_shape
     if height % 4 or width % 4:
-        raise KerasGansError(f"the StarGAN generator halves the image twice: its size must divide by 4, got {height}x{width}")
+        raise KerasGansError(
+            f"the StarGAN generator halves the image twice: its size must divide by 4, got {height}x{width}"
+        )
     image = keras.Input(image_shape, name="image")
     condition = keras.Input((condition_dim,), name="condition")
     x = keras.layers.Concatenate(name="image_and_condition")([image, TileCondition(name="tile")(condition, image)])
     x = conv_block(x, filters, 7, norm=norm, act="relu", use_bias=False, name="c7s1")
     for i in range(2):
-        x = conv_block(x, filters * 2 ** (i + 1), 4, strides=2, norm=norm, act="relu", use_bias=False, name=f"down{i + 1}")
+        x = conv_block(x, filters * 2 ** (i + 1), 4, strides=2, norm=norm, act="relu", use_bias=False,
+                       name=f"down{i + 1}")
     for i in range(residual_blocks):
         x = residual_block(x, norm=norm, act="relu", padding="same", name=f"res{i + 1}")
     for i in range(2):
