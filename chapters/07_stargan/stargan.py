@@ -12,7 +12,7 @@
 # ---
 
 # %% [markdown]
-# # Lecture 7, part 1 — StarGAN: one generator for many domains
+# # Lecture 5, part 3 — StarGAN: one generator for many domains
 #
 # Pix2Pix and CycleGAN translate between *two* domains. With $k$ domains (hair colours, gender,
 # age ...) that takes $k(k-1)$ generators, each seeing only the images of its two domains.
