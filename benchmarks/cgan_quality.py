@@ -1,11 +1,14 @@
-"""Chapter 4's numbers: train a cgan / acgan / infogan preset on a full data set, time it, and
-evaluate it with a separately trained classifier (accuracy of generated digits per class, FID
-and KID in the classifier's feature space, InfoGAN's code-to-class accuracy).
+"""Chapters 2 and 4's numbers: train a cgan / acgan / infogan / ae / vae preset on a full data set,
+time it, and evaluate it: with a separately trained classifier (accuracy of generated digits per
+class, FID and KID in the classifier's feature space, InfoGAN's code-to-class accuracy), and for
+ae / vae the test split's negative ELBO (nats per image).
 
     python benchmarks/cgan_quality.py cgan --data-dir ../shared/data --out runs/cgan-mnist
     python benchmarks/cgan_quality.py infogan --data-dir ../shared/data --out runs/infogan-mnist
+    python benchmarks/cgan_quality.py vae --data-dir ../shared/data --out runs/vae-mnist
 
-The evaluation classifier is a `classifier` run (``--classifier``, trained first if missing).
+The evaluation classifier is a `classifier` run (``--classifier``, trained first if missing; ae
+and vae runs use one only when ``--classifier`` is given).
 Training time is the sum of the epochs' wall times (logs/history.csv), so it excludes start-up
 and evaluation. The CPU is shared: the script refuses to start while the 1-minute load average
 is above ``--max-load`` (default 1.3) and records the load before and after. Writes
@@ -43,19 +46,22 @@ def train_seconds(run_dir):
 
 def main():
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    p.add_argument("model", choices=["cgan", "acgan", "infogan"])
+    p.add_argument("model", choices=["cgan", "acgan", "infogan", "ae", "vae"])
     p.add_argument("--dataset", default="mnist")
     p.add_argument("--data-dir", default=os.environ.get("KERAS_GANS_DATA_DIR"))
     p.add_argument("--out", required=True, help="run directory (use a fresh one for a timing)")
-    p.add_argument("--classifier", default="runs/classifier-{dataset}", help="classifier run directory")
+    p.add_argument("--classifier", help="classifier run directory (default: runs/classifier-DATASET; "
+                   "none for ae / vae)")
     p.add_argument("--n", type=int, default=10000, help="generated images to evaluate")
     p.add_argument("--max-load", type=float, default=1.3, help="refuse to start above this 1-minute load average")
     p.add_argument("--set", action="append", default=[], help="KEY=VALUE overrides of the preset (JSON values)")
     args = p.parse_args()
 
     overrides = {k: json.loads(v) for k, v in (s.split("=", 1) for s in args.set)}
-    classifier = args.classifier.format(dataset=args.dataset)
-    if not (Path(classifier) / "config.json").is_file():
+    classifier = args.classifier and args.classifier.format(dataset=args.dataset)
+    if classifier is None and args.model not in ("ae", "vae"):
+        classifier = f"runs/classifier-{args.dataset}"
+    if classifier is not None and not (Path(classifier) / "config.json").is_file():
         t = time.time()
         train("classifier", dataset=args.dataset, data_dir=args.data_dir, out=classifier)
         print(f"classifier trained in {time.time() - t:.0f} s")
@@ -83,7 +89,8 @@ def main():
         "machine": f"{os.cpu_count()} CPU cores ({cpu_name()}), no GPU",
         **{k: result[k] for k in ("accuracy", "accuracy_per_class", "fid", "kid", "fid_train_vs_test",
                                   "classifier_test_accuracy", "code_class_accuracy_test",
-                                  "code_class_accuracy_generated", "code_to_class") if k in result},
+                                  "code_class_accuracy_generated", "code_to_class", "test_neg_elbo",
+                                  "test_reconstruction_loss", "test_kl_loss") if k in result},
     }
     (Path(args.out) / "benchmark.json").write_text(json.dumps(bench, indent=2) + "\n")
     print(json.dumps(bench, indent=2))

@@ -21,4 +21,11 @@ def load_run(run_dir):
     return _load_run(run_dir)
 
 
-__all__ = ["KerasGansError", "load_run", "__version__"]
+def stylize(content, style, out=None, **options):
+    """Neural style transfer in one call; see :func:`keras_gans.trainers.style_transfer.stylize`."""
+    from keras_gans.trainers.style_transfer import stylize as _stylize
+
+    return _stylize(content, style, out=out, **options)
+
+
+__all__ = ["KerasGansError", "load_run", "stylize", "__version__"]

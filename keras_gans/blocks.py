@@ -66,13 +66,15 @@ def conv_block(
     padding="same",
     use_bias=None,
     dropout=0.0,
+    kernel_initializer=None,
     name=None,
 ):
     """Convolution (or transposed convolution) -> normalisation -> activation [-> dropout].
 
     ``padding`` is "same", "valid" or "reflect" (reflection padding of kernel_size // 2 followed
     by a "valid" convolution, as in the CycleGAN generator). The bias is dropped when a
-    normalisation that re-centres follows, unless ``use_bias`` says otherwise.
+    normalisation that re-centres follows, unless ``use_bias`` says otherwise. The weights start
+    from N(0, 0.02) (``gan_init``) unless ``kernel_initializer`` names another Keras initializer.
     """
     check_choice("padding", padding, ("same", "valid", "reflect"))
     if use_bias is None:
@@ -88,7 +90,7 @@ def conv_block(
         strides=strides,
         padding=padding,
         use_bias=use_bias,
-        kernel_initializer=gan_init(),
+        kernel_initializer=kernel_initializer or gan_init(),
         name=nm("conv"),
     )(x)
     x = _apply(normalization(norm, name=nm("norm"), groups=math.gcd(filters, 8)), x)

@@ -35,13 +35,24 @@ class RunCheckpoint(keras.callbacks.BackupAndRestore):
             self._save_model()
 
     def _save_model(self):
-        os.makedirs(self.backup_dir, exist_ok=True)
         tmp_weights = os.path.join(self.backup_dir, "saving.weights.h5")
-        self.model.save_weights(tmp_weights, overwrite=True)
-        os.replace(tmp_weights, self._weights_path)
         tmp_meta = self._training_metadata_path + ".tmp"
-        with open(tmp_meta, "w") as f:
-            f.write('{"epoch": %d, "batch": %d}' % (self._current_epoch, self._last_batch_seen))
+        try:
+            os.makedirs(self.backup_dir, exist_ok=True)
+            self.model.save_weights(tmp_weights, overwrite=True)
+            with open(tmp_meta, "w") as f:
+                f.write('{"epoch": %d, "batch": %d}' % (self._current_epoch, self._last_batch_seen))
+        except OSError as e:  # disk full, permissions, a vanished directory: keep the last checkpoint
+            for tmp in (tmp_weights, tmp_meta):
+                if os.path.exists(tmp):
+                    os.remove(tmp)
+            reason = e.strerror or str(e)
+            raise KerasGansError(
+                f"cannot write the checkpoint in {self.backup_dir} ({reason}); the previous checkpoint is kept"
+            ) from None
+        # weights first, then the epoch they belong to: a kill in between resumes from the new
+        # weights with the old epoch count at worst, never from a half-written file
+        os.replace(tmp_weights, self._weights_path)
         os.replace(tmp_meta, self._training_metadata_path)
 
 

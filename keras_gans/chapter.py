@@ -39,6 +39,7 @@ class Chapter:
             matplotlib.use("Agg")  # scripts only write figures to files
         self.quick = os.environ.get("KERAS_GANS_QUICK", "0").strip() not in ("", "0")
         here = Path(script).resolve().parent if script else Path.cwd()
+        self.folder = here  # the chapter's own folder (a notebook runs in it)
         self.out = Path(os.environ.get("KERAS_GANS_CHAPTER_OUT") or here / "outputs")
         self.out.mkdir(parents=True, exist_ok=True)
         self.data_dir = os.environ.get("KERAS_GANS_DATA_DIR") or None

@@ -1,4 +1,4 @@
-"""The ``keras-gans`` command: train, sample, evaluate, translate, list and demo.
+"""The ``keras-gans`` command: train, sample, evaluate, translate, stylize, list and demo.
 
 Every mistake a user can make ends in one line, ``error: <what is wrong and what is accepted>``,
 and exit status 2, never a TensorFlow trace.
@@ -55,6 +55,8 @@ def build_parser():
     p.add_argument("--epochs", type=int, help="number of epochs (default: the preset's)")
     p.add_argument("--batch-size", type=int, help="batch size (default: the preset's)")
     p.add_argument("--seed", type=int, help="seed of the trainer's noise (default: 0)")
+    p.add_argument("--latent-dim", type=int, help="size of z (default: the preset's), e.g. 2 for a VAE "
+                   "whose latent space one can plot")
     p.add_argument("--limit", type=int, help="use only the first N training images (quick runs)")
     p.add_argument("--set", dest="settings", action="append", default=[], type=_setting, metavar="KEY=VALUE",
                    help="change any setting of the preset, e.g. --set g_lr=1e-4 --set loss=minimax "
@@ -110,6 +112,39 @@ def build_parser():
                    help="multi-domain runs (stargan): the target attributes, e.g. 'Blond_Hair,Young' (those on, the "
                    "others off), or the condition vector as comma-separated numbers")
 
+    p = sub.add_parser(
+        "stylize",
+        help="neural style transfer (Gatys et al.): paint CONTENT in the style of STYLE",
+        description="Optimise an image so that its deep VGG features match CONTENT and the Gram matrices of "
+        "its features match STYLE (Gatys, Ecker & Bethge, 2016). Needs ImageNet VGG weights: by default "
+        "keras.applications downloads VGG19's once into ~/.keras/models; offline, pass --weights PATH.",
+    )
+    p.add_argument("content", metavar="CONTENT", help="content image file (PNG, JPEG ...)")
+    p.add_argument("style", metavar="STYLE", help="style image file")
+    p.add_argument("--out", required=True, help="output image (.png, .jpg ...)")
+    p.add_argument("--size", type=int, help="longer side of the result in pixels (default: 512)")
+    p.add_argument("--style-size", type=int, help="longer side the style image is scaled to (default: --size)")
+    p.add_argument("--steps", type=int, help="optimisation steps (default: 300)")
+    p.add_argument("--optimizer", help="lbfgs (default) or adam")
+    p.add_argument("--learning-rate", type=float, help="Adam's step size in pixel units (default: 10)")
+    p.add_argument("--backbone", help="vgg19 (default) or vgg16")
+    p.add_argument("--weights", metavar="PATH", help="local no-top ImageNet weights of the backbone "
+                   "(.weights.h5 or .h5); default: keras.applications' (downloaded once)")
+    p.add_argument("--init", help="start from the content image (default) or noise")
+    p.add_argument("--content-weight", type=float, help="alpha (default: 1)")
+    p.add_argument("--style-weight", type=float, help="beta (default: 1e-3)")
+    p.add_argument("--tv-weight", type=float, help="total-variation weight (default: 0)")
+    p.add_argument("--content-layer", help="content layer (default: block4_conv2)")
+    p.add_argument("--style-layers", nargs="+", type=_names, metavar="LAYER",
+                   help="style layers, e.g. block1_conv1 block3_conv1 (or comma-separated; default: "
+                   "block1_conv1 ... block5_conv1)")
+    p.add_argument("--style-layer-weights", type=_floats, metavar="W[,W...]",
+                   help="one weight per style layer (default: equal, 1/L each)")
+    p.add_argument("--pooling", help="max (default) or avg (Gatys et al.'s choice)")
+    p.add_argument("--seed", type=int, default=0, help="seed of the noise start (default: 0)")
+    p.add_argument("--snapshot-every", type=int, help="also save the image every N steps into OUT_snapshots/")
+    p.add_argument("--quiet", action="store_true", help="no progress bar")
+
     p = sub.add_parser("list", help="list models, presets and data sets")
     p.add_argument("--settings", metavar="MODEL", help="show every setting of MODEL under each preset")
 
@@ -136,7 +171,7 @@ def cmd_train(args):
     # Everything that can be checked without TensorFlow is checked first: instant errors.
     dataset = resolve_dataset(args.model, args.dataset)
     overrides = dict(args.settings)
-    for key in ("epochs", "batch_size", "seed", "limit"):
+    for key in ("epochs", "batch_size", "seed", "limit", "latent_dim"):
         if getattr(args, key) is not None:
             overrides[key] = getattr(args, key)
     default_config(args.model, args.preset, dataset=dataset, **overrides)  # validates every setting
@@ -188,6 +223,46 @@ def cmd_sample(args):
     images = run.sample(n, seed=args.seed, labels=labels)
     path = save_grid(args.out, images, nrow=nrow)
     print(f"wrote {len(images)} samples to {path}")
+
+
+def _names(text):
+    return [v.strip() for v in text.split(",") if v.strip()]
+
+
+def _floats(text):
+    try:
+        return [float(v) for v in text.split(",") if v.strip()]
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected numbers separated by commas, got {text!r}") from None
+
+
+def cmd_stylize(args):
+    from pathlib import Path
+
+    from keras_gans.data.files import image_format, read_image
+    from keras_gans.style_settings import STYLE_LAYERS, check_settings
+
+    # Everything that can be checked without TensorFlow is checked first: instant errors.
+    options = {k: getattr(args, k) for k in ("backbone", "optimizer", "init", "pooling", "size", "style_size", "steps",
+                                             "content_weight", "style_weight", "tv_weight", "learning_rate",
+                                             "snapshot_every", "style_layer_weights") if getattr(args, k) is not None}
+    options["content_layers"] = [args.content_layer] if args.content_layer else None
+    options["style_layers"] = [n for group in args.style_layers for n in group] if args.style_layers else None
+    options = {k: v for k, v in options.items() if v is not None}
+    check_settings(**options)
+    image_format(args.out)
+    content, style = read_image(args.content), read_image(args.style)
+    if args.weights is not None and not Path(args.weights).expanduser().is_file():
+        raise KerasGansError(f"weights file {args.weights} does not exist")
+    _import_tensorflow_quietly()
+    from keras_gans.trainers.style_transfer import stylize
+
+    result = stylize(content, style, out=args.out, weights=args.weights or "imagenet", seed=args.seed,
+                     verbose=0 if args.quiet else 1, **options)
+    h, steps = result.history, result.steps
+    print(f"wrote {args.out} ({result.image.shape[1]}x{result.image.shape[0]}) after {steps} {result.optimizer} steps: "
+          f"style loss {h['style'][0]:.4g} -> {h['style'][-1]:.4g}, content loss {h['content'][0]:.4g} -> "
+          f"{h['content'][-1]:.4g}, {result.seconds_per_step():.2f} s/step")
 
 
 def cmd_evaluate(args):
@@ -269,6 +344,7 @@ def cmd_demo(args):
 
 
 COMMANDS = {"train": cmd_train, "sample": cmd_sample, "evaluate": cmd_evaluate, "translate": cmd_translate,
+            "stylize": cmd_stylize,
             "list": cmd_list, "demo": cmd_demo}
 
 
@@ -304,7 +380,7 @@ def main(argv=None):
         parser.print_help()
         return 0
     try:
-        if args.command not in ("list", "train"):
+        if args.command not in ("list", "train", "stylize"):
             _import_tensorflow_quietly()
         COMMANDS[args.command](args)
     except KerasGansError as e:

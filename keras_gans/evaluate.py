@@ -15,6 +15,9 @@ What is measured depends on the run:
   Q's code for each real test image against its true label, under the best one-to-one
   matching of codes to classes (Hungarian algorithm), and the same for generated images;
 * a classifier run: its accuracy on the test split;
+* autoencoders and VAEs: the test split's negative ELBO in nats per image (Bernoulli
+  reconstruction term + KL; the reconstruction alone for an autoencoder), see
+  :func:`negative_elbo`. No classifier needed; with one, their samples get FID / KID too;
 * StarGAN: an attribute classifier is trained on the run's real training images (no part of the
   GAN), then n test images are translated each to the condition of another test image; the
   fraction with every target label read right, per attribute, and the reconstruction L1
@@ -46,6 +49,27 @@ def load_classifier(path, dataset):
             f"the classifier in {path} was trained on {clf.config.get('dataset')!r}, but the run on {dataset!r}"
         )
     return clf
+
+
+def negative_elbo(run, images, batch_size=500, seed=0):
+    """Mean losses of uint8 ``images`` under an ae / vae run, in nats per image.
+
+    For a VAE: ``{"neg_elbo", "reconstruction_loss", "kl_loss"}``. The reconstruction term is the
+    binary cross-entropy of the decoder's Bernoulli means against the pixel intensities in
+    [0, 1] (grey levels as they are, not binarised), summed over the pixels, with one
+    z ~ q(z | x) per image drawn from ``seed``; the KL term is KL(q(z | x) || N(0, I)); their
+    sum, the negative ELBO, is an upper bound on -log p(x). For an autoencoder, which has no
+    ELBO: ``{"reconstruction_loss"}`` alone (its code, no noise). The values are the trainer's
+    ``test_step`` means over all the images.
+    """
+    from keras_gans.data import make_dataset
+
+    trainer = run._autoencoder("evaluate")
+    run._intensities(images, "images to evaluate")  # the checks: this run's shape, uint8
+    trainer.set_eval_seed(seed)
+    ds = make_dataset(np.asarray(images), min(batch_size, len(images)), shuffle=False, drop_remainder=False)
+    logs = trainer.evaluate(ds, return_dict=True, verbose=0)
+    return {k: float(v) for k, v in logs.items() if k in ("neg_elbo", "reconstruction_loss", "kl_loss")}
 
 
 def evaluate(run_dir, classifier=None, n=10000, seed=0, data_dir=None, inception_weights=None, inception_n=2000,
@@ -91,6 +115,18 @@ def evaluate(run_dir, classifier=None, n=10000, seed=0, data_dir=None, inception
     kind = getattr(run.trainer, "conditioning", None)
     clf_run = load_classifier(classifier, dataset) if classifier is not None else None
     weights = inception_weights or metrics.find_inception_weights()
+    autoencoder = hasattr(run.trainer, "encode")
+    if autoencoder:  # ae / vae: the test split's negative ELBO (nats per image)
+        elbo = negative_elbo(run, x_test, seed=seed)
+        result.update({f"test_{k}": v for k, v in elbo.items()})
+        rec = f"reconstruction (Bernoulli, grey levels) {elbo['reconstruction_loss']:.2f}"
+        if "neg_elbo" in elbo:
+            say(f"  test negative ELBO {elbo['neg_elbo']:.2f} nats per image = {rec} + KL {elbo['kl_loss']:.2f}, "
+                f"on {len(x_test)} test images")
+        else:
+            say(f"  test {rec} nats per image, on {len(x_test)} test images (an autoencoder has no ELBO)")
+        if clf_run is None and not weights:
+            return _finish(run, result, started, save, say)
     if clf_run is None and not weights and kind != "codes":
         raise KerasGansError(
             f"nothing to measure without an evaluation classifier: train one with `keras-gans train classifier "

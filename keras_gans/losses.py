@@ -23,7 +23,7 @@ import math
 import tensorflow as tf
 from keras import ops
 
-from keras_gans.errors import check_choice
+from keras_gans.errors import KerasGansError, check_choice
 
 
 def _mean(x):
@@ -159,3 +159,89 @@ def mutual_information_bound(entropy, nll):
     (equal to H(c)) when Q recovers every code exactly, and 0 when Q is no better than the prior.
     """
     return entropy - nll
+
+
+# -- autoencoders and VAEs: per-image values in nats ------------------------------------------------
+# Unlike the losses above these return one value per image (shape (batch,)), summed over pixels or
+# latent dimensions, so that a mean over a whole test split is exact whatever the batch sizes.
+def bernoulli_nll(targets, logits):
+    """-log p(x | z) of images ``targets`` in [0, 1] under Bernoulli means sigmoid(logits), per image.
+
+    The binary cross-entropy -[x log p + (1 - x) log(1 - p)] summed over every pixel (and channel),
+    computed from the logits so that no probability is rounded to 0 or 1. ``targets`` may be grey
+    levels in [0, 1] rather than 0/1: the sum is then a cross-entropy, whose minimum over p is the
+    targets' own entropy, not 0.
+    """
+    targets, logits = ops.cast(targets, "float32"), ops.cast(logits, "float32")
+    bce = ops.relu(logits) - logits * targets + ops.softplus(-ops.abs(logits))
+    return ops.sum(ops.reshape(bce, (ops.shape(bce)[0], -1)), axis=-1)
+
+
+def kl_divergence(z_mean, z_log_var):
+    """KL(N(z_mean, exp(z_log_var)) || N(0, I)) of diagonal Gaussians, summed over the latent axis.
+
+    KL = 1/2 * sum_j (mu_j^2 + sigma_j^2 - log sigma_j^2 - 1): the VAE's regulariser, 0 exactly when
+    the encoder outputs the prior. One value per image (shape (batch,)).
+    """
+    z_mean, z_log_var = ops.cast(z_mean, "float32"), ops.cast(z_log_var, "float32")
+    return 0.5 * ops.sum(ops.square(z_mean) + ops.exp(z_log_var) - z_log_var - 1.0, axis=-1)
+
+
+# -- neural style transfer (Gatys et al., 2016) ---------------------------------------------------
+def gram_matrix(features):
+    """Gram matrices G = F^T F / M of feature maps (B, H, W, N) -> (B, N, N), M = H * W.
+
+    G[i, j] is the correlation of channels i and j averaged over the M positions: it keeps which
+    features occur together and drops where they occur, which is what "style" means here.
+    Dividing by M makes Gram matrices of images of different sizes comparable.
+    """
+    features = ops.cast(features, "float32")
+    shape = ops.shape(features)
+    flat = ops.reshape(features, (shape[0], shape[1] * shape[2], shape[3]))
+    m = ops.cast(shape[1] * shape[2], "float32")
+    return ops.einsum("bmi,bmj->bij", flat, flat) / m
+
+
+def content_loss(features, target, reduction="mean"):
+    """Content loss 1/2 sum (F - P)^2 between feature maps F (generated) and P (content image).
+
+    ``reduction="sum"`` is Gatys et al.'s formula exactly; the default ``"mean"`` divides it by
+    the number of elements (N M), so a content weight means the same at every image size.
+    """
+    check_choice("reduction", reduction, ("mean", "sum"))
+    diff = ops.square(ops.cast(features, "float32") - ops.cast(target, "float32"))
+    return 0.5 * (ops.mean(diff) if reduction == "mean" else ops.sum(diff))
+
+
+def style_layer_loss(features, target_gram):
+    """Gatys et al.'s style loss of one layer, E = 1 / (4 N^2 M^2) sum (G - A)^2.
+
+    With the Gram matrices of :func:`gram_matrix` (already divided by M) this is
+    ``mean((G - A)^2) / 4``: normalised by the N^2 entries (channels) and by the size M, so
+    every layer contributes on a comparable scale. ``target_gram`` is the style image's A.
+    """
+    return ops.mean(ops.square(gram_matrix(features) - ops.cast(target_gram, "float32"))) / 4.0
+
+
+def style_loss(features, target_grams, weights=None):
+    """Sum over layers of w_l * E_l (:func:`style_layer_loss`); equal weights 1/L by default."""
+    features, target_grams = list(features), list(target_grams)
+    if len(features) != len(target_grams):
+        raise KerasGansError(f"{len(features)} feature maps but {len(target_grams)} target Gram matrices")
+    if weights is None:
+        weights = [1.0 / len(features)] * len(features)
+    if len(weights) != len(features):
+        raise KerasGansError(f"{len(weights)} layer weights for {len(features)} style layers")
+    return sum(float(w) * style_layer_loss(f, g) for w, f, g in zip(weights, features, target_grams))
+
+
+def total_variation_loss(images):
+    """Mean absolute difference between neighbouring pixels (B, H, W, C): low for smooth images.
+
+    The anisotropic total variation, averaged over pixels (so its weight does not depend on the
+    image size); added with a small weight it removes the high-frequency noise of the result.
+    """
+    images = ops.cast(images, "float32")
+    dy = ops.abs(images[:, 1:, :, :] - images[:, :-1, :, :])
+    dx = ops.abs(images[:, :, 1:, :] - images[:, :, :-1, :])
+    return ops.mean(dy) + ops.mean(dx)

@@ -191,11 +191,9 @@ def inception_extractor(weights=None, input_size=299):
 
 def find_inception_weights():
     """The no-top InceptionV3 ImageNet weights if Keras has them cached locally, else None."""
-    import os
-    from pathlib import Path
+    from keras_gans.data.files import keras_cache_file
 
-    home = Path(os.environ.get("KERAS_HOME", Path.home() / ".keras"))
-    path = home / "models" / "inception_v3_weights_tf_dim_ordering_tf_kernels_notop.h5"
+    path = keras_cache_file("models", "inception_v3_weights_tf_dim_ordering_tf_kernels_notop.h5")
     return str(path) if path.is_file() else None
 
 

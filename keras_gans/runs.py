@@ -8,7 +8,8 @@
       samples/epoch_NNN.png  a grid from fixed noise after each epoch
       logs/history.csv       per-epoch means of every tracked value, plus seconds per epoch
       logs/tensorboard/      the same for TensorBoard
-      models/                generator.keras and discriminator.keras after training
+      models/                generator.keras and discriminator.keras after training (encoder, decoder for ae / vae)
+      workers/N/             multi-worker runs only: worker N's own copy of the training state
 
 ``train(...)`` on an existing RUN_DIR resumes where it stopped; ``load_run(RUN_DIR)`` rebuilds the
 trainer from config.json and the latest checkpoint.
@@ -123,15 +124,19 @@ def train(
     run = RunDir(out)
     dataset = resolve_dataset(model, dataset)
     requested = default_config(model, preset, dataset=dataset, data_source=data_source, **overrides)
+    strategy = _strategy(strategy)
+    if _is_multi_worker(strategy) and not strategy.extended.should_checkpoint:
+        # workers other than the chief keep their own copy of the (identical) training state in
+        # RUN_DIR/workers/N, so that a shared file system never sees two writers of one file
+        run = RunDir(run.path / "workers" / str(strategy.cluster_resolver.task_id))
     resuming = run.config.exists()
     if resuming:
         config = _merge_resume(run.read_config(), {**requested, "data_dir": data_dir})
     else:
-        if run.path.exists() and any(run.path.iterdir()):
+        if run.path.exists() and any(p.name != "workers" for p in run.path.iterdir()):
             raise KerasGansError(f"{run.path} exists and is not a keras-gans run directory; choose another --out")
         config = dict(requested, data_dir=None if data_dir is None else str(data_dir))
 
-    strategy = _strategy(strategy)
     data = TrainingData(config, data_dir or config.get("data_dir"), strategy.num_replicas_in_sync)
     config.update(data.shape_info)
     config["steps_per_epoch"] = data.steps_per_epoch
@@ -140,6 +145,8 @@ def train(
     keras.utils.set_random_seed(config["seed"])  # same seed, same initial weights: reproducible runs
     with strategy.scope():
         trainer = build_trainer(config)
+    if _is_multi_worker(strategy):
+        _vector_logs(trainer)
     run.write_config(config)
     if resuming and verbose:
         print(f"keras-gans: resuming the run in {run.path}")
@@ -267,6 +274,27 @@ def _strategy(strategy):
     return strategy
 
 
+def _is_multi_worker(strategy):
+    import tensorflow as tf
+
+    return isinstance(strategy, tf.distribute.MultiWorkerMirroredStrategy) and strategy.extended._in_multi_worker_mode()
+
+
+def _vector_logs(trainer):
+    """Work around Keras 3's multi-worker ``fit``: it reduces every logged value with
+    ``strategy.reduce("MEAN", v, axis=0)``, which fails on the scalar losses every train step
+    returns (tensorflow/tensorflow#72388). Logging them as shape-(1,) tensors makes that
+    reduction the mean over the workers, a scalar again."""
+    import tensorflow as tf
+
+    step = trainer.train_step
+
+    def train_step(data):
+        return {k: tf.reshape(v, [1]) for k, v in step(data).items()}
+
+    trainer.train_step = train_step
+
+
 def export_networks(trainer, run):
     """Save the trained networks as standalone ``.keras`` files in ``RUN_DIR/models``."""
     run.models.mkdir(parents=True, exist_ok=True)
@@ -322,11 +350,7 @@ class Run:
                 "sample(labels=...) needs a class-conditional run (cgan, acgan)"
             )
         n = check_positive("n", n)
-        if z is None:
-            z = self.latent(n, seed)
-        z = np.asarray(z, np.float32)
-        if z.ndim != 2 or z.shape[1] != self.trainer.latent_dim:
-            raise KerasGansError(f"z must have shape (n, {self.trainer.latent_dim}), got {z.shape}")
+        z = self.check_z(self.latent(n, seed) if z is None else z)
         extra = []
         if kind == "labels":
             extra = [check_labels(np.arange(len(z)) % self.trainer.num_classes if labels is None else labels,
@@ -398,6 +422,54 @@ class Run:
         if tuple(size) != (height, width):
             out = tf.image.resize(out, size, method="bicubic").numpy()
         return to_uint8(out)
+
+    def check_z(self, z):
+        """z as a float32 array of shape (n, latent_dim); one clear error for anything else."""
+        z = np.asarray(z, np.float32)
+        if z.ndim != 2 or z.shape[1] != self.trainer.latent_dim:
+            raise KerasGansError(f"z must have shape (n, {self.trainer.latent_dim}), got {z.shape}")
+        return z
+
+    # -- autoencoders and VAEs: uint8 images in, like the data sets ------------------------------
+    def _autoencoder(self, what):
+        if not hasattr(self.trainer, "encode"):
+            raise KerasGansError(f"{self.path} holds a {self.config['model']!r} run: it has no encoder to {what} "
+                                 "(train an ae or vae)")
+        return self.trainer
+
+    def _intensities(self, images, what):
+        """uint8 images (N, H, W, C) of this run's shape -> float32 intensities in [0, 1]."""
+        from keras_gans.data import check_images
+
+        images = check_images(images, self.config["image_shape"], what=what)
+        if images.dtype != np.uint8:
+            raise KerasGansError(f"{what} must be uint8 (0..255) like the data sets, got {images.dtype}: "
+                                 "convert [0, 1] floats with (255 * x).round().astype('uint8')")
+        return images.astype(np.float32) / 255.0
+
+    def encode(self, images, batch_size=256):
+        """``(z_mean, z_log_var)`` of uint8 images (N, H, W, C), float32 arrays (N, latent_dim).
+
+        A VAE gives the mean and log-variance of q(z | x); an autoencoder its code and ``None``.
+        """
+        trainer = self._autoencoder("encode")
+        x = self._intensities(images, "images to encode")
+        parts = [trainer.encode(x[i : i + batch_size]) for i in range(0, len(x), batch_size)]
+        z_mean = np.concatenate([np.asarray(m) for m, _ in parts])
+        return z_mean, (None if parts[0][1] is None else np.concatenate([np.asarray(v) for _, v in parts]))
+
+    def decode(self, z, batch_size=256):
+        """The decoder's Bernoulli means, float32 images in [0, 1] of shape (n, H, W, C), for z (n, latent_dim)."""
+        trainer = self._autoencoder("decode")
+        z = self.check_z(z)
+        return np.concatenate([np.asarray(trainer.decode(z[i : i + batch_size])) for i in range(0, len(z), batch_size)])
+
+    def reconstruct(self, images, batch_size=256):
+        """uint8 reconstructions of uint8 images: decode(z_mean of encode(images)), rounded."""
+        from keras_gans.data import to_uint8
+
+        z_mean, _ = self.encode(images, batch_size)
+        return to_uint8(2.0 * self.decode(z_mean, batch_size) - 1.0)
 
     def __repr__(self):
         return f"Run({str(self.path)!r}, model={self.config['model']!r}, dataset={self.config.get('dataset')!r})"

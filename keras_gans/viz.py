@@ -1,9 +1,10 @@
-"""Pictures: image grids, loss curves and latent-space walks (matplotlib, PIL)."""
+"""Pictures: image grids, loss curves, heat maps and latent-space walks (matplotlib, PIL)."""
 
 from pathlib import Path
 
 import numpy as np
 
+from keras_gans.data.files import write_image
 from keras_gans.data.images import check_images, to_uint8
 
 
@@ -54,13 +55,10 @@ def save_image(path, image, scale=1):
     image = as_uint8(image)
     if image.ndim == 3 and image.shape[-1] == 1:
         image = image[..., 0]
-    pil = Image.fromarray(image)
     if scale != 1:
-        pil = pil.resize((pil.width * scale, pil.height * scale), Image.NEAREST)
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    pil.save(path)
-    return path
+        pil = Image.fromarray(image)
+        image = np.asarray(pil.resize((pil.width * scale, pil.height * scale), Image.NEAREST))
+    return write_image(path, image)
 
 
 def save_grid(path, images, nrow=None, scale=2):
@@ -102,6 +100,23 @@ def plot_history(history, keys=None, ax=None, title="training losses"):
     ax.set_xlabel("epoch")
     ax.set_title(title)
     ax.legend()
+    return ax
+
+
+def heat_map(matrix, ax=None, title=None, cmap="viridis", colorbar=True):
+    """Draw a 2-D array (a Gram matrix, a confusion matrix ...) as a heat map with a colour bar."""
+    import matplotlib.pyplot as plt
+
+    matrix = np.asarray(matrix)
+    if matrix.ndim != 2:
+        raise ValueError(f"heat_map draws a 2-D array, got shape {matrix.shape}")
+    if ax is None:
+        _, ax = plt.subplots(figsize=(4, 3.5))
+    im = ax.imshow(matrix, cmap=cmap, interpolation="nearest")
+    if colorbar:
+        ax.figure.colorbar(im, ax=ax, fraction=0.046, pad=0.04)
+    if title:
+        ax.set_title(title)
     return ax
 
 

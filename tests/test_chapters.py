@@ -20,6 +20,15 @@ SCRIPTS = sorted(p for p in CHAPTERS.glob("*/*.py") if not p.name.startswith("_"
 # listed here must still write at least one figure.
 EXPECTED = {
     "building_blocks.py": ["normalisation_groups.png", "normalisation_stats.png", "residual_block.png"],
+    "style_transfer.py": [
+        "style_gram_matrices.png",
+        "style_result.png",
+        "style_losses.png",
+        "style_snapshots.png",
+        "style_optimizers.png",
+        "style_layers.png",
+        "style_weights.png",
+    ],
     "gan.py": [
         "toy_data.png",
         "toy_training.png",
@@ -45,6 +54,17 @@ EXPECTED = {
         "critic_weights.png",
         "wgan_digits_quick/samples/epoch_001.png",
         "wgan-gp_digits_quick/logs/history.csv",
+    ],
+    "vae.py": [
+        "vae_losses.png",
+        "vae_reconstructions.png",
+        "vae_latent_scatter.png",
+        "vae_samples.png",
+        "vae_samples_grid.png",
+        "vae_manifold.png",
+        "ae_digits_quick/logs/history.csv",
+        "vae_digits_quick/samples/epoch_001.png",
+        "vae_digits_quick/models/decoder.keras",
     ],
     "cgan.py": [
         "cgan_label_inputs.png",

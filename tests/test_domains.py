@@ -31,7 +31,7 @@ def test_read_image_channels_and_errors(tmp_path):
     np.testing.assert_allclose(grey[..., 0], domains.grey(rgb[None])[0, ..., 0], atol=1)  # Pillow's luma
     assert files.read_image(_save(tmp_path / "g.png", grey), channels=None).shape == (48, 64, 1)
     (tmp_path / "bad.jpg").write_bytes(b"not a jpeg at all")
-    with pytest.raises(KerasGansError, match="bad.jpg is not a readable image"):
+    with pytest.raises(KerasGansError, match="bad.jpg is not an image file"):
         files.read_image(tmp_path / "bad.jpg")
     with pytest.raises(KerasGansError, match="does not exist"):
         files.read_image(tmp_path / "missing.png")
@@ -101,7 +101,7 @@ def test_side_by_side_and_two_folder_pairs(tmp_path):
                     _save(d / "train" / "B" / "x.png", _photo(1, 40, 40))), "pairs must have the same size"),
         (lambda d: (d / "train").mkdir(parents=True), "holds no image files"),
         (lambda d: (d / "train").mkdir(parents=True) or (d / "train" / "0.jpg").write_bytes(b"\xff\xd8 broken"),
-         "0.jpg is not a readable image"),
+         "0.jpg (is not an image file|is corrupt)"),
         (lambda d: (d / "other").mkdir(parents=True), "holds neither"),
     ],
     ids=["odd-width", "missing-partner", "size-mismatch", "empty", "corrupt", "no-layout"],

@@ -142,3 +142,29 @@ def test_nan_guard_stops_and_keeps_last_good_checkpoint(tmp_path):
     restored.load_weights(str(ckpt / "latest.weights.h5"))
     assert all(np.isfinite(np.asarray(v)).all() for v in restored.variables)
     assert int(restored.g_optimizer.iterations) == LastCleanStep.step  # ...but was never saved
+
+
+def test_disk_full_on_checkpoint_keeps_the_previous_one(tmp_path, monkeypatch):
+    import errno
+
+    from keras_gans.models import build_trainer, default_config
+
+    config = default_config("dcgan", epochs=2, image_shape=[28, 28, 1], g_filters=8, d_filters=8, latent_dim=8)
+    trainer = build_trainer(config)
+    images = np.random.default_rng(0).uniform(-1, 1, (16, 28, 28, 1)).astype("float32")
+    ckpt = tmp_path / "ckpt"
+    trainer.fit(images, batch_size=8, epochs=1, verbose=0, callbacks=[RunCheckpoint(str(ckpt))])
+    before = (ckpt / "latest.weights.h5").read_bytes()
+    before_meta = (ckpt / "training_metadata.json").read_text()
+
+    def full(path, *args, **kwargs):
+        with open(path, "wb") as f:  # a partial file, then the disk is full
+            f.write(b"\x89HDF")
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr(trainer, "save_weights", full)
+    with pytest.raises(KerasGansError, match=r"cannot write the checkpoint in .*No space left on device.*previous"):
+        trainer.fit(images, batch_size=8, epochs=2, initial_epoch=1, verbose=0, callbacks=[RunCheckpoint(str(ckpt))])
+    assert sorted(p.name for p in ckpt.iterdir()) == ["latest.weights.h5", "training_metadata.json"]
+    assert (ckpt / "latest.weights.h5").read_bytes() == before
+    assert (ckpt / "training_metadata.json").read_text() == before_meta

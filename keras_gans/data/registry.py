@@ -9,6 +9,7 @@ from pathlib import Path
 
 import numpy as np
 
+from keras_gans.data.files import keras_cache_file
 from keras_gans.errors import KerasGansError, check_choice
 
 DATA_DIR_ENV = "KERAS_GANS_DATA_DIR"
@@ -151,16 +152,21 @@ def load_embedded(split="train"):
 
 # -- downloads ------------------------------------------------------------------------------------
 def _keras_cache_has(info):
-    home = Path(os.environ.get("KERAS_HOME", Path.home() / ".keras")) / "datasets"
+    home = keras_cache_file("datasets", "")
     if info.keras_name == "mnist":
         return (home / "mnist.npz").is_file()
     folder = home / info.keras_name.replace("_", "-")
     return all((folder / f"{s}.gz").is_file() for pair in IDX_FILES.values() for s in pair)
 
 
+def offline():
+    """True when ``KERAS_GANS_OFFLINE`` is set: nothing may try the network."""
+    return os.environ.get(OFFLINE_ENV, "").strip() not in ("", "0")
+
+
 def network_reachable(host, timeout=3.0):
     """True when a TCP connection to ``host:443`` opens within ``timeout`` seconds."""
-    if os.environ.get(OFFLINE_ENV, "").strip() not in ("", "0"):
+    if offline():
         return False
     try:
         socket.create_connection((host, 443), timeout=timeout).close()

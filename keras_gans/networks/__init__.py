@@ -15,6 +15,8 @@ from keras_gans.networks.dcgan import (
 from keras_gans.networks.patchgan import patchgan_discriminator, receptive_field
 from keras_gans.networks.stargan import stargan_discriminator, stargan_generator
 from keras_gans.networks.unet import unet_generator
+from keras_gans.networks.vae import conv_decoder, conv_encoder
+from keras_gans.networks.vgg import vgg_backbone, vgg_extractor, vgg_layer_names
 
 __all__ = [
     "patchgan_discriminator",
@@ -24,10 +26,15 @@ __all__ = [
     "stargan_generator",
     "conditional_discriminator",
     "conditional_generator",
+    "conv_decoder",
+    "conv_encoder",
     "infogan_discriminator",
     "infogan_generator",
     "dcgan_discriminator",
     "dcgan_generator",
     "mlp_discriminator",
     "mlp_generator",
+    "vgg_backbone",
+    "vgg_extractor",
+    "vgg_layer_names",
 ]

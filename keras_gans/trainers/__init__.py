@@ -6,5 +6,10 @@ from keras_gans.trainers.classifier import ClassifierTrainer
 from keras_gans.trainers.gan import GAN, WGAN, WGANGP
 from keras_gans.trainers.infogan import InfoGAN
 from keras_gans.trainers.stargan import StarGAN
+from keras_gans.trainers.style_transfer import StyleResult, StyleTransfer, stylize
+from keras_gans.trainers.vae import VAE, Autoencoder
 
-__all__ = ["AdversarialTrainer", "CGAN", "ClassifierTrainer", "GAN", "InfoGAN", "StarGAN", "WGAN", "WGANGP"]
+__all__ = [
+    "AdversarialTrainer", "Autoencoder", "CGAN", "ClassifierTrainer", "GAN", "InfoGAN", "StarGAN", "StyleResult",
+    "StyleTransfer", "VAE", "WGAN", "WGANGP", "stylize",
+]

@@ -1,4 +1,5 @@
-"""What every adversarial trainer shares: networks, named optimizers, trackers, noise, state.
+"""What the trainers share: trackers, noise and its state (``Trainer``); G and D with their
+optimizers (``AdversarialTrainer``).
 
 A trainer is a ``keras.Model``, so ``fit()``, callbacks, the progress bar,
 ``keras.callbacks.BackupAndRestore`` and ``tf.distribute`` strategies work as for any model.
@@ -10,7 +11,6 @@ import keras
 import numpy as np
 import tensorflow as tf
 from keras import ops
-
 
 
 def replicas_in_sync():
@@ -28,38 +28,24 @@ def scale_for_replicas(loss):
     return loss / replicas_in_sync()
 
 
-class AdversarialTrainer(keras.Model):
-    """Base class: a generator G(z) and a discriminator D(x) trained against each other.
+class Trainer(keras.Model):
+    """What every trainer with noise shares: trackers, a seeded noise source, its checkpointed state.
 
-    Subclasses implement ``train_step``. ``compile(g_optimizer=..., d_optimizer=...)`` takes
-    optimizer instances, names ("adam") or config dicts, and builds them at once so that
-    checkpoints always include their state.
+    ``tracked`` names the values ``update_trackers`` logs (``keras.metrics.Mean`` each). The
+    noise comes from a ``keras.random.SeedGenerator`` whose state the checkpoint holds, so a
+    resumed run draws exactly the noise the uninterrupted run would have drawn.
     """
 
-    tracked = ("d_loss", "g_loss")
+    tracked = ()
 
-    def __init__(self, generator, discriminator, latent_dim=None, seed=None, **kwargs):
+    def __init__(self, latent_dim, seed=None, **kwargs):
         super().__init__(**kwargs)
-        self.generator = generator
-        self.discriminator = discriminator
-        if latent_dim is None:
-            latent_dim = generator.inputs[0].shape[-1]
         self.latent_dim = int(latent_dim)
         self.seed_generator = keras.random.SeedGenerator(seed)
         self.trackers = {name: keras.metrics.Mean(name=name) for name in self.tracked}
         self.built = True
 
-    # -- Keras plumbing -------------------------------------------------------------------------
-    def compile(self, g_optimizer="adam", d_optimizer="adam", **kwargs):
-        kwargs.setdefault("jit_compile", False)
-        super().compile(optimizer=None, **kwargs)
-        self.g_optimizer = keras.optimizers.get(g_optimizer)
-        self.d_optimizer = keras.optimizers.get(d_optimizer)
-        self.g_optimizer.build(self.generator.trainable_variables)
-        self.d_optimizer.build(self.discriminator.trainable_variables)
-
-    # Keras does not checkpoint a SeedGenerator's state; the trainer stores it as its own variable
-    # so that a resumed run draws exactly the noise the uninterrupted run would have drawn.
+    # Keras does not checkpoint a SeedGenerator's state; the trainer stores it as its own variable.
     def save_own_variables(self, store):
         store["noise_seed_state"] = np.asarray(self.seed_generator.state.numpy())
 
@@ -71,15 +57,11 @@ class AdversarialTrainer(keras.Model):
     def metrics(self):
         return list(self.trackers.values())
 
-    def call(self, z, training=False):
-        return self.generator(z, training=training)
-
     def update_trackers(self, **values):
         for name, value in values.items():
             self.trackers[name].update_state(value)
         return {name: tracker.result() for name, tracker in self.trackers.items()}
 
-    # -- helpers shared by train steps ----------------------------------------------------------
     def _seed(self):
         """Next seed of the trainer's ``SeedGenerator``, made distinct per replica.
 
@@ -95,6 +77,10 @@ class AdversarialTrainer(keras.Model):
     def sample_noise(self, batch_size):
         """Draw z ~ N(0, I) of shape (batch_size, latent_dim) from the trainer's seed state."""
         return tf.random.stateless_normal((batch_size, self.latent_dim), seed=self._seed())
+
+    def random_normal(self, shape):
+        """N(0, 1) samples of ``shape`` from the trainer's seed state (e.g. the VAE's epsilon)."""
+        return tf.random.stateless_normal(shape, seed=self._seed())
 
     def random_uniform(self, shape):
         """U[0, 1) samples of ``shape`` from the trainer's seed state (e.g. WGAN-GP's alpha)."""
@@ -113,6 +99,42 @@ class AdversarialTrainer(keras.Model):
         return data, None
 
     @staticmethod
+    def apply(optimizer, tape, loss, variables):
+        grads = tape.gradient(loss, variables)
+        optimizer.apply_gradients(zip(grads, variables))
+
+
+class AdversarialTrainer(Trainer):
+    """Base class: a generator G(z) and a discriminator D(x) trained against each other.
+
+    Subclasses implement ``train_step``. ``compile(g_optimizer=..., d_optimizer=...)`` takes
+    optimizer instances, names ("adam") or config dicts, and builds them at once so that
+    checkpoints always include their state.
+    """
+
+    tracked = ("d_loss", "g_loss")
+
+    def __init__(self, generator, discriminator, latent_dim=None, seed=None, **kwargs):
+        if latent_dim is None:
+            latent_dim = generator.inputs[0].shape[-1]
+        super().__init__(latent_dim, seed=seed, **kwargs)
+        self.generator = generator
+        self.discriminator = discriminator
+
+    # -- Keras plumbing -------------------------------------------------------------------------
+    def compile(self, g_optimizer="adam", d_optimizer="adam", **kwargs):
+        kwargs.setdefault("jit_compile", False)
+        super().compile(optimizer=None, **kwargs)
+        self.g_optimizer = keras.optimizers.get(g_optimizer)
+        self.d_optimizer = keras.optimizers.get(d_optimizer)
+        self.g_optimizer.build(self.generator.trainable_variables)
+        self.d_optimizer.build(self.discriminator.trainable_variables)
+
+    def call(self, z, training=False):
+        return self.generator(z, training=training)
+
+    # -- helpers shared by train steps ----------------------------------------------------------
+    @staticmethod
     def split_batch(x, parts):
         """Split a batch into ``parts`` equal chunks along axis 0 (k discriminator steps).
 
@@ -130,11 +152,6 @@ class AdversarialTrainer(keras.Model):
         if getattr(self, "loss_name", None) in ("minimax", "nonsaturating"):
             return ops.mean(ops.sigmoid(scores))
         return ops.mean(scores)
-
-    @staticmethod
-    def apply(optimizer, tape, loss, variables):
-        grads = tape.gradient(loss, variables)
-        optimizer.apply_gradients(zip(grads, variables))
 
     # -- using a trained model ------------------------------------------------------------------
     def generate(self, z):

@@ -1,0 +1,274 @@
+# ---
+# jupyter:
+#   jupytext:
+#     formats: ipynb,py:percent
+#     text_representation:
+#       extension: .py
+#       format_name: percent
+#   kernelspec:
+#     display_name: Python 3
+#     language: python
+#     name: python3
+# ---
+
+# %% [markdown]
+# # Lecture 1 — Neural style transfer (Gatys, Ecker & Bethge, 2016)
+#
+# A network trained to recognise objects has learnt, layer by layer, a description of images:
+# edges and colours first, textures next, object parts deep down. Gatys et al. split that
+# description into two parts:
+#
+# * **content**: the feature maps $F^l \in \mathbb R^{N_l \times M_l}$ of a *deep* layer
+#   ($N_l$ channels at $M_l = H_l W_l$ positions) — what is where, but not the exact pixels;
+# * **style**: the **Gram matrices** $G^l = F^l F^{l\top} / M_l$ of *several* layers — which
+#   features occur together, wherever they occur. Summing over positions throws the layout away
+#   and keeps the texture.
+#
+# Then they *optimise the pixels* of an image $x$ (nothing is trained: the VGG network is fixed)
+#
+# $$\mathcal L(x) = \alpha\,\tfrac12 \lVert F^{c}(x) - F^{c}(p)\rVert^2
+#   + \beta \sum_l w_l \underbrace{\tfrac{1}{4 N_l^2 M_l^2} \lVert G^l(x) - A^l\rVert^2}_{E_l}
+#   + \lambda_{tv} \mathrm{TV}(x),$$
+#
+# with $p$ the content photo, $A^l$ the Gram matrices of the style image, $w_l$ per-layer
+# weights and an optional total-variation term that smooths the result.
+#
+# This chapter:
+#
+# 1. looks at Gram matrices of a few VGG layers;
+# 2. transfers a style with L-BFGS (the classic optimiser) and follows every loss term;
+# 3. compares L-BFGS with Adam, and starting from the photo with starting from noise;
+# 4. shows what shallow and deep style layers capture, and what the ratio $\alpha/\beta$ does.
+#
+# **Weights.** The method needs a VGG trained on ImageNet. By default the chapter uses VGG19
+# (Gatys's network), which `keras.applications` downloads once. Offline, point
+# `KERAS_GANS_DATA_DIR` at a folder with `vgg16/vgg16_imagenet_notop.weights.h5` to use VGG16
+# instead. With neither, the chapter falls back to *random* weights with a notice — it still runs
+# (quick mode does exactly that), but the pictures then show no style at all.
+# `KERAS_GANS_QUICK=1` is a smoke test (tiny images, a few steps).
+
+# %%
+from pathlib import Path
+
+import matplotlib.pyplot as plt
+import numpy as np
+
+from keras_gans import KerasGansError, viz
+from keras_gans.chapter import Chapter
+from keras_gans.data import read_image
+from keras_gans.losses import gram_matrix
+from keras_gans.networks import vgg_extractor, vgg_layer_names
+from keras_gans.style_settings import CONTENT_LAYERS, STYLE_LAYERS
+from keras_gans.trainers.style_transfer import StyleTransfer
+
+chapter = Chapter(globals().get("__file__"))  # quick mode, output folder, data folder (see its docstring)
+QUICK, OUT, show, DATA_DIR = chapter.quick, chapter.out, chapter.show, chapter.data_dir
+IMAGES = chapter.folder.parents[1] / "data" / "style_transfer"  # CC0 sample images shipped with the repo
+SIZE = 48 if QUICK else 256  # longer side of the result, in pixels
+STEPS = 4 if QUICK else 150  # L-BFGS steps of the main transfer
+STUDY_STEPS = 2 if QUICK else 60  # steps of each run in the comparisons
+
+# %% [markdown]
+# ## The feature extractor
+#
+# One frozen VGG outputs every layer we need: the content layer `block4_conv2` (Gatys's
+# conv4_2) and the five style layers `block1_conv1` … `block5_conv1` (conv1_1 … conv5_1). The
+# model takes RGB pixels in [0, 255] and does VGG's own preprocessing inside (BGR order, ImageNet
+# channel means subtracted), so we never handle it ourselves.
+
+# %%
+LAYERS = list(CONTENT_LAYERS) + list(STYLE_LAYERS)
+vgg16_file = Path(DATA_DIR) / "vgg16" / "vgg16_imagenet_notop.weights.h5" if DATA_DIR else None
+if vgg16_file is not None and vgg16_file.is_file():
+    BACKBONE, WEIGHTS = "vgg16", str(vgg16_file)
+else:
+    BACKBONE, WEIGHTS = "vgg19", "imagenet"
+try:
+    extractor = vgg_extractor(LAYERS, backbone=BACKBONE, weights=WEIGHTS)
+except KerasGansError as e:
+    print(f"notice: {e}\nnotice: using RANDOM VGG weights instead - everything runs, but no style is transferred")
+    WEIGHTS = None
+    extractor = vgg_extractor(LAYERS, backbone=BACKBONE, weights=None)
+print(f"{BACKBONE} with {WEIGHTS or 'random'} weights; conv layers: {', '.join(vgg_layer_names(BACKBONE))}")
+
+content = read_image(IMAGES / "chelsea.jpg")  # uint8 RGB; a CC0 photo from scikit-image
+style = read_image(IMAGES / "swirls.jpg")  # CC0 brush strokes (data/style_transfer/make_swirls.py)
+
+# %% [markdown]
+# ## Gram matrices: style without layout
+#
+# $G^l_{ij}$ is the average over all positions of the product of channels $i$ and $j$. Its
+# diagonal says how strongly each feature is present, the off-diagonal entries which features
+# come *together* (blue strokes next to yellow ones, say). Here are the top-left 32×32 corners of
+# the Gram matrices of three layers, for the style image and for the photo. Deeper layers have
+# more channels (64, 256, 512) and sparser, more specific features.
+
+# %%
+def grams(image, layers):
+    features = extractor(np.asarray(image, "float32")[None])
+    return {name: np.asarray(gram_matrix(features[name]))[0] for name in layers}
+
+
+SHOWN = ["block1_conv1", "block3_conv1", "block5_conv1"]
+fig, axes = plt.subplots(2, 4, figsize=(15, 6.5))
+for row, (name, image) in enumerate([("style", style), ("content", content)]):
+    axes[row, 0].imshow(image)
+    axes[row, 0].set_title(f"{name} image")
+    axes[row, 0].set_axis_off()
+    for col, (layer, g) in enumerate(grams(image, SHOWN).items(), start=1):
+        viz.heat_map(g[:32, :32], ax=axes[row, col], title=f"{layer}: G[:32, :32] of {g.shape[0]}x{g.shape[0]}")
+fig.suptitle("Gram matrices of VGG features (same colour scale within each panel only)")
+fig.tight_layout()
+show(fig, "style_gram_matrices.png")
+
+# %% [markdown]
+# ## One transfer, step by step
+#
+# `StyleTransfer` holds the fixed part — the resized images, the extractor, the content features
+# $F^c(p)$ and the style Gram matrices $A^l$ — and `run` optimises the pixels. The loss and its
+# gradient are one compiled `tf.function`; L-BFGS (scipy's L-BFGS-B, with the pixel range
+# [0, 255] as bounds) calls it once or a few times per step. We start from the photo, as most
+# implementations do: the content term starts at 0 and the style term pulls the image away.
+#
+# The weights: $\alpha = 1$, $\beta = 10^{-3}$ per the package's defaults. Our content loss is a
+# *mean* over the $N M$ feature values (Gatys sum them), so $\beta$ means the same at every image
+# size; the style term $E_l$ is exactly theirs.
+
+# %%
+transfer = StyleTransfer(content, style, size=SIZE, extractor=extractor, content_weight=1.0, style_weight=1e-3)
+result = transfer.run(steps=STEPS, optimizer="lbfgs", snapshot_every=max(1, STEPS // 5))
+
+fig, axes = plt.subplots(1, 3, figsize=(13, 3.8))
+for ax, image, title in zip(axes, [transfer.content, transfer.style, result.image],
+                            ["content", "style", f"result ({result.steps} L-BFGS steps)"]):
+    ax.imshow(image)
+    ax.set_title(title)
+    ax.set_axis_off()
+show(fig, "style_result.png")
+
+# %%
+h = result.history
+fig, axes = plt.subplots(1, 2, figsize=(12, 3.6))
+for key in ("style", "content", "tv"):
+    axes[0].plot(h[key], label=f"{key} (unweighted)")
+axes[0].set_yscale("log")
+axes[0].set_xlabel("L-BFGS step")
+axes[0].legend()
+axes[0].set_title("every loss term")
+weighted = {"alpha * content": np.array(h["content"]) * transfer.weights["content"],
+            "beta * style": np.array(h["style"]) * transfer.weights["style"]}
+for key, values in weighted.items():
+    axes[1].plot(values, label=key)
+axes[1].plot(h["total"], "k--", label="total")
+axes[1].set_yscale("symlog", linthresh=1.0)
+axes[1].set_xlabel("L-BFGS step")
+axes[1].legend()
+axes[1].set_title("what is minimised")
+fig.tight_layout()
+show(fig, "style_losses.png")
+print(f"style loss {h['style'][0]:.4g} -> {h['style'][-1]:.4g}, content loss {h['content'][0]:.4g} -> "
+      f"{h['content'][-1]:.4g}, {result.seconds_per_step():.2f} s per step")
+
+# %% [markdown]
+# The style term falls by orders of magnitude within the first steps while the content term
+# rises from 0; after that both change slowly. The snapshots show it: the colours and strokes
+# arrive first, the layout of the photo stays.
+
+# %%
+steps_shown = sorted(result.snapshots)
+fig, axes = plt.subplots(1, len(steps_shown) + 1, figsize=(3 * (len(steps_shown) + 1), 2.6))
+axes[0].imshow(transfer.content)
+axes[0].set_title("step 0")
+for ax, step in zip(axes[1:], steps_shown):
+    ax.imshow(result.snapshots[step])
+    ax.set_title(f"step {step}")
+for ax in axes:
+    ax.set_axis_off()
+show(fig, "style_snapshots.png")
+
+# %% [markdown]
+# ## L-BFGS or Adam, photo or noise
+#
+# L-BFGS builds a curvature estimate from the last gradients and takes few, long steps; it is
+# the classic choice for this problem (one smooth loss, one "sample"). Adam is what we use for
+# networks; here it needs a learning rate in pixel units (the default moves pixels by up to ~10
+# grey levels per step) and more steps. Gatys et al. started from white noise: the content then
+# has to be *built*, not kept, and the result is a different local minimum.
+
+# %%
+runs = {
+    "L-BFGS from the photo": transfer.run(steps=STUDY_STEPS, optimizer="lbfgs", verbose=0),
+    "Adam from the photo": transfer.run(steps=STUDY_STEPS, optimizer="adam", verbose=0),
+    "L-BFGS from noise": transfer.run(steps=STUDY_STEPS, optimizer="lbfgs", init="noise", verbose=0),
+}
+fig, axes = plt.subplots(1, 2 + len(runs), figsize=(5 * 2 + 3.2 * len(runs), 3.4))
+for name, run in runs.items():
+    axes[0].plot(run.history["total"], label=name)
+    axes[1].plot(run.seconds, run.history["total"], label=name)
+for ax, xlabel in zip(axes[:2], ["step", "seconds"]):
+    ax.set_yscale("log")
+    ax.set_xlabel(xlabel)
+    ax.set_ylabel("total loss")
+axes[0].legend(fontsize=8)
+for ax, (name, run) in zip(axes[2:], runs.items()):
+    ax.imshow(run.image)
+    ax.set_title(f"{name}\n{run.steps} steps, loss {run.history['total'][-1]:.3g}", fontsize=9)
+    ax.set_axis_off()
+fig.tight_layout()
+show(fig, "style_optimizers.png")
+
+# %% [markdown]
+# ## Shallow or deep style layers
+#
+# Matching the Gram matrices of `block1_conv1` alone reproduces colours and the finest grain;
+# adding deeper layers brings larger, more structured patterns — whole strokes and swirls
+# (Gatys et al., Fig. 2). Each picture below matches the style on the layers up to the one
+# named, with equal weights, from the photo, for the same number of steps.
+
+# %%
+cumulative = [list(STYLE_LAYERS[: k + 1]) for k in range(len(STYLE_LAYERS))]
+if QUICK:
+    cumulative = cumulative[::4]  # the smoke test: shallowest and deepest only
+fig, axes = plt.subplots(1, len(cumulative), figsize=(3.2 * len(cumulative), 2.8))
+for ax, layers in zip(axes, cumulative):
+    run = StyleTransfer(content, style, size=SIZE, extractor=extractor, style_layers=layers,
+                        style_weight=1e-3).run(steps=STUDY_STEPS, verbose=0)
+    ax.imshow(run.image)
+    ax.set_title("conv1_1" + (f" ... {layers[-1].replace('block', 'conv').replace('_conv', '_')}" if len(layers) > 1
+                              else ""), fontsize=9)
+    ax.set_axis_off()
+fig.suptitle("style matched on the layers from conv1_1 up to ...")
+show(fig, "style_layers.png")
+
+# %% [markdown]
+# ## The ratio alpha / beta
+#
+# Only the ratio of the two weights matters (scaling the whole loss changes nothing for the
+# minimiser). A small $\beta$ keeps the photo and adds a tint; a large $\beta$ keeps only the
+# coarse layout (Gatys et al., Fig. 3).
+
+# %%
+betas = [1e-4, 1e-2] if QUICK else [1e-4, 1e-3, 1e-2]
+fig, axes = plt.subplots(1, len(betas), figsize=(4 * len(betas), 3))
+for ax, beta in zip(axes, betas):
+    transfer.weights["style"] = beta  # the compiled loss is traced again for new weights
+    run = transfer.run(steps=STUDY_STEPS, verbose=0)
+    ax.imshow(run.image)
+    ax.set_title(f"alpha = 1, beta = {beta:g}")
+    ax.set_axis_off()
+show(fig, "style_weights.png")
+
+# %% [markdown]
+# ## From the command line
+#
+# The same transfer, at 512 pixels with VGG19 (or VGG16 and a local weights file):
+#
+# ```bash
+# keras-gans stylize data/style_transfer/chelsea.jpg data/style_transfer/swirls.jpg --out cat.png
+# keras-gans stylize photo.jpg painting.jpg --out out.png --size 384 --steps 200 \
+#     --backbone vgg16 --weights vgg16_imagenet_notop.weights.h5 --style-layers block1_conv1 block2_conv1 \
+#     --style-weight 3e-3 --tv-weight 1e-2 --snapshot-every 50
+# ```
+#
+# RESULTS.md has the measured seconds per step at 256 and 512 pixels on a 2-core CPU and the
+# loss reductions of L-BFGS and Adam with real ImageNet weights.

@@ -1,0 +1,227 @@
+# ---
+# jupyter:
+#   jupytext:
+#     formats: ipynb,py:percent
+#     text_representation:
+#       extension: .py
+#       format_name: percent
+#   kernelspec:
+#     display_name: Python 3
+#     language: python
+#     name: python3
+# ---
+
+# %% [markdown]
+# # Lecture 2 — Autoencoders and variational autoencoders
+#
+# An **autoencoder** squeezes an image $x$ through a small code $z = \mathrm{enc}(x)$ and
+# decodes it back. Here the decoder outputs, for every pixel, the mean $p$ of a Bernoulli
+# distribution, and the loss is the negative log-likelihood of the image under those means —
+# the binary cross-entropy summed over the 784 pixels, in nats:
+#
+# $$-\log p(x \mid z) = -\sum_{i} \big[x_i \log p_i + (1 - x_i) \log (1 - p_i)\big],
+#   \qquad x_i \in [0, 1].$$
+#
+# (MNIST's grey levels are used as they are, not binarised, so this is a cross-entropy whose
+# floor is the images' own entropy, not 0.) Nothing makes the codes of a plain autoencoder
+# sit anywhere in particular: it is a compressor, **not a generative model** — there is no
+# distribution over $z$ to sample from.
+#
+# The **variational autoencoder** (Kingma & Welling, 2014) fixes that. The encoder outputs a
+# Gaussian $q(z \mid x) = \mathcal N(\mu(x), \operatorname{diag} \sigma^2(x))$, the decoder sees a
+# $z$ drawn from it, and the prior $p(z) = \mathcal N(0, I)$ enters the loss. Maximising the
+# evidence lower bound (ELBO)
+#
+# $$\log p(x) \;\ge\; \mathbb E_{q(z \mid x)}[\log p(x \mid z)] - \mathrm{KL}\big(q(z \mid x)\,\|\,\mathcal N(0, I)\big)$$
+#
+# trains both networks; the negative ELBO = reconstruction + KL, in nats per image, is the
+# number this chapter reports. The KL of two Gaussians is closed-form,
+# $\tfrac12 \sum_j (\mu_j^2 + \sigma_j^2 - \log \sigma_j^2 - 1)$ (`keras_gans.losses.kl_divergence`),
+# and the sample is drawn by the **reparameterisation trick** $z = \mu + \sigma \odot \varepsilon$,
+# $\varepsilon \sim \mathcal N(0, I)$, so gradients flow through $\mu$ and $\sigma$.
+# `--set beta=...` weighs the KL term ($\beta$-VAE, Higgins et al. 2017).
+#
+# Both models here share one convolutional encoder and decoder (`keras_gans.networks.vae`),
+# with a **2-D latent space** so that we can look at it.
+#
+# **Data.** Offline by default: the embedded 28×28 digits. With `KERAS_GANS_DATA_DIR` pointing
+# at the MNIST IDX files, the chapter trains on MNIST. `KERAS_GANS_QUICK=1` is a smoke test
+# (256 images, one epoch: the pictures will be blobs).
+
+# %%
+import matplotlib.pyplot as plt
+import numpy as np
+from scipy.stats import norm
+
+import keras_gans
+from keras_gans import data, runs, viz
+from keras_gans.chapter import Chapter
+from keras_gans.evaluate import negative_elbo
+
+chapter = Chapter(globals().get("__file__"))  # quick mode, output folder, data set (see its docstring)
+QUICK, OUT, show = chapter.quick, chapter.out, chapter.show
+DATA_DIR, DATASET = chapter.data_dir, chapter.dataset
+TAG = f"{DATASET}{'_quick' if QUICK else ''}"
+
+# %% [markdown]
+# ## Training an autoencoder and a VAE
+#
+# The same command line trains either: `keras-gans train ae|vae --dataset mnist --latent-dim 2
+# --out RUN_DIR`. In Python, `runs.train`. The two runs below differ only in the model: same
+# networks (the `cpu` preset), same data, same number of updates.
+
+# %%
+if QUICK:
+    SETTINGS = dict(epochs=1, limit=256, batch_size=32)
+elif DATASET == "mnist":
+    SETTINGS = dict(epochs=5)
+else:
+    SETTINGS = dict(epochs=60, batch_size=32)  # 1,497 digits: ~2,800 updates
+
+trained = {}
+for model in ("ae", "vae"):
+    trained[model] = runs.train(model, dataset=DATASET, data_dir=DATA_DIR, out=OUT / f"{model}_{TAG}",
+                                latent_dim=2, **SETTINGS)
+print({k: trained["vae"].config[k] for k in ("latent_dim", "enc_filters", "enc_dense", "dec_dense", "dec_filters",
+                                              "beta", "lr", "batch_size", "epochs")})
+trained["vae"].trainer.encoder.summary(line_length=90)
+
+# %% [markdown]
+# `logs/history.csv` tracks the reconstruction term and the KL term separately. The VAE pays
+# for its KL with a worse reconstruction than the autoencoder's: a code that must look like
+# $\mathcal N(0, I)$, and be robust to the noise of sampling, carries less about the image.
+
+# %%
+fig, axes = plt.subplots(1, 2, figsize=(11, 3.5))
+viz.plot_history(OUT / f"ae_{TAG}" / "logs" / "history.csv", keys=["reconstruction_loss"], ax=axes[0],
+                 title="autoencoder: reconstruction (nats / image)")
+viz.plot_history(OUT / f"vae_{TAG}" / "logs" / "history.csv", keys=["reconstruction_loss", "kl_loss", "neg_elbo"],
+                 ax=axes[1], title="VAE: reconstruction, KL, negative ELBO")
+fig.tight_layout()
+show(fig, "vae_losses.png")
+
+# %% [markdown]
+# ## Reconstructions
+#
+# `load_run(RUN_DIR)` gives back a trained run; `encode` takes uint8 images and returns
+# `(z_mean, z_log_var)` (an autoencoder: its code and `None`), `decode` returns the Bernoulli
+# means in [0, 1], and `reconstruct` decodes the code of each image (the mean $\mu(x)$ for the VAE).
+
+# %%
+ae, vae = keras_gans.load_run(OUT / f"ae_{TAG}"), keras_gans.load_run(OUT / f"vae_{TAG}")
+x_test, y_test = data.load_images(DATASET, "test", data_dir=DATA_DIR)
+shown = x_test[:16]
+
+fig, axes = plt.subplots(1, 3, figsize=(12, 4.4))
+viz.show_images(shown, nrow=4, title="test images", ax=axes[0])
+viz.show_images(ae.reconstruct(shown), nrow=4, title="autoencoder", ax=axes[1])
+viz.show_images(vae.reconstruct(shown), nrow=4, title="VAE", ax=axes[2])
+show(fig, "vae_reconstructions.png")
+
+# %% [markdown]
+# With two numbers per image both are blurry; the mistakes are telling — a 4 decoded as a 9,
+# a 3 as an 8 — neighbours in the 2-D code space.
+#
+# ## The test negative ELBO
+#
+# `keras_gans.evaluate.negative_elbo(run, images)` (also `keras-gans evaluate RUN_DIR`, which
+# writes `metrics.json`) runs the trainer's `test_step` over the test split: the mean over test
+# images of the reconstruction term (one $z \sim q(z \mid x)$ per image) plus the KL term.
+# For the autoencoder it gives the reconstruction term only: it has no ELBO.
+
+# %%
+ae_test, vae_test = negative_elbo(ae, x_test), negative_elbo(vae, x_test)
+print(f"autoencoder: test reconstruction {ae_test['reconstruction_loss']:.1f} nats / image")
+print(f"VAE: test negative ELBO {vae_test['neg_elbo']:.1f} nats / image = reconstruction "
+      f"{vae_test['reconstruction_loss']:.1f} + KL {vae_test['kl_loss']:.1f}  ({len(x_test)} test images)")
+
+# %% [markdown]
+# For scale: the Keras example "Variational AutoEncoder" (the `paper` preset's networks, 30
+# epochs on all 70,000 MNIST digits) ends near 142 + 6.6 ≈ 148.6 nats on its *training* data.
+# Our measured MNIST numbers are in RESULTS.md. Note how small the KL is: with 2 dimensions
+# the code can carry only a few nats of information about the image.
+#
+# ## Latent spaces side by side
+#
+# Each test image's code ($\mu(x)$ for the VAE), coloured by its label — the encoder never saw a
+# label. The dotted circles are 1 and 2 standard deviations of the prior $\mathcal N(0, I)$.
+
+# %%
+z_ae, _ = ae.encode(x_test)
+z_vae, z_log_var = vae.encode(x_test)
+
+fig, axes = plt.subplots(1, 2, figsize=(12, 5.2))
+for ax, z, title in ((axes[0], z_ae, "autoencoder codes"), (axes[1], z_vae, "VAE: means of q(z|x)")):
+    points = ax.scatter(z[:, 0], z[:, 1], c=y_test, cmap="tab10", s=3, vmin=-0.5, vmax=9.5)
+    for r in (1, 2):
+        ax.add_patch(plt.Circle((0, 0), r, fill=False, ls=":", color="k"))
+    ax.set_title(title)
+    ax.set_aspect("equal", "datalim")
+fig.colorbar(points, ax=axes, ticks=range(10), label="digit")
+show(fig, "vae_latent_scatter.png")
+
+for name, z in (("autoencoder", z_ae), ("VAE", z_vae)):
+    lo, hi = np.percentile(z, [1, 99], axis=0)
+    print(f"{name:12s} codes: mean {np.round(z.mean(0), 2)}, std {np.round(z.std(0), 2)}, "
+          f"98% of them in [{lo[0]:.1f}, {hi[0]:.1f}] x [{lo[1]:.1f}, {hi[1]:.1f}]")
+print(f"VAE: mean sigma of q(z|x) {np.exp(0.5 * z_log_var).mean(0).round(3)} (the prior's is 1)")
+
+# %% [markdown]
+# The autoencoder's codes sit wherever training put them: a stretched, lopsided cloud at its
+# own scale, with gaps between the classes. The VAE's are held near the prior by the KL term,
+# and its posteriors overlap (their $\sigma$ is a sizable fraction of the cloud), so the decoder
+# had to make sense of the space *between* training codes too.
+#
+# ## Sampling: why the autoencoder is not a generative model
+#
+# A generative model must say where to draw $z$ from. For the VAE the answer is the prior:
+# `run.sample(n)` decodes $z \sim \mathcal N(0, I)$ (uint8 images, like every run). Doing the same
+# with the autoencoder decodes points its decoder may never have seen.
+
+# %%
+z = vae.latent(64, seed=0)
+fig, axes = plt.subplots(1, 2, figsize=(11, 5.6))
+viz.show_images(ae.sample(64, z=z), nrow=8, title="autoencoder, z ~ N(0, I)", ax=axes[0])
+viz.show_images(vae.sample(64, z=z), nrow=8, title="VAE, z ~ N(0, I)", ax=axes[1])
+show(fig, "vae_samples.png")
+viz.save_grid(OUT / "vae_samples_grid.png", vae.sample(100, seed=0), nrow=10)
+
+inside = np.mean(np.abs((z[:, None, :] - z_ae[None, :, :])).max(-1).min(1) < 0.1 * z_ae.std())
+print(f"share of N(0, I) draws within 0.1 code-std of some autoencoder test code: {inside:.0%}")
+
+# %% [markdown]
+# The VAE draws digits (blurry ones: two dimensions and a Bernoulli decoder). The autoencoder
+# draws whatever its decoder makes of the prior's region of its code space — often a few
+# classes only, or shapes between classes — because nothing tied its codes to $\mathcal N(0, I)$.
+# One *could* fit a density to its codes after training; the VAE builds that into the objective.
+#
+# ## The 2-D latent manifold
+#
+# Kingma & Welling's figure 4: decode a grid of $z$ placed at equal *probability* steps of the
+# prior (Gaussian quantiles 5 %…95 % along each axis), so every cell covers the same prior
+# mass. The same grid through the autoencoder's decoder, spread over its codes' range, is on the left.
+
+# %%
+N_GRID = 15
+q = norm.ppf(np.linspace(0.05, 0.95, N_GRID))
+grid_vae = np.array([[a, b] for b in q[::-1] for a in q], np.float32)
+lo, hi = np.percentile(z_ae, [5, 95], axis=0)
+ax_, ay_ = np.linspace(lo[0], hi[0], N_GRID), np.linspace(lo[1], hi[1], N_GRID)
+grid_ae = np.array([[a, b] for b in ay_[::-1] for a in ax_], np.float32)
+
+fig, axes = plt.subplots(1, 2, figsize=(13, 6.8))
+viz.show_images(ae.sample(len(grid_ae), z=grid_ae), nrow=N_GRID, ax=axes[0],
+                title="autoencoder: a grid over its codes' 5-95% range")
+viz.show_images(vae.sample(len(grid_vae), z=grid_vae), nrow=N_GRID, ax=axes[1],
+                title="VAE: a grid at prior quantiles 5%..95%")
+show(fig, "vae_manifold.png")
+
+# %% [markdown]
+# The VAE's grid changes smoothly from one digit to the next over the whole square: every
+# region of the prior decodes to something digit-like, because during training every region
+# was visited by samples of some $q(z \mid x)$. The autoencoder's grid has regions with no
+# training codes nearby (look back at its scatter), which decode to blends and smudges.
+#
+# **Things to try.** `--latent-dim 16` (sharper reconstructions, lower negative ELBO, no more
+# plots); `--set beta=4` (a $\beta$-VAE: more KL pressure, blurrier reconstructions, a latent
+# space closer to the prior); the same chapter on Fashion-MNIST (`--dataset fashion_mnist`).
