@@ -175,3 +175,24 @@ class TranslationGrid(keras.callbacks.Callback):
 
         rows = [np.asarray(r) for r in self.model.preview(self.a, self.b)]
         save_image(self.folder / f"epoch_{epoch + 1:03d}.png", rows_grid(rows), scale=2)
+
+
+class AttributeGrid(keras.callbacks.Callback):
+    """After every epoch, translate the same held-out images into several target domains:
+    ``samples/epoch_NNN.png``, one row per image (the input, then one column per target; the
+    trainer's ``preview(images, conditions)`` chooses the targets, e.g. StarGAN's)."""
+
+    def __init__(self, folder, images, conditions, n=8, every=1):
+        super().__init__()
+        self.folder, self.every = Path(folder), every
+        pick = np.linspace(0, len(images) - 1, min(n, len(images))).astype(int)
+        self.images = images[pick].astype("float32") / 127.5 - 1.0
+        self.conditions = np.asarray(conditions)[pick]
+
+    def on_epoch_end(self, epoch, logs=None):
+        if (epoch + 1) % self.every:
+            return
+        from keras_gans.viz import rows_grid, save_image
+
+        rows = [np.asarray(r) for r in self.model.preview(self.images, self.conditions)]
+        save_image(self.folder / f"epoch_{epoch + 1:03d}.png", rows_grid(rows), scale=2)

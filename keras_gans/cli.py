@@ -45,7 +45,8 @@ def build_parser():
     )
     p.add_argument("model", help=f"one of: {', '.join(MODELS)}")
     p.add_argument("--dataset", help="mnist, fashion_mnist or digits for the GANs (default: mnist); "
-                   "an image-to-image data set for pix2pix/cyclegan (see `keras-gans list`)")
+                   "an image-to-image data set for pix2pix/cyclegan; an attribute data set for stargan, two joined "
+                   "with '+' for the mask vector, e.g. colour-digits+style-digits (see `keras-gans list`)")
     p.add_argument("--data-dir", help="local folder with the data set (IDX files or .npz; image folders for "
                    "image-to-image data sets; for sets with two sources one folder with mnist/, photos/, paintings/ "
                    "sub-folders, see data/README.md) (default: $KERAS_GANS_DATA_DIR)")
@@ -113,6 +114,9 @@ def build_parser():
     p.add_argument("input_dir", metavar="INPUT_DIR")
     p.add_argument("output_dir", metavar="OUTPUT_DIR")
     p.add_argument("--direction", help="A2B or B2A for runs that learnt both (default: A2B)")
+    p.add_argument("--target", type=_target, metavar="NAMES|VECTOR",
+                   help="multi-domain runs (stargan): the target attributes, e.g. 'Blond_Hair,Young' (those on, the "
+                   "others off), or the condition vector as comma-separated numbers")
 
     p = sub.add_parser(
         "stylize",
@@ -176,7 +180,7 @@ def cmd_train(args):
     for key in ("epochs", "batch_size", "seed", "limit", "latent_dim"):
         if getattr(args, key) is not None:
             overrides[key] = getattr(args, key)
-    default_config(args.model, args.preset, **overrides)  # validates every setting
+    default_config(args.model, args.preset, dataset=dataset, **overrides)  # validates every setting
     every = args.checkpoint_every
     if every != "epoch":
         try:
@@ -274,6 +278,15 @@ def cmd_evaluate(args):
              inception_weights=args.inception_weights, inception_n=args.inception_n, vgg_weights=args.vgg_weights)
 
 
+def _target(text):
+    """Attribute names as they are, or a vector when every comma-separated item is a number."""
+    items = [t.strip() for t in text.split(",") if t.strip()]
+    try:
+        return [float(t) for t in items] if items else text
+    except ValueError:
+        return text
+
+
 def cmd_translate(args):
     from pathlib import Path
 
@@ -288,7 +301,7 @@ def cmd_translate(args):
     paths = list_images(args.input_dir, "input folder")
     images = [read_image(p, channels=None) for p in paths]  # every file checked before anything is written
     run = load_run(args.run_dir)
-    outputs = [run.translate(image[None], direction=args.direction)[0] for image in images]
+    outputs = [run.translate(image[None], direction=args.direction, target=args.target)[0] for image in images]
     out = Path(args.output_dir)
     for path, image in zip(paths, outputs):
         save_image(out / f"{path.stem}.png", image)
@@ -296,7 +309,7 @@ def cmd_translate(args):
 
 
 def cmd_list(args):
-    from keras_gans.data import DATASETS, DOMAIN_SETS
+    from keras_gans.data import ATTRIBUTE_SETS, DATASETS, DOMAIN_SETS
     from keras_gans.models import MODELS, PRESETS, default_config
 
     if args.settings:
@@ -320,6 +333,9 @@ def cmd_list(args):
     print("image-to-image data sets (--dataset, for the translation models):")
     for name, spec in DOMAIN_SETS.items():
         print(f"  {name:14s} {'paired' if spec.paired else 'unpaired'}: {spec.description}")
+    print("attribute data sets (--dataset, for stargan; join two with '+' to train with the mask vector):")
+    for name, spec in ATTRIBUTE_SETS.items():
+        print(f"  {name:14s} {spec.description}")
 
 
 # Measured on the embedded digits (RESULTS.md): 80 epochs of this narrow DCGAN gave the best FID

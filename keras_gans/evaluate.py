@@ -20,6 +20,10 @@ What is measured depends on the run:
   :func:`negative_elbo`. No classifier needed; with one, their samples get FID / KID too.
 * a paired image-to-image run (Pix2Pix): L1, PSNR and SSIM of its translations of the held-out
   pairs against their targets, beside the same for simply copying the input.
+* StarGAN: an attribute classifier is trained on the run's real training images (no part of the
+  GAN), then n test images are translated each to the condition of another test image; the
+  fraction with every target label read right, per attribute, and the reconstruction L1
+  |x - G(G(x, t), c)| (``metrics.translation_scores``).
 """
 
 import json
@@ -100,12 +104,17 @@ def evaluate(run_dir, classifier=None, n=10000, seed=0, data_dir=None, inception
     if data_kind(config["model"]) == "paired":
         return _finish(run, evaluate_pairs(run, n=n, data_dir=data_dir, verbose=verbose), started, save,
                        print if verbose else (lambda *a, **k: None))
-    if data_kind(config["model"]) != "images":
+    if data_kind(config["model"]) == "unpaired":
         say = print if verbose else (lambda *a, **k: None)
         result = evaluate_translation(run, data_dir=data_dir, n=n, inception_weights=inception_weights,
                                       inception_size=inception_size, vgg_weights=vgg_weights, say=say)
         return _finish(run, result, started, save, say)
     source = config.get("data_source", "auto")
+    if config["model"] == "stargan":
+        if classifier is not None:
+            raise KerasGansError("a stargan run is judged by an attribute classifier that evaluate trains itself on "
+                                 "the run's training images: leave out --classifier")
+        return _evaluate_stargan(run, n, seed, data_dir, started, save, verbose)
     x_test, y_test = data.load_images(dataset, "test", data_dir=data_dir, source=source)
     result = {"run_dir": str(run.path), "model": config["model"], "dataset": dataset, "test_images": len(x_test)}
     say = print if verbose else (lambda *a, **k: None)
@@ -322,6 +331,31 @@ def evaluate_translation(run, data_dir=None, n=10000, inception_weights=None, in
                 f"(untranslated: {entry.get(f'fid_{space}_untranslated', float('nan')):.2f}) on {len(f_out)} vs "
                 f"{len(f_target)} images")
     return result
+
+
+def _evaluate_stargan(run, n, seed, data_dir, started, save, verbose):
+    from keras_gans import data, metrics
+
+    say = print if verbose else (lambda *a, **k: None)
+    config = run.config
+    say(f"evaluating stargan on {config['dataset']} ({run.path})")
+    kw = dict(data_dir=data_dir, size=config["image_size"], attributes=config.get("attributes"))
+    train = data.load_attributes(config["dataset"], "train", limit=config.get("limit"), **kw)
+    test = data.load_attributes(config["dataset"], "test", **kw)
+    pick = np.random.default_rng(seed).permutation(len(test.images))[:n]
+    classifier = metrics.train_attribute_classifier(train.images, train.conditions, train.condition, seed=seed)
+    scores = metrics.translation_scores(run, classifier, test.images[pick], test.conditions[pick], seed=seed)
+    result = {"run_dir": str(run.path), "model": "stargan", "dataset": config["dataset"],
+              "test_images": len(test.images), "n_translated": len(pick), "seed": seed,
+              "classifier_train_images": len(train.images), "translation_accuracy": scores["accuracy"],
+              "translation_accuracy_per_attribute": scores["per_attribute"],
+              "classifier_real_test_accuracy": scores["real_accuracy"],
+              "reconstruction_l1": scores["reconstruction_l1"]}
+    say(f"  translations with every target label right (independent attribute classifier): {scores['accuracy']:.2%} "
+        f"(real test images with their own labels: {scores['real_accuracy']:.2%})")
+    say("  per attribute: " + ", ".join(f"{k}: {v:.1%}" for k, v in scores["per_attribute"].items()))
+    say(f"  reconstruction L1 |x - G(G(x, t), c)| on the [-1, 1] scale: {scores['reconstruction_l1']:.4f}")
+    return _finish(run, result, started, save, say)
 
 
 def _finish(run, result, started, save, say):

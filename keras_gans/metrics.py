@@ -256,3 +256,85 @@ def ssim(a, b, data_range=255.0):
     return np.array([
         structural_similarity(x, y, data_range=data_range, channel_axis=-1) for x, y in zip(a, b)
     ])
+
+
+# -- multi-domain translation (StarGAN): does the translated image have the target attributes? ------
+def train_attribute_classifier(images, conditions, condition, epochs=3, batch_size=128, seed=0, verbose=0):
+    """:func:`build_classifier` with one logit per attribute, trained on uint8 images and their
+    condition vectors with StarGAN's classification loss (BCE per binary attribute, CE per one-hot
+    category, on the active data set's labels only). Independent of any GAN: it judges them."""
+    import keras
+
+    from keras_gans.data import check_images
+    from keras_gans.trainers.stargan import domain_classification_loss
+
+    images = check_images(images)
+    conditions = np.asarray(conditions, np.float32)
+    if conditions.shape != (len(images), condition.size):
+        raise KerasGansError(f"{len(images)} images need conditions of shape ({len(images)}, {condition.size}), "
+                             f"got {conditions.shape}")
+    keras.utils.set_random_seed(seed)
+    model = build_classifier(images.shape[1:], condition.label_size)
+    model.compile(optimizer=keras.optimizers.Adam(1e-3),
+                  loss=lambda y, logits: domain_classification_loss(y, logits, condition))
+    model.fit(images.astype("float32"), conditions, epochs=epochs, batch_size=batch_size, verbose=verbose)
+    return model
+
+
+def attribute_predictions(logits, condition, active):
+    """0/1 label vectors from attribute logits: binary attributes where the logit > 0, the arg-max
+    of each one-hot category; only the ``active`` data set's labels (per image) are filled in."""
+    logits = np.asarray(logits)
+    pred = np.zeros_like(logits, dtype=np.float32)
+    for k, group, start, end in condition.groups():
+        rows = np.asarray(active) == k
+        if group.kind == "onehot":
+            pred[rows, start + np.argmax(logits[rows, start:end], axis=1)] = 1.0
+        else:
+            pred[rows, start:end] = logits[rows, start:end] > 0
+    return pred
+
+
+def attribute_accuracy(classifier, images, conditions, condition, batch_size=500):
+    """How often ``classifier`` reads the attributes of ``conditions`` (N, condition.size) in the
+    uint8 images: ``(all_right, per_attribute)``, the fraction of images with every label of
+    their active data set right, and per attribute the fraction right (over the images whose
+    active set has it)."""
+    from keras_gans.data import check_images
+
+    images = check_images(images).astype("float32")
+    conditions = np.asarray(conditions, np.float32)
+    active = condition.active_set(conditions)
+    pred = attribute_predictions(classifier.predict(images, batch_size=batch_size, verbose=0), condition, active)
+    labels = conditions[:, : condition.label_size]
+    right = pred == labels
+    owned = np.zeros_like(right)
+    for k, _, start, end in condition.groups():
+        owned[active == k, start:end] = True
+    all_right = float(np.mean(np.all(right | ~owned, axis=1)))
+    per_attribute = {name: float(np.mean(right[owned[:, j], j])) for j, name in enumerate(condition.attributes)
+                     if owned[:, j].any()}
+    return all_right, per_attribute
+
+
+def translation_scores(run, classifier, images, conditions, targets=None, seed=0):
+    """StarGAN's numbers on held-out uint8 images with their conditions: each image translated to
+    a target (default: the condition of another image, a random permutation, as in training);
+
+    * ``accuracy``: fraction of translations in which ``classifier`` reads every target label;
+    * ``per_attribute``: the same per attribute;
+    * ``real_accuracy``: the classifier on the real images and their own labels (its ceiling);
+    * ``reconstruction_l1``: mean |x - G(G(x, target), own condition)| on the [-1, 1] scale of
+      the training loss.
+    """
+    conditions = np.asarray(conditions, np.float32)
+    if targets is None:
+        targets = conditions[np.random.default_rng(seed).permutation(len(conditions))]
+    condition = run.trainer.condition
+    fake = run.translate(images, target=targets)
+    back = run.translate(fake, target=conditions)
+    accuracy_, per_attribute = attribute_accuracy(classifier, fake, targets, condition)
+    real_accuracy, _ = attribute_accuracy(classifier, images, conditions, condition)
+    l1 = float(np.mean(np.abs(back.astype(np.float32) - np.asarray(images, np.float32))) / 127.5)
+    return {"accuracy": accuracy_, "per_attribute": per_attribute, "real_accuracy": real_accuracy,
+            "reconstruction_l1": l1, "n": int(len(images))}

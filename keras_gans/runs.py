@@ -187,6 +187,8 @@ class TrainingData:
       ``batch_size x d_steps`` images (one train step's worth).
     * ``paired`` / ``unpaired`` (image-to-image): ``(a, b)`` batches from two domains, with the
       config's ``image_size``, optional jitter ``load_size``/``flip`` and ``direction``.
+    * ``attributes`` (StarGAN): ``(images, condition vectors)`` batches of ``batch_size x d_steps``
+      images at ``image_size`` (optional ``flip``); the config gets the label layout ``label_sets``.
     """
 
     def __init__(self, config, data_dir, replicas=1):
@@ -202,6 +204,15 @@ class TrainingData:
             n, what = len(self.images), "training images"
             self.shape_info = {"image_shape": list(self.images.shape[1:]),
                                "num_classes": kdata.dataset_info(config["dataset"]).num_classes}
+        elif self.kind == "attributes":
+            train, self.test = (kdata.load_attributes(config["dataset"], split, data_dir=data_dir,
+                                                      size=config["image_size"], attributes=config.get("attributes"),
+                                                      limit=config.get("limit") if split == "train" else None)
+                                for split in ("train", "test"))
+            self.images, self.labels = train.images, train.conditions
+            self.step_batch = config["batch_size"] * config.get("d_steps", 1)
+            n, what = len(self.images), "training images"
+            self.shape_info = {"image_shape": list(self.images.shape[1:]), "label_sets": train.condition.to_config()}
         else:
             self.domains = self._load_domains("train", data_dir)
             self.test_domains = self._load_domains("test", data_dir)
@@ -235,9 +246,9 @@ class TrainingData:
         from keras_gans import data as kdata
 
         config = self.config
-        if self.kind == "images":
+        if self.kind in ("images", "attributes"):
             return kdata.make_dataset(self.images, self.step_batch, seed=config["seed"], epochs=config["epochs"],
-                                      initial_epoch=first_epoch, labels=self.labels)
+                                      initial_epoch=first_epoch, labels=self.labels, flip=config.get("flip", False))
         return kdata.make_domain_dataset(self.domains, self.step_batch, seed=config["seed"], epochs=config["epochs"],
                                          initial_epoch=first_epoch, load_size=config.get("load_size"),
                                          flip=config.get("flip", False))
@@ -246,6 +257,8 @@ class TrainingData:
         """The per-epoch figure: samples from fixed noise, or fixed test images translated."""
         from keras_gans import callbacks as cb
 
+        if self.kind == "attributes":
+            return [cb.AttributeGrid(folder, self.test.images, self.test.conditions)]
         if self.kind != "images" and hasattr(trainer, "preview"):
             return [cb.TranslationGrid(folder, self.test_domains)]
         return [cb.SampleGrid(folder)] if hasattr(trainer, "generate") else []  # not for the classifier
@@ -333,7 +346,7 @@ class Run:
         from keras_gans.data import to_uint8
 
         kind = getattr(self.trainer, "conditioning", "none")
-        if not hasattr(self.trainer, "generate"):
+        if not callable(getattr(self.trainer, "generate", None)):
             raise KerasGansError(f"{self.path} holds a {self.config['model']!r} run: it has no generator to sample")
         if labels is not None and kind != "labels":
             raise KerasGansError(
@@ -356,25 +369,43 @@ class Run:
         ]
         return to_uint8(np.concatenate(out))
 
-    def translate(self, images, direction=None, batch_size=16):
+    def translate(self, images, direction=None, target=None, batch_size=16):
         """Translate uint8 images with an image-to-image run; uint8 images of the same size out.
 
         ``direction`` is "A2B" or "B2A" where the run learnt both (CycleGAN), default the first
-        it has. Images of any size are resized to the run's training size, translated and resized
-        back; RGB input to a grey-input model is converted to grey (luma), grey to RGB repeated.
+        it has. Multi-domain runs (StarGAN) take a ``target`` instead: attribute names
+        (``"Blond_Hair,Young"`` or a list: those attributes on, the others off), or a condition
+        vector (one for all images, or one row per image; with two data sets it ends with the
+        one-hot mask). Images of any size are resized to the run's training size, translated and
+        resized back; RGB input to a grey-input model is converted to grey (luma), grey to RGB
+        repeated.
         """
         import tensorflow as tf
 
         from keras_gans.data import check_images, to_float, to_uint8
         from keras_gans.trainers.base import translate_batches
 
+        multi = getattr(self.trainer, "conditioning", None) == "attributes"
         translators = getattr(self.trainer, "translators", None)
-        if not translators:
-            raise KerasGansError(f"{self.path} holds a {self.config['model']!r} run: it does not translate images")
-        direction = check_choice("direction", direction or next(iter(translators)), tuple(translators))
-        shape_key = "image_shape" if direction == "A2B" else "image_shape_b"
-        height, width, channels = self.config[shape_key]
+        if multi:
+            if direction is not None:
+                raise KerasGansError(f"{self.path} holds a multi-domain run: give target=..., not a direction")
+            if target is None:
+                raise KerasGansError(
+                    f"{self.path} holds a multi-domain run: give a target, attribute names among "
+                    f"{', '.join(self.trainer.condition.attributes)} or a vector of {self.trainer.condition.size} values"
+                )
+            height, width, channels = self.config["image_shape"]
+        else:
+            if not translators:
+                raise KerasGansError(f"{self.path} holds a {self.config['model']!r} run: it does not translate images")
+            if target is not None:
+                raise KerasGansError(f"{self.path} holds a two-domain run: it takes a direction, not a target")
+            direction = check_choice("direction", direction or next(iter(translators)), tuple(translators))
+            shape_key = "image_shape" if direction == "A2B" else "image_shape_b"
+            height, width, channels = self.config[shape_key]
         images = check_images(images)
+        conditions = self.trainer.condition.encode(target, n=len(images)) if multi else None
         if images.dtype != np.uint8:
             raise KerasGansError(f"translate expects uint8 images (0..255), got {images.dtype}")
         if images.shape[-1] == 3 and channels == 1:
@@ -387,9 +418,11 @@ class Run:
         x = to_float(images)
         if tuple(size) != (height, width):
             x = tf.image.resize(x, (height, width), method="area", antialias=True).numpy()
-        # Pix2Pix's test_dropout: dropout on and per-image batch-norm statistics, as the paper tests
-        out = translate_batches(translators[direction], x, batch_size,
-                                training=bool(self.config.get("test_dropout", False)))
+        if multi:
+            out = self.trainer.translate(x, conditions, batch_size=batch_size)
+        else:  # Pix2Pix's test_dropout: dropout on and per-image batch-norm statistics, as the paper tests
+            out = translate_batches(translators[direction], x, batch_size,
+                                    training=bool(self.config.get("test_dropout", False)))
         if tuple(size) != (height, width):
             out = tf.image.resize(out, size, method="bicubic").numpy()
         return to_uint8(out)

@@ -117,6 +117,15 @@ EXPECTED = {
         "cyclegan_digits_quick/metrics.json",
     ],
     "cyclegan_monet.py": ["monet_domains.png", "monet_losses.png", "monet_translations.png"],
+    "stargan.py": [
+        "stargan_data.png",
+        "stargan_input_planes.png",
+        "stargan_losses.png",
+        "stargan_targets.png",
+        "stargan_accuracy.png",
+        "stargan_quick/samples/epoch_001.png",
+        "stargan_quick/models/generator.keras",
+    ],
 }
 # Notebooks executed with nbclient. Each costs about as much as its script again (a kernel, the
 # TensorFlow import, the training), so to keep this file under ~3 minutes on two cores we execute

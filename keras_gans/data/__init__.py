@@ -17,19 +17,26 @@ Where the files come from (``source``):
   network is there, else the embedded digits with a printed notice.
 
 
+Images with attribute labels (StarGAN; CelebA, digits built with checkable attributes, two sets
+joined with ``+`` for the mask vector) come from ``load_attributes``:
+
+>>> faces = data.load_attributes("celeba", attributes=["Blond_Hair", "Male"], size=128)  # AttributeData
+
 Image-to-image translation data (two domains, paired or not) comes from ``load_domains``:
 
 >>> pairs = data.load_domains("edges2photo", data_dir="~/photos", size=64)   # Domains(a, b, paired)
 >>> ds = data.make_domain_dataset(pairs, batch_size=4, load_size=72, flip=True)
 """
 
+from keras_gans.data import attributes
+from keras_gans.data.attributes import ATTRIBUTE_SETS, load_attributes
 from keras_gans.data.domains import DOMAIN_SETS, Domains, load_domains, make_domain_dataset
 from keras_gans.data.files import list_images, read_image, resize_image, write_image
 from keras_gans.data.images import check_images, make_dataset, to_float, to_uint8
 from keras_gans.data.registry import DATASETS, dataset_info, load_images, resolve_name
 
 __all__ = [
-    "DATASETS", "DOMAIN_SETS", "Domains", "check_images", "dataset_info", "list_images", "load_domains",
-    "load_images", "make_dataset", "make_domain_dataset", "read_image", "resize_image", "resolve_name", "to_float",
-    "to_uint8", "write_image",
+    "ATTRIBUTE_SETS", "DATASETS", "DOMAIN_SETS", "Domains", "attributes", "check_images", "dataset_info", "list_images",
+    "load_attributes", "load_domains", "load_images", "make_dataset", "make_domain_dataset", "read_image",
+    "resize_image", "resolve_name", "to_float", "to_uint8", "write_image",
 ]

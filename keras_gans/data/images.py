@@ -37,11 +37,14 @@ def to_uint8(images):
 
 
 def make_dataset(
-    images, batch_size, shuffle=True, seed=0, drop_remainder=True, epochs=None, initial_epoch=0, labels=None
+    images, batch_size, shuffle=True, seed=0, drop_remainder=True, epochs=None, initial_epoch=0, labels=None,
+    flip=False,
 ):
     """A tf.data pipeline of float32 images in [-1, 1]: shuffled, batched, prefetched.
 
-    With ``labels`` (N,) the batches are ``(images, int32 labels)`` for conditional models.
+    With ``labels`` (N,) the batches are ``(images, int32 labels)`` for conditional models; with
+    labels (N, L) they are ``(images, float32 label vectors)`` (attributes, StarGAN). ``flip``
+    mirrors each image left-right with probability 1/2 (a function of seed, epoch and position).
 
     The uint8 array stays uint8 in memory (4x smaller) and is converted per batch. With
     ``epochs`` the pipeline covers epochs ``initial_epoch .. epochs - 1`` back to back, each in
@@ -57,23 +60,33 @@ def make_dataset(
     n = len(images)
     table = tf.constant(images)
     if labels is not None:
-        labels = np.asarray(labels).astype(np.int32)
-        if labels.shape != (n,):
-            raise KerasGansError(f"labels must have shape ({n},) to match the images, got {labels.shape}")
+        labels = np.asarray(labels)
+        if labels.ndim == 2 and len(labels) == n:  # label vectors (attributes)
+            labels = labels.astype(np.float32)
+        elif labels.shape == (n,):
+            labels = labels.astype(np.int32)
+        else:
+            raise KerasGansError(f"labels must have shape ({n},) or ({n}, L) to match the images, got {labels.shape}")
         label_table = tf.constant(labels)
 
     def epoch_order(epoch):
         idx = tf.range(n, dtype=tf.int64)
         if shuffle:
             idx = tf.random.experimental.stateless_shuffle(idx, seed=tf.stack([tf.cast(seed, tf.int64), epoch]))
-        return tf.data.Dataset.from_tensor_slices(idx).batch(batch_size, drop_remainder=drop_remainder)
+        batches = tf.data.Dataset.from_tensor_slices(idx).batch(batch_size, drop_remainder=drop_remainder)
+        return batches.enumerate().map(lambda step, i: (i, tf.stack([epoch, step])))
 
     if epochs is None:
         ds = epoch_order(tf.constant(0, tf.int64))
     else:
         ds = tf.data.Dataset.range(int(initial_epoch), int(epochs)).flat_map(epoch_order)
-    def lookup(i):
+
+    def lookup(i, position):
         x = tf.cast(tf.gather(table, i), tf.float32) / 127.5 - 1.0
+        if flip:
+            key = tf.stack([tf.cast(seed, tf.int64), position[0] * (1 << 32) + position[1]])  # (epoch, step)
+            coins = tf.random.stateless_uniform(tf.shape(i), seed=key)
+            x = tf.where((coins < 0.5)[:, None, None, None], tf.reverse(x, axis=[2]), x)
         return x if labels is None else (x, tf.gather(label_table, i))
 
     ds = ds.map(lookup, num_parallel_calls=tf.data.AUTOTUNE)

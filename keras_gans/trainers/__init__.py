@@ -7,10 +7,12 @@ from keras_gans.trainers.cyclegan import CycleGAN, ImagePool
 from keras_gans.trainers.gan import GAN, WGAN, WGANGP
 from keras_gans.trainers.infogan import InfoGAN
 from keras_gans.trainers.pix2pix import Pix2Pix
+from keras_gans.trainers.stargan import StarGAN
 from keras_gans.trainers.style_transfer import StyleResult, StyleTransfer, stylize
 from keras_gans.trainers.vae import VAE, Autoencoder
 
 __all__ = [
     "AdversarialTrainer", "Autoencoder", "CGAN", "ClassifierTrainer", "CycleGAN", "GAN", "ImagePool", "InfoGAN",
-    "Pix2Pix", "StyleResult", "StyleTransfer", "Trainer", "TwoPlayerTrainer", "VAE", "WGAN", "WGANGP", "stylize",
+    "Pix2Pix", "StarGAN", "StyleResult", "StyleTransfer", "Trainer", "TwoPlayerTrainer", "VAE", "WGAN", "WGANGP",
+    "stylize",
 ]

@@ -1,0 +1,70 @@
+"""StarGAN's learning curve on the built digit sets: how fast translations take the target attributes.
+
+    python benchmarks/stargan_curves.py --data-dir ../shared/data --limit 4000 --epochs 6 --out runs/stargan-curve
+
+Trains the ``stargan`` cpu preset (``--set KEY=VALUE`` to change it) into ``--out`` through
+``runs.train`` and after every epoch prints: the training time so far (evaluation excluded),
+the fraction of 1,000 held-out translations (each test image to the condition of another, a
+random permutation) in which an independently trained attribute classifier reads every target
+label, and the reconstruction L1 |x - G(G(x, t), c)|. The classifier (``metrics.
+train_attribute_classifier``) is trained first on the real training images. Not part of the
+test suite; its numbers are in RESULTS.md.
+"""
+
+import argparse
+import json
+import os
+import time
+
+import keras_gans  # noqa: F401  (selects the TensorFlow backend)
+import keras
+import numpy as np
+
+from keras_gans import metrics, runs
+from keras_gans.data import load_attributes
+
+
+class Curve(keras.callbacks.Callback):
+    def __init__(self, run_dir, classifier, test, n=1000):
+        super().__init__()
+        pick = np.random.default_rng(0).permutation(len(test.images))[:n]
+        self.images, self.conditions = test.images[pick], test.conditions[pick]
+        self.classifier, self.run_dir, self.train_seconds = classifier, run_dir, 0.0
+
+    def on_epoch_begin(self, epoch, logs=None):
+        self.start = time.perf_counter()
+
+    def on_epoch_end(self, epoch, logs=None):
+        self.train_seconds += time.perf_counter() - self.start
+        run = runs.Run(self.run_dir, {"image_shape": list(self.images.shape[1:]), "model": "stargan"}, self.model)
+        scores = metrics.translation_scores(run, self.classifier, self.images, self.conditions)
+        print(json.dumps({"epoch": epoch + 1, "train_seconds": round(self.train_seconds, 1),
+                          "load": os.getloadavg()[0], **{k: (round(v, 4) if isinstance(v, float) else v)
+                                                          for k, v in scores.items() if k != "per_attribute"},
+                          "per_attribute": {k: round(v, 3) for k, v in scores["per_attribute"].items()}}), flush=True)
+
+
+def main():
+    p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    p.add_argument("--dataset", default="colour-digits+style-digits")
+    p.add_argument("--data-dir", default=os.environ.get("KERAS_GANS_DATA_DIR"))
+    p.add_argument("--limit", type=int, default=4000)
+    p.add_argument("--epochs", type=int, default=6)
+    p.add_argument("--out", default="runs/stargan-curve")
+    p.add_argument("--set", action="append", default=[], help="KEY=VALUE overrides of the cpu preset (JSON values)")
+    args = p.parse_args()
+    overrides = {k: json.loads(v) for k, v in (s.split("=", 1) for s in args.set)}
+
+    t = time.perf_counter()
+    train = load_attributes(args.dataset, "train", data_dir=args.data_dir, limit=args.limit)
+    test = load_attributes(args.dataset, "test", data_dir=args.data_dir)
+    classifier = metrics.train_attribute_classifier(train.images, train.conditions, train.condition, epochs=2)
+    real, per = metrics.attribute_accuracy(classifier, test.images, test.conditions, test.condition)
+    print(json.dumps({"classifier_seconds": round(time.perf_counter() - t, 1), "real_test_accuracy": round(real, 4),
+                      "per_attribute": {k: round(v, 4) for k, v in per.items()}}), flush=True)
+    runs.train("stargan", dataset=args.dataset, data_dir=args.data_dir, out=args.out, limit=args.limit,
+               epochs=args.epochs, callbacks=[Curve(args.out, classifier, test)], verbose=0, **overrides)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,212 @@
+# ---
+# jupyter:
+#   jupytext:
+#     formats: ipynb,py:percent
+#     text_representation:
+#       extension: .py
+#       format_name: percent
+#   kernelspec:
+#     display_name: Python 3
+#     language: python
+#     name: python3
+# ---
+
+# %% [markdown]
+# # Lecture 5, part 3 — StarGAN: one generator for many domains
+#
+# Pix2Pix and CycleGAN translate between *two* domains. With $k$ domains (hair colours, gender,
+# age ...) that takes $k(k-1)$ generators, each seeing only the images of its two domains.
+# **StarGAN** (Choi et al., 2018) trains **one** generator $G(x, c)$ that translates an image
+# $x$ into whatever target domain $c$ it is told, $c$ being a vector of attribute labels:
+#
+# * **G** gets $c$ as extra input channels: each label tiled into a constant $H \times W$ plane
+#   and stacked onto the image; then down-sampling, residual blocks, up-sampling, instance norm.
+# * **D** has one body and two heads: a PatchGAN map of real/fake scores $D_\text{src}$, and the
+#   domain classification $D_\text{cls}(c \mid x)$.
+#
+# The losses, with $c'$ the image's own labels and $c$ a target (in training: the labels of
+# another image of the batch, a random permutation, so targets are real label combinations):
+#
+# $$L_D = \underbrace{\mathbb E[D_\text{src}(G(x, c))] - \mathbb E[D_\text{src}(x)] + \lambda_\text{gp}\,
+#   \text{GP}}_{\text{WGAN-GP}} + \lambda_\text{cls}\, \mathbb E[-\log D_\text{cls}(c' \mid x)]$$
+# $$L_G = -\mathbb E[D_\text{src}(G(x, c))] + \lambda_\text{cls}\, \mathbb E[-\log D_\text{cls}(c \mid G(x, c))]
+#   + \lambda_\text{rec}\, \mathbb E\,\|x - G(G(x, c), c')\|_1$$
+#
+# with $\lambda_\text{cls} = 1$, $\lambda_\text{rec} = 10$, $\lambda_\text{gp} = 10$ and five critic
+# updates per generator update. D learns to classify *real* images; G is rewarded when D's
+# classifier sees the *target* in its fakes (AC-GAN's trick from lecture 4); the reconstruction
+# (cycle) term keeps everything that is not an attribute.
+#
+# **The mask vector.** Two data sets with different labels (the paper: CelebA's hair/gender/age
+# and RaFD's facial expressions) can train one G. The condition becomes
+# $[c_\text{set 1}, c_\text{set 2}, m]$ with a one-hot mask $m$ naming the set whose labels are
+# real; the other part is zero, and the classification loss only counts the active part.
+#
+# **Data.** CelebA is not on this machine, so the chapter uses two sets the package *builds from
+# real digits and real photos*, with attributes a classifier can check:
+#
+# * `colour-digits`: stroke colour (one-hot: red / green / blue), `thick`, `photo` background;
+# * `style-digits`: stroke style (one-hot: solid / outline / dotted) and a `frame` — a different
+#   label set, so `colour-digits+style-digits` trains with the mask vector.
+#
+# With `KERAS_GANS_DATA_DIR` pointing at a folder with `mnist/` (the IDX files) and `photos/`,
+# the digits are MNIST's and the backgrounds those photos; offline, scikit-learn's embedded digits
+# and scikit-image's photos. The same code trains on CelebA: `--dataset celeba` (tfds `celeb_a`,
+# or `--data-dir` with `img_align_celeba/` and `list_attr_celeba.txt`) and `--preset paper`.
+# `KERAS_GANS_QUICK=1` is a smoke test (tiny networks, a few steps: the pictures will be noise).
+
+# %%
+import matplotlib.pyplot as plt
+import numpy as np
+
+import keras
+from keras_gans import metrics, runs, viz
+from keras_gans.chapter import Chapter
+from keras_gans.data import load_attributes
+from keras_gans.networks import stargan_discriminator, stargan_generator
+from keras_gans.trainers.stargan import domain_classification_loss
+
+chapter = Chapter(globals().get("__file__"))
+QUICK, OUT, show, DATA_DIR = chapter.quick, chapter.out, chapter.show, chapter.data_dir
+DATASET = "colour-digits+style-digits"
+LIMIT = 16 if QUICK else (4000 if DATA_DIR else None)
+
+# %% [markdown]
+# ## The data and its condition vectors
+#
+# Every image carries a condition of 11 numbers: 5 labels of `colour-digits`, 4 of
+# `style-digits`, and the 2-way mask. An image of one set has zeros where the other set's labels
+# would be: nobody labelled them.
+
+# %%
+train = load_attributes(DATASET, "train", data_dir=DATA_DIR, limit=LIMIT)
+test = load_attributes(DATASET, "test", data_dir=DATA_DIR, limit=None if not QUICK else 200)
+condition = train.condition
+print("condition:", ", ".join(condition.names))
+half = len(train.images) // 2
+show_idx = np.r_[0:8, half : half + 8]
+fig, axes = plt.subplots(2, 8, figsize=(12, 3.6))
+for ax, i in zip(axes.flat, show_idx):
+    ax.imshow(train.images[i])
+    on = [n for n, v in zip(condition.names, train.conditions[i]) if v and not n.startswith("mask")]
+    ax.set_title(",".join(on), fontsize=7)
+    ax.set_axis_off()
+fig.suptitle("top: colour-digits (colour, thick, photo); bottom: style-digits (style, frame) — their labels")
+show(fig, "stargan_data.png")
+print(train.conditions[show_idx[[0, 8]]])
+
+# %% [markdown]
+# ## The networks
+#
+# G's first layer sees the image and the condition tiled as constant planes: here the three
+# colour channels of a digit and, for the target "outline", the 11 condition planes (one per
+# label, then the mask).
+
+# %%
+g = stargan_generator((32, 32, 3), condition.size, filters=32, residual_blocks=2)
+first = keras.Model(g.inputs, g.get_layer("image_and_condition").output)
+x0 = train.images[:1].astype("float32") / 127.5 - 1
+planes = np.asarray(first([x0, condition.encode("outline")]))[0]
+fig, axes = plt.subplots(1, 14, figsize=(15, 1.6))
+for k, ax in enumerate(axes):
+    ax.imshow(planes[..., k], cmap="gray", vmin=-1 if k < 3 else 0, vmax=1)
+    ax.set_title((["R", "G", "B"] + list(condition.names))[k][:10], fontsize=7)
+    ax.set_axis_off()
+show(fig, "stargan_input_planes.png")
+d = stargan_discriminator((32, 32, 3), condition.label_size, filters=32)
+print(f"G: {g.count_params():,} weights; D: {d.count_params():,} weights, outputs "
+      f"{ {k: tuple(v.shape[1:]) for k, v in d.output.items()} }")
+paper_g, paper_d = stargan_generator((128, 128, 3), 5), stargan_discriminator((128, 128, 3), 5)
+print(f"the paper's networks at 128 px with 5 CelebA attributes: G {paper_g.count_params():,}, "
+      f"D {paper_d.count_params():,} weights")
+
+# %% [markdown]
+# ## The classification loss and the mask
+#
+# For each image: binary cross-entropy for every binary attribute, cross-entropy for each one-hot
+# category — of the data set its mask activates only. Below, the same logits with the labels of
+# one image of each set: changing the logits of the *inactive* set changes nothing.
+
+# %%
+two = np.concatenate([condition.encode("red,photo"), condition.encode("outline,frame")])
+logits = np.random.default_rng(0).normal(size=(2, condition.label_size)).astype("float32")
+noisy = logits.copy()
+noisy[0, 5:] += 5  # style logits of the colour image
+noisy[1, :5] -= 5  # colour logits of the style image
+print("loss:", float(domain_classification_loss(two, logits, condition)),
+      "| inactive logits changed:", float(domain_classification_loss(two, noisy, condition)))
+
+# %% [markdown]
+# ## Training
+#
+# `runs.train("stargan", ...)` (the same as `keras-gans train stargan --dataset
+# colour-digits+style-digits --out DIR`) runs `keras_gans.trainers.StarGAN.train_step`. The
+# `cpu` preset: 32 px, half the paper's widths, two residual blocks, batch 16, n_critic 5, Adam
+# 1e-4 (0.5, 0.999) decaying linearly over the second half; RESULTS.md has what it reaches and how
+# fast. After each epoch `samples/` gets a grid: the input, then each one-hot value and each
+# attribute flipped, relative to the image's own labels.
+
+# %%
+if QUICK:
+    SETTINGS = dict(epochs=1, batch_size=4, g_filters=8, d_filters=8, residual_blocks=1, d_steps=2, jit_compile=False)
+else:
+    SETTINGS = dict(epochs=6 if DATA_DIR else 20)
+RUN_DIR = OUT / f"stargan{'_quick' if QUICK else ''}"
+run = runs.train("stargan", dataset=DATASET, data_dir=DATA_DIR, out=RUN_DIR, limit=LIMIT, **SETTINGS)
+fig, ax = plt.subplots(figsize=(7, 3.5))
+viz.plot_history(RUN_DIR / "logs" / "history.csv", keys=["d_cls", "g_cls", "g_rec"], ax=ax,
+                 title="classification (D on real, G's fakes) and reconstruction losses")
+show(fig, "stargan_losses.png")
+
+# %% [markdown]
+# ## One generator, every target
+#
+# `run.translate(images, target=...)` takes attribute names (those on, the others off; the mask
+# follows from the names) or a condition vector. One row per input image, one column per target
+# domain, then multi-attribute targets. The style columns apply `style-digits` labels to
+# `colour-digits` images and back — combinations that no training image had, which the mask
+# vector makes possible.
+
+# %%
+TARGETS = ["red", "green", "blue", "red,thick", "green,photo", "blue,thick,photo", "solid", "outline", "dotted",
+           "outline,frame"]
+rows_idx = np.linspace(0, len(test.images) - 1, 6).astype(int)
+inputs = test.images[rows_idx]
+columns = [inputs] + [run.translate(inputs, target=t) for t in TARGETS]
+grid = viz.rows_grid([np.stack([c[i] for c in columns]) for i in range(len(inputs))])
+fig, ax = plt.subplots(figsize=(12, 7))
+ax.imshow(grid)
+ax.set_xticks((np.arange(len(TARGETS) + 1) + 0.5) * grid.shape[1] / (len(TARGETS) + 1))
+ax.set_xticklabels(["input"] + TARGETS, rotation=30, fontsize=8)
+ax.set_yticks([])
+show(fig, "stargan_targets.png")
+
+# %% [markdown]
+# ## Did it work? An independent classifier judges
+#
+# A classifier trained only on the real training images (`metrics.train_attribute_classifier`,
+# the same masked loss as D's classifier, but no part of the GAN) reads the attributes of
+# translated test images. Each test image goes to the condition of another test image (a random
+# permutation); we count the translations in which it reads *every* target label of the active
+# set, and the reconstruction error $|x - G(G(x, c), c')|$ (on the [-1, 1] scale).
+
+# %%
+classifier = metrics.train_attribute_classifier(train.images, train.conditions, condition, epochs=1 if QUICK else 2)
+pick = np.random.default_rng(0).permutation(len(test.images))[: 64 if QUICK else 1000]
+scores = metrics.translation_scores(run, classifier, test.images[pick], test.conditions[pick])
+print(f"classifier on real test images: {scores['real_accuracy']:.1%} with every label right")
+print(f"translated test images: {scores['accuracy']:.1%} with every target label right; "
+      f"reconstruction L1 {scores['reconstruction_l1']:.3f}")
+fig, ax = plt.subplots(figsize=(7, 3))
+names = list(scores["per_attribute"])
+ax.bar(names, [scores["per_attribute"][n] for n in names])
+ax.set_ylim(0, 1)
+ax.set_ylabel("classified as the target")
+ax.set_title("per attribute, translated test images")
+show(fig, "stargan_accuracy.png")
+
+# %% [markdown]
+# On CelebA the same numbers are the paper's Table: the classification error of translated faces
+# by a separately trained attribute classifier (StarGAN: lowest among DIAT, CycleGAN, IcGAN).
+# `--preset paper` is their set-up (128 px, 6 residual blocks, batch 16, 20 epochs); it needs a
+# GPU.

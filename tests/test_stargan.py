@@ -1,0 +1,353 @@
+"""StarGAN: networks, the condition layout and mask vector, losses by hand, target sampling, a
+train step, a run round trip, translate and its errors, and the attribute data sets."""
+
+import numpy as np
+import pytest
+
+from conftest import run_cli
+from keras_gans.data import attributes as attrs
+from keras_gans.errors import KerasGansError
+
+JOINT = attrs.Condition([attrs.COLOUR_DIGITS, attrs.STYLE_DIGITS])  # 5 + 4 labels + 2 mask = 11
+
+
+# -- networks ---------------------------------------------------------------------------------------
+def test_paper_networks_have_the_reference_parameter_counts():
+    from keras_gans.networks import stargan_discriminator, stargan_generator
+
+    # the official code prints these for CelebA at 128 px with 5 attributes
+    assert stargan_generator((128, 128, 3), 5).count_params() == 8_430_528
+    d = stargan_discriminator((128, 128, 3), 5)
+    assert d.count_params() == 44_762_048
+    assert d.output["logits"].shape[1:] == (2, 2, 1) and d.output["class_logits"].shape[1:] == (5,)
+
+
+def test_shapes_and_label_tiling():
+    import keras
+
+    from keras_gans.networks import stargan_discriminator, stargan_generator
+    from keras_gans.networks.stargan import TileCondition
+
+    g = stargan_generator((16, 16, 3), 11, filters=8, residual_blocks=1)
+    x = np.random.default_rng(0).uniform(-1, 1, (2, 16, 16, 3)).astype("float32")
+    c = JOINT.encode("outline", n=2)
+    out = np.asarray(g([x, c]))
+    assert out.shape == (2, 16, 16, 3) and np.abs(out).max() <= 1
+    # G's first layer sees the image, then the condition as constant planes
+    stacked = np.asarray(keras.Model(g.inputs, g.get_layer("image_and_condition").output)([x, c]))
+    assert stacked.shape == (2, 16, 16, 3 + 11)
+    np.testing.assert_array_equal(stacked[..., :3], x)
+    np.testing.assert_array_equal(stacked[..., 3:], np.broadcast_to(c[:, None, None, :], (2, 16, 16, 11)))
+    assert np.asarray(TileCondition()(c, x)).shape == (2, 16, 16, 11)
+    d = stargan_discriminator((32, 32, 3), 9, filters=8)
+    assert d.output["logits"].shape[1:] == (2, 2, 1) and d.output["class_logits"].shape[1:] == (9,)
+    with pytest.raises(KerasGansError, match="divide by 4"):
+        stargan_generator((18, 18, 3), 5)
+
+
+# -- the condition: labels, mask vector, targets ------------------------------------------------------
+def test_condition_layout_and_targets_by_name():
+    assert JOINT.size == 11 and JOINT.label_size == 9 and JOINT.masked
+    assert JOINT.names[-2:] == ("mask:colour-digits", "mask:style-digits")
+    vec = JOINT.encode("green, thick")[0]
+    np.testing.assert_array_equal(vec, [0, 1, 0, 1, 0, 0, 0, 0, 0, 1, 0])
+    vec = JOINT.encode(["dotted", "frame"])[0]
+    np.testing.assert_array_equal(vec, [0, 0, 0, 0, 0, 0, 0, 1, 1, 0, 1])
+    single = attrs.Condition([attrs.COLOUR_DIGITS])
+    assert single.size == 5 and not single.masked
+    np.testing.assert_array_equal(single.encode("blue")[0], [0, 0, 1, 0, 0])
+    assert single.encode([0, 0, 1, 1, 0], n=3).shape == (3, 5)
+    roundtrip = attrs.Condition.from_config(JOINT.to_config())
+    assert roundtrip.names == JOINT.names and [g[1] for g in roundtrip.groups()] == [g[1] for g in JOINT.groups()]
+
+
+@pytest.mark.parametrize("target, message", [
+    ("Blond_Hair", "unknown attribute 'Blond_Hair'"),
+    ("gren", "did you mean 'green'"),
+    ("thick", "names none of the colour category"),
+    ("red,green", "names 2 of the colour category"),
+    ("red,frame", "mixes attributes of colour-digits and style-digits"),
+    ([1, 0, 0, 0, 0], "must have 11 values"),
+    ([1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0], "names no single data set"),
+    ([1, 0, 0, 0, 0, 0, 0, 0, 0, 1, 1], "names no single data set"),
+    ([1, 0, 0, 0, 0, 1, 0, 0, 0, 1, 0], "labels of the other data set"),
+    ([1, 1, 0, 0, 0, 0, 0, 0, 0, 1, 0], "must be one-hot"),
+    (np.repeat(JOINT.encode("red"), 2, axis=0), "got 2 targets for 3 images"),
+])
+def test_bad_targets_are_clear_errors(target, message):
+    with pytest.raises(KerasGansError, match=message):
+        JOINT.encode(target, n=3)
+
+
+# -- losses by hand -----------------------------------------------------------------------------------
+def _bce(y, logit):
+    return -(y * np.log(1 / (1 + np.exp(-logit))) + (1 - y) * np.log(1 - 1 / (1 + np.exp(-logit))))
+
+
+def _ce(onehot, logits):
+    return -np.sum(onehot * (logits - np.log(np.sum(np.exp(logits)))))
+
+
+def test_classification_loss_counts_only_the_active_slice():
+    from keras_gans.trainers.stargan import domain_classification_loss
+
+    rng = np.random.default_rng(1)
+    cond = np.concatenate([JOINT.encode("red,photo"), JOINT.encode("outline,frame")])
+    logits = rng.normal(size=(2, 9)).astype("float32")
+    # image 0 (colour set): CE over red/green/blue + BCE thick + BCE photo; image 1: CE style + BCE frame
+    by_hand_0 = _ce(cond[0, :3], logits[0, :3]) + _bce(0, logits[0, 3]) + _bce(1, logits[0, 4])
+    by_hand_1 = _ce(cond[1, 5:8], logits[1, 5:8]) + _bce(1, logits[1, 8])
+    got = float(domain_classification_loss(cond, logits, JOINT))
+    assert got == pytest.approx((by_hand_0 + by_hand_1) / 2, rel=1e-5)
+    # logits of the inactive set change nothing
+    other = logits.copy()
+    other[0, 5:] += 5.0
+    other[1, :5] -= 5.0
+    assert float(domain_classification_loss(cond, other, JOINT)) == pytest.approx(got, rel=1e-6)
+    # a single set: no mask, every label counts
+    single = attrs.Condition([attrs.COLOUR_DIGITS])
+    c1 = single.encode("blue,thick")
+    expected = _ce(c1[0, :3], logits[0, :3]) + _bce(1, logits[0, 3]) + _bce(0, logits[0, 4])
+    assert float(domain_classification_loss(c1, logits[:1, :5], single)) == pytest.approx(expected, rel=1e-5)
+
+
+def _trainer(condition=JOINT, size=16, d_steps=2):
+    from keras_gans.models import build_trainer, default_config
+
+    config = default_config("stargan", "cpu", dataset="colour-digits+style-digits", g_filters=8, d_filters=8,
+                            residual_blocks=1, d_steps=d_steps, jit_compile=False)
+    config.update(image_shape=[size, size, 3], label_sets=condition.to_config(), steps_per_epoch=10)
+    return build_trainer(config)
+
+
+def test_targets_permute_the_batch_labels():
+    trainer = _trainer()
+    cond = JOINT.vector(np.eye(5)[[0, 1, 2, 3, 4, 0, 1, 2]], 0)
+    first, second = np.asarray(trainer.permuted(cond)), np.asarray(trainer.permuted(cond))
+    for targets in (first, second):  # the same rows, in another order
+        assert sorted(map(tuple, targets)) == sorted(map(tuple, cond))
+    assert not np.array_equal(first, second)
+    again = _trainer()  # the trainer's seed state decides: reproducible
+    np.testing.assert_array_equal(np.asarray(again.permuted(cond)), first)
+
+
+def test_train_steps_move_the_losses():
+    trainer = _trainer()
+    rng = np.random.default_rng(0)
+    data = attrs.load_attributes("colour-digits+style-digits", "test", size=16, limit=8)
+    x = data.images.astype("float32") / 127.5 - 1
+    c = data.conditions
+    g_before = [np.array(w) for w in trainer.generator.trainable_weights]
+    logs = [trainer.train_on_batch(x, c, return_dict=True) for _ in range(6)]
+    for key in ("d_loss", "g_loss", "d_cls", "g_cls", "g_rec", "gp"):
+        assert np.isfinite(logs[-1][key]), key
+    assert logs[0]["d_cls"] != logs[-1]["d_cls"] and logs[0]["g_rec"] != logs[-1]["g_rec"]
+    assert any(not np.allclose(a, np.array(b)) for a, b in zip(g_before, trainer.generator.trainable_weights))
+    # the critic learns to classify the real images: its classification loss falls on this batch
+    assert logs[-1]["d_cls"] < logs[0]["d_cls"]
+    del rng
+
+
+# -- a run: train, load, translate --------------------------------------------------------------------
+@pytest.fixture(scope="module")
+def stargan_run(tmp_path_factory):
+    from keras_gans import runs
+
+    out = tmp_path_factory.mktemp("stargan") / "run"
+    run = runs.train("stargan", dataset="colour-digits+style-digits", out=out, epochs=1, limit=16, batch_size=4,
+                     g_filters=8, d_filters=8, residual_blocks=1, d_steps=2, jit_compile=False, verbose=0)
+    return run
+
+
+def test_run_round_trip_and_translate(stargan_run):
+    from keras_gans import load_run
+
+    run = stargan_run
+    assert (run.path / "samples" / "epoch_001.png").is_file() and (run.path / "models" / "generator.keras").is_file()
+    assert run.config["label_sets"] == JOINT.to_config()
+    images = attrs.load_attributes("colour-digits", "test", limit=3).images
+    out = run.translate(images, target="green,thick")
+    assert out.shape == images.shape and out.dtype == np.uint8
+    again = load_run(run.path)
+    np.testing.assert_array_equal(again.translate(images, target="green,thick"), out)
+    np.testing.assert_array_equal(again.translate(images, target=JOINT.encode("green,thick")[0]), out)
+    import keras  # the exported generator loads on its own (the tiling layer is serialisable)
+
+    exported = keras.saving.load_model(run.path / "models" / "generator.keras")
+    x, c = images.astype("float32") / 127.5 - 1, JOINT.encode("green,thick", n=3)
+    np.testing.assert_allclose(np.asarray(exported([x, c])), np.asarray(again.generator([x, c])), atol=1e-5)
+    big = np.repeat(np.repeat(images, 2, axis=1), 2, axis=2)  # any size in, the same size out
+    assert again.translate(big, target="outline").shape == big.shape
+    with pytest.raises(KerasGansError, match="unknown attribute"):
+        again.translate(images, target="Blond_Hair")
+    with pytest.raises(KerasGansError, match="give a target"):
+        again.translate(images)
+    with pytest.raises(KerasGansError, match="not a direction"):
+        again.translate(images, direction="A2B", target="red")
+    with pytest.raises(KerasGansError, match="no generator to sample"):
+        again.sample(4)
+
+
+def test_cli_translate_with_a_target(stargan_run, tmp_path):
+    from keras_gans.viz import save_image
+
+    images = attrs.load_attributes("colour-digits", "test", limit=2).images
+    inp = tmp_path / "in"
+    for i, image in enumerate(images):
+        save_image(inp / f"{i}.png", image)
+    out = tmp_path / "out"
+    proc = run_cli("translate", stargan_run.path, inp, out, "--target", "blue,photo")
+    assert proc.returncode == 0, proc.stderr
+    assert sorted(p.name for p in out.iterdir()) == ["0.png", "1.png"]
+    bad = tmp_path / "bad"
+    proc = run_cli("translate", stargan_run.path, inp, bad, "--target", "0,0,1,0,0,0,0,0,0,0,0")
+    assert proc.returncode == 2 and proc.stderr.startswith("error: the mask part") and "Traceback" not in proc.stderr
+    assert not bad.exists()
+
+
+def test_evaluate_a_stargan_run(stargan_run):
+    from keras_gans.evaluate import evaluate
+
+    result = evaluate(stargan_run.path, n=12, verbose=False)
+    assert result["n_translated"] == 12 and 0 <= result["translation_accuracy"] <= 1
+    assert set(result["translation_accuracy_per_attribute"]) == set(JOINT.attributes)
+    assert result["reconstruction_l1"] > 0 and (stargan_run.path / "metrics.json").is_file()
+    with pytest.raises(KerasGansError, match="leave out --classifier"):
+        evaluate(stargan_run.path, classifier="somewhere")
+
+
+def test_settings_errors_before_anything_is_written(tmp_path):
+    proc = run_cli("train", "stargan", "--set", "attributes=[\"Male\"]", "--out", tmp_path / "r")
+    assert proc.returncode == 2 and "has fixed ones" in proc.stderr
+    proc = run_cli("train", "stargan", "--dataset", "celeba", "--set", "attributes=[\"Blonde_Hair\"]",
+                   "--out", tmp_path / "r")
+    assert proc.returncode == 2 and "did you mean 'Blond_Hair'" in proc.stderr
+    proc = run_cli("train", "stargan", "--dataset", "mnist", "--out", tmp_path / "r")
+    assert proc.returncode == 2 and "attribute labels" in proc.stderr
+    proc = run_cli("train", "stargan", "--dataset", "colour-digits+nope", "--out", tmp_path / "r")
+    assert proc.returncode == 2 and "unknown attribute data set 'nope'" in proc.stderr
+    assert not (tmp_path / "r").exists()
+
+
+# -- the data sets ------------------------------------------------------------------------------------
+@pytest.fixture(scope="module")
+def digits():
+    from keras_gans.data import load_images
+
+    return load_images("digits", "test")[0][:60, ..., 0]
+
+
+@pytest.fixture(scope="module")
+def photos():
+    return attrs.background_photos("test", None)
+
+
+def test_colour_digits_show_their_labels(digits, photos):
+    images, labels = attrs.build_colour_digits(digits, photos, np.random.default_rng(0))
+    assert images.shape == (60, 32, 32, 3) and labels.shape == (60, 5)
+    colour, thick, photo = labels[:, :3].argmax(1), labels[:, 3] == 1, labels[:, 4] == 1
+    assert np.all(labels[:, :3].sum(1) == 1) and 0 < thick.sum() < 60 and 0 < photo.sum() < 60
+    alpha = attrs.stroke_alpha(digits, thick=thick)
+    for image, a, c, p in zip(images, alpha, colour, photo):
+        stroke = a >= 0.9 * a.max()  # the digit's strongest stroke pixels
+        assert np.argmax(image[stroke].mean(0)) == c  # the stroke colour is the label
+        corners = np.concatenate([image[:3, :3].reshape(-1, 3), image[-3:, -3:].reshape(-1, 3)])
+        assert (corners.max() > 0) == p  # black background unless a photo
+    # thick strokes cover more pixels than the same digits thin
+    thin_a, thick_a = attrs.stroke_alpha(digits), attrs.stroke_alpha(digits, thick=np.ones(60, bool))
+    assert np.all((thick_a > 0.5).sum((1, 2)) > (thin_a > 0.5).sum((1, 2)))
+
+
+def test_style_digits_show_their_labels(digits):
+    images, labels = attrs.build_style_digits(digits, np.random.default_rng(0))
+    style, frame = labels[:, :3].argmax(1), labels[:, 3] == 1
+    assert set(style) == {0, 1, 2} and 0 < frame.sum() < 60
+    for image, s, f in zip(images, style, frame):
+        assert (image[0].max() > 0) == f  # a frame colours the top row
+    alpha = attrs.stroke_alpha(digits, style=np.full(60, attrs.STYLES.index("dotted")))
+    yy, xx = np.mgrid[:32, :32]
+    assert alpha[:, (yy + xx) % 2 == 1].max() == 0  # dotted: every other pixel off
+    solid = attrs.stroke_alpha(digits)
+    outline = attrs.stroke_alpha(digits, style=np.full(60, attrs.STYLES.index("outline")))
+    assert np.all(outline[solid > 0.99] < 0.05)  # hollow: the stroke's core is dark
+
+
+def test_load_attributes_joins_two_sets_with_a_mask():
+    data = attrs.load_attributes("colour-digits+style-digits", "test", size=16, limit=5)
+    assert data.images.shape == (10, 16, 16, 3) and data.conditions.shape == (10, 11)
+    np.testing.assert_array_equal(data.conditions[:5, 9:], [[1, 0]] * 5)
+    np.testing.assert_array_equal(data.conditions[5:, 9:], [[0, 1]] * 5)
+    assert np.all(data.conditions[:5, 5:9] == 0) and np.all(data.conditions[5:, :5] == 0)
+    with pytest.raises(KerasGansError, match="has fixed ones"):
+        attrs.load_attributes("colour-digits", attributes=["Male"])
+
+
+def test_make_dataset_takes_label_vectors_and_flips_reproducibly():
+    from keras_gans.data import make_dataset
+
+    images = np.arange(4 * 2 * 3, dtype=np.uint8).reshape(4, 2, 3, 1) * 10
+    labels = np.eye(4, 3, dtype=np.float32)
+    batches = list(make_dataset(images, 4, seed=3, epochs=2, labels=labels, flip=True))
+    x, y = (np.asarray(t) for t in batches[0])
+    assert y.dtype == np.float32 and y.shape == (4, 3)
+    raw = images.astype(np.float32) / 127.5 - 1
+    for xi, yi in zip(x, y):
+        i = int(np.argmax(yi)) if yi.any() else 3
+        assert np.allclose(xi, raw[i]) or np.allclose(xi, raw[i][:, ::-1])
+    flips = [not np.allclose(np.asarray(b[0]), raw[np.asarray(b[1]).argmax(1)]) for b in batches]
+    resumed = list(make_dataset(images, 4, seed=3, epochs=2, initial_epoch=1, labels=labels, flip=True))
+    np.testing.assert_array_equal(np.asarray(resumed[0][0]), np.asarray(batches[1][0]))
+    del flips
+    with pytest.raises(KerasGansError, match=r"shape \(4,\) or \(4, L\)"):
+        make_dataset(images, 2, labels=np.zeros((3, 2)))
+
+
+# -- CelebA: tfds (mocked) and the original folder format -----------------------------------------------
+def test_celeba_from_tfds_mock_data():
+    tfds = pytest.importorskip("tensorflow_datasets")
+    with tfds.testing.mock_data(num_examples=6):
+        data = attrs.load_attributes("celeba", "train", size=32, attributes=["Male", "Young"])
+    assert data.images.shape == (6, 32, 32, 3) and data.images.dtype == np.uint8
+    assert data.conditions.shape == (6, 2) and set(np.unique(data.conditions)) <= {0.0, 1.0}
+    assert data.condition.attributes == ("Male", "Young")
+
+
+def _write_celeba(root, n=12, partition=True):
+    from PIL import Image
+
+    folder = root / "img_align_celeba"
+    folder.mkdir(parents=True)
+    names = [f"{i + 1:06d}.jpg" for i in range(n)]
+    rng = np.random.default_rng(0)
+    values = rng.choice([-1, 1], size=(n, len(attrs.CELEBA_ATTRIBUTES)))
+    for i, name in enumerate(names):
+        image = np.zeros((218, 178, 3), np.uint8)  # the aligned faces' size; the centre crop is rows 20..198
+        image[20:198] = (10 * i, 255 - 10 * i, 128)
+        Image.fromarray(image).save(folder / name, quality=95)
+    lines = [str(n), " ".join(attrs.CELEBA_ATTRIBUTES)]
+    lines += [f"{name} " + " ".join(f"{v:2d}" for v in row) for name, row in zip(names, values)]
+    (root / "list_attr_celeba.txt").write_text("\n".join(lines) + "\n")
+    if partition:
+        (root / "list_eval_partition.txt").write_text(
+            "\n".join(f"{name} {0 if i < 8 else (1 if i < 10 else 2)}" for i, name in enumerate(names)) + "\n")
+    return values
+
+
+def test_celeba_folder_format(tmp_path):
+    values = _write_celeba(tmp_path / "celeba")
+    picked = ["Blond_Hair", "Male", "Young"]
+    cols = [attrs.CELEBA_ATTRIBUTES.index(a) for a in picked]
+    train = attrs.load_attributes("celeba", "train", data_dir=tmp_path, size=16, attributes=picked)
+    test = attrs.load_attributes("celeba", "test", data_dir=tmp_path, size=16, attributes="Blond_Hair,Male,Young")
+    assert train.images.shape == (8, 16, 16, 3) and test.images.shape == (2, 16, 16, 3)
+    np.testing.assert_array_equal(train.conditions, values[:8][:, cols] > 0)
+    np.testing.assert_array_equal(test.conditions, values[10:][:, cols] > 0)
+    # the 178x178 centre crop holds only the coloured band: no black rows after resizing
+    assert np.all(np.abs(train.images[3].astype(int) - (30, 225, 128)).max(-1) <= 3)
+    with pytest.raises(KerasGansError, match="unknown CelebA attribute 'Blonde_Hair'"):
+        attrs.load_attributes("celeba", data_dir=tmp_path, attributes=["Blonde_Hair"])
+    with pytest.raises(KerasGansError, match="no CelebA in"):
+        attrs.load_attributes("celeba", data_dir=tmp_path / "nowhere")
+    (tmp_path / "celeba" / "list_attr_celeba.txt").write_text("3\nMale Young\n000001.jpg 1\n")
+    with pytest.raises(KerasGansError, match="announces 3 images but lists 1"):
+        attrs.load_attributes("celeba", data_dir=tmp_path, attributes=["Male"])
