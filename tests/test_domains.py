@@ -71,7 +71,8 @@ def test_photo_folder_pairs_and_split(tmp_path):
     assert swapped.a.shape[-1] == 3 and swapped.names == ("colour", "grey")
 
 
-def test_embedded_photos_offline(capsys):
+def test_embedded_photos_offline(capsys, monkeypatch):
+    monkeypatch.setattr(domains, "_NOTICED", [])  # the notice is printed once per process
     pairs = data.load_domains("edges2photo", "test", size=32)
     assert pairs.paired and pairs.a.shape[1:] == (32, 32, 1) and len(pairs.a) >= 8
     assert "scikit-image" in capsys.readouterr().err
