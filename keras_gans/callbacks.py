@@ -15,11 +15,16 @@ class RunCheckpoint(keras.callbacks.BackupAndRestore):
     """``BackupAndRestore`` whose files are written atomically (temp file, then rename).
 
     A run killed while saving keeps its previous checkpoint intact; the next run restores the
-    networks, both optimizers (moments and step counters), the noise state and the epoch.
+    networks, both optimizers (moments and step counters), the noise state, the epoch and, for
+    checkpoints taken every N steps, how many steps of that epoch were done.
     """
 
-    def __init__(self, backup_dir, save_freq="epoch"):
+    def __init__(self, backup_dir, save_freq="epoch", steps_done=0):
         super().__init__(backup_dir, save_freq=save_freq, delete_checkpoint=False)
+        # Steps of the current epoch finished before this fit() began (a run resumed mid-epoch
+        # trains the rest of that epoch first); the metadata records steps done in the epoch, so
+        # that a resumed run skips exactly the batches the interrupted one had trained on.
+        self._offset = self._steps_in_epoch = int(steps_done)
 
     def on_train_begin(self, logs=None):
         # A run killed while writing leaves its temp files; the last complete checkpoint is intact.
@@ -29,7 +34,12 @@ class RunCheckpoint(keras.callbacks.BackupAndRestore):
                 os.remove(path)
         super().on_train_begin(logs)
 
+    def on_train_batch_end(self, batch, logs=None):
+        self._steps_in_epoch = self._offset + batch + 1
+        super().on_train_batch_end(batch, logs)
+
     def on_epoch_end(self, epoch, logs=None):
+        self._offset = self._steps_in_epoch = 0  # the next epoch starts at its first step
         super().on_epoch_end(epoch, logs)
         if self.save_freq != "epoch":  # also close every epoch with a checkpoint
             self._save_model()
@@ -40,8 +50,12 @@ class RunCheckpoint(keras.callbacks.BackupAndRestore):
         try:
             os.makedirs(self.backup_dir, exist_ok=True)
             self.model.save_weights(tmp_weights, overwrite=True)
+            epoch, steps_done = self._current_epoch, self._steps_in_epoch
+            steps = (self.params or {}).get("steps")
+            if steps and steps_done >= self._offset + steps:  # the epoch's last step: the next epoch is due
+                epoch, steps_done = epoch + 1, 0
             with open(tmp_meta, "w") as f:
-                f.write('{"epoch": %d, "batch": %d}' % (self._current_epoch, self._last_batch_seen))
+                f.write('{"epoch": %d, "batch": %d, "steps_done": %d}' % (epoch, self._last_batch_seen, steps_done))
         except OSError as e:  # disk full, permissions, a vanished directory: keep the last checkpoint
             for tmp in (tmp_weights, tmp_meta):
                 if os.path.exists(tmp):

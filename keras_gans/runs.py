@@ -47,12 +47,17 @@ class RunDir:
 
     def resume_epoch(self):
         """Epochs completed by the checkpoint in this run directory (0 when there is none)."""
+        return self.resume_position()[0]
+
+    def resume_position(self):
+        """(epoch, steps done in it) of the checkpoint in this run directory ((0, 0) when none)."""
         meta = self.checkpoints / "training_metadata.json"
         if not (meta.is_file() and self.weights.is_file()):
-            return 0
+            return 0, 0
         try:
-            return int(json.loads(meta.read_text())["epoch"])
-        except (ValueError, KeyError, TypeError):
+            position = json.loads(meta.read_text())
+            return int(position["epoch"]), int(position.get("steps_done", 0))
+        except (ValueError, KeyError, TypeError, AttributeError):
             raise KerasGansError(f"{meta} is corrupt; delete {self.checkpoints} to start over") from None
 
     def read_config(self):
@@ -154,24 +159,35 @@ def train(
     if resuming and verbose:
         print(f"keras-gans: resuming the run in {run.path}")
 
-    first_epoch = run.resume_epoch()
-    ds = data.dataset(first_epoch)
-    all_callbacks = [
-        cb.NaNGuard(run.checkpoints),
-        cb.EpochTimer(),
-        cb.RunCheckpoint(str(run.checkpoints), save_freq=checkpoint_every),
-        cb.HistoryCSV(run.logs / "history.csv"),
-        *data.preview_callbacks(trainer, run.samples),
-        *callbacks,
-    ]
+    first_epoch, steps_done = run.resume_position()
+    if steps_done >= data.steps_per_epoch:
+        first_epoch, steps_done = first_epoch + 1, 0
+    shared_callbacks = [cb.NaNGuard(run.checkpoints), cb.EpochTimer()]
+    later_callbacks = [cb.HistoryCSV(run.logs / "history.csv"), *data.preview_callbacks(trainer, run.samples),
+                       *callbacks]
     run.logs.mkdir(parents=True, exist_ok=True)
     if importlib.util.find_spec("tensorboard") is not None:  # a dependency, but degrade gracefully
-        all_callbacks.append(
+        later_callbacks.append(
             keras.callbacks.TensorBoard(str(run.logs / "tensorboard"), write_graph=False, profile_batch=0)
         )
-    if first_epoch < config["epochs"]:
-        trainer.fit(ds, epochs=config["epochs"], steps_per_epoch=data.steps_per_epoch, callbacks=all_callbacks,
+
+    def fit(epoch, skip=0):
+        """Train epochs ``epoch`` (from its step ``skip``) ... up to the end of the run."""
+        end = epoch + 1 if skip else config["epochs"]
+        checkpoint = cb.RunCheckpoint(str(run.checkpoints), save_freq=checkpoint_every, steps_done=skip)
+        trainer.fit(data.dataset(epoch).skip(skip), epochs=end, initial_epoch=epoch,
+                    steps_per_epoch=data.steps_per_epoch - skip, callbacks=[*shared_callbacks, checkpoint,
+                                                                            *later_callbacks],
                     verbose=verbose, shuffle=False)
+
+    if first_epoch < config["epochs"]:
+        if steps_done:  # killed mid-epoch: the rest of that epoch, on exactly the batches it had left
+            if verbose:
+                print(f"keras-gans: resuming epoch {first_epoch + 1} after its step {steps_done}")
+            fit(first_epoch, steps_done)
+            first_epoch += 1
+        if first_epoch < config["epochs"]:
+            fit(first_epoch)
     else:
         trainer.load_weights(str(run.weights))
         if verbose:

@@ -61,6 +61,30 @@ def test_resume_continues_and_equals_uninterrupted(tmp_path, trained):
     del first
 
 
+def test_resume_mid_epoch_skips_exactly_the_trained_batches(tmp_path):
+    """Killed after step 4 of 4 with a checkpoint after step 3: the resumed run trains step 4 of
+    epoch 1 again, from the step-3 state, on the same batch, and ends equal to the straight run."""
+
+    class Killed(Exception):
+        pass
+
+    class KillAfter(keras.callbacks.Callback):
+        def on_train_batch_end(self, batch, logs=None):
+            if batch == 3:
+                raise Killed
+
+    settings = dict(QUICK, epochs=2, checkpoint_every=3)
+    straight = train("dcgan", out=tmp_path / "straight", **settings)
+    with pytest.raises(Killed):
+        train("dcgan", out=tmp_path / "killed", callbacks=[KillAfter()], **settings)
+    meta = json.loads((tmp_path / "killed" / "checkpoints" / "training_metadata.json").read_text())
+    assert (meta["epoch"], meta["steps_done"]) == (0, 3)
+    resumed = train("dcgan", out=tmp_path / "killed", **settings)
+    assert int(resumed.trainer.g_optimizer.iterations) == 2 * (128 // 32)  # 3 + 1 + 4 steps, none twice
+    for a, b in zip(straight.trainer.variables, resumed.trainer.variables):
+        np.testing.assert_allclose(np.asarray(a), np.asarray(b), atol=1e-5)
+
+
 def test_resume_refuses_other_settings(trained):
     out, _ = trained
     with pytest.raises(KerasGansError, match="other settings \\(batch_size: 32 -> 16\\)"):
