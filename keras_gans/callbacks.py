@@ -38,6 +38,13 @@ class RunCheckpoint(keras.callbacks.BackupAndRestore):
         self._steps_in_epoch = self._offset + batch + 1
         super().on_train_batch_end(batch, logs)
 
+    def _should_save_on_batch(self, batch):
+        # not on an epoch's last step: the epoch-end checkpoint follows once the epoch's logs and
+        # figures are written, so a run killed in between redoes that step rather than lose them
+        due = super()._should_save_on_batch(batch)
+        steps = (self.params or {}).get("steps")
+        return due and not (steps and batch + 1 >= steps)
+
     def on_epoch_end(self, epoch, logs=None):
         self._offset = self._steps_in_epoch = 0  # the next epoch starts at its first step
         super().on_epoch_end(epoch, logs)

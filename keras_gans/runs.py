@@ -162,9 +162,11 @@ def train(
     first_epoch, steps_done = run.resume_position()
     if steps_done >= data.steps_per_epoch:
         first_epoch, steps_done = first_epoch + 1, 0
-    shared_callbacks = [cb.NaNGuard(run.checkpoints), cb.EpochTimer()]
-    later_callbacks = [cb.HistoryCSV(run.logs / "history.csv"), *data.preview_callbacks(trainer, run.samples),
-                       *callbacks]
+    # the checkpoint comes after the epoch's logs and figures (an epoch counts as done only once
+    # they exist) and before the caller's callbacks (they see the restored state at train begin)
+    shared_callbacks = [cb.NaNGuard(run.checkpoints), cb.EpochTimer(), cb.HistoryCSV(run.logs / "history.csv"),
+                        *data.preview_callbacks(trainer, run.samples)]
+    later_callbacks = [*callbacks]
     run.logs.mkdir(parents=True, exist_ok=True)
     if importlib.util.find_spec("tensorboard") is not None:  # a dependency, but degrade gracefully
         later_callbacks.append(
