@@ -57,12 +57,9 @@ class RunCheckpoint(keras.callbacks.BackupAndRestore):
         try:
             os.makedirs(self.backup_dir, exist_ok=True)
             self.model.save_weights(tmp_weights, overwrite=True)
-            epoch, steps_done = self._current_epoch, self._steps_in_epoch
-            steps = (self.params or {}).get("steps")
-            if steps and steps_done >= self._offset + steps:  # the epoch's last step: the next epoch is due
-                epoch, steps_done = epoch + 1, 0
-            with open(tmp_meta, "w") as f:
-                f.write('{"epoch": %d, "batch": %d, "steps_done": %d}' % (epoch, self._last_batch_seen, steps_done))
+            with open(tmp_meta, "w") as f:  # never on an epoch's last step (see _should_save_on_batch)
+                f.write('{"epoch": %d, "batch": %d, "steps_done": %d}'
+                        % (self._current_epoch, self._last_batch_seen, self._steps_in_epoch))
         except OSError as e:  # disk full, permissions, a vanished directory: keep the last checkpoint
             for tmp in (tmp_weights, tmp_meta):
                 if os.path.exists(tmp):

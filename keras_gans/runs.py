@@ -235,7 +235,7 @@ class TrainingData:
             self.domains = self._load_domains("train", data_dir)
             self.test_domains = self._load_domains("test", data_dir)
             self.step_batch = config["batch_size"]
-            n = len(self.domains.a) if self.domains.paired else max(len(self.domains.a), len(self.domains.b))
+            n = self.domains.epoch_size
             what = "training pairs" if self.domains.paired else "training images in the larger domain"
             self.shape_info = {"image_shape": list(self.domains.a.shape[1:]),
                                "image_shape_b": list(self.domains.b.shape[1:]),

@@ -50,6 +50,11 @@ class Domains:
                 f"paired domains must have as many images of the same size: A {self.a.shape}, B {self.b.shape}"
             )
 
+    @property
+    def epoch_size(self):
+        """Images of each domain one epoch draws: the pairs, or the larger domain's count."""
+        return len(self.a) if self.paired else max(len(self.a), len(self.b))
+
     def swapped(self):
         return Domains(self.b, self.a, self.paired, self.names[::-1], self.labels_b, self.labels_a)
 
@@ -358,7 +363,7 @@ def make_domain_dataset(domains, batch_size, seed=0, epochs=None, initial_epoch=
 
     batch_size = check_positive("batch size", batch_size)
     na, nb = len(domains.a), len(domains.b)
-    n = na if domains.paired else max(na, nb)
+    n = domains.epoch_size
     if n < batch_size:
         raise KerasGansError(f"batch size {batch_size} is larger than the data set ({n} images)")
     steps = n // batch_size
@@ -407,9 +412,6 @@ def make_domain_dataset(domains, batch_size, seed=0, epochs=None, initial_epoch=
     return ds.prefetch(tf.data.AUTOTUNE)
 
 
-def steps_per_epoch(domains, batch_size):
-    n = len(domains.a) if domains.paired else max(len(domains.a), len(domains.b))
-    return n // batch_size
 
 
 # the unpaired sets of the CycleGAN chapter (CIFAR10 grey <-> colour, MNIST <-> SVHN / MNIST-M,
