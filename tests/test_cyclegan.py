@@ -144,11 +144,13 @@ def state(trainer):
 def test_run_directory_and_losses_move(trained):
     out, run = trained
     config = json.loads((out / "config.json").read_text())
-    assert config["image_shape"] == [32, 32, 1] and config["image_shape_b"] == [32, 32, 3]
+    # the cpu preset: a U-Net G, grey kept in three channels, so the identity loss applies
+    assert config["image_shape"] == [32, 32, 3] and config["image_shape_b"] == [32, 32, 3]
     assert config["domain_names"] == ["grey", "colour"] and config["identity"] == "auto"
+    assert config["generator"] == "unet" and config["channels"] == 3
     assert sorted(p.name for p in (out / "models").iterdir()) == ["d_a.keras", "d_b.keras", "g_a2b.keras", "g_b2a.keras"]
     rows = [r.split(",") for r in (out / "logs" / "history.csv").read_text().splitlines()]
-    assert rows[0][:4] == ["epoch", "adv_A2B", "adv_B2A", "cycle_A"] and "identity_A2B" not in rows[0]  # 1 vs 3 channels
+    assert rows[0][:4] == ["epoch", "adv_A2B", "adv_B2A", "cycle_A"] and "identity_A2B" in rows[0]
     first, second = (dict(zip(rows[0], map(float, r))) for r in rows[1:])
     assert second["cycle_A"] < first["cycle_A"] and second["g_loss"] < first["g_loss"]
     grid = np.asarray(Image.open(out / "samples" / "epoch_002.png"))
@@ -163,7 +165,7 @@ def test_translate_both_directions(trained, tmp_path):
     run = load_run(out)
     rgb = np.random.default_rng(0).integers(0, 256, (3, 40, 48, 3), dtype=np.uint8)
     to_colour, to_grey = run.translate(rgb, direction="A2B"), run.translate(rgb, direction="B2A")
-    assert to_colour.shape == (3, 40, 48, 3) and to_grey.shape == (3, 40, 48, 1) and to_colour.dtype == np.uint8
+    assert to_colour.shape == (3, 40, 48, 3) and to_grey.shape == (3, 40, 48, 3) and to_colour.dtype == np.uint8  # grey in 3 channels
     with pytest.raises(KerasGansError, match="unknown direction 'C2D'; choose one of: A2B, B2A"):
         run.translate(rgb, direction="C2D")
     from conftest import run_cli
@@ -172,7 +174,7 @@ def test_translate_both_directions(trained, tmp_path):
     Image.fromarray(rgb[0]).save(tmp_path / "in" / "photo.jpg")
     done = run_cli("translate", out, tmp_path / "in", tmp_path / "out", "--direction", "B2A")
     assert done.returncode == 0, done.stderr[-2000:]
-    assert np.asarray(Image.open(tmp_path / "out" / "photo.png")).shape == (40, 48)  # colour -> grey, same size
+    assert np.asarray(Image.open(tmp_path / "out" / "photo.png")).shape == (40, 48, 3)  # colour -> grey, same size
 
 
 def test_resume_restores_everything_and_equals_uninterrupted(trained, tmp_path):
@@ -211,8 +213,9 @@ def test_bad_settings_and_folders(tmp_path):
     from keras_gans import data
 
     for bad, message in [
-        (dict(image_size=6), "multiple of 4 and at least 8 px, got 6"),
-        (dict(image_size=12, patch_size=70), "PatchGAN needs larger images than 12x12"),
+        (dict(image_size=6, generator="resnet"), "multiple of 4 and at least 8 px, got 6"),
+        (dict(image_size=24), "U-Net generator needs an image size that is a power of 2"),
+        (dict(image_size=16, patch_size=70), "PatchGAN needs larger images than 16x16"),
         (dict(identity=-1), "identity must be 'auto' or a weight >= 0"),
         (dict(dataset="mnist"), "translates images between two domains; 'mnist' is a single-domain"),
     ]:
@@ -272,5 +275,19 @@ def test_evaluate_grey_colour_run(trained):
     assert result["test_images_a"] == 24 and result["domains"] == {"A": "grey", "B": "colour"}
     a2b, b2a = result["A2B"], result["B2A"]
     assert 0 < a2b["psnr"] < a2b["psnr_input_copy"] and -1 <= a2b["ssim"] <= 1  # 2 tiny epochs: worse than grey
-    assert "psnr_input_copy" not in b2a  # the luma of a colour image is the true grey image: no baseline
+    assert b2a["psnr_input_copy"] == pytest.approx(a2b["psnr_input_copy"])  # grey in 3 channels: copy either way
     assert json.loads((out / "metrics.json").read_text())["A2B"]["psnr"] == pytest.approx(a2b["psnr"])
+
+
+def test_resnet_generator_grey_in_one_channel(tmp_path):
+    """The paper's set-up: ResNet G with instance norm, grey as one channel -- no identity loss
+    (it would feed 3-channel images to the 1 -> 3 generator); the evaluation has no B2A copy baseline."""
+    from keras_gans.evaluate import evaluate
+
+    run = train("cyclegan", out=tmp_path / "run", epochs=1,
+                **{**QUICK, "generator": "resnet", "g_norm": "instance", "channels": 1})
+    assert run.config["image_shape"] == [32, 32, 1] and run.trainer.g_a2b.name == "g_a2b"
+    assert "identity_A2B" not in (tmp_path / "run" / "logs" / "history.csv").read_text().splitlines()[0]
+    assert any(layer.name.startswith("res1") for layer in run.trainer.g_a2b.layers)
+    result = evaluate(tmp_path / "run", verbose=False)
+    assert "psnr_input_copy" in result["A2B"] and "psnr_input_copy" not in result["B2A"]

@@ -72,12 +72,20 @@ def colour_images(split, data_dir, size, tile_scale=None):
 
 
 def _grey_colour(split, data_dir, size, options):
+    """Grey (A) and colour (B) images. ``channels=3`` keeps the grey images in three equal
+    channels, so both domains have the same shape and CycleGAN's identity loss applies
+    (G_A2B(colour) ~ colour, G_B2A(grey) ~ grey)."""
     colour = colour_images(split, data_dir, size, options.get("tile_scale"))
+    channels = options.get("channels") or 1
+
+    def grey_images(images):
+        return np.repeat(grey(images), channels, axis=-1)
+
     if split == "test":  # true pairs: the colourisation is measured against the real colours
-        return Domains(grey(colour), colour, paired=True, names=("grey", "colour"))
+        return Domains(grey_images(colour), colour, paired=True, names=("grey", "colour"))
     if len(colour) < 2:
         raise KerasGansError(f"grey <-> colour needs at least 2 training images, got {len(colour)}")
-    return Domains(grey(colour[0::2]), colour[1::2], paired=False, names=("grey", "colour"))
+    return Domains(grey_images(colour[0::2]), colour[1::2], paired=False, names=("grey", "colour"))
 
 
 register(DomainSet(
