@@ -51,14 +51,9 @@ class RunDir:
 
     def resume_position(self):
         """(epoch, steps done in it) of the checkpoint in this run directory ((0, 0) when none)."""
-        meta = self.checkpoints / "training_metadata.json"
-        if not (meta.is_file() and self.weights.is_file()):
-            return 0, 0
-        try:
-            position = json.loads(meta.read_text())
-            return int(position["epoch"]), int(position.get("steps_done", 0))
-        except (ValueError, KeyError, TypeError, AttributeError):
-            raise KerasGansError(f"{meta} is corrupt; delete {self.checkpoints} to start over") from None
+        from keras_gans.callbacks import checkpoint_position
+
+        return checkpoint_position(self.weights)
 
     def read_config(self):
         if not self.config.is_file():
