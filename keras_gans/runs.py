@@ -143,8 +143,15 @@ def train(
     config["keras_gans_version"] = __version__
 
     keras.utils.set_random_seed(config["seed"])  # same seed, same initial weights: reproducible runs
+    built = config
+    if config.get("jit_compile") and strategy.num_replicas_in_sync > 1 and not all(
+            "GPU" in d.upper() for d in strategy.extended.worker_devices):
+        built = dict(config, jit_compile=False)  # the saved config keeps the setting: a resume matches
+        if verbose:
+            print("keras-gans: XLA (jit_compile) off for this run: TensorFlow compiles distributed steps with XLA "
+                  "only on GPUs")
     with strategy.scope():
-        trainer = build_trainer(config)
+        trainer = build_trainer(built)
     if _is_multi_worker(strategy):
         _vector_logs(trainer)
     if strategy.num_replicas_in_sync > 1 and verbose:
