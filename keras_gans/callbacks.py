@@ -11,18 +11,51 @@ import numpy as np
 from keras_gans.errors import KerasGansError
 
 
-class RunCheckpoint(keras.callbacks.BackupAndRestore):
-    """``BackupAndRestore`` whose files are written atomically (temp file, then rename).
+POSITION = "keras_gans_position"  # HDF5 attribute of a checkpoint: where in the run its weights are
 
-    A run killed while saving keeps its previous checkpoint intact; the next run restores the
-    networks, both optimizers (moments and step counters), the noise state, the epoch and, for
-    checkpoints taken every N steps, how many steps of that epoch were done.
+
+def checkpoint_position(path):
+    """``(epoch, steps done in it)`` recorded inside the checkpoint ``path`` (``(0, 0)`` if none).
+
+    The position is an attribute of the weights file itself, written before the file is renamed
+    into place, so a checkpoint's weights and its position can never disagree. A checkpoint of an
+    older version without the attribute falls back to its ``training_metadata.json``.
+    """
+    import json
+
+    import h5py
+
+    path = Path(path)
+    if not path.is_file():
+        return 0, 0
+    try:
+        with h5py.File(path, "r") as f:
+            text = f.attrs.get(POSITION)
+        if text is None:
+            legacy = path.parent / "training_metadata.json"
+            if not legacy.is_file():
+                return 0, 0
+            text = legacy.read_text()
+        position = json.loads(text)
+        return int(position["epoch"]), int(position.get("steps_done", 0))
+    except (OSError, ValueError, KeyError, TypeError, AttributeError):
+        raise KerasGansError(f"the checkpoint {path} is unreadable or corrupt; delete {path.parent} to start over") from None
+
+
+class RunCheckpoint(keras.callbacks.BackupAndRestore):
+    """``BackupAndRestore`` whose checkpoint is one file, written atomically (temp file, then rename).
+
+    The file holds the networks, the optimizers (moments and step counters), the noise state and
+    the position in the run (epoch, and for checkpoints taken every N steps how many steps of
+    that epoch were done) as an HDF5 attribute. One rename puts weights and position in place
+    together: a run killed at any moment keeps either the previous checkpoint or the new one,
+    never new weights with an old position (which made a resumed run redo a checkpoint interval).
     """
 
     def __init__(self, backup_dir, save_freq="epoch", steps_done=0):
         super().__init__(backup_dir, save_freq=save_freq, delete_checkpoint=False)
         # Steps of the current epoch finished before this fit() began (a run resumed mid-epoch
-        # trains the rest of that epoch first); the metadata records steps done in the epoch, so
+        # trains the rest of that epoch first); the position records steps done in the epoch, so
         # that a resumed run skips exactly the batches the interrupted one had trained on.
         self._offset = self._steps_in_epoch = int(steps_done)
 
@@ -33,6 +66,15 @@ class RunCheckpoint(keras.callbacks.BackupAndRestore):
             if os.path.exists(path):
                 os.remove(path)
         super().on_train_begin(logs)
+
+    def _load_model(self):
+        if os.path.exists(self._weights_path):
+            self.model.load_weights(self._weights_path)
+            self.model._initial_epoch = checkpoint_position(self._weights_path)[0]
+
+    def on_epoch_begin(self, epoch, logs=None):
+        # fit(initial_epoch=k) starts at epoch k: a save before this epoch ends records epoch k
+        self._current_epoch = epoch
 
     def on_train_batch_end(self, batch, logs=None):
         self._steps_in_epoch = self._offset + batch + 1
@@ -52,26 +94,26 @@ class RunCheckpoint(keras.callbacks.BackupAndRestore):
             self._save_model()
 
     def _save_model(self):
-        tmp_weights = os.path.join(self.backup_dir, "saving.weights.h5")
-        tmp_meta = self._training_metadata_path + ".tmp"
+        import h5py
+
+        tmp = os.path.join(self.backup_dir, "saving.weights.h5")
+        position = '{"epoch": %d, "steps_done": %d}' % (self._current_epoch, self._steps_in_epoch)
         try:
             os.makedirs(self.backup_dir, exist_ok=True)
-            self.model.save_weights(tmp_weights, overwrite=True)
-            with open(tmp_meta, "w") as f:  # never on an epoch's last step (see _should_save_on_batch)
-                f.write('{"epoch": %d, "batch": %d, "steps_done": %d}'
-                        % (self._current_epoch, self._last_batch_seen, self._steps_in_epoch))
+            self.model.save_weights(tmp, overwrite=True)
+            with h5py.File(tmp, "a") as f:
+                f.attrs[POSITION] = position
         except OSError as e:  # disk full, permissions, a vanished directory: keep the last checkpoint
-            for tmp in (tmp_weights, tmp_meta):
-                if os.path.exists(tmp):
-                    os.remove(tmp)
+            if os.path.exists(tmp):
+                os.remove(tmp)
             reason = e.strerror or str(e)
             raise KerasGansError(
                 f"cannot write the checkpoint in {self.backup_dir} ({reason}); the previous checkpoint is kept"
             ) from None
-        # weights first, then the epoch they belong to: a kill in between resumes from the new
-        # weights with the old epoch count at worst, never from a half-written file
-        os.replace(tmp_weights, self._weights_path)
-        os.replace(tmp_meta, self._training_metadata_path)
+        os.replace(tmp, self._weights_path)  # weights and position arrive together, or not at all
+        legacy = self._training_metadata_path  # an older version's separate position file: now stale
+        if os.path.exists(legacy):
+            os.remove(legacy)
 
 
 class NaNGuard(keras.callbacks.Callback):

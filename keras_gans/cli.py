@@ -7,7 +7,7 @@ and exit status 2, never a TensorFlow trace.
 import argparse
 import sys
 
-from keras_gans.errors import KerasGansError
+from keras_gans.errors import KerasGansError, check_positive
 
 EPILOG = "Run `keras-gans COMMAND --help` for the options of one command."
 
@@ -369,8 +369,12 @@ def _import_tensorflow_quietly():
     """
     import os
 
-    if "tensorflow" in sys.modules or os.environ.get("KERAS_GANS_VERBOSE_TF"):
+    if "tensorflow" in sys.modules:
         return
+    if os.environ.get("KERAS_GANS_VERBOSE_TF"):
+        import tensorflow as tf
+
+        return _logical_cpus(tf)
     try:
         saved, devnull = os.dup(2), os.open(os.devnull, os.O_WRONLY)
     except OSError:
@@ -380,11 +384,24 @@ def _import_tensorflow_quietly():
         os.dup2(devnull, 2)
         import tensorflow as tf
 
-        tf.config.list_physical_devices()
+        _logical_cpus(tf)
     finally:
         os.dup2(saved, 2)
         os.close(saved)
         os.close(devnull)
+
+
+def _logical_cpus(tf):
+    """``KERAS_GANS_LOGICAL_CPUS=N``: split the CPU into N logical devices (``--strategy mirrored``
+    then trains N replicas on one CPU; for trying distribution without GPUs). Must run before
+    TensorFlow initialises its devices, i.e. right after the import."""
+    import os
+
+    n = os.environ.get("KERAS_GANS_LOGICAL_CPUS")
+    cpu = tf.config.list_physical_devices("CPU")
+    if n:
+        count = check_positive("KERAS_GANS_LOGICAL_CPUS", int(n) if n.isdigit() else n)
+        tf.config.set_logical_device_configuration(cpu[0], [tf.config.LogicalDeviceConfiguration()] * count)
 
 
 def main(argv=None):

@@ -224,6 +224,15 @@ def default_config(model, preset="cpu", **overrides):
         raise KerasGansError(
             f"unknown setting(s) for {model}: {', '.join(sorted(unknown))}; known: {', '.join(sorted(config))}"
         )
+    for key, value in overrides.items():  # a setting whose default is a number (a flag) takes a number (a flag)
+        default = config.get(key)
+        if value is None or default is None:
+            continue
+        if isinstance(default, bool) and not isinstance(value, bool):
+            raise KerasGansError(f"{key} must be true or false, got {value!r}")
+        if isinstance(default, (int, float)) and not isinstance(default, bool) and (
+                isinstance(value, bool) or not isinstance(value, (int, float))):
+            raise KerasGansError(f"{key} must be a number, got {value!r}")
     config.update({k: v for k, v in overrides.items() if v is not None})
     validate_config(config)
     return config

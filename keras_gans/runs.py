@@ -51,14 +51,9 @@ class RunDir:
 
     def resume_position(self):
         """(epoch, steps done in it) of the checkpoint in this run directory ((0, 0) when none)."""
-        meta = self.checkpoints / "training_metadata.json"
-        if not (meta.is_file() and self.weights.is_file()):
-            return 0, 0
-        try:
-            position = json.loads(meta.read_text())
-            return int(position["epoch"]), int(position.get("steps_done", 0))
-        except (ValueError, KeyError, TypeError, AttributeError):
-            raise KerasGansError(f"{meta} is corrupt; delete {self.checkpoints} to start over") from None
+        from keras_gans.callbacks import checkpoint_position
+
+        return checkpoint_position(self.weights)
 
     def read_config(self):
         if not self.config.is_file():
@@ -148,18 +143,27 @@ def train(
     config["keras_gans_version"] = __version__
 
     keras.utils.set_random_seed(config["seed"])  # same seed, same initial weights: reproducible runs
+    built = config
+    if config.get("jit_compile") and strategy.num_replicas_in_sync > 1 and not all(
+            "GPU" in d.upper() for d in strategy.extended.worker_devices):
+        built = dict(config, jit_compile=False)  # the saved config keeps the setting: a resume matches
+        if verbose:
+            print("keras-gans: XLA (jit_compile) off for this run: TensorFlow compiles distributed steps with XLA "
+                  "only on GPUs")
     with strategy.scope():
-        trainer = build_trainer(config)
+        trainer = build_trainer(built)
     if _is_multi_worker(strategy):
         _vector_logs(trainer)
+    if strategy.num_replicas_in_sync > 1 and verbose:
+        print(f"keras-gans: training on {strategy.num_replicas_in_sync} replicas ({type(strategy).__name__})")
     describe = MODELS[config["model"]].get("describe")
     if describe is not None and verbose:  # e.g. Pix2Pix: the patch D judges and its output map
         print(f"keras-gans: {describe(config)}")
+    first_epoch, steps_done = run.resume_position()  # an unreadable checkpoint stops here, nothing written
     run.write_config(config)
     if resuming and verbose:
         print(f"keras-gans: resuming the run in {run.path}")
 
-    first_epoch, steps_done = run.resume_position()
     if steps_done >= data.steps_per_epoch:
         first_epoch, steps_done = first_epoch + 1, 0
     # the checkpoint comes after the epoch's logs and figures (an epoch counts as done only once
@@ -240,10 +244,10 @@ class TrainingData:
             self.shape_info = {"image_shape": list(self.domains.a.shape[1:]),
                                "image_shape_b": list(self.domains.b.shape[1:]),
                                "domain_names": list(self.domains.names)}
-        if self.step_batch % replicas:
-            raise KerasGansError(
-                f"the batch of one step ({self.step_batch} images) must be divisible by the {replicas} replicas"
-            )
+        if self.step_batch % replicas or (self.kind in ("images", "attributes") and config["batch_size"] % replicas):
+            raise KerasGansError(f"the batch size ({config['batch_size']} images per update) must be divisible by "
+                                 f"the {replicas} replicas")
+        self.replicas = replicas
         self.steps_per_epoch = n // self.step_batch
         if self.steps_per_epoch == 0:
             raise KerasGansError(f"{n} {what} are fewer than one step's batch ({self.step_batch})")
@@ -265,11 +269,30 @@ class TrainingData:
 
         config = self.config
         if self.kind in ("images", "attributes"):
-            return kdata.make_dataset(self.images, self.step_batch, seed=config["seed"], epochs=config["epochs"],
-                                      initial_epoch=first_epoch, labels=self.labels, flip=config.get("flip", False))
+            ds = kdata.make_dataset(self.images, self.step_batch, seed=config["seed"], epochs=config["epochs"],
+                                    initial_epoch=first_epoch, labels=self.labels, flip=config.get("flip", False))
+            return self._replica_order(ds, config.get("d_steps", 1))
         return kdata.make_domain_dataset(self.domains, self.step_batch, seed=config["seed"], epochs=config["epochs"],
                                          initial_epoch=first_epoch, load_size=config.get("load_size"),
                                          flip=config.get("flip", False))
+
+    def _replica_order(self, ds, parts):
+        """Reorder each step's batch of ``parts`` sub-batches (k discriminator steps) so that the
+        strategy's even split gives every replica its share of each sub-batch: together the
+        replicas' i-th sub-batches are then the i-th sub-batch one device trains on."""
+        import tensorflow as tf
+
+        n = self.replicas
+        if parts == 1 or n == 1:
+            return ds
+
+        def reorder(x):
+            shape = tf.shape(x)
+            x = tf.reshape(x, tf.concat([[parts, n, shape[0] // (parts * n)], shape[1:]], 0))
+            x = tf.transpose(x, [1, 0, 2, *range(3, len(x.shape))])  # (replica, sub-batch, image, ...)
+            return tf.reshape(x, shape)
+
+        return ds.map(lambda *batch: tuple(reorder(x) for x in batch) if len(batch) > 1 else reorder(batch[0]))
 
     def preview_callbacks(self, trainer, folder):
         """The per-epoch figure: samples from fixed noise, or fixed test images translated."""
@@ -282,13 +305,21 @@ class TrainingData:
         return [cb.SampleGrid(folder)] if hasattr(trainer, "generate") else []  # not for the classifier
 
 
+_MIRRORED = None
+
+
 def _strategy(strategy):
     import tensorflow as tf
 
     if strategy is None or strategy == "none":
         return tf.distribute.get_strategy()
     if strategy == "mirrored":
-        return tf.distribute.MirroredStrategy()
+        # one per process: TensorFlow gives every MirroredStrategy the same collective keys, so a
+        # second one (a notebook's second train(strategy="mirrored")) would clash with the first
+        global _MIRRORED
+        if _MIRRORED is None:
+            _MIRRORED = tf.distribute.MirroredStrategy()
+        return _MIRRORED
     if strategy == "multiworker":
         return tf.distribute.MultiWorkerMirroredStrategy()
     if isinstance(strategy, str):

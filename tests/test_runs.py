@@ -7,7 +7,7 @@ import pytest
 
 import keras
 from keras_gans import load_run
-from keras_gans.callbacks import NaNGuard, RunCheckpoint
+from keras_gans.callbacks import NaNGuard, RunCheckpoint, checkpoint_position
 from keras_gans.errors import KerasGansError
 from keras_gans.runs import train
 
@@ -63,26 +63,73 @@ def test_resume_continues_and_equals_uninterrupted(tmp_path, trained):
 
 def test_resume_mid_epoch_skips_exactly_the_trained_batches(tmp_path):
     """Killed after step 4 of 4 with a checkpoint after step 3: the resumed run trains step 4 of
-    epoch 1 again, from the step-3 state, on the same batch, and ends equal to the straight run."""
+    epoch 1 again, from the step-3 state, on the same batch. Killed again at the same place of
+    epoch 2, the checkpoint says epoch 2 (a resumed fit starts at a later epoch), and the run
+    ends equal to the straight run."""
 
     class Killed(Exception):
         pass
 
     class KillAfter(keras.callbacks.Callback):
+        def __init__(self, epoch):
+            super().__init__()
+            self.kill_epoch = epoch
+
+        def on_epoch_begin(self, epoch, logs=None):
+            self.epoch = epoch
+
         def on_train_batch_end(self, batch, logs=None):
-            if batch == 3:
+            if batch == 3 and self.epoch == self.kill_epoch:
                 raise Killed
 
     settings = dict(QUICK, epochs=2, checkpoint_every=3)
     straight = train("dcgan", out=tmp_path / "straight", **settings)
+    weights = tmp_path / "killed" / "checkpoints" / "latest.weights.h5"
     with pytest.raises(Killed):
-        train("dcgan", out=tmp_path / "killed", callbacks=[KillAfter()], **settings)
-    meta = json.loads((tmp_path / "killed" / "checkpoints" / "training_metadata.json").read_text())
-    assert (meta["epoch"], meta["steps_done"]) == (0, 3)
+        train("dcgan", out=tmp_path / "killed", callbacks=[KillAfter(0)], **settings)
+    assert checkpoint_position(weights) == (0, 3)
+    with pytest.raises(Killed):  # resumed: step 4 of epoch 1, then epoch 2 until its step 4
+        train("dcgan", out=tmp_path / "killed", callbacks=[KillAfter(1)], **settings)
+    assert checkpoint_position(weights) == (1, 3)
     resumed = train("dcgan", out=tmp_path / "killed", **settings)
-    assert int(resumed.trainer.g_optimizer.iterations) == 2 * (128 // 32)  # 3 + 1 + 4 steps, none twice
+    assert int(resumed.trainer.g_optimizer.iterations) == 2 * (128 // 32)  # 3 + 1 + 3 + 1 steps, none twice
     for a, b in zip(straight.trainer.variables, resumed.trainer.variables):
         np.testing.assert_allclose(np.asarray(a), np.asarray(b), atol=1e-5)
+
+
+@pytest.mark.parametrize("when", ["before", "after"])
+def test_a_kill_during_a_save_never_splits_weights_and_position(tmp_path, monkeypatch, when):
+    """Killed just before or just after a save's rename: the checkpoint on disk is the old one
+    or the new one, and its position always matches its weights (optimizer steps)."""
+    import os
+
+    import h5py
+
+    from keras_gans import callbacks as cb
+
+    class Killed(BaseException):
+        pass
+
+    real_replace, saves = os.replace, []
+
+    def replace(src, dst):
+        if str(dst).endswith("latest.weights.h5"):
+            saves.append(dst)
+            if len(saves) == 2:  # the weights of the second checkpoint (after step 2 of 4)
+                if when == "after":
+                    real_replace(src, dst)
+                raise Killed
+        real_replace(src, dst)
+
+    monkeypatch.setattr(cb.os, "replace", replace)
+    with pytest.raises(Killed):
+        train("dcgan", out=tmp_path / "run", epochs=1, checkpoint_every=1, **QUICK)
+    weights = tmp_path / "run" / "checkpoints" / "latest.weights.h5"
+    epoch, steps_done = checkpoint_position(weights)
+    with h5py.File(weights, "r") as f:
+        iterations = int(f["g_optimizer/vars/0"][()])
+    assert (epoch, steps_done) == ((0, 2) if when == "after" else (0, 1))
+    assert iterations == epoch * (128 // 32) + steps_done
 
 
 def test_resume_refuses_other_settings(trained):
@@ -179,7 +226,6 @@ def test_disk_full_on_checkpoint_keeps_the_previous_one(tmp_path, monkeypatch):
     ckpt = tmp_path / "ckpt"
     trainer.fit(images, batch_size=8, epochs=1, verbose=0, callbacks=[RunCheckpoint(str(ckpt))])
     before = (ckpt / "latest.weights.h5").read_bytes()
-    before_meta = (ckpt / "training_metadata.json").read_text()
 
     def full(path, *args, **kwargs):
         with open(path, "wb") as f:  # a partial file, then the disk is full
@@ -189,6 +235,6 @@ def test_disk_full_on_checkpoint_keeps_the_previous_one(tmp_path, monkeypatch):
     monkeypatch.setattr(trainer, "save_weights", full)
     with pytest.raises(KerasGansError, match=r"cannot write the checkpoint in .*No space left on device.*previous"):
         trainer.fit(images, batch_size=8, epochs=2, initial_epoch=1, verbose=0, callbacks=[RunCheckpoint(str(ckpt))])
-    assert sorted(p.name for p in ckpt.iterdir()) == ["latest.weights.h5", "training_metadata.json"]
+    assert sorted(p.name for p in ckpt.iterdir()) == ["latest.weights.h5"]  # no temp file left
     assert (ckpt / "latest.weights.h5").read_bytes() == before
-    assert (ckpt / "training_metadata.json").read_text() == before_meta
+    assert checkpoint_position(ckpt / "latest.weights.h5") == (1, 0)

@@ -32,6 +32,27 @@ def scale_for_replicas(loss):
     return loss / replicas_in_sync()
 
 
+def replica_share(values, axis=0):
+    """The slice of ``values`` (computed for the global batch) that belongs to this replica:
+    replica k of n takes the k-th of n equal parts along ``axis``, as the strategy splits each
+    global batch of data. Without a strategy: ``values`` unchanged."""
+    replica = tf.distribute.get_replica_context()
+    if replica is None or replica.num_replicas_in_sync == 1:
+        return values
+    size = tf.shape(values)[axis] // replica.num_replicas_in_sync
+    start = size * replica.replica_id_in_sync_group
+    return tf.gather(values, tf.range(start, start + size), axis=axis)
+
+
+def gather_replicas(values):
+    """``values`` of every replica's share of the batch, concatenated in replica order: the
+    global batch's (the values themselves without a strategy)."""
+    replica = tf.distribute.get_replica_context()
+    if replica is None or replica.num_replicas_in_sync == 1:
+        return values
+    return replica.all_gather(values, axis=0)
+
+
 def translate_batches(net, x, batch_size=16, training=False):
     """``net(x)`` for float images in [-1, 1], in batches, as one numpy array.
 
@@ -94,24 +115,32 @@ class Trainer(keras.Model):
 
     # -- helpers shared by train steps ----------------------------------------------------------
     def _seed(self):
-        """Next seed of the trainer's ``SeedGenerator``, made distinct per replica.
+        """Next seed of the trainer's ``SeedGenerator`` (the same on every replica)."""
+        return tf.cast(self.seed_generator.next(), tf.int64)
 
-        Under a distribution strategy each replica folds its id into the seed, so replicas draw
-        different noise rather than the same batch twice.
+    def draw(self, sampler, shape, axis=0, seed=None, **kwargs):
+        """``sampler(shape, seed=..., **kwargs)`` (a ``tf.random.stateless_*`` function) for this
+        replica's share of the global batch.
+
+        ``shape[axis]`` is the batch axis. Under a distribution strategy every replica draws the
+        numbers of the whole global batch from the same seed and keeps its own slice, so that
+        the replicas together use exactly the numbers one device would draw for the global batch
+        (distributed steps equal single-device steps, and no two replicas share noise).
         """
-        seed = self.seed_generator.next()
-        replica = tf.distribute.get_replica_context()
-        if replica is not None and replica.num_replicas_in_sync > 1:
-            seed = seed + tf.cast(tf.stack([0, replica.replica_id_in_sync_group]), seed.dtype)
-        return tf.cast(seed, tf.int64)
+        n = replicas_in_sync()
+        shape = list(shape)
+        shape[axis] = shape[axis] * n
+        values = sampler(shape, seed=self._seed() if seed is None else seed, **kwargs)
+        return replica_share(values, axis)
 
     def sample_noise(self, batch_size):
         """Draw z ~ N(0, I) of shape (batch_size, latent_dim) from the trainer's seed state."""
-        return tf.random.stateless_normal((batch_size, self.latent_dim), seed=self._seed())
+        return self.draw(tf.random.stateless_normal, (batch_size, self.latent_dim))
 
-    def random_uniform(self, shape):
-        """U[0, 1) samples of ``shape`` from the trainer's seed state (e.g. WGAN-GP's alpha)."""
-        return tf.random.stateless_uniform(shape, seed=self._seed())
+    def random_uniform(self, shape, axis=0):
+        """U[0, 1) samples of ``shape`` (batch along ``axis``) from the trainer's seed state
+        (e.g. WGAN-GP's alpha)."""
+        return self.draw(tf.random.stateless_uniform, shape, axis=axis)
 
     @staticmethod
     def unpack(data):

@@ -157,9 +157,9 @@ class CycleGAN(Trainer):
 
     def pool_randomness(self, n):
         """Per image: a U[0, 1) number (swap when > 0.5) and a slot of the pool, from the seed state."""
-        uniform = self.random_uniform((2, n))
+        uniform = self.random_uniform((2, n), axis=1)
         size = max(self.pool_a.size, 1)
-        return uniform, ops.cast(ops.floor(self.random_uniform((2, n)) * size), "int32")
+        return uniform, ops.cast(ops.floor(self.random_uniform((2, n), axis=1) * size), "int32")
 
     @staticmethod
     def unpack(data):

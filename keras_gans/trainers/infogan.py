@@ -53,8 +53,7 @@ class InfoGAN(AdversarialTrainer):
 
     def sample_codes(self, m):
         """A uniform categorical code in 0..K-1 and continuous codes in U(-1, 1), from the seed state."""
-        codes = tf.random.stateless_uniform((m,), seed=self._seed(), minval=0, maxval=self.num_categories,
-                                            dtype=tf.int32)
+        codes = self.draw(tf.random.stateless_uniform, (m,), minval=0, maxval=self.num_categories, dtype=tf.int32)
         continuous = 2.0 * self.random_uniform((m, self.num_continuous)) - 1.0
         return codes, continuous
 

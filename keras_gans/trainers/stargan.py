@@ -22,7 +22,7 @@ from keras import ops
 
 from keras_gans.errors import KerasGansError
 from keras_gans.losses import gradient_penalty, l1_loss, wasserstein_d_loss, wasserstein_g_loss
-from keras_gans.trainers.base import AdversarialTrainer, scale_for_replicas
+from keras_gans.trainers.base import AdversarialTrainer, gather_replicas, replica_share, scale_for_replicas
 
 
 def domain_classification_loss(conditions, logits, condition):
@@ -71,9 +71,14 @@ class StarGAN(AdversarialTrainer):
         super().__init__(generator, discriminator, latent_dim=0, **kwargs)
 
     def permuted(self, conditions):
-        """Targets: the batch's own conditions in a random order (from the trainer's seed state)."""
-        order = ops.argsort(self.random_uniform((ops.shape(conditions)[0],)))  # a random permutation (XLA-friendly)
-        return ops.take(conditions, order, axis=0)
+        """Targets: the batch's own conditions in a random order (from the trainer's seed state).
+
+        Under a distribution strategy the permutation is of the global batch (every replica
+        gathers all conditions and keeps its share of the permuted ones), as on one device.
+        """
+        everyone = gather_replicas(conditions)
+        order = ops.argsort(tf.random.stateless_uniform(ops.shape(everyone)[:1], seed=self._seed()))  # XLA-friendly
+        return replica_share(ops.take(everyone, order, axis=0))
 
     def critic(self, images, training=True):
         return self.discriminator(images, training=training)["logits"]

@@ -147,7 +147,7 @@ class VAE(Autoencoder):
     def per_image_losses(self, x, training=False, seed=None):
         out = self.encoder(x, training=training)
         z_mean, z_log_var = out["z_mean"], out["z_log_var"]
-        eps = tf.random.stateless_normal(ops.shape(z_mean), seed=seed)
+        eps = self.draw(tf.random.stateless_normal, ops.shape(z_mean), seed=seed)
         logits = self.decoder(reparameterize(z_mean, z_log_var, eps), training=training)
         rec, kl = bernoulli_nll(x, logits), kl_divergence(z_mean, z_log_var)
         return {"loss": rec + self.beta * kl, "reconstruction_loss": rec, "kl_loss": kl, "neg_elbo": rec + kl}

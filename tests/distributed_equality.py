@@ -1,0 +1,88 @@
+"""Train every trainer two steps on one device and under MirroredStrategy on two logical CPUs.
+
+Run by tests/test_trainers.py in a subprocess (logical devices must be configured before
+TensorFlow starts): ``python tests/distributed_equality.py MODEL[,MODEL...]`` prints one line
+``RESULT {...}`` with, per model and strategy, the logged values of each step and the trainable
+weights after the steps.
+
+What is made equal and why (docs/distributed.md has the full list):
+* the data: the same global batches (the run's ``TrainingData`` pipeline); the strategy gives
+  replica k the k-th half of each;
+* the random numbers (noise, codes, WGAN-GP's alpha, the pools' choices, StarGAN's targets): each
+  replica draws the whole global batch's numbers from the shared seed and keeps its half
+  (``Trainer.draw``), StarGAN permutes the gathered global batch;
+* what cannot be equal is switched off: batch norm (statistics per replica: norm "none",
+  "layer" or "instance") and dropout (masks drawn per replica: rate 0).
+"""
+
+import json
+import sys
+import time
+
+import tensorflow as tf
+
+cpu = tf.config.list_physical_devices("CPU")[0]
+tf.config.set_logical_device_configuration(cpu, [tf.config.LogicalDeviceConfiguration()] * 2)
+
+import keras  # noqa: E402
+import numpy as np  # noqa: E402
+
+from keras_gans.models import build_trainer, default_config, resolve_dataset  # noqa: E402
+from keras_gans.runs import TrainingData  # noqa: E402
+
+DIGITS = dict(dataset="digits", limit=16)
+GAN_NETS = dict(g_filters=4, d_filters=4, latent_dim=8, g_norm="none", d_norm="none")
+# tiny networks, no batch norm, no dropout; two steps of a global batch each
+TINY = {
+    "gan": dict(DIGITS, g_hidden=[16], d_hidden=[16], latent_dim=8, batch_size=8),
+    "dcgan": dict(DIGITS, **GAN_NETS, batch_size=8),
+    "wgan": dict(DIGITS, **GAN_NETS, batch_size=4, d_steps=2),
+    "wgan-gp": dict(DIGITS, **{**GAN_NETS, "d_norm": "layer"}, batch_size=4, d_steps=2),
+    "cgan": dict(DIGITS, **GAN_NETS, embed_dim=4, batch_size=8),
+    "infogan": dict(DIGITS, **GAN_NETS, g_dense=16, d_dense=16, q_hidden=8, batch_size=8),
+    "vae": dict(DIGITS, enc_filters=4, enc_dense=16, dec_dense=16, dec_filters=4, batch_size=8),
+    "classifier": dict(DIGITS, feature_dim=8, batch_size=8),
+    "pix2pix": dict(image_size=16, load_size=None, flip=False, g_filters=4, d_filters=4, patch_size=16,
+                    norm="instance", dropout=0.0, batch_size=2, limit=4),
+    "cyclegan": dict(image_size=16, flip=False, g_filters=4, d_filters=4, g_blocks=1, patch_size=16, batch_size=2,
+                     limit=4),
+    "stargan": dict(image_size=16, g_filters=4, d_filters=4, residual_blocks=1, d_steps=1, batch_size=4, limit=8,
+                    jit_compile=False),
+}
+STEPS = 2
+
+
+class StepLogs(keras.callbacks.Callback):
+    def __init__(self):
+        super().__init__()
+        self.steps = []
+
+    def on_train_batch_end(self, batch, logs=None):
+        self.steps.append({k: float(v) for k, v in logs.items()})
+
+
+def run(model, strategy):
+    start = time.perf_counter()
+    settings = dict(TINY[model])
+    dataset = resolve_dataset(model, settings.pop("dataset", None))
+    config = default_config(model, "cpu", dataset=dataset, data_source="auto", epochs=1, **settings)
+    data = TrainingData(config, None, strategy.num_replicas_in_sync)
+    config.update(data.shape_info, steps_per_epoch=data.steps_per_epoch)
+    keras.utils.set_random_seed(0)
+    with strategy.scope():
+        trainer = build_trainer(config)
+    for layer in getattr(trainer, "classifier", keras.Model()).layers:
+        if isinstance(layer, keras.layers.Dropout):  # the classifier's dropout has no setting
+            layer.rate = 0.0
+    logs = StepLogs()
+    trainer.fit(data.dataset(0), epochs=1, steps_per_epoch=STEPS, verbose=0, callbacks=[logs])
+    return {"replicas": strategy.num_replicas_in_sync, "steps": logs.steps,
+            "weights": [np.asarray(v).ravel().tolist() for v in trainer.trainable_variables],
+            "seconds": time.perf_counter() - start}
+
+
+if __name__ == "__main__":
+    one = tf.distribute.get_strategy()  # the default: one device
+    two = tf.distribute.MirroredStrategy(["/cpu:0", "/cpu:1"])  # one per process (collective keys)
+    result = {m: {"one": run(m, one), "two": run(m, two)} for m in sys.argv[1].split(",")}
+    print("RESULT " + json.dumps(result))
