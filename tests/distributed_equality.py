@@ -44,7 +44,7 @@ TINY = {
     "classifier": dict(DIGITS, feature_dim=8, batch_size=8),
     "pix2pix": dict(image_size=16, load_size=None, flip=False, g_filters=4, d_filters=4, patch_size=16,
                     norm="instance", dropout=0.0, batch_size=2, limit=4),
-    "cyclegan": dict(image_size=16, flip=False, g_filters=4, d_filters=4, g_blocks=1, patch_size=16, batch_size=2,
+    "cyclegan": dict(image_size=16, flip=False, g_filters=4, d_filters=4, g_norm="instance", patch_size=16, batch_size=2,
                      limit=4),
     "stargan": dict(image_size=16, g_filters=4, d_filters=4, residual_blocks=1, d_steps=1, batch_size=4, limit=8,
                     jit_compile=False),
