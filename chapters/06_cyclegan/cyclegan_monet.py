@@ -5,6 +5,8 @@
 #     text_representation:
 #       extension: .py
 #       format_name: percent
+#       format_version: '1.3'
+#       jupytext_version: 1.19.6
 #   kernelspec:
 #     display_name: Python 3
 #     language: python
@@ -86,7 +88,7 @@ show(fig, "monet_domains.png")
 # %% [markdown]
 # ## Training
 #
-# The `cyclegan` model with its `cpu` preset (`keras-gans train cyclegan --dataset monet-photo
+# The `cyclegan` model with its `cpu` preset (a U-Net G at 32 px, see part 1; `keras-gans train cyclegan --dataset monet-photo
 # --data-dir DIR --set tile_scale=2 --out runs/monet`). The identity loss is on: the paper
 # introduced it for exactly this task, where without it the painting → photo generator
 # liked to turn daytime paintings into sunsets. For the paper's setup on a GPU:
@@ -95,7 +97,7 @@ show(fig, "monet_domains.png")
 
 # %%
 if QUICK:
-    SETTINGS = dict(epochs=1, limit=16, batch_size=4, g_filters=8, d_filters=8, g_blocks=1)
+    SETTINGS = dict(epochs=1, limit=16, batch_size=4, g_filters=8, d_filters=8)
 else:
     SETTINGS = dict(epochs=4)  # RESULTS.md: its time and KID
 RUN_DIR = OUT / f"cyclegan_monet_{TAG}"
