@@ -109,7 +109,7 @@ class UGATIT(TwoDomainTrainer):
     @property
     def translators(self):
         """Image -> image models by direction (the generators without their CAM outputs)."""
-        return {d: keras.Model(g.inputs, g.outputs[0], name=f"{g.name}_image")
+        return {d: keras.Model(g.input, g.outputs[0], name=f"{g.name}_image")
                 for d, g in (("A2B", self.g_a2b), ("B2A", self.g_b2a))}
 
     def call(self, a, training=False):
