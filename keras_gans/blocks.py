@@ -117,17 +117,19 @@ def up(x, filters, norm="batch", act="relu", kernel_size=4, dropout=0.0, name=No
     )
 
 
-def residual_block(x, filters=None, norm="instance", act="relu", padding="reflect", affine=True, name=None):
+def residual_block(x, filters=None, norm="instance", act="relu", padding="reflect", affine=True, use_bias=None,
+                   kernel_initializer=None, name=None):
     """Two 3x3 convolutions with an identity shortcut: ``x + F(x)`` (He et al.; CycleGAN's block).
 
     The second convolution has no activation, so the block can learn the identity by driving
-    F to zero.
+    F to zero. ``use_bias`` and ``kernel_initializer`` go to both convolutions (``conv_block``).
     """
     filters = filters or x.shape[-1]
     nm = (lambda s: None) if name is None else (lambda s: f"{name}_{s}")
     shortcut = x
     if shortcut.shape[-1] != filters:
         shortcut = keras.layers.Conv2D(filters, 1, use_bias=False, kernel_initializer=gan_init(), name=nm("proj"))(x)
-    y = conv_block(x, filters, 3, norm=norm, act=act, padding=padding, affine=affine, name=nm("a"))
-    y = conv_block(y, filters, 3, norm=norm, act="none", padding=padding, affine=affine, name=nm("b"))
+    conv = dict(norm=norm, padding=padding, affine=affine, use_bias=use_bias, kernel_initializer=kernel_initializer)
+    y = conv_block(x, filters, 3, act=act, name=nm("a"), **conv)
+    y = conv_block(y, filters, 3, act="none", name=nm("b"), **conv)
     return keras.layers.Add(name=nm("add"))([shortcut, y])

@@ -45,7 +45,7 @@ def build_parser():
     )
     p.add_argument("model", help=f"one of: {', '.join(MODELS)}")
     p.add_argument("--dataset", help="mnist, fashion_mnist or digits for the GANs (default: mnist); "
-                   "an image-to-image data set for pix2pix/cyclegan; an attribute data set for stargan, two joined "
+                   "an image-to-image data set for pix2pix/cyclegan/ugatit; an attribute data set for stargan, two joined "
                    "with '+' for the mask vector, e.g. colour-digits+style-digits (see `keras-gans list`)")
     p.add_argument("--data-dir", help="local folder with the data set (IDX files or .npz; image folders for "
                    "image-to-image data sets; for sets with two sources one folder with mnist/, photos/, paintings/ "
@@ -85,7 +85,7 @@ def build_parser():
         description="Measure a trained run against the real test split: FID and KID in the feature space of "
         "an evaluation classifier (train one with `keras-gans train classifier --dataset DATASET --out DIR`), "
         "the accuracy of class-conditional samples, InfoGAN's code-to-class accuracy, and FID/KID with "
-        "InceptionV3 when its weights are in a local file. Translation runs (cyclegan): PSNR/SSIM against true test pairs "
+        "InceptionV3 when its weights are in a local file. Translation runs (cyclegan, ugatit): PSNR/SSIM against true test pairs "
         "(grey <-> colour), label preservation judged by a classifier of the target domain trained on the spot "
         "(digits), FID/KID in VGG16 (--vgg-weights) or InceptionV3 space. Prints the numbers and writes "
         "RUN_DIR/metrics.json.",
@@ -104,7 +104,7 @@ def build_parser():
 
     p = sub.add_parser(
         "translate",
-        help="translate a folder of images with an image-to-image run (pix2pix, cyclegan ...)",
+        help="translate a folder of images with an image-to-image run (pix2pix, cyclegan, ugatit ...)",
         description="Translate every image in INPUT_DIR with the generator of RUN_DIR and write PNGs of the same "
         "names and sizes to OUTPUT_DIR. Each image is resized to the run's training size, translated and resized "
         "back to its own size; RGB images given to a grey-input model are converted to grey. Every input is read "

@@ -197,6 +197,28 @@ MODELS = {
                           epochs=200, load_size=286, flip=True),
         },
     },
+    "ugatit": {
+        "description": "U-GAT-IT (Kim et al., 2020): unpaired A <-> B with CAM attention and AdaLIN in the generators, "
+        "global + local discriminators with CAM heads, LSGAN + cycle (10) + identity (10) + CAM (1000) losses",
+        "data": "unpaired",
+        "dataset": "mnist-mnistm",
+        "base": dict(
+            network="ugatit", adv_weight=1.0, cycle_weight=10.0, identity_weight=10.0, cam_weight=1000.0,
+            weight_decay=1e-4, optimizer="adam", beta_1=0.5, beta_2=0.999, g_lr=1e-4, d_lr=1e-4,
+            lr_schedule="linear_decay", decay_from=0.5, direction="A2B", channels=None, tile_scale=None,
+        ),
+        "presets": {
+            # 32 px, the light generator with 16 filters and 2 residual blocks; D depths 5 (global:
+            # its 70 px field covers the image) and 3 (local: 16 px patches); RESULTS.md has its speed
+            "cpu": dict(image_size=32, light=True, g_filters=16, g_blocks=2, d_filters=16, d_global_layers=5,
+                        d_local_layers=3, batch_size=8, epochs=5, load_size=None, flip=True),
+            # the paper (selfie2anime): 256 px (resized to 286, random crops), full model, 4 residual
+            # blocks, 64 filters, D of 7 and 5 layers, batch 1, 1M iterations (the reference code's 100
+            # "epochs" of 10,000) = about 300 epochs of selfie2anime's 3,400 images, decay from half way
+            "paper": dict(image_size=256, light=False, g_filters=64, g_blocks=4, d_filters=64, d_global_layers=7,
+                          d_local_layers=5, batch_size=1, epochs=300, load_size=286, flip=True),
+        },
+    },
     "classifier": {
         "description": "the evaluation classifier (a small CNN, ~99% on MNIST): accuracy of samples, FID/KID features",
         "base": dict(network="classifier", optimizer="adam", beta_1=0.9, beta_2=0.999, lr=1e-3, feature_dim=128),
@@ -581,6 +603,76 @@ def _compile_cyclegan(trainer, config):
 
 
 MODELS["cyclegan"].update(build=_build_cyclegan, compile=_compile_cyclegan, check=_check_cyclegan, labels=False)
+
+
+def _check_ugatit(config):
+    # what can be checked without TensorFlow (the CLI validates before importing it)
+    from keras_gans.errors import check_positive
+
+    check_choice("direction", config["direction"], ("A2B", "B2A"))
+    if config["channels"] not in (None, 1, 3):
+        raise KerasGansError(f"channels must be 1, 3 or null (as the files are), got {config['channels']!r}")
+    if not isinstance(config["light"], bool):
+        raise KerasGansError(f"light must be true or false, got {config['light']!r}")
+    for key in ("g_filters", "d_filters", "d_global_layers", "d_local_layers"):
+        check_positive(key.replace("_", " "), config[key])
+    if not isinstance(config["g_blocks"], int) or config["g_blocks"] < 0:
+        raise KerasGansError(f"g_blocks must be 0 or a positive number of residual blocks, got {config['g_blocks']!r}")
+    for key in ("adv_weight", "cycle_weight", "identity_weight", "cam_weight", "weight_decay"):
+        value = config[key]
+        if isinstance(value, bool) or not isinstance(value, (int, float)) or not value >= 0:
+            raise KerasGansError(f"{key} must be a number >= 0, got {value!r}")
+    size = config["image_size"]
+    if size % 4 or size < 8:
+        raise KerasGansError(f"U-GAT-IT's generator needs an image size that is a multiple of 4 and at least 8 px, "
+                             f"got {size}")
+    for key in ("d_global_layers", "d_local_layers"):  # whether they fit the images: the networks check
+        if config[key] < 3:
+            raise KerasGansError(f"{key} must be at least 3, got {config[key]}")
+
+
+def _describe_ugatit(config):
+    from keras_gans.networks.ugatit import describe
+
+    return (f"{describe(config['d_global_layers'], config['d_local_layers'], config['image_size'])}; "
+            f"{'light' if config['light'] else 'full'} generator, {config['g_blocks']} residual + "
+            f"{config['g_blocks']} AdaLIN blocks")
+
+
+def _build_ugatit(config):
+    from keras_gans.networks import ugatit_discriminator, ugatit_generator
+    from keras_gans.trainers import UGATIT
+
+    _check_ugatit(config)
+    shape_a, shape_b = tuple(config["image_shape"]), tuple(config.get("image_shape_b") or config["image_shape"])
+    g = dict(filters=config["g_filters"], blocks=config["g_blocks"], light=config["light"])
+
+    def d(shape, layers, name):
+        return ugatit_discriminator(shape, filters=config["d_filters"], layers=config[layers], name=name)
+
+    return UGATIT(ugatit_generator(shape_a, shape_b[-1], name="g_a2b", **g),
+                  ugatit_generator(shape_b, shape_a[-1], name="g_b2a", **g),
+                  d(shape_a, "d_global_layers", "d_ga"), d(shape_a, "d_local_layers", "d_la"),
+                  d(shape_b, "d_global_layers", "d_gb"), d(shape_b, "d_local_layers", "d_lb"),
+                  adv_weight=config["adv_weight"], cycle_weight=config["cycle_weight"],
+                  identity_weight=config["identity_weight"], cam_weight=config["cam_weight"],
+                  weight_decay=config["weight_decay"], seed=config.get("seed"))
+
+
+def _compile_ugatit(trainer, config):
+    steps_per_epoch = config.get("steps_per_epoch")
+    total = steps_per_epoch * config["epochs"] if steps_per_epoch else None  # one G and one D update a step
+    trainer.compile(
+        g_optimizer=_optimizer(config, config["g_lr"], total),
+        d_optimizer=_optimizer(config, config["d_lr"], total),
+        jit_compile=config.get("jit_compile", False),
+        steps_per_execution=config.get("steps_per_execution", 1),
+    )
+    return trainer
+
+
+MODELS["ugatit"].update(build=_build_ugatit, compile=_compile_ugatit, check=_check_ugatit,
+                        describe=_describe_ugatit, labels=False)
 
 
 def build_trainer(config):

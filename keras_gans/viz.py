@@ -141,6 +141,26 @@ def show_cycle(run, a, b, names=("A", "B"), ax=None, title="held-out images: rea
     return ax
 
 
+def plot_label_preservation(result, method="translation", names=("A", "B"), ax=None):
+    """Bars of ``evaluate``'s label preservation for a two-domain run, both directions: the target
+    classifier on real target images (the ceiling), on the untranslated source images (the
+    baseline) and on the translations (``method`` names them)."""
+    import matplotlib.pyplot as plt
+
+    if ax is None:
+        _, ax = plt.subplots(figsize=(8, 3.2))
+    labels = ["ceiling:\nreal target", "untranslated\nsource", f"{method}\ntranslation"]
+    for i, (d, (source, target)) in enumerate((("A2B", names), ("B2A", names[::-1]))):
+        r = result[d]
+        values = [r["classifier_accuracy_real_target"], r["classifier_accuracy_untranslated"], r["label_preservation"]]
+        ax.bar(np.arange(3) + 0.38 * i, values, width=0.36, label=f"{d} ({source} -> {target})")
+    ax.set_xticks(np.arange(3) + 0.19, labels)
+    ax.set_ylim(0, 1.05)
+    ax.set_ylabel("read as the source label")
+    ax.legend(loc="lower right", fontsize=8)
+    return ax
+
+
 def plot_cycle_history(history, axes=None):
     """CycleGAN's logged losses on three axes: the LSGAN terms, cycle (and identity) L1, D."""
     import csv

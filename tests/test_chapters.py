@@ -126,6 +126,16 @@ EXPECTED = {
         "stargan_quick/samples/epoch_001.png",
         "stargan_quick/models/generator.keras",
     ],
+    "ugatit.py": [
+        "ugatit_adalin.png",
+        "ugatit_losses.png",
+        "ugatit_attention.png",
+        "ugatit_rho.png",
+        "ugatit_label_preservation.png",
+        "ugatit_digits_quick/samples/epoch_001.png",
+        "ugatit_digits_quick/metrics.json",
+        "ugatit_digits_quick/models/g_a2b.keras",
+    ],
 }
 # Notebooks executed with nbclient. Each costs about as much as its script again (a kernel, the
 # TensorFlow import, the training), so to keep this file under ~3 minutes on two cores we execute

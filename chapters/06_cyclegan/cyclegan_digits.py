@@ -126,15 +126,7 @@ show(fig, "digits_translations.png")
 # %%
 result = evaluate(RUN_DIR, n=300 if QUICK else 10000)
 fig, ax = plt.subplots(figsize=(8, 3.2))
-labels = ["ceiling:\nreal target", "untranslated\nsource", "CycleGAN\ntranslation"]
-for i, d in enumerate(("A2B", "B2A")):
-    r = result[d]
-    values = [r["classifier_accuracy_real_target"], r["classifier_accuracy_untranslated"], r["label_preservation"]]
-    ax.bar(np.arange(3) + 0.38 * i, values, width=0.36, label=f"{d} ({'MNIST -> MNIST-M' if d == 'A2B' else 'MNIST-M -> MNIST'})")
-ax.set_xticks(np.arange(3) + 0.19, labels)
-ax.set_ylim(0, 1.05)
-ax.set_ylabel("read as the source label")
-ax.legend(loc="lower right", fontsize=8)
+viz.plot_label_preservation(result, "CycleGAN", names=("MNIST", "MNIST-M"), ax=ax)
 show(fig, "digits_label_preservation.png")
 
 # %% [markdown]

@@ -15,6 +15,7 @@ from keras_gans.networks.dcgan import (
 from keras_gans.networks.patchgan import patchgan_discriminator, receptive_field
 from keras_gans.networks.resnet_generator import resnet_generator
 from keras_gans.networks.stargan import stargan_discriminator, stargan_generator
+from keras_gans.networks.ugatit import ugatit_discriminator, ugatit_generator
 from keras_gans.networks.unet import unet_generator
 from keras_gans.networks.vae import conv_decoder, conv_encoder
 from keras_gans.networks.vgg import vgg_backbone, vgg_extractor, vgg_layer_names
@@ -26,6 +27,8 @@ __all__ = [
     "unet_generator",
     "stargan_discriminator",
     "stargan_generator",
+    "ugatit_discriminator",
+    "ugatit_generator",
     "conditional_discriminator",
     "conditional_generator",
     "conv_decoder",

@@ -1,6 +1,7 @@
 """What the trainers share.
 
 * ``Trainer``: trackers, a seeded noise source and its checkpointed state, small helpers.
+* ``TwoDomainTrainer``: unpaired A <-> B translation (CycleGAN, U-GAT-IT): batches, directions.
 * ``TwoPlayerTrainer``: a generator and a discriminator with their two optimizers, whatever G
   takes (an image for Pix2Pix).
 * ``AdversarialTrainer``: adds the latent noise of the GANs, G(z).
@@ -165,6 +166,34 @@ class Trainer(keras.Model):
         if getattr(self, "loss_name", None) in ("minimax", "nonsaturating"):
             return ops.mean(ops.sigmoid(scores))
         return ops.mean(scores)
+
+
+class TwoDomainTrainer(Trainer):
+    """What the unpaired two-domain translators (CycleGAN, U-GAT-IT) share: ``(a, b)`` batches,
+    ``translate(images, direction)`` with the networks of ``translators`` ({"A2B": ..., "B2A": ...},
+    each a model from images to images, which ``Run.translate`` and ``keras-gans translate`` use)."""
+
+    directions = ("A2B", "B2A")
+
+    @property
+    def translators(self):
+        raise NotImplementedError
+
+    def translate(self, images, direction="A2B"):
+        """Translate float images in [-1, 1] (inference mode)."""
+        from keras_gans.errors import check_choice
+
+        direction = check_choice("direction", direction, self.directions)
+        return self.translators[direction](ops.convert_to_tensor(images, "float32"), training=False)
+
+    def unpack(self, data):
+        from keras_gans.errors import KerasGansError
+
+        while isinstance(data, (tuple, list)) and len(data) == 1:  # train_on_batch wraps x as (x,)
+            data = data[0]
+        if not (isinstance(data, (tuple, list)) and len(data) >= 2):
+            raise KerasGansError(f"{type(self).__name__} trains on (a, b) batches: images of domain A and of domain B")
+        return data[0], data[1]
 
 
 class TwoPlayerTrainer(Trainer):

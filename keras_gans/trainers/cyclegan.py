@@ -30,9 +30,7 @@ from keras import ops
 
 from keras_gans.errors import KerasGansError, check_choice
 from keras_gans.losses import adversarial_losses, l1_loss
-from keras_gans.trainers.base import Trainer, scale_for_replicas
-
-DIRECTIONS = ("A2B", "B2A")
+from keras_gans.trainers.base import TwoDomainTrainer, scale_for_replicas
 
 
 @keras.saving.register_keras_serializable(package="keras_gans")
@@ -92,7 +90,7 @@ class ImagePool(keras.layers.Layer):
 
 
 @keras.saving.register_keras_serializable(package="keras_gans")
-class CycleGAN(Trainer):
+class CycleGAN(TwoDomainTrainer):
     """CycleGAN trainer: ``fit`` on batches ``(a, b)`` of unpaired images in [-1, 1].
 
     Args:
@@ -147,11 +145,6 @@ class CycleGAN(Trainer):
         """The two generators by direction, for ``Run.translate`` and ``keras-gans translate``."""
         return {"A2B": self.g_a2b, "B2A": self.g_b2a}
 
-    def translate(self, images, direction="A2B"):
-        """Translate float images in [-1, 1] (inference mode)."""
-        direction = check_choice("direction", direction, DIRECTIONS)
-        return self.translators[direction](ops.convert_to_tensor(images, "float32"), training=False)
-
     def call(self, a, training=False):
         return self.g_a2b(a, training=training)
 
@@ -160,14 +153,6 @@ class CycleGAN(Trainer):
         uniform = self.random_uniform((2, n), axis=1)
         size = max(self.pool_a.size, 1)
         return uniform, ops.cast(ops.floor(self.random_uniform((2, n), axis=1) * size), "int32")
-
-    @staticmethod
-    def unpack(data):
-        while isinstance(data, (tuple, list)) and len(data) == 1:  # train_on_batch wraps x as (x,)
-            data = data[0]
-        if not (isinstance(data, (tuple, list)) and len(data) >= 2):
-            raise KerasGansError("CycleGAN trains on (a, b) batches: images of domain A and of domain B")
-        return data[0], data[1]
 
     def train_step(self, data):
         real_a, real_b = self.unpack(data)
