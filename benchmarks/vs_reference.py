@@ -57,15 +57,19 @@ BCE = keras.losses.BinaryCrossentropy(from_logits=True)
 
 
 # -- the reference steps ---------------------------------------------------------------------------
-class RefGAN(keras.Model):
-    def __init__(self, generator, discriminator, latent_dim):
-        super().__init__()
-        self.generator, self.discriminator, self.latent_dim = generator, discriminator, latent_dim
-        self.seed_generator = keras.random.SeedGenerator(1337)
+class RefTwoPlayer(keras.Model):
+    """A G and a D, one optimizer each (as the Keras examples' GAN models compile)."""
 
     def compile(self, g_optimizer, d_optimizer, **kwargs):
         super().compile(**kwargs)
         self.g_optimizer, self.d_optimizer = g_optimizer, d_optimizer
+
+
+class RefGAN(RefTwoPlayer):
+    def __init__(self, generator, discriminator, latent_dim):
+        super().__init__()
+        self.generator, self.discriminator, self.latent_dim = generator, discriminator, latent_dim
+        self.seed_generator = keras.random.SeedGenerator(1337)
 
     def train_step(self, real_images):
         batch_size = ops.shape(real_images)[0]
@@ -164,14 +168,10 @@ class RefVAE(keras.Model):
         return {"loss": loss}
 
 
-class RefPix2Pix(keras.Model):
+class RefPix2Pix(RefTwoPlayer):
     def __init__(self, generator, discriminator):
         super().__init__()
         self.generator, self.discriminator = generator, discriminator
-
-    def compile(self, g_optimizer, d_optimizer, **kwargs):
-        super().compile(**kwargs)
-        self.g_optimizer, self.d_optimizer = g_optimizer, d_optimizer
 
     def train_step(self, data):
         source, target = data
@@ -232,17 +232,13 @@ class RefCycleGAN(keras.Model):
         return {"G_loss": total_G, "F_loss": total_F, "D_X_loss": disc_X_loss, "D_Y_loss": disc_Y_loss}
 
 
-class RefStarGAN(keras.Model):
+class RefStarGAN(RefTwoPlayer):
     d_steps, lambda_cls, lambda_rec, lambda_gp = 5, 1.0, 10.0, 10.0
 
     def __init__(self, generator, discriminator, n_colours):
         super().__init__()
         self.generator, self.discriminator, self.n_colours = generator, discriminator, n_colours
         self.seed_generator = keras.random.SeedGenerator(1337)
-
-    def compile(self, g_optimizer, d_optimizer, **kwargs):
-        super().compile(**kwargs)
-        self.g_optimizer, self.d_optimizer = g_optimizer, d_optimizer
 
     def classification_loss(self, labels, logits):  # one-hot colour + binary attributes
         k = self.n_colours
