@@ -215,9 +215,13 @@ def _labels(text):
 
 
 def cmd_sample(args):
-    from keras_gans.runs import load_run
+    from keras_gans.data.files import image_format
+    from keras_gans.runs import check_run_dir, load_run
     from keras_gans.viz import save_grid
 
+    check_run_dir(args.run_dir)  # instant errors: before TensorFlow is imported
+    image_format(args.out)
+    _import_tensorflow_quietly()
     run = load_run(args.run_dir)
     labels, n, nrow = args.labels, args.n, args.nrow
     if labels is not None and len(labels) == 1:
@@ -272,8 +276,19 @@ def cmd_stylize(args):
 
 
 def cmd_evaluate(args):
-    from keras_gans.evaluate import evaluate
+    from pathlib import Path
 
+    from keras_gans.evaluate import evaluate
+    from keras_gans.runs import check_run_dir
+
+    check_run_dir(args.run_dir)  # instant errors: before TensorFlow is imported
+    check_positive("n", args.n)
+    if args.classifier is not None:
+        check_run_dir(args.classifier)
+    for label, path in (("InceptionV3", args.inception_weights), ("VGG16", args.vgg_weights)):
+        if path is not None and not Path(path).expanduser().is_file():
+            raise KerasGansError(f"{label} weights file {path} does not exist")
+    _import_tensorflow_quietly()
     evaluate(args.run_dir, classifier=args.classifier, n=args.n, seed=args.seed, data_dir=args.data_dir,
              inception_weights=args.inception_weights, inception_n=args.inception_n, vgg_weights=args.vgg_weights)
 
@@ -291,7 +306,7 @@ def cmd_translate(args):
     from pathlib import Path
 
     from keras_gans.data import list_images, read_image
-    from keras_gans.runs import load_run
+    from keras_gans.runs import check_run_dir, load_run
     from keras_gans.viz import save_image
 
     from keras_gans.errors import check_choice
@@ -300,6 +315,8 @@ def cmd_translate(args):
         check_choice("direction", args.direction, ("A2B", "B2A"))
     paths = list_images(args.input_dir, "input folder")
     images = [read_image(p, channels=None) for p in paths]  # every file checked before anything is written
+    check_run_dir(args.run_dir)
+    _import_tensorflow_quietly()
     run = load_run(args.run_dir)
     outputs = [run.translate(image[None], direction=args.direction, target=args.target)[0] for image in images]
     out = Path(args.output_dir)
@@ -411,7 +428,7 @@ def main(argv=None):
         parser.print_help()
         return 0
     try:
-        if args.command not in ("list", "train", "stylize"):
+        if args.command == "demo":  # the others import TensorFlow once their inputs are checked
             _import_tensorflow_quietly()
         COMMANDS[args.command](args)
     except KerasGansError as e:

@@ -545,20 +545,30 @@ def check_labels(labels, n, num_classes):
     return arr.astype(np.int32)
 
 
-def load_run(run_dir):
-    """Rebuild the trainer of ``run_dir`` from its config.json and latest checkpoint."""
-    from keras_gans.models import build_trainer
+def check_run_dir(run_dir):
+    """``(RunDir, config)`` of a finished-or-checkpointed run, checked without TensorFlow: the
+    folder exists, its config.json reads and names a known model, a checkpoint is there. The CLI
+    calls it before importing TensorFlow, so a mistyped RUN_DIR is answered at once."""
+    from keras_gans.models import MODELS
 
     run = RunDir(run_dir)
     if not run.path.is_dir():
         raise KerasGansError(f"run directory {run.path} does not exist")
     config = run.read_config()
-    trainer = build_trainer(config)
-    if run.weights.is_file():
-        try:
-            trainer.load_weights(str(run.weights))
-        except Exception as e:  # noqa: BLE001 - an unreadable checkpoint is one clear line
-            raise KerasGansError(f"cannot read the checkpoint {run.weights}: {type(e).__name__}: {e}") from None
-    else:
+    check_choice("model", config.get("model"), MODELS)
+    if not run.weights.is_file():
         raise KerasGansError(f"{run.path} has no checkpoint yet ({run.weights} is missing)")
+    return run, config
+
+
+def load_run(run_dir):
+    """Rebuild the trainer of ``run_dir`` from its config.json and latest checkpoint."""
+    from keras_gans.models import build_trainer
+
+    run, config = check_run_dir(run_dir)
+    trainer = build_trainer(config)
+    try:
+        trainer.load_weights(str(run.weights))
+    except Exception as e:  # noqa: BLE001 - an unreadable checkpoint is one clear line
+        raise KerasGansError(f"cannot read the checkpoint {run.weights}: {type(e).__name__}: {e}") from None
     return Run(run.path, config, trainer)

@@ -59,6 +59,37 @@ def test_bad_input_is_one_line(tmp_path, args, message):
     assert not (out_dir / "checkpoints").exists()
 
 
+def test_run_dir_errors_come_before_tensorflow(tmp_path):
+    """sample / evaluate / translate check RUN_DIR (and the other paths) without importing
+    TensorFlow: a typo is answered in about a second, not after the several-second import."""
+    import json
+
+    (tmp_path / "empty").mkdir()
+    (tmp_path / "fresh").mkdir()
+    (tmp_path / "fresh" / "config.json").write_text(json.dumps({"model": "dcgan"}))
+    (tmp_path / "alien").mkdir()
+    (tmp_path / "alien" / "config.json").write_text(json.dumps({"model": "stylegan"}))
+    (tmp_path / "pics").mkdir()
+    Image.fromarray(np.zeros((8, 8), np.uint8)).save(tmp_path / "pics" / "a.png")
+    cases = [
+        (["sample", tmp_path / "none", "--out", "x.png"], f"run directory {tmp_path / 'none'} does not exist"),
+        (["evaluate", tmp_path / "empty"], f"{tmp_path / 'empty'} is not a keras-gans run directory"),
+        (["evaluate", tmp_path / "fresh"], f"{tmp_path / 'fresh'} has no checkpoint yet"),
+        (["evaluate", tmp_path / "alien"], "unknown model 'stylegan'"),
+        (["translate", tmp_path / "fresh", tmp_path / "pics", tmp_path / "out"], "has no checkpoint yet"),
+    ]
+    script = ("import json, sys\nfrom keras_gans.cli import main\nfor args in json.loads(sys.argv[1]):\n"
+              "    print(main(args), file=sys.stderr)\nprint('tensorflow' in sys.modules)")
+    argv = json.dumps([[str(a) for a in args] for args, _ in cases])
+    result = subprocess.run([sys.executable, "-c", script, argv], capture_output=True, text=True, timeout=120)
+    assert result.stdout.strip() == "False", "TensorFlow was imported before the error: " + result.stderr[-2000:]
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 2 * len(cases), result.stderr[-2000:]
+    for (_, message), (line, code) in zip(cases, zip(lines[::2], lines[1::2])):
+        assert line.startswith("error: ") and message in line and code == "2", (line, code)
+    assert not (tmp_path / "out").exists()
+
+
 def test_train_sample_resume(tmp_path):
     run_dir = tmp_path / "run"
     first = run_cli("train", "dcgan", *TINY, "--epochs", "1", "--out", run_dir)
@@ -84,6 +115,10 @@ KILLED_RUNS = {
     # the offline grey <-> colour tiles (32 per domain), one image a step
     "cyclegan": (["cyclegan", "--dataset", "cifar10-colour", "--batch-size", "1", "--epochs", "6",
                   "--set", "g_filters=4", "--set", "d_filters=4", "--set", "g_blocks=1"], 6 * 32, "g_a2b_optimizer"),
+    # offline MNIST <-> MNIST-M, 32 digits per domain at 16 px: two optimizers over six networks
+    "ugatit": (["ugatit", "--dataset", "mnist-mnistm", "--limit", "32", "--batch-size", "1", "--epochs", "6",
+                "--set", "image_size=16", "--set", "g_filters=4", "--set", "d_filters=4", "--set", "g_blocks=1",
+                "--set", "d_global_layers=3"], 6 * 32, "g_optimizer"),
 }
 
 

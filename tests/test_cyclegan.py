@@ -262,6 +262,9 @@ def test_mnist_mnistm_and_mocked_svhn():
     assert len(pairs.labels_a) == len(pairs.a) and len(pairs.labels_b) == len(pairs.b)
     swapped = data.load_domains("mnist-mnistm", "test", size=32, direction="B2A")
     assert swapped.names == ("mnistm", "mnist") and np.array_equal(swapped.labels_a, swapped.labels_b)
+    small = data.load_domains("mnist-mnistm", "test", size=16)  # other sizes: the padded 32 px digits resized
+    assert small.a.shape[1:] == (16, 16, 3) and small.b.shape[1:] == (16, 16, 3)
+    assert small.a[:, 6:10, 6:10].max() > 0 and small.a[:, :1].max() == 0  # a digit in the middle, black border
     with tfds.testing.mock_data(num_examples=12):
         svhn = data.load_domains("mnist-svhn", "test", size=32)
     assert svhn.b.shape == (12, 32, 32, 3) and svhn.labels_b.shape == (12,) and svhn.names == ("mnist", "svhn")

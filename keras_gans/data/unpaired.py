@@ -52,7 +52,7 @@ def _subfolder(data_dir, name):
 def _resize_batch(images, size):
     if images.shape[1:3] == (size, size):
         return images
-    return np.stack([files.resize(x, (size, size)) for x in images])
+    return np.stack([files.resize_image(x, (size, size)) for x in images])
 
 
 # -- CIFAR10 grey <-> colour ----------------------------------------------------------------------
