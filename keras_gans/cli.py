@@ -66,6 +66,8 @@ def build_parser():
                    help="save the full training state every N steps, or 'epoch' (default)")
     p.add_argument("--strategy", default="none", choices=["none", "mirrored", "multiworker"],
                    help="tf.distribute strategy (default: none, one device)")
+    p.add_argument("--precision", help="float32 (default), mixed_float16 (GPUs: float16 compute, loss scaling) "
+                   "or mixed_bfloat16 (same as --set precision=...)")
     p.add_argument("--out", required=True, metavar="RUN_DIR", help="run directory to create or resume")
 
     p = sub.add_parser("sample", help="generate a grid of samples from a trained run")
@@ -177,7 +179,7 @@ def cmd_train(args):
     # Everything that can be checked without TensorFlow is checked first: instant errors.
     dataset = resolve_dataset(args.model, args.dataset)
     overrides = dict(args.settings)
-    for key in ("epochs", "batch_size", "seed", "limit", "latent_dim"):
+    for key in ("epochs", "batch_size", "seed", "limit", "latent_dim", "precision"):
         if getattr(args, key) is not None:
             overrides[key] = getattr(args, key)
     default_config(args.model, args.preset, dataset=dataset, **overrides)  # validates every setting

@@ -134,6 +134,14 @@ class LIN(keras.layers.Layer):
         return {**super().get_config(), "epsilon": self.epsilon, "rho_init": self.rho_init}
 
 
+def spectral_norm(layer, name):
+    """``keras.layers.SpectralNormalization`` around ``layer``, its power iteration in float32
+    whatever the dtype policy: in float16 (mixed precision) it turned a one-output kernel (a
+    logit layer) into NaNs at the first step; the wrapped layer still computes in the policy's
+    dtype."""
+    return keras.layers.SpectralNormalization(layer, name=name, dtype="float32")
+
+
 @keras.saving.register_keras_serializable(package="keras_gans")
 class ClassActivationMap(keras.layers.Layer):
     """U-GAT-IT's attention: an auxiliary classifier whose weights re-weight the feature maps.
@@ -163,8 +171,8 @@ class ClassActivationMap(keras.layers.Layer):
         self.gap_fc = keras.layers.Dense(1, use_bias=False, kernel_initializer=self.kernel_initializer, name="gap_fc")
         self.gmp_fc = keras.layers.Dense(1, use_bias=False, kernel_initializer=self.kernel_initializer, name="gmp_fc")
         if self.spectral_norm:
-            self.gap_fc = keras.layers.SpectralNormalization(self.gap_fc, name="gap_fc_sn")
-            self.gmp_fc = keras.layers.SpectralNormalization(self.gmp_fc, name="gmp_fc_sn")
+            self.gap_fc = spectral_norm(self.gap_fc, name="gap_fc_sn")
+            self.gmp_fc = spectral_norm(self.gmp_fc, name="gmp_fc_sn")
         self.conv1x1 = keras.layers.Conv2D(channels, 1, kernel_initializer=self.kernel_initializer, name="conv1x1")
         for layer in (self.gap_fc, self.gmp_fc):
             layer.build((None, channels))

@@ -231,7 +231,13 @@ MODELS = {
 PRESETS = ("cpu", "paper")
 
 # Settings every config has, whatever the model.
-COMMON = dict(seed=0, lr_schedule="constant", decay_from=0.5, jit_compile=False, steps_per_execution=1)
+COMMON = dict(seed=0, lr_schedule="constant", decay_from=0.5, jit_compile=False, steps_per_execution=1,
+              precision="float32")
+# ``precision``: Keras dtype policies. "mixed_float16" (GPUs with tensor cores): layers compute in
+# float16 and keep float32 weights, every optimizer is a LossScaleOptimizer (dynamic loss scale;
+# a step with non-finite gradients is skipped), the losses are computed in float32.
+# "mixed_bfloat16" (TPUs, recent CPUs and GPUs): bfloat16 has float32's range, so no loss scale.
+PRECISIONS = ("float32", "mixed_float16", "mixed_bfloat16")
 
 
 def default_config(model, preset="cpu", **overrides):
@@ -271,6 +277,7 @@ def validate_config(config):
     for key in POSITIVE:
         if config.get(key) is not None:
             check_positive(key.replace("_", " "), config[key])
+    check_choice("precision", config.get("precision", "float32"), PRECISIONS)
     check = MODELS[config["model"]].get("check")
     if check is not None:  # settings that contradict each other fail here
         check(config)
@@ -317,8 +324,12 @@ def _optimizer(config, lr, total_steps):
     lr = learning_rate(lr, config.get("lr_schedule", "constant"), total_steps, config.get("decay_from", 0.5))
     name = check_choice("optimizer", config["optimizer"], ("adam", "rmsprop"))
     if name == "rmsprop":
-        return keras.optimizers.RMSprop(lr)
-    return keras.optimizers.Adam(lr, beta_1=config["beta_1"], beta_2=config["beta_2"])
+        optimizer = keras.optimizers.RMSprop(lr)
+    else:
+        optimizer = keras.optimizers.Adam(lr, beta_1=config["beta_1"], beta_2=config["beta_2"])
+    if config.get("precision") == "mixed_float16":  # the train steps start backward passes from its scale
+        optimizer = keras.optimizers.LossScaleOptimizer(optimizer)
+    return optimizer
 
 
 def build_networks(config):
@@ -682,6 +693,15 @@ def build_trainer(config):
     its batches are ``(images, labels)``). A decaying learning-rate schedule needs
     ``config["steps_per_epoch"]`` (the run API sets it).
     """
+    import keras
+
     model = check_choice("model", config.get("model"), MODELS)
     spec = MODELS[model]
-    return spec.get("compile", compile_adversarial)(spec["build"](config), config)
+    precision = check_choice("precision", config.get("precision", "float32"), PRECISIONS)
+    previous = keras.config.dtype_policy()
+    keras.config.set_dtype_policy(precision)  # the networks' layers take the policy when built
+    try:
+        trainer = spec["build"](config)
+    finally:
+        keras.config.set_dtype_policy(previous)
+    return spec.get("compile", compile_adversarial)(trainer, config)

@@ -33,7 +33,7 @@ import keras
 
 from keras_gans.blocks import conv_block, residual_block
 from keras_gans.errors import KerasGansError
-from keras_gans.layers import LIN, AdaLIN, ClassActivationMap, ReflectionPadding2D
+from keras_gans.layers import LIN, AdaLIN, ClassActivationMap, ReflectionPadding2D, spectral_norm
 from keras_gans.networks.patchgan import receptive_field
 
 
@@ -136,7 +136,7 @@ def ugatit_discriminator(image_shape, filters=64, layers=5, name="ugatit_discrim
     def sn_conv(y, n, stride, name, use_bias=True):
         y = ReflectionPadding2D(1, name=f"{name}_pad")(y)
         conv = keras.layers.Conv2D(n, 4, strides=stride, use_bias=use_bias, kernel_initializer=init(), name=f"{name}_conv")
-        return keras.layers.SpectralNormalization(conv, name=f"{name}_sn")(y)
+        return spectral_norm(conv, name=f"{name}_sn")(y)
 
     inputs = keras.Input(image_shape, name="image")
     x = inputs

@@ -54,6 +54,49 @@ def gather_replicas(values):
     return replica.all_gather(values, axis=0)
 
 
+def loss_scale(optimizer):
+    """The factor the backward pass starts from: a ``LossScaleOptimizer``'s dynamic loss scale
+    (``precision="mixed_float16"``: small float16 gradients would underflow to zero; its
+    ``apply_gradients`` divides the scale out again and skips a step whose gradients are not
+    finite, halving the scale), 1 for any other optimizer."""
+    if isinstance(optimizer, keras.optimizers.LossScaleOptimizer):
+        return ops.convert_to_tensor(optimizer.dynamic_scale, "float32")
+    return None
+
+
+def apply_jointly(tape, loss, groups, weight_decay=0.0):
+    """One backward pass of ``loss`` for several ``(optimizer, variables)`` groups, each then
+    updated by its optimizer (CycleGAN's two generators share one loss and have two Adams).
+
+    Loss scaling (mixed float16): the pass starts from the smallest of the groups' scales and each
+    group's gradients are brought to its own optimizer's scale (float32 arithmetic, no overflow).
+    ``weight_decay``: PyTorch Adam's L2 term, ``wd * w`` added to each gradient (at the same scale).
+    """
+    scales = [loss_scale(opt) for opt, _ in groups]
+    variables = [v for _, vs in groups for v in vs]
+    if all(s is None for s in scales):
+        start = None
+        grads = tape.gradient(loss, variables)
+    else:
+        scales = [ops.convert_to_tensor(1.0) if s is None else s for s in scales]
+        start = scales[0]
+        for s in scales[1:]:
+            start = ops.minimum(start, s)
+        grads = tape.gradient(loss, variables, output_gradients=ops.cast(start, loss.dtype))
+    offset = 0
+    for k, (opt, vs) in enumerate(groups):
+        part = grads[offset:offset + len(vs)]
+        offset += len(vs)
+        if start is not None and len(groups) > 1:
+            ratio = scales[k] / start
+            part = [g if g is None else g * ops.cast(ratio, g.dtype) for g in part]
+        if weight_decay:  # per replica: the strategy sums the replicas' gradients
+            factor = weight_decay / replicas_in_sync() * (1.0 if start is None else scales[k])
+            part = [g if g is None else g + ops.cast(factor, g.dtype) * ops.convert_to_tensor(v)
+                    for g, v in zip(part, vs)]
+        opt.apply_gradients(zip(part, vs))
+
+
 def translate_batches(net, x, batch_size=16, training=False):
     """``net(x)`` for float images in [-1, 1], in batches, as one numpy array.
 
@@ -157,8 +200,9 @@ class Trainer(keras.Model):
 
     @staticmethod
     def apply(optimizer, tape, loss, variables):
-        grads = tape.gradient(loss, variables)
-        optimizer.apply_gradients(zip(grads, variables))
+        """The gradients of ``loss`` (recorded by ``tape``) applied to ``variables`` (loss-scaled
+        under mixed float16: :func:`apply_jointly`)."""
+        apply_jointly(tape, loss, [(optimizer, variables)])
 
     def scores_summary(self, scores):
         """What the logs show of D's outputs: the mean probability D(x) for the logit losses

@@ -11,7 +11,7 @@ import tensorflow as tf
 from keras import ops
 
 from keras_gans.losses import class_cross_entropy
-from keras_gans.trainers.base import scale_for_replicas
+from keras_gans.trainers.base import apply_jointly, scale_for_replicas
 
 
 @keras.saving.register_keras_serializable(package="keras_gans")
@@ -47,8 +47,7 @@ class ClassifierTrainer(keras.Model):
             logits = self.classifier(pixels, training=True)
             loss = class_cross_entropy(labels, logits)
             scaled = scale_for_replicas(loss)
-        grads = tape.gradient(scaled, self.classifier.trainable_variables)
-        self.optimizer.apply_gradients(zip(grads, self.classifier.trainable_variables))
+        apply_jointly(tape, scaled, [(self.optimizer, self.classifier.trainable_variables)])
         correct = ops.cast(ops.equal(ops.argmax(logits, axis=-1), ops.cast(labels, "int64")), "float32")
         self.trackers["loss"].update_state(loss)
         self.trackers["accuracy"].update_state(ops.mean(correct))

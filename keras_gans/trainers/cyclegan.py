@@ -30,7 +30,7 @@ from keras import ops
 
 from keras_gans.errors import KerasGansError, check_choice
 from keras_gans.losses import adversarial_losses, l1_loss
-from keras_gans.trainers.base import TwoDomainTrainer, scale_for_replicas
+from keras_gans.trainers.base import TwoDomainTrainer, apply_jointly, scale_for_replicas
 
 
 @keras.saving.register_keras_serializable(package="keras_gans")
@@ -156,7 +156,6 @@ class CycleGAN(TwoDomainTrainer):
 
     def train_step(self, data):
         real_a, real_b = self.unpack(data)
-        generators = self.g_a2b.trainable_variables + self.g_b2a.trainable_variables
         logs = {}
         # 1. both generators: fool the discriminators, come back after a round trip, keep identities
         with tf.GradientTape() as tape:
@@ -174,10 +173,8 @@ class CycleGAN(TwoDomainTrainer):
                 logs["identity_B2A"] = l1_loss(self.g_b2a(real_a, training=True), real_a)
                 g_loss += self.cycle_weight * self.identity * (logs["identity_A2B"] + logs["identity_B2A"])
             scaled = scale_for_replicas(g_loss)
-        grads = tape.gradient(scaled, generators)
-        n_a2b = len(self.g_a2b.trainable_variables)
-        self.g_a2b_optimizer.apply_gradients(zip(grads[:n_a2b], self.g_a2b.trainable_variables))
-        self.g_b2a_optimizer.apply_gradients(zip(grads[n_a2b:], self.g_b2a.trainable_variables))
+        apply_jointly(tape, scaled, [(self.g_a2b_optimizer, self.g_a2b.trainable_variables),
+                                     (self.g_b2a_optimizer, self.g_b2a.trainable_variables)])
 
         # 2. the discriminators, on real images and on fakes from their history pools
         uniform, slots = self.pool_randomness(ops.shape(real_a)[0])

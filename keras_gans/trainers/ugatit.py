@@ -38,7 +38,7 @@ from keras import ops
 
 from keras_gans.errors import KerasGansError
 from keras_gans.losses import l1_loss, lsgan_d_loss, lsgan_g_loss
-from keras_gans.trainers.base import TwoDomainTrainer, scale_for_replicas
+from keras_gans.trainers.base import TwoDomainTrainer, apply_jointly, scale_for_replicas
 
 
 def cam_bce(logits, target):
@@ -149,11 +149,7 @@ class UGATIT(TwoDomainTrainer):
     def _apply(self, optimizer, tape, loss, variables):
         """Adam update with PyTorch's weight decay: the gradient plus ``weight_decay * w`` (weights
         without a gradient are left alone, as PyTorch's Adam skips them)."""
-        grads = tape.gradient(loss, variables)
-        if self.weight_decay:
-            grads = [g if g is None else g + self.weight_decay * ops.convert_to_tensor(v)
-                     for g, v in zip(grads, variables)]
-        optimizer.apply_gradients(zip(grads, variables))
+        apply_jointly(tape, loss, [(optimizer, variables)], weight_decay=self.weight_decay)
 
     def train_step(self, data):
         real_a, real_b = self.unpack(data)
