@@ -229,8 +229,7 @@ def evaluate_pairs(run, n=10000, data_dir=None, verbose=True):
     from keras_gans import data
 
     config = run.config
-    test = data.load_domains(config["dataset"], "test", data_dir=data_dir, size=config["image_size"],
-                             direction=config.get("direction", "A2B"))
+    test = data.load_run_domains(config, "test", data_dir)
     inputs, targets = test.a[:n], test.b[:n]
     outputs = run.translate(inputs)
     copied = copy_baseline(inputs, targets)
@@ -262,11 +261,7 @@ def evaluate_translation(run, data_dir=None, n=10000, inception_weights=None, in
     from keras_gans import data, metrics
 
     config = run.config
-    options = {k: config[k] for k in ("channels", "tile_scale") if config.get(k) is not None}
-    load = lambda split: data.load_domains(config["dataset"], split, data_dir=data_dir,  # noqa: E731
-                                           size=config.get("image_size", 64), direction=config.get("direction", "A2B"),
-                                           **options)
-    test = load("test")
+    test = data.load_run_domains(config, "test", data_dir)
     a, b = test.a[:n], test.b[:n]
     names = dict(zip("AB", test.names))
     directions = tuple(getattr(run.trainer, "translators", {}))
@@ -292,7 +287,7 @@ def evaluate_translation(run, data_dir=None, n=10000, inception_weights=None, in
             say(f"  {d}: PSNR {result[d]['psnr']:.2f} dB, SSIM {result[d]['ssim']:.3f} against the true images{baseline}")
 
     if test.labels_a is not None and test.labels_b is not None:
-        train = load("train")
+        train = data.load_run_domains(config, "train", data_dir)
         for d, out in translated.items():
             source, target, source_labels, target_labels, side = jobs[d]
             images = train.b if side == "B" else train.a

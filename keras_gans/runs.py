@@ -256,10 +256,7 @@ class TrainingData:
         from keras_gans import data as kdata
 
         config = self.config
-        options = {k: config[k] for k in ("channels", "tile_scale") if config.get(k) is not None}
-        domains = kdata.load_domains(config["dataset"], split, data_dir=data_dir, size=config.get("image_size", 64),
-                                     limit=config.get("limit") if split == "train" else None,
-                                     direction=config.get("direction", "A2B"), **options)
+        domains = kdata.load_run_domains(config, split, data_dir, limit=config.get("limit") if split == "train" else None)
         if self.kind == "paired" and not domains.paired:
             raise KerasGansError(f"{config['model']} needs paired data; {config['dataset']!r} is unpaired")
         return domains

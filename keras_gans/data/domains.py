@@ -348,6 +348,15 @@ register(DomainSet("folders", "unpaired images from --data-dir: trainA/ trainB/ 
 
 
 # -- the tf.data pipeline -------------------------------------------------------------------------
+def load_run_domains(config, split="train", data_dir=None, limit=None):
+    """The two-domain data a run's ``config`` trains on (``split="train"``) or is measured on
+    ("test"): its data set, image size, direction and load options (``channels``, ``tile_scale``),
+    read the same way by training (``runs.TrainingData``) and by ``evaluate``."""
+    options = {k: config[k] for k in ("channels", "tile_scale") if config.get(k) is not None}
+    return load_domains(config["dataset"], split, data_dir=data_dir, size=config.get("image_size", 64), limit=limit,
+                        direction=config.get("direction", "A2B"), **options)
+
+
 def make_domain_dataset(domains, batch_size, seed=0, epochs=None, initial_epoch=0, load_size=None, flip=False,
                         shuffle=True):
     """Batches ``(a, b)`` of float32 images in [-1, 1] for one or more epochs.
