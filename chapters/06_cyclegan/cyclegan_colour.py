@@ -113,8 +113,8 @@ norm = InstanceNormalization()
 tiles = np.stack([np.full((8, 8, 1), v, "float32") for v in (-0.8, 0.0, 0.8)])  # dark, grey, bright
 tiles += 0.01 * np.random.default_rng(0).standard_normal(tiles.shape).astype("float32")  # a little texture
 print("tile means before:", tiles.mean(axis=(1, 2, 3)).round(3))
-print("tile means after instance norm:", np.asarray(norm(tiles)).mean(axis=(1, 2, 3)).round(3),
-      "std:", np.asarray(norm(tiles)).std(axis=(1, 2, 3)).round(2))
+normed = np.asarray(norm(tiles))
+print("tile means after instance norm:", normed.mean(axis=(1, 2, 3)).round(3), "std:", normed.std(axis=(1, 2, 3)).round(2))
 
 # %% [markdown]
 # Three different tiles, one output: only the texture survives, scaled up to unit spread. The
