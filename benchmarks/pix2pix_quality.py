@@ -49,8 +49,8 @@ def ablation(args):
         results[name] = dict(run_dir=str(run_dir), **weights, epochs=len(rows),
                              train_seconds=round(sum(float(r["seconds"]) for r in rows), 1),
                              load_before=load_before, load_after=load(),
-                             **{k: metrics[k] for k in ("l1", "psnr", "ssim", "test_pairs")},
-                             baseline_copy_input=metrics["baseline_copy_input"])
+                             test_pairs=metrics["test_pairs"], **{k: metrics["A2B"][k] for k in ("l1", "psnr", "ssim")},
+                             baseline_copy_input={k: metrics["A2B"][f"{k}_input_copy"] for k in ("l1", "psnr", "ssim")})
         print(name, json.dumps(results[name]))
     (out / "ablation.json").write_text(json.dumps(results, indent=2) + "\n")
 

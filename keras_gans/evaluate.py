@@ -232,16 +232,18 @@ def evaluate_pairs(run, n=10000, data_dir=None, verbose=True):
     test = data.load_run_domains(config, "test", data_dir)
     inputs, targets = test.a[:n], test.b[:n]
     outputs = run.translate(inputs)
-    copied = copy_baseline(inputs, targets)
+    scores = paired_scores(outputs, targets)
+    scores.update({f"{k}_input_copy": v for k, v in paired_scores(copy_baseline(inputs, targets), targets).items()})
+    # the layout of evaluate_translation's paired scores: one entry per direction, "A2B" = the
+    # run's source domain (after the config's ``direction``) to its target
     result = {"run_dir": str(run.path), "model": config["model"], "dataset": config["dataset"],
-              "direction": config.get("direction", "A2B"), "test_pairs": len(inputs),
-              "test_dropout": bool(config.get("test_dropout", False)), **paired_scores(outputs, targets),
-              "baseline_copy_input": paired_scores(copied, targets)}
+              "domains": dict(zip("AB", test.names)), "direction": config.get("direction", "A2B"),
+              "test_pairs": len(inputs), "test_dropout": bool(config.get("test_dropout", False)), "A2B": scores}
     if verbose:
-        base = result["baseline_copy_input"]
         print(f"evaluating {config['model']} on {len(inputs)} held-out {config['dataset']} pairs ({run.path})")
-        print(f"  L1 {result['l1']:.4f}  PSNR {result['psnr']:.2f} dB  SSIM {result['ssim']:.4f}   "
-              f"(copying the input: L1 {base['l1']:.4f}  PSNR {base['psnr']:.2f} dB  SSIM {base['ssim']:.4f})")
+        print(f"  A2B: L1 {scores['l1']:.4f}  PSNR {scores['psnr']:.2f} dB  SSIM {scores['ssim']:.4f}   (copying the "
+              f"input: L1 {scores['l1_input_copy']:.4f}  PSNR {scores['psnr_input_copy']:.2f} dB  "
+              f"SSIM {scores['ssim_input_copy']:.4f})")
     return result
 
 
@@ -279,9 +281,7 @@ def evaluate_translation(run, data_dir=None, n=10000, inception_weights=None, in
             result[d] = paired_scores(out, target)
             baseline = ""
             if not np.array_equal(copy, target):  # colour -> grey: the luma of the input *is* the answer
-                scores = paired_scores(copy, target)
-                result[d].update(psnr_input_copy=scores["psnr"], ssim_input_copy=scores["ssim"],
-                                 l1_input_copy=scores["l1"])
+                result[d].update({f"{k}_input_copy": v for k, v in paired_scores(copy, target).items()})
                 baseline = (f" (copying the input: {result[d]['psnr_input_copy']:.2f} dB, "
                             f"{result[d]['ssim_input_copy']:.3f})")
             say(f"  {d}: PSNR {result[d]['psnr']:.2f} dB, SSIM {result[d]['ssim']:.3f} against the true images{baseline}")

@@ -212,8 +212,9 @@ def test_evaluate_paired_run(tiny_run):
     result = evaluate(out, verbose=False)
     saved = json.loads((out / "metrics.json").read_text())
     assert saved["test_pairs"] == 24 and saved["dataset"] == "grey2colour"  # coffee at 32 px, tiles of scale 4
-    for key in ("l1", "psnr", "ssim"):
-        assert key in saved and key in saved["baseline_copy_input"] and result[key] == saved[key]
+    assert saved["domains"] == {"A": "grey", "B": "colour"} and set(saved) - {"A2B"} >= {"run_dir", "model"}
+    for key in ("l1", "psnr", "ssim"):  # evaluate_translation's layout: scores per direction, the copy beside
+        assert result["A2B"][key] == saved["A2B"][key] and f"{key}_input_copy" in saved["A2B"]
     same = np.full((2, 8, 8, 3), 100, np.uint8)
     other = same.copy()
     other[0] = 151  # |151 - 100| = 51 = 0.4 * 127.5 on one of two images

@@ -199,13 +199,15 @@ rows.append(test.b[pick])
 fig, ax = plt.subplots(figsize=(10, 7))
 ax.imshow(viz.rows_grid(rows))
 ax.set_yticks([(SIZE + 2) * (i + 0.5) for i in range(len(rows))],
-              ["input"] + [f"{n}\nL1 {m['l1']:.3f}, SSIM {m['ssim']:.2f}" for n, m in ablation.items()] + ["target"])
+              ["input"] + [f"{n}\nL1 {m['A2B']['l1']:.3f}, SSIM {m['A2B']['ssim']:.2f}" for n, m in ablation.items()]
+              + ["target"])
 ax.set_xticks([])
 ax.set_title("the same held-out inputs through each loss")
 show(fig, "pix2pix_loss_ablation.png")
-base = next(iter(ablation.values()))["baseline_copy_input"]
+# evaluate's scores per direction (here one, "A2B"), beside those of copying the input
+base = {k: v for k, v in next(iter(ablation.values()))["A2B"].items() if k.endswith("_input_copy")}
 print(f"{'loss':>10} | {'L1':>6} | {'PSNR':>6} | {'SSIM':>5}")
-for name, m in [*ablation.items(), ("copy input", base)]:
+for name, m in [*((n, m["A2B"]) for n, m in ablation.items()), ("copy input", {k[:-11]: v for k, v in base.items()})]:
     print(f"{name:>10} | {m['l1']:.4f} | {m['psnr']:6.2f} | {m['ssim']:.3f}")
 
 # %% [markdown]
@@ -228,7 +230,8 @@ rows.append(test.b[pick])
 fig, ax = plt.subplots(figsize=(10, 7))
 ax.imshow(viz.rows_grid(rows))
 ax.set_yticks([(SIZE + 2) * (i + 0.5) for i in range(len(rows))],
-              ["input"] + [f"{p}x{p} patch\nL1 {m['l1']:.3f}, SSIM {m['ssim']:.2f}" for p, m in patch_runs.items()]
+              ["input"] + [f"{p}x{p} patch\nL1 {m['A2B']['l1']:.3f}, SSIM {m['A2B']['ssim']:.2f}"
+                           for p, m in patch_runs.items()]
               + ["target"])
 ax.set_xticks([])
 ax.set_title("the same held-out inputs, D with different patch sizes")
