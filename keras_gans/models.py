@@ -211,7 +211,7 @@ MODELS = {
             # 32 px, the light generator with 16 filters and 2 residual blocks; D depths 5 (global:
             # its 70 px field covers the image) and 3 (local: 16 px patches); RESULTS.md has its speed.
             # CAM weight 10, not the paper's 1000: with 1000 the CAM term was ~99 % of G's loss and the
-            # translations lost the digit more often (RESULTS.md, chapter 8: the 750-step probes)
+            # translations lost the digit more often at 750 steps (RESULTS.md, chapter 8: probes, full run)
             "cpu": dict(image_size=32, light=True, g_filters=16, g_blocks=2, d_filters=16, d_global_layers=5,
                         d_local_layers=3, batch_size=8, epochs=5, load_size=None, flip=True, cam_weight=10.0),
             # the paper (selfie2anime): 256 px (resized to 286, random crops), full model, 4 residual

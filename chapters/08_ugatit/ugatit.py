@@ -111,8 +111,9 @@ print("LIN at its start (rho 0, gamma 1, beta 0) is layer norm:", np.allclose(LI
 # roles of the paper's 7 and 5 layers at 256 px. It weights the CAM term **10**, not 1000: the
 # CAM classifiers tell the domains apart as well either way (their loss after 750 steps: 0.73
 # with weights 10, 100 and 1000), but with 1000 the term is ~99 % of G's loss, the encoder they
-# share with the translation serves them first, and the translations kept the digit less often
-# (RESULTS.md, chapter 8, has these probes; `--preset paper` keeps 1000):
+# share with the translation serves them first, and after 750 steps the translations kept the
+# digit less often (two seeds; at the full 1,875 steps the gain is small: RESULTS.md, chapter 8;
+# `--preset paper` keeps 1000):
 
 # %%
 light = ugatit_generator((256, 256, 3), filters=64, blocks=4, light=True).count_params()
