@@ -30,10 +30,7 @@ res = {"name": name, "epochs": steps_epochs, "overrides": overrides, "train_s": 
 for d, src, lab, side in (("A2B", test.a[:N], test.labels_a[:N], "B"), ("B2A", test.b[:N], test.labels_b[:N], "A")):
     path = f"{HERE}/judge_{side}_{(test.b if side == 'B' else test.a).shape[-1]}.keras"
     if not os.path.exists(path):
-        tr = data.load_run_domains(cfg, "train", DATA)
-        imgs, labs = (tr.b, tr.labels_b) if side == "B" else (tr.a, tr.labels_a)
-        clf = metrics.train_classifier(imgs[:20000], labs[:20000], 10, epochs=3)
-        clf.save(path)
+        metrics.train_domain_classifier(data.load_run_domains(cfg, "train", DATA), side).save(path)
     clf = keras.models.load_model(path)
     out = run.translate(src, direction=d)
     res[d], _ = metrics.accuracy(clf, out, lab)

@@ -278,18 +278,16 @@ def cmd_stylize(args):
 
 
 def cmd_evaluate(args):
-    from pathlib import Path
-
     from keras_gans.evaluate import evaluate
+    from keras_gans.metrics import check_weights_file
     from keras_gans.runs import check_run_dir
 
     check_run_dir(args.run_dir)  # instant errors: before TensorFlow is imported
     check_positive("n", args.n)
     if args.classifier is not None:
         check_run_dir(args.classifier)
-    for label, path in (("InceptionV3", args.inception_weights), ("VGG16", args.vgg_weights)):
-        if path is not None and not Path(path).expanduser().is_file():
-            raise KerasGansError(f"{label} weights file {path} does not exist")
+    check_weights_file("InceptionV3", args.inception_weights)
+    check_weights_file("VGG16", args.vgg_weights)
     _import_tensorflow_quietly()
     evaluate(args.run_dir, classifier=args.classifier, n=args.n, seed=args.seed, data_dir=args.data_dir,
              inception_weights=args.inception_weights, inception_n=args.inception_n, vgg_weights=args.vgg_weights)

@@ -290,12 +290,10 @@ def evaluate_translation(run, data_dir=None, n=10000, inception_weights=None, in
         train = data.load_run_domains(config, "train", data_dir)
         for d, out in translated.items():
             source, target, source_labels, target_labels, side = jobs[d]
-            images = train.b if side == "B" else train.a
-            labels = train.labels_b if side == "B" else train.labels_a
-            say(f"  training a classifier of domain {side} ({names[side]}) on {min(len(images), classifier_limit)} "
+            size = len(train.b if side == "B" else train.a)
+            say(f"  training a classifier of domain {side} ({names[side]}) on {min(size, classifier_limit)} "
                 "training images ...")
-            clf = metrics.train_classifier(images[:classifier_limit], labels[:classifier_limit], 10,
-                                           epochs=classifier_epochs)
+            clf = metrics.train_domain_classifier(train, side, classifier_limit, classifier_epochs)
             entry = result.setdefault(d, {})
             entry["label_preservation"], entry["label_preservation_per_class"] = metrics.accuracy(clf, out, source_labels)
             entry["classifier_accuracy_real_target"], _ = metrics.accuracy(clf, target, target_labels)

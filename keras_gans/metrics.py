@@ -158,15 +158,28 @@ def matched_accuracy(labels, codes, num_classes=None):
     return float(counts[rows, cols].sum() / counts.sum()), {int(r): int(c) for r, c in zip(rows, cols)}
 
 
-def _imagenet_extractor(application, label, weights, size, preprocess, name):
-    """``application`` (a keras.applications constructor, no top, average pooled) with weights
-    from a local file (or random: None), behind resizing to ``size`` and its preprocessing."""
-    import os
+def train_domain_classifier(domains, side, limit=20000, epochs=3):
+    """The judge of label preservation: :func:`train_classifier` on the first ``limit`` training
+    images of domain ``side`` ("A" or "B") of a labelled two-domain set (10 classes)."""
+    images, labels = (domains.b, domains.labels_b) if side == "B" else (domains.a, domains.labels_a)
+    return train_classifier(images[:limit], labels[:limit], 10, epochs=epochs)
 
-    import keras
+
+def check_weights_file(label, weights):
+    """Refuse a weights path that is not a file (``None`` passes: random weights / not asked for).
+    TensorFlow-free: the CLI calls it before importing TensorFlow."""
+    import os
 
     if weights is not None and not os.path.isfile(str(weights)):
         raise KerasGansError(f"{label} weights file {weights} does not exist")
+
+
+def _imagenet_extractor(application, label, weights, size, preprocess, name):
+    """``application`` (a keras.applications constructor, no top, average pooled) with weights
+    from a local file (or random: None), behind resizing to ``size`` and its preprocessing."""
+    import keras
+
+    check_weights_file(label, weights)
     base = application(include_top=False, weights=None, pooling="avg", input_shape=(size, size, 3))
     if weights is not None:
         try:

@@ -71,12 +71,17 @@ def test_run_dir_errors_come_before_tensorflow(tmp_path):
     (tmp_path / "alien" / "config.json").write_text(json.dumps({"model": "stylegan"}))
     (tmp_path / "pics").mkdir()
     Image.fromarray(np.zeros((8, 8), np.uint8)).save(tmp_path / "pics" / "a.png")
+    (tmp_path / "trained" / "checkpoints").mkdir(parents=True)  # a run as far as the pre-checks can tell
+    (tmp_path / "trained" / "config.json").write_text(json.dumps({"model": "cyclegan"}))
+    (tmp_path / "trained" / "checkpoints" / "latest.weights.h5").write_bytes(b"")
     cases = [
         (["sample", tmp_path / "none", "--out", "x.png"], f"run directory {tmp_path / 'none'} does not exist"),
         (["evaluate", tmp_path / "empty"], f"{tmp_path / 'empty'} is not a keras-gans run directory"),
         (["evaluate", tmp_path / "fresh"], f"{tmp_path / 'fresh'} has no checkpoint yet"),
         (["evaluate", tmp_path / "alien"], "unknown model 'stylegan'"),
         (["translate", tmp_path / "fresh", tmp_path / "pics", tmp_path / "out"], "has no checkpoint yet"),
+        (["evaluate", tmp_path / "trained", "--vgg-weights", tmp_path / "no.h5"],
+         f"VGG16 weights file {tmp_path / 'no.h5'} does not exist"),
     ]
     script = ("import json, sys\nfrom keras_gans.cli import main\nfor args in json.loads(sys.argv[1]):\n"
               "    print(main(args), file=sys.stderr)\nprint('tensorflow' in sys.modules)")

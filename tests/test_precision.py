@@ -13,8 +13,7 @@ from keras_gans.trainers.base import apply_jointly
 
 
 def _scaled_sgd(lr, scale):
-    opt = keras.optimizers.LossScaleOptimizer(keras.optimizers.SGD(lr), initial_scale=scale)
-    return opt
+    return keras.optimizers.LossScaleOptimizer(keras.optimizers.SGD(lr), initial_scale=scale)
 
 
 def test_loss_scaled_update_equals_the_plain_one():

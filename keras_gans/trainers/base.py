@@ -58,7 +58,7 @@ def loss_scale(optimizer):
     """The factor the backward pass starts from: a ``LossScaleOptimizer``'s dynamic loss scale
     (``precision="mixed_float16"``: small float16 gradients would underflow to zero; its
     ``apply_gradients`` divides the scale out again and skips a step whose gradients are not
-    finite, halving the scale), 1 for any other optimizer."""
+    finite, halving the scale); ``None`` for any other optimizer (no scaling)."""
     if isinstance(optimizer, keras.optimizers.LossScaleOptimizer):
         return ops.convert_to_tensor(optimizer.dynamic_scale, "float32")
     return None
