@@ -11,6 +11,8 @@ from keras_gans.models import build_trainer, default_config
 from keras_gans.runs import TrainingData, load_run, train
 from keras_gans.trainers.base import apply_jointly
 
+import tiny_configs
+
 
 def _scaled_sgd(lr, scale):
     return keras.optimizers.LossScaleOptimizer(keras.optimizers.SGD(lr), initial_scale=scale)
@@ -53,13 +55,11 @@ def test_a_non_finite_gradient_skips_the_step_and_halves_the_scale():
 
 
 # tiny networks of three trainers that cover the update paths: Trainer.apply (DCGAN), one loss
-# for two optimizers (CycleGAN), weight decay and spectral norm (U-GAT-IT)
+# for two optimizers (CycleGAN, here with batch norm), weight decay and spectral norm (U-GAT-IT)
 TINY = {
     "dcgan": dict(dataset="digits", limit=16, g_filters=4, d_filters=4, latent_dim=8, batch_size=8),
-    "cyclegan": dict(dataset="cifar10-colour", image_size=16, flip=False, g_filters=4, d_filters=4, batch_size=2,
-                     limit=4),
-    "ugatit": dict(dataset="mnist-mnistm", image_size=16, flip=False, g_filters=4, d_filters=4, g_blocks=1,
-                   d_global_layers=3, d_local_layers=3, batch_size=2, limit=4),
+    "cyclegan": dict(tiny_configs.TINY["cyclegan"], dataset="cifar10-colour", g_norm="batch"),
+    "ugatit": tiny_configs.TINY["ugatit"],
 }
 
 

@@ -224,11 +224,9 @@ def test_mirrored_strategy_matches_one_device(distributed, model):
 
 @pytest.mark.slow
 @pytest.mark.parametrize("model, args", [
-    ("cyclegan", ["--dataset", "cifar10-colour", "--limit", "4", "--batch-size", "2", "--set", "g_filters=4",
-                  "--set", "d_filters=4", "--set", "g_blocks=1"]),
     ("stargan", ["--limit", "8", "--batch-size", "2", "--set", "d_steps=2", "--set", "image_size=16",
                  "--set", "g_filters=4", "--set", "d_filters=4", "--set", "residual_blocks=1"]),
-], ids=["unpaired", "attributes"])
+], ids=["attributes"])
 def test_cli_trains_with_the_mirrored_strategy(tmp_path, model, args):
     """`keras-gans train --strategy mirrored` on two logical CPUs (KERAS_GANS_LOGICAL_CPUS=2)."""
     from conftest import run_cli
