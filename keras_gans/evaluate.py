@@ -21,8 +21,9 @@ What is measured depends on the run:
 * a paired image-to-image run (Pix2Pix): L1, PSNR and SSIM of its translations of the held-out
   pairs against their targets, beside the same for simply copying the input.
 * StarGAN: an attribute classifier is trained on the run's real training images (no part of the
-  GAN), then n test images are translated each to the condition of another test image; the
-  fraction with every target label read right, per attribute, and the reconstruction L1
+  GAN; at most ``metrics.CLASSIFIER_LIMIT`` = 20,000 of them, the first ones of each data set),
+  then n test images are translated each to the condition of another test image; the fraction
+  with every target label read right, per attribute, and the reconstruction L1
   |x - G(G(x, t), c)| (``metrics.translation_scores``).
 """
 
@@ -32,6 +33,7 @@ import time
 import numpy as np
 
 from keras_gans.errors import KerasGansError, check_positive
+from keras_gans.metrics import CLASSIFIER_LIMIT
 
 METRICS_FILE = "metrics.json"
 
@@ -248,7 +250,7 @@ def evaluate_pairs(run, n=10000, data_dir=None, verbose=True):
 
 
 def evaluate_translation(run, data_dir=None, n=10000, inception_weights=None, inception_size=299, vgg_weights=None,
-                         classifier_limit=20000, classifier_epochs=3, say=print):
+                         classifier_limit=CLASSIFIER_LIMIT, classifier_epochs=3, say=print):
     """Measure an image-to-image run on its data set's test split (both directions where it has them).
 
     * test pairs (grey <-> colour): PSNR and SSIM of each translation against the true image,
@@ -336,11 +338,16 @@ def _evaluate_stargan(run, n, seed, data_dir, started, save, verbose):
     train = data.load_attributes(config["dataset"], "train", limit=config.get("limit"), **kw)
     test = data.load_attributes(config["dataset"], "test", **kw)
     pick = np.random.default_rng(seed).permutation(len(test.images))[:n]
-    classifier = metrics.train_attribute_classifier(train.images, train.conditions, train.condition, seed=seed)
+    used = len(train.conditions[metrics.classifier_rows(train.conditions, train.condition, CLASSIFIER_LIMIT)])
+    capped = (f" (at most {CLASSIFIER_LIMIT}: the first ones{' of each data set' if train.condition.masked else ''})"
+              if used < len(train.images) else "")
+    say(f"  training the attribute classifier on {used} of {len(train.images)} training images{capped} ...")
+    classifier = metrics.train_attribute_classifier(train.images, train.conditions, train.condition, seed=seed,
+                                                    limit=CLASSIFIER_LIMIT)
     scores = metrics.translation_scores(run, classifier, test.images[pick], test.conditions[pick], seed=seed)
     result = {"run_dir": str(run.path), "model": "stargan", "dataset": config["dataset"],
               "test_images": len(test.images), "n_translated": len(pick), "seed": seed,
-              "classifier_train_images": len(train.images), "translation_accuracy": scores["accuracy"],
+              "classifier_train_images": used, "translation_accuracy": scores["accuracy"],
               "translation_accuracy_per_attribute": scores["per_attribute"],
               "classifier_real_test_accuracy": scores["real_accuracy"],
               "reconstruction_l1": scores["reconstruction_l1"]}

@@ -21,6 +21,7 @@ import numpy as np
 from keras_gans.errors import KerasGansError
 
 FEATURE_LAYER = "features"
+CLASSIFIER_LIMIT = 20000  # the evaluation classifiers train on at most this many images (the first ones)
 
 
 def build_classifier(image_shape=(28, 28, 1), num_classes=10, feature_dim=128):
@@ -158,7 +159,7 @@ def matched_accuracy(labels, codes, num_classes=None):
     return float(counts[rows, cols].sum() / counts.sum()), {int(r): int(c) for r, c in zip(rows, cols)}
 
 
-def train_domain_classifier(domains, side, limit=20000, epochs=3):
+def train_domain_classifier(domains, side, limit=CLASSIFIER_LIMIT, epochs=3):
     """The judge of label preservation: :func:`train_classifier` on the first ``limit`` training
     images of domain ``side`` ("A" or "B") of a labelled two-domain set (10 classes)."""
     images, labels = (domains.b, domains.labels_b) if side == "B" else (domains.a, domains.labels_a)
@@ -272,26 +273,53 @@ def ssim(a, b, data_range=255.0):
 
 
 # -- multi-domain translation (StarGAN): does the translated image have the target attributes? ------
-def train_attribute_classifier(images, conditions, condition, epochs=3, batch_size=128, seed=0, verbose=0):
+def train_attribute_classifier(images, conditions, condition, epochs=3, batch_size=128, seed=0, verbose=0,
+                               limit=CLASSIFIER_LIMIT):
     """:func:`build_classifier` with one logit per attribute, trained on uint8 images and their
     condition vectors with StarGAN's classification loss (BCE per binary attribute, CE per one-hot
-    category, on the active data set's labels only). Independent of any GAN: it judges them."""
+    category, on the active data set's labels only). Independent of any GAN: it judges them.
+
+    At most ``limit`` images are used (None: all), so judging a full CelebA run stays bounded:
+    the first ones, as :func:`train_domain_classifier` does, or of a joint set the first of each
+    data set (:func:`classifier_rows`). They are fed batch by batch, as raw 0..255 floats (the
+    classifier rescales inside), from a :func:`~keras_gans.data.make_dataset` pipeline: a
+    memory-mapped array is never copied whole, let alone to float32."""
     import keras
 
-    from keras_gans.data import check_images
+    from keras_gans.data import check_images, make_dataset
     from keras_gans.trainers.stargan import domain_classification_loss
 
-    images = check_images(images)
+    images = check_images(images)  # a memmap stays mapped
     conditions = np.asarray(conditions, np.float32)
     if conditions.shape != (len(images), condition.size):
         raise KerasGansError(f"{len(images)} images need conditions of shape ({len(images)}, {condition.size}), "
                              f"got {conditions.shape}")
+    rows = classifier_rows(conditions, condition, limit)
+    images, conditions = images[rows], conditions[rows]
+    batch_size = min(batch_size, len(images))
     keras.utils.set_random_seed(seed)
     model = build_classifier(images.shape[1:], condition.label_size)
     model.compile(optimizer=keras.optimizers.Adam(1e-3),
                   loss=lambda y, logits: domain_classification_loss(y, logits, condition))
-    model.fit(images.astype("float32"), conditions, epochs=epochs, batch_size=batch_size, verbose=verbose)
+    batches = make_dataset(images, batch_size, seed=seed, drop_remainder=False, epochs=epochs, labels=conditions,
+                           rescale=False)
+    model.fit(batches, epochs=epochs, steps_per_epoch=-(-len(images) // batch_size), shuffle=False,  # shuffled above
+              verbose=verbose)
     return model
+
+
+def classifier_rows(conditions, condition, limit=CLASSIFIER_LIMIT):
+    """The images :func:`train_attribute_classifier` trains on: all of them, or the first ``limit``
+    (a slice: a memmap stays one), or of a joint set (mask vector) the first ``limit / K`` of each
+    of its K data sets (sorted indices), so that every data set's labels are learnt."""
+    n = len(conditions)
+    if not limit or n <= limit:
+        return slice(None)
+    if not condition.masked:
+        return slice(0, limit)
+    active = condition.active_set(conditions)
+    share = limit // len(condition.label_sets)
+    return np.sort(np.concatenate([np.flatnonzero(active == k)[:share] for k in range(len(condition.label_sets))]))
 
 
 def attribute_predictions(logits, condition, active):

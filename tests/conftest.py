@@ -20,6 +20,15 @@ needs_shared_data = pytest.mark.skipif(
 )
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _decoded_image_cache(tmp_path_factory):
+    """The decoded-image cache (CelebA) of this session in a temporary folder, never ~/.cache
+    (the CLI's subprocesses inherit it). Tests of the cache set their own."""
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setenv("KERAS_GANS_CACHE", str(tmp_path_factory.mktemp("keras_gans_cache")))
+        yield
+
+
 @pytest.fixture
 def digits():
     """The embedded 28x28 digits (uint8 NHWC, int labels): real data shipped by scikit-learn."""

@@ -73,6 +73,35 @@ def test_make_dataset_scales_and_batches():
     assert b.min() == -1.0 and b.max() == 1.0 and b.dtype == np.float32
 
 
+def test_make_dataset_reads_a_memmap_batch_by_batch(tmp_path, monkeypatch):
+    """A memory-mapped array (the decoded-image cache) is gathered on the host, never copied
+    whole into TensorFlow, and gives exactly the batches of the same array in memory."""
+    from keras_gans.data import images as images_module
+
+    rng = np.random.default_rng(0)
+    images = rng.integers(0, 256, (11, 4, 5, 3), dtype=np.uint8)
+    np.save(tmp_path / "images.npy", images)
+    mapped = np.load(tmp_path / "images.npy", mmap_mode="r")
+    gathered = []
+    real_gather = images_module.gather_rows
+    monkeypatch.setattr(images_module, "gather_rows", lambda x, i: gathered.append(len(i)) or real_gather(x, i))
+    vectors, classes = rng.random((11, 3)).astype(np.float32), rng.integers(0, 5, 11)
+    for kw in (dict(batch_size=4, seed=3, epochs=3, initial_epoch=1, flip=True, labels=vectors),
+               dict(batch_size=3, shuffle=False, drop_remainder=False, labels=classes, rescale=False),
+               dict(batch_size=5, seed=1, flip=True)):
+        in_memory, from_file = (data.make_dataset(x, **kw) for x in (images, mapped))
+        assert from_file.element_spec == in_memory.element_spec  # static shapes kept (numpy_function loses them)
+        gathered.clear()
+        a, b = list(in_memory), list(from_file)
+        assert len(a) == len(b) > 1 and sum(gathered) > 0
+        for x, y in zip(a, b):
+            for u, v in zip(*(t if isinstance(t, tuple) else (t,) for t in (x, y))):
+                np.testing.assert_array_equal(u.numpy(), v.numpy())
+    gathered.clear()
+    list(data.make_dataset(images, 4))
+    assert not gathered  # in memory: tf.gather from a constant, as before
+
+
 def test_epoch_order_depends_only_on_seed_and_epoch():
     images = np.arange(12, dtype=np.uint8).reshape(12, 1, 1, 1)
 

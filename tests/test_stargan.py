@@ -1,6 +1,8 @@
 """StarGAN: networks, the condition layout and mask vector, losses by hand, target sampling, a
 train step, a run round trip, translate and its errors, and the attribute data sets."""
 
+import os
+
 import numpy as np
 import pytest
 
@@ -205,10 +207,14 @@ def test_cli_translate_with_a_target(stargan_run, tmp_path):
     assert not bad.exists()
 
 
-def test_evaluate_a_stargan_run(stargan_run):
+def test_evaluate_a_stargan_run(stargan_run, monkeypatch, capsys):
+    from keras_gans import evaluate as evaluate_module
     from keras_gans.evaluate import evaluate
 
-    result = evaluate(stargan_run.path, n=12, verbose=False)
+    monkeypatch.setattr(evaluate_module, "CLASSIFIER_LIMIT", 10)  # the judge's cap (20,000) on 32 images
+    result = evaluate(stargan_run.path, n=12, verbose=True)
+    assert ("attribute classifier on 10 of 32 training images (at most 10: the first ones of each data set)"
+            in capsys.readouterr().out) and result["classifier_train_images"] == 10
     assert result["n_translated"] == 12 and 0 <= result["translation_accuracy"] <= 1
     assert set(result["translation_accuracy_per_attribute"]) == set(JOINT.attributes)
     assert result["reconstruction_l1"] > 0 and (stargan_run.path / "metrics.json").is_file()
@@ -303,13 +309,26 @@ def test_make_dataset_takes_label_vectors_and_flips_reproducibly():
 
 
 # -- CelebA: tfds (mocked) and the original folder format -----------------------------------------------
-def test_celeba_from_tfds_mock_data():
+def test_celeba_from_tfds_mock_data(tmp_path, monkeypatch):
     tfds = pytest.importorskip("tensorflow_datasets")
+    monkeypatch.setenv("KERAS_GANS_CACHE", str(tmp_path))
     with tfds.testing.mock_data(num_examples=6):
         data = attrs.load_attributes("celeba", "train", size=32, attributes=["Male", "Young"])
+        cached = list(tmp_path.glob("celeba-tfds/*.npy"))
+        assert len(cached) == 1  # decoded once into the cache ...
+        stamp = cached[0].stat().st_mtime_ns
+        again = attrs.load_attributes("celeba", "train", size=32, attributes=["Male", "Young"])
+        first = attrs.load_attributes("celeba", "train", size=32, attributes=["Young"], limit=4)  # ds.take(4)
     assert data.images.shape == (6, 32, 32, 3) and data.images.dtype == np.uint8
     assert data.conditions.shape == (6, 2) and set(np.unique(data.conditions)) <= {0.0, 1.0}
     assert data.condition.attributes == ("Male", "Young")
+    # ... and read back memory-mapped, unchanged (the file was not written again)
+    assert isinstance(again.images, np.memmap) and cached[0].stat().st_mtime_ns == stamp
+    np.testing.assert_array_equal(again.images, data.images)
+    np.testing.assert_array_equal(again.conditions, data.conditions)
+    assert first.images.shape == (4, 32, 32, 3) and len(list(tmp_path.glob("celeba-tfds/*-4-*.npy"))) == 1
+    np.testing.assert_array_equal(first.images, data.images[:4])
+    np.testing.assert_array_equal(first.conditions, data.conditions[:4, 1:])
 
 
 def _write_celeba(root, n=12, partition=True):
@@ -351,3 +370,137 @@ def test_celeba_folder_format(tmp_path):
     (tmp_path / "celeba" / "list_attr_celeba.txt").write_text("3\nMale Young\n000001.jpg 1\n")
     with pytest.raises(KerasGansError, match="announces 3 images but lists 1"):
         attrs.load_attributes("celeba", data_dir=tmp_path, attributes=["Male"])
+
+
+# -- CelebA's decoded-image cache and limit -------------------------------------------------------------
+@pytest.fixture
+def celeba(tmp_path, monkeypatch):
+    """A fake CelebA folder, a private cache, small decode chunks, and a count of the files read."""
+    from keras_gans.data import cache, files
+
+    values = _write_celeba(tmp_path / "celeba")
+    monkeypatch.setenv("KERAS_GANS_CACHE", str(tmp_path / "cache"))
+    monkeypatch.setattr(attrs, "CELEBA_CHUNK", 3)  # 8 training images: chunks of 3, 3, 2
+    monkeypatch.setattr(cache, "_told", set())
+    read = []
+    real_read = files.read_image
+    monkeypatch.setattr(files, "read_image", lambda path, *a: read.append(path.name) or real_read(path, *a))
+
+    def load(split="train", size=16, **kw):
+        read.clear()
+        return attrs.load_attributes("celeba", split, data_dir=tmp_path, size=size, **kw)
+
+    def reference(size=16, names=None):  # the faces decoded one file at a time, as before the cache
+        names = names or [f"{i + 1:06d}.jpg" for i in range(8)]
+        folder = tmp_path / "celeba" / "img_align_celeba"
+        return np.stack([attrs.celeba_faces(real_read(folder / n, 3)[None], size)[0] for n in names])
+
+    return type("Celeba", (), dict(root=tmp_path / "celeba", cache=tmp_path / "cache" / "celeba-folder",
+                                   values=values, read=read, load=staticmethod(load),
+                                   reference=staticmethod(reference)))
+
+
+def test_celeba_limit_reads_only_the_first_images(celeba):
+    for name in ("000004.jpg", "000005.jpg"):  # training images past the limit: broken
+        (celeba.root / "img_align_celeba" / name).write_bytes(b"not a jpeg")
+    data = celeba.load(limit=3, attributes=["Male"])
+    assert celeba.read == ["000001.jpg", "000002.jpg", "000003.jpg"]
+    np.testing.assert_array_equal(data.images, celeba.reference(names=celeba.read))
+    np.testing.assert_array_equal(data.conditions[:, 0], celeba.values[:3, attrs.CELEBA_ATTRIBUTES.index("Male")] > 0)
+    with pytest.raises(KerasGansError, match=r"000004\.jpg is not an image file"):  # read_image's line, via the pool
+        celeba.load()
+
+
+def test_celeba_cache_is_read_back_and_keyed_by_its_source(celeba):
+    first = celeba.load()
+    assert len(celeba.read) == 8 and isinstance(first.images, np.memmap)
+    np.testing.assert_array_equal(first.images, celeba.reference())  # chunked, threaded: the same pixels
+    again = celeba.load(attributes=["Young"])  # other labels, the same images: from the cache
+    assert celeba.read == [] and isinstance(again.images, np.memmap)
+    np.testing.assert_array_equal(again.images, first.images)
+    np.testing.assert_array_equal(again.conditions[:, 0], celeba.values[:8, attrs.CELEBA_ATTRIBUTES.index("Young")] > 0)
+    assert len(list(celeba.cache.glob("*.npy"))) == 1
+    celeba.load(size=8)  # another size
+    assert len(celeba.read) == 8
+    celeba.load(split="test")
+    assert celeba.read == ["000011.jpg", "000012.jpg"]
+    attribute_file = celeba.root / "list_attr_celeba.txt"
+    stat = attribute_file.stat()
+    os.utime(attribute_file, ns=(stat.st_atime_ns, stat.st_mtime_ns + 10**9))  # touched: maybe new images
+    celeba.load()
+    assert len(celeba.read) == 8
+    partition = celeba.root / "list_eval_partition.txt"  # another split of as many images: 9 for 8
+    partition.write_text(partition.read_text().replace("000008.jpg 0", "000008.jpg 1").replace("000009.jpg 1",
+                                                                                              "000009.jpg 0"))
+    swapped = celeba.load()
+    assert celeba.read[-1] == "000009.jpg"
+    np.testing.assert_array_equal(swapped.images, celeba.reference(names=celeba.read))
+    assert len(list(celeba.cache.glob("*.npy"))) == 5 and not list(celeba.cache.glob(".*"))  # no temporary left
+
+
+@pytest.mark.parametrize("damage", ["truncate", "garbage", "other shape"])
+def test_celeba_cache_rebuilds_a_damaged_file(celeba, damage, capsys):
+    celeba.load()
+    (path,) = celeba.cache.glob("*.npy")
+    if damage == "truncate":
+        path.write_bytes(path.read_bytes()[: path.stat().st_size // 2])
+    elif damage == "garbage":
+        path.write_bytes(b"\x00" * 300)
+    else:
+        np.save(path, np.zeros((8, 16, 16, 1), np.uint8))
+    data = celeba.load()
+    assert len(celeba.read) == 8 and isinstance(data.images, np.memmap)
+    np.testing.assert_array_equal(data.images, celeba.reference())
+    assert ("hold uint8 (8, 16, 16, 1)" if damage == "other shape" else "are damaged") in capsys.readouterr().err
+    np.testing.assert_array_equal(np.load(path), celeba.reference())  # the rebuilt file is whole
+    celeba.load()
+    assert celeba.read == []
+
+
+@pytest.mark.parametrize("trouble", ["no folder", "disk full", "write fails"])
+def test_celeba_cache_that_cannot_be_written_loads_in_memory(celeba, monkeypatch, capsys, trouble):
+    from keras_gans.data import cache
+
+    if trouble == "no folder":  # as a read-only home (which root could still write)
+        blocker = celeba.root.parent / "blocker"
+        blocker.write_text("a file where the cache folder should be")
+        monkeypatch.setenv("KERAS_GANS_CACHE", str(blocker / "cache"))
+    elif trouble == "disk full":
+        monkeypatch.setattr(cache.shutil, "disk_usage", lambda path: type("Usage", (), {"free": 10**6})())
+    else:
+        real_write = cache._write
+
+        def disk_fills(chunks):  # after the first chunk
+            yield next(chunks)
+            raise OSError(28, "No space left on device")
+        monkeypatch.setattr(cache, "_write", lambda path, shape, chunks: real_write(path, shape, disk_fills(chunks)))
+    first, second = celeba.load(), celeba.load()
+    assert not isinstance(second.images, np.memmap)
+    assert len(celeba.read) == 8 or (trouble == "write fails" and len(celeba.read) > 8)  # (tried to cache again)
+    np.testing.assert_array_equal(first.images, celeba.reference())
+    np.testing.assert_array_equal(second.images, celeba.reference())
+    assert capsys.readouterr().err.count("cannot cache the decoded images") == 1  # said once
+    assert not celeba.cache.exists() or os.listdir(celeba.cache) == []  # no cache file, no temporary left
+
+
+def test_attribute_classifier_takes_a_memmap_and_a_limit(tmp_path):
+    from keras_gans import metrics
+
+    data = attrs.load_attributes("colour-digits", "test", size=16, limit=40)
+    np.save(tmp_path / "images.npy", data.images)
+    mapped = np.load(tmp_path / "images.npy", mmap_mode="r")
+    kw = dict(condition=data.condition, epochs=1, batch_size=8)
+    capped = metrics.train_attribute_classifier(mapped, data.conditions, limit=24, **kw)  # batch by batch from the file
+    first = metrics.train_attribute_classifier(data.images[:24], data.conditions[:24], limit=None, **kw)
+    x = data.images.astype("float32")  # the same model as on the first 24 images in memory (not on all 40)
+    np.testing.assert_allclose(capped.predict(x, verbose=0), first.predict(x, verbose=0), atol=1e-5)
+
+
+def test_attribute_classifier_rows_cap_each_data_set():
+    from keras_gans.metrics import classifier_rows
+
+    single = attrs.Condition([attrs.COLOUR_DIGITS])
+    assert classifier_rows(np.zeros((30, 5)), single, 8) == slice(0, 8)  # the first ones: a memmap stays one
+    assert classifier_rows(np.zeros((30, 5)), single, None) == classifier_rows(np.zeros((8, 5)), single, 8) == slice(None)
+    joint = np.concatenate([JOINT.vector(np.zeros((10, 5)), 0), JOINT.vector(np.zeros((30, 4)), 1)])
+    np.testing.assert_array_equal(classifier_rows(joint, JOINT, 8), [0, 1, 2, 3, 10, 11, 12, 13])  # both sets learnt

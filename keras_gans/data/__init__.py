@@ -21,6 +21,7 @@ Images with attribute labels (StarGAN; CelebA, digits built with checkable attri
 joined with ``+`` for the mask vector) come from ``load_attributes``:
 
 >>> faces = data.load_attributes("celeba", attributes=["Blond_Hair", "Male"], size=128)  # AttributeData
+>>> faces.images   # np.memmap: decoded once into ~/.cache/keras_gans (or $KERAS_GANS_CACHE), mapped after
 
 Image-to-image translation data (two domains, paired or not) comes from ``load_domains``:
 

@@ -16,7 +16,8 @@ Data sets (``ATTRIBUTE_SETS``):
 
 * ``celeba``: CelebA faces, from tfds ``celeb_a`` or the original folder format
   (``img_align_celeba/`` + ``list_attr_celeba.txt`` [+ ``list_eval_partition.txt``]); any of
-  the 40 attributes (default: Black/Blond/Brown hair, Male, Young, as in the paper).
+  the 40 attributes (default: Black/Blond/Brown hair, Male, Young, as in the paper). The
+  faces are decoded once into a cache (:mod:`keras_gans.data.cache`) and memory-mapped after.
 * ``colour-digits``: real handwritten digits (MNIST from ``--data-dir``, else scikit-learn's
   embedded digits) drawn in a stroke colour (one-hot red/green/blue), thin or ``thick``, on
   black or on a real ``photo`` background (photos from ``--data-dir``/photos, else
@@ -265,7 +266,10 @@ class AttributeData:
 
 @dataclass(frozen=True)
 class AttributeSet:
-    """A registered attribute data set. ``build(split, data_dir, size, attributes) -> (images, labels, LabelSet)``."""
+    """A registered attribute data set: ``build(split, data_dir, size, attributes, seed, limit)
+    -> (images, labels, LabelSet)``. ``build`` may read only the first ``limit`` images (CelebA
+    does) or build them all (the digit sets: the same seed gives the same images whatever the
+    limit); :func:`load_attributes` keeps the first ``limit`` either way."""
 
     name: str
     description: str
@@ -307,7 +311,12 @@ def load_attributes(name, split="train", data_dir=None, size=32, limit=None, att
     """:class:`AttributeData` of ``name`` (one set, or ``A+B`` joined with a mask vector).
 
     ``attributes`` chooses the attributes of selectable sets (CelebA); ``limit`` keeps the
-    first N images of each set. ``seed`` fixes the random attributes of the built digit sets.
+    first N images of each set (CelebA reads and decodes only those). ``seed`` fixes the random
+    attributes of the built digit sets.
+
+    CelebA's images come memory-mapped from the decoded-image cache (see
+    :mod:`keras_gans.data.cache`): a read-only ``np.memmap`` that ``make_dataset`` reads batch
+    by batch. A joint set (``A+B``) is joined in memory.
     """
     parts = resolve_attribute_set(name).split("+")
     check_choice("split", split, ("train", "test"))
@@ -321,7 +330,8 @@ def load_attributes(name, split="train", data_dir=None, size=32, limit=None, att
     built = []
     for part in parts:
         spec = ATTRIBUTE_SETS[part]
-        images, labels, label_set = spec.build(split, data_dir, size, attributes if spec.selectable else None, seed)
+        images, labels, label_set = spec.build(split, data_dir, size, attributes if spec.selectable else None, seed,
+                                               limit)
         if limit:
             images, labels = images[:limit], labels[:limit]
         built.append((images, labels, label_set))
@@ -329,7 +339,7 @@ def load_attributes(name, split="train", data_dir=None, size=32, limit=None, att
     if len(channels) > 1:
         built = [(np.repeat(x, 3, axis=-1) if x.shape[-1] == 1 else x, y, s) for x, y, s in built]
     condition = Condition([b[2] for b in built])
-    images = np.concatenate([b[0] for b in built])
+    images = built[0][0] if len(built) == 1 else np.concatenate([b[0] for b in built])  # one set: no copy
     conditions = np.concatenate([condition.vector(b[1], k) for k, b in enumerate(built)])
     return AttributeData(images, conditions, condition)
 
@@ -371,31 +381,89 @@ def celeba_faces(images, size):
     import tensorflow as tf
 
     x = tf.image.resize_with_crop_or_pad(images, CELEBA_CROP, CELEBA_CROP)
-    x = tf.image.resize(x, (size, size), method="area" if size < CELEBA_CROP else "bicubic", antialias=True)
+    x = tf.image.resize(x, (size, size), method=_resize_method(size), antialias=True)
     return np.clip(np.rint(x.numpy()), 0, 255).astype(np.uint8)
 
 
-def load_celeba_tfds(split, size, attributes, data_dir=None):
-    """CelebA from ``tfds.load("celeb_a")`` (train / test split), cropped and resized."""
+def _resize_method(size):
+    return "area" if size < CELEBA_CROP else "bicubic"
+
+
+def _preprocessing(method):
+    """What the cached pixels depend on besides the source: part of every cache key."""
+    return f"crop{CELEBA_CROP}-{method}-antialias-round"
+
+
+CELEBA_CHUNK = 256  # images decoded, cropped and resized at a time
+
+
+def celeba_face_chunks(paths, size, chunk=None):
+    """:func:`celeba_faces` of the image files, ``chunk`` (default ``CELEBA_CHUNK``) images at a
+    time (uint8 arrays, in order). A thread pool reads the files (Pillow releases the GIL while
+    decoding), the next chunk while this one is resized; a bad file stops it with read_image's
+    one-line error."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    from keras_gans.data import files
+
+    chunk = chunk or CELEBA_CHUNK
+    workers = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
+    pool = ThreadPoolExecutor(max(1, min(16, workers)))
+    try:
+        ahead = None
+        for start in range(0, len(paths) + chunk, chunk):
+            reading = [pool.submit(files.read_image, p, 3) for p in paths[start : start + chunk]]
+            if ahead:
+                images = [f.result() for f in ahead]
+                if len({x.shape for x in images}) == 1:
+                    yield celeba_faces(np.stack(images), size)
+                else:  # files of different sizes: one at a time (the same pixels)
+                    yield np.concatenate([celeba_faces(x[None], size) for x in images])
+            ahead = reading
+    finally:
+        pool.shutdown(wait=True, cancel_futures=True)
+
+
+def load_celeba_tfds(split, size, attributes, data_dir=None, limit=None):
+    """CelebA from ``tfds.load("celeb_a")`` (train / test split; the first ``limit`` images),
+    cropped and resized. The images are decoded once into the cache (:mod:`~keras_gans.data.cache`,
+    keyed by the tfds version and folder), the labels read every time (without decoding)."""
     import tensorflow as tf
     import tensorflow_datasets as tfds
 
+    from keras_gans.data.cache import cached_images
+
     try:
-        ds = tfds.load("celeb_a", split=split, data_dir=data_dir)
+        ds, info = tfds.load("celeb_a", split=split, data_dir=data_dir, with_info=True,
+                             decoders={"image": tfds.decode.SkipDecoding()})
     except Exception as e:  # noqa: BLE001 - a missing download becomes one clear line
         raise KerasGansError(f"tfds data set 'celeb_a' could not be loaded ({type(e).__name__}: {e}); "
                              "or give --data-dir with img_align_celeba/ and list_attr_celeba.txt") from None
+    if limit:
+        ds = ds.take(limit)
 
-    def prepare(example):
-        x = tf.image.resize_with_crop_or_pad(example["image"], CELEBA_CROP, CELEBA_CROP)
-        x = tf.image.resize(tf.cast(x, tf.float32), (size, size), method="area", antialias=True)
-        y = tf.stack([tf.cast(example["attributes"][a], tf.float32) for a in attributes])
-        return tf.cast(tf.clip_by_value(tf.round(x), 0, 255), tf.uint8), y
+    def label(example):
+        return tf.stack([tf.cast(example["attributes"][a], tf.float32) for a in attributes])
 
-    batches = list(tfds.as_numpy(ds.map(prepare, num_parallel_calls=tf.data.AUTOTUNE).batch(1024)))
+    batches = list(tfds.as_numpy(ds.map(label, num_parallel_calls=tf.data.AUTOTUNE).batch(4096)))
     if not batches:
         raise KerasGansError(f"tfds data set 'celeb_a' split {split!r} is empty")
-    return np.concatenate([b[0] for b in batches]), np.concatenate([b[1] for b in batches])
+    labels = np.concatenate(batches)
+    image_feature = info.features["image"]
+
+    def prepare(example):
+        x = tf.image.resize_with_crop_or_pad(image_feature.decode_example(example["image"]), CELEBA_CROP, CELEBA_CROP)
+        x = tf.image.resize(tf.cast(x, tf.float32), (size, size), method="area", antialias=True)
+        return tf.cast(tf.clip_by_value(tf.round(x), 0, 255), tf.uint8)
+
+    def decode():
+        return tfds.as_numpy(ds.map(prepare, num_parallel_calls=tf.data.AUTOTUNE).batch(CELEBA_CHUNK))
+
+    key = {"format": "tfds", "dataset": info.full_name, "data_dir": str(info.data_dir), "split": split,
+           "size": size, "images": len(labels), "preprocessing": _preprocessing("area")}
+    images = cached_images("celeba-tfds", f"{split}-{size}px-{len(labels)}", key, (len(labels), size, size, 3),
+                           decode)
+    return images, labels
 
 
 def read_celeba_attribute_file(path):
@@ -431,16 +499,22 @@ def celeba_folder(data_dir):
     )
 
 
-def load_celeba_folder(data_dir, split, size, attributes):
+def load_celeba_folder(data_dir, split, size, attributes, limit=None):
     """CelebA in its original format. The split comes from ``list_eval_partition.txt``
-    (0 train, 2 test; 1 validation is left out) or, without it, every 10th image is test."""
-    from keras_gans.data import files
+    (0 train, 2 test; 1 validation is left out) or, without it, every 10th image is test.
+
+    Only the first ``limit`` images of the split are read. They are decoded once into the cache
+    (:mod:`~keras_gans.data.cache`, keyed by the folder and the size and modification time of
+    the attribute and partition files); the labels are read from the attribute file every time.
+    """
+    from keras_gans.data.cache import cached_images
 
     folder = celeba_folder(data_dir)
-    names, header, values = read_celeba_attribute_file(folder / "list_attr_celeba.txt")
+    attribute_file = folder / "list_attr_celeba.txt"
+    names, header, values = read_celeba_attribute_file(attribute_file)
     missing = [a for a in attributes if a not in header]
     if missing:
-        raise KerasGansError(f"{folder / 'list_attr_celeba.txt'} has no attribute {missing[0]!r}")
+        raise KerasGansError(f"{attribute_file} has no attribute {missing[0]!r}")
     partition = folder / "list_eval_partition.txt"
     if partition.is_file():
         parts = dict(line.split()[:2] for line in partition.read_text().splitlines() if line.strip())
@@ -448,23 +522,34 @@ def load_celeba_folder(data_dir, split, size, attributes):
         keep = [parts.get(n) == want for n in names]
     else:
         keep = [(i % 10 == 0) == (split == "test") for i in range(len(names))]
-    picked = [i for i, k in enumerate(keep) if k]
+    picked = [i for i, k in enumerate(keep) if k][: limit or None]
     if not picked:
         raise KerasGansError(f"{folder}: no images in the {split} split")
     images_dir = folder / "img_align_celeba"
     if not images_dir.is_dir():
         raise KerasGansError(f"{images_dir} does not exist (the aligned CelebA images)")
     columns = [header.index(a) for a in attributes]
-    images = np.stack([celeba_faces(files.read_image(images_dir / names[i], 3)[None], size)[0] for i in picked])
+    paths = [images_dir / names[i] for i in picked]
+    key = {"format": "folder", "images": str(images_dir.resolve()), "attribute_file": _stamp(attribute_file),
+           "partition_file": _stamp(partition) if partition.is_file() else None, "split": split, "size": size,
+           "images_read": len(picked), "preprocessing": _preprocessing(_resize_method(size))}
+    images = cached_images("celeba-folder", f"{split}-{size}px-{len(picked)}", key, (len(picked), size, size, 3),
+                           lambda: celeba_face_chunks(paths, size))
     return images, values[picked][:, columns].astype(np.float32)
 
 
-def _build_celeba(split, data_dir, size, attributes, seed):
+def _stamp(path):
+    """A file's size and modification time: a cache key that changes when the file does."""
+    stat = Path(path).stat()
+    return [stat.st_size, stat.st_mtime_ns]
+
+
+def _build_celeba(split, data_dir, size, attributes, seed, limit=None):
     attributes = check_celeba_attributes(attributes)
     if data_dir is None:
-        images, labels = load_celeba_tfds(split, size, attributes)
+        images, labels = load_celeba_tfds(split, size, attributes, limit=limit)
     else:
-        images, labels = load_celeba_folder(data_dir, split, size, attributes)
+        images, labels = load_celeba_folder(data_dir, split, size, attributes, limit=limit)
     return images, labels, LabelSet("celeba", binary(*attributes))
 
 
@@ -584,13 +669,13 @@ def _split_seed(seed, split, which):
     return np.random.default_rng([int(seed), ("train", "test").index(split), which])
 
 
-def _build_colour(split, data_dir, size, attributes, seed):
+def _build_colour(split, data_dir, size, attributes, seed, limit):
     digits = real_digits(split, data_dir)
     images, labels = build_colour_digits(digits, background_photos(split, data_dir), _split_seed(seed, split, 1))
     return _resized(images, size), labels, COLOUR_DIGITS
 
 
-def _build_style(split, data_dir, size, attributes, seed):
+def _build_style(split, data_dir, size, attributes, seed, limit):
     digits = real_digits(split, data_dir)
     images, labels = build_style_digits(digits, _split_seed(seed, split, 2))
     return _resized(images, size), labels, STYLE_DIGITS

@@ -11,6 +11,7 @@ their folders of photos with them too. Everything uses Pillow (a dependency of m
 """
 
 import os
+from contextlib import contextmanager
 from pathlib import Path
 
 import numpy as np
@@ -147,15 +148,25 @@ def write_image(path, image):
         raise KerasGansError(f"write_image expects an (H, W), (H, W, 1) or (H, W, 3) image, got shape {image.shape}")
     path = Path(path).expanduser()
     fmt = image_format(path)
+    with atomic_file(path) as tmp:
+        Image.fromarray(image).save(tmp, format=fmt)
+    return path
+
+
+@contextmanager
+def atomic_file(path):
+    """Write ``path`` all at once: the block writes the temporary path this yields (beside
+    ``path``, parent folders created), which is renamed onto ``path`` when the block ends and
+    removed if it raises. Readers see the old file or the whole new one, never a part."""
+    path = Path(path).expanduser()
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_name(f".{path.name}.tmp{os.getpid()}")
     try:
-        Image.fromarray(image).save(tmp, format=fmt)
+        yield tmp
         os.replace(tmp, path)
     finally:
         if tmp.exists():
             tmp.unlink()
-    return path
 
 
 def image_format(path):

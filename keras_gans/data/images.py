@@ -9,9 +9,11 @@ def check_images(images, image_shape=None, what="images"):
     """Return images as an NHWC array; refuse anything else with a clear message.
 
     Accepts (N, H, W) grey arrays (a channel axis is added) and (N, H, W, C) arrays with 1 or
-    3 channels. With ``image_shape`` the height, width and channels must match it.
+    3 channels. With ``image_shape`` the height, width and channels must match it. A
+    memory-mapped array (``np.memmap``) is returned as one, not read into memory.
     """
-    images = np.asarray(images)
+    if not isinstance(images, np.memmap):
+        images = np.asarray(images)
     if images.ndim == 3:
         images = images[..., None]
     if images.ndim != 4:
@@ -36,9 +38,19 @@ def to_uint8(images):
     return np.clip(np.rint((images + 1.0) * 127.5), 0, 255).astype(np.uint8)
 
 
+def gather_rows(images, index):
+    """``images[index]`` read in ascending row order (sequential on a memory-mapped file), returned
+    in the order of ``index``."""
+    index = np.asarray(index)
+    order = np.argsort(index, kind="stable")
+    out = np.empty((len(index),) + images.shape[1:], images.dtype)
+    out[order] = images[index[order]]
+    return out
+
+
 def make_dataset(
     images, batch_size, shuffle=True, seed=0, drop_remainder=True, epochs=None, initial_epoch=0, labels=None,
-    flip=False,
+    flip=False, rescale=True,
 ):
     """A tf.data pipeline of float32 images in [-1, 1]: shuffled, batched, prefetched.
 
@@ -46,7 +58,11 @@ def make_dataset(
     labels (N, L) they are ``(images, float32 label vectors)`` (attributes, StarGAN). ``flip``
     mirrors each image left-right with probability 1/2 (a function of seed, epoch and position).
 
-    The uint8 array stays uint8 in memory (4x smaller) and is converted per batch. With
+    The uint8 array stays uint8 in memory (4x smaller) and is converted per batch; a
+    memory-mapped array (``np.memmap``, as the decoded-image cache returns) is not copied at
+    all: each batch's rows are read from it on the host (the same batches, in the same order,
+    with the same flips). ``rescale=False`` gives the raw 0..255 values as float32 (for the
+    evaluation classifiers, which rescale inside). With
     ``epochs`` the pipeline covers epochs ``initial_epoch .. epochs - 1`` back to back, each in
     the order ``stateless_shuffle(seed, epoch)``: a run resumed at epoch e sees exactly the
     batches the uninterrupted run would have seen (pass ``steps_per_epoch`` to ``fit``).
@@ -54,11 +70,21 @@ def make_dataset(
     import tensorflow as tf
 
     images = check_images(images)
+    mapped = isinstance(images, np.memmap) and images.filename is not None  # (astype of a memmap: in memory)
     batch_size = check_positive("batch size", batch_size)
     if drop_remainder and len(images) < batch_size:
         raise KerasGansError(f"batch size {batch_size} is larger than the data set ({len(images)} images)")
     n = len(images)
-    table = tf.constant(images)
+    if mapped:
+        def gather(i):
+            rows = tf.numpy_function(lambda index: gather_rows(images, index), [i], tf.as_dtype(images.dtype),
+                                     stateful=False)
+            return tf.ensure_shape(rows, i.shape.concatenate(images.shape[1:]))
+    else:
+        table = tf.constant(images)
+
+        def gather(i):
+            return tf.gather(table, i)
     if labels is not None:
         labels = np.asarray(labels)
         if labels.ndim == 2 and len(labels) == n:  # label vectors (attributes)
@@ -82,7 +108,9 @@ def make_dataset(
         ds = tf.data.Dataset.range(int(initial_epoch), int(epochs)).flat_map(epoch_order)
 
     def lookup(i, position):
-        x = tf.cast(tf.gather(table, i), tf.float32) / 127.5 - 1.0
+        x = tf.cast(gather(i), tf.float32)
+        if rescale:
+            x = x / 127.5 - 1.0
         if flip:
             key = tf.stack([tf.cast(seed, tf.int64), position[0] * (1 << 32) + position[1]])  # (epoch, step)
             coins = tf.random.stateless_uniform(tf.shape(i), seed=key)
