@@ -1,8 +1,9 @@
 """Tiny settings of every trainer (a few images, networks of a few filters): shared by the
 distributed-equality script and tests that need a quick run of several trainers.
 
-No batch norm and no dropout (they cannot be equal across replicas); two steps of a global
-batch each in the distributed script.
+No batch norm and no dropout (they cannot be equal across replicas), no XLA (TensorFlow
+cannot compile a step whose replicas live on logical CPU devices; ``runs.train`` turns it off
+there too); two steps of a global batch each in the distributed script.
 """
 
 DIGITS = dict(dataset="digits", limit=16)
@@ -14,7 +15,7 @@ TINY = {
     "wgan-gp": dict(DIGITS, **{**GAN_NETS, "d_norm": "layer"}, batch_size=4, d_steps=2),
     "cgan": dict(DIGITS, **GAN_NETS, embed_dim=4, batch_size=8),
     "infogan": dict(DIGITS, **GAN_NETS, g_dense=16, d_dense=16, q_hidden=8, batch_size=8),
-    "vae": dict(DIGITS, enc_filters=4, enc_dense=16, dec_dense=16, dec_filters=4, batch_size=8),
+    "vae": dict(DIGITS, enc_filters=4, enc_dense=16, dec_dense=16, dec_filters=4, batch_size=8, jit_compile=False),
     "classifier": dict(DIGITS, feature_dim=8, batch_size=8),
     "pix2pix": dict(image_size=16, load_size=None, flip=False, g_filters=4, d_filters=4, patch_size=16,
                     norm="instance", dropout=0.0, batch_size=2, limit=4),
