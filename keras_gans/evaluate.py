@@ -363,9 +363,10 @@ def _finish(run, result, started, save, say):
 
     result.update(seconds=round(time.time() - started, 1), keras_gans_version=__version__)
     if save:
+        from keras_gans.data.files import atomic_file
+
         path = run.path / METRICS_FILE
-        tmp = path.with_suffix(".json.tmp")
-        tmp.write_text(json.dumps(result, indent=2) + "\n")
-        tmp.replace(path)
+        with atomic_file(path) as tmp:
+            tmp.write_text(json.dumps(result, indent=2) + "\n")
         say(f"wrote {path}")
     return result

@@ -64,10 +64,10 @@ class RunDir:
             raise KerasGansError(f"{self.config} is corrupt: {e}") from None
 
     def write_config(self, config):
-        self.path.mkdir(parents=True, exist_ok=True)
-        tmp = self.config.with_suffix(".json.tmp")
-        tmp.write_text(json.dumps(config, indent=2, sort_keys=True) + "\n")
-        os.replace(tmp, self.config)
+        from keras_gans.data.files import atomic_file
+
+        with atomic_file(self.config) as tmp:
+            tmp.write_text(json.dumps(config, indent=2, sort_keys=True) + "\n")
 
 
 def _merge_resume(saved, requested):
