@@ -184,42 +184,39 @@ DISTRIBUTED = {"core": ("gan", "dcgan", "wgan", "wgan-gp", "cgan", "vae", "class
                "slow": ("infogan", "pix2pix", "cyclegan", "stargan"), "attention": ("ugatit",)}
 
 
-@pytest.fixture(scope="module")
-def distributed(request):
-    results = {}
-
-    def run(group):
-        if group not in results:
-            script = Path(__file__).with_name("distributed_equality.py")
-            repo = str(script.parents[1])  # this checkout's keras_gans, whatever is installed
-            env = {**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, [repo, os.environ.get("PYTHONPATH")]))}
-            out = subprocess.run([sys.executable, str(script), ",".join(DISTRIBUTED[group])], capture_output=True,
-                                 text=True, timeout=1200, cwd=repo, env=env)
-            assert out.returncode == 0, out.stderr[-3000:]
-            results[group] = json.loads(out.stdout.split("RESULT ", 1)[1])
-        return results[group]
-
-    return run
+def _distributed(group):
+    """Run the equality script on a group of trainers in a subprocess: {model: {"one", "two"}}."""
+    script = Path(__file__).with_name("distributed_equality.py")
+    repo = str(script.parents[1])  # this checkout's keras_gans, whatever is installed
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, [repo, os.environ.get("PYTHONPATH")]))}
+    out = subprocess.run([sys.executable, str(script), ",".join(DISTRIBUTED[group])], capture_output=True,
+                         text=True, timeout=1200, cwd=repo, env=env)
+    assert out.returncode == 0, out.stderr[-3000:]
+    return json.loads(out.stdout.split("RESULT ", 1)[1])
 
 
-@pytest.mark.parametrize("model", [pytest.param(m, marks=[pytest.mark.slow] if group != "core" else [])
-                                   for group, models in DISTRIBUTED.items() for m in models])
-def test_mirrored_strategy_matches_one_device(distributed, model):
+# one test per group (not per trainer): pytest-xdist would otherwise run a group's subprocess
+# once on each worker that draws one of its trainers
+@pytest.mark.parametrize("group", [pytest.param(g, marks=[pytest.mark.slow] if g != "core" else [])
+                                   for g in DISTRIBUTED])
+def test_mirrored_strategy_matches_one_device(group):
     """Two logical CPUs under MirroredStrategy give the losses of every step and the weights
     after the steps of one device: gradients of the global-batch mean (losses scaled by the
     replica count), logs averaged over the replicas, the one device's random numbers."""
-    group = next(g for g, models in DISTRIBUTED.items() if model in models)
-    one, two = distributed(group)[model]["one"], distributed(group)[model]["two"]
-    assert (one["replicas"], two["replicas"]) == (1, 2)
-    assert len(one["steps"]) == len(two["steps"]) == 2
-    for a, b in zip(one["steps"], two["steps"]):
-        assert set(a) == set(b)
-        for key in a:
-            assert b[key] == pytest.approx(a[key], rel=1e-4, abs=1e-5), key
-    # Adam turns the float noise of a zero gradient (a bias before instance norm) into a step of
-    # the learning rate (2e-4): weights agree to a few of those
-    for a, b in zip(one["weights"], two["weights"]):
-        np.testing.assert_allclose(b, a, rtol=1e-3, atol=1e-3)
+    results = _distributed(group)
+    assert set(results) == set(DISTRIBUTED[group])
+    for model, result in results.items():
+        one, two = result["one"], result["two"]
+        assert (one["replicas"], two["replicas"]) == (1, 2), model
+        assert len(one["steps"]) == len(two["steps"]) == 2, model
+        for a, b in zip(one["steps"], two["steps"]):
+            assert set(a) == set(b), model
+            for key in a:
+                assert b[key] == pytest.approx(a[key], rel=1e-4, abs=1e-5), f"{model}: {key}"
+        # Adam turns the float noise of a zero gradient (a bias before instance norm) into a step of
+        # the learning rate (2e-4): weights agree to a few of those
+        for i, (a, b) in enumerate(zip(one["weights"], two["weights"])):
+            np.testing.assert_allclose(b, a, rtol=1e-3, atol=1e-3, err_msg=f"{model}: weight {i}")
 
 
 @pytest.mark.slow
