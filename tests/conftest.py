@@ -59,3 +59,22 @@ def run_cli(*args, timeout=300, env=None):
         timeout=timeout,
         env=full_env,
     )
+
+
+# -- pytest-xdist: a module-scoped fixture (a trained run shared by a module's tests) runs once --
+# Under `-n 2` the default "load" scheduling spreads a module's tests over both workers, and each
+# worker then builds the module's fixtures again (a trained run: 10-45 s). Tests that use a
+# module-scoped fixture are grouped by module and "loadgroup" scheduling keeps a group on one
+# worker; every other test is scheduled one by one as before.
+def pytest_configure(config):
+    if getattr(config.option, "dist", "no") == "load" and config.pluginmanager.hasplugin("xdist"):
+        config.option.dist = "loadgroup"
+
+
+def pytest_collection_modifyitems(config, items):
+    if not config.pluginmanager.hasplugin("xdist"):
+        return
+    for item in items:
+        info = getattr(item, "_fixtureinfo", None)
+        if info is not None and any(defs and defs[-1].scope == "module" for defs in info.name2fixturedefs.values()):
+            item.add_marker(pytest.mark.xdist_group(item.module.__name__))
