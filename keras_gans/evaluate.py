@@ -338,12 +338,13 @@ def _evaluate_stargan(run, n, seed, data_dir, started, save, verbose):
     train = data.load_attributes(config["dataset"], "train", limit=config.get("limit"), **kw)
     test = data.load_attributes(config["dataset"], "test", **kw)
     pick = np.random.default_rng(seed).permutation(len(test.images))[:n]
-    used = len(train.conditions[metrics.classifier_rows(train.conditions, train.condition, CLASSIFIER_LIMIT)])
+    rows = metrics.classifier_rows(train.conditions, train.condition, CLASSIFIER_LIMIT)
+    images, conditions = train.images[rows], train.conditions[rows]  # a slice of a memmap stays mapped
+    used = len(images)
     capped = (f" (at most {CLASSIFIER_LIMIT}: the first ones{' of each data set' if train.condition.masked else ''})"
               if used < len(train.images) else "")
     say(f"  training the attribute classifier on {used} of {len(train.images)} training images{capped} ...")
-    classifier = metrics.train_attribute_classifier(train.images, train.conditions, train.condition, seed=seed,
-                                                    limit=CLASSIFIER_LIMIT)
+    classifier = metrics.train_attribute_classifier(images, conditions, train.condition, seed=seed, limit=None)
     scores = metrics.translation_scores(run, classifier, test.images[pick], test.conditions[pick], seed=seed)
     result = {"run_dir": str(run.path), "model": "stargan", "dataset": config["dataset"],
               "test_images": len(test.images), "n_translated": len(pick), "seed": seed,

@@ -378,11 +378,17 @@ def check_celeba_attributes(attributes):
 
 def celeba_faces(images, size):
     """The StarGAN preprocessing of aligned CelebA faces: central 178x178 square, resized to ``size``."""
+    return _crop_and_resize(images, size, _resize_method(size)).numpy()
+
+
+def _crop_and_resize(images, size, method):
+    """The central ``CELEBA_CROP`` square resized to ``size`` (TensorFlow ops, uint8 in and out):
+    :func:`celeba_faces` for image files, the tfds pipeline for ``celeb_a``."""
     import tensorflow as tf
 
     x = tf.image.resize_with_crop_or_pad(images, CELEBA_CROP, CELEBA_CROP)
-    x = tf.image.resize(x, (size, size), method=_resize_method(size), antialias=True)
-    return np.clip(np.rint(x.numpy()), 0, 255).astype(np.uint8)
+    x = tf.image.resize(tf.cast(x, tf.float32), (size, size), method=method, antialias=True)
+    return tf.cast(tf.clip_by_value(tf.round(x), 0, 255), tf.uint8)
 
 
 def _resize_method(size):
@@ -452,9 +458,7 @@ def load_celeba_tfds(split, size, attributes, data_dir=None, limit=None):
     image_feature = info.features["image"]
 
     def prepare(example):
-        x = tf.image.resize_with_crop_or_pad(image_feature.decode_example(example["image"]), CELEBA_CROP, CELEBA_CROP)
-        x = tf.image.resize(tf.cast(x, tf.float32), (size, size), method="area", antialias=True)
-        return tf.cast(tf.clip_by_value(tf.round(x), 0, 255), tf.uint8)
+        return _crop_and_resize(image_feature.decode_example(example["image"]), size, "area")
 
     def decode():
         return tfds.as_numpy(ds.map(prepare, num_parallel_calls=tf.data.AUTOTUNE).batch(CELEBA_CHUNK))
