@@ -17,11 +17,11 @@ import json
 import os
 import time
 
-import keras_gans  # noqa: F401  (selects the TensorFlow backend)
 import keras
 import numpy as np
 import tensorflow as tf
 
+import keras_gans  # noqa: F401  (selects the TensorFlow backend)
 from keras_gans import data, load_run, metrics
 from keras_gans.models import MODELS, build_trainer, default_config
 
@@ -35,7 +35,12 @@ def main():
     p.add_argument("--steps", type=int, default=1800)
     p.add_argument("--every", type=int, default=300)
     p.add_argument("--threads", type=int, help="TensorFlow intra-op threads (default: all cores)")
-    p.add_argument("--set", action="append", default=[], help="KEY=VALUE overrides of the cpu preset (JSON values)")
+    p.add_argument(
+        "--set",
+        action="append",
+        default=[],
+        help="KEY=VALUE overrides of the cpu preset (JSON values)",
+    )
     args = p.parse_args()
     if args.threads:
         tf.config.threading.set_intra_op_parallelism_threads(args.threads)
@@ -63,8 +68,12 @@ def main():
         z = np.random.default_rng(0).standard_normal((2000, trainer.latent_dim)).astype("float32")
 
         def measure():
-            fakes = np.concatenate([np.asarray(trainer.generate(z[i : i + 500], asked[i : i + 500]))
-                                    for i in range(0, 2000, 500)])
+            fakes = np.concatenate(
+                [
+                    np.asarray(trainer.generate(z[i : i + 500], asked[i : i + 500]))
+                    for i in range(0, 2000, 500)
+                ]
+            )
             return "accuracy", metrics.accuracy(clf, data.to_uint8(fakes), asked)[0]
 
     class Curve(keras.callbacks.Callback):
@@ -78,12 +87,19 @@ def main():
             name, value = measure()
             steps = (epoch + 1) * args.every
             losses = " ".join(f"{k}={float(v):.3f}" for k, v in logs.items())
-            print(f"steps {steps:6d}  train {Curve.seconds:7.1f} s  {name} {value:.3f}  {losses}", flush=True)
+            print(
+                f"steps {steps:6d}  train {Curve.seconds:7.1f} s  {name} {value:.3f}  {losses}",
+                flush=True,
+            )
             if steps >= args.steps:
                 self.model.stop_training = True
 
-    print(f"{args.model} cpu preset with {overrides or 'no changes'}; load average {os.getloadavg()[0]:.2f}")
-    trainer.fit(ds, steps_per_epoch=args.every, epochs=10**6, verbose=0, callbacks=[Curve()], shuffle=False)
+    print(
+        f"{args.model} cpu preset with {overrides or 'no changes'}; load average {os.getloadavg()[0]:.2f}"
+    )
+    trainer.fit(
+        ds, steps_per_epoch=args.every, epochs=10**6, verbose=0, callbacks=[Curve()], shuffle=False
+    )
 
 
 if __name__ == "__main__":

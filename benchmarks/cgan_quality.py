@@ -50,11 +50,20 @@ def main():
     p.add_argument("--dataset", default="mnist")
     p.add_argument("--data-dir", default=os.environ.get("KERAS_GANS_DATA_DIR"))
     p.add_argument("--out", required=True, help="run directory (use a fresh one for a timing)")
-    p.add_argument("--classifier", help="classifier run directory (default: runs/classifier-DATASET; "
-                   "none for ae / vae)")
+    p.add_argument(
+        "--classifier",
+        help="classifier run directory (default: runs/classifier-DATASET; none for ae / vae)",
+    )
     p.add_argument("--n", type=int, default=10000, help="generated images to evaluate")
-    p.add_argument("--max-load", type=float, default=1.3, help="refuse to start above this 1-minute load average")
-    p.add_argument("--set", action="append", default=[], help="KEY=VALUE overrides of the preset (JSON values)")
+    p.add_argument(
+        "--max-load",
+        type=float,
+        default=1.3,
+        help="refuse to start above this 1-minute load average",
+    )
+    p.add_argument(
+        "--set", action="append", default=[], help="KEY=VALUE overrides of the preset (JSON values)"
+    )
     args = p.parse_args()
 
     overrides = {k: json.loads(v) for k, v in (s.split("=", 1) for s in args.set)}
@@ -68,8 +77,10 @@ def main():
 
     load_before = os.getloadavg()
     if load_before[0] > args.max_load and not (Path(args.out) / "config.json").exists():
-        raise SystemExit(f"1-minute load average {load_before[0]:.2f} > {args.max_load}: the CPU is busy, "
-                         "try later (or raise --max-load and say so beside the number)")
+        raise SystemExit(
+            f"1-minute load average {load_before[0]:.2f} > {args.max_load}: the CPU is busy, "
+            "try later (or raise --max-load and say so beside the number)"
+        )
     started = time.time()
     train(args.model, dataset=args.dataset, data_dir=args.data_dir, out=args.out, **overrides)
     wall = time.time() - started
@@ -87,10 +98,24 @@ def main():
         "load_average_before": [round(v, 2) for v in load_before],
         "load_average_after": [round(v, 2) for v in load_after],
         "machine": f"{os.cpu_count()} CPU cores ({cpu_name()}), no GPU",
-        **{k: result[k] for k in ("accuracy", "accuracy_per_class", "fid", "kid", "fid_train_vs_test",
-                                  "classifier_test_accuracy", "code_class_accuracy_test",
-                                  "code_class_accuracy_generated", "code_to_class", "test_neg_elbo",
-                                  "test_reconstruction_loss", "test_kl_loss") if k in result},
+        **{
+            k: result[k]
+            for k in (
+                "accuracy",
+                "accuracy_per_class",
+                "fid",
+                "kid",
+                "fid_train_vs_test",
+                "classifier_test_accuracy",
+                "code_class_accuracy_test",
+                "code_class_accuracy_generated",
+                "code_to_class",
+                "test_neg_elbo",
+                "test_reconstruction_loss",
+                "test_kl_loss",
+            )
+            if k in result
+        },
     }
     (Path(args.out) / "benchmark.json").write_text(json.dumps(bench, indent=2) + "\n")
     print(json.dumps(bench, indent=2))

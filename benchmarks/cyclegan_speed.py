@@ -15,31 +15,44 @@ import json
 import os
 import time
 
-import keras_gans  # noqa: F401
 import keras
 import numpy as np
 import tensorflow as tf
 
+import keras_gans  # noqa: F401
 from keras_gans.models import build_trainer, default_config
 
 
 def measure(size, steps, overrides, jit=False, model="cyclegan"):
     config = default_config(model, "cpu", image_size=size, jit_compile=jit, **overrides)
     channels_a = 1 if model == "cyclegan" else 3
-    config.update(image_shape=[size, size, channels_a], image_shape_b=[size, size, 3], steps_per_epoch=1000)
+    config.update(
+        image_shape=[size, size, channels_a], image_shape_b=[size, size, 3], steps_per_epoch=1000
+    )
     keras.utils.set_random_seed(0)
     trainer = build_trainer(config)
     batch = config["batch_size"]
     rng = np.random.default_rng(0)
     a = rng.uniform(-1, 1, (batch * 4, size, size, channels_a)).astype("float32")
     b = rng.uniform(-1, 1, (batch * 4, size, size, 3)).astype("float32")
-    ds = tf.data.Dataset.from_tensor_slices((a, b)).batch(batch, drop_remainder=True).repeat().prefetch(4)
+    ds = (
+        tf.data.Dataset.from_tensor_slices((a, b))
+        .batch(batch, drop_remainder=True)
+        .repeat()
+        .prefetch(4)
+    )
     trainer.fit(ds, steps_per_epoch=2, epochs=1, verbose=0)  # trace and warm up
     start = time.perf_counter()
     trainer.fit(ds, steps_per_epoch=steps, epochs=1, verbose=0)
     seconds = time.perf_counter() - start
-    return {"model": model, "size": size, "batch": batch, "xla": jit, "images_per_s": steps * batch / seconds,
-            "seconds_per_step": seconds / steps}
+    return {
+        "model": model,
+        "size": size,
+        "batch": batch,
+        "xla": jit,
+        "images_per_s": steps * batch / seconds,
+        "seconds_per_step": seconds / steps,
+    }
 
 
 def main():
@@ -48,7 +61,12 @@ def main():
     p.add_argument("--sizes", nargs="+", type=int, default=[32, 64, 128])
     p.add_argument("--steps", type=int, default=10)
     p.add_argument("--xla", action="store_true", help="also measure with jit_compile=True")
-    p.add_argument("--set", action="append", default=[], help="KEY=VALUE overrides of the cpu preset (JSON values)")
+    p.add_argument(
+        "--set",
+        action="append",
+        default=[],
+        help="KEY=VALUE overrides of the cpu preset (JSON values)",
+    )
     p.add_argument("--json")
     args = p.parse_args()
     overrides = {}
@@ -63,8 +81,12 @@ def main():
         for jit in (False, True) if args.xla else (False,):
             row = measure(size, args.steps, overrides, jit, args.model)
             rows.append(row)
-            print(f"{args.model} {size:4d} px  batch {row['batch']}  xla={str(jit):5s} {row['images_per_s']:7.1f} images/s  "
-                  f"{row['seconds_per_step']:.3f} s/step  (load {os.getloadavg()[0]:.1f})", flush=True)
+            print(
+                f"{args.model} {size:4d} px  batch {row['batch']}  xla={str(jit):5s}"
+                f" {row['images_per_s']:7.1f} images/s  {row['seconds_per_step']:.3f} s/step  (load"
+                f" {os.getloadavg()[0]:.1f})",
+                flush=True,
+            )
     if args.json:
         open(args.json, "w").write(json.dumps({"overrides": overrides, "rows": rows}, indent=2))
 

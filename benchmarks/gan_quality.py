@@ -13,10 +13,10 @@ import os
 import time
 from pathlib import Path
 
-import keras_gans  # noqa: F401  (selects the TensorFlow backend)
 import keras
 import numpy as np
 
+import keras_gans  # noqa: F401  (selects the TensorFlow backend)
 from keras_gans import data, metrics, viz
 from keras_gans.runs import RunDir, load_run, train
 
@@ -50,7 +50,7 @@ def main():
     if args.epochs:
         overrides["epochs"] = args.epochs
     t0 = time.time()
-    run = train(args.model, dataset=args.dataset, out=args.out, data_dir=args.data_dir, **overrides)
+    train(args.model, dataset=args.dataset, out=args.out, data_dir=args.data_dir, **overrides)
     train_seconds = time.time() - t0
 
     clf = classifier_for(args.dataset, args.data_dir, args.classifier.format(dataset=args.dataset))

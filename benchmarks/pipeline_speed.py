@@ -13,9 +13,9 @@ import argparse
 import os
 import time
 
-import keras_gans  # noqa: F401
 import numpy as np
 
+import keras_gans  # noqa: F401
 from keras_gans.data import make_dataset
 from keras_gans.data.domains import Domains, make_domain_dataset
 
@@ -24,8 +24,26 @@ CASES = [
     ("gans: MNIST 28 px, batch 64", "images", 28, (1,), 64, None, False, 60000),
     ("stargan cpu: 32 px + labels, batch 80", "labels", 32, (3,), 80, None, False, 20000),
     ("cyclegan cpu: unpaired 32 px, flip, batch 8", "unpaired", 32, (3, 3), 8, None, True, 3000),
-    ("pix2pix cpu: paired 64 px, jitter 72 -> 64, flip, batch 4", "paired", 64, (1, 3), 4, 72, True, 1000),
-    ("cyclegan/pix2pix paper: 256 px, jitter 286 -> 256, flip, batch 1", "paired", 256, (3, 3), 1, 286, True, 400),
+    (
+        "pix2pix cpu: paired 64 px, jitter 72 -> 64, flip, batch 4",
+        "paired",
+        64,
+        (1, 3),
+        4,
+        72,
+        True,
+        1000,
+    ),
+    (
+        "cyclegan/pix2pix paper: 256 px, jitter 286 -> 256, flip, batch 1",
+        "paired",
+        256,
+        (3, 3),
+        1,
+        286,
+        True,
+        400,
+    ),
 ]
 
 
@@ -53,8 +71,13 @@ def main():
         else:
             a = rng.integers(0, 256, (n, size, size, channels[0]), dtype=np.uint8)
             b = rng.integers(0, 256, (n, size, size, channels[1]), dtype=np.uint8)
-            ds = make_domain_dataset(Domains(a, b, paired=kind == "paired"), batch, epochs=100,
-                                     load_size=load_size, flip=flip)
+            ds = make_domain_dataset(
+                Domains(a, b, paired=kind == "paired"),
+                batch,
+                epochs=100,
+                load_size=load_size,
+                flip=flip,
+            )
         print(f"{name:70s} {rate(ds, args.batches, batch):10,.0f} images/s", flush=True)
     print(f"load {os.getloadavg()[0]:.1f}")
 

@@ -42,23 +42,48 @@ def ablation(args):
     for name, weights in VARIANTS.items():
         run_dir = out / name.replace(" ", "").replace("+", "_").lower()
         load_before = load()
-        train("pix2pix", dataset=args.dataset, data_dir=args.data_dir, out=run_dir, epochs=args.epochs, verbose=2,
-              **weights, **dict(args.settings))
+        train(
+            "pix2pix",
+            dataset=args.dataset,
+            data_dir=args.data_dir,
+            out=run_dir,
+            epochs=args.epochs,
+            verbose=2,
+            **weights,
+            **dict(args.settings),
+        )
         rows = list(csv.DictReader(open(RunDir(run_dir).logs / "history.csv")))
         metrics = evaluate(run_dir, data_dir=args.data_dir)
-        results[name] = dict(run_dir=str(run_dir), **weights, epochs=len(rows),
-                             train_seconds=round(sum(float(r["seconds"]) for r in rows), 1),
-                             load_before=load_before, load_after=load(),
-                             test_pairs=metrics["test_pairs"], **{k: metrics["A2B"][k] for k in ("l1", "psnr", "ssim")},
-                             baseline_copy_input={k: metrics["A2B"][f"{k}_input_copy"] for k in ("l1", "psnr", "ssim")})
+        results[name] = dict(
+            run_dir=str(run_dir),
+            **weights,
+            epochs=len(rows),
+            train_seconds=round(sum(float(r["seconds"]) for r in rows), 1),
+            load_before=load_before,
+            load_after=load(),
+            test_pairs=metrics["test_pairs"],
+            **{k: metrics["A2B"][k] for k in ("l1", "psnr", "ssim")},
+            baseline_copy_input={
+                k: metrics["A2B"][f"{k}_input_copy"] for k in ("l1", "psnr", "ssim")
+            },
+        )
         print(name, json.dumps(results[name]))
     (out / "ablation.json").write_text(json.dumps(results, indent=2) + "\n")
 
     run = load_run(results["cGAN + L1"]["run_dir"])
-    test = data.load_domains(args.dataset, "test", data_dir=args.data_dir, size=run.config["image_size"],
-                             direction=run.config.get("direction", "A2B"))
+    test = data.load_domains(
+        args.dataset,
+        "test",
+        data_dir=args.data_dir,
+        size=run.config["image_size"],
+        direction=run.config.get("direction", "A2B"),
+    )
     pick = np.linspace(0, len(test.a) - 1, min(8, len(test.a))).astype(int)
-    rows = [test.a[pick]] + [load_run(r["run_dir"]).translate(test.a[pick]) for r in results.values()] + [test.b[pick]]
+    rows = (
+        [test.a[pick]]
+        + [load_run(r["run_dir"]).translate(test.a[pick]) for r in results.values()]
+        + [test.b[pick]]
+    )
     path = viz.save_image(out / "ablation.png", viz.rows_grid(rows), scale=2)
     print(f"rows: input, {', '.join(results)}, target -> {path}")
 
@@ -74,7 +99,9 @@ def speed(args):
         config = default_config("pix2pix", preset)
         if preset == "cpu":
             config.update(image_size=size, load_size=size * 9 // 8)
-        config.update(image_shape=[size, size, 1], image_shape_b=[size, size, 3], steps_per_epoch=args.pairs)
+        config.update(
+            image_shape=[size, size, 1], image_shape_b=[size, size, 3], steps_per_epoch=args.pairs
+        )
         keras.utils.set_random_seed(0)
         trainer = build_trainer(config)
         m = config["batch_size"]
@@ -86,10 +113,18 @@ def speed(args):
         for _ in range(args.steps):
             trainer.train_on_batch(x, y)
         step = (time.perf_counter() - start) / args.steps
-        row = dict(preset=preset, image_size=size, batch_size=m, g_filters=config["g_filters"],
-                   patch_size=config["patch_size"], seconds_per_step=round(step, 4),
-                   seconds_per_epoch=round(step * (args.pairs // m), 1), pairs=args.pairs,
-                   load_before=load_before, load_after=load())
+        row = dict(
+            preset=preset,
+            image_size=size,
+            batch_size=m,
+            g_filters=config["g_filters"],
+            patch_size=config["patch_size"],
+            seconds_per_step=round(step, 4),
+            seconds_per_epoch=round(step * (args.pairs // m), 1),
+            pairs=args.pairs,
+            load_before=load_before,
+            load_after=load(),
+        )
         results.append(row)
         print(json.dumps(row))
     Path(args.json).parent.mkdir(parents=True, exist_ok=True)
@@ -112,11 +147,18 @@ def main():
     p.add_argument("--data-dir")
     p.add_argument("--out", required=True)
     p.add_argument("--epochs", type=int, default=15)
-    p.add_argument("--set", dest="settings", action="append", default=[], type=setting, metavar="KEY=VALUE")
+    p.add_argument(
+        "--set", dest="settings", action="append", default=[], type=setting, metavar="KEY=VALUE"
+    )
     p = sub.add_parser("speed")
     p.add_argument("--sizes", type=int, nargs="+", default=[64, 128, 256])
     p.add_argument("--steps", type=int, default=5)
-    p.add_argument("--pairs", type=int, default=135, help="training pairs of an epoch (135: ../shared/data/photos at 64 px)")
+    p.add_argument(
+        "--pairs",
+        type=int,
+        default=135,
+        help="training pairs of an epoch (135: ../shared/data/photos at 64 px)",
+    )
     p.add_argument("--json", default="runs/pix2pix_speed.json")
     args = parser.parse_args()
     ablation(args) if args.command == "ablation" else speed(args)

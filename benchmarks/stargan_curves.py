@@ -1,6 +1,7 @@
 """StarGAN's learning curve on the built digit sets: how fast translations take the target attributes.
 
-    python benchmarks/stargan_curves.py --data-dir ../shared/data --limit 4000 --epochs 6 --out runs/stargan-curve
+    python benchmarks/stargan_curves.py --data-dir ../shared/data --limit 4000 --epochs 6 \
+        --out runs/stargan-curve
 
 Trains the ``stargan`` cpu preset (``--set KEY=VALUE`` to change it) into ``--out`` through
 ``runs.train`` and after every epoch prints: the training time so far (evaluation excluded),
@@ -16,10 +17,10 @@ import json
 import os
 import time
 
-import keras_gans  # noqa: F401  (selects the TensorFlow backend)
 import keras
 import numpy as np
 
+import keras_gans  # noqa: F401  (selects the TensorFlow backend)
 from keras_gans import metrics, runs
 from keras_gans.data import load_attributes
 
@@ -36,12 +37,28 @@ class Curve(keras.callbacks.Callback):
 
     def on_epoch_end(self, epoch, logs=None):
         self.train_seconds += time.perf_counter() - self.start
-        run = runs.Run(self.run_dir, {"image_shape": list(self.images.shape[1:]), "model": "stargan"}, self.model)
+        run = runs.Run(
+            self.run_dir,
+            {"image_shape": list(self.images.shape[1:]), "model": "stargan"},
+            self.model,
+        )
         scores = metrics.translation_scores(run, self.classifier, self.images, self.conditions)
-        print(json.dumps({"epoch": epoch + 1, "train_seconds": round(self.train_seconds, 1),
-                          "load": os.getloadavg()[0], **{k: (round(v, 4) if isinstance(v, float) else v)
-                                                          for k, v in scores.items() if k != "per_attribute"},
-                          "per_attribute": {k: round(v, 3) for k, v in scores["per_attribute"].items()}}), flush=True)
+        print(
+            json.dumps(
+                {
+                    "epoch": epoch + 1,
+                    "train_seconds": round(self.train_seconds, 1),
+                    "load": os.getloadavg()[0],
+                    **{
+                        k: round(v, 4) if isinstance(v, float) else v
+                        for k, v in scores.items()
+                        if k != "per_attribute"
+                    },
+                    "per_attribute": {k: round(v, 3) for k, v in scores["per_attribute"].items()},
+                }
+            ),
+            flush=True,
+        )
 
 
 def main():
@@ -51,19 +68,43 @@ def main():
     p.add_argument("--limit", type=int, default=4000)
     p.add_argument("--epochs", type=int, default=6)
     p.add_argument("--out", default="runs/stargan-curve")
-    p.add_argument("--set", action="append", default=[], help="KEY=VALUE overrides of the cpu preset (JSON values)")
+    p.add_argument(
+        "--set",
+        action="append",
+        default=[],
+        help="KEY=VALUE overrides of the cpu preset (JSON values)",
+    )
     args = p.parse_args()
     overrides = {k: json.loads(v) for k, v in (s.split("=", 1) for s in args.set)}
 
     t = time.perf_counter()
     train = load_attributes(args.dataset, "train", data_dir=args.data_dir, limit=args.limit)
     test = load_attributes(args.dataset, "test", data_dir=args.data_dir)
-    classifier = metrics.train_attribute_classifier(train.images, train.conditions, train.condition, epochs=2)
+    classifier = metrics.train_attribute_classifier(
+        train.images, train.conditions, train.condition, epochs=2
+    )
     real, per = metrics.attribute_accuracy(classifier, test.images, test.conditions, test.condition)
-    print(json.dumps({"classifier_seconds": round(time.perf_counter() - t, 1), "real_test_accuracy": round(real, 4),
-                      "per_attribute": {k: round(v, 4) for k, v in per.items()}}), flush=True)
-    runs.train("stargan", dataset=args.dataset, data_dir=args.data_dir, out=args.out, limit=args.limit,
-               epochs=args.epochs, callbacks=[Curve(args.out, classifier, test)], verbose=0, **overrides)
+    print(
+        json.dumps(
+            {
+                "classifier_seconds": round(time.perf_counter() - t, 1),
+                "real_test_accuracy": round(real, 4),
+                "per_attribute": {k: round(v, 4) for k, v in per.items()},
+            }
+        ),
+        flush=True,
+    )
+    runs.train(
+        "stargan",
+        dataset=args.dataset,
+        data_dir=args.data_dir,
+        out=args.out,
+        limit=args.limit,
+        epochs=args.epochs,
+        callbacks=[Curve(args.out, classifier, test)],
+        verbose=0,
+        **overrides,
+    )
 
 
 if __name__ == "__main__":

@@ -7,6 +7,7 @@ with its own labels.
 Prints one line ``JUDGE {...}`` with the accuracy (every label of the active set right) and
 the accuracy per attribute.
 """
+
 import json
 import os
 import sys
@@ -22,4 +23,7 @@ test = data.load_attributes("colour-digits+style-digits", "test", **kw)
 clf = metrics.train_attribute_classifier(train.images, train.conditions, train.condition, seed=0)
 acc, per = metrics.attribute_accuracy(clf, test.images, test.conditions, test.condition)
 label = sys.argv[1] if len(sys.argv) > 1 else ""
-print("JUDGE", json.dumps({"label": label, "real_accuracy": acc, "per": per, "s": round(time.time() - t)}))
+print(
+    "JUDGE",
+    json.dumps({"label": label, "real_accuracy": acc, "per": per, "s": round(time.time() - t)}),
+)

@@ -12,27 +12,43 @@ import json
 import platform
 import time
 
-import keras_gans  # noqa: F401
 import keras
 import numpy as np
 import tensorflow as tf
 
+import keras_gans  # noqa: F401
 from keras_gans.models import build_trainer, default_config
 
 
 def measure(model, steps, jit, steps_per_execution=1):
-    config = default_config(model, "cpu", image_shape=[28, 28, 1], jit_compile=jit,
-                            steps_per_execution=steps_per_execution)
+    config = default_config(
+        model,
+        "cpu",
+        image_shape=[28, 28, 1],
+        jit_compile=jit,
+        steps_per_execution=steps_per_execution,
+    )
     keras.utils.set_random_seed(0)
     trainer = build_trainer(config)
     per_step = config["batch_size"] * config["d_steps"]
     x = np.random.default_rng(0).uniform(-1, 1, (per_step * 8, 28, 28, 1)).astype("float32")
-    ds = tf.data.Dataset.from_tensor_slices(x).batch(per_step, drop_remainder=True).repeat().prefetch(4)
-    trainer.fit(ds, steps_per_epoch=2 * steps_per_execution, epochs=1, verbose=0)  # trace and warm up
+    ds = (
+        tf.data.Dataset.from_tensor_slices(x)
+        .batch(per_step, drop_remainder=True)
+        .repeat()
+        .prefetch(4)
+    )
+    trainer.fit(
+        ds, steps_per_epoch=2 * steps_per_execution, epochs=1, verbose=0
+    )  # trace and warm up
     start = time.perf_counter()
     trainer.fit(ds, steps_per_epoch=steps, epochs=1, verbose=0)
     seconds = time.perf_counter() - start
-    return {"images_per_s": steps * per_step / seconds, "g_steps_per_s": steps / seconds, "per_step_images": per_step}
+    return {
+        "images_per_s": steps * per_step / seconds,
+        "g_steps_per_s": steps / seconds,
+        "per_step_images": per_step,
+    }
 
 
 def main():
@@ -46,12 +62,26 @@ def main():
     for model in args.models:
         for jit in (False, True):
             runs = [measure(model, args.steps, jit) for _ in range(args.repeats)]
-            best = {k: float(np.median([r[k] for r in runs])) for k in ("images_per_s", "g_steps_per_s")}
-            rows.append({"model": model, "xla": jit, **best, "batch_x_d_steps": runs[0]["per_step_images"]})
-            print(f"{model:8s} xla={str(jit):5s} {best['images_per_s']:8.0f} images/s  "
-                  f"{best['g_steps_per_s']:6.2f} G steps/s", flush=True)
-    info = {"machine": f"{platform.machine()} {tf.config.threading.get_intra_op_parallelism_threads() or 'default'} threads",
-            "tensorflow": tf.__version__, "keras": keras.__version__, "rows": rows}
+            best = {
+                k: float(np.median([r[k] for r in runs])) for k in ("images_per_s", "g_steps_per_s")
+            }
+            rows.append(
+                {"model": model, "xla": jit, **best, "batch_x_d_steps": runs[0]["per_step_images"]}
+            )
+            print(
+                f"{model:8s} xla={str(jit):5s} {best['images_per_s']:8.0f} images/s  "
+                f"{best['g_steps_per_s']:6.2f} G steps/s",
+                flush=True,
+            )
+    info = {
+        "machine": (
+            f"{platform.machine()}"
+            f" {tf.config.threading.get_intra_op_parallelism_threads() or 'default'} threads"
+        ),
+        "tensorflow": tf.__version__,
+        "keras": keras.__version__,
+        "rows": rows,
+    }
     if args.json:
         open(args.json, "w").write(json.dumps(info, indent=2))
 

@@ -1,7 +1,8 @@
 """Neural style transfer on a CPU: seconds per step, and how far L-BFGS and Adam lower the losses.
 
     python benchmarks/style_transfer.py --weights ../shared/data/vgg16/vgg16_imagenet_notop.weights.h5 \
-        --content ../shared/data/photos/animal_cat.jpg --style ../shared/data/paintings/vangogh_starry_night.jpg \
+        --content ../shared/data/photos/animal_cat.jpg \
+        --style ../shared/data/paintings/vangogh_starry_night.jpg \
         --sizes 256 512 --steps 100 --json runs/style_transfer.json --out-dir runs/style_transfer
 
 For each size and optimiser: the median wall time of a step (the first, traced step left out),
@@ -15,9 +16,9 @@ import json
 import os
 import platform
 
-import keras_gans  # noqa: F401
 import numpy as np
 
+import keras_gans  # noqa: F401
 from keras_gans.data import write_image
 from keras_gans.networks import vgg_extractor
 from keras_gans.style_settings import CONTENT_LAYERS, STYLE_LAYERS
@@ -29,10 +30,19 @@ def main():
     p.add_argument("--content", default="data/style_transfer/chelsea.jpg")
     p.add_argument("--style", default="data/style_transfer/swirls.jpg")
     p.add_argument("--backbone", default="vgg16")
-    p.add_argument("--weights", required=True, help="local weights file, or 'none' for random weights (speed only)")
+    p.add_argument(
+        "--weights",
+        required=True,
+        help="local weights file, or 'none' for random weights (speed only)",
+    )
     p.add_argument("--sizes", nargs="+", type=int, default=[256, 512])
-    p.add_argument("--steps", nargs="+", type=int, default=[100],
-                   help="steps per run; one value, or one per size")
+    p.add_argument(
+        "--steps",
+        nargs="+",
+        type=int,
+        default=[100],
+        help="steps per run; one value, or one per size",
+    )
     p.add_argument("--optimizers", nargs="+", default=["lbfgs", "adam"])
     p.add_argument("--style-weight", type=float, default=None)
     p.add_argument("--json", help="write the measurements here")
@@ -41,34 +51,65 @@ def main():
 
     weights = None if args.weights == "none" else args.weights
     extractor = vgg_extractor(list(CONTENT_LAYERS) + list(STYLE_LAYERS), args.backbone, weights)
-    steps_per_size = args.steps if len(args.steps) == len(args.sizes) else args.steps[:1] * len(args.sizes)
+    steps_per_size = (
+        args.steps if len(args.steps) == len(args.sizes) else args.steps[:1] * len(args.sizes)
+    )
     rows = []
     for size, steps in zip(args.sizes, steps_per_size):
         options = {} if args.style_weight is None else {"style_weight": args.style_weight}
-        transfer = StyleTransfer(args.content, args.style, size=size, extractor=extractor, **options)
+        transfer = StyleTransfer(
+            args.content, args.style, size=size, extractor=extractor, **options
+        )
         for optimizer in args.optimizers:
             load_before = os.getloadavg()[0]
             result = transfer.run(steps=steps, optimizer=optimizer, verbose=0)
             h = result.history
-            row = dict(size=size, image=f"{transfer.content.shape[1]}x{transfer.content.shape[0]}",
-                       optimizer=optimizer, steps=result.steps, backbone=args.backbone,
-                       weights=str(weights), seconds_per_step=result.seconds_per_step(),
-                       seconds=result.seconds[-1], style_start=h["style"][0], style_end=h["style"][-1],
-                       content_start=h["content"][0], content_end=h["content"][-1],
-                       total_start=h["total"][0], total_end=h["total"][-1],
-                       load=[round(load_before, 2), round(os.getloadavg()[0], 2)], **transfer.weights)
+            row = dict(
+                size=size,
+                image=f"{transfer.content.shape[1]}x{transfer.content.shape[0]}",
+                optimizer=optimizer,
+                steps=result.steps,
+                backbone=args.backbone,
+                weights=str(weights),
+                seconds_per_step=result.seconds_per_step(),
+                seconds=result.seconds[-1],
+                style_start=h["style"][0],
+                style_end=h["style"][-1],
+                content_start=h["content"][0],
+                content_end=h["content"][-1],
+                total_start=h["total"][0],
+                total_end=h["total"][-1],
+                load=[round(load_before, 2), round(os.getloadavg()[0], 2)],
+                **transfer.weights,
+            )
             rows.append(row)
-            print(f"{size:4d} px {row['image']:>8s} {optimizer:5s} {row['steps']:4d} steps "
-                  f"{row['seconds_per_step']:7.3f} s/step  style {row['style_start']:.4g} -> {row['style_end']:.4g} "
-                  f"(x{row['style_start'] / max(row['style_end'], 1e-30):.0f} lower)  content 0 -> {row['content_end']:.4g}  "
-                  f"total {row['total_start']:.4g} -> {row['total_end']:.4g}  load {row['load']}", flush=True)
+            print(
+                f"{size:4d} px {row['image']:>8s} {optimizer:5s} {row['steps']:4d} steps"
+                f" {row['seconds_per_step']:7.3f} s/step  style {row['style_start']:.4g} ->"
+                f" {row['style_end']:.4g} (x{row['style_start'] / max(row['style_end'], 1e-30):.0f}"
+                f" lower)  content 0 -> {row['content_end']:.4g}  total {row['total_start']:.4g} ->"
+                f" {row['total_end']:.4g}  load {row['load']}",
+                flush=True,
+            )
             if args.out_dir:
-                write_image(os.path.join(args.out_dir, f"{args.backbone}_{size}_{optimizer}.png"), result.image)
+                write_image(
+                    os.path.join(args.out_dir, f"{args.backbone}_{size}_{optimizer}.png"),
+                    result.image,
+                )
     if args.json:
         os.makedirs(os.path.dirname(os.path.abspath(args.json)), exist_ok=True)
         with open(args.json, "w") as f:
-            json.dump({"machine": platform.processor() or platform.machine(), "cpus": os.cpu_count(),
-                       "content": args.content, "style": args.style, "rows": rows}, f, indent=1)
+            json.dump(
+                {
+                    "machine": platform.processor() or platform.machine(),
+                    "cpus": os.cpu_count(),
+                    "content": args.content,
+                    "style": args.style,
+                    "rows": rows,
+                },
+                f,
+                indent=1,
+            )
 
 
 if __name__ == "__main__":

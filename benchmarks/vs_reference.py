@@ -30,27 +30,44 @@ import platform
 import statistics
 import time
 
-import keras_gans  # noqa: F401
 import keras
 import numpy as np
 import tensorflow as tf
 from keras import ops
 
+import keras_gans  # noqa: F401
 from keras_gans.data import attributes as attrs
 from keras_gans.models import build_trainer, default_config
 
 REFERENCE_NOTES = {
-    "dcgan": "Keras example 'DCGAN to generate face images': D step on real+fake, then G step; BCE on logits",
-    "wgan-gp": "Keras example 'WGAN-GP': n_critic critic steps on the SAME real batch (ours: n_critic "
-               "different batches, equal arithmetic), gradient penalty by a nested tape, then a G step",
-    "cgan": "Keras example 'Conditional GAN' style step on our projection D with its auxiliary classifier head",
-    "vae": "Keras example 'Variational AutoEncoder': reparameterised z, BCE summed over pixels + KL, one optimizer",
-    "pix2pix": "TensorFlow pix2pix tutorial: one forward pass, G and D gradients from two tapes at once "
-               "(ours follows the authors' code: D updated first, the updated D then judges G's output)",
-    "cyclegan": "Keras example 'CycleGAN': one persistent tape, all four gradients from one forward pass, "
-                "no history pool (ours: the pool, and D re-run on the pooled fakes)",
-    "stargan": "the authors' solver in GradientTape form: n_critic critic steps (WGAN-GP + domain classification), "
-               "then a G step with reconstruction",
+    "dcgan": (
+        "Keras example 'DCGAN to generate face images': D step on real+fake, then G step; BCE on"
+        " logits"
+    ),
+    "wgan-gp": (
+        "Keras example 'WGAN-GP': n_critic critic steps on the SAME real batch (ours: n_critic "
+        "different batches, equal arithmetic), gradient penalty by a nested tape, then a G step"
+    ),
+    "cgan": (
+        "Keras example 'Conditional GAN' style step on our projection D with its auxiliary"
+        " classifier head"
+    ),
+    "vae": (
+        "Keras example 'Variational AutoEncoder': reparameterised z, BCE summed over pixels + KL,"
+        " one optimizer"
+    ),
+    "pix2pix": (
+        "TensorFlow pix2pix tutorial: one forward pass, G and D gradients from two tapes at once "
+        "(ours follows the authors' code: D updated first, the updated D then judges G's output)"
+    ),
+    "cyclegan": (
+        "Keras example 'CycleGAN': one persistent tape, all four gradients from one forward pass, "
+        "no history pool (ours: the pool, and D re-run on the pooled fakes)"
+    ),
+    "stargan": (
+        "the authors' solver in GradientTape form: n_critic critic steps (WGAN-GP + domain"
+        " classification), then a G step with reconstruction"
+    ),
 }
 
 BCE = keras.losses.BinaryCrossentropy(from_logits=True)
@@ -78,7 +95,9 @@ class RefGAN(RefTwoPlayer):
             fake = self.generator(z, training=True)
             real_logits = self.discriminator(real_images, training=True)
             fake_logits = self.discriminator(fake, training=True)
-            d_loss = BCE(ops.ones_like(real_logits), real_logits) + BCE(ops.zeros_like(fake_logits), fake_logits)
+            d_loss = BCE(ops.ones_like(real_logits), real_logits) + BCE(
+                ops.zeros_like(fake_logits), fake_logits
+            )
         grads = tape.gradient(d_loss, self.discriminator.trainable_weights)
         self.d_optimizer.apply_gradients(zip(grads, self.discriminator.trainable_weights))
         z = keras.random.normal((batch_size, self.latent_dim), seed=self.seed_generator)
@@ -109,14 +128,17 @@ class RefWGANGP(RefGAN):
             z = keras.random.normal((batch_size, self.latent_dim), seed=self.seed_generator)
             with tf.GradientTape() as tape:
                 fake = self.generator(z, training=True)
-                d_loss = (tf.reduce_mean(self.discriminator(fake, training=True))
-                          - tf.reduce_mean(self.discriminator(real_images, training=True)))
+                d_loss = tf.reduce_mean(self.discriminator(fake, training=True)) - tf.reduce_mean(
+                    self.discriminator(real_images, training=True)
+                )
                 d_loss += self.gp_weight * self.gradient_penalty(real_images, fake)
             grads = tape.gradient(d_loss, self.discriminator.trainable_variables)
             self.d_optimizer.apply_gradients(zip(grads, self.discriminator.trainable_variables))
         z = keras.random.normal((batch_size, self.latent_dim), seed=self.seed_generator)
         with tf.GradientTape() as tape:
-            g_loss = -tf.reduce_mean(self.discriminator(self.generator(z, training=True), training=True))
+            g_loss = -tf.reduce_mean(
+                self.discriminator(self.generator(z, training=True), training=True)
+            )
         grads = tape.gradient(g_loss, self.generator.trainable_variables)
         self.g_optimizer.apply_gradients(zip(grads, self.generator.trainable_variables))
         return {"d_loss": d_loss, "g_loss": g_loss}
@@ -132,15 +154,21 @@ class RefCGAN(RefGAN):
             fake = self.generator([z, labels], training=True)
             real_out = self.discriminator([images, labels], training=True)
             fake_out = self.discriminator([fake, labels], training=True)
-            d_loss = (BCE(ops.ones_like(real_out["logit"]), real_out["logit"])
-                      + BCE(ops.zeros_like(fake_out["logit"]), fake_out["logit"])
-                      + ce(labels, real_out["class_logits"]))
+            d_loss = (
+                BCE(ops.ones_like(real_out["logit"]), real_out["logit"])
+                + BCE(ops.zeros_like(fake_out["logit"]), fake_out["logit"])
+                + ce(labels, real_out["class_logits"])
+            )
         grads = tape.gradient(d_loss, self.discriminator.trainable_weights)
         self.d_optimizer.apply_gradients(zip(grads, self.discriminator.trainable_weights))
         z = keras.random.normal((batch_size, self.latent_dim), seed=self.seed_generator)
         with tf.GradientTape() as tape:
-            out = self.discriminator([self.generator([z, labels], training=True), labels], training=True)
-            g_loss = BCE(ops.ones_like(out["logit"]), out["logit"]) + ce(labels, out["class_logits"])
+            out = self.discriminator(
+                [self.generator([z, labels], training=True), labels], training=True
+            )
+            g_loss = BCE(ops.ones_like(out["logit"]), out["logit"]) + ce(
+                labels, out["class_logits"]
+            )
         grads = tape.gradient(g_loss, self.generator.trainable_weights)
         self.g_optimizer.apply_gradients(zip(grads, self.generator.trainable_weights))
         return {"d_loss": d_loss, "g_loss": g_loss}
@@ -159,9 +187,14 @@ class RefVAE(keras.Model):
             z_mean, z_log_var = out["z_mean"], out["z_log_var"]
             eps = keras.random.normal(ops.shape(z_mean), seed=self.seed_generator)
             logits = self.decoder(z_mean + ops.exp(0.5 * z_log_var) * eps, training=True)
-            rec = tf.reduce_mean(tf.reduce_sum(
-                tf.nn.sigmoid_cross_entropy_with_logits(labels=x, logits=logits), axis=(1, 2, 3)))
-            kl = tf.reduce_mean(tf.reduce_sum(-0.5 * (1 + z_log_var - z_mean**2 - tf.exp(z_log_var)), axis=1))
+            rec = tf.reduce_mean(
+                tf.reduce_sum(
+                    tf.nn.sigmoid_cross_entropy_with_logits(labels=x, logits=logits), axis=(1, 2, 3)
+                )
+            )
+            kl = tf.reduce_mean(
+                tf.reduce_sum(-0.5 * (1 + z_log_var - z_mean**2 - tf.exp(z_log_var)), axis=1)
+            )
             loss = rec + kl
         grads = tape.gradient(loss, self.trainable_weights)
         self.optimizer.apply_gradients(zip(grads, self.trainable_weights))
@@ -179,8 +212,12 @@ class RefPix2Pix(RefTwoPlayer):
             fake = self.generator(source, training=True)
             real_out = self.discriminator([source, target], training=True)
             fake_out = self.discriminator([source, fake], training=True)
-            g_loss = BCE(ops.ones_like(fake_out), fake_out) + 100.0 * tf.reduce_mean(tf.abs(target - fake))
-            d_loss = BCE(ops.ones_like(real_out), real_out) + BCE(ops.zeros_like(fake_out), fake_out)
+            g_loss = BCE(ops.ones_like(fake_out), fake_out) + 100.0 * tf.reduce_mean(
+                tf.abs(target - fake)
+            )
+            d_loss = BCE(ops.ones_like(real_out), real_out) + BCE(
+                ops.zeros_like(fake_out), fake_out
+            )
         g_grads = gen_tape.gradient(g_loss, self.generator.trainable_variables)
         d_grads = disc_tape.gradient(d_loss, self.discriminator.trainable_variables)
         self.g_optimizer.apply_gradients(zip(g_grads, self.generator.trainable_variables))
@@ -198,7 +235,9 @@ class RefCycleGAN(keras.Model):
 
     def compile(self, optimizers, **kwargs):
         super().compile(**kwargs)
-        self.gen_G_optimizer, self.gen_F_optimizer, self.disc_X_optimizer, self.disc_Y_optimizer = optimizers
+        self.gen_G_optimizer, self.gen_F_optimizer, self.disc_X_optimizer, self.disc_Y_optimizer = (
+            optimizers
+        )
 
     def train_step(self, batch_data):
         real_x, real_y = batch_data
@@ -208,28 +247,54 @@ class RefCycleGAN(keras.Model):
             fake_x = self.gen_F(real_y, training=True)
             cycled_x = self.gen_F(fake_y, training=True)
             cycled_y = self.gen_G(fake_x, training=True)
-            disc_real_x, disc_fake_x = self.disc_X(real_x, training=True), self.disc_X(fake_x, training=True)
-            disc_real_y, disc_fake_y = self.disc_Y(real_y, training=True), self.disc_Y(fake_y, training=True)
+            disc_real_x, disc_fake_x = (
+                self.disc_X(real_x, training=True),
+                self.disc_X(fake_x, training=True),
+            )
+            disc_real_y, disc_fake_y = (
+                self.disc_Y(real_y, training=True),
+                self.disc_Y(fake_y, training=True),
+            )
             gen_G_loss = mse(tf.ones_like(disc_fake_y), disc_fake_y)
             gen_F_loss = mse(tf.ones_like(disc_fake_x), disc_fake_x)
-            cycle = self.lambda_cycle * (tf.reduce_mean(tf.abs(real_y - cycled_y))
-                                         + tf.reduce_mean(tf.abs(real_x - cycled_x)))
+            cycle = self.lambda_cycle * (
+                tf.reduce_mean(tf.abs(real_y - cycled_y))
+                + tf.reduce_mean(tf.abs(real_x - cycled_x))
+            )
             total_G, total_F = gen_G_loss + cycle, gen_F_loss + cycle
             if self.identity:
-                total_G += self.lambda_cycle * self.lambda_identity * tf.reduce_mean(
-                    tf.abs(real_y - self.gen_G(real_y, training=True)))
-                total_F += self.lambda_cycle * self.lambda_identity * tf.reduce_mean(
-                    tf.abs(real_x - self.gen_F(real_x, training=True)))
-            disc_X_loss = 0.5 * (mse(tf.ones_like(disc_real_x), disc_real_x) + mse(tf.zeros_like(disc_fake_x),
-                                                                                  disc_fake_x))
-            disc_Y_loss = 0.5 * (mse(tf.ones_like(disc_real_y), disc_real_y) + mse(tf.zeros_like(disc_fake_y),
-                                                                                  disc_fake_y))
-        for loss, net, opt in ((total_G, self.gen_G, self.gen_G_optimizer), (total_F, self.gen_F, self.gen_F_optimizer),
-                               (disc_X_loss, self.disc_X, self.disc_X_optimizer),
-                               (disc_Y_loss, self.disc_Y, self.disc_Y_optimizer)):
+                total_G += (
+                    self.lambda_cycle
+                    * self.lambda_identity
+                    * tf.reduce_mean(tf.abs(real_y - self.gen_G(real_y, training=True)))
+                )
+                total_F += (
+                    self.lambda_cycle
+                    * self.lambda_identity
+                    * tf.reduce_mean(tf.abs(real_x - self.gen_F(real_x, training=True)))
+                )
+            disc_X_loss = 0.5 * (
+                mse(tf.ones_like(disc_real_x), disc_real_x)
+                + mse(tf.zeros_like(disc_fake_x), disc_fake_x)
+            )
+            disc_Y_loss = 0.5 * (
+                mse(tf.ones_like(disc_real_y), disc_real_y)
+                + mse(tf.zeros_like(disc_fake_y), disc_fake_y)
+            )
+        for loss, net, opt in (
+            (total_G, self.gen_G, self.gen_G_optimizer),
+            (total_F, self.gen_F, self.gen_F_optimizer),
+            (disc_X_loss, self.disc_X, self.disc_X_optimizer),
+            (disc_Y_loss, self.disc_Y, self.disc_Y_optimizer),
+        ):
             grads = tape.gradient(loss, net.trainable_variables)
             opt.apply_gradients(zip(grads, net.trainable_variables))
-        return {"G_loss": total_G, "F_loss": total_F, "D_X_loss": disc_X_loss, "D_Y_loss": disc_Y_loss}
+        return {
+            "G_loss": total_G,
+            "F_loss": total_F,
+            "D_X_loss": disc_X_loss,
+            "D_Y_loss": disc_Y_loss,
+        }
 
 
 class RefStarGAN(RefTwoPlayer):
@@ -243,36 +308,47 @@ class RefStarGAN(RefTwoPlayer):
     def classification_loss(self, labels, logits):  # one-hot colour + binary attributes
         k = self.n_colours
         ce = tf.nn.softmax_cross_entropy_with_logits(labels=labels[:, :k], logits=logits[:, :k])
-        bce = tf.reduce_sum(tf.nn.sigmoid_cross_entropy_with_logits(labels=labels[:, k:], logits=logits[:, k:]), 1)
+        bce = tf.reduce_sum(
+            tf.nn.sigmoid_cross_entropy_with_logits(labels=labels[:, k:], logits=logits[:, k:]), 1
+        )
         return tf.reduce_mean(ce + bce)
 
     def train_step(self, data):
         images, labels = data
         for real, c in zip(tf.split(images, self.d_steps), tf.split(labels, self.d_steps)):
-            target = tf.gather(c, tf.argsort(keras.random.uniform((ops.shape(c)[0],), seed=self.seed_generator)))
+            target = tf.gather(
+                c, tf.argsort(keras.random.uniform((ops.shape(c)[0],), seed=self.seed_generator))
+            )
             fake = self.generator([real, target], training=True)
             with tf.GradientTape() as tape:
                 out_real = self.discriminator(real, training=True)
                 out_fake = self.discriminator(fake, training=True)
-                alpha = keras.random.uniform((ops.shape(real)[0], 1, 1, 1), seed=self.seed_generator)
+                alpha = keras.random.uniform(
+                    (ops.shape(real)[0], 1, 1, 1), seed=self.seed_generator
+                )
                 x_hat = alpha * real + (1 - alpha) * fake
                 with tf.GradientTape() as gp_tape:
                     gp_tape.watch(x_hat)
                     critic = self.discriminator(x_hat, training=True)["logits"]
                 g = gp_tape.gradient(critic, x_hat)
                 gp = tf.reduce_mean((tf.sqrt(tf.reduce_sum(g**2, axis=[1, 2, 3])) - 1.0) ** 2)
-                d_loss = (-tf.reduce_mean(out_real["logits"]) + tf.reduce_mean(out_fake["logits"])
-                          + self.lambda_cls * self.classification_loss(c, out_real["class_logits"])
-                          + self.lambda_gp * gp)
+                d_loss = (
+                    -tf.reduce_mean(out_real["logits"])
+                    + tf.reduce_mean(out_fake["logits"])
+                    + self.lambda_cls * self.classification_loss(c, out_real["class_logits"])
+                    + self.lambda_gp * gp
+                )
             grads = tape.gradient(d_loss, self.discriminator.trainable_variables)
             self.d_optimizer.apply_gradients(zip(grads, self.discriminator.trainable_variables))
         with tf.GradientTape() as tape:
             fake = self.generator([real, target], training=True)
             out_fake = self.discriminator(fake, training=True)
             rec = self.generator([fake, c], training=True)
-            g_loss = (-tf.reduce_mean(out_fake["logits"])
-                      + self.lambda_cls * self.classification_loss(target, out_fake["class_logits"])
-                      + self.lambda_rec * tf.reduce_mean(tf.abs(real - rec)))
+            g_loss = (
+                -tf.reduce_mean(out_fake["logits"])
+                + self.lambda_cls * self.classification_loss(target, out_fake["class_logits"])
+                + self.lambda_rec * tf.reduce_mean(tf.abs(real - rec))
+            )
         grads = tape.gradient(g_loss, self.generator.trainable_variables)
         self.g_optimizer.apply_gradients(zip(grads, self.generator.trainable_variables))
         return {"d_loss": d_loss, "g_loss": g_loss}
@@ -283,8 +359,11 @@ def clone(model):
 
 
 def adam(config, key="lr"):
-    return keras.optimizers.Adam(config.get(key, config.get("g_lr", 2e-4)), beta_1=config.get("beta_1", 0.5),
-                                 beta_2=config.get("beta_2", 0.999))
+    return keras.optimizers.Adam(
+        config.get(key, config.get("g_lr", 2e-4)),
+        beta_1=config.get("beta_1", 0.5),
+        beta_2=config.get("beta_2", 0.999),
+    )
 
 
 # -- the set-ups: our trainer, the reference on clones of its networks, and synthetic batches -------
@@ -317,8 +396,9 @@ def setup(model, overrides, rng):
 
     if model in ("dcgan", "wgan-gp"):
         x = images(1)
-        ref = (RefWGANGP if model == "wgan-gp" else RefGAN)(clone(ours.generator), clone(ours.discriminator),
-                                                            config["latent_dim"])
+        ref = (RefWGANGP if model == "wgan-gp" else RefGAN)(
+            clone(ours.generator), clone(ours.discriminator), config["latent_dim"]
+        )
         ref.compile(adam(config, "g_lr"), adam(config, "d_lr"))
         d_steps = config.get("d_steps", 1)
         return ours, ref, dataset(x, per_step=batch * d_steps), dataset(x), 1
@@ -340,10 +420,14 @@ def setup(model, overrides, rng):
     if model == "cyclegan":
         a, b = images(1), images(3)
         ref = RefCycleGAN(*(clone(getattr(ours, k)) for k in ("g_a2b", "g_b2a", "d_a", "d_b")))
-        ref.compile([adam(config, "g_lr"), adam(config, "g_lr"), adam(config, "d_lr"), adam(config, "d_lr")])
+        ref.compile(
+            [adam(config, "g_lr"), adam(config, "g_lr"), adam(config, "d_lr"), adam(config, "d_lr")]
+        )
         return ours, ref, dataset(a, b), dataset(a, b), 1
     if model == "stargan":
-        c = np.concatenate([np.eye(3)[rng.integers(0, 3, n)], rng.integers(0, 2, (n, 2))], 1).astype("float32")
+        c = np.concatenate(
+            [np.eye(3)[rng.integers(0, 3, n)], rng.integers(0, 2, (n, 2))], 1
+        ).astype("float32")
         x = images(3)
         ref = RefStarGAN(clone(ours.generator), clone(ours.discriminator), 3)
         ref.compile(adam(config, "g_lr"), adam(config, "d_lr"))
@@ -396,7 +480,10 @@ def measure(model, steps, repeats, overrides, rng, matmul, flip=True):
     jit = bool(ours.jit_compile)
     contenders = {"ours": (ours, ds_ours), "reference": (ref, ds_ref)}
     if flip:  # XLA compiles some steps for many minutes on 2 cores (CycleGAN's pool loop): --no-flip skips it
-        contenders["ours_xla_flipped"] = (setup(model, {**overrides, "jit_compile": not jit}, rng)[0], ds_ours)
+        contenders["ours_xla_flipped"] = (
+            setup(model, {**overrides, "jit_compile": not jit}, rng)[0],
+            ds_ours,
+        )
     flops = {"ours": step_flops(ours, ds_ours), "reference": step_flops(ref, ds_ref)}
     trace = {}
     for name, (net, ds) in contenders.items():  # trace (and compile, with XLA) each
@@ -410,14 +497,24 @@ def measure(model, steps, repeats, overrides, rng, matmul, flip=True):
             times[name].append(timed_fit(net, ds, steps) / steps)
         peaks.append(matmul())
     med = {name: statistics.median(t) for name, t in times.items()}
-    ratio = {name: statistics.median(r / o for r, o in zip(times["reference"], times[name]))
-             for name in contenders if name != "reference"}
+    ratio = {
+        name: statistics.median(r / o for r, o in zip(times["reference"], times[name]))
+        for name in contenders
+        if name != "reference"
+    }
     peak = statistics.median(peaks)
     return {
-        "model": model, "overrides": overrides, "xla": jit, "s_per_step": med, "times": times,
-        "ratio_ref_over_ours": ratio["ours"], "ratio_ref_over_ours_xla_flipped": ratio.get("ours_xla_flipped"),
+        "model": model,
+        "overrides": overrides,
+        "xla": jit,
+        "s_per_step": med,
+        "times": times,
+        "ratio_ref_over_ours": ratio["ours"],
+        "ratio_ref_over_ours_xla_flipped": ratio.get("ours_xla_flipped"),
         "gflop_per_step": {k: v / 1e9 for k, v in flops.items()},
-        "gflops": {k: flops[k] / med[k] / 1e9 for k in flops}, "matmul_gflops": peak, "trace_s": trace,
+        "gflops": {k: flops[k] / med[k] / 1e9 for k in flops},
+        "matmul_gflops": peak,
+        "trace_s": trace,
         "reference": REFERENCE_NOTES[model],
     }
 
@@ -440,28 +537,45 @@ def main():
     p.add_argument("--models", nargs="+", default=list(REFERENCE_NOTES))
     p.add_argument("--steps", type=int, default=20)
     p.add_argument("--repeats", type=int, default=5)
-    p.add_argument("--set", action="append", default=[], help="MODEL:KEY=VALUE override of our cpu preset")
-    p.add_argument("--no-flip", action="store_true", help="skip ours with XLA switched the other way")
+    p.add_argument(
+        "--set", action="append", default=[], help="MODEL:KEY=VALUE override of our cpu preset"
+    )
+    p.add_argument(
+        "--no-flip", action="store_true", help="skip ours with XLA switched the other way"
+    )
     p.add_argument("--json")
     args = p.parse_args()
     sets = parse_sets(args.set)
     rng = np.random.default_rng(0)
     matmul = matmul_timer()
-    machine = f"{platform.processor() or platform.machine()}, {os.cpu_count()} cores, TF {tf.__version__}"
+    machine = (
+        f"{platform.processor() or platform.machine()}, {os.cpu_count()} cores, TF {tf.__version__}"
+    )
     print(f"{machine}; load {os.getloadavg()[0]:.1f}", flush=True)
     rows = []
     for model in args.models:
-        row = measure(model, args.steps, args.repeats, sets.get(model, {}), rng, matmul, flip=not args.no_flip)
+        row = measure(
+            model, args.steps, args.repeats, sets.get(model, {}), rng, matmul, flip=not args.no_flip
+        )
         row["load"] = os.getloadavg()[0]
         rows.append(row)
         t, g = row["s_per_step"], row["gflops"]
-        flipped = (f"XLA flipped {t['ours_xla_flipped'] * 1e3:7.1f} ms ({row['ratio_ref_over_ours_xla_flipped']:.2f})  "
-                   if "ours_xla_flipped" in t else "")
-        print(f"{model:9s} XLA {'on ' if row['xla'] else 'off'} ours {t['ours'] * 1e3:7.1f} ms  {flipped}reference "
-              f"{t['reference'] * 1e3:7.1f} ms  ratio {row['ratio_ref_over_ours']:.2f}  GFLOP/s "
-              f"{g['ours']:.1f} vs {g['reference']:.1f}, matmul {row['matmul_gflops']:.1f}  GFLOP/step "
-              f"{row['gflop_per_step']['ours']:.2f} vs {row['gflop_per_step']['reference']:.2f}  "
-              f"trace {', '.join(f'{k} {v:.0f} s' for k, v in row['trace_s'].items())}  load {row['load']:.1f}", flush=True)
+        flipped = (
+            f"XLA flipped {t['ours_xla_flipped'] * 1e3:7.1f} ms"
+            f" ({row['ratio_ref_over_ours_xla_flipped']:.2f})  "
+            if "ours_xla_flipped" in t
+            else ""
+        )
+        print(
+            f"{model:9s} XLA {'on ' if row['xla'] else 'off'} ours {t['ours'] * 1e3:7.1f} ms "
+            f" {flipped}reference {t['reference'] * 1e3:7.1f} ms  ratio"
+            f" {row['ratio_ref_over_ours']:.2f}  GFLOP/s {g['ours']:.1f} vs {g['reference']:.1f},"
+            f" matmul {row['matmul_gflops']:.1f}  GFLOP/step {row['gflop_per_step']['ours']:.2f} vs"
+            f" {row['gflop_per_step']['reference']:.2f}  trace"
+            f" {', '.join(f'{k} {v:.0f} s' for k, v in row['trace_s'].items())}  load"
+            f" {row['load']:.1f}",
+            flush=True,
+        )
     if args.json:
         with open(args.json, "w") as f:
             json.dump({"machine": machine, "rows": rows}, f, indent=1)

@@ -113,12 +113,29 @@ def down(x, filters, norm="batch", act="leaky_relu", kernel_size=4, name=None):
 def up(x, filters, norm="batch", act="relu", kernel_size=4, dropout=0.0, name=None):
     """Double the spatial size: stride-2 transposed convolution, normalisation, activation."""
     return conv_block(
-        x, filters, kernel_size, strides=2, norm=norm, act=act, transpose=True, dropout=dropout, name=name
+        x,
+        filters,
+        kernel_size,
+        strides=2,
+        norm=norm,
+        act=act,
+        transpose=True,
+        dropout=dropout,
+        name=name,
     )
 
 
-def residual_block(x, filters=None, norm="instance", act="relu", padding="reflect", affine=True, use_bias=None,
-                   kernel_initializer=None, name=None):
+def residual_block(
+    x,
+    filters=None,
+    norm="instance",
+    act="relu",
+    padding="reflect",
+    affine=True,
+    use_bias=None,
+    kernel_initializer=None,
+    name=None,
+):
     """Two 3x3 convolutions with an identity shortcut: ``x + F(x)`` (He et al.; CycleGAN's block).
 
     The second convolution has no activation, so the block can learn the identity by driving
@@ -128,8 +145,16 @@ def residual_block(x, filters=None, norm="instance", act="relu", padding="reflec
     nm = (lambda s: None) if name is None else (lambda s: f"{name}_{s}")
     shortcut = x
     if shortcut.shape[-1] != filters:
-        shortcut = keras.layers.Conv2D(filters, 1, use_bias=False, kernel_initializer=gan_init(), name=nm("proj"))(x)
-    conv = dict(norm=norm, padding=padding, affine=affine, use_bias=use_bias, kernel_initializer=kernel_initializer)
+        shortcut = keras.layers.Conv2D(
+            filters, 1, use_bias=False, kernel_initializer=gan_init(), name=nm("proj")
+        )(x)
+    conv = dict(
+        norm=norm,
+        padding=padding,
+        affine=affine,
+        use_bias=use_bias,
+        kernel_initializer=kernel_initializer,
+    )
     y = conv_block(x, filters, 3, act=act, name=nm("a"), **conv)
     y = conv_block(y, filters, 3, act="none", name=nm("b"), **conv)
     return keras.layers.Add(name=nm("add"))([shortcut, y])

@@ -1,5 +1,6 @@
 """Callbacks of a run: atomic checkpoints, a NaN guard, sample grids, timing."""
 
+import json
 import math
 import os
 import time
@@ -9,7 +10,6 @@ import keras
 import numpy as np
 
 from keras_gans.errors import KerasGansError
-
 
 POSITION = "keras_gans_position"  # HDF5 attribute of a checkpoint: where in the run its weights are
 
@@ -39,7 +39,9 @@ def checkpoint_position(path):
         position = json.loads(text)
         return int(position["epoch"]), int(position.get("steps_done", 0))
     except (OSError, ValueError, KeyError, TypeError, AttributeError):
-        raise KerasGansError(f"the checkpoint {path} is unreadable or corrupt; delete {path.parent} to start over") from None
+        raise KerasGansError(
+            f"the checkpoint {path} is unreadable or corrupt; delete {path.parent} to start over"
+        ) from None
 
 
 class RunCheckpoint(keras.callbacks.BackupAndRestore):
@@ -97,21 +99,28 @@ class RunCheckpoint(keras.callbacks.BackupAndRestore):
         import h5py
 
         tmp = os.path.join(self.backup_dir, "saving.weights.h5")
-        position = '{"epoch": %d, "steps_done": %d}' % (self._current_epoch, self._steps_in_epoch)
+        position = json.dumps(
+            {"epoch": int(self._current_epoch), "steps_done": int(self._steps_in_epoch)}
+        )
         try:
             os.makedirs(self.backup_dir, exist_ok=True)
             self.model.save_weights(tmp, overwrite=True)
             with h5py.File(tmp, "a") as f:
                 f.attrs[POSITION] = position
-        except OSError as e:  # disk full, permissions, a vanished directory: keep the last checkpoint
+        except (
+            OSError
+        ) as e:  # disk full, permissions, a vanished directory: keep the last checkpoint
             if os.path.exists(tmp):
                 os.remove(tmp)
             reason = e.strerror or str(e)
             raise KerasGansError(
-                f"cannot write the checkpoint in {self.backup_dir} ({reason}); the previous checkpoint is kept"
+                f"cannot write the checkpoint in {self.backup_dir} ({reason}); the previous"
+                " checkpoint is kept"
             ) from None
         os.replace(tmp, self._weights_path)  # weights and position arrive together, or not at all
-        legacy = self._training_metadata_path  # an older version's separate position file: now stale
+        legacy = (
+            self._training_metadata_path
+        )  # an older version's separate position file: now stale
         if os.path.exists(legacy):
             os.remove(legacy)
 
@@ -137,9 +146,14 @@ class NaNGuard(keras.callbacks.Callback):
             except (TypeError, ValueError):
                 continue
             if bad:
-                kept = f"; the last good checkpoint is kept in {self.checkpoint_dir}" if self.checkpoint_dir else ""
+                kept = (
+                    f"; the last good checkpoint is kept in {self.checkpoint_dir}"
+                    if self.checkpoint_dir
+                    else ""
+                )
                 raise KerasGansError(
-                    f"training diverged: {key} is {float(value)} at epoch {self.epoch + 1}, step {batch + 1}{kept}"
+                    f"training diverged: {key} is {float(value)} at epoch {self.epoch + 1}, step"
+                    f" {batch + 1}{kept}"
                 )
 
 
@@ -202,9 +216,15 @@ class SampleGrid(keras.callbacks.Callback):
             return
         from keras_gans.viz import save_grid
 
-        rows = {"labels": "num_classes", "codes": "num_categories"}.get(getattr(self.model, "conditioning", None))
+        rows = {"labels": "num_classes", "codes": "num_categories"}.get(
+            getattr(self.model, "conditioning", None)
+        )
         n = self.nrow * getattr(self.model, rows) if rows else self.n
-        z = np.random.default_rng(self.seed).standard_normal((n, self.model.latent_dim)).astype("float32")
+        z = (
+            np.random.default_rng(self.seed)
+            .standard_normal((n, self.model.latent_dim))
+            .astype("float32")
+        )
         if rows:  # row k: class (code) k, with the same noise vectors in every row
             z = np.tile(z[: self.nrow], (n // self.nrow, 1))
             images = np.asarray(self.model.generate(z, np.arange(n) // self.nrow))
@@ -225,8 +245,8 @@ class TranslationGrid(keras.callbacks.Callback):
         self.folder, self.every = Path(folder), every
         pick = lambda x: x[np.linspace(0, len(x) - 1, min(n, len(x))).astype(int)]  # noqa: E731
         m = min(n, len(domains.a), len(domains.b))
-        self.a = (pick(domains.a)[:m].astype("float32") / 127.5 - 1.0)
-        self.b = (pick(domains.b)[:m].astype("float32") / 127.5 - 1.0)
+        self.a = pick(domains.a)[:m].astype("float32") / 127.5 - 1.0
+        self.b = pick(domains.b)[:m].astype("float32") / 127.5 - 1.0
 
     def on_epoch_end(self, epoch, logs=None):
         if (epoch + 1) % self.every:

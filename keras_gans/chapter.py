@@ -46,7 +46,10 @@ class Chapter:
         self.out.mkdir(parents=True, exist_ok=True)
         self.data_dir = os.environ.get("KERAS_GANS_DATA_DIR") or None
         self.dataset = real_dataset if self.data_dir else fallback_dataset
-        print("quick mode" if self.quick else "full mode", f"- data set {self.dataset!r} - outputs go to {self.out}")
+        print(
+            "quick mode" if self.quick else "full mode",
+            f"- data set {self.dataset!r} - outputs go to {self.out}",
+        )
 
     def show(self, fig, name):
         """Save a figure into the output folder; display it in a notebook, close it in a script."""

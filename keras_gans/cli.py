@@ -40,129 +40,257 @@ def build_parser():
     p = sub.add_parser(
         "train",
         help="train a model into a run directory (rerun to resume)",
-        description="Train MODEL on a data set into RUN_DIR. Running the same command again resumes "
-        "from the last checkpoint (networks, optimizers, noise state, epoch).",
+        description=(
+            "Train MODEL on a data set into RUN_DIR. Running the same command again resumes "
+            "from the last checkpoint (networks, optimizers, noise state, epoch)."
+        ),
     )
     p.add_argument("model", help=f"one of: {', '.join(MODELS)}")
-    p.add_argument("--dataset", help="mnist, fashion_mnist or digits for the GANs (default: mnist); "
-                   "an image-to-image data set for pix2pix/cyclegan/ugatit; an attribute data set for stargan, two joined "
-                   "with '+' for the mask vector, e.g. colour-digits+style-digits (see `keras-gans list`)")
-    p.add_argument("--data-dir", help="local folder with the data set (IDX files or .npz; image folders for "
-                   "image-to-image data sets; for sets with two sources one folder with mnist/, photos/, paintings/ "
-                   "sub-folders, see data/README.md) (default: $KERAS_GANS_DATA_DIR)")
-    p.add_argument("--source", default="auto", choices=["auto", "dir", "keras", "tfds", "embedded"],
-                   help="where the data comes from (default: auto)")
+    p.add_argument(
+        "--dataset",
+        help=(
+            "mnist, fashion_mnist or digits for the GANs (default: mnist); an image-to-image data"
+            " set for pix2pix/cyclegan/ugatit; an attribute data set for stargan, two joined with"
+            " '+' for the mask vector, e.g. colour-digits+style-digits (see `keras-gans list`)"
+        ),
+    )
+    p.add_argument(
+        "--data-dir",
+        help=(
+            "local folder with the data set (IDX files or .npz; image folders for image-to-image"
+            " data sets; for sets with two sources one folder with mnist/, photos/, paintings/"
+            " sub-folders, see data/README.md) (default: $KERAS_GANS_DATA_DIR)"
+        ),
+    )
+    p.add_argument(
+        "--source",
+        default="auto",
+        choices=["auto", "dir", "keras", "tfds", "embedded"],
+        help="where the data comes from (default: auto)",
+    )
     p.add_argument("--preset", default="cpu", help=f"one of: {', '.join(PRESETS)} (default: cpu)")
     p.add_argument("--epochs", type=int, help="number of epochs (default: the preset's)")
     p.add_argument("--batch-size", type=int, help="batch size (default: the preset's)")
     p.add_argument("--seed", type=int, help="seed of the trainer's noise (default: 0)")
-    p.add_argument("--latent-dim", type=int, help="size of z (default: the preset's), e.g. 2 for a VAE "
-                   "whose latent space one can plot")
+    p.add_argument(
+        "--latent-dim",
+        type=int,
+        help="size of z (default: the preset's), e.g. 2 for a VAE whose latent space one can plot",
+    )
     p.add_argument("--limit", type=int, help="use only the first N training images (quick runs)")
-    p.add_argument("--set", dest="settings", action="append", default=[], type=_setting, metavar="KEY=VALUE",
-                   help="change any setting of the preset, e.g. --set g_lr=1e-4 --set loss=minimax "
-                   "(see `keras-gans list --settings MODEL`)")
-    p.add_argument("--checkpoint-every", default="epoch",
-                   help="save the full training state every N steps, or 'epoch' (default)")
-    p.add_argument("--strategy", default="none", choices=["none", "mirrored", "multiworker"],
-                   help="tf.distribute strategy (default: none, one device)")
-    p.add_argument("--precision", help="float32 (default), mixed_float16 (GPUs: float16 compute, loss scaling) "
-                   "or mixed_bfloat16 (same as --set precision=...)")
-    p.add_argument("--out", required=True, metavar="RUN_DIR", help="run directory to create or resume")
+    p.add_argument(
+        "--set",
+        dest="settings",
+        action="append",
+        default=[],
+        type=_setting,
+        metavar="KEY=VALUE",
+        help=(
+            "change any setting of the preset, e.g. --set g_lr=1e-4 --set loss=minimax "
+            "(see `keras-gans list --settings MODEL`)"
+        ),
+    )
+    p.add_argument(
+        "--checkpoint-every",
+        default="epoch",
+        help="save the full training state every N steps, or 'epoch' (default)",
+    )
+    p.add_argument(
+        "--strategy",
+        default="none",
+        choices=["none", "mirrored", "multiworker"],
+        help="tf.distribute strategy (default: none, one device)",
+    )
+    p.add_argument(
+        "--precision",
+        help=(
+            "float32 (default), mixed_float16 (GPUs: float16 compute, loss scaling) "
+            "or mixed_bfloat16 (same as --set precision=...)"
+        ),
+    )
+    p.add_argument(
+        "--out", required=True, metavar="RUN_DIR", help="run directory to create or resume"
+    )
 
     p = sub.add_parser("sample", help="generate a grid of samples from a trained run")
     p.add_argument("run_dir", metavar="RUN_DIR")
-    p.add_argument("-n", type=int, help="number of samples (default: 64, or one per --labels value)")
+    p.add_argument(
+        "-n", type=int, help="number of samples (default: 64, or one per --labels value)"
+    )
     p.add_argument("--seed", type=int, help="seed of the latent vectors")
-    p.add_argument("--labels", type=_labels, metavar="K[,K...]",
-                   help="classes to draw (conditional runs): one for all samples, or one per sample "
-                   "(default: the classes in turn, one class per column)")
-    p.add_argument("--nrow", type=int, help="images per row (default: square grid; the class count for "
-                   "conditional runs)")
+    p.add_argument(
+        "--labels",
+        type=_labels,
+        metavar="K[,K...]",
+        help=(
+            "classes to draw (conditional runs): one for all samples, or one per sample "
+            "(default: the classes in turn, one class per column)"
+        ),
+    )
+    p.add_argument(
+        "--nrow",
+        type=int,
+        help="images per row (default: square grid; the class count for conditional runs)",
+    )
     p.add_argument("--out", required=True, help="output image (.png)")
 
     p = sub.add_parser(
         "evaluate",
         help="measure a run (accuracy of samples, FID, KID ...) and save RUN_DIR/metrics.json",
-        description="Measure a trained run against the real test split: FID and KID in the feature space of "
-        "an evaluation classifier (train one with `keras-gans train classifier --dataset DATASET --out DIR`), "
-        "the accuracy of class-conditional samples, InfoGAN's code-to-class accuracy, and FID/KID with "
-        "InceptionV3 when its weights are in a local file. Translation runs (cyclegan, ugatit): PSNR/SSIM against true test pairs "
-        "(grey <-> colour), label preservation judged by a classifier of the target domain trained on the spot "
-        "(digits), FID/KID in VGG16 (--vgg-weights) or InceptionV3 space. Prints the numbers and writes "
-        "RUN_DIR/metrics.json.",
+        description=(
+            "Measure a trained run against the real test split: FID and KID in the feature space of"
+            " an evaluation classifier (train one with `keras-gans train classifier --dataset"
+            " DATASET --out DIR`), the accuracy of class-conditional samples, InfoGAN's"
+            " code-to-class accuracy, and FID/KID with InceptionV3 when its weights are in a local"
+            " file. Translation runs (cyclegan, ugatit): PSNR/SSIM against true test pairs (grey"
+            " <-> colour), label preservation judged by a classifier of the target domain trained"
+            " on the spot (digits), FID/KID in VGG16 (--vgg-weights) or InceptionV3 space. Prints"
+            " the numbers and writes RUN_DIR/metrics.json."
+        ),
     )
     p.add_argument("run_dir", metavar="RUN_DIR")
-    p.add_argument("--classifier", metavar="CLASSIFIER_RUN_DIR", help="a classifier run of the same data set")
-    p.add_argument("-n", type=int, default=10000, help="generated images (pix2pix: held-out pairs, at most) to measure (default: 10000)")
+    p.add_argument(
+        "--classifier", metavar="CLASSIFIER_RUN_DIR", help="a classifier run of the same data set"
+    )
+    p.add_argument(
+        "-n",
+        type=int,
+        default=10000,
+        help="generated images (pix2pix: held-out pairs, at most) to measure (default: 10000)",
+    )
     p.add_argument("--seed", type=int, default=0, help="seed of the latent vectors (default: 0)")
     p.add_argument("--data-dir", help="folder with the data set (default: the run's)")
-    p.add_argument("--inception-weights", "--weights", dest="inception_weights", metavar="PATH",
-                   help="local InceptionV3 no-top ImageNet weights (default: the Keras cache if it has them; "
-                   "never downloaded)")
-    p.add_argument("--inception-n", type=int, default=2000, help="images per set for InceptionV3 (default: 2000)")
-    p.add_argument("--vgg-weights", metavar="PATH", help="translation runs: local VGG16 no-top ImageNet weights "
-                   "for FID/KID in VGG16's feature space (e.g. ../shared/data/vgg16/vgg16_imagenet_notop.weights.h5)")
+    p.add_argument(
+        "--inception-weights",
+        "--weights",
+        dest="inception_weights",
+        metavar="PATH",
+        help=(
+            "local InceptionV3 no-top ImageNet weights (default: the Keras cache if it has them; "
+            "never downloaded)"
+        ),
+    )
+    p.add_argument(
+        "--inception-n",
+        type=int,
+        default=2000,
+        help="images per set for InceptionV3 (default: 2000)",
+    )
+    p.add_argument(
+        "--vgg-weights",
+        metavar="PATH",
+        help=(
+            "translation runs: local VGG16 no-top ImageNet weights for FID/KID in VGG16's feature"
+            " space (e.g. ../shared/data/vgg16/vgg16_imagenet_notop.weights.h5)"
+        ),
+    )
 
     p = sub.add_parser(
         "translate",
-        help="translate a folder of images with an image-to-image run (pix2pix, cyclegan, ugatit ...)",
-        description="Translate every image in INPUT_DIR with the generator of RUN_DIR and write PNGs of the same "
-        "names and sizes to OUTPUT_DIR. Each image is resized to the run's training size, translated and resized "
-        "back to its own size; RGB images given to a grey-input model are converted to grey. Every input is read "
-        "before anything is written: a corrupt file stops the command with nothing written.",
+        help=(
+            "translate a folder of images with an image-to-image run (pix2pix, cyclegan, ugatit"
+            " ...)"
+        ),
+        description=(
+            "Translate every image in INPUT_DIR with the generator of RUN_DIR and write PNGs of the"
+            " same names and sizes to OUTPUT_DIR. Each image is resized to the run's training size,"
+            " translated and resized back to its own size; RGB images given to a grey-input model"
+            " are converted to grey. Every input is read before anything is written: a corrupt file"
+            " stops the command with nothing written."
+        ),
     )
     p.add_argument("run_dir", metavar="RUN_DIR")
     p.add_argument("input_dir", metavar="INPUT_DIR")
     p.add_argument("output_dir", metavar="OUTPUT_DIR")
     p.add_argument("--direction", help="A2B or B2A for runs that learnt both (default: A2B)")
-    p.add_argument("--target", type=_target, metavar="NAMES|VECTOR",
-                   help="multi-domain runs (stargan): the target attributes, e.g. 'Blond_Hair,Young' (those on, the "
-                   "others off), or the condition vector as comma-separated numbers")
+    p.add_argument(
+        "--target",
+        type=_target,
+        metavar="NAMES|VECTOR",
+        help=(
+            "multi-domain runs (stargan): the target attributes, e.g. 'Blond_Hair,Young' (those on,"
+            " the others off), or the condition vector as comma-separated numbers"
+        ),
+    )
 
     p = sub.add_parser(
         "stylize",
         help="neural style transfer (Gatys et al.): paint CONTENT in the style of STYLE",
-        description="Optimise an image so that its deep VGG features match CONTENT and the Gram matrices of "
-        "its features match STYLE (Gatys, Ecker & Bethge, 2016). Needs ImageNet VGG weights: by default "
-        "keras.applications downloads VGG19's once into ~/.keras/models; offline, pass --weights PATH.",
+        description=(
+            "Optimise an image so that its deep VGG features match CONTENT and the Gram matrices of"
+            " its features match STYLE (Gatys, Ecker & Bethge, 2016). Needs ImageNet VGG weights:"
+            " by default keras.applications downloads VGG19's once into ~/.keras/models; offline,"
+            " pass --weights PATH."
+        ),
     )
     p.add_argument("content", metavar="CONTENT", help="content image file (PNG, JPEG ...)")
     p.add_argument("style", metavar="STYLE", help="style image file")
     p.add_argument("--out", required=True, help="output image (.png, .jpg ...)")
     p.add_argument("--size", type=int, help="longer side of the result in pixels (default: 512)")
-    p.add_argument("--style-size", type=int, help="longer side the style image is scaled to (default: --size)")
+    p.add_argument(
+        "--style-size", type=int, help="longer side the style image is scaled to (default: --size)"
+    )
     p.add_argument("--steps", type=int, help="optimisation steps (default: 300)")
     p.add_argument("--optimizer", help="lbfgs (default) or adam")
-    p.add_argument("--learning-rate", type=float, help="Adam's step size in pixel units (default: 10)")
+    p.add_argument(
+        "--learning-rate", type=float, help="Adam's step size in pixel units (default: 10)"
+    )
     p.add_argument("--backbone", help="vgg19 (default) or vgg16")
-    p.add_argument("--weights", metavar="PATH", help="local no-top ImageNet weights of the backbone "
-                   "(.weights.h5 or .h5); default: keras.applications' (downloaded once)")
+    p.add_argument(
+        "--weights",
+        metavar="PATH",
+        help=(
+            "local no-top ImageNet weights of the backbone "
+            "(.weights.h5 or .h5); default: keras.applications' (downloaded once)"
+        ),
+    )
     p.add_argument("--init", help="start from the content image (default) or noise")
     p.add_argument("--content-weight", type=float, help="alpha (default: 1)")
     p.add_argument("--style-weight", type=float, help="beta (default: 1e-3)")
     p.add_argument("--tv-weight", type=float, help="total-variation weight (default: 0)")
     p.add_argument("--content-layer", help="content layer (default: block4_conv2)")
-    p.add_argument("--style-layers", nargs="+", type=_names, metavar="LAYER",
-                   help="style layers, e.g. block1_conv1 block3_conv1 (or comma-separated; default: "
-                   "block1_conv1 ... block5_conv1)")
-    p.add_argument("--style-layer-weights", type=_floats, metavar="W[,W...]",
-                   help="one weight per style layer (default: equal, 1/L each)")
+    p.add_argument(
+        "--style-layers",
+        nargs="+",
+        type=_names,
+        metavar="LAYER",
+        help=(
+            "style layers, e.g. block1_conv1 block3_conv1 (or comma-separated; default: "
+            "block1_conv1 ... block5_conv1)"
+        ),
+    )
+    p.add_argument(
+        "--style-layer-weights",
+        type=_floats,
+        metavar="W[,W...]",
+        help="one weight per style layer (default: equal, 1/L each)",
+    )
     p.add_argument("--pooling", help="max (default) or avg (Gatys et al.'s choice)")
     p.add_argument("--seed", type=int, default=0, help="seed of the noise start (default: 0)")
-    p.add_argument("--snapshot-every", type=int, help="also save the image every N steps into OUT_snapshots/")
+    p.add_argument(
+        "--snapshot-every", type=int, help="also save the image every N steps into OUT_snapshots/"
+    )
     p.add_argument("--quiet", action="store_true", help="no progress bar")
 
     p = sub.add_parser("list", help="list models, presets and data sets")
-    p.add_argument("--settings", metavar="MODEL", help="show every setting of MODEL under each preset")
+    p.add_argument(
+        "--settings", metavar="MODEL", help="show every setting of MODEL under each preset"
+    )
 
     p = sub.add_parser(
         "demo",
         help="offline, a few minutes on a CPU: train a small DCGAN on the embedded digits",
-        description="Train a small DCGAN on scikit-learn's bundled digits (no network needed) and "
-        "write a grid of generated digits.",
+        description=(
+            "Train a small DCGAN on scikit-learn's bundled digits (no network needed) and "
+            "write a grid of generated digits."
+        ),
     )
-    p.add_argument("--out", default="keras-gans-demo", metavar="RUN_DIR", help="run directory (default: keras-gans-demo)")
+    p.add_argument(
+        "--out",
+        default="keras-gans-demo",
+        metavar="RUN_DIR",
+        help="run directory (default: keras-gans-demo)",
+    )
     p.add_argument("--epochs", type=int, default=None, help="number of epochs (default: 80)")
     return parser
 
@@ -188,7 +316,9 @@ def cmd_train(args):
         try:
             every = int(every)
         except ValueError:
-            raise KerasGansError(f"--checkpoint-every must be 'epoch' or a number of steps, got {every!r}") from None
+            raise KerasGansError(
+                f"--checkpoint-every must be 'epoch' or a number of steps, got {every!r}"
+            ) from None
         if every <= 0:
             raise KerasGansError(f"--checkpoint-every must be positive, got {every}")
     _import_tensorflow_quietly()
@@ -213,7 +343,9 @@ def _labels(text):
     try:
         return [int(v) for v in text.split(",") if v.strip()]
     except ValueError:
-        raise argparse.ArgumentTypeError(f"expected class numbers separated by commas, got {text!r}") from None
+        raise argparse.ArgumentTypeError(
+            f"expected class numbers separated by commas, got {text!r}"
+        ) from None
 
 
 def cmd_sample(args):
@@ -245,7 +377,9 @@ def _floats(text):
     try:
         return [float(v) for v in text.split(",") if v.strip()]
     except ValueError:
-        raise argparse.ArgumentTypeError(f"expected numbers separated by commas, got {text!r}") from None
+        raise argparse.ArgumentTypeError(
+            f"expected numbers separated by commas, got {text!r}"
+        ) from None
 
 
 def cmd_stylize(args):
@@ -255,11 +389,29 @@ def cmd_stylize(args):
     from keras_gans.style_settings import check_settings
 
     # Everything that can be checked without TensorFlow is checked first: instant errors.
-    options = {k: getattr(args, k) for k in ("backbone", "optimizer", "init", "pooling", "size", "style_size", "steps",
-                                             "content_weight", "style_weight", "tv_weight", "learning_rate",
-                                             "snapshot_every", "style_layer_weights") if getattr(args, k) is not None}
+    options = {
+        k: getattr(args, k)
+        for k in (
+            "backbone",
+            "optimizer",
+            "init",
+            "pooling",
+            "size",
+            "style_size",
+            "steps",
+            "content_weight",
+            "style_weight",
+            "tv_weight",
+            "learning_rate",
+            "snapshot_every",
+            "style_layer_weights",
+        )
+        if getattr(args, k) is not None
+    }
     options["content_layers"] = [args.content_layer] if args.content_layer else None
-    options["style_layers"] = [n for group in args.style_layers for n in group] if args.style_layers else None
+    options["style_layers"] = (
+        [n for group in args.style_layers for n in group] if args.style_layers else None
+    )
     options = {k: v for k, v in options.items() if v is not None}
     check_settings(**options)
     image_format(args.out)
@@ -269,12 +421,22 @@ def cmd_stylize(args):
     _import_tensorflow_quietly()
     from keras_gans.trainers.style_transfer import stylize
 
-    result = stylize(content, style, out=args.out, weights=args.weights or "imagenet", seed=args.seed,
-                     verbose=0 if args.quiet else 1, **options)
+    result = stylize(
+        content,
+        style,
+        out=args.out,
+        weights=args.weights or "imagenet",
+        seed=args.seed,
+        verbose=0 if args.quiet else 1,
+        **options,
+    )
     h, steps = result.history, result.steps
-    print(f"wrote {args.out} ({result.image.shape[1]}x{result.image.shape[0]}) after {steps} {result.optimizer} steps: "
-          f"style loss {h['style'][0]:.4g} -> {h['style'][-1]:.4g}, content loss {h['content'][0]:.4g} -> "
-          f"{h['content'][-1]:.4g}, {result.seconds_per_step():.2f} s/step")
+    print(
+        f"wrote {args.out} ({result.image.shape[1]}x{result.image.shape[0]}) after {steps}"
+        f" {result.optimizer} steps: style loss {h['style'][0]:.4g} -> {h['style'][-1]:.4g},"
+        f" content loss {h['content'][0]:.4g} -> {h['content'][-1]:.4g},"
+        f" {result.seconds_per_step():.2f} s/step"
+    )
 
 
 def cmd_evaluate(args):
@@ -289,8 +451,16 @@ def cmd_evaluate(args):
     check_weights_file("InceptionV3", args.inception_weights)
     check_weights_file("VGG16", args.vgg_weights)
     _import_tensorflow_quietly()
-    evaluate(args.run_dir, classifier=args.classifier, n=args.n, seed=args.seed, data_dir=args.data_dir,
-             inception_weights=args.inception_weights, inception_n=args.inception_n, vgg_weights=args.vgg_weights)
+    evaluate(
+        args.run_dir,
+        classifier=args.classifier,
+        n=args.n,
+        seed=args.seed,
+        data_dir=args.data_dir,
+        inception_weights=args.inception_weights,
+        inception_n=args.inception_n,
+        vgg_weights=args.vgg_weights,
+    )
 
 
 def _target(text):
@@ -306,19 +476,23 @@ def cmd_translate(args):
     from pathlib import Path
 
     from keras_gans.data import list_images, read_image
+    from keras_gans.errors import check_choice
     from keras_gans.runs import check_run_dir, load_run
     from keras_gans.viz import save_image
-
-    from keras_gans.errors import check_choice
 
     if args.direction is not None:  # before anything is read or loaded
         check_choice("direction", args.direction, ("A2B", "B2A"))
     paths = list_images(args.input_dir, "input folder")
-    images = [read_image(p, channels=None) for p in paths]  # every file checked before anything is written
+    images = [
+        read_image(p, channels=None) for p in paths
+    ]  # every file checked before anything is written
     check_run_dir(args.run_dir)
     _import_tensorflow_quietly()
     run = load_run(args.run_dir)
-    outputs = [run.translate(image[None], direction=args.direction, target=args.target)[0] for image in images]
+    outputs = [
+        run.translate(image[None], direction=args.direction, target=args.target)[0]
+        for image in images
+    ]
     out = Path(args.output_dir)
     for path, image in zip(paths, outputs):
         save_image(out / f"{path.stem}.png", image)
@@ -343,14 +517,20 @@ def cmd_list(args):
     print("models (keras-gans train MODEL):")
     for name, spec in MODELS.items():
         print(f"  {name:10s} {spec['description']}")
-    print(f"presets (--preset): {', '.join(PRESETS)}  (cpu: learns fast on 2 CPU cores; paper: the published setup)")
+    print(
+        f"presets (--preset): {', '.join(PRESETS)}  (cpu: learns fast on 2 CPU cores; paper: the"
+        " published setup)"
+    )
     print("data sets (--dataset):")
     for name, info in DATASETS.items():
         print(f"  {name:14s} {info.description}")
     print("image-to-image data sets (--dataset, for the translation models):")
     for name, spec in DOMAIN_SETS.items():
         print(f"  {name:14s} {'paired' if spec.paired else 'unpaired'}: {spec.description}")
-    print("attribute data sets (--dataset, for stargan; join two with '+' to train with the mask vector):")
+    print(
+        "attribute data sets (--dataset, for stargan; join two with '+' to train with the mask"
+        " vector):"
+    )
     for name, spec in ATTRIBUTE_SETS.items():
         print(f"  {name:14s} {spec.description}")
 
@@ -364,8 +544,10 @@ def cmd_demo(args):
     from keras_gans.runs import train
     from keras_gans.viz import save_grid
 
-    print("keras-gans demo: a DCGAN learns to draw digits from scikit-learn's bundled 8x8 digits "
-          "(scaled to 28x28), offline, on the CPU.")
+    print(
+        "keras-gans demo: a DCGAN learns to draw digits from scikit-learn's bundled 8x8 digits "
+        "(scaled to 28x28), offline, on the CPU."
+    )
     settings = dict(DEMO_SETTINGS)
     if args.epochs is not None:
         settings["epochs"] = args.epochs
@@ -374,9 +556,15 @@ def cmd_demo(args):
     print(f"wrote a grid of 64 generated digits to {path}")
 
 
-COMMANDS = {"train": cmd_train, "sample": cmd_sample, "evaluate": cmd_evaluate, "translate": cmd_translate,
-            "stylize": cmd_stylize,
-            "list": cmd_list, "demo": cmd_demo}
+COMMANDS = {
+    "train": cmd_train,
+    "sample": cmd_sample,
+    "evaluate": cmd_evaluate,
+    "translate": cmd_translate,
+    "stylize": cmd_stylize,
+    "list": cmd_list,
+    "demo": cmd_demo,
+}
 
 
 def _import_tensorflow_quietly():
@@ -418,7 +606,9 @@ def _logical_cpus(tf):
     cpu = tf.config.list_physical_devices("CPU")
     if n:
         count = check_positive("KERAS_GANS_LOGICAL_CPUS", int(n) if n.isdigit() else n)
-        tf.config.set_logical_device_configuration(cpu[0], [tf.config.LogicalDeviceConfiguration()] * count)
+        tf.config.set_logical_device_configuration(
+            cpu[0], [tf.config.LogicalDeviceConfiguration()] * count
+        )
 
 
 def main(argv=None):
@@ -435,7 +625,10 @@ def main(argv=None):
         print(f"error: {e}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:
-        print("\ninterrupted: run the same command again to resume from the last checkpoint", file=sys.stderr)
+        print(
+            "\ninterrupted: run the same command again to resume from the last checkpoint",
+            file=sys.stderr,
+        )
         return 130
     return 0
 

@@ -14,7 +14,9 @@ def check_choice(kind, value, choices):
     """Raise a clear error unless ``value`` is one of ``choices``; return it otherwise."""
     choices = list(choices)
     if value not in choices:
-        raise KerasGansError(f"unknown {kind} {value!r}; choose one of: {', '.join(map(str, choices))}")
+        raise KerasGansError(
+            f"unknown {kind} {value!r}; choose one of: {', '.join(map(str, choices))}"
+        )
     return value
 
 

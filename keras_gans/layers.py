@@ -95,8 +95,12 @@ class AdaLIN(keras.layers.Layer):
 
     def build(self, input_shape):
         channels = input_shape[0][-1]
-        self.rho = self.add_weight(shape=(channels,), initializer=keras.initializers.Constant(self.rho_init),
-                                   constraint=Clip(0.0, 1.0), name="rho")
+        self.rho = self.add_weight(
+            shape=(channels,),
+            initializer=keras.initializers.Constant(self.rho_init),
+            constraint=Clip(0.0, 1.0),
+            name="rho",
+        )
 
     def call(self, inputs):
         x, gamma, beta = inputs
@@ -122,8 +126,12 @@ class LIN(keras.layers.Layer):
 
     def build(self, input_shape):
         channels = input_shape[-1]
-        self.rho = self.add_weight(shape=(channels,), initializer=keras.initializers.Constant(self.rho_init),
-                                   constraint=Clip(0.0, 1.0), name="rho")
+        self.rho = self.add_weight(
+            shape=(channels,),
+            initializer=keras.initializers.Constant(self.rho_init),
+            constraint=Clip(0.0, 1.0),
+            name="rho",
+        )
         self.gamma = self.add_weight(shape=(channels,), initializer="ones", name="gamma")
         self.beta = self.add_weight(shape=(channels,), initializer="zeros", name="beta")
 
@@ -159,40 +167,62 @@ class ClassActivationMap(keras.layers.Layer):
     ``keras.layers.SpectralNormalization``.
     """
 
-    def __init__(self, activation="relu", spectral_norm=False, kernel_initializer="glorot_uniform", **kwargs):
+    def __init__(
+        self, activation="relu", spectral_norm=False, kernel_initializer="glorot_uniform", **kwargs
+    ):
         super().__init__(**kwargs)
         if activation not in ("relu", "leaky_relu"):
-            raise ValueError(f"ClassActivationMap's activation must be relu or leaky_relu, got {activation!r}")
+            raise ValueError(
+                f"ClassActivationMap's activation must be relu or leaky_relu, got {activation!r}"
+            )
         self.activation, self.spectral_norm = activation, bool(spectral_norm)
         self.kernel_initializer = keras.initializers.get(kernel_initializer)
 
     def build(self, input_shape):
         channels = input_shape[-1]
-        self.gap_fc = keras.layers.Dense(1, use_bias=False, kernel_initializer=self.kernel_initializer, name="gap_fc")
-        self.gmp_fc = keras.layers.Dense(1, use_bias=False, kernel_initializer=self.kernel_initializer, name="gmp_fc")
+        self.gap_fc = keras.layers.Dense(
+            1, use_bias=False, kernel_initializer=self.kernel_initializer, name="gap_fc"
+        )
+        self.gmp_fc = keras.layers.Dense(
+            1, use_bias=False, kernel_initializer=self.kernel_initializer, name="gmp_fc"
+        )
         if self.spectral_norm:
             self.gap_fc = spectral_norm(self.gap_fc, name="gap_fc_sn")
             self.gmp_fc = spectral_norm(self.gmp_fc, name="gmp_fc_sn")
-        self.conv1x1 = keras.layers.Conv2D(channels, 1, kernel_initializer=self.kernel_initializer, name="conv1x1")
+        self.conv1x1 = keras.layers.Conv2D(
+            channels, 1, kernel_initializer=self.kernel_initializer, name="conv1x1"
+        )
         for layer in (self.gap_fc, self.gmp_fc):
             layer.build((None, channels))
         self.conv1x1.build((None, None, None, 2 * channels))
 
     def _kernel(self, fc):
-        return ops.reshape(fc.kernel, (-1,))  # the SpectralNormalization wrapper shares its layer's kernel
+        return ops.reshape(
+            fc.kernel, (-1,)
+        )  # the SpectralNormalization wrapper shares its layer's kernel
 
     def call(self, x, training=None):
         gap_logit = self.gap_fc(ops.mean(x, axis=[1, 2]), training=training)
         gmp_logit = self.gmp_fc(ops.max(x, axis=[1, 2]), training=training)
-        attended = ops.concatenate([x * self._kernel(self.gap_fc), x * self._kernel(self.gmp_fc)], axis=-1)
+        attended = ops.concatenate(
+            [x * self._kernel(self.gap_fc), x * self._kernel(self.gmp_fc)], axis=-1
+        )
         y = self.conv1x1(attended)
         y = ops.relu(y) if self.activation == "relu" else ops.leaky_relu(y, negative_slope=0.2)
-        return [y, ops.concatenate([gap_logit, gmp_logit], axis=-1), ops.sum(y, axis=-1, keepdims=True)]
+        return [
+            y,
+            ops.concatenate([gap_logit, gmp_logit], axis=-1),
+            ops.sum(y, axis=-1, keepdims=True),
+        ]
 
     def compute_output_shape(self, input_shape):
         n, h, w, c = input_shape
         return [(n, h, w, c), (n, 2), (n, h, w, 1)]
 
     def get_config(self):
-        return {**super().get_config(), "activation": self.activation, "spectral_norm": self.spectral_norm,
-                "kernel_initializer": keras.saving.serialize_keras_object(self.kernel_initializer)}
+        return {
+            **super().get_config(),
+            "activation": self.activation,
+            "spectral_norm": self.spectral_norm,
+            "kernel_initializer": keras.saving.serialize_keras_object(self.kernel_initializer),
+        }

@@ -136,7 +136,9 @@ def class_cross_entropy(labels, logits):
     and InfoGAN's categorical code loss are both this.
     """
     labels = ops.cast(labels, "int32")
-    return _mean(ops.sparse_categorical_crossentropy(labels, ops.cast(logits, "float32"), from_logits=True))
+    return _mean(
+        ops.sparse_categorical_crossentropy(labels, ops.cast(logits, "float32"), from_logits=True)
+    )
 
 
 def gaussian_nll(values, mean, log_std=0.0):
@@ -147,7 +149,11 @@ def gaussian_nll(values, mean, log_std=0.0):
     """
     values, mean = ops.cast(values, "float32"), ops.cast(mean, "float32")
     log_std = ops.cast(log_std, "float32")
-    nll = 0.5 * math.log(2 * math.pi) + log_std + 0.5 * ops.square(values - mean) * ops.exp(-2.0 * log_std)
+    nll = (
+        0.5 * math.log(2 * math.pi)
+        + log_std
+        + 0.5 * ops.square(values - mean) * ops.exp(-2.0 * log_std)
+    )
     return _mean(ops.sum(nll, axis=-1))
 
 
@@ -227,12 +233,16 @@ def style_loss(features, target_grams, weights=None):
     """Sum over layers of w_l * E_l (:func:`style_layer_loss`); equal weights 1/L by default."""
     features, target_grams = list(features), list(target_grams)
     if len(features) != len(target_grams):
-        raise KerasGansError(f"{len(features)} feature maps but {len(target_grams)} target Gram matrices")
+        raise KerasGansError(
+            f"{len(features)} feature maps but {len(target_grams)} target Gram matrices"
+        )
     if weights is None:
         weights = [1.0 / len(features)] * len(features)
     if len(weights) != len(features):
         raise KerasGansError(f"{len(weights)} layer weights for {len(features)} style layers")
-    return sum(float(w) * style_layer_loss(f, g) for w, f, g in zip(weights, features, target_grams))
+    return sum(
+        float(w) * style_layer_loss(f, g) for w, f, g in zip(weights, features, target_grams)
+    )
 
 
 def total_variation_loss(images):

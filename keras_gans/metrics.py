@@ -21,7 +21,9 @@ import numpy as np
 from keras_gans.errors import KerasGansError
 
 FEATURE_LAYER = "features"
-CLASSIFIER_LIMIT = 20000  # the evaluation classifiers train on at most this many images (the first ones)
+CLASSIFIER_LIMIT = (
+    20000  # the evaluation classifiers train on at most this many images (the first ones)
+)
 
 
 def build_classifier(image_shape=(28, 28, 1), num_classes=10, feature_dim=128):
@@ -59,7 +61,9 @@ def train_classifier(images, labels, num_classes=None, epochs=3, batch_size=128,
         loss=keras.losses.SparseCategoricalCrossentropy(from_logits=True),
         metrics=["accuracy"],
     )
-    model.fit(images.astype("float32"), labels, epochs=epochs, batch_size=batch_size, verbose=verbose)
+    model.fit(
+        images.astype("float32"), labels, epochs=epochs, batch_size=batch_size, verbose=verbose
+    )
     return model
 
 
@@ -99,7 +103,9 @@ def frechet_distance(feats_a, feats_b):
     """
     a, b = np.asarray(feats_a, np.float64), np.asarray(feats_b, np.float64)
     if a.ndim != 2 or b.ndim != 2 or a.shape[1] != b.shape[1]:
-        raise KerasGansError(f"feature sets must be (N, D) with the same D, got {a.shape} and {b.shape}")
+        raise KerasGansError(
+            f"feature sets must be (N, D) with the same D, got {a.shape} and {b.shape}"
+        )
     if len(a) < 2 or len(b) < 2:
         raise KerasGansError("FID needs at least 2 samples in each set")
     mu_a, mu_b = a.mean(0), b.mean(0)
@@ -116,7 +122,9 @@ def kernel_inception_distance(feats_a, feats_b, subsets=10, subset_size=1000, se
     """KID: unbiased MMD^2 with the cubic polynomial kernel; returns (mean, std) over subsets."""
     a, b = np.asarray(feats_a, np.float64), np.asarray(feats_b, np.float64)
     if a.ndim != 2 or b.ndim != 2 or a.shape[1] != b.shape[1]:
-        raise KerasGansError(f"feature sets must be (N, D) with the same D, got {a.shape} and {b.shape}")
+        raise KerasGansError(
+            f"feature sets must be (N, D) with the same D, got {a.shape} and {b.shape}"
+        )
     m = min(subset_size, len(a), len(b))
     if m < 2:
         raise KerasGansError("KID needs at least 2 samples in each set")
@@ -138,7 +146,10 @@ def kernel_inception_distance(feats_a, feats_b, subsets=10, subset_size=1000, se
 
 def confusion_matrix(labels, predictions, num_classes=None):
     """Counts (K, K): row = true label, column = prediction."""
-    labels, predictions = np.asarray(labels, np.int64).ravel(), np.asarray(predictions, np.int64).ravel()
+    labels, predictions = (
+        np.asarray(labels, np.int64).ravel(),
+        np.asarray(predictions, np.int64).ravel(),
+    )
     if labels.shape != predictions.shape:
         raise KerasGansError(f"{len(labels)} labels but {len(predictions)} predictions")
     k = int(num_classes or max(labels.max(), predictions.max()) + 1)
@@ -156,7 +167,9 @@ def matched_accuracy(labels, codes, num_classes=None):
 
     counts = confusion_matrix(codes, labels, num_classes)  # row = code, column = class
     rows, cols = linear_sum_assignment(counts, maximize=True)
-    return float(counts[rows, cols].sum() / counts.sum()), {int(r): int(c) for r, c in zip(rows, cols)}
+    return float(counts[rows, cols].sum() / counts.sum()), {
+        int(r): int(c) for r, c in zip(rows, cols)
+    }
 
 
 def train_domain_classifier(domains, side, limit=CLASSIFIER_LIMIT, epochs=3):
@@ -186,7 +199,9 @@ def _imagenet_extractor(application, label, weights, size, preprocess, name):
         try:
             base.load_weights(str(weights))
         except Exception as e:  # noqa: BLE001 - a wrong file is one clear line
-            raise KerasGansError(f"cannot load {label} weights from {weights}: {type(e).__name__}: {e}") from None
+            raise KerasGansError(
+                f"cannot load {label} weights from {weights}: {type(e).__name__}: {e}"
+            ) from None
     x_in = keras.Input((None, None, 3), name="image")
     x = keras.layers.Resizing(size, size, interpolation="bilinear")(x_in)
     return keras.Model(x_in, base(preprocess(x)), name=name)
@@ -206,8 +221,14 @@ def inception_extractor(weights=None, input_size=299):
     if int(input_size) < 75:
         raise KerasGansError(f"InceptionV3 needs inputs of at least 75x75, got {input_size}")
     scale = keras.layers.Rescaling(1.0 / 127.5, offset=-1.0)  # InceptionV3's preprocess_input
-    return _imagenet_extractor(keras.applications.InceptionV3, "InceptionV3", weights, int(input_size), scale,
-                               "inception_features")
+    return _imagenet_extractor(
+        keras.applications.InceptionV3,
+        "InceptionV3",
+        weights,
+        int(input_size),
+        scale,
+        "inception_features",
+    )
 
 
 def vgg16_extractor(weights=None, input_size=128):
@@ -219,8 +240,12 @@ def vgg16_extractor(weights=None, input_size=128):
     """
     import keras
 
-    bgr = keras.layers.Lambda(lambda t: t[..., ::-1] - np.array([103.939, 116.779, 123.68], "float32"))
-    return _imagenet_extractor(keras.applications.VGG16, "VGG16", weights, int(input_size), bgr, "vgg16_features")
+    bgr = keras.layers.Lambda(
+        lambda t: t[..., ::-1] - np.array([103.939, 116.779, 123.68], "float32")
+    )
+    return _imagenet_extractor(
+        keras.applications.VGG16, "VGG16", weights, int(input_size), bgr, "vgg16_features"
+    )
 
 
 def find_inception_weights():
@@ -238,7 +263,9 @@ def inception_features(extractor, images, batch_size=50):
     images = check_images(images)
     if images.shape[-1] == 1:
         images = np.repeat(images, 3, axis=-1)
-    return np.asarray(extractor.predict(images.astype("float32"), batch_size=batch_size, verbose=0), np.float64)
+    return np.asarray(
+        extractor.predict(images.astype("float32"), batch_size=batch_size, verbose=0), np.float64
+    )
 
 
 def _paired(a, b):
@@ -246,7 +273,9 @@ def _paired(a, b):
 
     a, b = check_images(a, what="first images"), check_images(b, what="second images")
     if a.shape != b.shape:
-        raise KerasGansError(f"PSNR / SSIM compare images pairwise: shapes {a.shape} and {b.shape} differ")
+        raise KerasGansError(
+            f"PSNR / SSIM compare images pairwise: shapes {a.shape} and {b.shape} differ"
+        )
     return a, b
 
 
@@ -258,7 +287,11 @@ def psnr(a, b, max_val=255.0):
     import tensorflow as tf
 
     a, b = _paired(a, b)
-    return tf.image.psnr(a.astype("float32"), b.astype("float32"), max_val=max_val).numpy().astype(np.float64)
+    return (
+        tf.image.psnr(a.astype("float32"), b.astype("float32"), max_val=max_val)
+        .numpy()
+        .astype(np.float64)
+    )
 
 
 def ssim(a, b, data_range=255.0):
@@ -267,14 +300,22 @@ def ssim(a, b, data_range=255.0):
     from skimage.metrics import structural_similarity
 
     a, b = _paired(a, b)
-    return np.array([
-        structural_similarity(x, y, data_range=data_range, channel_axis=-1) for x, y in zip(a, b)
-    ])
+    return np.array(
+        [structural_similarity(x, y, data_range=data_range, channel_axis=-1) for x, y in zip(a, b)]
+    )
 
 
 # -- multi-domain translation (StarGAN): does the translated image have the target attributes? ------
-def train_attribute_classifier(images, conditions, condition, epochs=3, batch_size=128, seed=0, verbose=0,
-                               limit=CLASSIFIER_LIMIT):
+def train_attribute_classifier(
+    images,
+    conditions,
+    condition,
+    epochs=3,
+    batch_size=128,
+    seed=0,
+    verbose=0,
+    limit=CLASSIFIER_LIMIT,
+):
     """:func:`build_classifier` with one logit per attribute, trained on uint8 images and their
     condition vectors with StarGAN's classification loss (BCE per binary attribute, CE per one-hot
     category, on the active data set's labels only). Independent of any GAN: it judges them.
@@ -292,19 +333,35 @@ def train_attribute_classifier(images, conditions, condition, epochs=3, batch_si
     images = check_images(images)  # a memmap stays mapped
     conditions = np.asarray(conditions, np.float32)
     if conditions.shape != (len(images), condition.size):
-        raise KerasGansError(f"{len(images)} images need conditions of shape ({len(images)}, {condition.size}), "
-                             f"got {conditions.shape}")
+        raise KerasGansError(
+            f"{len(images)} images need conditions of shape ({len(images)}, {condition.size}), "
+            f"got {conditions.shape}"
+        )
     rows = classifier_rows(conditions, condition, limit)
     images, conditions = images[rows], conditions[rows]
     batch_size = min(batch_size, len(images))
     keras.utils.set_random_seed(seed)
     model = build_classifier(images.shape[1:], condition.label_size)
-    model.compile(optimizer=keras.optimizers.Adam(1e-3),
-                  loss=lambda y, logits: domain_classification_loss(y, logits, condition))
-    batches = make_dataset(images, batch_size, seed=seed, drop_remainder=False, epochs=epochs, labels=conditions,
-                           rescale=False)
-    model.fit(batches, epochs=epochs, steps_per_epoch=-(-len(images) // batch_size), shuffle=False,  # shuffled above
-              verbose=verbose)
+    model.compile(
+        optimizer=keras.optimizers.Adam(1e-3),
+        loss=lambda y, logits: domain_classification_loss(y, logits, condition),
+    )
+    batches = make_dataset(
+        images,
+        batch_size,
+        seed=seed,
+        drop_remainder=False,
+        epochs=epochs,
+        labels=conditions,
+        rescale=False,
+    )
+    model.fit(
+        batches,
+        epochs=epochs,
+        steps_per_epoch=-(-len(images) // batch_size),
+        shuffle=False,  # shuffled above
+        verbose=verbose,
+    )
     return model
 
 
@@ -319,7 +376,11 @@ def classifier_rows(conditions, condition, limit=CLASSIFIER_LIMIT):
         return slice(0, limit)
     active = condition.active_set(conditions)
     share = limit // len(condition.label_sets)
-    return np.sort(np.concatenate([np.flatnonzero(active == k)[:share] for k in range(len(condition.label_sets))]))
+    return np.sort(
+        np.concatenate(
+            [np.flatnonzero(active == k)[:share] for k in range(len(condition.label_sets))]
+        )
+    )
 
 
 def attribute_predictions(logits, condition, active):
@@ -346,15 +407,20 @@ def attribute_accuracy(classifier, images, conditions, condition, batch_size=500
     images = check_images(images).astype("float32")
     conditions = np.asarray(conditions, np.float32)
     active = condition.active_set(conditions)
-    pred = attribute_predictions(classifier.predict(images, batch_size=batch_size, verbose=0), condition, active)
+    pred = attribute_predictions(
+        classifier.predict(images, batch_size=batch_size, verbose=0), condition, active
+    )
     labels = conditions[:, : condition.label_size]
     right = pred == labels
     owned = np.zeros_like(right)
     for k, _, start, end in condition.groups():
         owned[active == k, start:end] = True
     all_right = float(np.mean(np.all(right | ~owned, axis=1)))
-    per_attribute = {name: float(np.mean(right[owned[:, j], j])) for j, name in enumerate(condition.attributes)
-                     if owned[:, j].any()}
+    per_attribute = {
+        name: float(np.mean(right[owned[:, j], j]))
+        for j, name in enumerate(condition.attributes)
+        if owned[:, j].any()
+    }
     return all_right, per_attribute
 
 
@@ -377,5 +443,10 @@ def translation_scores(run, classifier, images, conditions, targets=None, seed=0
     accuracy_, per_attribute = attribute_accuracy(classifier, fake, targets, condition)
     real_accuracy, _ = attribute_accuracy(classifier, images, conditions, condition)
     l1 = float(np.mean(np.abs(back.astype(np.float32) - np.asarray(images, np.float32))) / 127.5)
-    return {"accuracy": accuracy_, "per_attribute": per_attribute, "real_accuracy": real_accuracy,
-            "reconstruction_l1": l1, "n": int(len(images))}
+    return {
+        "accuracy": accuracy_,
+        "per_attribute": per_attribute,
+        "real_accuracy": real_accuracy,
+        "reconstruction_l1": l1,
+        "n": int(len(images)),
+    }

@@ -8,7 +8,7 @@
       samples/epoch_NNN.png  a grid from fixed noise after each epoch
       logs/history.csv       per-epoch means of every tracked value, plus seconds per epoch
       logs/tensorboard/      the same for TensorBoard
-      models/                generator.keras and discriminator.keras after training (encoder, decoder for ae / vae)
+      models/                the trained networks as .keras files (generator.keras, discriminator.keras ...)
       workers/N/             multi-worker runs only: worker N's own copy of the training state
 
 ``train(...)`` on an existing RUN_DIR resumes where it stopped; ``load_run(RUN_DIR)`` rebuilds the
@@ -73,12 +73,17 @@ class RunDir:
 def _merge_resume(saved, requested):
     if saved.get("model") != requested.get("model"):
         raise KerasGansError(
-            f"the run directory holds a {saved.get('model')!r} run, not {requested.get('model')!r}; choose another --out"
+            f"the run directory holds a {saved.get('model')!r} run, not {requested.get('model')!r};"
+            " choose another --out"
         )
     changed = {
         k: (saved.get(k), v)
         for k, v in requested.items()
-        if k not in RESUMABLE and k in saved and v is not None and saved.get(k) != v and k != "keras_gans_version"
+        if k not in RESUMABLE
+        and k in saved
+        and v is not None
+        and saved.get(k) != v
+        and k != "keras_gans_version"
     }
     if changed:
         diffs = ", ".join(f"{k}: {a!r} -> {b!r}" for k, (a, b) in sorted(changed.items()))
@@ -134,7 +139,9 @@ def train(
         config = _merge_resume(run.read_config(), {**requested, "data_dir": data_dir})
     else:
         if run.path.exists() and any(p.name != "workers" for p in run.path.iterdir()):
-            raise KerasGansError(f"{run.path} exists and is not a keras-gans run directory; choose another --out")
+            raise KerasGansError(
+                f"{run.path} exists and is not a keras-gans run directory; choose another --out"
+            )
         config = dict(requested, data_dir=None if data_dir is None else str(data_dir))
 
     data = TrainingData(config, data_dir or config.get("data_dir"), strategy.num_replicas_in_sync)
@@ -142,24 +149,38 @@ def train(
     config["steps_per_epoch"] = data.steps_per_epoch
     config["keras_gans_version"] = __version__
 
-    keras.utils.set_random_seed(config["seed"])  # same seed, same initial weights: reproducible runs
+    keras.utils.set_random_seed(
+        config["seed"]
+    )  # same seed, same initial weights: reproducible runs
     built = config
-    if config.get("jit_compile") and strategy.num_replicas_in_sync > 1 and not all(
-            "GPU" in d.upper() for d in strategy.extended.worker_devices):
-        built = dict(config, jit_compile=False)  # the saved config keeps the setting: a resume matches
+    if (
+        config.get("jit_compile")
+        and strategy.num_replicas_in_sync > 1
+        and not all("GPU" in d.upper() for d in strategy.extended.worker_devices)
+    ):
+        built = dict(
+            config, jit_compile=False
+        )  # the saved config keeps the setting: a resume matches
         if verbose:
-            print("keras-gans: XLA (jit_compile) off for this run: TensorFlow compiles distributed steps with XLA "
-                  "only on GPUs")
+            print(
+                "keras-gans: XLA (jit_compile) off for this run: TensorFlow compiles distributed"
+                " steps with XLA only on GPUs"
+            )
     with strategy.scope():
         trainer = build_trainer(built)
     if _is_multi_worker(strategy):
         _vector_logs(trainer)
     if strategy.num_replicas_in_sync > 1 and verbose:
-        print(f"keras-gans: training on {strategy.num_replicas_in_sync} replicas ({type(strategy).__name__})")
+        print(
+            f"keras-gans: training on {strategy.num_replicas_in_sync} replicas"
+            f" ({type(strategy).__name__})"
+        )
     describe = MODELS[config["model"]].get("describe")
     if describe is not None and verbose:  # e.g. Pix2Pix: the patch D judges and its output map
         print(f"keras-gans: {describe(config)}")
-    first_epoch, steps_done = run.resume_position()  # an unreadable checkpoint stops here, nothing written
+    first_epoch, steps_done = (
+        run.resume_position()
+    )  # an unreadable checkpoint stops here, nothing written
     run.write_config(config)
     if resuming and verbose:
         print(f"keras-gans: resuming the run in {run.path}")
@@ -168,26 +189,41 @@ def train(
         first_epoch, steps_done = first_epoch + 1, 0
     # the checkpoint comes after the epoch's logs and figures (an epoch counts as done only once
     # they exist) and before the caller's callbacks (they see the restored state at train begin)
-    shared_callbacks = [cb.NaNGuard(run.checkpoints), cb.EpochTimer(), cb.HistoryCSV(run.logs / "history.csv"),
-                        *data.preview_callbacks(trainer, run.samples)]
+    shared_callbacks = [
+        cb.NaNGuard(run.checkpoints),
+        cb.EpochTimer(),
+        cb.HistoryCSV(run.logs / "history.csv"),
+        *data.preview_callbacks(trainer, run.samples),
+    ]
     later_callbacks = [*callbacks]
     run.logs.mkdir(parents=True, exist_ok=True)
     if importlib.util.find_spec("tensorboard") is not None:  # a dependency, but degrade gracefully
         later_callbacks.append(
-            keras.callbacks.TensorBoard(str(run.logs / "tensorboard"), write_graph=False, profile_batch=0)
+            keras.callbacks.TensorBoard(
+                str(run.logs / "tensorboard"), write_graph=False, profile_batch=0
+            )
         )
 
     def fit(epoch, skip=0):
         """Train epochs ``epoch`` (from its step ``skip``) ... up to the end of the run."""
         end = epoch + 1 if skip else config["epochs"]
-        checkpoint = cb.RunCheckpoint(str(run.checkpoints), save_freq=checkpoint_every, steps_done=skip)
-        trainer.fit(data.dataset(epoch).skip(skip), epochs=end, initial_epoch=epoch,
-                    steps_per_epoch=data.steps_per_epoch - skip, callbacks=[*shared_callbacks, checkpoint,
-                                                                            *later_callbacks],
-                    verbose=verbose, shuffle=False)
+        checkpoint = cb.RunCheckpoint(
+            str(run.checkpoints), save_freq=checkpoint_every, steps_done=skip
+        )
+        trainer.fit(
+            data.dataset(epoch).skip(skip),
+            epochs=end,
+            initial_epoch=epoch,
+            steps_per_epoch=data.steps_per_epoch - skip,
+            callbacks=[*shared_callbacks, checkpoint, *later_callbacks],
+            verbose=verbose,
+            shuffle=False,
+        )
 
     if first_epoch < config["epochs"]:
-        if steps_done:  # killed mid-epoch: the rest of that epoch, on exactly the batches it had left
+        if (
+            steps_done
+        ):  # killed mid-epoch: the rest of that epoch, on exactly the batches it had left
             if verbose:
                 print(f"keras-gans: resuming epoch {first_epoch + 1} after its step {steps_done}")
             fit(first_epoch, steps_done)
@@ -197,7 +233,10 @@ def train(
     else:
         trainer.load_weights(str(run.weights))
         if verbose:
-            print(f"keras-gans: {run.path} has already trained {first_epoch} of {config['epochs']} epochs")
+            print(
+                f"keras-gans: {run.path} has already trained {first_epoch} of {config['epochs']}"
+                " epochs"
+            )
     export_networks(trainer, run)
     return Run(run.path, config, trainer)
 
@@ -219,34 +258,61 @@ class TrainingData:
 
         self.config, self.kind = config, data_kind(config["model"])
         if self.kind == "images":
-            self.images, labels = kdata.load_images(config["dataset"], "train", data_dir=data_dir,
-                                                    source=config["data_source"], limit=config.get("limit"))
+            self.images, labels = kdata.load_images(
+                config["dataset"],
+                "train",
+                data_dir=data_dir,
+                source=config["data_source"],
+                limit=config.get("limit"),
+            )
             self.labels = labels if MODELS[config["model"]].get("labels", False) else None
-            self.step_batch = config["batch_size"] * config.get("d_steps", 1)  # real images one step consumes
+            self.step_batch = config["batch_size"] * config.get(
+                "d_steps", 1
+            )  # real images one step consumes
             n, what = len(self.images), "training images"
-            self.shape_info = {"image_shape": list(self.images.shape[1:]),
-                               "num_classes": kdata.dataset_info(config["dataset"]).num_classes}
+            self.shape_info = {
+                "image_shape": list(self.images.shape[1:]),
+                "num_classes": kdata.dataset_info(config["dataset"]).num_classes,
+            }
         elif self.kind == "attributes":
-            train, self.test = (kdata.load_attributes(config["dataset"], split, data_dir=data_dir,
-                                                      size=config["image_size"], attributes=config.get("attributes"),
-                                                      limit=config.get("limit") if split == "train" else None)
-                                for split in ("train", "test"))
+            train, self.test = (
+                kdata.load_attributes(
+                    config["dataset"],
+                    split,
+                    data_dir=data_dir,
+                    size=config["image_size"],
+                    attributes=config.get("attributes"),
+                    limit=config.get("limit") if split == "train" else None,
+                )
+                for split in ("train", "test")
+            )
             self.images, self.labels = train.images, train.conditions
             self.step_batch = config["batch_size"] * config.get("d_steps", 1)
             n, what = len(self.images), "training images"
-            self.shape_info = {"image_shape": list(self.images.shape[1:]), "label_sets": train.condition.to_config()}
+            self.shape_info = {
+                "image_shape": list(self.images.shape[1:]),
+                "label_sets": train.condition.to_config(),
+            }
         else:
             self.domains = self._load_domains("train", data_dir)
             self.test_domains = self._load_domains("test", data_dir)
             self.step_batch = config["batch_size"]
             n = self.domains.epoch_size
-            what = "training pairs" if self.domains.paired else "training images in the larger domain"
-            self.shape_info = {"image_shape": list(self.domains.a.shape[1:]),
-                               "image_shape_b": list(self.domains.b.shape[1:]),
-                               "domain_names": list(self.domains.names)}
-        if self.step_batch % replicas or (self.kind in ("images", "attributes") and config["batch_size"] % replicas):
-            raise KerasGansError(f"the batch size ({config['batch_size']} images per update) must be divisible by "
-                                 f"the {replicas} replicas")
+            what = (
+                "training pairs" if self.domains.paired else "training images in the larger domain"
+            )
+            self.shape_info = {
+                "image_shape": list(self.domains.a.shape[1:]),
+                "image_shape_b": list(self.domains.b.shape[1:]),
+                "domain_names": list(self.domains.names),
+            }
+        if self.step_batch % replicas or (
+            self.kind in ("images", "attributes") and config["batch_size"] % replicas
+        ):
+            raise KerasGansError(
+                f"the batch size ({config['batch_size']} images per update) must be divisible by "
+                f"the {replicas} replicas"
+            )
         self.replicas = replicas
         self.steps_per_epoch = n // self.step_batch
         if self.steps_per_epoch == 0:
@@ -256,9 +322,13 @@ class TrainingData:
         from keras_gans import data as kdata
 
         config = self.config
-        domains = kdata.load_run_domains(config, split, data_dir, limit=config.get("limit") if split == "train" else None)
+        domains = kdata.load_run_domains(
+            config, split, data_dir, limit=config.get("limit") if split == "train" else None
+        )
         if self.kind == "paired" and not domains.paired:
-            raise KerasGansError(f"{config['model']} needs paired data; {config['dataset']!r} is unpaired")
+            raise KerasGansError(
+                f"{config['model']} needs paired data; {config['dataset']!r} is unpaired"
+            )
         return domains
 
     def dataset(self, first_epoch=0):
@@ -266,12 +336,25 @@ class TrainingData:
 
         config = self.config
         if self.kind in ("images", "attributes"):
-            ds = kdata.make_dataset(self.images, self.step_batch, seed=config["seed"], epochs=config["epochs"],
-                                    initial_epoch=first_epoch, labels=self.labels, flip=config.get("flip", False))
+            ds = kdata.make_dataset(
+                self.images,
+                self.step_batch,
+                seed=config["seed"],
+                epochs=config["epochs"],
+                initial_epoch=first_epoch,
+                labels=self.labels,
+                flip=config.get("flip", False),
+            )
             return self._replica_order(ds, config.get("d_steps", 1))
-        return kdata.make_domain_dataset(self.domains, self.step_batch, seed=config["seed"], epochs=config["epochs"],
-                                         initial_epoch=first_epoch, load_size=config.get("load_size"),
-                                         flip=config.get("flip", False))
+        return kdata.make_domain_dataset(
+            self.domains,
+            self.step_batch,
+            seed=config["seed"],
+            epochs=config["epochs"],
+            initial_epoch=first_epoch,
+            load_size=config.get("load_size"),
+            flip=config.get("flip", False),
+        )
 
     def _replica_order(self, ds, parts):
         """Reorder each step's batch of ``parts`` sub-batches (k discriminator steps) so that the
@@ -286,10 +369,14 @@ class TrainingData:
         def reorder(x):
             shape = tf.shape(x)
             x = tf.reshape(x, tf.concat([[parts, n, shape[0] // (parts * n)], shape[1:]], 0))
-            x = tf.transpose(x, [1, 0, 2, *range(3, len(x.shape))])  # (replica, sub-batch, image, ...)
+            x = tf.transpose(
+                x, [1, 0, 2, *range(3, len(x.shape))]
+            )  # (replica, sub-batch, image, ...)
             return tf.reshape(x, shape)
 
-        return ds.map(lambda *batch: tuple(reorder(x) for x in batch) if len(batch) > 1 else reorder(batch[0]))
+        return ds.map(
+            lambda *batch: tuple(reorder(x) for x in batch) if len(batch) > 1 else reorder(batch[0])
+        )
 
     def preview_callbacks(self, trainer, folder):
         """The per-epoch figure: samples from fixed noise, or fixed test images translated."""
@@ -299,7 +386,9 @@ class TrainingData:
             return [cb.AttributeGrid(folder, self.test.images, self.test.conditions)]
         if self.kind != "images" and hasattr(trainer, "preview"):
             return [cb.TranslationGrid(folder, self.test_domains)]
-        return [cb.SampleGrid(folder)] if hasattr(trainer, "generate") else []  # not for the classifier
+        return (
+            [cb.SampleGrid(folder)] if hasattr(trainer, "generate") else []
+        )  # not for the classifier
 
 
 _MIRRORED = None
@@ -320,14 +409,19 @@ def _strategy(strategy):
     if strategy == "multiworker":
         return tf.distribute.MultiWorkerMirroredStrategy()
     if isinstance(strategy, str):
-        raise KerasGansError(f"unknown strategy {strategy!r}; choose one of: none, mirrored, multiworker")
+        raise KerasGansError(
+            f"unknown strategy {strategy!r}; choose one of: none, mirrored, multiworker"
+        )
     return strategy
 
 
 def _is_multi_worker(strategy):
     import tensorflow as tf
 
-    return isinstance(strategy, tf.distribute.MultiWorkerMirroredStrategy) and strategy.extended._in_multi_worker_mode()
+    return (
+        isinstance(strategy, tf.distribute.MultiWorkerMirroredStrategy)
+        and strategy.extended._in_multi_worker_mode()
+    )
 
 
 def _vector_logs(trainer):
@@ -373,13 +467,19 @@ class Run:
     def classifier(self):
         """The network of a classifier run (uint8 images in, class logits out)."""
         if not hasattr(self.trainer, "classifier"):
-            raise KerasGansError(f"{self.path} holds a {self.config['model']!r} run, not a classifier run")
+            raise KerasGansError(
+                f"{self.path} holds a {self.config['model']!r} run, not a classifier run"
+            )
         return self.trainer.classifier
 
     def latent(self, n, seed=None):
         """n latent vectors z ~ N(0, I) from numpy's generator (reproducible with ``seed``)."""
         n = check_positive("n", n)
-        return np.random.default_rng(seed).standard_normal((n, self.trainer.latent_dim)).astype("float32")
+        return (
+            np.random.default_rng(seed)
+            .standard_normal((n, self.trainer.latent_dim))
+            .astype("float32")
+        )
 
     def sample(self, n, seed=None, z=None, labels=None, batch_size=256):
         """``n`` generated images as uint8 (n, H, W, C); or the images of the given ``z``.
@@ -393,7 +493,9 @@ class Run:
 
         kind = getattr(self.trainer, "conditioning", "none")
         if not callable(getattr(self.trainer, "generate", None)):
-            raise KerasGansError(f"{self.path} holds a {self.config['model']!r} run: it has no generator to sample")
+            raise KerasGansError(
+                f"{self.path} holds a {self.config['model']!r} run: it has no generator to sample"
+            )
         if labels is not None and kind != "labels":
             raise KerasGansError(
                 f"{self.path} holds a {self.config['model']!r} run, which takes no class labels; "
@@ -403,14 +505,27 @@ class Run:
         z = self.check_z(self.latent(n, seed) if z is None else z)
         extra = []
         if kind == "labels":
-            extra = [check_labels(np.arange(len(z)) % self.trainer.num_classes if labels is None else labels,
-                                  len(z), self.trainer.num_classes)]
-        elif kind == "codes":  # InfoGAN: categorical codes in turn, continuous codes ~ U(-1, 1) as in training
+            extra = [
+                check_labels(
+                    np.arange(len(z)) % self.trainer.num_classes if labels is None else labels,
+                    len(z),
+                    self.trainer.num_classes,
+                )
+            ]
+        elif (
+            kind == "codes"
+        ):  # InfoGAN: categorical codes in turn, continuous codes ~ U(-1, 1) as in training
             rng = np.random.default_rng(None if seed is None else [seed, 1])
-            extra = [np.arange(len(z)) % self.trainer.num_categories,
-                     rng.uniform(-1, 1, (len(z), self.trainer.num_continuous)).astype("float32")]
+            extra = [
+                np.arange(len(z)) % self.trainer.num_categories,
+                rng.uniform(-1, 1, (len(z), self.trainer.num_continuous)).astype("float32"),
+            ]
         out = [
-            np.asarray(self.trainer.generate(z[i : i + batch_size], *(e[i : i + batch_size] for e in extra)))
+            np.asarray(
+                self.trainer.generate(
+                    z[i : i + batch_size], *(e[i : i + batch_size] for e in extra)
+                )
+            )
             for i in range(0, len(z), batch_size)
         ]
         return to_uint8(np.concatenate(out))
@@ -435,19 +550,29 @@ class Run:
         translators = getattr(self.trainer, "translators", None)
         if multi:
             if direction is not None:
-                raise KerasGansError(f"{self.path} holds a multi-domain run: give target=..., not a direction")
+                raise KerasGansError(
+                    f"{self.path} holds a multi-domain run: give target=..., not a direction"
+                )
             if target is None:
                 raise KerasGansError(
-                    f"{self.path} holds a multi-domain run: give a target, attribute names among "
-                    f"{', '.join(self.trainer.condition.attributes)} or a vector of {self.trainer.condition.size} values"
+                    f"{self.path} holds a multi-domain run: give a target, attribute names among"
+                    f" {', '.join(self.trainer.condition.attributes)} or a vector of"
+                    f" {self.trainer.condition.size} values"
                 )
             height, width, channels = self.config["image_shape"]
         else:
             if not translators:
-                raise KerasGansError(f"{self.path} holds a {self.config['model']!r} run: it does not translate images")
+                raise KerasGansError(
+                    f"{self.path} holds a {self.config['model']!r} run: it does not translate"
+                    " images"
+                )
             if target is not None:
-                raise KerasGansError(f"{self.path} holds a two-domain run: it takes a direction, not a target")
-            direction = check_choice("direction", direction or next(iter(translators)), tuple(translators))
+                raise KerasGansError(
+                    f"{self.path} holds a two-domain run: it takes a direction, not a target"
+                )
+            direction = check_choice(
+                "direction", direction or next(iter(translators)), tuple(translators)
+            )
             shape_key = "image_shape" if direction == "A2B" else "image_shape_b"
             height, width, channels = self.config[shape_key]
         images = check_images(images)
@@ -467,8 +592,12 @@ class Run:
         if multi:
             out = self.trainer.translate(x, conditions, batch_size=batch_size)
         else:  # Pix2Pix's test_dropout: dropout on and per-image batch-norm statistics, as the paper tests
-            out = translate_batches(translators[direction], x, batch_size,
-                                    training=bool(self.config.get("test_dropout", False)))
+            out = translate_batches(
+                translators[direction],
+                x,
+                batch_size,
+                training=bool(self.config.get("test_dropout", False)),
+            )
         if tuple(size) != (height, width):
             out = tf.image.resize(out, size, method="bicubic").numpy()
         return to_uint8(out)
@@ -483,8 +612,10 @@ class Run:
     # -- autoencoders and VAEs: uint8 images in, like the data sets ------------------------------
     def _autoencoder(self, what):
         if not hasattr(self.trainer, "encode"):
-            raise KerasGansError(f"{self.path} holds a {self.config['model']!r} run: it has no encoder to {what} "
-                                 "(train an ae or vae)")
+            raise KerasGansError(
+                f"{self.path} holds a {self.config['model']!r} run: it has no encoder to {what} "
+                "(train an ae or vae)"
+            )
         return self.trainer
 
     def _intensities(self, images, what):
@@ -493,8 +624,10 @@ class Run:
 
         images = check_images(images, self.config["image_shape"], what=what)
         if images.dtype != np.uint8:
-            raise KerasGansError(f"{what} must be uint8 (0..255) like the data sets, got {images.dtype}: "
-                                 "convert [0, 1] floats with (255 * x).round().astype('uint8')")
+            raise KerasGansError(
+                f"{what} must be uint8 (0..255) like the data sets, got {images.dtype}: "
+                "convert [0, 1] floats with (255 * x).round().astype('uint8')"
+            )
         return images.astype(np.float32) / 255.0
 
     def encode(self, images, batch_size=256):
@@ -506,13 +639,20 @@ class Run:
         x = self._intensities(images, "images to encode")
         parts = [trainer.encode(x[i : i + batch_size]) for i in range(0, len(x), batch_size)]
         z_mean = np.concatenate([np.asarray(m) for m, _ in parts])
-        return z_mean, (None if parts[0][1] is None else np.concatenate([np.asarray(v) for _, v in parts]))
+        return z_mean, (
+            None if parts[0][1] is None else np.concatenate([np.asarray(v) for _, v in parts])
+        )
 
     def decode(self, z, batch_size=256):
-        """The decoder's Bernoulli means, float32 images in [0, 1] of shape (n, H, W, C), for z (n, latent_dim)."""
+        """The decoder's Bernoulli means for z (n, latent_dim): float32 (n, H, W, C) in [0, 1]."""
         trainer = self._autoencoder("decode")
         z = self.check_z(z)
-        return np.concatenate([np.asarray(trainer.decode(z[i : i + batch_size])) for i in range(0, len(z), batch_size)])
+        return np.concatenate(
+            [
+                np.asarray(trainer.decode(z[i : i + batch_size]))
+                for i in range(0, len(z), batch_size)
+            ]
+        )
 
     def reconstruct(self, images, batch_size=256):
         """uint8 reconstructions of uint8 images: decode(z_mean of encode(images)), rounded."""
@@ -522,7 +662,10 @@ class Run:
         return to_uint8(2.0 * self.decode(z_mean, batch_size) - 1.0)
 
     def __repr__(self):
-        return f"Run({str(self.path)!r}, model={self.config['model']!r}, dataset={self.config.get('dataset')!r})"
+        return (
+            f"Run({str(self.path)!r}, model={self.config['model']!r},"
+            f" dataset={self.config.get('dataset')!r})"
+        )
 
 
 def check_labels(labels, n, num_classes):
@@ -531,14 +674,20 @@ def check_labels(labels, n, num_classes):
     if arr.ndim == 0:
         arr = np.full(n, arr)
     if arr.ndim != 1:
-        raise KerasGansError(f"labels must be one class or a list of n classes, got an array of shape {arr.shape}")
+        raise KerasGansError(
+            f"labels must be one class or a list of n classes, got an array of shape {arr.shape}"
+        )
     if len(arr) != n:
         raise KerasGansError(f"got {len(arr)} labels for {n} samples; give one label or exactly n")
     if arr.dtype.kind not in "iu" and not (arr.dtype.kind == "f" and np.all(arr == np.round(arr))):
-        raise KerasGansError(f"labels must be integers (classes 0..{num_classes - 1}), got {arr[:5].tolist()}")
+        raise KerasGansError(
+            f"labels must be integers (classes 0..{num_classes - 1}), got {arr[:5].tolist()}"
+        )
     if arr.min() < 0 or arr.max() >= num_classes:
         bad = arr[(arr < 0) | (arr >= num_classes)][0]
-        raise KerasGansError(f"label {bad:g} is out of range: this run has classes 0..{num_classes - 1}")
+        raise KerasGansError(
+            f"label {bad:g} is out of range: this run has classes 0..{num_classes - 1}"
+        )
     return arr.astype(np.int32)
 
 
@@ -567,5 +716,7 @@ def load_run(run_dir):
     try:
         trainer.load_weights(str(run.weights))
     except Exception as e:  # noqa: BLE001 - an unreadable checkpoint is one clear line
-        raise KerasGansError(f"cannot read the checkpoint {run.weights}: {type(e).__name__}: {e}") from None
+        raise KerasGansError(
+            f"cannot read the checkpoint {run.weights}: {type(e).__name__}: {e}"
+        ) from None
     return Run(run.path, config, trainer)

@@ -21,8 +21,18 @@ INITS = ("content", "noise")
 POOLINGS = ("max", "avg")
 # Chosen with real ImageNet VGG16 weights (RESULTS.md, chapter 1). The content loss is a mean
 # over N M elements and the style loss Gatys's normalised E_l, so one beta serves every size.
-DEFAULTS = dict(size=512, steps=300, optimizer="lbfgs", backbone="vgg19", init="content", pooling="max",
-                content_weight=1.0, style_weight=1e-3, tv_weight=0.0, adam_learning_rate=10.0)
+DEFAULTS = dict(
+    size=512,
+    steps=300,
+    optimizer="lbfgs",
+    backbone="vgg19",
+    init="content",
+    pooling="max",
+    content_weight=1.0,
+    style_weight=1e-3,
+    tv_weight=0.0,
+    adam_learning_rate=10.0,
+)
 
 
 def vgg_layer_names(backbone="vgg19"):
@@ -41,7 +51,9 @@ def check_layers(layers, backbone="vgg19", what="layer"):
     names = vgg_layer_names(backbone)
     for name in layers:
         if name not in names:
-            raise KerasGansError(f"unknown {what} {name!r} for {backbone}; choose from: {', '.join(names)}")
+            raise KerasGansError(
+                f"unknown {what} {name!r} for {backbone}; choose from: {', '.join(names)}"
+            )
     return layers
 
 
@@ -56,10 +68,23 @@ def check_weight(name, value):
     return value
 
 
-def check_settings(backbone="vgg19", content_layers=CONTENT_LAYERS, style_layers=STYLE_LAYERS,
-                   style_layer_weights=None, content_weight=1.0, style_weight=1.0, tv_weight=0.0,
-                   size=512, style_size=None, steps=1, optimizer="lbfgs", learning_rate=None,
-                   init="content", pooling="max", snapshot_every=None):
+def check_settings(
+    backbone="vgg19",
+    content_layers=CONTENT_LAYERS,
+    style_layers=STYLE_LAYERS,
+    style_layer_weights=None,
+    content_weight=1.0,
+    style_weight=1.0,
+    tv_weight=0.0,
+    size=512,
+    style_size=None,
+    steps=1,
+    optimizer="lbfgs",
+    learning_rate=None,
+    init="content",
+    pooling="max",
+    snapshot_every=None,
+):
     """Check every setting of a style transfer; return them normalised (lists, floats, ints)."""
     check_choice("backbone", backbone, BACKBONES)
     check_choice("optimizer", optimizer, OPTIMIZERS)
@@ -78,13 +103,25 @@ def check_settings(backbone="vgg19", content_layers=CONTENT_LAYERS, style_layers
     for name, value in (("content", content_weight), ("style", style_weight), ("tv", tv_weight)):
         out[f"{name}_weight"] = check_weight(f"{name} weight", value)
     out["size"] = check_positive("size", size)
-    out["style_size"] = check_positive("style size", style_size) if style_size is not None else out["size"]
+    out["style_size"] = (
+        check_positive("style size", style_size) if style_size is not None else out["size"]
+    )
     out["steps"] = check_positive("steps", steps)
-    out["snapshot_every"] = check_positive("snapshot every", snapshot_every) if snapshot_every is not None else None
+    out["snapshot_every"] = (
+        check_positive("snapshot every", snapshot_every) if snapshot_every is not None else None
+    )
     if learning_rate is not None:
         if optimizer != "adam":
-            raise KerasGansError("a learning rate goes with the adam optimizer; L-BFGS chooses its own step lengths")
-        if not (isinstance(learning_rate, (int, float)) and math.isfinite(learning_rate) and learning_rate > 0):
-            raise KerasGansError(f"the learning rate must be a positive number, got {learning_rate!r}")
+            raise KerasGansError(
+                "a learning rate goes with the adam optimizer; L-BFGS chooses its own step lengths"
+            )
+        if not (
+            isinstance(learning_rate, (int, float))
+            and math.isfinite(learning_rate)
+            and learning_rate > 0
+        ):
+            raise KerasGansError(
+                f"the learning rate must be a positive number, got {learning_rate!r}"
+            )
     out["learning_rate"] = learning_rate
     return out

@@ -25,7 +25,10 @@ LOG2 = float(np.log(2.0))
 def _as_density(name, values):
     values = np.asarray(values, np.float64)
     if np.any(values < 0) or not np.all(np.isfinite(values)):
-        raise KerasGansError(f"{name} must be a finite, non-negative density, got values in [{values.min()}, {values.max()}]")
+        raise KerasGansError(
+            f"{name} must be a finite, non-negative density, got values in [{values.min()},"
+            f" {values.max()}]"
+        )
     return values
 
 
@@ -43,11 +46,16 @@ def _mixture_params(means, stds, weights):
         weights = np.full(len(means), 1.0 / len(means))
     weights = np.atleast_1d(np.asarray(weights, np.float64))
     if not len(means) == len(stds) == len(weights):
-        raise KerasGansError(f"means, stds and weights must have the same length, got {len(means)}, {len(stds)}, {len(weights)}")
+        raise KerasGansError(
+            f"means, stds and weights must have the same length, got {len(means)}, {len(stds)},"
+            f" {len(weights)}"
+        )
     if np.any(stds <= 0):
         raise KerasGansError(f"standard deviations must be positive, got {stds.tolist()}")
     if np.any(weights < 0) or weights.sum() <= 0:
-        raise KerasGansError(f"mixture weights must be non-negative and not all zero, got {weights.tolist()}")
+        raise KerasGansError(
+            f"mixture weights must be non-negative and not all zero, got {weights.tolist()}"
+        )
     return means, stds, weights / weights.sum()
 
 
@@ -78,7 +86,7 @@ def kde_pdf(samples, x, bandwidth=None, min_bandwidth=1e-3, chunk=4096):
     if samples.size == 0:
         raise KerasGansError("kde_pdf needs at least one sample")
     if bandwidth is None:
-        bandwidth = max(1.06 * samples.std() * samples.size ** -0.2, float(min_bandwidth))
+        bandwidth = max(1.06 * samples.std() * samples.size**-0.2, float(min_bandwidth))
     bandwidth = float(bandwidth)
     if not bandwidth > 0:
         raise KerasGansError(f"bandwidth must be positive, got {bandwidth}")

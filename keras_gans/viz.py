@@ -24,7 +24,9 @@ def image_grid(images, nrow=None, padding=2, pad_value=255):
     nrow = nrow or int(np.ceil(np.sqrt(n)))
     ncol_rows = int(np.ceil(n / nrow))
     grid = np.full(
-        (ncol_rows * (h + padding) + padding, nrow * (w + padding) + padding, c), pad_value, np.uint8
+        (ncol_rows * (h + padding) + padding, nrow * (w + padding) + padding, c),
+        pad_value,
+        np.uint8,
     )
     for i, img in enumerate(images):
         r, col = divmod(i, nrow)
@@ -44,7 +46,9 @@ def rows_grid(rows, padding=2):
     outputs and targets of a translation model, one example per column."""
     rows = [to_rgb(r) for r in rows]
     if len({r.shape for r in rows}) != 1:
-        raise ValueError(f"rows must have the same number and size of images, got {[r.shape for r in rows]}")
+        raise ValueError(
+            f"rows must have the same number and size of images, got {[r.shape for r in rows]}"
+        )
     return image_grid(np.concatenate(rows), nrow=len(rows[0]), padding=padding)
 
 
@@ -91,7 +95,9 @@ def plot_history(history, keys=None, ax=None, title="training losses"):
 
         with open(history, newline="") as f:
             rows = list(csv.DictReader(f))
-        history = {k: [float(r[k]) for r in rows] for k in (rows[0] if rows else {}) if k != "epoch"}
+        history = {
+            k: [float(r[k]) for r in rows] for k in (rows[0] if rows else {}) if k != "epoch"
+        }
     keys = keys or [k for k in history if k.endswith("loss")]
     if ax is None:
         _, ax = plt.subplots(figsize=(6, 3.5))
@@ -120,7 +126,9 @@ def heat_map(matrix, ax=None, title=None, cmap="viridis", colorbar=True):
     return ax
 
 
-def show_cycle(run, a, b, names=("A", "B"), ax=None, title="held-out images: real, translated, reconstructed"):
+def show_cycle(
+    run, a, b, names=("A", "B"), ax=None, title="held-out images: real, translated, reconstructed"
+):
     """CycleGAN's figure from a run: rows A, A2B(A), B2A(A2B(A)), B, B2A(B), A2B(B2A(B)).
 
     ``a``, ``b``: uint8 images of each domain, equally many (one example per column).
@@ -128,14 +136,23 @@ def show_cycle(run, a, b, names=("A", "B"), ax=None, title="held-out images: rea
     import matplotlib.pyplot as plt
 
     fake_b, fake_a = run.translate(a, direction="A2B"), run.translate(b, direction="B2A")
-    rows = [a, fake_b, run.translate(fake_b, direction="B2A"), b, fake_a, run.translate(fake_a, direction="A2B")]
+    rows = [
+        a,
+        fake_b,
+        run.translate(fake_b, direction="B2A"),
+        b,
+        fake_a,
+        run.translate(fake_a, direction="A2B"),
+    ]
     grid = rows_grid(rows)
     if ax is None:
         _, ax = plt.subplots(figsize=(8, 8 * grid.shape[0] / grid.shape[1]))
     ax.imshow(grid)
     cell = grid.shape[0] / 6
-    ax.set_yticks([cell * (i + 0.5) for i in range(6)],
-                  [names[0], "A2B", "A2B, B2A", names[1], "B2A", "B2A, A2B"])
+    ax.set_yticks(
+        [cell * (i + 0.5) for i in range(6)],
+        [names[0], "A2B", "A2B, B2A", names[1], "B2A", "B2A, A2B"],
+    )
     ax.set_xticks([])
     ax.set_title(title)
     return ax
@@ -152,7 +169,11 @@ def plot_label_preservation(result, method="translation", names=("A", "B"), ax=N
     labels = ["ceiling:\nreal target", "untranslated\nsource", f"{method}\ntranslation"]
     for i, (d, (source, target)) in enumerate((("A2B", names), ("B2A", names[::-1]))):
         r = result[d]
-        values = [r["classifier_accuracy_real_target"], r["classifier_accuracy_untranslated"], r["label_preservation"]]
+        values = [
+            r["classifier_accuracy_real_target"],
+            r["classifier_accuracy_untranslated"],
+            r["label_preservation"],
+        ]
         ax.bar(np.arange(3) + 0.38 * i, values, width=0.36, label=f"{d} ({source} -> {target})")
     ax.set_xticks(np.arange(3) + 0.19, labels)
     ax.set_ylim(0, 1.05)
@@ -173,7 +194,12 @@ def plot_cycle_history(history, axes=None):
         _, axes = plt.subplots(1, 3, figsize=(14, 3.3))
     l1 = [k for k in ("cycle_A", "cycle_B", "identity_A2B", "identity_B2A") if k in keys]
     plot_history(history, keys=["adv_A2B", "adv_B2A"], ax=axes[0], title="generators: LSGAN terms")
-    plot_history(history, keys=l1, ax=axes[1], title="cycle" + (" and identity" if len(l1) > 2 else "") + " L1")
+    plot_history(
+        history,
+        keys=l1,
+        ax=axes[1],
+        title="cycle" + (" and identity" if len(l1) > 2 else "") + " L1",
+    )
     plot_history(history, keys=["d_A", "d_B"], ax=axes[2], title="discriminators (halved)")
     return axes
 

@@ -16,7 +16,8 @@ import keras_gans  # noqa: E402,F401
 REPO = Path(__file__).resolve().parents[1]
 SHARED_DATA = Path(os.environ.get("SHARED_DATA", REPO.parent / "shared" / "data"))
 needs_shared_data = pytest.mark.skipif(
-    not (SHARED_DATA / "SHA256SUMS").exists(), reason="../shared/data not present (developer machines only)"
+    not (SHARED_DATA / "SHA256SUMS").exists(),
+    reason="../shared/data not present (developer machines only)",
 )
 
 
@@ -76,5 +77,7 @@ def pytest_collection_modifyitems(config, items):
         return
     for item in items:
         info = getattr(item, "_fixtureinfo", None)
-        if info is not None and any(defs and defs[-1].scope == "module" for defs in info.name2fixturedefs.values()):
+        if info is not None and any(
+            defs and defs[-1].scope == "module" for defs in info.name2fixturedefs.values()
+        ):
             item.add_marker(pytest.mark.xdist_group(item.module.__name__))

@@ -26,11 +26,10 @@ tf.config.set_logical_device_configuration(cpu, [tf.config.LogicalDeviceConfigur
 
 import keras  # noqa: E402
 import numpy as np  # noqa: E402
+from tiny_configs import TINY  # noqa: E402
 
 from keras_gans.models import build_trainer, default_config, resolve_dataset  # noqa: E402
 from keras_gans.runs import TrainingData  # noqa: E402
-
-from tiny_configs import TINY  # noqa: E402
 
 STEPS = 2
 
@@ -59,9 +58,12 @@ def run(model, strategy):
             layer.rate = 0.0
     logs = StepLogs()
     trainer.fit(data.dataset(0), epochs=1, steps_per_epoch=STEPS, verbose=0, callbacks=[logs])
-    return {"replicas": strategy.num_replicas_in_sync, "steps": logs.steps,
-            "weights": [np.asarray(v).ravel().tolist() for v in trainer.trainable_variables],
-            "seconds": time.perf_counter() - start}
+    return {
+        "replicas": strategy.num_replicas_in_sync,
+        "steps": logs.steps,
+        "weights": [np.asarray(v).ravel().tolist() for v in trainer.trainable_variables],
+        "seconds": time.perf_counter() - start,
+    }
 
 
 if __name__ == "__main__":

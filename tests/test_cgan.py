@@ -2,28 +2,34 @@
 
 import math
 
+import keras
 import numpy as np
 import pytest
 import tensorflow as tf
 
-import keras
 from keras_gans import load_run, losses
 from keras_gans.errors import KerasGansError
 from keras_gans.networks import conditional_discriminator, conditional_generator
 from keras_gans.runs import train
 from keras_gans.trainers import CGAN
 
-QUICK = dict(dataset="digits", limit=128, batch_size=32, g_filters=8, d_filters=8, latent_dim=8, verbose=0)
+QUICK = dict(
+    dataset="digits", limit=128, batch_size=32, g_filters=8, d_filters=8, latent_dim=8, verbose=0
+)
 
 
 def tiny_batch(n=16, seed=0):
     rng = np.random.default_rng(seed)
-    return rng.uniform(-1, 1, (n, 28, 28, 1)).astype("float32"), rng.integers(0, 10, n).astype("int32")
+    return rng.uniform(-1, 1, (n, 28, 28, 1)).astype("float32"), rng.integers(0, 10, n).astype(
+        "int32"
+    )
 
 
 def pair(condition="label_maps", aux=False, label_input="onehot", norm="batch"):
     g = conditional_generator(8, 10, filters=8, norm=norm, label_input=label_input)
-    d = conditional_discriminator(num_classes=10, filters=8, norm=norm, condition=condition, aux_classifier=aux)
+    d = conditional_discriminator(
+        num_classes=10, filters=8, norm=norm, condition=condition, aux_classifier=aux
+    )
     return g, d
 
 
@@ -50,7 +56,10 @@ def test_label_maps_are_one_hot_planes():
     maps = keras.Model(y, label_maps(y, 10, 4, 4))(np.array([3, 0]))
     assert maps.shape == (2, 4, 4, 10)
     np.testing.assert_array_equal(np.asarray(maps)[0, :, :, 3], np.ones((4, 4)))
-    assert float(np.asarray(maps)[0].sum()) == 16.0 and float(np.asarray(maps)[1, :, :, 0].sum()) == 16.0
+    assert (
+        float(np.asarray(maps)[0].sum()) == 16.0
+        and float(np.asarray(maps)[1, :, :, 0].sum()) == 16.0
+    )
 
 
 @pytest.mark.parametrize("label_input", ["onehot", "embedding"])
@@ -78,9 +87,13 @@ def test_class_cross_entropy_hand_computed():
     # logits (0, log 3) -> probabilities (1/4, 3/4): CE of label 1 is -log 3/4, of label 0 is log 4
     logits = np.array([[0.0, math.log(3.0)], [0.0, math.log(3.0)]], "float32")
     expected = (-math.log(0.75) + math.log(4.0)) / 2
-    assert float(losses.class_cross_entropy(np.array([1, 0]), logits)) == pytest.approx(expected, rel=1e-6)
+    assert float(losses.class_cross_entropy(np.array([1, 0]), logits)) == pytest.approx(
+        expected, rel=1e-6
+    )
     # uniform logits over 10 classes: log 10 whatever the label
-    assert float(losses.class_cross_entropy([3, 7], np.zeros((2, 10)))) == pytest.approx(math.log(10), rel=1e-6)
+    assert float(losses.class_cross_entropy([3, 7], np.zeros((2, 10)))) == pytest.approx(
+        math.log(10), rel=1e-6
+    )
 
 
 def test_cgan_step_updates_both_networks_and_logs():
@@ -108,8 +121,12 @@ def test_losses_move_over_a_few_steps():
     trainer = CGAN(g, d, num_classes=10, seed=0)
     trainer.compile(adam(), adam())
     x, y = tiny_batch(64)
-    history = trainer.fit(tf.data.Dataset.from_tensor_slices((x, y)).batch(16), epochs=3, verbose=0).history
-    assert history["d_loss"][-1] < 2 * math.log(2) - 0.1  # D separates noise images from early fakes
+    history = trainer.fit(
+        tf.data.Dataset.from_tensor_slices((x, y)).batch(16), epochs=3, verbose=0
+    ).history
+    assert (
+        history["d_loss"][-1] < 2 * math.log(2) - 0.1
+    )  # D separates noise images from early fakes
     assert len(set(history["g_loss"])) == 3
 
 
@@ -126,7 +143,9 @@ def test_acgan_aux_loss_enters_with_its_weight():
     a, b = acgan_logs(1.0), acgan_logs(3.0)
     assert set(a) == {"d_loss", "g_loss", "d_real", "d_fake", "d_aux", "g_aux"}
     assert a["d_aux"] == pytest.approx(b["d_aux"], rel=1e-6)
-    assert a["d_aux"] == pytest.approx(math.log(10), abs=0.15)  # an untrained classifier is ~uniform
+    assert a["d_aux"] == pytest.approx(
+        math.log(10), abs=0.15
+    )  # an untrained classifier is ~uniform
     assert b["d_loss"] - a["d_loss"] == pytest.approx(2.0 * a["d_aux"], rel=1e-4)
 
 
@@ -136,7 +155,9 @@ def test_acgan_discriminator_learns_to_classify_digits(digits):
     g, d = pair("none", aux=True)
     trainer = CGAN(g, d, num_classes=10, aux_weight=1.0, aux_on_fake=False, seed=0)
     trainer.compile(adam(), adam())
-    ds = tf.data.Dataset.from_tensor_slices((x[:640].astype("float32") / 127.5 - 1, y[:640].astype("int32")))
+    ds = tf.data.Dataset.from_tensor_slices(
+        (x[:640].astype("float32") / 127.5 - 1, y[:640].astype("int32"))
+    )
     history = trainer.fit(ds.batch(32), epochs=2, verbose=0).history
     assert history["d_aux"][0] < math.log(10) and history["d_aux"][-1] < 1.0
 
@@ -148,7 +169,9 @@ def test_aux_weight_needs_a_classifier_head(tmp_path):
     with pytest.raises(KerasGansError, match="needs an auxiliary classifier"):
         train("cgan", out=tmp_path / "a", epochs=1, d_condition="none", aux_weight=0.0, **QUICK)
     with pytest.raises(KerasGansError, match="learns to read the label, not the image"):
-        train("cgan", out=tmp_path / "b", epochs=1, d_condition="label_maps", aux_weight=1.0, **QUICK)
+        train(
+            "cgan", out=tmp_path / "b", epochs=1, d_condition="label_maps", aux_weight=1.0, **QUICK
+        )
 
 
 @pytest.fixture(scope="module")
@@ -160,7 +183,9 @@ def cgan_run(tmp_path_factory):
 def test_run_directory_and_round_trip(cgan_run):
     out, run = cgan_run
     assert run.config["num_classes"] == 10 and run.config["model"] == "cgan"
-    grid = np.asarray(__import__("PIL.Image", fromlist=["Image"]).open(out / "samples" / "epoch_001.png"))
+    grid = np.asarray(
+        __import__("PIL.Image", fromlist=["Image"]).open(out / "samples" / "epoch_001.png")
+    )
     assert grid.shape[:2] == (2 * (10 * 30 + 2), 2 * (8 * 30 + 2))  # 10 classes x 8 noise vectors
     loaded = load_run(out)
     a = loaded.sample(6, labels=[0, 1, 2, 3, 4, 5], seed=1)
@@ -168,8 +193,11 @@ def test_run_directory_and_round_trip(cgan_run):
     np.testing.assert_array_equal(a, run.sample(6, labels=[0, 1, 2, 3, 4, 5], seed=1))
     generator = keras.models.load_model(out / "models" / "generator.keras")
     z = loaded.latent(2, seed=3)
-    np.testing.assert_allclose(np.asarray(generator([z, np.array([4, 9])])),
-                               np.asarray(loaded.trainer.generate(z, [4, 9])), atol=1e-5)
+    np.testing.assert_allclose(
+        np.asarray(generator([z, np.array([4, 9])])),
+        np.asarray(loaded.trainer.generate(z, [4, 9])),
+        atol=1e-5,
+    )
 
 
 def test_sample_by_label(cgan_run):
@@ -180,7 +208,9 @@ def test_sample_by_label(cgan_run):
     z = run.latent(3, seed=0)
     same_noise = run.sample(3, z=np.repeat(z[:1], 3, axis=0), labels=[0, 1, 2])
     assert not np.array_equal(same_noise[0], same_noise[1])  # the label, not the noise, changed
-    np.testing.assert_array_equal(run.sample(23, seed=1, batch_size=5), run.sample(23, seed=1, batch_size=256))
+    np.testing.assert_array_equal(
+        run.sample(23, seed=1, batch_size=5), run.sample(23, seed=1, batch_size=256)
+    )
     default = run.sample(12, seed=0)  # classes in turn
     np.testing.assert_array_equal(default[:10], run.sample(10, labels=np.arange(10), seed=0))
 
@@ -191,7 +221,10 @@ def test_sample_by_label(cgan_run):
         (dict(n=3, labels=[1, 2, 10]), "label 10 is out of range: this run has classes 0..9"),
         (dict(n=2, labels=-1), "label -1 is out of range"),
         (dict(n=3, labels=[1, 2]), "got 2 labels for 3 samples"),
-        (dict(n=2, labels=[[1], [2]]), "one class or a list of n classes, got an array of shape \\(2, 1\\)"),
+        (
+            dict(n=2, labels=[[1], [2]]),
+            "one class or a list of n classes, got an array of shape \\(2, 1\\)",
+        ),
         (dict(n=2, labels=[0.5, 1]), "labels must be integers"),
         (dict(n=2, labels="seven"), "labels must be integers"),
         (dict(n=0, labels=1), "n must be a positive integer, got 0"),
@@ -214,5 +247,7 @@ def test_labels_on_an_unconditional_run(tmp_path):
 def test_acgan_run(tmp_path):
     run = train("acgan", out=tmp_path / "acgan", epochs=1, **QUICK)
     assert len(run.discriminator.inputs) == 1 and "class_logits" in run.discriminator.output
-    assert {"d_aux", "g_aux"} <= set((tmp_path / "acgan" / "logs" / "history.csv").read_text().split("\n")[0].split(","))
+    assert {"d_aux", "g_aux"} <= set(
+        (tmp_path / "acgan" / "logs" / "history.csv").read_text().split("\n")[0].split(",")
+    )
     assert load_run(tmp_path / "acgan").sample(3, labels=[1, 1, 1]).shape == (3, 28, 28, 1)

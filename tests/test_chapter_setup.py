@@ -13,14 +13,24 @@ def test_defaults_and_environment(tmp_path, monkeypatch):
     monkeypatch.delenv("KERAS_GANS_CHAPTER_OUT", raising=False)
     monkeypatch.delenv("KERAS_GANS_DATA_DIR", raising=False)
     ch = Chapter(script)
-    assert (ch.quick, ch.out, ch.data_dir, ch.dataset) == (False, script.parent / "outputs", None, "digits")
+    assert (ch.quick, ch.out, ch.data_dir, ch.dataset) == (
+        False,
+        script.parent / "outputs",
+        None,
+        "digits",
+    )
     assert ch.out.is_dir() and matplotlib.get_backend().lower() == "agg"
 
     monkeypatch.setenv("KERAS_GANS_QUICK", "1")
     monkeypatch.setenv("KERAS_GANS_CHAPTER_OUT", str(tmp_path / "figs"))
     monkeypatch.setenv("KERAS_GANS_DATA_DIR", str(tmp_path))
     ch = Chapter(script)
-    assert (ch.quick, ch.out, ch.data_dir, ch.dataset) == (True, tmp_path / "figs", str(tmp_path), "mnist")
+    assert (ch.quick, ch.out, ch.data_dir, ch.dataset) == (
+        True,
+        tmp_path / "figs",
+        str(tmp_path),
+        "mnist",
+    )
     fig = plt.figure()
     path = ch.show(fig, "f.png")
     assert path.is_file() and not plt.fignum_exists(fig.number)  # saved, then closed in a script

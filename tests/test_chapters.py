@@ -19,7 +19,11 @@ SCRIPTS = sorted(p for p in CHAPTERS.glob("*/*.py") if not p.name.startswith("_"
 # What each chapter script must leave in its output folder (keyed by script name). A script not
 # listed here must still write at least one figure.
 EXPECTED = {
-    "building_blocks.py": ["normalisation_groups.png", "normalisation_stats.png", "residual_block.png"],
+    "building_blocks.py": [
+        "normalisation_groups.png",
+        "normalisation_stats.png",
+        "residual_block.png",
+    ],
     "style_transfer.py": [
         "style_gram_matrices.png",
         "style_result.png",
@@ -155,7 +159,9 @@ def check_outputs(script, out):
     what = script.name
     if script.name in EXPECTED:
         missing = [name for name in EXPECTED[script.name] if not (out / name).is_file()]
-        assert not missing, f"{what} did not write {missing}; it wrote {sorted(p.name for p in out.iterdir())}"
+        assert not missing, (
+            f"{what} did not write {missing}; it wrote {sorted(p.name for p in out.iterdir())}"
+        )
     else:
         assert list(out.rglob("*.png")), f"{what} wrote no figure into {out}"
 
@@ -174,7 +180,9 @@ def chapter_env(out):
 def test_every_chapter_script_has_a_notebook():
     assert SCRIPTS, f"no chapter scripts under {CHAPTERS}"
     for script in SCRIPTS:
-        assert script.with_suffix(".ipynb").is_file(), f"{script} has no notebook: run jupytext --to ipynb {script}"
+        assert script.with_suffix(".ipynb").is_file(), (
+            f"{script} has no notebook: run jupytext --to ipynb {script}"
+        )
     names = [s.name for s in SCRIPTS]
     assert len(set(names)) == len(names), f"chapter script names must be unique: {names}"
     for name in [*EXPECTED, *EXECUTED_NOTEBOOKS]:
@@ -188,7 +196,8 @@ def test_notebook_in_sync_with_script(script):
     from_nb = jupytext.read(script.with_suffix(".ipynb"))
     cells = lambda nb: [(c.cell_type, c.source) for c in nb.cells]  # noqa: E731
     assert cells(from_nb) == cells(from_py), (
-        f"{script.with_suffix('.ipynb').name} is out of date: run jupytext --to ipynb {script.relative_to(REPO)}"
+        f"{script.with_suffix('.ipynb').name} is out of date: run jupytext --to ipynb"
+        f" {script.relative_to(REPO)}"
     )
     for cell in from_nb.cells:  # notebooks are committed without outputs
         if cell.cell_type == "code":
@@ -200,7 +209,9 @@ def test_notebook_in_sync_with_script(script):
 def test_scripts_are_percent_format():
     for script in SCRIPTS:
         text = script.read_text()
-        assert "format_name: percent" in text and "\n# %% [markdown]\n" in text and "\n# %%\n" in text, script
+        assert (
+            "format_name: percent" in text and "\n# %% [markdown]\n" in text and "\n# %%\n" in text
+        ), script
 
 
 @pytest.mark.slow
@@ -215,13 +226,17 @@ def test_script_runs_in_quick_mode(script, tmp_path):
         text=True,
         timeout=300,
     )
-    assert proc.returncode == 0, f"{script.name} failed:\n{proc.stdout[-3000:]}\n{proc.stderr[-5000:]}"
+    assert proc.returncode == 0, (
+        f"{script.name} failed:\n{proc.stdout[-3000:]}\n{proc.stderr[-5000:]}"
+    )
     check_outputs(script, out)
 
 
 @pytest.mark.slow
 @pytest.mark.parametrize(
-    "script", [s for s in SCRIPTS if s.name in EXECUTED_NOTEBOOKS], ids=lambda p: key(p.with_suffix(".ipynb"))
+    "script",
+    [s for s in SCRIPTS if s.name in EXECUTED_NOTEBOOKS],
+    ids=lambda p: key(p.with_suffix(".ipynb")),
 )
 def test_notebook_executes_in_quick_mode(script, tmp_path, monkeypatch):
     nbformat = pytest.importorskip("nbformat")
@@ -240,7 +255,13 @@ def test_notebook_executes_in_quick_mode(script, tmp_path, monkeypatch):
     )
     client.execute()  # raises CellExecutionError on the first failing cell
 
-    errors = [o for c in nb.cells if c.cell_type == "code" for o in c.get("outputs", []) if o.output_type == "error"]
+    errors = [
+        o
+        for c in nb.cells
+        if c.cell_type == "code"
+        for o in c.get("outputs", [])
+        if o.output_type == "error"
+    ]
     assert not errors, [f"{e.ename}: {e.evalue}" for e in errors]
     images = [o for c in nb.cells for o in c.get("outputs", []) if "image/png" in o.get("data", {})]
     assert images, "the notebook displayed no figure inline"

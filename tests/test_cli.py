@@ -8,12 +8,23 @@ import time
 
 import numpy as np
 import pytest
+from conftest import run_cli
 from PIL import Image
 
-from conftest import run_cli
-
-TINY = ["--dataset", "digits", "--limit", "256", "--batch-size", "32",
-        "--set", "g_filters=8", "--set", "d_filters=8", "--set", "latent_dim=8"]
+TINY = [
+    "--dataset",
+    "digits",
+    "--limit",
+    "256",
+    "--batch-size",
+    "32",
+    "--set",
+    "g_filters=8",
+    "--set",
+    "d_filters=8",
+    "--set",
+    "latent_dim=8",
+]
 
 
 @pytest.mark.parametrize("command", [[], ["train"], ["sample"], ["list"], ["demo"]])
@@ -34,18 +45,47 @@ def test_list():
 @pytest.mark.parametrize(
     "args, message",
     [
-        (["train", "stylegan"], "error: unknown model 'stylegan'; choose one of: gan, dcgan, wgan, wgan-gp"),
-        (["train", "dcgan", "--dataset", "cifar10"], "error: unknown data set 'cifar10'; choose one of: mnist"),
-        (["train", "dcgan", "--preset", "gpu"], "error: unknown preset 'gpu'; choose one of: cpu, paper"),
-        (["train", "dcgan", "--data-dir", "/no/such/dir"], "error: data directory /no/such/dir does not exist"),
-        (["train", "dcgan", "--dataset", "digits", "--epochs", "0"], "error: epochs must be a positive integer, got 0"),
-        (["train", "dcgan", "--dataset", "digits", "--batch-size", "-1"], "error: batch size must be a positive integer"),
+        (
+            ["train", "stylegan"],
+            "error: unknown model 'stylegan'; choose one of: gan, dcgan, wgan, wgan-gp",
+        ),
+        (
+            ["train", "dcgan", "--dataset", "cifar10"],
+            "error: unknown data set 'cifar10'; choose one of: mnist",
+        ),
+        (
+            ["train", "dcgan", "--preset", "gpu"],
+            "error: unknown preset 'gpu'; choose one of: cpu, paper",
+        ),
+        (
+            ["train", "dcgan", "--data-dir", "/no/such/dir"],
+            "error: data directory /no/such/dir does not exist",
+        ),
+        (
+            ["train", "dcgan", "--dataset", "digits", "--epochs", "0"],
+            "error: epochs must be a positive integer, got 0",
+        ),
+        (
+            ["train", "dcgan", "--dataset", "digits", "--batch-size", "-1"],
+            "error: batch size must be a positive integer",
+        ),
         (["train", "dcgan", "--set", "lr=1"], "error: unknown setting(s) for dcgan: lr"),
-        (["train", "dcgan", "--set", "g_norm=weight", "--dataset", "digits"], "error: unknown normalisation 'weight'"),
-        (["train", "dcgan", "--checkpoint-every", "often"], "error: --checkpoint-every must be 'epoch' or a number"),
-        (["sample", "/no/such/run", "--out", "x.png"], "error: run directory /no/such/run does not exist"),
-        (["translate", "/no/such/run", "in", "out", "--direction", "sideways"],
-         "error: unknown direction 'sideways'; choose one of: A2B, B2A"),
+        (
+            ["train", "dcgan", "--set", "g_norm=weight", "--dataset", "digits"],
+            "error: unknown normalisation 'weight'",
+        ),
+        (
+            ["train", "dcgan", "--checkpoint-every", "often"],
+            "error: --checkpoint-every must be 'epoch' or a number",
+        ),
+        (
+            ["sample", "/no/such/run", "--out", "x.png"],
+            "error: run directory /no/such/run does not exist",
+        ),
+        (
+            ["translate", "/no/such/run", "in", "out", "--direction", "sideways"],
+            "error: unknown direction 'sideways'; choose one of: A2B, B2A",
+        ),
     ],
 )
 def test_bad_input_is_one_line(tmp_path, args, message):
@@ -71,23 +111,42 @@ def test_run_dir_errors_come_before_tensorflow(tmp_path):
     (tmp_path / "alien" / "config.json").write_text(json.dumps({"model": "stylegan"}))
     (tmp_path / "pics").mkdir()
     Image.fromarray(np.zeros((8, 8), np.uint8)).save(tmp_path / "pics" / "a.png")
-    (tmp_path / "trained" / "checkpoints").mkdir(parents=True)  # a run as far as the pre-checks can tell
+    (tmp_path / "trained" / "checkpoints").mkdir(
+        parents=True
+    )  # a run as far as the pre-checks can tell
     (tmp_path / "trained" / "config.json").write_text(json.dumps({"model": "cyclegan"}))
     (tmp_path / "trained" / "checkpoints" / "latest.weights.h5").write_bytes(b"")
     cases = [
-        (["sample", tmp_path / "none", "--out", "x.png"], f"run directory {tmp_path / 'none'} does not exist"),
-        (["evaluate", tmp_path / "empty"], f"{tmp_path / 'empty'} is not a keras-gans run directory"),
+        (
+            ["sample", tmp_path / "none", "--out", "x.png"],
+            f"run directory {tmp_path / 'none'} does not exist",
+        ),
+        (
+            ["evaluate", tmp_path / "empty"],
+            f"{tmp_path / 'empty'} is not a keras-gans run directory",
+        ),
         (["evaluate", tmp_path / "fresh"], f"{tmp_path / 'fresh'} has no checkpoint yet"),
         (["evaluate", tmp_path / "alien"], "unknown model 'stylegan'"),
-        (["translate", tmp_path / "fresh", tmp_path / "pics", tmp_path / "out"], "has no checkpoint yet"),
-        (["evaluate", tmp_path / "trained", "--vgg-weights", tmp_path / "no.h5"],
-         f"VGG16 weights file {tmp_path / 'no.h5'} does not exist"),
+        (
+            ["translate", tmp_path / "fresh", tmp_path / "pics", tmp_path / "out"],
+            "has no checkpoint yet",
+        ),
+        (
+            ["evaluate", tmp_path / "trained", "--vgg-weights", tmp_path / "no.h5"],
+            f"VGG16 weights file {tmp_path / 'no.h5'} does not exist",
+        ),
     ]
-    script = ("import json, sys\nfrom keras_gans.cli import main\nfor args in json.loads(sys.argv[1]):\n"
-              "    print(main(args), file=sys.stderr)\nprint('tensorflow' in sys.modules)")
+    script = (
+        "import json, sys\nfrom keras_gans.cli import main\nfor args in json.loads(sys.argv[1]):\n"
+        "    print(main(args), file=sys.stderr)\nprint('tensorflow' in sys.modules)"
+    )
     argv = json.dumps([[str(a) for a in args] for args, _ in cases])
-    result = subprocess.run([sys.executable, "-c", script, argv], capture_output=True, text=True, timeout=120)
-    assert result.stdout.strip() == "False", "TensorFlow was imported before the error: " + result.stderr[-2000:]
+    result = subprocess.run(
+        [sys.executable, "-c", script, argv], capture_output=True, text=True, timeout=120
+    )
+    assert result.stdout.strip() == "False", (
+        "TensorFlow was imported before the error: " + result.stderr[-2000:]
+    )
     lines = result.stderr.strip().splitlines()
     assert len(lines) == 2 * len(cases), result.stderr[-2000:]
     for (_, message), (line, code) in zip(cases, zip(lines[::2], lines[1::2])):
@@ -108,9 +167,15 @@ def test_train_sample_resume(tmp_path):
     sampled = run_cli("sample", run_dir, "-n", "16", "--nrow", "4", "--seed", "3", "--out", grid)
     assert sampled.returncode == 0, sampled.stderr[-3000:]
     image = np.asarray(Image.open(grid))
-    assert image.shape == (2 * (4 * 30 + 2), 2 * (4 * 30 + 2))  # 4x4 cells of 28 px + 2 px borders, x2
+    assert image.shape == (
+        2 * (4 * 30 + 2),
+        2 * (4 * 30 + 2),
+    )  # 4x4 cells of 28 px + 2 px borders, x2
     bad = run_cli("sample", run_dir, "-n", "0", "--out", grid)
-    assert bad.returncode == 2 and bad.stderr.strip().splitlines()[-1] == "error: n must be a positive integer, got 0"
+    assert (
+        bad.returncode == 2
+        and bad.stderr.strip().splitlines()[-1] == "error: n must be a positive integer, got 0"
+    )
 
 
 # The models whose kill-and-resume is checked: (train arguments, steps per epoch x epochs, the
@@ -120,10 +185,31 @@ def test_train_sample_resume(tmp_path):
 # uninterrupted one does: test_runs, test_cyclegan, test_ugatit). Here: one optimizer per
 # network (DCGAN), and two generator optimizers sharing one backward pass (CycleGAN).
 KILLED_RUNS = {
-    "dcgan": (["dcgan", *TINY, "--limit", "1024", "--epochs", "4"], 4 * (1024 // 32), "g_optimizer"),
+    "dcgan": (
+        ["dcgan", *TINY, "--limit", "1024", "--epochs", "4"],
+        4 * (1024 // 32),
+        "g_optimizer",
+    ),
     # the offline grey <-> colour tiles (32 per domain), one image a step
-    "cyclegan": (["cyclegan", "--dataset", "cifar10-colour", "--batch-size", "1", "--epochs", "6",
-                  "--set", "g_filters=4", "--set", "d_filters=4", "--set", "g_blocks=1"], 6 * 32, "g_a2b_optimizer"),
+    "cyclegan": (
+        [
+            "cyclegan",
+            "--dataset",
+            "cifar10-colour",
+            "--batch-size",
+            "1",
+            "--epochs",
+            "6",
+            "--set",
+            "g_filters=4",
+            "--set",
+            "d_filters=4",
+            "--set",
+            "g_blocks=1",
+        ],
+        6 * 32,
+        "g_a2b_optimizer",
+    ),
 }
 
 
@@ -133,8 +219,12 @@ def test_killed_run_resumes_from_last_checkpoint(tmp_path, model):
     run_dir = tmp_path / "run"
     train_args, total_steps, optimizer = KILLED_RUNS[model]
     args = ["train", *train_args, "--checkpoint-every", "8", "--out", str(run_dir)]
-    proc = subprocess.Popen([sys.executable, "-m", "keras_gans", *args], stdout=subprocess.DEVNULL,
-                            stderr=subprocess.DEVNULL, env=os.environ.copy())
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "keras_gans", *args],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        env=os.environ.copy(),
+    )
     weights = run_dir / "checkpoints" / "latest.weights.h5"
     deadline = time.time() + 240
     while not weights.exists() and time.time() < deadline and proc.poll() is None:
@@ -156,7 +246,10 @@ def test_killed_run_resumes_from_last_checkpoint(tmp_path, model):
     # between two renames once left new weights with an old position: one interval redone; the
     # position now lives in the weights file, see test_runs' test_a_kill_during_a_save_...)
     assert int(getattr(final.trainer, optimizer).iterations) == total_steps
-    epochs = [int(r.split(",")[0]) for r in (run_dir / "logs" / "history.csv").read_text().splitlines()[1:]]
+    epochs = [
+        int(r.split(",")[0])
+        for r in (run_dir / "logs" / "history.csv").read_text().splitlines()[1:]
+    ]
     n_epochs = int(train_args[train_args.index("--epochs") + 1])
     assert epochs[-1] == n_epochs and sorted(set(epochs)) == list(range(1, n_epochs + 1))
 

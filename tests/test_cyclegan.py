@@ -4,18 +4,26 @@ the unpaired data sets (MNIST-M, mocked SVHN) and bad input."""
 
 import json
 
+import keras
 import numpy as np
 import pytest
 from PIL import Image
 
-import keras
 from keras_gans import load_run
 from keras_gans.errors import KerasGansError
 from keras_gans.runs import train
 
 # the offline grey <-> colour set (scikit-image's photos, 32 px tiles), tiny networks
-QUICK = dict(dataset="cifar10-colour", limit=16, batch_size=4, g_filters=4, d_filters=4, g_blocks=1, pool_size=3,
-             verbose=0)
+QUICK = dict(
+    dataset="cifar10-colour",
+    limit=16,
+    batch_size=4,
+    g_filters=4,
+    d_filters=4,
+    g_blocks=1,
+    pool_size=3,
+    verbose=0,
+)
 
 
 # -- networks ---------------------------------------------------------------------------------------
@@ -30,7 +38,9 @@ def test_resnet_generator_matches_the_reference():
     y = np.asarray(small(np.zeros((2, 32, 32, 1), "float32")))
     assert np.all(np.abs(y) <= 1.0)
     names = [layer.name for layer in small.layers]
-    assert "c7s1_pad" in names and "res2_add" in names and "output_pad" in names  # reflection padding, 2 blocks
+    assert (
+        "c7s1_pad" in names and "res2_add" in names and "output_pad" in names
+    )  # reflection padding, 2 blocks
     with pytest.raises(KerasGansError, match="multiples of 4 and at least 8 px, got 6x6"):
         resnet_generator((6, 6, 3))
 
@@ -41,7 +51,12 @@ def _affine(shape, out_channels, scale, shift, name):
     x_in = keras.Input(shape)
     conv = keras.layers.Conv2D(out_channels, 1, name=name)
     model = keras.Model(x_in, conv(x_in), name=name)
-    conv.set_weights([np.full((1, 1, shape[-1], out_channels), scale, "float32"), np.full(out_channels, shift, "float32")])
+    conv.set_weights(
+        [
+            np.full((1, 1, shape[-1], out_channels), scale, "float32"),
+            np.full(out_channels, shift, "float32"),
+        ]
+    )
     return model
 
 
@@ -52,8 +67,14 @@ def test_losses_by_hand():
     a = rng.uniform(-1, 1, (2, 4, 4, 3)).astype("float32")
     b = rng.uniform(-1, 1, (2, 4, 4, 3)).astype("float32")
     s = (4, 4, 3)
-    trainer = CycleGAN(_affine(s, 3, 0.5, 0.1, "g_a2b"), _affine(s, 3, 0.2, -0.3, "g_b2a"),
-                       _affine(s, 1, 0.7, 0.0, "d_a"), _affine(s, 1, -0.4, 0.2, "d_b"), pool_size=2, seed=0)
+    trainer = CycleGAN(
+        _affine(s, 3, 0.5, 0.1, "g_a2b"),
+        _affine(s, 3, 0.2, -0.3, "g_b2a"),
+        _affine(s, 1, 0.7, 0.0, "d_a"),
+        _affine(s, 1, -0.4, 0.2, "d_b"),
+        pool_size=2,
+        seed=0,
+    )
     trainer.compile(*(keras.optimizers.SGD(0.0) for _ in range(4)))
     logs = {k: float(v) for k, v in trainer.train_on_batch(a, b, return_dict=True).items()}
 
@@ -73,8 +94,12 @@ def test_losses_by_hand():
         "d_A": 0.5 * (np.mean((d_a(a) - 1) ** 2) + np.mean(d_a(fake_a) ** 2)),
         "d_B": 0.5 * (np.mean((d_b(b) - 1) ** 2) + np.mean(d_b(fake_b) ** 2)),
     }
-    expected["g_loss"] = (expected["adv_A2B"] + expected["adv_B2A"] + 10 * (expected["cycle_A"] + expected["cycle_B"])
-                          + 0.5 * 10 * (expected["identity_A2B"] + expected["identity_B2A"]))
+    expected["g_loss"] = (
+        expected["adv_A2B"]
+        + expected["adv_B2A"]
+        + 10 * (expected["cycle_A"] + expected["cycle_B"])
+        + 0.5 * 10 * (expected["identity_A2B"] + expected["identity_B2A"])
+    )
     for key, value in expected.items():
         assert logs[key] == pytest.approx(value, rel=1e-5), key
 
@@ -96,22 +121,32 @@ def test_pool_fills_then_swaps_half_the_time():
 
     pool = ImagePool(3, (1, 1, 1))
     images = lambda *v: np.array(v, "float32").reshape(-1, 1, 1, 1)  # noqa: E731
-    shown = pool.query(images(1, 2), np.zeros(2, "float32"), np.zeros(2, "int32"))  # filling: stored, shown
+    shown = pool.query(
+        images(1, 2), np.zeros(2, "float32"), np.zeros(2, "int32")
+    )  # filling: stored, shown
     np.testing.assert_array_equal(np.ravel(shown), [1, 2])
-    shown = pool.query(images(3, 4, 5), np.array([0.9, 0.9, 0.1], "float32"), np.array([0, 1, 2], "int32"))
+    shown = pool.query(
+        images(3, 4, 5), np.array([0.9, 0.9, 0.1], "float32"), np.array([0, 1, 2], "int32")
+    )
     # 3 fills the last slot; 4 (u > 0.5) swaps with slot 1 (holding 2); 5 (u <= 0.5) is shown itself
     np.testing.assert_array_equal(np.ravel(shown), [3, 2, 5])
     np.testing.assert_array_equal(np.ravel(pool.images.numpy()), [1, 4, 3])
     assert int(pool.count.numpy()) == 3
-    assert np.array_equal(np.ravel(ImagePool(0, (1, 1, 1)).query(images(7), np.ones(1), np.zeros(1, "int32"))), [7])
+    assert np.array_equal(
+        np.ravel(ImagePool(0, (1, 1, 1)).query(images(7), np.ones(1), np.zeros(1, "int32"))), [7]
+    )
 
 
 def test_pool_randomness_is_seeded_and_fair():
     from keras_gans.models import build_trainer, default_config
 
     def draws(seed):
-        config = default_config("cyclegan", seed=seed, g_filters=4, d_filters=4, g_blocks=0, lr_schedule="constant")
-        trainer = build_trainer({**config, "image_shape": [32, 32, 1], "image_shape_b": [32, 32, 3]})
+        config = default_config(
+            "cyclegan", seed=seed, g_filters=4, d_filters=4, g_blocks=0, lr_schedule="constant"
+        )
+        trainer = build_trainer(
+            {**config, "image_shape": [32, 32, 1], "image_shape_b": [32, 32, 3]}
+        )
         uniform, slots = trainer.pool_randomness(2000)
         return np.asarray(uniform), np.asarray(slots)
 
@@ -132,12 +167,20 @@ def trained(tmp_path_factory):
 
 def state(trainer):
     """Everything a checkpoint must restore: weights, four optimizers, both pools, the seed state."""
-    values = {f"{i}:{v.name}": np.asarray(v) for i, v in enumerate(trainer.variables)}  # auto names differ
+    values = {
+        f"{i}:{v.name}": np.asarray(v) for i, v in enumerate(trainer.variables)
+    }  # auto names differ
     for name in ("g_a2b", "g_b2a", "d_a", "d_b"):
         opt = getattr(trainer, f"{name}_optimizer")
-        values.update({f"{name}_optimizer/{i}:{v.name}": np.asarray(v) for i, v in enumerate(opt.variables)})
-    values.update(pool_a=trainer.pool_a.images.numpy(), pool_a_count=trainer.pool_a.count.numpy(),
-                  pool_b=trainer.pool_b.images.numpy(), seed=trainer.seed_generator.state.numpy())
+        values.update(
+            {f"{name}_optimizer/{i}:{v.name}": np.asarray(v) for i, v in enumerate(opt.variables)}
+        )
+    values.update(
+        pool_a=trainer.pool_a.images.numpy(),
+        pool_a_count=trainer.pool_a.count.numpy(),
+        pool_b=trainer.pool_b.images.numpy(),
+        seed=trainer.seed_generator.state.numpy(),
+    )
     return values
 
 
@@ -148,15 +191,27 @@ def test_run_directory_and_losses_move(trained):
     assert config["image_shape"] == [32, 32, 3] and config["image_shape_b"] == [32, 32, 3]
     assert config["domain_names"] == ["grey", "colour"] and config["identity"] == "auto"
     assert config["generator"] == "unet" and config["channels"] == 3
-    assert sorted(p.name for p in (out / "models").iterdir()) == ["d_a.keras", "d_b.keras", "g_a2b.keras", "g_b2a.keras"]
+    assert sorted(p.name for p in (out / "models").iterdir()) == [
+        "d_a.keras",
+        "d_b.keras",
+        "g_a2b.keras",
+        "g_b2a.keras",
+    ]
     rows = [r.split(",") for r in (out / "logs" / "history.csv").read_text().splitlines()]
     assert rows[0][:4] == ["epoch", "adv_A2B", "adv_B2A", "cycle_A"] and "identity_A2B" in rows[0]
     first, second = (dict(zip(rows[0], map(float, r))) for r in rows[1:])
     assert second["cycle_A"] < first["cycle_A"] and second["g_loss"] < first["g_loss"]
     grid = np.asarray(Image.open(out / "samples" / "epoch_002.png"))
-    assert grid.shape[0] == 2 * (6 * 34 + 2)  # rows: A, A2B, B2A(A2B), B, B2A, A2B(B2A), 32 px + borders, x2
-    assert int(run.trainer.pool_a.count.numpy()) == 3 and int(run.trainer.g_a2b_optimizer.iterations) == 8
-    lr = run.trainer.g_a2b_optimizer.learning_rate  # constant for half the run, then linear decay to 0
+    assert grid.shape[0] == 2 * (
+        6 * 34 + 2
+    )  # rows: A, A2B, B2A(A2B), B, B2A, A2B(B2A), 32 px + borders, x2
+    assert (
+        int(run.trainer.pool_a.count.numpy()) == 3
+        and int(run.trainer.g_a2b_optimizer.iterations) == 8
+    )
+    lr = (
+        run.trainer.g_a2b_optimizer.learning_rate
+    )  # constant for half the run, then linear decay to 0
     assert float(lr) == pytest.approx(0.0) and run.config["lr_schedule"] == "linear_decay"
 
 
@@ -165,7 +220,11 @@ def test_translate_both_directions(trained, tmp_path):
     run = load_run(out)
     rgb = np.random.default_rng(0).integers(0, 256, (3, 40, 48, 3), dtype=np.uint8)
     to_colour, to_grey = run.translate(rgb, direction="A2B"), run.translate(rgb, direction="B2A")
-    assert to_colour.shape == (3, 40, 48, 3) and to_grey.shape == (3, 40, 48, 3) and to_colour.dtype == np.uint8  # grey in 3 channels
+    assert (
+        to_colour.shape == (3, 40, 48, 3)
+        and to_grey.shape == (3, 40, 48, 3)
+        and to_colour.dtype == np.uint8
+    )  # grey in 3 channels
     with pytest.raises(KerasGansError, match="unknown direction 'C2D'; choose one of: A2B, B2A"):
         run.translate(rgb, direction="C2D")
     from conftest import run_cli
@@ -174,7 +233,11 @@ def test_translate_both_directions(trained, tmp_path):
     Image.fromarray(rgb[0]).save(tmp_path / "in" / "photo.jpg")
     done = run_cli("translate", out, tmp_path / "in", tmp_path / "out", "--direction", "B2A")
     assert done.returncode == 0, done.stderr[-2000:]
-    assert np.asarray(Image.open(tmp_path / "out" / "photo.png")).shape == (40, 48, 3)  # colour -> grey, same size
+    assert np.asarray(Image.open(tmp_path / "out" / "photo.png")).shape == (
+        40,
+        48,
+        3,
+    )  # colour -> grey, same size
 
 
 def test_resume_restores_everything_and_equals_uninterrupted(trained, tmp_path):
@@ -186,7 +249,9 @@ def test_resume_restores_everything_and_equals_uninterrupted(trained, tmp_path):
         saved = None
 
         def on_train_batch_end(self, batch, logs=None):
-            if int(self.model.g_a2b_optimizer.iterations) == 5:  # the first step after the epoch-1 checkpoint
+            if (
+                int(self.model.g_a2b_optimizer.iterations) == 5
+            ):  # the first step after the epoch-1 checkpoint
                 raise RuntimeError("killed")
 
         def on_epoch_end(self, epoch, logs=None):
@@ -199,7 +264,14 @@ def test_resume_restores_everything_and_equals_uninterrupted(trained, tmp_path):
             Restored.begin = state(self.model)
 
     with pytest.raises(RuntimeError, match="killed"):
-        train("cyclegan", out=tmp_path / "run", epochs=2, callbacks=[Crash()], checkpoint_every=3, **QUICK)
+        train(
+            "cyclegan",
+            out=tmp_path / "run",
+            epochs=2,
+            callbacks=[Crash()],
+            checkpoint_every=3,
+            **QUICK,
+        )
     resumed = train("cyclegan", out=tmp_path / "run", epochs=2, callbacks=[Restored()], **QUICK)
     assert Restored.begin.keys() == Crash.saved.keys()
     for key, value in Crash.saved.items():
@@ -217,7 +289,10 @@ def test_bad_settings_and_folders(tmp_path):
         (dict(image_size=24), "U-Net generator needs an image size that is a power of 2"),
         (dict(image_size=16, patch_size=70), "PatchGAN needs larger images than 16x16"),
         (dict(identity=-1), "identity must be 'auto' or a weight >= 0"),
-        (dict(dataset="mnist"), "translates images between two domains; 'mnist' is a single-domain"),
+        (
+            dict(dataset="mnist"),
+            "translates images between two domains; 'mnist' is a single-domain",
+        ),
     ]:
         with pytest.raises(KerasGansError, match=message):
             train("cyclegan", out=tmp_path / "new", epochs=1, **{**QUICK, **bad})
@@ -229,12 +304,24 @@ def test_bad_settings_and_folders(tmp_path):
         data.load_domains("folders", data_dir=root, size=16)
     for d in "AB":  # every 10th file is the test split: the first, a.png
         for i in range(10):
-            Image.fromarray(np.full((20, 20, 3), i, np.uint8)).save(root / d / f"{'a' if i == 0 else 'x'}{i}.png")
-    Image.fromarray(np.zeros((20, 20), np.uint8)).save(root / "A" / "b_grey.png")  # train files 1 and 2
+            Image.fromarray(np.full((20, 20, 3), i, np.uint8)).save(
+                root / d / f"{'a' if i == 0 else 'x'}{i}.png"
+            )
+    Image.fromarray(np.zeros((20, 20), np.uint8)).save(
+        root / "A" / "b_grey.png"
+    )  # train files 1 and 2
     Image.fromarray(np.zeros((20, 20, 3), np.uint8)).save(root / "A" / "c_rgb.png")
-    with pytest.raises(KerasGansError, match=r"mixes grey and RGB images \(e.g. b_grey.png and c_rgb.png\).*channels=3"):
+    with pytest.raises(
+        KerasGansError,
+        match=r"mixes grey and RGB images \(e.g. b_grey.png and c_rgb.png\).*channels=3",
+    ):
         data.load_domains("folders", data_dir=root, size=16)
-    assert data.load_domains("folders", data_dir=root, size=16, channels=3).a.shape == (10, 16, 16, 3)
+    assert data.load_domains("folders", data_dir=root, size=16, channels=3).a.shape == (
+        10,
+        16,
+        16,
+        3,
+    )
 
 
 # -- the digit data sets -------------------------------------------------------------------------------
@@ -257,17 +344,31 @@ def test_mnist_mnistm_and_mocked_svhn():
 
     from keras_gans import data
 
-    pairs = data.load_domains("mnist-mnistm", "train", size=32)  # offline: embedded digits, scikit-image photos
-    assert pairs.a.shape[1:] == (32, 32, 3) and pairs.b.shape[1:] == (32, 32, 3) and not pairs.paired
+    pairs = data.load_domains(
+        "mnist-mnistm", "train", size=32
+    )  # offline: embedded digits, scikit-image photos
+    assert (
+        pairs.a.shape[1:] == (32, 32, 3) and pairs.b.shape[1:] == (32, 32, 3) and not pairs.paired
+    )
     assert len(pairs.labels_a) == len(pairs.a) and len(pairs.labels_b) == len(pairs.b)
     swapped = data.load_domains("mnist-mnistm", "test", size=32, direction="B2A")
-    assert swapped.names == ("mnistm", "mnist") and np.array_equal(swapped.labels_a, swapped.labels_b)
-    small = data.load_domains("mnist-mnistm", "test", size=16)  # other sizes: the padded 32 px digits resized
+    assert swapped.names == ("mnistm", "mnist") and np.array_equal(
+        swapped.labels_a, swapped.labels_b
+    )
+    small = data.load_domains(
+        "mnist-mnistm", "test", size=16
+    )  # other sizes: the padded 32 px digits resized
     assert small.a.shape[1:] == (16, 16, 3) and small.b.shape[1:] == (16, 16, 3)
-    assert small.a[:, 6:10, 6:10].max() > 0 and small.a[:, :1].max() == 0  # a digit in the middle, black border
+    assert (
+        small.a[:, 6:10, 6:10].max() > 0 and small.a[:, :1].max() == 0
+    )  # a digit in the middle, black border
     with tfds.testing.mock_data(num_examples=12):
         svhn = data.load_domains("mnist-svhn", "test", size=32)
-    assert svhn.b.shape == (12, 32, 32, 3) and svhn.labels_b.shape == (12,) and svhn.names == ("mnist", "svhn")
+    assert (
+        svhn.b.shape == (12, 32, 32, 3)
+        and svhn.labels_b.shape == (12,)
+        and svhn.names == ("mnist", "svhn")
+    )
 
 
 def test_evaluate_grey_colour_run(trained):
@@ -277,9 +378,15 @@ def test_evaluate_grey_colour_run(trained):
     result = evaluate(out, verbose=False)
     assert result["test_images_a"] == 24 and result["domains"] == {"A": "grey", "B": "colour"}
     a2b, b2a = result["A2B"], result["B2A"]
-    assert 0 < a2b["psnr"] < a2b["psnr_input_copy"] and -1 <= a2b["ssim"] <= 1  # 2 tiny epochs: worse than grey
-    assert b2a["psnr_input_copy"] == pytest.approx(a2b["psnr_input_copy"])  # grey in 3 channels: copy either way
-    assert json.loads((out / "metrics.json").read_text())["A2B"]["psnr"] == pytest.approx(a2b["psnr"])
+    assert (
+        0 < a2b["psnr"] < a2b["psnr_input_copy"] and -1 <= a2b["ssim"] <= 1
+    )  # 2 tiny epochs: worse than grey
+    assert b2a["psnr_input_copy"] == pytest.approx(
+        a2b["psnr_input_copy"]
+    )  # grey in 3 channels: copy either way
+    assert json.loads((out / "metrics.json").read_text())["A2B"]["psnr"] == pytest.approx(
+        a2b["psnr"]
+    )
 
 
 def test_resnet_generator_grey_in_one_channel(tmp_path):
@@ -287,10 +394,17 @@ def test_resnet_generator_grey_in_one_channel(tmp_path):
     (it would feed 3-channel images to the 1 -> 3 generator); the evaluation has no B2A copy baseline."""
     from keras_gans.evaluate import evaluate
 
-    run = train("cyclegan", out=tmp_path / "run", epochs=1,
-                **{**QUICK, "generator": "resnet", "g_norm": "instance", "channels": 1})
+    run = train(
+        "cyclegan",
+        out=tmp_path / "run",
+        epochs=1,
+        **{**QUICK, "generator": "resnet", "g_norm": "instance", "channels": 1},
+    )
     assert run.config["image_shape"] == [32, 32, 1] and run.trainer.g_a2b.name == "g_a2b"
-    assert "identity_A2B" not in (tmp_path / "run" / "logs" / "history.csv").read_text().splitlines()[0]
+    assert (
+        "identity_A2B"
+        not in (tmp_path / "run" / "logs" / "history.csv").read_text().splitlines()[0]
+    )
     assert any(layer.name.startswith("res1") for layer in run.trainer.g_a2b.layers)
     result = evaluate(tmp_path / "run", verbose=False)
     assert "psnr_input_copy" in result["A2B"] and "psnr_input_copy" not in result["B2A"]

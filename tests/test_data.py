@@ -2,9 +2,9 @@
 
 import numpy as np
 import pytest
+from conftest import SHARED_DATA, needs_shared_data, write_idx
 from PIL import Image
 
-from conftest import needs_shared_data, SHARED_DATA, write_idx
 from keras_gans import data
 from keras_gans.errors import KerasGansError
 
@@ -37,7 +37,13 @@ def test_data_dir_from_environment(tmp_path, monkeypatch):
 
 def test_npz_folder(tmp_path):
     x = np.zeros((7, 28, 28), np.uint8)
-    np.savez(tmp_path / "fashion_mnist.npz", x_train=x, y_train=np.arange(7), x_test=x[:3], y_test=np.arange(3))
+    np.savez(
+        tmp_path / "fashion_mnist.npz",
+        x_train=x,
+        y_train=np.arange(7),
+        x_test=x[:3],
+        y_test=np.arange(3),
+    )
     xt, yt = data.load_images("fashion-mnist", "test", data_dir=tmp_path)
     assert xt.shape == (3, 28, 28, 1) and yt.tolist() == [0, 1, 2]
 
@@ -68,7 +74,12 @@ def test_tfds_source_with_mock_data():
 def test_make_dataset_scales_and_batches():
     images = np.array([[0, 255], [128, 64]], np.uint8).reshape(1, 2, 2, 1).repeat(10, axis=0)
     batches = list(data.make_dataset(images, 4, shuffle=False))
-    assert len(batches) == 2 and tuple(batches[0].shape) == (4, 2, 2, 1)  # 10 // 4, remainder dropped
+    assert len(batches) == 2 and tuple(batches[0].shape) == (
+        4,
+        2,
+        2,
+        1,
+    )  # 10 // 4, remainder dropped
     b = batches[0].numpy()
     assert b.min() == -1.0 and b.max() == 1.0 and b.dtype == np.float32
 
@@ -84,13 +95,19 @@ def test_make_dataset_reads_a_memmap_batch_by_batch(tmp_path, monkeypatch):
     mapped = np.load(tmp_path / "images.npy", mmap_mode="r")
     gathered = []
     real_gather = images_module.gather_rows
-    monkeypatch.setattr(images_module, "gather_rows", lambda x, i: gathered.append(len(i)) or real_gather(x, i))
+    monkeypatch.setattr(
+        images_module, "gather_rows", lambda x, i: gathered.append(len(i)) or real_gather(x, i)
+    )
     vectors, classes = rng.random((11, 3)).astype(np.float32), rng.integers(0, 5, 11)
-    for kw in (dict(batch_size=4, seed=3, epochs=3, initial_epoch=1, flip=True, labels=vectors),
-               dict(batch_size=3, shuffle=False, drop_remainder=False, labels=classes, rescale=False),
-               dict(batch_size=5, seed=1, flip=True)):
+    for kw in (
+        dict(batch_size=4, seed=3, epochs=3, initial_epoch=1, flip=True, labels=vectors),
+        dict(batch_size=3, shuffle=False, drop_remainder=False, labels=classes, rescale=False),
+        dict(batch_size=5, seed=1, flip=True),
+    ):
         in_memory, from_file = (data.make_dataset(x, **kw) for x in (images, mapped))
-        assert from_file.element_spec == in_memory.element_spec  # static shapes kept (numpy_function loses them)
+        assert (
+            from_file.element_spec == in_memory.element_spec
+        )  # static shapes kept (numpy_function loses them)
         gathered.clear()
         a, b = list(in_memory), list(from_file)
         assert len(a) == len(b) > 1 and sum(gathered) > 0
@@ -106,10 +123,15 @@ def test_epoch_order_depends_only_on_seed_and_epoch():
     images = np.arange(12, dtype=np.uint8).reshape(12, 1, 1, 1)
 
     def order(**kw):
-        return [tuple(np.rint((b.numpy().ravel() + 1) * 127.5).astype(int)) for b in data.make_dataset(images, 4, **kw)]
+        return [
+            tuple(np.rint((b.numpy().ravel() + 1) * 127.5).astype(int))
+            for b in data.make_dataset(images, 4, **kw)
+        ]
 
     full = order(seed=3, epochs=3)
-    assert order(seed=3, epochs=3, initial_epoch=2) == full[6:]  # a resumed run sees epoch 3 as it was
+    assert (
+        order(seed=3, epochs=3, initial_epoch=2) == full[6:]
+    )  # a resumed run sees epoch 3 as it was
     assert sorted(sum(full[:3], ())) == list(range(12))  # each epoch is a permutation
     assert full[:3] != full[3:6]
 
@@ -117,16 +139,31 @@ def test_epoch_order_depends_only_on_seed_and_epoch():
 @pytest.mark.parametrize(
     "call, message",
     [
-        (lambda p: data.load_images("cifar"), "unknown data set 'cifar'; choose one of: mnist, fashion_mnist, digits"),
+        (
+            lambda p: data.load_images("cifar"),
+            "unknown data set 'cifar'; choose one of: mnist, fashion_mnist, digits",
+        ),
         (lambda p: data.load_images("mnist", split="valid"), "unknown split 'valid'"),
         (lambda p: data.load_images("mnist", data_dir=p / "nope"), "does not exist"),
         (lambda p: data.load_images("mnist", data_dir=p), "no mnist files in"),
         (lambda p: data.load_images("mnist", source="dir"), "needs --data-dir"),
-        (lambda p: data.make_dataset(np.zeros((3, 8, 8, 1), np.uint8), 4), "larger than the data set"),
-        (lambda p: data.make_dataset(np.zeros((3, 8, 8, 1), np.uint8), 0), "batch size must be a positive integer"),
-        (lambda p: data.check_images(np.zeros((3, 8, 8, 2))), "1 \\(grey\\) or 3 \\(RGB\\) channels, got 2"),
+        (
+            lambda p: data.make_dataset(np.zeros((3, 8, 8, 1), np.uint8), 4),
+            "larger than the data set",
+        ),
+        (
+            lambda p: data.make_dataset(np.zeros((3, 8, 8, 1), np.uint8), 0),
+            "batch size must be a positive integer",
+        ),
+        (
+            lambda p: data.check_images(np.zeros((3, 8, 8, 2))),
+            "1 \\(grey\\) or 3 \\(RGB\\) channels, got 2",
+        ),
         (lambda p: data.check_images(np.zeros((8, 8))), "must be a batch"),
-        (lambda p: data.check_images(np.zeros((2, 8, 8, 1)), (28, 28, 1)), "must be of shape \\(28, 28, 1\\)"),
+        (
+            lambda p: data.check_images(np.zeros((2, 8, 8, 1)), (28, 28, 1)),
+            "must be of shape \\(28, 28, 1\\)",
+        ),
     ],
 )
 def test_bad_input_is_one_clear_error(tmp_path, call, message):
@@ -176,10 +213,16 @@ def side_by_side(folder, n, height=20, width=40, start=0):
 def test_facades_from_an_extracted_folder(tmp_path, monkeypatch):
     for split, n in (("train", 4), ("val", 2), ("test", 3)):
         side_by_side(tmp_path / "facades" / split, n, height=32, width=64)
-    train = data.load_domains("facades", "train", data_dir=tmp_path, size=16)  # the parent folder works
-    test = data.load_domains("facades", "test", data_dir=tmp_path / "facades", size=16, direction="B2A")
+    train = data.load_domains(
+        "facades", "train", data_dir=tmp_path, size=16
+    )  # the parent folder works
+    test = data.load_domains(
+        "facades", "test", data_dir=tmp_path / "facades", size=16, direction="B2A"
+    )
     assert train.names == ("photo", "labels") and train.a.shape == (4, 16, 16, 3)
-    assert test.names == ("labels", "photo") and test.a[0, 0, 0, 0] == 200  # labels -> photo, as in the paper
+    assert (
+        test.names == ("labels", "photo") and test.a[0, 0, 0, 0] == 200
+    )  # labels -> photo, as in the paper
     monkeypatch.setenv("KERAS_GANS_OFFLINE", "1")
     with pytest.raises(KerasGansError, match="facades needs a download .* give --data-dir DIR"):
         data.load_domains("facades", "train")
@@ -188,15 +231,27 @@ def test_facades_from_an_extracted_folder(tmp_path, monkeypatch):
 def test_paired_data_refusals(tmp_path):
     from keras_gans.models import resolve_dataset
 
-    with pytest.raises(KerasGansError, match="data set 'folders' is unpaired, this model needs pairs"):
+    with pytest.raises(
+        KerasGansError, match="data set 'folders' is unpaired, this model needs pairs"
+    ):
         resolve_dataset("pix2pix", "folders")
-    with pytest.raises(KerasGansError, match="pix2pix translates images between two domains; 'mnist'"):
+    with pytest.raises(
+        KerasGansError, match="pix2pix translates images between two domains; 'mnist'"
+    ):
         resolve_dataset("pix2pix", "mnist")
     with pytest.raises(KerasGansError, match="dcgan trains on single images; 'edges2photo'"):
         resolve_dataset("dcgan", "edges2photo")
     with pytest.raises(KerasGansError, match="is read from a folder: give --data-dir"):
         data.load_domains("folder", "train")
-    with pytest.raises(KerasGansError, match=r"domain A: expected a non-empty \(N, H, W, 1\|3\) batch"):
-        data.Domains(np.zeros((2, 8, 8, 2), np.uint8), np.zeros((2, 8, 8, 3), np.uint8), paired=True)
-    with pytest.raises(KerasGansError, match="paired domains must have as many images of the same size"):
-        data.Domains(np.zeros((2, 8, 8, 1), np.uint8), np.zeros((3, 8, 8, 3), np.uint8), paired=True)
+    with pytest.raises(
+        KerasGansError, match=r"domain A: expected a non-empty \(N, H, W, 1\|3\) batch"
+    ):
+        data.Domains(
+            np.zeros((2, 8, 8, 2), np.uint8), np.zeros((2, 8, 8, 3), np.uint8), paired=True
+        )
+    with pytest.raises(
+        KerasGansError, match="paired domains must have as many images of the same size"
+    ):
+        data.Domains(
+            np.zeros((2, 8, 8, 1), np.uint8), np.zeros((3, 8, 8, 3), np.uint8), paired=True
+        )

@@ -28,7 +28,9 @@ def test_read_image_channels_and_errors(tmp_path):
     np.testing.assert_array_equal(files.read_image(path), rgb)
     grey = files.read_image(path, channels=1)
     assert grey.shape == (48, 64, 1)
-    np.testing.assert_allclose(grey[..., 0], domains.grey(rgb[None])[0, ..., 0], atol=1)  # Pillow's luma
+    np.testing.assert_allclose(
+        grey[..., 0], domains.grey(rgb[None])[0, ..., 0], atol=1
+    )  # Pillow's luma
     assert files.read_image(_save(tmp_path / "g.png", grey), channels=None).shape == (48, 64, 1)
     (tmp_path / "bad.jpg").write_bytes(b"not a jpeg at all")
     with pytest.raises(KerasGansError, match="bad.jpg is not an image file"):
@@ -56,7 +58,9 @@ def test_edges_are_black_on_white_and_follow_outlines():
     edge_map = domains.edges(image)[0, ..., 0]
     assert set(np.unique(edge_map)) <= {0, 255}
     assert (edge_map == 0).sum() > 20
-    assert (edge_map[12:20, 12:20] == 255).all() and (edge_map[:4] == 255).all()  # flat areas stay white
+    assert (edge_map[12:20, 12:20] == 255).all() and (
+        edge_map[:4] == 255
+    ).all()  # flat areas stay white
 
 
 def test_photo_folder_pairs_and_split(tmp_path):
@@ -81,7 +85,10 @@ def test_embedded_photos_offline(capsys, monkeypatch):
 # -- folder formats --------------------------------------------------------------------------------
 def test_side_by_side_and_two_folder_pairs(tmp_path):
     for i in range(3):
-        _save(tmp_path / "sbs" / "train" / f"{i}.png", np.concatenate([_photo(i, 32, 32), _photo(i + 9, 32, 32)], 1))
+        _save(
+            tmp_path / "sbs" / "train" / f"{i}.png",
+            np.concatenate([_photo(i, 32, 32), _photo(i + 9, 32, 32)], 1),
+        )
         _save(tmp_path / "ab" / "train" / "A" / f"{i}.png", _photo(i, 32, 32))
         _save(tmp_path / "ab" / "train" / "B" / f"{i}.png", _photo(i + 9, 32, 32))
     sbs = data.load_domains("folder", "train", data_dir=tmp_path / "sbs", size=32)
@@ -96,13 +103,28 @@ def test_side_by_side_and_two_folder_pairs(tmp_path):
     "make, message",
     [
         (lambda d: _save(d / "train" / "0.png", _photo(0, 32, 33)), "needs an even width"),
-        (lambda d: (_save(d / "train" / "A" / "x.png", _photo(0)), _save(d / "train" / "B" / "y.png", _photo(1))),
-         "x.png has no partner"),
-        (lambda d: (_save(d / "train" / "A" / "x.png", _photo(0, 32, 32)),
-                    _save(d / "train" / "B" / "x.png", _photo(1, 40, 40))), "pairs must have the same size"),
+        (
+            lambda d: (
+                _save(d / "train" / "A" / "x.png", _photo(0)),
+                _save(d / "train" / "B" / "y.png", _photo(1)),
+            ),
+            "x.png has no partner",
+        ),
+        (
+            lambda d: (
+                _save(d / "train" / "A" / "x.png", _photo(0, 32, 32)),
+                _save(d / "train" / "B" / "x.png", _photo(1, 40, 40)),
+            ),
+            "pairs must have the same size",
+        ),
         (lambda d: (d / "train").mkdir(parents=True), "holds no image files"),
-        (lambda d: (d / "train").mkdir(parents=True) or (d / "train" / "0.jpg").write_bytes(b"\xff\xd8 broken"),
-         "0.jpg (is not an image file|is corrupt)"),
+        (
+            lambda d: (
+                (d / "train").mkdir(parents=True)
+                or (d / "train" / "0.jpg").write_bytes(b"\xff\xd8 broken")
+            ),
+            "0.jpg (is not an image file|is corrupt)",
+        ),
         (lambda d: (d / "other").mkdir(parents=True), "holds neither"),
     ],
     ids=["odd-width", "missing-partner", "size-mismatch", "empty", "corrupt", "no-layout"],
@@ -142,8 +164,12 @@ def test_names_and_kinds():
 # -- the pipeline ----------------------------------------------------------------------------------
 def _numbered(n, size=8, channels=(1, 3)):
     """Domains whose every pixel of pair i is i (so batches reveal which images they hold)."""
-    a = np.repeat(np.arange(n, dtype=np.uint8), size * size * channels[0]).reshape(n, size, size, channels[0])
-    b = np.repeat(np.arange(n, dtype=np.uint8), size * size * channels[1]).reshape(n, size, size, channels[1])
+    a = np.repeat(np.arange(n, dtype=np.uint8), size * size * channels[0]).reshape(
+        n, size, size, channels[0]
+    )
+    b = np.repeat(np.arange(n, dtype=np.uint8), size * size * channels[1]).reshape(
+        n, size, size, channels[1]
+    )
     return a, b
 
 
@@ -159,7 +185,9 @@ def test_paired_pipeline_keeps_pairs_and_resumes_exactly():
     for x, y in batches:
         assert x.shape == (3, 8, 8, 1) and y.shape == (3, 8, 8, 3)
         np.testing.assert_array_equal(_ids(x), _ids(y))
-    assert len(set(np.concatenate([_ids(x) for x, _ in batches[:3]]))) == 9  # no pair twice in an epoch
+    assert (
+        len(set(np.concatenate([_ids(x) for x, _ in batches[:3]]))) == 9
+    )  # no pair twice in an epoch
     resumed = list(data.make_domain_dataset(pairs, 3, seed=5, epochs=2, initial_epoch=1))
     for (x1, _), (x2, _) in zip(batches[3:], resumed):
         np.testing.assert_array_equal(x1, x2)
@@ -190,6 +218,10 @@ def test_unpaired_pipeline_covers_the_larger_domain():
 
 def test_domains_refuse_bad_arrays():
     with pytest.raises(KerasGansError, match="same size"):
-        data.Domains(np.zeros((2, 8, 8, 1), np.uint8), np.zeros((3, 8, 8, 3), np.uint8), paired=True)
+        data.Domains(
+            np.zeros((2, 8, 8, 1), np.uint8), np.zeros((3, 8, 8, 3), np.uint8), paired=True
+        )
     with pytest.raises(KerasGansError, match="1\\|3"):
-        data.Domains(np.zeros((2, 8, 8, 2), np.uint8), np.zeros((2, 8, 8, 3), np.uint8), paired=True)
+        data.Domains(
+            np.zeros((2, 8, 8, 2), np.uint8), np.zeros((2, 8, 8, 3), np.uint8), paired=True
+        )

@@ -6,8 +6,8 @@ import math
 
 import numpy as np
 import pytest
-
 from conftest import run_cli
+
 from keras_gans import load_run, metrics
 from keras_gans.errors import KerasGansError
 from keras_gans.runs import train
@@ -28,7 +28,9 @@ def test_fid_with_singular_covariances():
     a, b = rng.normal(size=(20, 64)), rng.normal(size=(30, 64)) + 1.0
     assert metrics.frechet_distance(a, a) == pytest.approx(0.0, abs=1e-8)
     far = metrics.frechet_distance(a, b)
-    assert np.isfinite(far) and far > 64 * 0.5  # the mean shift alone is 64 x 1^2, minus small-sample noise
+    assert (
+        np.isfinite(far) and far > 64 * 0.5
+    )  # the mean shift alone is 64 x 1^2, minus small-sample noise
 
 
 def test_fid_of_two_samples_of_one_distribution_is_small_and_shrinks_with_n():
@@ -50,13 +52,17 @@ def test_kid_grows_with_the_shift_and_is_symmetric():
 
 def test_psnr_and_ssim_known_values():
     zeros, tens = np.zeros((2, 8, 8, 1), np.uint8), np.full((2, 8, 8, 1), 10, np.uint8)
-    np.testing.assert_allclose(metrics.psnr(zeros, tens), 10 * math.log10(255**2 / 100), rtol=1e-5)  # MSE 100
+    np.testing.assert_allclose(
+        metrics.psnr(zeros, tens), 10 * math.log10(255**2 / 100), rtol=1e-5
+    )  # MSE 100
     assert np.isinf(metrics.psnr(tens, tens)).all()
     x = np.random.default_rng(0).integers(0, 256, (3, 16, 16, 1), dtype=np.uint8)
     np.testing.assert_allclose(metrics.ssim(x, x), 1.0)
     # two flat images: SSIM reduces to the luminance term (2 m1 m2 + C1) / (m1^2 + m2^2 + C1)
     c1 = (0.01 * 255) ** 2
-    flat = metrics.ssim(np.full((1, 16, 16, 1), 100, np.uint8), np.full((1, 16, 16, 1), 120, np.uint8))
+    flat = metrics.ssim(
+        np.full((1, 16, 16, 1), 100, np.uint8), np.full((1, 16, 16, 1), 120, np.uint8)
+    )
     assert flat[0] == pytest.approx((2 * 100 * 120 + c1) / (100**2 + 120**2 + c1), rel=1e-6)
     rgb = np.random.default_rng(1).integers(0, 256, (2, 16, 16, 3), dtype=np.uint8)
     assert metrics.ssim(rgb, rgb[::-1]).shape == (2,)
@@ -82,9 +88,20 @@ def test_inception_features_offline(tmp_path, runs):
     extractor.get_layer("inception_v3").save_weights(weights)
     from keras_gans.evaluate import evaluate
 
-    result = evaluate(runs / "cgan", n=12, inception_weights=weights, inception_n=8, inception_size=75,
-                      save=False, verbose=False)
-    assert result["inception_n"] == 8 and result["fid_inception"] >= 0 and len(result["kid_inception"]) == 2
+    result = evaluate(
+        runs / "cgan",
+        n=12,
+        inception_weights=weights,
+        inception_n=8,
+        inception_size=75,
+        save=False,
+        verbose=False,
+    )
+    assert (
+        result["inception_n"] == 8
+        and result["fid_inception"] >= 0
+        and len(result["kid_inception"]) == 2
+    )
     assert "accuracy" not in result  # no classifier given
 
 
@@ -99,8 +116,24 @@ def runs(tmp_path_factory):
     """A classifier run (trained in-process) and a tiny cgan run (through the CLI) on the embedded digits."""
     root = tmp_path_factory.mktemp("eval")
     train("classifier", dataset="digits", epochs=3, batch_size=64, out=root / "clf", verbose=0)
-    gan = run_cli("train", "cgan", "--dataset", "digits", "--limit", "256", "--epochs", "1", "--batch-size", "32",
-                  "--set", "g_filters=8", "--set", "d_filters=8", "--out", root / "cgan")
+    gan = run_cli(
+        "train",
+        "cgan",
+        "--dataset",
+        "digits",
+        "--limit",
+        "256",
+        "--epochs",
+        "1",
+        "--batch-size",
+        "32",
+        "--set",
+        "g_filters=8",
+        "--set",
+        "d_filters=8",
+        "--out",
+        root / "cgan",
+    )
     assert gan.returncode == 0, gan.stderr[-3000:]
     assert "trained cgan on digits" in gan.stdout and "samples in" in gan.stdout
     return root
@@ -110,7 +143,9 @@ def test_classifier_run_contract(runs):
     clf = runs / "clf"
     config = json.loads((clf / "config.json").read_text())
     assert config["model"] == "classifier" and config["num_classes"] == 10
-    assert (clf / "models" / "classifier.keras").is_file() and (clf / "checkpoints" / "latest.weights.h5").is_file()
+    assert (clf / "models" / "classifier.keras").is_file() and (
+        clf / "checkpoints" / "latest.weights.h5"
+    ).is_file()
     assert (clf / "logs" / "history.csv").read_text().startswith("epoch,accuracy,loss,seconds")
     run = load_run(clf)
     from keras_gans.data import load_images
@@ -128,14 +163,20 @@ def test_evaluate_cli_end_to_end(runs):
     assert "accuracy of generated images" in out.stdout and "FID" in out.stdout
     result = json.loads((runs / "cgan" / "metrics.json").read_text())
     assert result["model"] == "cgan" and result["n_generated"] == 200
-    assert 0.0 <= result["accuracy"] <= 1.0 and sorted(result["accuracy_per_class"]) == [str(c) for c in range(10)]
+    assert 0.0 <= result["accuracy"] <= 1.0 and sorted(result["accuracy_per_class"]) == [
+        str(c) for c in range(10)
+    ]
     assert result["classifier_test_accuracy"] > 0.85
-    assert result["fid"] > result["fid_train_vs_test"] >= 0  # one epoch of a tiny GAN is far from the data
+    assert (
+        result["fid"] > result["fid_train_vs_test"] >= 0
+    )  # one epoch of a tiny GAN is far from the data
     assert len(result["kid"]) == 2 and sum(result["generated_class_histogram"]) == 200
 
     from keras_gans.evaluate import evaluate
 
-    assert evaluate(runs / "clf", verbose=False)["test_accuracy"] > 0.85  # a classifier run: its test accuracy
+    assert (
+        evaluate(runs / "clf", verbose=False)["test_accuracy"] > 0.85
+    )  # a classifier run: its test accuracy
     assert json.loads((runs / "clf" / "metrics.json").read_text())["test_accuracy"] > 0.85
 
     grid = runs / "sevens.png"
@@ -147,17 +188,29 @@ def test_evaluate_cli_end_to_end(runs):
     "args, message",
     [
         (["evaluate", "{root}"], "error: {root} is not a keras-gans run directory"),
-        (["sample", "{root}/cgan", "--labels", "3,12", "--out", "{root}/x.png"], "error: label 12 is out of range"),
-        (["train", "cgan", "--set", "d_condition=label_maps", "--out", "{root}/new"],
-         "error: an auxiliary classifier on a D that sees the label in its input"),
-        (["train", "acgan", "--set", "d_condition=maps", "--out", "{root}/new"],
-         "error: unknown discriminator condition 'maps'; choose one of: label_maps, embedding, projection, none"),
+        (
+            ["sample", "{root}/cgan", "--labels", "3,12", "--out", "{root}/x.png"],
+            "error: label 12 is out of range",
+        ),
+        (
+            ["train", "cgan", "--set", "d_condition=label_maps", "--out", "{root}/new"],
+            "error: an auxiliary classifier on a D that sees the label in its input",
+        ),
+        (
+            ["train", "acgan", "--set", "d_condition=maps", "--out", "{root}/new"],
+            (
+                "error: unknown discriminator condition 'maps'; choose one of: label_maps,"
+                " embedding, projection, none"
+            ),
+        ),
     ],
 )
 def test_bad_input_is_one_line(runs, args, message):
     result = run_cli(*(a.format(root=runs) for a in args))
     assert result.returncode == 2
-    assert result.stderr.strip().splitlines()[-1].startswith(message.format(root=runs)), result.stderr[-2000:]
+    assert result.stderr.strip().splitlines()[-1].startswith(message.format(root=runs)), (
+        result.stderr[-2000:]
+    )
     assert "Traceback" not in result.stderr
     assert not (runs / "new").exists()
 
@@ -175,7 +228,9 @@ def test_evaluate_refusals(runs, tmp_path):
 
 def test_evaluate_refuses_a_classifier_of_another_data_set(runs, tmp_path):
     other = tmp_path / "clf"
-    train("classifier", dataset="mnist", out=other, epochs=1, limit=256, verbose=0)  # offline: embedded digits
+    train(
+        "classifier", dataset="mnist", out=other, epochs=1, limit=256, verbose=0
+    )  # offline: embedded digits
     config = json.loads((other / "config.json").read_text())
     assert config["dataset"] == "mnist"
     from keras_gans.evaluate import evaluate

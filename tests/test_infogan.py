@@ -2,17 +2,19 @@
 
 import math
 
+import keras
 import numpy as np
 import pytest
 import tensorflow as tf
 
-import keras
 from keras_gans import load_run, losses, metrics
 from keras_gans.networks import infogan_discriminator, infogan_generator
 from keras_gans.runs import train
 from keras_gans.trainers import InfoGAN
 
-QUICK = dict(dataset="digits", limit=128, batch_size=32, g_filters=8, d_filters=8, latent_dim=8, verbose=0)
+QUICK = dict(
+    dataset="digits", limit=128, batch_size=32, g_filters=8, d_filters=8, latent_dim=8, verbose=0
+)
 
 
 def make(seed=0, **kwargs):
@@ -20,7 +22,9 @@ def make(seed=0, **kwargs):
     g = infogan_generator(8, 10, 2, filters=8)
     d = infogan_discriminator(num_categories=10, num_continuous=2, filters=8, q_hidden=16)
     trainer = InfoGAN(g, d, seed=seed, **kwargs)
-    trainer.compile(keras.optimizers.Adam(1e-3, beta_1=0.5), keras.optimizers.Adam(1e-3, beta_1=0.5))
+    trainer.compile(
+        keras.optimizers.Adam(1e-3, beta_1=0.5), keras.optimizers.Adam(1e-3, beta_1=0.5)
+    )
     return trainer
 
 
@@ -39,13 +43,16 @@ def test_mutual_information_bound_for_known_distributions():
     h = math.log(k)  # entropy of the uniform 10-way code
     codes = np.arange(k)
     # Q no better than the prior: uniform -> bound 0
-    assert float(losses.mutual_information_bound(h, losses.class_cross_entropy(codes, np.zeros((k, k))))) == \
-        pytest.approx(0.0, abs=1e-6)
+    assert float(
+        losses.mutual_information_bound(h, losses.class_cross_entropy(codes, np.zeros((k, k))))
+    ) == pytest.approx(0.0, abs=1e-6)
     # Q puts probability 0.8 on the true code, 0.2/9 on each other: bound = log 10 + log 0.8
     probs = np.full((k, k), 0.2 / 9)
     np.fill_diagonal(probs, 0.8)
     ce = losses.class_cross_entropy(codes, np.log(probs))
-    assert float(losses.mutual_information_bound(h, ce)) == pytest.approx(math.log(10) + math.log(0.8), rel=1e-5)
+    assert float(losses.mutual_information_bound(h, ce)) == pytest.approx(
+        math.log(10) + math.log(0.8), rel=1e-5
+    )
     # Q certain and right: the bound reaches H(c) = log 10
     ce = losses.class_cross_entropy(codes, 50.0 * np.eye(k))
     assert float(losses.mutual_information_bound(h, ce)) == pytest.approx(h, abs=1e-6)
@@ -53,10 +60,17 @@ def test_mutual_information_bound_for_known_distributions():
 
 def test_info_loss_combines_both_codes():
     trainer = make(continuous_weight=0.5)
-    out = {"code_logits": tf.zeros((2, 10)), "continuous_mean": tf.constant([[0.0, 0.0], [1.0, 1.0]])}
-    info, ce, nll = trainer.info_loss(out, tf.constant([1, 2]), tf.constant([[0.0, 0.0], [1.0, 0.0]]))
+    out = {
+        "code_logits": tf.zeros((2, 10)),
+        "continuous_mean": tf.constant([[0.0, 0.0], [1.0, 1.0]]),
+    }
+    info, ce, nll = trainer.info_loss(
+        out, tf.constant([1, 2]), tf.constant([[0.0, 0.0], [1.0, 0.0]])
+    )
     assert float(ce) == pytest.approx(math.log(10), rel=1e-6)
-    assert float(nll) == pytest.approx(math.log(2 * math.pi) + 0.25, rel=1e-6)  # (0 + 0 + 0 + 1) / 2 / 2
+    assert float(nll) == pytest.approx(
+        math.log(2 * math.pi) + 0.25, rel=1e-6
+    )  # (0 + 0 + 0 + 1) / 2 / 2
     assert float(info) == pytest.approx(float(ce) + 0.5 * float(nll), rel=1e-6)
 
 
@@ -64,7 +78,10 @@ def test_networks_share_the_body():
     d = infogan_discriminator(num_categories=10, num_continuous=2, filters=8)
     out = d(np.zeros((3, 28, 28, 1), "float32"))
     assert {k: tuple(v.shape) for k, v in out.items()} == {
-        "logit": (3, 1), "code_logits": (3, 10), "continuous_mean": (3, 2)}
+        "logit": (3, 1),
+        "code_logits": (3, 10),
+        "continuous_mean": (3, 2),
+    }
     conv = [w for w in d.trainable_weights if "conv" in w.path]
     assert conv and all("q_" not in w.path for w in conv)  # Q adds dense layers only
     g = infogan_generator(8, 10, 2, filters=8)
@@ -85,9 +102,14 @@ def test_step_updates_d_q_and_g_and_information_grows():
     x = np.random.default_rng(0).uniform(-1, 1, (256, 28, 28, 1)).astype("float32")
     q_head = [np.array(w) for w in trainer.discriminator.get_layer("code_logits").get_weights()]
     g0 = [np.array(w) for w in trainer.generator.get_weights()]
-    history = trainer.fit(tf.data.Dataset.from_tensor_slices(x).batch(16), epochs=3, verbose=0).history
+    history = trainer.fit(
+        tf.data.Dataset.from_tensor_slices(x).batch(16), epochs=3, verbose=0
+    ).history
     assert set(history) == {"d_loss", "g_loss", "d_real", "d_fake", "mi_cat", "nll_cont"}
-    assert any(not np.allclose(a, b) for a, b in zip(q_head, trainer.discriminator.get_layer("code_logits").get_weights()))
+    assert any(
+        not np.allclose(a, b)
+        for a, b in zip(q_head, trainer.discriminator.get_layer("code_logits").get_weights())
+    )
     assert any(not np.allclose(a, b) for a, b in zip(g0, trainer.generator.get_weights()))
     # G and Q cooperate on the information term: Q soon reads the categorical code back
     assert history["mi_cat"][0] < history["mi_cat"][-1] and history["mi_cat"][-1] > 1.0
@@ -113,9 +135,13 @@ def test_infogan_run_samples_and_evaluates(tmp_path):
     run = load_run(out)
     assert run.sample(4, seed=0).shape == (4, 28, 28, 1)
     # codes take turns over all n samples, whatever the batches they are generated in
-    np.testing.assert_array_equal(run.sample(23, seed=1, batch_size=5), run.sample(23, seed=1, batch_size=256))
+    np.testing.assert_array_equal(
+        run.sample(23, seed=1, batch_size=5), run.sample(23, seed=1, batch_size=256)
+    )
     z = run.latent(3, seed=0)
-    sweep = np.asarray(run.trainer.generate(z, codes=[1, 1, 1], continuous=[[-2, 0], [0, 0], [2, 0]]))
+    sweep = np.asarray(
+        run.trainer.generate(z, codes=[1, 1, 1], continuous=[[-2, 0], [0, 0], [2, 0]])
+    )
     assert sweep.shape == (3, 28, 28, 1)
     result = evaluate(out, n=50, verbose=False)  # no classifier: Q's code accuracy on test digits
     assert 0.0 < result["code_class_accuracy_test"] <= 1.0 and len(result["code_to_class"]) == 10

@@ -1,9 +1,9 @@
 """Building blocks: what each normalisation averages over, padding, residual identity, saving."""
 
+import keras
 import numpy as np
 import pytest
 
-import keras
 from keras_gans import blocks
 from keras_gans.errors import KerasGansError
 from keras_gans.layers import InstanceNormalization, ReflectionPadding2D
@@ -11,7 +11,9 @@ from keras_gans.layers import InstanceNormalization, ReflectionPadding2D
 
 def batch():
     rng = np.random.default_rng(0)
-    return (rng.normal(size=(4, 5, 6, 3)) * np.array([1.0, 3.0, 0.5]) + np.array([2.0, -1.0, 0.0])).astype("float32")
+    return (
+        rng.normal(size=(4, 5, 6, 3)) * np.array([1.0, 3.0, 0.5]) + np.array([2.0, -1.0, 0.0])
+    ).astype("float32")
 
 
 @pytest.mark.parametrize(
@@ -41,7 +43,9 @@ def test_group_norm_groups_channels():
 
 
 def test_unknown_norm_and_activation():
-    with pytest.raises(KerasGansError, match="unknown normalisation 'weight'; choose one of: batch, instance"):
+    with pytest.raises(
+        KerasGansError, match="unknown normalisation 'weight'; choose one of: batch, instance"
+    ):
         blocks.normalization("weight")
     with pytest.raises(KerasGansError, match="unknown activation 'gelu'"):
         blocks.activation("gelu")

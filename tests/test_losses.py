@@ -29,7 +29,9 @@ def test_bce_on_mixed_logits():
     expected = (LOG2 + math.log(1 + math.exp(-2))) / 2 + (LOG2 + math.log(1 + math.exp(-1))) / 2
     assert f(losses.bce_d_loss(real, fake)) == pytest.approx(expected, rel=1e-6)
     # minimax G: mean log(1 - sigmoid(f)) = -mean log(1 + e^f)
-    assert f(losses.minimax_g_loss(fake)) == pytest.approx(-(LOG2 + math.log(1 + math.exp(-1))) / 2, rel=1e-6)
+    assert f(losses.minimax_g_loss(fake)) == pytest.approx(
+        -(LOG2 + math.log(1 + math.exp(-1))) / 2, rel=1e-6
+    )
 
 
 def test_saturation_gradients():
@@ -47,9 +49,15 @@ def test_saturation_gradients():
 
 def test_no_overflow_for_large_logits():
     big = np.array([80.0, -80.0], "float32")
-    for value in (losses.bce_d_loss(big, -big), losses.minimax_g_loss(big), losses.nonsaturating_g_loss(-big)):
+    for value in (
+        losses.bce_d_loss(big, -big),
+        losses.minimax_g_loss(big),
+        losses.nonsaturating_g_loss(-big),
+    ):
         assert np.isfinite(f(value))
-    assert f(losses.nonsaturating_g_loss(np.array([-80.0], "float32"))) == pytest.approx(80.0, rel=1e-5)
+    assert f(losses.nonsaturating_g_loss(np.array([-80.0], "float32"))) == pytest.approx(
+        80.0, rel=1e-5
+    )
 
 
 def test_least_squares():
@@ -88,8 +96,13 @@ def test_gradient_penalty_linear_critic():
     w[0, 0, 0], w[1, 1, 0] = 2.0, math.sqrt(5.0)  # ||w|| = 3
     x_in = keras.Input((2, 2, 1))
     critic = keras.Model(x_in, keras.ops.sum(x_in * w, axis=(1, 2, 3)))
-    real, fake = np.random.rand(5, 2, 2, 1).astype("float32"), np.random.rand(5, 2, 2, 1).astype("float32")
-    assert f(losses.gradient_penalty(critic, real, fake, alpha=np.full((5, 1, 1, 1), 0.3, "float32"))) == pytest.approx(4.0, rel=1e-5)
+    real, fake = (
+        np.random.rand(5, 2, 2, 1).astype("float32"),
+        np.random.rand(5, 2, 2, 1).astype("float32"),
+    )
+    assert f(
+        losses.gradient_penalty(critic, real, fake, alpha=np.full((5, 1, 1, 1), 0.3, "float32"))
+    ) == pytest.approx(4.0, rel=1e-5)
 
 
 def test_gradient_penalty_uses_alpha_per_sample():
@@ -101,7 +114,9 @@ def test_gradient_penalty_uses_alpha_per_sample():
     real, fake = np.ones((2, 3, 3, 1), "float32"), -np.ones((2, 3, 3, 1), "float32")
     alpha = np.array([0.0, 0.75], "float32").reshape(2, 1, 1, 1)
     # norms: |2a - 1| * sqrt(9) = 3 and 1.5 -> penalties 4 and 0.25 -> mean 2.125
-    assert f(losses.gradient_penalty(critic, real, fake, alpha=alpha)) == pytest.approx(2.125, rel=1e-5)
+    assert f(losses.gradient_penalty(critic, real, fake, alpha=alpha)) == pytest.approx(
+        2.125, rel=1e-5
+    )
 
 
 def test_wgan_gp_alpha_is_uniform_per_sample():
@@ -109,7 +124,9 @@ def test_wgan_gp_alpha_is_uniform_per_sample():
     from keras_gans.networks import mlp_discriminator, mlp_generator
     from keras_gans.trainers import WGANGP
 
-    trainer = WGANGP(mlp_generator(2, (1,), hidden=(4,)), mlp_discriminator((1,), hidden=(4,)), seed=3)
+    trainer = WGANGP(
+        mlp_generator(2, (1,), hidden=(4,)), mlp_discriminator((1,), hidden=(4,)), seed=3
+    )
     alpha = np.asarray(trainer.random_uniform([20000, 1, 1, 1]))
     assert alpha.shape == (20000, 1, 1, 1)
     assert alpha.min() >= 0.0 and alpha.max() < 1.0

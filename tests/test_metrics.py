@@ -49,4 +49,6 @@ def test_classifier_learns_digits_and_separates_real_from_noise(digits):
     ext = metrics.feature_extractor(clf)
     f_train, f_test = metrics.features(ext, x), metrics.features(ext, x_test)
     noise = np.random.default_rng(0).integers(0, 256, x_test.shape, dtype=np.uint8)
-    assert metrics.frechet_distance(f_test, f_train) < 0.2 * metrics.frechet_distance(f_test, metrics.features(ext, noise))
+    assert metrics.frechet_distance(f_test, f_train) < 0.2 * metrics.frechet_distance(
+        f_test, metrics.features(ext, noise)
+    )

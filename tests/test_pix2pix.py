@@ -4,22 +4,35 @@ paired data (folders, side-by-side files, facades, jitter), runs, translate, eva
 import json
 import math
 
+import keras
 import numpy as np
 import pytest
+from conftest import run_cli
 from PIL import Image
 
-import keras
-from conftest import run_cli
 from keras_gans import data, load_run
 from keras_gans.errors import KerasGansError
 from keras_gans.networks import patchgan_discriminator, unet_generator
-from keras_gans.networks.patchgan import PATCH_SIZES, describe, output_size, patch_layers, receptive_field
-from keras_gans.runs import train
+from keras_gans.networks.patchgan import (
+    PATCH_SIZES,
+    describe,
+    output_size,
+    patch_layers,
+    receptive_field,
+)
 from keras_gans.trainers import Pix2Pix
 
 # A tiny run: scikit-image's bundled photos as grey -> colour pairs at 32 px, narrow networks.
-TINY = dict(dataset="grey2colour", image_size=32, load_size=36, batch_size=8, g_filters=8, d_filters=8,
-            patch_size=16, verbose=0)
+TINY = dict(
+    dataset="grey2colour",
+    image_size=32,
+    load_size=36,
+    batch_size=8,
+    g_filters=8,
+    d_filters=8,
+    patch_size=16,
+    verbose=0,
+)
 
 
 def sgd(lr):
@@ -33,8 +46,11 @@ def tiny_pix2pix(g_lr=2e-4, d_lr=2e-4, size=32, eager=True, **kwargs):
     g = unet_generator((size, size, 1), 3, filters=8)
     d = patchgan_discriminator((size, size, 3), (size, size, 1), patch_size=16, filters=8)
     trainer = Pix2Pix(g, d, **kwargs)
-    trainer.compile(g_optimizer=keras.optimizers.Adam(g_lr, beta_1=0.5),
-                    d_optimizer=keras.optimizers.Adam(d_lr, beta_1=0.5) if d_lr else sgd(0.0), run_eagerly=eager)
+    trainer.compile(
+        g_optimizer=keras.optimizers.Adam(g_lr, beta_1=0.5),
+        d_optimizer=keras.optimizers.Adam(d_lr, beta_1=0.5) if d_lr else sgd(0.0),
+        run_eagerly=eager,
+    )
     return trainer
 
 
@@ -48,7 +64,10 @@ def pairs():
 # -- networks ---------------------------------------------------------------------------------
 def test_unet_and_patchgan_shapes():
     g = unet_generator((32, 32, 1), 3, filters=8)
-    assert g.output_shape == (None, 32, 32, 3) and len([l for l in g.layers if "dropout" in l.name]) == 3
+    assert (
+        g.output_shape == (None, 32, 32, 3)
+        and len([la for la in g.layers if "dropout" in la.name]) == 3
+    )
     assert g.get_layer("down5_conv").output.shape[1:3] == (1, 1)  # log2(32) downsamplings
     for patch in (1, 16, 34, 70):
         d = patchgan_discriminator((64, 64, 3), (64, 64, 1), patch_size=patch, filters=8)
@@ -76,12 +95,20 @@ def test_patchgan_sees_the_input():
 def constant_networks(c=0.25, b=0.5, size=8):
     """G(x) = c everywhere, D = logit b on every patch: the losses have closed forms."""
     x = keras.Input((size, size, 1))
-    out = keras.layers.Conv2D(3, 1, kernel_initializer="zeros", bias_initializer=keras.initializers.Constant(c))(x)
+    out = keras.layers.Conv2D(
+        3, 1, kernel_initializer="zeros", bias_initializer=keras.initializers.Constant(c)
+    )(x)
     g = keras.Model(x, out)
     cond, img = keras.Input((size, size, 1)), keras.Input((size, size, 3))
     pair = keras.layers.Concatenate()([cond, img])
-    logit = keras.layers.Conv2D(1, 4, strides=2, padding="same", kernel_initializer="zeros",
-                                bias_initializer=keras.initializers.Constant(b))(pair)
+    logit = keras.layers.Conv2D(
+        1,
+        4,
+        strides=2,
+        padding="same",
+        kernel_initializer="zeros",
+        bias_initializer=keras.initializers.Constant(b),
+    )(pair)
     return g, keras.Model([cond, img], logit)
 
 
@@ -89,7 +116,9 @@ def test_losses_against_hand_computed_numbers():
     c, b = 0.25, 0.5
     g, d = constant_networks(c, b)
     trainer = Pix2Pix(g, d, gan_weight=1.0, l1_weight=100.0)
-    trainer.compile(g_optimizer=sgd(0.0), d_optimizer=sgd(0.0))  # nothing moves: the first step's losses
+    trainer.compile(
+        g_optimizer=sgd(0.0), d_optimizer=sgd(0.0)
+    )  # nothing moves: the first step's losses
     x = np.zeros((2, 8, 8, 1), "float32")
     y = np.full((2, 8, 8, 3), -0.5, "float32")
     y[1] = 1.0
@@ -113,8 +142,13 @@ def test_train_step_moves_losses_and_weights(pairs):
     trainer.reset_metrics()
     last = trainer.train_on_batch(x, y, return_dict=True)
     assert last["g_l1"] < 0.7 * first["g_l1"], (first, last)
-    assert any(not np.allclose(a, np.array(v)) for a, v in zip(g0, trainer.generator.trainable_variables))
-    assert any(not np.allclose(a, np.array(v)) for a, v in zip(d0, trainer.discriminator.trainable_variables))
+    assert any(
+        not np.allclose(a, np.array(v)) for a, v in zip(g0, trainer.generator.trainable_variables)
+    )
+    assert any(
+        not np.allclose(a, np.array(v))
+        for a, v in zip(d0, trainer.discriminator.trainable_variables)
+    )
     assert set(last) == {"d_loss", "g_gan", "g_l1", "d_real", "d_fake"}
 
 
@@ -140,7 +174,10 @@ def test_cgan_only_ignores_the_l1_distance(pairs):
         np.testing.assert_allclose(a, b, atol=1e-6)
     both = tiny_pix2pix(g_lr=1e-3, d_lr=0.0)
     both.train_on_batch(x, y)
-    assert any(not np.allclose(a, np.array(v)) for a, v in zip(updated[0], both.generator.trainable_variables))
+    assert any(
+        not np.allclose(a, np.array(v))
+        for a, v in zip(updated[0], both.generator.trainable_variables)
+    )
 
 
 def test_weights_must_leave_a_loss():
@@ -166,16 +203,33 @@ def test_dropout_seed_states_are_checkpointed(tmp_path, pairs):
 @pytest.fixture(scope="module")
 def tiny_run(tmp_path_factory):
     out = tmp_path_factory.mktemp("pix2pix") / "run"
-    result = run_cli("train", "pix2pix", "--dataset", "grey2colour", "--epochs", "2", "--batch-size", "8",
-                     *(f"--set={k}={v}" for k, v in TINY.items() if k not in ("dataset", "batch_size", "verbose")),
-                     "--out", out)
+    result = run_cli(
+        "train",
+        "pix2pix",
+        "--dataset",
+        "grey2colour",
+        "--epochs",
+        "2",
+        "--batch-size",
+        "8",
+        *(
+            f"--set={k}={v}"
+            for k, v in TINY.items()
+            if k not in ("dataset", "batch_size", "verbose")
+        ),
+        "--out",
+        out,
+    )
     assert result.returncode == 0, result.stderr[-3000:]
     return out, result.stdout
 
 
 def test_cli_train_writes_a_run(tiny_run):
     out, stdout = tiny_run
-    assert "PatchGAN D: 16x16 px receptive field (patch), a 14x14 map of real/fake scores for 32x32 px" in stdout
+    assert (
+        "PatchGAN D: 16x16 px receptive field (patch), a 14x14 map of real/fake scores for 32x32 px"
+        in stdout
+    )
     config = json.loads((out / "config.json").read_text())
     assert config["image_shape"] == [32, 32, 1] and config["image_shape_b"] == [32, 32, 3]
     assert config["domain_names"] == ["grey", "colour"] and config["l1_weight"] == 100.0
@@ -183,7 +237,12 @@ def test_cli_train_writes_a_run(tiny_run):
     assert {"d_loss", "g_gan", "g_l1", "d_real", "d_fake"} <= set(header)
     grid = np.asarray(Image.open(out / "samples" / "epoch_002.png"))  # input / output / target rows
     assert grid.shape[0] == 2 * (3 * 34 + 2) and grid.shape[1] == 2 * (8 * 34 + 2)
-    assert keras.models.load_model(out / "models" / "generator.keras").output_shape == (None, 32, 32, 3)
+    assert keras.models.load_model(out / "models" / "generator.keras").output_shape == (
+        None,
+        32,
+        32,
+        3,
+    )
 
 
 def test_load_run_translate_and_test_dropout(tiny_run):
@@ -211,9 +270,18 @@ def test_evaluate_paired_run(tiny_run):
     out, _ = tiny_run
     result = evaluate(out, verbose=False)
     saved = json.loads((out / "metrics.json").read_text())
-    assert saved["test_pairs"] == 24 and saved["dataset"] == "grey2colour"  # coffee at 32 px, tiles of scale 4
-    assert saved["domains"] == {"A": "grey", "B": "colour"} and set(saved) - {"A2B"} >= {"run_dir", "model"}
-    for key in ("l1", "psnr", "ssim"):  # evaluate_translation's layout: scores per direction, the copy beside
+    assert (
+        saved["test_pairs"] == 24 and saved["dataset"] == "grey2colour"
+    )  # coffee at 32 px, tiles of scale 4
+    assert saved["domains"] == {"A": "grey", "B": "colour"} and set(saved) - {"A2B"} >= {
+        "run_dir",
+        "model",
+    }
+    for key in (
+        "l1",
+        "psnr",
+        "ssim",
+    ):  # evaluate_translation's layout: scores per direction, the copy beside
         assert result["A2B"][key] == saved["A2B"][key] and f"{key}_input_copy" in saved["A2B"]
     same = np.full((2, 8, 8, 3), 100, np.uint8)
     other = same.copy()
@@ -259,17 +327,35 @@ def test_cli_translate_a_folder(tiny_run, tmp_path, capsys):
         (["--dataset", "mnist"], "error: pix2pix translates images between two domains; 'mnist'"),
         (["--dataset", "folders"], "error: data set 'folders' is unpaired, this model needs pairs"),
         (["--set", "load_size=16"], "error: load_size (16) must be at least image_size (32)"),
-        (["--set", "gan_weight=0", "--set", "l1_weight=0"], "error: gan_weight and l1_weight must be numbers >= 0"),
+        (
+            ["--set", "gan_weight=0", "--set", "l1_weight=0"],
+            "error: gan_weight and l1_weight must be numbers >= 0",
+        ),
         (["--set", "direction=up"], "error: unknown direction 'up'; choose one of: A2B, B2A"),
-        (["--set", "patch_size=286"], "error: a 286x286 PatchGAN needs larger images than 32x32 px"),
-        (["--set", "image_size=48", "--set", "load_size=48"], "error: the U-Net needs a square image whose side is a "
-                                                             "power of 2"),
+        (
+            ["--set", "patch_size=286"],
+            "error: a 286x286 PatchGAN needs larger images than 32x32 px",
+        ),
+        (
+            ["--set", "image_size=48", "--set", "load_size=48"],
+            "error: the U-Net needs a square image whose side is a power of 2",
+        ),
     ],
 )
 def test_cli_bad_settings_are_one_line(tmp_path, capsys, args, message):
     out = tmp_path / "run"
-    status, _, stderr = cli(capsys, "train", "pix2pix", "--set", "image_size=32", "--set", "load_size=36", *args,
-                            "--out", out)
+    status, _, stderr = cli(
+        capsys,
+        "train",
+        "pix2pix",
+        "--set",
+        "image_size=32",
+        "--set",
+        "load_size=36",
+        *args,
+        "--out",
+        out,
+    )
     assert status == 2 and stderr.strip().splitlines()[-1].startswith(message), stderr[-2000:]
     assert not out.exists()
 
@@ -277,6 +363,12 @@ def test_cli_bad_settings_are_one_line(tmp_path, capsys, args, message):
 def test_cli_lists_the_patch_of_the_presets(capsys):
     status, stdout, stderr = cli(capsys, "list", "--settings", "pix2pix")
     assert status == 0, stderr
-    assert "PatchGAN D: 34x34 px receptive field (patch), a 14x14 map of real/fake scores for 64x64 px" in stdout
-    assert "PatchGAN D: 70x70 px receptive field (patch), a 30x30 map of real/fake scores for 256x256 px" in stdout
+    assert (
+        "PatchGAN D: 34x34 px receptive field (patch), a 14x14 map of real/fake scores for 64x64 px"
+        in stdout
+    )
+    assert (
+        "PatchGAN D: 70x70 px receptive field (patch), a 30x30 map of real/fake scores for 256x256 px"
+        in stdout
+    )
     assert "l1_weight = 100.0" in stdout and "test_dropout = True" in stdout

@@ -2,16 +2,18 @@
 
 import json
 
+import keras
 import numpy as np
 import pytest
 
-import keras
 from keras_gans import load_run
 from keras_gans.callbacks import NaNGuard, RunCheckpoint, checkpoint_position
 from keras_gans.errors import KerasGansError
 from keras_gans.runs import train
 
-QUICK = dict(dataset="digits", limit=128, batch_size=32, g_filters=8, d_filters=8, latent_dim=8, verbose=0)
+QUICK = dict(
+    dataset="digits", limit=128, batch_size=32, g_filters=8, d_filters=8, latent_dim=8, verbose=0
+)
 
 
 @pytest.fixture(scope="module")
@@ -24,8 +26,14 @@ def trained(tmp_path_factory):
 def test_run_directory_contract(trained):
     out, run = trained
     config = json.loads((out / "config.json").read_text())
-    assert config["model"] == "dcgan" and config["dataset"] == "digits" and config["preset"] == "cpu"
-    assert config["image_shape"] == [28, 28, 1] and config["epochs"] == 2 and "keras_gans_version" in config
+    assert (
+        config["model"] == "dcgan" and config["dataset"] == "digits" and config["preset"] == "cpu"
+    )
+    assert (
+        config["image_shape"] == [28, 28, 1]
+        and config["epochs"] == 2
+        and "keras_gans_version" in config
+    )
     assert (out / "checkpoints" / "latest.weights.h5").is_file()
     assert sorted(p.name for p in (out / "samples").iterdir()) == ["epoch_001.png", "epoch_002.png"]
     rows = (out / "logs" / "history.csv").read_text().splitlines()
@@ -92,7 +100,9 @@ def test_resume_mid_epoch_skips_exactly_the_trained_batches(tmp_path):
         train("dcgan", out=tmp_path / "killed", callbacks=[KillAfter(1)], **settings)
     assert checkpoint_position(weights) == (1, 3)
     resumed = train("dcgan", out=tmp_path / "killed", **settings)
-    assert int(resumed.trainer.g_optimizer.iterations) == 2 * (128 // 32)  # 3 + 1 + 3 + 1 steps, none twice
+    assert int(resumed.trainer.g_optimizer.iterations) == 2 * (
+        128 // 32
+    )  # 3 + 1 + 3 + 1 steps, none twice
     for a, b in zip(straight.trainer.variables, resumed.trainer.variables):
         np.testing.assert_allclose(np.asarray(a), np.asarray(b), atol=1e-5)
 
@@ -150,11 +160,16 @@ def test_refusals_leave_nothing_behind(tmp_path):
         (dict(epochs=1, batch_size=-3), "batch size must be a positive integer"),
         (dict(epochs=1, g_lr_typo=1), "unknown setting\\(s\\) for dcgan: g_lr_typo"),
         (dict(epochs=1, limit=10), "fewer than one step's batch"),
-        (dict(epochs=1, g_norm="weight"), "normalisation"),  # found only when the networks are built
+        (
+            dict(epochs=1, g_norm="weight"),
+            "normalisation",
+        ),  # found only when the networks are built
     ]:
         with pytest.raises(KerasGansError, match=message):
             train("dcgan", out=tmp_path / "new", **{**QUICK, **bad})
-        assert not (tmp_path / "new").exists()  # no config.json either: a corrected retry starts afresh
+        assert not (
+            tmp_path / "new"
+        ).exists()  # no config.json either: a corrected retry starts afresh
     run = train("dcgan", out=tmp_path / "new", epochs=1, **QUICK)
     assert run.config["g_norm"] == "batch"
 
@@ -180,10 +195,13 @@ def test_load_run_errors(tmp_path, trained):
 
 
 def test_nan_guard_stops_and_keeps_last_good_checkpoint(tmp_path):
-    from keras_gans.models import build_trainer, default_config
     import tensorflow as tf
 
-    config = default_config("dcgan", epochs=3, image_shape=[28, 28, 1], g_filters=8, d_filters=8, latent_dim=8)
+    from keras_gans.models import build_trainer, default_config
+
+    config = default_config(
+        "dcgan", epochs=3, image_shape=[28, 28, 1], g_filters=8, d_filters=8, latent_dim=8
+    )
     trainer = build_trainer(config)
     good = np.random.default_rng(0).uniform(-1, 1, (8, 28, 28, 1)).astype("float32")
     bad = good.copy()
@@ -192,8 +210,7 @@ def test_nan_guard_stops_and_keeps_last_good_checkpoint(tmp_path):
     epochs = {"n": 0}
 
     def batches():  # epoch 1 is clean, epoch 2 sees a NaN image
-        for batch in (good, good) if epochs["n"] == 0 else (good, bad):
-            yield batch
+        yield from (good, good) if epochs["n"] == 0 else (good, bad)
         epochs["n"] += 1
 
     class LastCleanStep(keras.callbacks.Callback):
@@ -203,10 +220,14 @@ def test_nan_guard_stops_and_keeps_last_good_checkpoint(tmp_path):
             if all(np.isfinite(float(v)) for v in logs.values()):
                 LastCleanStep.step = int(self.model.g_optimizer.iterations)
 
-    ds = tf.data.Dataset.from_generator(batches, output_signature=tf.TensorSpec((8, 28, 28, 1), tf.float32))
+    ds = tf.data.Dataset.from_generator(
+        batches, output_signature=tf.TensorSpec((8, 28, 28, 1), tf.float32)
+    )
     ckpt = tmp_path / "ckpt"
     callbacks = [LastCleanStep(), NaNGuard(ckpt), RunCheckpoint(str(ckpt), save_freq=1)]
-    with pytest.raises(KerasGansError, match=r"training diverged: \w+ is nan at epoch 2, step 2; the last good"):
+    with pytest.raises(
+        KerasGansError, match=r"training diverged: \w+ is nan at epoch 2, step 2; the last good"
+    ):
         trainer.fit(ds, epochs=3, verbose=0, callbacks=callbacks)
     assert int(trainer.g_optimizer.iterations) == LastCleanStep.step + 1  # the NaN step ran...
     restored = build_trainer(config)
@@ -220,7 +241,9 @@ def test_disk_full_on_checkpoint_keeps_the_previous_one(tmp_path, monkeypatch):
 
     from keras_gans.models import build_trainer, default_config
 
-    config = default_config("dcgan", epochs=2, image_shape=[28, 28, 1], g_filters=8, d_filters=8, latent_dim=8)
+    config = default_config(
+        "dcgan", epochs=2, image_shape=[28, 28, 1], g_filters=8, d_filters=8, latent_dim=8
+    )
     trainer = build_trainer(config)
     images = np.random.default_rng(0).uniform(-1, 1, (16, 28, 28, 1)).astype("float32")
     ckpt = tmp_path / "ckpt"
@@ -233,8 +256,17 @@ def test_disk_full_on_checkpoint_keeps_the_previous_one(tmp_path, monkeypatch):
         raise OSError(errno.ENOSPC, "No space left on device")
 
     monkeypatch.setattr(trainer, "save_weights", full)
-    with pytest.raises(KerasGansError, match=r"cannot write the checkpoint in .*No space left on device.*previous"):
-        trainer.fit(images, batch_size=8, epochs=2, initial_epoch=1, verbose=0, callbacks=[RunCheckpoint(str(ckpt))])
+    with pytest.raises(
+        KerasGansError, match=r"cannot write the checkpoint in .*No space left on device.*previous"
+    ):
+        trainer.fit(
+            images,
+            batch_size=8,
+            epochs=2,
+            initial_epoch=1,
+            verbose=0,
+            callbacks=[RunCheckpoint(str(ckpt))],
+        )
     assert sorted(p.name for p in ckpt.iterdir()) == ["latest.weights.h5"]  # no temp file left
     assert (ckpt / "latest.weights.h5").read_bytes() == before
     assert checkpoint_position(ckpt / "latest.weights.h5") == (1, 0)

@@ -1,9 +1,9 @@
 """Learning-rate schedules: constant, then linear to zero; serialisable; resumable via iterations."""
 
+import keras
 import numpy as np
 import pytest
 
-import keras
 from keras_gans.errors import KerasGansError
 from keras_gans.schedules import ConstantThenLinearDecay, learning_rate
 
@@ -46,9 +46,23 @@ def test_run_with_linear_decay_trains_and_loads(tmp_path):
     from keras_gans import load_run
     from keras_gans.runs import train
 
-    run = train("dcgan", dataset="digits", out=tmp_path / "r", epochs=2, limit=128, batch_size=32,
-                g_filters=8, d_filters=8, latent_dim=8, lr_schedule="linear_decay", decay_from=0.5, verbose=0)
-    assert float(run.trainer.g_optimizer.learning_rate) == pytest.approx(0.0, abs=1e-9)  # 8 of 8 steps done
+    run = train(
+        "dcgan",
+        dataset="digits",
+        out=tmp_path / "r",
+        epochs=2,
+        limit=128,
+        batch_size=32,
+        g_filters=8,
+        d_filters=8,
+        latent_dim=8,
+        lr_schedule="linear_decay",
+        decay_from=0.5,
+        verbose=0,
+    )
+    assert float(run.trainer.g_optimizer.learning_rate) == pytest.approx(
+        0.0, abs=1e-9
+    )  # 8 of 8 steps done
     loaded = load_run(tmp_path / "r")
     assert int(loaded.trainer.g_optimizer.iterations) == 8
     assert float(loaded.trainer.g_optimizer.learning_rate) == pytest.approx(0.0, abs=1e-9)

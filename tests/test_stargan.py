@@ -5,8 +5,8 @@ import os
 
 import numpy as np
 import pytest
-
 from conftest import run_cli
+
 from keras_gans.data import attributes as attrs
 from keras_gans.errors import KerasGansError
 
@@ -39,7 +39,9 @@ def test_shapes_and_label_tiling():
     stacked = np.asarray(keras.Model(g.inputs, g.get_layer("image_and_condition").output)([x, c]))
     assert stacked.shape == (2, 16, 16, 3 + 11)
     np.testing.assert_array_equal(stacked[..., :3], x)
-    np.testing.assert_array_equal(stacked[..., 3:], np.broadcast_to(c[:, None, None, :], (2, 16, 16, 11)))
+    np.testing.assert_array_equal(
+        stacked[..., 3:], np.broadcast_to(c[:, None, None, :], (2, 16, 16, 11))
+    )
     assert np.asarray(TileCondition()(c, x)).shape == (2, 16, 16, 11)
     d = stargan_discriminator((32, 32, 3), 9, filters=8)
     assert d.output["logits"].shape[1:] == (2, 2, 1) and d.output["class_logits"].shape[1:] == (9,)
@@ -60,22 +62,27 @@ def test_condition_layout_and_targets_by_name():
     np.testing.assert_array_equal(single.encode("blue")[0], [0, 0, 1, 0, 0])
     assert single.encode([0, 0, 1, 1, 0], n=3).shape == (3, 5)
     roundtrip = attrs.Condition.from_config(JOINT.to_config())
-    assert roundtrip.names == JOINT.names and [g[1] for g in roundtrip.groups()] == [g[1] for g in JOINT.groups()]
+    assert roundtrip.names == JOINT.names and [g[1] for g in roundtrip.groups()] == [
+        g[1] for g in JOINT.groups()
+    ]
 
 
-@pytest.mark.parametrize("target, message", [
-    ("Blond_Hair", "unknown attribute 'Blond_Hair'"),
-    ("gren", "did you mean 'green'"),
-    ("thick", "names none of the colour category"),
-    ("red,green", "names 2 of the colour category"),
-    ("red,frame", "mixes attributes of colour-digits and style-digits"),
-    ([1, 0, 0, 0, 0], "must have 11 values"),
-    ([1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0], "names no single data set"),
-    ([1, 0, 0, 0, 0, 0, 0, 0, 0, 1, 1], "names no single data set"),
-    ([1, 0, 0, 0, 0, 1, 0, 0, 0, 1, 0], "labels of the other data set"),
-    ([1, 1, 0, 0, 0, 0, 0, 0, 0, 1, 0], "must be one-hot"),
-    (np.repeat(JOINT.encode("red"), 2, axis=0), "got 2 targets for 3 images"),
-])
+@pytest.mark.parametrize(
+    "target, message",
+    [
+        ("Blond_Hair", "unknown attribute 'Blond_Hair'"),
+        ("gren", "did you mean 'green'"),
+        ("thick", "names none of the colour category"),
+        ("red,green", "names 2 of the colour category"),
+        ("red,frame", "mixes attributes of colour-digits and style-digits"),
+        ([1, 0, 0, 0, 0], "must have 11 values"),
+        ([1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0], "names no single data set"),
+        ([1, 0, 0, 0, 0, 0, 0, 0, 0, 1, 1], "names no single data set"),
+        ([1, 0, 0, 0, 0, 1, 0, 0, 0, 1, 0], "labels of the other data set"),
+        ([1, 1, 0, 0, 0, 0, 0, 0, 0, 1, 0], "must be one-hot"),
+        (np.repeat(JOINT.encode("red"), 2, axis=0), "got 2 targets for 3 images"),
+    ],
+)
 def test_bad_targets_are_clear_errors(target, message):
     with pytest.raises(KerasGansError, match=message):
         JOINT.encode(target, n=3)
@@ -110,14 +117,24 @@ def test_classification_loss_counts_only_the_active_slice():
     single = attrs.Condition([attrs.COLOUR_DIGITS])
     c1 = single.encode("blue,thick")
     expected = _ce(c1[0, :3], logits[0, :3]) + _bce(1, logits[0, 3]) + _bce(0, logits[0, 4])
-    assert float(domain_classification_loss(c1, logits[:1, :5], single)) == pytest.approx(expected, rel=1e-5)
+    assert float(domain_classification_loss(c1, logits[:1, :5], single)) == pytest.approx(
+        expected, rel=1e-5
+    )
 
 
 def _trainer(condition=JOINT, size=16, d_steps=2):
     from keras_gans.models import build_trainer, default_config
 
-    config = default_config("stargan", "cpu", dataset="colour-digits+style-digits", g_filters=8, d_filters=8,
-                            residual_blocks=1, d_steps=d_steps, jit_compile=False)
+    config = default_config(
+        "stargan",
+        "cpu",
+        dataset="colour-digits+style-digits",
+        g_filters=8,
+        d_filters=8,
+        residual_blocks=1,
+        d_steps=d_steps,
+        jit_compile=False,
+    )
     config.update(image_shape=[size, size, 3], label_sets=condition.to_config(), steps_per_epoch=10)
     return build_trainer(config)
 
@@ -144,7 +161,10 @@ def test_train_steps_move_the_losses():
     for key in ("d_loss", "g_loss", "d_cls", "g_cls", "g_rec", "gp"):
         assert np.isfinite(logs[-1][key]), key
     assert logs[0]["d_cls"] != logs[-1]["d_cls"] and logs[0]["g_rec"] != logs[-1]["g_rec"]
-    assert any(not np.allclose(a, np.array(b)) for a, b in zip(g_before, trainer.generator.trainable_weights))
+    assert any(
+        not np.allclose(a, np.array(b))
+        for a, b in zip(g_before, trainer.generator.trainable_weights)
+    )
     # the critic learns to classify the real images: its classification loss falls on this batch
     assert logs[-1]["d_cls"] < logs[0]["d_cls"]
     del rng
@@ -156,8 +176,20 @@ def stargan_run(tmp_path_factory):
     from keras_gans import runs
 
     out = tmp_path_factory.mktemp("stargan") / "run"
-    run = runs.train("stargan", dataset="colour-digits+style-digits", out=out, epochs=1, limit=16, batch_size=4,
-                     g_filters=8, d_filters=8, residual_blocks=1, d_steps=2, jit_compile=False, verbose=0)
+    run = runs.train(
+        "stargan",
+        dataset="colour-digits+style-digits",
+        out=out,
+        epochs=1,
+        limit=16,
+        batch_size=4,
+        g_filters=8,
+        d_filters=8,
+        residual_blocks=1,
+        d_steps=2,
+        jit_compile=False,
+        verbose=0,
+    )
     return run
 
 
@@ -165,19 +197,25 @@ def test_run_round_trip_and_translate(stargan_run):
     from keras_gans import load_run
 
     run = stargan_run
-    assert (run.path / "samples" / "epoch_001.png").is_file() and (run.path / "models" / "generator.keras").is_file()
+    assert (run.path / "samples" / "epoch_001.png").is_file() and (
+        run.path / "models" / "generator.keras"
+    ).is_file()
     assert run.config["label_sets"] == JOINT.to_config()
     images = attrs.load_attributes("colour-digits", "test", limit=3).images
     out = run.translate(images, target="green,thick")
     assert out.shape == images.shape and out.dtype == np.uint8
     again = load_run(run.path)
     np.testing.assert_array_equal(again.translate(images, target="green,thick"), out)
-    np.testing.assert_array_equal(again.translate(images, target=JOINT.encode("green,thick")[0]), out)
+    np.testing.assert_array_equal(
+        again.translate(images, target=JOINT.encode("green,thick")[0]), out
+    )
     import keras  # the exported generator loads on its own (the tiling layer is serialisable)
 
     exported = keras.saving.load_model(run.path / "models" / "generator.keras")
     x, c = images.astype("float32") / 127.5 - 1, JOINT.encode("green,thick", n=3)
-    np.testing.assert_allclose(np.asarray(exported([x, c])), np.asarray(again.generator([x, c])), atol=1e-5)
+    np.testing.assert_allclose(
+        np.asarray(exported([x, c])), np.asarray(again.generator([x, c])), atol=1e-5
+    )
     big = np.repeat(np.repeat(images, 2, axis=1), 2, axis=2)  # any size in, the same size out
     assert again.translate(big, target="outline").shape == big.shape
     with pytest.raises(KerasGansError, match="unknown attribute"):
@@ -203,7 +241,11 @@ def test_cli_translate_with_a_target(stargan_run, tmp_path):
     assert sorted(p.name for p in out.iterdir()) == ["0.png", "1.png"]
     bad = tmp_path / "bad"
     proc = run_cli("translate", stargan_run.path, inp, bad, "--target", "0,0,1,0,0,0,0,0,0,0,0")
-    assert proc.returncode == 2 and proc.stderr.startswith("error: the mask part") and "Traceback" not in proc.stderr
+    assert (
+        proc.returncode == 2
+        and proc.stderr.startswith("error: the mask part")
+        and "Traceback" not in proc.stderr
+    )
     assert not bad.exists()
 
 
@@ -211,10 +253,14 @@ def test_evaluate_a_stargan_run(stargan_run, monkeypatch, capsys):
     from keras_gans import evaluate as evaluate_module
     from keras_gans.evaluate import evaluate
 
-    monkeypatch.setattr(evaluate_module, "CLASSIFIER_LIMIT", 10)  # the judge's cap (20,000) on 32 images
+    monkeypatch.setattr(
+        evaluate_module, "CLASSIFIER_LIMIT", 10
+    )  # the judge's cap (20,000) on 32 images
     result = evaluate(stargan_run.path, n=12, verbose=True)
-    assert ("attribute classifier on 10 of 32 training images (at most 10: the first ones of each data set)"
-            in capsys.readouterr().out) and result["classifier_train_images"] == 10
+    assert (
+        "attribute classifier on 10 of 32 training images (at most 10: the first ones of each data set)"
+        in capsys.readouterr().out
+    ) and result["classifier_train_images"] == 10
     assert result["n_translated"] == 12 and 0 <= result["translation_accuracy"] <= 1
     assert set(result["translation_accuracy_per_attribute"]) == set(JOINT.attributes)
     assert result["reconstruction_l1"] > 0 and (stargan_run.path / "metrics.json").is_file()
@@ -223,10 +269,18 @@ def test_evaluate_a_stargan_run(stargan_run, monkeypatch, capsys):
 
 
 def test_settings_errors_before_anything_is_written(tmp_path):
-    proc = run_cli("train", "stargan", "--set", "attributes=[\"Male\"]", "--out", tmp_path / "r")
+    proc = run_cli("train", "stargan", "--set", 'attributes=["Male"]', "--out", tmp_path / "r")
     assert proc.returncode == 2 and "has fixed ones" in proc.stderr
-    proc = run_cli("train", "stargan", "--dataset", "celeba", "--set", "attributes=[\"Blonde_Hair\"]",
-                   "--out", tmp_path / "r")
+    proc = run_cli(
+        "train",
+        "stargan",
+        "--dataset",
+        "celeba",
+        "--set",
+        'attributes=["Blonde_Hair"]',
+        "--out",
+        tmp_path / "r",
+    )
     assert proc.returncode == 2 and "did you mean 'Blond_Hair'" in proc.stderr
     proc = run_cli("train", "stargan", "--dataset", "mnist", "--out", tmp_path / "r")
     assert proc.returncode == 2 and "attribute labels" in proc.stderr
@@ -260,7 +314,10 @@ def test_colour_digits_show_their_labels(digits, photos):
         corners = np.concatenate([image[:3, :3].reshape(-1, 3), image[-3:, -3:].reshape(-1, 3)])
         assert (corners.max() > 0) == p  # black background unless a photo
     # thick strokes cover more pixels than the same digits thin
-    thin_a, thick_a = attrs.stroke_alpha(digits), attrs.stroke_alpha(digits, thick=np.ones(60, bool))
+    thin_a, thick_a = (
+        attrs.stroke_alpha(digits),
+        attrs.stroke_alpha(digits, thick=np.ones(60, bool)),
+    )
     assert np.all((thick_a > 0.5).sum((1, 2)) > (thin_a > 0.5).sum((1, 2)))
 
 
@@ -268,7 +325,7 @@ def test_style_digits_show_their_labels(digits):
     images, labels = attrs.build_style_digits(digits, np.random.default_rng(0))
     style, frame = labels[:, :3].argmax(1), labels[:, 3] == 1
     assert set(style) == {0, 1, 2} and 0 < frame.sum() < 60
-    for image, s, f in zip(images, style, frame):
+    for image, f in zip(images, frame):
         assert (image[0].max() > 0) == f  # a frame colours the top row
     alpha = attrs.stroke_alpha(digits, style=np.full(60, attrs.STYLES.index("dotted")))
     yy, xx = np.mgrid[:32, :32]
@@ -301,7 +358,9 @@ def test_make_dataset_takes_label_vectors_and_flips_reproducibly():
         i = int(np.argmax(yi)) if yi.any() else 3
         assert np.allclose(xi, raw[i]) or np.allclose(xi, raw[i][:, ::-1])
     flips = [not np.allclose(np.asarray(b[0]), raw[np.asarray(b[1]).argmax(1)]) for b in batches]
-    resumed = list(make_dataset(images, 4, seed=3, epochs=2, initial_epoch=1, labels=labels, flip=True))
+    resumed = list(
+        make_dataset(images, 4, seed=3, epochs=2, initial_epoch=1, labels=labels, flip=True)
+    )
     np.testing.assert_array_equal(np.asarray(resumed[0][0]), np.asarray(batches[1][0]))
     del flips
     with pytest.raises(KerasGansError, match=r"shape \(4,\) or \(4, L\)"):
@@ -318,7 +377,9 @@ def test_celeba_from_tfds_mock_data(tmp_path, monkeypatch):
         assert len(cached) == 1  # decoded once into the cache ...
         stamp = cached[0].stat().st_mtime_ns
         again = attrs.load_attributes("celeba", "train", size=32, attributes=["Male", "Young"])
-        first = attrs.load_attributes("celeba", "train", size=32, attributes=["Young"], limit=4)  # ds.take(4)
+        first = attrs.load_attributes(
+            "celeba", "train", size=32, attributes=["Young"], limit=4
+        )  # ds.take(4)
     assert data.images.shape == (6, 32, 32, 3) and data.images.dtype == np.uint8
     assert data.conditions.shape == (6, 2) and set(np.unique(data.conditions)) <= {0.0, 1.0}
     assert data.condition.attributes == ("Male", "Young")
@@ -326,7 +387,10 @@ def test_celeba_from_tfds_mock_data(tmp_path, monkeypatch):
     assert isinstance(again.images, np.memmap) and cached[0].stat().st_mtime_ns == stamp
     np.testing.assert_array_equal(again.images, data.images)
     np.testing.assert_array_equal(again.conditions, data.conditions)
-    assert first.images.shape == (4, 32, 32, 3) and len(list(tmp_path.glob("celeba-tfds/*-4-*.npy"))) == 1
+    assert (
+        first.images.shape == (4, 32, 32, 3)
+        and len(list(tmp_path.glob("celeba-tfds/*-4-*.npy"))) == 1
+    )
     np.testing.assert_array_equal(first.images, data.images[:4])
     np.testing.assert_array_equal(first.conditions, data.conditions[:4, 1:])
 
@@ -340,7 +404,9 @@ def _write_celeba(root, n=12, partition=True):
     rng = np.random.default_rng(0)
     values = rng.choice([-1, 1], size=(n, len(attrs.CELEBA_ATTRIBUTES)))
     for i, name in enumerate(names):
-        image = np.zeros((218, 178, 3), np.uint8)  # the aligned faces' size; the centre crop is rows 20..198
+        image = np.zeros(
+            (218, 178, 3), np.uint8
+        )  # the aligned faces' size; the centre crop is rows 20..198
         image[20:198] = (10 * i, 255 - 10 * i, 128)
         Image.fromarray(image).save(folder / name, quality=95)
     lines = [str(n), " ".join(attrs.CELEBA_ATTRIBUTES)]
@@ -348,7 +414,11 @@ def _write_celeba(root, n=12, partition=True):
     (root / "list_attr_celeba.txt").write_text("\n".join(lines) + "\n")
     if partition:
         (root / "list_eval_partition.txt").write_text(
-            "\n".join(f"{name} {0 if i < 8 else (1 if i < 10 else 2)}" for i, name in enumerate(names)) + "\n")
+            "\n".join(
+                f"{name} {0 if i < 8 else (1 if i < 10 else 2)}" for i, name in enumerate(names)
+            )
+            + "\n"
+        )
     return values
 
 
@@ -357,7 +427,9 @@ def test_celeba_folder_format(tmp_path):
     picked = ["Blond_Hair", "Male", "Young"]
     cols = [attrs.CELEBA_ATTRIBUTES.index(a) for a in picked]
     train = attrs.load_attributes("celeba", "train", data_dir=tmp_path, size=16, attributes=picked)
-    test = attrs.load_attributes("celeba", "test", data_dir=tmp_path, size=16, attributes="Blond_Hair,Male,Young")
+    test = attrs.load_attributes(
+        "celeba", "test", data_dir=tmp_path, size=16, attributes="Blond_Hair,Male,Young"
+    )
     assert train.images.shape == (8, 16, 16, 3) and test.images.shape == (2, 16, 16, 3)
     np.testing.assert_array_equal(train.conditions, values[:8][:, cols] > 0)
     np.testing.assert_array_equal(test.conditions, values[10:][:, cols] > 0)
@@ -384,7 +456,9 @@ def celeba(tmp_path, monkeypatch):
     monkeypatch.setattr(cache, "_told", set())
     read = []
     real_read = files.read_image
-    monkeypatch.setattr(files, "read_image", lambda path, *a: read.append(path.name) or real_read(path, *a))
+    monkeypatch.setattr(
+        files, "read_image", lambda path, *a: read.append(path.name) or real_read(path, *a)
+    )
 
     def load(split="train", size=16, **kw):
         read.clear()
@@ -393,11 +467,22 @@ def celeba(tmp_path, monkeypatch):
     def reference(size=16, names=None):  # the faces decoded one file at a time, as before the cache
         names = names or [f"{i + 1:06d}.jpg" for i in range(8)]
         folder = tmp_path / "celeba" / "img_align_celeba"
-        return np.stack([attrs.celeba_faces(real_read(folder / n, 3)[None], size)[0] for n in names])
+        return np.stack(
+            [attrs.celeba_faces(real_read(folder / n, 3)[None], size)[0] for n in names]
+        )
 
-    return type("Celeba", (), dict(root=tmp_path / "celeba", cache=tmp_path / "cache" / "celeba-folder",
-                                   values=values, read=read, load=staticmethod(load),
-                                   reference=staticmethod(reference)))
+    return type(
+        "Celeba",
+        (),
+        dict(
+            root=tmp_path / "celeba",
+            cache=tmp_path / "cache" / "celeba-folder",
+            values=values,
+            read=read,
+            load=staticmethod(load),
+            reference=staticmethod(reference),
+        ),
+    )
 
 
 def test_celeba_limit_reads_only_the_first_images(celeba):
@@ -406,19 +491,27 @@ def test_celeba_limit_reads_only_the_first_images(celeba):
     data = celeba.load(limit=3, attributes=["Male"])
     assert celeba.read == ["000001.jpg", "000002.jpg", "000003.jpg"]
     np.testing.assert_array_equal(data.images, celeba.reference(names=celeba.read))
-    np.testing.assert_array_equal(data.conditions[:, 0], celeba.values[:3, attrs.CELEBA_ATTRIBUTES.index("Male")] > 0)
-    with pytest.raises(KerasGansError, match=r"000004\.jpg is not an image file"):  # read_image's line, via the pool
+    np.testing.assert_array_equal(
+        data.conditions[:, 0], celeba.values[:3, attrs.CELEBA_ATTRIBUTES.index("Male")] > 0
+    )
+    with pytest.raises(
+        KerasGansError, match=r"000004\.jpg is not an image file"
+    ):  # read_image's line, via the pool
         celeba.load()
 
 
 def test_celeba_cache_is_read_back_and_keyed_by_its_source(celeba):
     first = celeba.load()
     assert len(celeba.read) == 8 and isinstance(first.images, np.memmap)
-    np.testing.assert_array_equal(first.images, celeba.reference())  # chunked, threaded: the same pixels
+    np.testing.assert_array_equal(
+        first.images, celeba.reference()
+    )  # chunked, threaded: the same pixels
     again = celeba.load(attributes=["Young"])  # other labels, the same images: from the cache
     assert celeba.read == [] and isinstance(again.images, np.memmap)
     np.testing.assert_array_equal(again.images, first.images)
-    np.testing.assert_array_equal(again.conditions[:, 0], celeba.values[:8, attrs.CELEBA_ATTRIBUTES.index("Young")] > 0)
+    np.testing.assert_array_equal(
+        again.conditions[:, 0], celeba.values[:8, attrs.CELEBA_ATTRIBUTES.index("Young")] > 0
+    )
     assert len(list(celeba.cache.glob("*.npy"))) == 1
     celeba.load(size=8)  # another size
     assert len(celeba.read) == 8
@@ -426,16 +519,23 @@ def test_celeba_cache_is_read_back_and_keyed_by_its_source(celeba):
     assert celeba.read == ["000011.jpg", "000012.jpg"]
     attribute_file = celeba.root / "list_attr_celeba.txt"
     stat = attribute_file.stat()
-    os.utime(attribute_file, ns=(stat.st_atime_ns, stat.st_mtime_ns + 10**9))  # touched: maybe new images
+    os.utime(
+        attribute_file, ns=(stat.st_atime_ns, stat.st_mtime_ns + 10**9)
+    )  # touched: maybe new images
     celeba.load()
     assert len(celeba.read) == 8
     partition = celeba.root / "list_eval_partition.txt"  # another split of as many images: 9 for 8
-    partition.write_text(partition.read_text().replace("000008.jpg 0", "000008.jpg 1").replace("000009.jpg 1",
-                                                                                              "000009.jpg 0"))
+    partition.write_text(
+        partition.read_text()
+        .replace("000008.jpg 0", "000008.jpg 1")
+        .replace("000009.jpg 1", "000009.jpg 0")
+    )
     swapped = celeba.load()
     assert celeba.read[-1] == "000009.jpg"
     np.testing.assert_array_equal(swapped.images, celeba.reference(names=celeba.read))
-    assert len(list(celeba.cache.glob("*.npy"))) == 5 and not list(celeba.cache.glob(".*"))  # no temporary left
+    assert len(list(celeba.cache.glob("*.npy"))) == 5 and not list(
+        celeba.cache.glob(".*")
+    )  # no temporary left
 
 
 @pytest.mark.parametrize("damage", ["truncate", "garbage", "other shape"])
@@ -451,7 +551,9 @@ def test_celeba_cache_rebuilds_a_damaged_file(celeba, damage, capsys):
     data = celeba.load()
     assert len(celeba.read) == 8 and isinstance(data.images, np.memmap)
     np.testing.assert_array_equal(data.images, celeba.reference())
-    assert ("hold uint8 (8, 16, 16, 1)" if damage == "other shape" else "are damaged") in capsys.readouterr().err
+    assert (
+        "hold uint8 (8, 16, 16, 1)" if damage == "other shape" else "are damaged"
+    ) in capsys.readouterr().err
     np.testing.assert_array_equal(np.load(path), celeba.reference())  # the rebuilt file is whole
     celeba.load()
     assert celeba.read == []
@@ -466,21 +568,30 @@ def test_celeba_cache_that_cannot_be_written_loads_in_memory(celeba, monkeypatch
         blocker.write_text("a file where the cache folder should be")
         monkeypatch.setenv("KERAS_GANS_CACHE", str(blocker / "cache"))
     elif trouble == "disk full":
-        monkeypatch.setattr(cache.shutil, "disk_usage", lambda path: type("Usage", (), {"free": 10**6})())
+        monkeypatch.setattr(
+            cache.shutil, "disk_usage", lambda path: type("Usage", (), {"free": 10**6})()
+        )
     else:
         real_write = cache._write
 
         def disk_fills(chunks):  # after the first chunk
             yield next(chunks)
             raise OSError(28, "No space left on device")
-        monkeypatch.setattr(cache, "_write", lambda path, shape, chunks: real_write(path, shape, disk_fills(chunks)))
+
+        monkeypatch.setattr(
+            cache, "_write", lambda path, shape, chunks: real_write(path, shape, disk_fills(chunks))
+        )
     first, second = celeba.load(), celeba.load()
     assert not isinstance(second.images, np.memmap)
-    assert len(celeba.read) == 8 or (trouble == "write fails" and len(celeba.read) > 8)  # (tried to cache again)
+    assert len(celeba.read) == 8 or (
+        trouble == "write fails" and len(celeba.read) > 8
+    )  # (tried to cache again)
     np.testing.assert_array_equal(first.images, celeba.reference())
     np.testing.assert_array_equal(second.images, celeba.reference())
     assert capsys.readouterr().err.count("cannot cache the decoded images") == 1  # said once
-    assert not celeba.cache.exists() or os.listdir(celeba.cache) == []  # no cache file, no temporary left
+    assert (
+        not celeba.cache.exists() or os.listdir(celeba.cache) == []
+    )  # no cache file, no temporary left
 
 
 def test_attribute_classifier_takes_a_memmap_and_a_limit(tmp_path):
@@ -490,9 +601,15 @@ def test_attribute_classifier_takes_a_memmap_and_a_limit(tmp_path):
     np.save(tmp_path / "images.npy", data.images)
     mapped = np.load(tmp_path / "images.npy", mmap_mode="r")
     kw = dict(condition=data.condition, epochs=1, batch_size=8)
-    capped = metrics.train_attribute_classifier(mapped, data.conditions, limit=24, **kw)  # batch by batch from the file
-    first = metrics.train_attribute_classifier(data.images[:24], data.conditions[:24], limit=None, **kw)
-    x = data.images.astype("float32")  # the same model as on the first 24 images in memory (not on all 40)
+    capped = metrics.train_attribute_classifier(
+        mapped, data.conditions, limit=24, **kw
+    )  # batch by batch from the file
+    first = metrics.train_attribute_classifier(
+        data.images[:24], data.conditions[:24], limit=None, **kw
+    )
+    x = data.images.astype(
+        "float32"
+    )  # the same model as on the first 24 images in memory (not on all 40)
     np.testing.assert_allclose(capped.predict(x, verbose=0), first.predict(x, verbose=0), atol=1e-5)
 
 
@@ -500,7 +617,15 @@ def test_attribute_classifier_rows_cap_each_data_set():
     from keras_gans.metrics import classifier_rows
 
     single = attrs.Condition([attrs.COLOUR_DIGITS])
-    assert classifier_rows(np.zeros((30, 5)), single, 8) == slice(0, 8)  # the first ones: a memmap stays one
-    assert classifier_rows(np.zeros((30, 5)), single, None) == classifier_rows(np.zeros((8, 5)), single, 8) == slice(None)
+    assert classifier_rows(np.zeros((30, 5)), single, 8) == slice(
+        0, 8
+    )  # the first ones: a memmap stays one
+    assert (
+        classifier_rows(np.zeros((30, 5)), single, None)
+        == classifier_rows(np.zeros((8, 5)), single, 8)
+        == slice(None)
+    )
     joint = np.concatenate([JOINT.vector(np.zeros((10, 5)), 0), JOINT.vector(np.zeros((30, 4)), 1)])
-    np.testing.assert_array_equal(classifier_rows(joint, JOINT, 8), [0, 1, 2, 3, 10, 11, 12, 13])  # both sets learnt
+    np.testing.assert_array_equal(
+        classifier_rows(joint, JOINT, 8), [0, 1, 2, 3, 10, 11, 12, 13]
+    )  # both sets learnt

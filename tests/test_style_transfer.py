@@ -7,8 +7,8 @@ images: no network, no ImageNet weights. Quality with real weights is in RESULTS
 import numpy as np
 import pytest
 import skimage.data
-
 from conftest import run_cli
+
 from keras_gans import losses
 from keras_gans.errors import KerasGansError
 
@@ -25,7 +25,9 @@ def test_gram_matrix_against_numpy():
     assert gram.shape == (2, 5, 5)
     for b in range(2):
         flat = feats[b].reshape(12, 5)  # M = H W positions, N channels
-        expected = np.array([[np.sum(flat[:, i] * flat[:, j]) for j in range(5)] for i in range(5)]) / 12
+        expected = (
+            np.array([[np.sum(flat[:, i] * flat[:, j]) for j in range(5)] for i in range(5)]) / 12
+        )
         np.testing.assert_allclose(gram[b], expected, rtol=1e-5, atol=1e-6)
     np.testing.assert_allclose(gram[0], gram[0].T, rtol=1e-6)  # symmetric
 
@@ -39,7 +41,9 @@ def test_style_layer_loss_is_gatys_formula():
     # E = 1 / (4 N^2 M^2) sum (G - A)^2, with the style's Gram matrix taken at its own size
     expected = np.sum((g_raw - a_raw * m / 25) ** 2) / (4 * n**2 * m**2)
     target = losses.gram_matrix(s.astype("float32"))
-    assert f(losses.style_layer_loss(x.astype("float32"), target)) == pytest.approx(expected, rel=1e-5)
+    assert f(losses.style_layer_loss(x.astype("float32"), target)) == pytest.approx(
+        expected, rel=1e-5
+    )
     assert f(losses.style_layer_loss(s.astype("float32"), target)) == pytest.approx(0.0, abs=1e-9)
 
 
@@ -48,8 +52,12 @@ def test_style_loss_layer_weights():
     feats = [rng.normal(size=(1, 4, 4, c)).astype("float32") for c in (3, 5)]
     grams = [np.zeros((1, c, c), "float32") for c in (3, 5)]
     e = [f(losses.style_layer_loss(x, g)) for x, g in zip(feats, grams)]
-    assert f(losses.style_loss(feats, grams)) == pytest.approx((e[0] + e[1]) / 2, rel=1e-6)  # 1/L each
-    assert f(losses.style_loss(feats, grams, [2.0, 0.5])) == pytest.approx(2 * e[0] + 0.5 * e[1], rel=1e-6)
+    assert f(losses.style_loss(feats, grams)) == pytest.approx(
+        (e[0] + e[1]) / 2, rel=1e-6
+    )  # 1/L each
+    assert f(losses.style_loss(feats, grams, [2.0, 0.5])) == pytest.approx(
+        2 * e[0] + 0.5 * e[1], rel=1e-6
+    )
     with pytest.raises(KerasGansError, match="1 layer weights for 2 style layers"):
         losses.style_loss(feats, grams, [1.0])
 
@@ -57,7 +65,9 @@ def test_style_loss_layer_weights():
 def test_content_and_tv_losses_by_hand():
     a = np.array([[[[1.0], [2.0]], [[3.0], [4.0]]]], "float32")  # (1, 2, 2, 1)
     b = np.zeros_like(a)
-    assert f(losses.content_loss(a, b, reduction="sum")) == pytest.approx(0.5 * 30)  # 1/2 sum of squares
+    assert f(losses.content_loss(a, b, reduction="sum")) == pytest.approx(
+        0.5 * 30
+    )  # 1/2 sum of squares
     assert f(losses.content_loss(a, b)) == pytest.approx(0.5 * 30 / 4)
     img = np.array([[[0.0], [1.0]], [[3.0], [5.0]]], "float32")[None]
     # vertical |3-0|, |5-1| -> mean 3.5; horizontal |1-0|, |5-3| -> mean 1.5
@@ -114,7 +124,9 @@ def test_weights_file_and_wrong_architecture(vgg16_file):
     from keras_gans.networks import vgg_backbone
 
     base = vgg_backbone("vgg16", vgg16_file)
-    assert abs(float(np.asarray(base.get_layer("block1_conv1").bias).sum())) == 0.0  # as saved (zero biases)
+    assert (
+        abs(float(np.asarray(base.get_layer("block1_conv1").bias).sum())) == 0.0
+    )  # as saved (zero biases)
     with pytest.raises(KerasGansError, match="it is not a vgg19 no-top weights file"):
         vgg_backbone("vgg19", vgg16_file)
     with pytest.raises(KerasGansError, match="does not exist"):
@@ -125,20 +137,29 @@ def test_imagenet_offline_without_cache_is_a_clear_error(tmp_path, monkeypatch):
     from keras_gans.networks import vgg_backbone
 
     monkeypatch.setenv("KERAS_HOME", str(tmp_path))  # an empty Keras cache; the tests are offline
-    with pytest.raises(KerasGansError, match=r"VGG19 ImageNet weights are not in the Keras cache.*--weights PATH"):
+    with pytest.raises(
+        KerasGansError, match=r"VGG19 ImageNet weights are not in the Keras cache.*--weights PATH"
+    ):
         vgg_backbone("vgg19", "imagenet")
 
 
 # -- the optimisation -------------------------------------------------------------------------------
 @pytest.fixture(scope="module")
 def transfer():
-    from keras_gans.trainers.style_transfer import StyleTransfer
-
     import keras
 
+    from keras_gans.trainers.style_transfer import StyleTransfer
+
     keras.utils.set_random_seed(0)
-    return StyleTransfer(skimage.data.chelsea(), skimage.data.coffee(), size=32, backbone="vgg16", weights=None,
-                         style_weight=1.0, tv_weight=1e-3)
+    return StyleTransfer(
+        skimage.data.chelsea(),
+        skimage.data.coffee(),
+        size=32,
+        backbone="vgg16",
+        weights=None,
+        style_weight=1.0,
+        tv_weight=1e-3,
+    )
 
 
 @pytest.mark.parametrize("optimizer", ["adam", "lbfgs"])
@@ -149,7 +170,11 @@ def test_few_steps_lower_the_loss(transfer, optimizer):
     assert h["total"][-1] < 0.8 * h["total"][0], h["total"]
     assert h["style"][-1] < h["style"][0]
     assert h["content"][0] == 0.0 and h["content"][-1] > 0  # it starts from the content image
-    assert result.image.dtype == np.uint8 and result.image.shape == transfer.content.shape == (21, 32, 3)
+    assert result.image.dtype == np.uint8 and result.image.shape == transfer.content.shape == (
+        21,
+        32,
+        3,
+    )
     assert sorted(result.snapshots) == [4, 6]
     np.testing.assert_array_equal(result.snapshots[6], result.image)
     assert result.seconds_per_step() > 0
@@ -159,11 +184,15 @@ def test_total_is_the_weighted_sum(transfer):
     x = transfer.initial_image("noise", seed=1)
     assert x.shape == (1, 21, 32, 3) and 0 <= x.min() and x.max() <= 255
     terms = {k: f(v) for k, v in transfer._value_and_grad(x)[0].items()}
-    assert terms["total"] == pytest.approx(terms["content"] + terms["style"] + 1e-3 * terms["tv"], rel=1e-5)
+    assert terms["total"] == pytest.approx(
+        terms["content"] + terms["style"] + 1e-3 * terms["tv"], rel=1e-5
+    )
     transfer.weights["content"] = 10.0  # the compiled loss follows a change of weights
     try:
         terms2 = {k: f(v) for k, v in transfer._value_and_grad(x)[0].items()}
-        assert terms2["total"] == pytest.approx(10 * terms["content"] + terms["style"] + 1e-3 * terms["tv"], rel=1e-5)
+        assert terms2["total"] == pytest.approx(
+            10 * terms["content"] + terms["style"] + 1e-3 * terms["tv"], rel=1e-5
+        )
     finally:
         transfer.weights["content"] = 1.0
     assert not np.array_equal(transfer.initial_image("noise", seed=2), x)
@@ -174,7 +203,9 @@ def test_bad_settings_are_clear_errors(transfer):
 
     chelsea = skimage.data.chelsea()
     with pytest.raises(KerasGansError, match="unknown style layer 'block5_conv4' for vgg16"):
-        StyleTransfer(chelsea, chelsea, size=32, backbone="vgg16", weights=None, style_layers=["block5_conv4"])
+        StyleTransfer(
+            chelsea, chelsea, size=32, backbone="vgg16", weights=None, style_layers=["block5_conv4"]
+        )
     with pytest.raises(KerasGansError, match="unknown backbone 'resnet'"):
         StyleTransfer(chelsea, chelsea, size=32, backbone="resnet", weights=None)
     with pytest.raises(KerasGansError, match="style weight must be a number >= 0"):
@@ -193,11 +224,27 @@ def test_stylize_writes_result_and_snapshots(tmp_path):
 
     out = tmp_path / "out.png"
     with pytest.raises(KerasGansError, match="image format"):
-        stylize(skimage.data.chelsea(), skimage.data.coffee(), out=tmp_path / "out.xyz", weights=None)
-    result = stylize(skimage.data.chelsea(), skimage.data.coffee()[..., :1], out=out, size=32, steps=2,
-                     optimizer="adam", backbone="vgg16", weights=None, init="noise", snapshot_every=1, verbose=0)
+        stylize(
+            skimage.data.chelsea(), skimage.data.coffee(), out=tmp_path / "out.xyz", weights=None
+        )
+    result = stylize(
+        skimage.data.chelsea(),
+        skimage.data.coffee()[..., :1],
+        out=out,
+        size=32,
+        steps=2,
+        optimizer="adam",
+        backbone="vgg16",
+        weights=None,
+        init="noise",
+        snapshot_every=1,
+        verbose=0,
+    )
     np.testing.assert_array_equal(read_image(out), result.image)
-    assert sorted(p.name for p in (tmp_path / "out_snapshots").iterdir()) == ["step_00001.png", "step_00002.png"]
+    assert sorted(p.name for p in (tmp_path / "out_snapshots").iterdir()) == [
+        "step_00001.png",
+        "step_00002.png",
+    ]
 
 
 # -- the command line -------------------------------------------------------------------------------
@@ -216,11 +263,20 @@ def images(tmp_path_factory):
     "extra, message",
     [
         (["--backbone", "vgg11"], "error: unknown backbone 'vgg11'; choose one of: vgg19, vgg16"),
-        (["--style-layers", "block1_conv1", "block6_conv1"], "error: unknown style layer 'block6_conv1' for vgg19"),
-        (["--backbone", "vgg16", "--style-layers", "block3_conv4"], "error: unknown style layer 'block3_conv4' for vgg16"),
+        (
+            ["--style-layers", "block1_conv1", "block6_conv1"],
+            "error: unknown style layer 'block6_conv1' for vgg19",
+        ),
+        (
+            ["--backbone", "vgg16", "--style-layers", "block3_conv4"],
+            "error: unknown style layer 'block3_conv4' for vgg16",
+        ),
         (["--size", "0"], "error: size must be a positive integer, got 0"),
         (["--steps", "-3"], "error: steps must be a positive integer, got -3"),
-        (["--weights", "/no/such.weights.h5"], "error: weights file /no/such.weights.h5 does not exist"),
+        (
+            ["--weights", "/no/such.weights.h5"],
+            "error: weights file /no/such.weights.h5 does not exist",
+        ),
         (["--optimizer", "sgd"], "error: unknown optimizer 'sgd'; choose one of: lbfgs, adam"),
         (["--style-weight", "-1"], "error: the style weight must be a number >= 0"),
         (["--content", "missing.png"], "error: image file"),
@@ -244,14 +300,46 @@ def test_cli_bad_input_is_one_line(images, tmp_path, extra, message):
 
 def test_cli_stylize_and_wrong_weights(images, tmp_path, vgg16_file):
     out = tmp_path / "result.png"
-    wrong = run_cli("stylize", images / "content.png", images / "style.jpg", "--out", out, "--weights", vgg16_file,
-                    "--size", "32")  # default backbone vgg19
+    wrong = run_cli(
+        "stylize",
+        images / "content.png",
+        images / "style.jpg",
+        "--out",
+        out,
+        "--weights",
+        vgg16_file,
+        "--size",
+        "32",
+    )  # default backbone vgg19
     assert wrong.returncode == 2 and "Traceback" not in wrong.stderr
-    assert wrong.stderr.strip().splitlines()[-1].startswith(f"error: cannot load {vgg16_file} into VGG19"), wrong.stderr
+    assert (
+        wrong.stderr.strip()
+        .splitlines()[-1]
+        .startswith(f"error: cannot load {vgg16_file} into VGG19")
+    ), wrong.stderr
     assert not out.exists()
-    ok = run_cli("stylize", images / "content.png", images / "style.jpg", "--out", out, "--weights", vgg16_file,
-                 "--backbone", "vgg16", "--size", "32", "--steps", "3", "--style-layers", "block1_conv1,block2_conv1",
-                 "--style-layer-weights", "1,0.5", "--snapshot-every", "3", "--quiet")
+    ok = run_cli(
+        "stylize",
+        images / "content.png",
+        images / "style.jpg",
+        "--out",
+        out,
+        "--weights",
+        vgg16_file,
+        "--backbone",
+        "vgg16",
+        "--size",
+        "32",
+        "--steps",
+        "3",
+        "--style-layers",
+        "block1_conv1,block2_conv1",
+        "--style-layer-weights",
+        "1,0.5",
+        "--snapshot-every",
+        "3",
+        "--quiet",
+    )
     assert ok.returncode == 0, ok.stderr[-3000:]
     assert "wrote" in ok.stdout and "after 3 lbfgs steps" in ok.stdout
     from keras_gans.data import read_image
@@ -263,6 +351,16 @@ def test_cli_stylize_and_wrong_weights(images, tmp_path, vgg16_file):
 def test_cli_help_lists_the_options():
     out = run_cli("stylize", "--help", timeout=60)
     assert out.returncode == 0
-    for option in ("--size", "--steps", "--backbone", "--weights", "--init", "--content-weight", "--style-weight",
-                   "--style-layers", "--optimizer", "--snapshot-every"):
+    for option in (
+        "--size",
+        "--steps",
+        "--backbone",
+        "--weights",
+        "--init",
+        "--content-weight",
+        "--style-weight",
+        "--style-layers",
+        "--optimizer",
+        "--snapshot-every",
+    ):
         assert option in out.stdout

@@ -82,7 +82,9 @@ def test_jsd_is_symmetric_and_bounded_for_gaussians():
 
 def test_kl_divergence_hand_value_and_infinity():
     # KL((1/2, 1/2) || (1/4, 3/4)) = 1/2 log 2 + 1/2 log(2/3)
-    assert kl_divergence([0.5, 0.5], [0.25, 0.75], 1.0) == pytest.approx(0.5 * LOG2 + 0.5 * math.log(2 / 3))
+    assert kl_divergence([0.5, 0.5], [0.25, 0.75], 1.0) == pytest.approx(
+        0.5 * LOG2 + 0.5 * math.log(2 / 3)
+    )
     assert kl_divergence([0.5, 0.5], [1.0, 0.0], 1.0) == math.inf
 
 
@@ -110,7 +112,9 @@ def test_value_at_optimum_equals_minus_log_4_plus_twice_jsd():
     x, dx = np.linspace(-10, 10, 4001, retstep=True)  # wide enough that both integrate to 1
     p = gaussian_mixture_pdf(x, [-1.0, 1.0], [0.5, 0.5])
     q = gaussian_mixture_pdf(x, 0.3, 1.2)
-    assert value_at_optimum(p, q, dx) == pytest.approx(-LOG4 + 2 * jensen_shannon(p, q, dx), rel=1e-9)
+    assert value_at_optimum(p, q, dx) == pytest.approx(
+        -LOG4 + 2 * jensen_shannon(p, q, dx), rel=1e-9
+    )
 
 
 def test_value_at_optimum_stays_finite_where_d_star_rounds_to_one():
@@ -169,7 +173,9 @@ def test_samples_follow_the_mixture():
     s = sample_gaussian_mixture(20000, [-2.0, 2.0], [0.1, 0.1], [0.3, 0.7], seed=0)
     assert s.dtype == np.float32 and s.shape == (20000,)
     assert np.mean(s > 0) == pytest.approx(0.7, abs=0.02)
-    assert np.array_equal(s, sample_gaussian_mixture(20000, [-2.0, 2.0], [0.1, 0.1], [0.3, 0.7], seed=0))
+    assert np.array_equal(
+        s, sample_gaussian_mixture(20000, [-2.0, 2.0], [0.1, 0.1], [0.3, 0.7], seed=0)
+    )
 
 
 def test_kde_recovers_a_gaussian():
@@ -192,7 +198,9 @@ def test_kde_of_a_collapsed_generator_is_a_spike():
 def test_generator_losses_saturate_where_d_rejects_fakes():
     out = generator_losses(np.array([1e-3, 0.5]))
     # at D = 1/2 both losses are log 2 in size and both slopes are -1/2
-    assert out["minimax"][1] == pytest.approx(-LOG2) and out["nonsaturating"][1] == pytest.approx(LOG2)
+    assert out["minimax"][1] == pytest.approx(-LOG2) and out["nonsaturating"][1] == pytest.approx(
+        LOG2
+    )
     assert out["minimax_grad"][1] == out["nonsaturating_grad"][1] == -0.5
     # at D = 0.001 the minimax slope is -0.001 while the non-saturating one is -0.999
     assert out["minimax_grad"][0] == pytest.approx(-1e-3)

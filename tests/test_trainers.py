@@ -6,12 +6,17 @@ import subprocess
 import sys
 from pathlib import Path
 
+import keras
 import numpy as np
 import pytest
 import tensorflow as tf
 
-import keras
-from keras_gans.networks import dcgan_discriminator, dcgan_generator, mlp_discriminator, mlp_generator
+from keras_gans.networks import (
+    dcgan_discriminator,
+    dcgan_generator,
+    mlp_discriminator,
+    mlp_generator,
+)
 from keras_gans.trainers import GAN, WGAN, WGANGP
 
 
@@ -89,7 +94,9 @@ def test_wgan_gp_logs_penalty_and_adds_it():
     trainer.compile(adam(), adam())
     logs = trainer.train_on_batch(tiny_images(8), return_dict=True)
     assert logs["gp"] > 0
-    assert logs["d_loss"] == pytest.approx(logs["d_fake"] - logs["d_real"] + 10.0 * logs["gp"], rel=1e-4)
+    assert logs["d_loss"] == pytest.approx(
+        logs["d_fake"] - logs["d_real"] + 10.0 * logs["gp"], rel=1e-4
+    )
 
 
 def test_given_noise_is_used():
@@ -115,8 +122,14 @@ def test_gan_learns_a_1d_gaussian(loss):
     trainer.compile(adam(), adam())
     data = np.random.default_rng(0).normal(3.0, 0.5, (4096, 1)).astype("float32")
     before = float(np.mean(trainer.generate(trainer.sample_noise(1000))))
-    trainer.fit(tf.data.Dataset.from_tensor_slices(data).shuffle(4096, seed=0).batch(64), epochs=8, verbose=0)
-    samples = np.asarray(trainer.generate(np.random.default_rng(2).normal(size=(2000, 4)).astype("float32")))
+    trainer.fit(
+        tf.data.Dataset.from_tensor_slices(data).shuffle(4096, seed=0).batch(64),
+        epochs=8,
+        verbose=0,
+    )
+    samples = np.asarray(
+        trainer.generate(np.random.default_rng(2).normal(size=(2000, 4)).astype("float32"))
+    )
     assert abs(before) < 1.0
     assert samples.mean() == pytest.approx(3.0, abs=0.35)
     assert 0.15 < samples.std() < 1.2
@@ -137,7 +150,10 @@ def test_trainer_weights_round_trip(tmp_path):
     other.load_weights(path)
     for a, b in zip(trainer.variables, other.variables):
         np.testing.assert_array_equal(np.asarray(a), np.asarray(b))
-    for opt_a, opt_b in ((trainer.g_optimizer, other.g_optimizer), (trainer.d_optimizer, other.d_optimizer)):
+    for opt_a, opt_b in (
+        (trainer.g_optimizer, other.g_optimizer),
+        (trainer.d_optimizer, other.d_optimizer),
+    ):
         for a, b in zip(opt_a.variables, opt_b.variables):
             np.testing.assert_array_equal(np.asarray(a), np.asarray(b))
     np.testing.assert_array_equal(trainer.sample_noise(4), other.sample_noise(4))
@@ -170,35 +186,57 @@ def test_backup_and_restore_resumes_optimizer_and_step(tmp_path):
     backup = str(tmp_path / "backup")
     first = make()
     with pytest.raises(RuntimeError, match="killed"):
-        first.fit(ds, epochs=4, verbose=0, callbacks=[keras.callbacks.BackupAndRestore(backup), StopAfterEpoch()])
+        first.fit(
+            ds,
+            epochs=4,
+            verbose=0,
+            callbacks=[keras.callbacks.BackupAndRestore(backup), StopAfterEpoch()],
+        )
     resumed = make()
-    history = resumed.fit(ds, epochs=4, verbose=0, callbacks=[keras.callbacks.BackupAndRestore(backup)])
+    history = resumed.fit(
+        ds, epochs=4, verbose=0, callbacks=[keras.callbacks.BackupAndRestore(backup)]
+    )
     assert len(history.history["d_loss"]) == 2  # epochs 3 and 4 only
-    assert int(resumed.g_optimizer.iterations) == 4 * 4  # 4 epochs x 4 steps, optimizer state carried over
+    assert (
+        int(resumed.g_optimizer.iterations) == 4 * 4
+    )  # 4 epochs x 4 steps, optimizer state carried over
 
 
 # Every trainer, two steps on one device and under MirroredStrategy on two logical CPUs
 # (tests/distributed_equality.py says what is made equal and how).
 # The image-to-image trainers and InfoGAN take longer (U-GAT-IT, the longest, in a process of its own).
-DISTRIBUTED = {"core": ("gan", "dcgan", "wgan", "wgan-gp", "cgan", "vae", "classifier"),
-               "slow": ("infogan", "pix2pix", "cyclegan", "stargan"), "attention": ("ugatit",)}
+DISTRIBUTED = {
+    "core": ("gan", "dcgan", "wgan", "wgan-gp", "cgan", "vae", "classifier"),
+    "slow": ("infogan", "pix2pix", "cyclegan", "stargan"),
+    "attention": ("ugatit",),
+}
 
 
 def _distributed(group):
     """Run the equality script on a group of trainers in a subprocess: {model: {"one", "two"}}."""
     script = Path(__file__).with_name("distributed_equality.py")
     repo = str(script.parents[1])  # this checkout's keras_gans, whatever is installed
-    env = {**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, [repo, os.environ.get("PYTHONPATH")]))}
-    out = subprocess.run([sys.executable, str(script), ",".join(DISTRIBUTED[group])], capture_output=True,
-                         text=True, timeout=1200, cwd=repo, env=env)
+    env = {
+        **os.environ,
+        "PYTHONPATH": os.pathsep.join(filter(None, [repo, os.environ.get("PYTHONPATH")])),
+    }
+    out = subprocess.run(
+        [sys.executable, str(script), ",".join(DISTRIBUTED[group])],
+        capture_output=True,
+        text=True,
+        timeout=1200,
+        cwd=repo,
+        env=env,
+    )
     assert out.returncode == 0, out.stderr[-3000:]
     return json.loads(out.stdout.split("RESULT ", 1)[1])
 
 
 # one test per group (not per trainer): pytest-xdist would otherwise run a group's subprocess
 # once on each worker that draws one of its trainers
-@pytest.mark.parametrize("group", [pytest.param(g, marks=[pytest.mark.slow] if g != "core" else [])
-                                   for g in DISTRIBUTED])
+@pytest.mark.parametrize(
+    "group", [pytest.param(g, marks=[pytest.mark.slow] if g != "core" else []) for g in DISTRIBUTED]
+)
 def test_mirrored_strategy_matches_one_device(group):
     """Two logical CPUs under MirroredStrategy give the losses of every step and the weights
     after the steps of one device: gradients of the global-batch mean (losses scaled by the
@@ -220,18 +258,52 @@ def test_mirrored_strategy_matches_one_device(group):
 
 
 @pytest.mark.slow
-@pytest.mark.parametrize("model, args", [
-    ("stargan", ["--limit", "8", "--batch-size", "2", "--set", "d_steps=2", "--set", "image_size=16",
-                 "--set", "g_filters=4", "--set", "d_filters=4", "--set", "residual_blocks=1"]),
-], ids=["attributes"])
+@pytest.mark.parametrize(
+    "model, args",
+    [
+        (
+            "stargan",
+            [
+                "--limit",
+                "8",
+                "--batch-size",
+                "2",
+                "--set",
+                "d_steps=2",
+                "--set",
+                "image_size=16",
+                "--set",
+                "g_filters=4",
+                "--set",
+                "d_filters=4",
+                "--set",
+                "residual_blocks=1",
+            ],
+        ),
+    ],
+    ids=["attributes"],
+)
 def test_cli_trains_with_the_mirrored_strategy(tmp_path, model, args):
     """`keras-gans train --strategy mirrored` on two logical CPUs (KERAS_GANS_LOGICAL_CPUS=2)."""
     from conftest import run_cli
 
-    result = run_cli("train", model, *args, "--epochs", "1", "--strategy", "mirrored", "--out", tmp_path / "run",
-                     env={"KERAS_GANS_LOGICAL_CPUS": "2"})
+    result = run_cli(
+        "train",
+        model,
+        *args,
+        "--epochs",
+        "1",
+        "--strategy",
+        "mirrored",
+        "--out",
+        tmp_path / "run",
+        env={"KERAS_GANS_LOGICAL_CPUS": "2"},
+    )
     assert result.returncode == 0, result.stderr[-3000:]
-    assert "training on 2 replicas (MirroredStrategy)" in result.stdout and "trained " + model in result.stdout
+    assert (
+        "training on 2 replicas (MirroredStrategy)" in result.stdout
+        and "trained " + model in result.stdout
+    )
     history = (tmp_path / "run" / "logs" / "history.csv").read_text().splitlines()
     assert len(history) == 2 and "nan" not in history[1].lower()
     assert (tmp_path / "run" / "checkpoints" / "latest.weights.h5").is_file()

@@ -5,25 +5,37 @@ both ways, and bad input."""
 
 import json
 
+import keras
 import numpy as np
 import pytest
 from PIL import Image
 
-import keras
 from keras_gans import load_run
 from keras_gans.errors import KerasGansError
 from keras_gans.runs import train
 
 # offline MNIST <-> MNIST-M (embedded digits, scikit-image's photos), tiny networks
-QUICK = dict(dataset="mnist-mnistm", limit=16, batch_size=4, g_filters=4, d_filters=4, g_blocks=1, d_global_layers=4,
-             verbose=0)
+QUICK = dict(
+    dataset="mnist-mnistm",
+    limit=16,
+    batch_size=4,
+    g_filters=4,
+    d_filters=4,
+    g_blocks=1,
+    d_global_layers=4,
+    verbose=0,
+)
 
 
 # -- AdaLIN and LIN ----------------------------------------------------------------------------------
 def _norms(x, eps=1e-5):
     """Instance and layer norm of NHWC x by hand (population variance)."""
-    inst = (x - x.mean(axis=(1, 2), keepdims=True)) / np.sqrt(x.var(axis=(1, 2), keepdims=True) + eps)
-    layer = (x - x.mean(axis=(1, 2, 3), keepdims=True)) / np.sqrt(x.var(axis=(1, 2, 3), keepdims=True) + eps)
+    inst = (x - x.mean(axis=(1, 2), keepdims=True)) / np.sqrt(
+        x.var(axis=(1, 2), keepdims=True) + eps
+    )
+    layer = (x - x.mean(axis=(1, 2, 3), keepdims=True)) / np.sqrt(
+        x.var(axis=(1, 2, 3), keepdims=True) + eps
+    )
     return inst, layer
 
 
@@ -32,7 +44,10 @@ def test_adalin_is_instance_norm_at_rho_1_and_layer_norm_at_rho_0():
 
     rng = np.random.default_rng(0)
     x = (rng.normal(size=(2, 4, 5, 3)) * [1.0, 3.0, 0.5] + [2.0, -1.0, 0.0]).astype("float32")
-    gamma, beta = rng.normal(size=(2, 3)).astype("float32"), rng.normal(size=(2, 3)).astype("float32")
+    gamma, beta = (
+        rng.normal(size=(2, 3)).astype("float32"),
+        rng.normal(size=(2, 3)).astype("float32"),
+    )
     inst, layer = _norms(x.astype("float64"))
     ada = AdaLIN()
     ada([x, gamma, beta])
@@ -44,7 +59,9 @@ def test_adalin_is_instance_norm_at_rho_1_and_layer_norm_at_rho_0():
             expected = np.asarray(rho) * inst + (1 - np.asarray(rho)) * layer
         np.testing.assert_allclose(np.asarray(ada([x, gamma, beta])), expected * g + b, atol=1e-4)
     lin = LIN()
-    np.testing.assert_allclose(np.asarray(lin(x)), layer, atol=1e-4)  # rho 0, gamma 1, beta 0 at the start
+    np.testing.assert_allclose(
+        np.asarray(lin(x)), layer, atol=1e-4
+    )  # rho 0, gamma 1, beta 0 at the start
     assert [w.name for w in lin.weights] == ["rho", "gamma", "beta"]
 
 
@@ -62,11 +79,17 @@ def test_rho_is_clipped_to_the_unit_interval_after_a_huge_step():
     with tf.GradientTape() as tape:
         image, cam_logits, _ = g(x, training=True)
         loss = keras.ops.mean(keras.ops.square(image - x[::-1])) + keras.ops.mean(cam_logits)
-    keras.optimizers.Adam(100.0).apply_gradients(zip(tape.gradient(loss, g.trainable_variables), g.trainable_variables))
+    keras.optimizers.Adam(100.0).apply_gradients(
+        zip(tape.gradient(loss, g.trainable_variables), g.trainable_variables)
+    )
     values = np.concatenate([v.numpy() for v in rhos])
     assert values.min() >= 0.0 and values.max() <= 1.0
-    at_bounds = (values == 0.0) | (values == 1.0)  # Adam's first step moved each rho with a gradient by ~100
-    assert at_bounds.mean() > 0.5 and np.allclose(values[~at_bounds], 0.9)  # the rest had none (gamma = 0)
+    at_bounds = (values == 0.0) | (
+        values == 1.0
+    )  # Adam's first step moved each rho with a gradient by ~100
+    assert at_bounds.mean() > 0.5 and np.allclose(
+        values[~at_bounds], 0.9
+    )  # the rest had none (gamma = 0)
 
 
 # -- networks ---------------------------------------------------------------------------------------
@@ -77,31 +100,60 @@ def _trainable(model):
 def test_generator_and_discriminator_outputs():
     from keras_gans.networks import ugatit_discriminator, ugatit_generator
 
-    f, n = 64, 4  # the paper's light generator at 256 px, counted layer by layer (as the reference's)
+    f, n = (
+        64,
+        4,
+    )  # the paper's light generator at 256 px, counted layer by layer (as the reference's)
     c = 4 * f
-    expected = (49 * 3 * f + 9 * f * 2 * f + 9 * 2 * f * c + n * 2 * 9 * c * c  # encoder
-                + 2 * c + 2 * c * c + c  # CAM: two classifiers, 1x1 conv with bias
-                + 2 * c * c + 2 * c * c  # MLP, gamma, beta
-                + n * 2 * (9 * c * c + c)  # AdaLIN blocks (a rho per channel)
-                + 9 * c * 2 * f + 3 * 2 * f + 9 * 2 * f * f + 3 * f + 49 * f * 3)  # up-sampling with LIN, output
+    expected = (
+        49 * 3 * f
+        + 9 * f * 2 * f
+        + 9 * 2 * f * c
+        + n * 2 * 9 * c * c  # encoder
+        + 2 * c
+        + 2 * c * c
+        + c  # CAM: two classifiers, 1x1 conv with bias
+        + 2 * c * c
+        + 2 * c * c  # MLP, gamma, beta
+        + n * 2 * (9 * c * c + c)  # AdaLIN blocks (a rho per channel)
+        + 9 * c * 2 * f
+        + 3 * 2 * f
+        + 9 * 2 * f * f
+        + 3 * f
+        + 49 * f * 3
+    )  # up-sampling with LIN, output
     assert _trainable(ugatit_generator((256, 256, 3), filters=f, blocks=n, light=True)) == expected
 
     x = np.random.default_rng(0).uniform(-1, 1, (2, 32, 32, 3)).astype("float32")
     light = ugatit_generator((32, 32, 3), filters=8, blocks=2, light=True)
     full = ugatit_generator((32, 32, 3), filters=8, blocks=2, light=False)
-    assert _trainable(full) - _trainable(light) == (8 * 8 - 1) * 32 * 32  # the MLP on the flattened map
+    assert (
+        _trainable(full) - _trainable(light) == (8 * 8 - 1) * 32 * 32
+    )  # the MLP on the flattened map
     image, cam_logits, heat = (np.asarray(t) for t in light(x))
-    assert image.shape == (2, 32, 32, 3) and cam_logits.shape == (2, 2) and heat.shape == (2, 8, 8, 1)
-    assert np.abs(image).max() <= 1.0 and heat.min() >= 0.0  # tanh; the channel sum of ReLU features
+    assert (
+        image.shape == (2, 32, 32, 3) and cam_logits.shape == (2, 2) and heat.shape == (2, 8, 8, 1)
+    )
+    assert (
+        np.abs(image).max() <= 1.0 and heat.min() >= 0.0
+    )  # tanh; the channel sum of ReLU features
     for layers, side, heat_side in [(5, 2, 3), (3, 14, 15)]:  # the cpu preset's global and local D
         d = ugatit_discriminator((32, 32, 3), filters=8, layers=layers)
         logits, cam_logits, heat = (np.asarray(t) for t in d(x))
-        assert logits.shape == (2, side, side, 1) and cam_logits.shape == (2, 2) and heat.shape == (2, heat_side,
-                                                                                                   heat_side, 1)
-        assert sum(isinstance(layer, keras.layers.SpectralNormalization) for layer in d.layers) == layers  # every conv
+        assert (
+            logits.shape == (2, side, side, 1)
+            and cam_logits.shape == (2, 2)
+            and heat.shape == (2, heat_side, heat_side, 1)
+        )
+        assert (
+            sum(isinstance(layer, keras.layers.SpectralNormalization) for layer in d.layers)
+            == layers
+        )  # every conv
     with pytest.raises(KerasGansError, match="multiples of 4 and at least 8 px, got 30x30"):
         ugatit_generator((30, 30, 3))
-    with pytest.raises(KerasGansError, match="7-layer U-GAT-IT discriminator needs larger images than 32x32"):
+    with pytest.raises(
+        KerasGansError, match="7-layer U-GAT-IT discriminator needs larger images than 32x32"
+    ):
         ugatit_discriminator((32, 32, 3), layers=7)
 
 
@@ -113,8 +165,15 @@ def _toy(shape, out_channels, scale, shift, cam, name):
     conv = keras.layers.Conv2D(out_channels, 1, name=f"{name}_conv")
     fc = keras.layers.Dense(2, use_bias=False, name=f"{name}_cam")
     heat = keras.layers.Conv2D(1, 1, name=f"{name}_heat")
-    model = keras.Model(x_in, [conv(x_in), fc(keras.layers.GlobalAveragePooling2D()(x_in)), heat(x_in)], name=name)
-    conv.set_weights([np.full((1, 1, shape[-1], out_channels), scale, "float32"), np.full(out_channels, shift, "float32")])
+    model = keras.Model(
+        x_in, [conv(x_in), fc(keras.layers.GlobalAveragePooling2D()(x_in)), heat(x_in)], name=name
+    )
+    conv.set_weights(
+        [
+            np.full((1, 1, shape[-1], out_channels), scale, "float32"),
+            np.full(out_channels, shift, "float32"),
+        ]
+    )
     fc.set_weights([np.tile(np.asarray(cam, "float32"), (shape[-1], 1))])
     return model
 
@@ -126,17 +185,26 @@ def test_losses_by_hand():
     a = rng.uniform(-1, 1, (2, 4, 4, 3)).astype("float32")
     b = rng.uniform(-1, 1, (2, 4, 4, 3)).astype("float32")
     s = (4, 4, 3)
-    nets = dict(g_a2b=(3, 0.5, 0.1, [0.3, -0.2]), g_b2a=(3, 0.2, -0.3, [-0.5, 0.4]),
-                d_ga=(1, 0.7, 0.0, [0.1, 0.2]), d_la=(1, -0.3, 0.1, [0.6, -0.1]),
-                d_gb=(1, -0.4, 0.2, [-0.2, 0.3]), d_lb=(1, 0.25, -0.1, [0.4, 0.5]))
+    nets = dict(
+        g_a2b=(3, 0.5, 0.1, [0.3, -0.2]),
+        g_b2a=(3, 0.2, -0.3, [-0.5, 0.4]),
+        d_ga=(1, 0.7, 0.0, [0.1, 0.2]),
+        d_la=(1, -0.3, 0.1, [0.6, -0.1]),
+        d_gb=(1, -0.4, 0.2, [-0.2, 0.3]),
+        d_lb=(1, 0.25, -0.1, [0.4, 0.5]),
+    )
     trainer = UGATIT(*(_toy(s, *spec, name=name) for name, spec in nets.items()), seed=0)
-    trainer.compile(keras.optimizers.SGD(0.0), keras.optimizers.SGD(0.0))  # the logs are the losses at the start
+    trainer.compile(
+        keras.optimizers.SGD(0.0), keras.optimizers.SGD(0.0)
+    )  # the logs are the losses at the start
     logs = {k: float(v) for k, v in trainer.train_on_batch(a, b, return_dict=True).items()}
 
     def net(name):
         out_channels, scale, shift, cam = nets[name]
-        return lambda x: (np.repeat(scale * x.sum(-1, keepdims=True), out_channels, -1) + shift,  # noqa: E731
-                          x.mean(axis=(1, 2)).sum(-1, keepdims=True) * np.asarray(cam))
+        return lambda x: (
+            np.repeat(scale * x.sum(-1, keepdims=True), out_channels, -1) + shift,  # noqa: E731
+            x.mean(axis=(1, 2)).sum(-1, keepdims=True) * np.asarray(cam),
+        )
 
     def lsgan_d(d, real, fake):
         (r, r_cam), (f, f_cam) = net(d)(real), net(d)(fake)
@@ -146,7 +214,9 @@ def test_losses_by_hand():
         f, f_cam = net(d)(fake)
         return np.mean((f - 1) ** 2) + np.mean((f_cam - 1) ** 2)
 
-    bce = lambda logits, target: np.mean(np.log1p(np.exp(-logits)) if target else np.log1p(np.exp(logits)))  # noqa: E731
+    def bce(logits, target):
+        return np.mean(np.log1p(np.exp(-logits)) if target else np.log1p(np.exp(logits)))
+
     (fake_b, cam_ab), (id_b, cam_bb) = net("g_a2b")(a), net("g_a2b")(b)
     (fake_a, cam_ba), (id_a, cam_aa) = net("g_b2a")(b), net("g_b2a")(a)
     expected = {
@@ -162,9 +232,13 @@ def test_losses_by_hand():
         "cam_B2A": bce(cam_ba, 1) + bce(cam_aa, 0),
     }
     expected["d_loss"] = expected["d_A"] + expected["d_B"]
-    expected["g_loss"] = (expected["adv_A2B"] + expected["adv_B2A"] + 10 * (expected["cycle_A"] + expected["cycle_B"])
-                          + 10 * (expected["identity_A2B"] + expected["identity_B2A"])
-                          + 1000 * (expected["cam_A2B"] + expected["cam_B2A"]))
+    expected["g_loss"] = (
+        expected["adv_A2B"]
+        + expected["adv_B2A"]
+        + 10 * (expected["cycle_A"] + expected["cycle_B"])
+        + 10 * (expected["identity_A2B"] + expected["identity_B2A"])
+        + 1000 * (expected["cam_A2B"] + expected["cam_B2A"])
+    )
     assert set(logs) == set(expected)
     for key, value in expected.items():
         assert logs[key] == pytest.approx(value, rel=1e-5), key
@@ -176,19 +250,33 @@ def test_weight_decay_is_l2_added_to_the_gradient():
     from keras_gans.trainers import UGATIT
 
     s = (4, 4, 3)
-    specs = [(3, 0.5, 0.1, [0.3, -0.2]), (3, 0.2, -0.3, [-0.5, 0.4])] + [(1, 0.1, 0.0, [0.1, 0.2])] * 4
+    specs = [(3, 0.5, 0.1, [0.3, -0.2]), (3, 0.2, -0.3, [-0.5, 0.4])] + [
+        (1, 0.1, 0.0, [0.1, 0.2])
+    ] * 4
     names = ("g_a2b", "g_b2a", "d_ga", "d_la", "d_gb", "d_lb")
-    trainer = UGATIT(*(_toy(s, *spec, name=n) for n, spec in zip(names, specs)), adv_weight=0, cycle_weight=0,
-                     identity_weight=0, cam_weight=1.0, weight_decay=0.5)
+    trainer = UGATIT(
+        *(_toy(s, *spec, name=n) for n, spec in zip(names, specs)),
+        adv_weight=0,
+        cycle_weight=0,
+        identity_weight=0,
+        cam_weight=1.0,
+        weight_decay=0.5,
+    )
     trainer.compile(keras.optimizers.SGD(0.1), keras.optimizers.SGD(0.1))
     rng = np.random.default_rng(1)
-    a, b = rng.uniform(-1, 1, (2, 4, 4, 3)).astype("float32"), rng.uniform(-1, 1, (2, 4, 4, 3)).astype("float32")
+    a, b = (
+        rng.uniform(-1, 1, (2, 4, 4, 3)).astype("float32"),
+        rng.uniform(-1, 1, (2, 4, 4, 3)).astype("float32"),
+    )
     kernel = trainer.g_a2b.get_layer("g_a2b_cam").kernel
     w0 = kernel.numpy().copy()
     # dL/dw of the A2B CAM loss: sigmoid(l) - target per logit, times the features, averaged per head
     feats = lambda x: x.mean(axis=(1, 2))  # noqa: E731 - (N, 3): each input channel's mean
     sig = lambda z: 1 / (1 + np.exp(-z))  # noqa: E731
-    grad = sum(feats(x).T @ (sig(feats(x) @ w0) - target) / (2 * len(x)) for x, target in ((a, 1.0), (b, 0.0)))
+    grad = sum(
+        feats(x).T @ (sig(feats(x) @ w0) - target) / (2 * len(x))
+        for x, target in ((a, 1.0), (b, 0.0))
+    )
     trainer.train_on_batch(a, b)
     np.testing.assert_allclose(kernel.numpy(), w0 - 0.1 * (grad + 0.5 * w0), rtol=1e-5, atol=1e-6)
 
@@ -201,11 +289,15 @@ def trained(tmp_path_factory):
 
 
 def state(trainer):
-    """Everything a checkpoint must restore: weights (and spectral-norm vectors), both optimizers, the seed."""
-    values = {f"{i}:{v.name}": np.asarray(v) for i, v in enumerate(trainer.variables)}  # auto paths differ
+    """What a checkpoint must restore: weights (and spectral-norm vectors), optimizers, seed."""
+    values = {
+        f"{i}:{v.name}": np.asarray(v) for i, v in enumerate(trainer.variables)
+    }  # auto paths differ
     for name in ("g", "d"):
         opt = getattr(trainer, f"{name}_optimizer")
-        values.update({f"{name}_optimizer/{i}:{v.name}": np.asarray(v) for i, v in enumerate(opt.variables)})
+        values.update(
+            {f"{name}_optimizer/{i}:{v.name}": np.asarray(v) for i, v in enumerate(opt.variables)}
+        )
     values["seed"] = trainer.seed_generator.state.numpy()
     return values
 
@@ -214,17 +306,34 @@ def test_run_directory_losses_and_exported_networks(trained):
     out, run = trained
     config = json.loads((out / "config.json").read_text())
     assert config["image_shape"] == [32, 32, 3] and config["domain_names"] == ["mnist", "mnistm"]
-    assert config["light"] is True and config["cam_weight"] == 10.0  # the cpu preset; the paper: 1000
+    assert (
+        config["light"] is True and config["cam_weight"] == 10.0
+    )  # the cpu preset; the paper: 1000
     models = sorted(p.name for p in (out / "models").iterdir())
-    assert models == ["d_ga.keras", "d_gb.keras", "d_la.keras", "d_lb.keras", "g_a2b.keras", "g_b2a.keras"]
+    assert models == [
+        "d_ga.keras",
+        "d_gb.keras",
+        "d_la.keras",
+        "d_lb.keras",
+        "g_a2b.keras",
+        "g_b2a.keras",
+    ]
     rows = [r.split(",") for r in (out / "logs" / "history.csv").read_text().splitlines()]
     first, second = (dict(zip(rows[0], map(float, r))) for r in rows[1:])
     assert second["cam_A2B"] < first["cam_A2B"] and second["g_loss"] < first["g_loss"]
     grid = np.asarray(Image.open(out / "samples" / "epoch_002.png"))
-    assert grid.shape[0] == 2 * (6 * 34 + 2)  # rows: A, attention, A2B, B, attention, B2A; 32 px + borders, x2
-    assert int(run.trainer.g_optimizer.iterations) == 8 and float(run.trainer.g_optimizer.learning_rate) == 0.0
+    assert grid.shape[0] == 2 * (
+        6 * 34 + 2
+    )  # rows: A, attention, A2B, B, attention, B2A; 32 px + borders, x2
+    assert (
+        int(run.trainer.g_optimizer.iterations) == 8
+        and float(run.trainer.g_optimizer.learning_rate) == 0.0
+    )
     x = np.random.default_rng(0).uniform(-1, 1, (2, 32, 32, 3)).astype("float32")
-    for name in ("g_a2b", "d_la"):  # AdaLIN, LIN, the CAM layers and spectral norm load back as saved
+    for name in (
+        "g_a2b",
+        "d_la",
+    ):  # AdaLIN, LIN, the CAM layers and spectral norm load back as saved
         loaded = keras.models.load_model(out / "models" / f"{name}.keras")
         for mine, theirs in zip(getattr(run.trainer, name)(x), loaded(x)):
             np.testing.assert_allclose(np.asarray(theirs), np.asarray(mine), atol=1e-6)
@@ -241,9 +350,15 @@ def test_translate_and_attention(trained):
         run.translate(images, direction="C2D")
     x = np.random.default_rng(1).uniform(-1, 1, (2, 32, 32, 3)).astype("float32")
     outputs, probabilities, heat = (np.asarray(t) for t in run.trainer.attention(x, "B2A"))
-    assert outputs.shape == (2, 32, 32, 3) and probabilities.shape == (2, 2) and heat.shape == (2, 32, 32, 1)
+    assert (
+        outputs.shape == (2, 32, 32, 3)
+        and probabilities.shape == (2, 2)
+        and heat.shape == (2, 32, 32, 1)
+    )
     assert 0 <= probabilities.min() and probabilities.max() <= 1
-    np.testing.assert_allclose(heat.min(axis=(1, 2, 3)), -1.0, atol=1e-5)  # each map stretched to [-1, 1]
+    np.testing.assert_allclose(
+        heat.min(axis=(1, 2, 3)), -1.0, atol=1e-5
+    )  # each map stretched to [-1, 1]
     np.testing.assert_allclose(heat.max(axis=(1, 2, 3)), 1.0, atol=1e-5)
     with pytest.raises(KerasGansError, match="unknown direction 'AB'"):
         run.trainer.attention(x, "AB")
@@ -258,7 +373,9 @@ def test_resume_restores_everything_and_equals_uninterrupted(trained, tmp_path):
         saved = None
 
         def on_train_batch_end(self, batch, logs=None):
-            if int(self.model.g_optimizer.iterations) == 5:  # the first step after the epoch-1 checkpoint
+            if (
+                int(self.model.g_optimizer.iterations) == 5
+            ):  # the first step after the epoch-1 checkpoint
                 raise RuntimeError("killed")
 
         def on_epoch_end(self, epoch, logs=None):
@@ -274,7 +391,9 @@ def test_resume_restores_everything_and_equals_uninterrupted(trained, tmp_path):
         train("ugatit", out=tmp_path / "run", epochs=2, callbacks=[Crash()], **QUICK)
     resumed = train("ugatit", out=tmp_path / "run", epochs=2, callbacks=[Restored()], **QUICK)
     assert Restored.begin.keys() == Crash.saved.keys()
-    assert any("vector_u" in key for key in Crash.saved)  # spectral norm's power-iteration state is kept
+    assert any(
+        "vector_u" in key for key in Crash.saved
+    )  # spectral norm's power-iteration state is kept
     for key, value in Crash.saved.items():
         np.testing.assert_array_equal(Restored.begin[key], value, err_msg=key)
     final, expected = state(resumed.trainer), state(straight.trainer)
@@ -290,7 +409,10 @@ def test_bad_settings(tmp_path):
         (dict(light="yes"), "light must be true or false, got 'yes'"),
         (dict(cam_weight=-1), "cam_weight must be a number >= 0, got -1"),
         (dict(dataset="cifar10-colour"), "need equally many channels, here A has 1 and B 3"),
-        (dict(dataset="mnist"), "translates images between two domains; 'mnist' is a single-domain"),
+        (
+            dict(dataset="mnist"),
+            "translates images between two domains; 'mnist' is a single-domain",
+        ),
     ]:
         with pytest.raises(KerasGansError, match=message):
             train("ugatit", out=tmp_path / "new", epochs=1, **{**QUICK, **bad})
@@ -299,5 +421,7 @@ def test_bad_settings(tmp_path):
 
     done = run_cli("train", "ugatit", "--set", "image_size=30", "--out", tmp_path / "cli")
     assert done.returncode == 2 and done.stderr.strip().splitlines() == [
-        "error: U-GAT-IT's generator needs an image size that is a multiple of 4 and at least 8 px, got 30"]
+        "error: U-GAT-IT's generator needs an image size that is a multiple of 4 and at least 8 px,"
+        " got 30"
+    ]
     assert not (tmp_path / "cli").exists()

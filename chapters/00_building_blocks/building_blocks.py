@@ -30,17 +30,19 @@
 # Nothing is trained here; the chapter runs in a few seconds.
 
 # %%
+import keras
 import matplotlib.pyplot as plt
 import numpy as np
 
 import keras_gans  # noqa: F401 - selects the TensorFlow backend before Keras is imported
-import keras
 from keras_gans import data
 from keras_gans.blocks import normalization, residual_block
-from keras_gans.layers import InstanceNormalization
 from keras_gans.chapter import Chapter
+from keras_gans.layers import InstanceNormalization
 
-chapter = Chapter(globals().get("__file__"))  # quick mode, output folder, data set (see its docstring)
+chapter = Chapter(
+    globals().get("__file__")
+)  # quick mode, output folder, data set (see its docstring)
 OUT, show = chapter.out, chapter.show
 
 keras.utils.set_random_seed(0)
@@ -95,7 +97,9 @@ layers = {
 assert isinstance(layers["instance"], InstanceNormalization)
 y = {name: np.asarray(layer(x, training=True)) for name, layer in layers.items()}
 for name, layer in layers.items():
-    print(f"{name:9s} {type(layer).__name__:24s} weights: {[(w.name, tuple(w.shape)) for w in layer.weights]}")
+    print(
+        f"{name:9s} {type(layer).__name__:24s} weights: {[(w.name, tuple(w.shape)) for w in layer.weights]}"
+    )
 
 # %% [markdown]
 # ### Numerically: which means became 0 and which standard deviations 1?
@@ -105,6 +109,7 @@ for name, layer in layers.items():
 # exactly *its own* statistics to (0, 1) (up to $\epsilon$); statistics over larger sets then
 # follow (each image's mean is 0 if each of its channels has mean 0), smaller sets keep their
 # structure.
+
 
 # %%
 def per_group(t, groups):
@@ -121,7 +126,10 @@ def stats(t):
         "per image (H,W,C)": (t, (1, 2, 3)),
         f"per image+group (H,W,C/{GROUPS})": (per_group(t, GROUPS), (1, 2, 4)),
     }
-    return {k: (np.abs(v.mean(axis=ax)).max(), np.abs(v.std(axis=ax) - 1).max()) for k, (v, ax) in sets.items()}
+    return {
+        k: (np.abs(v.mean(axis=ax)).max(), np.abs(v.std(axis=ax) - 1).max())
+        for k, (v, ax) in sets.items()
+    }
 
 
 header = f"{'':9s}" + "".join(f"{k:>32s}" for k in stats(x))
@@ -148,6 +156,7 @@ for name, t in {"input": x, **y}.items():
 # The same numbers by hand, in numpy — each normalisation is one mean and one variance over the
 # right axes (γ = 1 and β = 0 at initialisation, ε = 1e-5 in the package):
 
+
 # %%
 def standardise(t, axes, eps=1e-5):
     return (t - t.mean(axis=axes, keepdims=True)) / np.sqrt(t.var(axis=axes, keepdims=True) + eps)
@@ -170,6 +179,7 @@ for name in layers:
 # First the classic diagram (Wu & He, *Group Normalization*, 2018): one square per (image,
 # channel) pair; squares of the same colour share one mean and standard deviation, computed
 # over all $H \times W$ pixels of those squares.
+
 
 # %%
 def group_ids(name, n=N, c=C, groups=GROUPS):
@@ -216,7 +226,9 @@ for j, (name, t) in enumerate(panels.items()):
     im = axes[0, j].imshow(mean, cmap="RdBu_r", vmin=-lim, vmax=lim, aspect="auto")
     axes[0, j].set_title(f"{name}: mean over H,W")
     fig.colorbar(im, ax=axes[0, j], fraction=0.05)
-    im = axes[1, j].imshow(std, cmap="viridis", vmin=0, vmax=3.0 if name == "input" else 1.5, aspect="auto")
+    im = axes[1, j].imshow(
+        std, cmap="viridis", vmin=0, vmax=3.0 if name == "input" else 1.5, aspect="auto"
+    )
     axes[1, j].set_title(f"{name}: std over H,W")
     fig.colorbar(im, ax=axes[1, j], fraction=0.05)
     for ax in axes[:, j]:
@@ -233,7 +245,10 @@ show(fig, "normalisation_stats.png")
 bn = normalization("batch")
 alone = np.asarray(bn(x[:1], training=True))
 inside = y["batch"][:1]
-print("batch norm, image 0 alone vs inside the batch: max difference", float(np.abs(alone - inside).max()))
+print(
+    "batch norm, image 0 alone vs inside the batch: max difference",
+    float(np.abs(alone - inside).max()),
+)
 inorm = normalization("instance")
 print(
     "instance norm, same comparison:                  max difference",
@@ -292,7 +307,9 @@ last_norm = block.get_layer("res1_b_norm")
 for w in last_norm.weights:
     w.assign(np.zeros(w.shape, "float32"))
 y_last = np.asarray(block(xb))
-print("only res1_b_norm's gamma, beta zeroed: max |block(x) - x| =", float(np.abs(y_last - xb).max()))
+print(
+    "only res1_b_norm's gamma, beta zeroed: max |block(x) - x| =", float(np.abs(y_last - xb).max())
+)
 assert np.allclose(y_last, xb)
 
 fig, axes = plt.subplots(1, 4, figsize=(12, 3.2))

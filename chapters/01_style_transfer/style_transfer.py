@@ -61,9 +61,13 @@ from keras_gans.networks import vgg_extractor, vgg_layer_names
 from keras_gans.style_settings import CONTENT_LAYERS, STYLE_LAYERS
 from keras_gans.trainers.style_transfer import StyleTransfer
 
-chapter = Chapter(globals().get("__file__"))  # quick mode, output folder, data folder (see its docstring)
+chapter = Chapter(
+    globals().get("__file__")
+)  # quick mode, output folder, data folder (see its docstring)
 QUICK, OUT, show, DATA_DIR = chapter.quick, chapter.out, chapter.show, chapter.data_dir
-IMAGES = chapter.folder.parents[1] / "data" / "style_transfer"  # CC0 sample images shipped with the repo
+IMAGES = (
+    chapter.folder.parents[1] / "data" / "style_transfer"
+)  # CC0 sample images shipped with the repo
 SIZE = 48 if QUICK else 256  # longer side of the result, in pixels
 STEPS = 4 if QUICK else 100  # L-BFGS steps of the main transfer
 STUDY_STEPS = 2 if QUICK else 40  # steps of each run in the comparisons
@@ -86,10 +90,16 @@ else:
 try:
     extractor = vgg_extractor(LAYERS, backbone=BACKBONE, weights=WEIGHTS)
 except KerasGansError as e:
-    print(f"notice: {e}\nnotice: using RANDOM VGG weights instead - everything runs, but no style is transferred")
+    print(
+        f"notice: {e}\nnotice: using RANDOM VGG weights instead - everything runs, but no style is"
+        " transferred"
+    )
     WEIGHTS = None
     extractor = vgg_extractor(LAYERS, backbone=BACKBONE, weights=None)
-print(f"{BACKBONE} with {WEIGHTS or 'random'} weights; conv layers: {', '.join(vgg_layer_names(BACKBONE))}")
+print(
+    f"{BACKBONE} with {WEIGHTS or 'random'} weights; conv layers:"
+    f" {', '.join(vgg_layer_names(BACKBONE))}"
+)
 
 content = read_image(IMAGES / "chelsea.jpg")  # uint8 RGB; a CC0 photo from scikit-image
 style = read_image(IMAGES / "swirls.jpg")  # CC0 brush strokes (data/style_transfer/make_swirls.py)
@@ -102,6 +112,7 @@ style = read_image(IMAGES / "swirls.jpg")  # CC0 brush strokes (data/style_trans
 # come *together* (blue strokes next to yellow ones, say). Here are the top-left 32×32 corners of
 # the Gram matrices of three layers, for the style image and for the photo. Deeper layers have
 # more channels (64, 256, 512) and sparser, more specific features.
+
 
 # %%
 def grams(image, layers):
@@ -116,7 +127,11 @@ for row, (name, image) in enumerate([("style", style), ("content", content)]):
     axes[row, 0].set_title(f"{name} image")
     axes[row, 0].set_axis_off()
     for col, (layer, g) in enumerate(grams(image, SHOWN).items(), start=1):
-        viz.heat_map(g[:32, :32], ax=axes[row, col], title=f"{layer}: G[:32, :32] of {g.shape[0]}x{g.shape[0]}")
+        viz.heat_map(
+            g[:32, :32],
+            ax=axes[row, col],
+            title=f"{layer}: G[:32, :32] of {g.shape[0]}x{g.shape[0]}",
+        )
 fig.suptitle("Gram matrices of VGG features (same colour scale within each panel only)")
 fig.tight_layout()
 show(fig, "style_gram_matrices.png")
@@ -135,12 +150,17 @@ show(fig, "style_gram_matrices.png")
 # size; the style term $E_l$ is exactly theirs.
 
 # %%
-transfer = StyleTransfer(content, style, size=SIZE, extractor=extractor, content_weight=1.0, style_weight=1e-3)
+transfer = StyleTransfer(
+    content, style, size=SIZE, extractor=extractor, content_weight=1.0, style_weight=1e-3
+)
 result = transfer.run(steps=STEPS, optimizer="lbfgs", snapshot_every=max(1, STEPS // 5))
 
 fig, axes = plt.subplots(1, 3, figsize=(13, 3.8))
-for ax, image, title in zip(axes, [transfer.content, transfer.style, result.image],
-                            ["content", "style", f"result ({result.steps} L-BFGS steps)"]):
+for ax, image, title in zip(
+    axes,
+    [transfer.content, transfer.style, result.image],
+    ["content", "style", f"result ({result.steps} L-BFGS steps)"],
+):
     ax.imshow(image)
     ax.set_title(title)
     ax.set_axis_off()
@@ -155,8 +175,10 @@ axes[0].set_yscale("log")
 axes[0].set_xlabel("L-BFGS step")
 axes[0].legend()
 axes[0].set_title("every loss term")
-weighted = {"alpha * content": np.array(h["content"]) * transfer.weights["content"],
-            "beta * style": np.array(h["style"]) * transfer.weights["style"]}
+weighted = {
+    "alpha * content": np.array(h["content"]) * transfer.weights["content"],
+    "beta * style": np.array(h["style"]) * transfer.weights["style"],
+}
 for key, values in weighted.items():
     axes[1].plot(values, label=key)
 axes[1].plot(h["total"], "k--", label="total")
@@ -166,8 +188,10 @@ axes[1].legend()
 axes[1].set_title("what is minimised")
 fig.tight_layout()
 show(fig, "style_losses.png")
-print(f"style loss {h['style'][0]:.4g} -> {h['style'][-1]:.4g}, content loss {h['content'][0]:.4g} -> "
-      f"{h['content'][-1]:.4g}, {result.seconds_per_step():.2f} s per step")
+print(
+    f"style loss {h['style'][0]:.4g} -> {h['style'][-1]:.4g}, content loss {h['content'][0]:.4g} ->"
+    f" {h['content'][-1]:.4g}, {result.seconds_per_step():.2f} s per step"
+)
 
 # %% [markdown]
 # The style term falls by orders of magnitude within the first steps while the content term
@@ -199,7 +223,9 @@ show(fig, "style_snapshots.png")
 runs = {
     "L-BFGS from the photo": transfer.run(steps=STUDY_STEPS, optimizer="lbfgs", verbose=0),
     "Adam from the photo": transfer.run(steps=STUDY_STEPS, optimizer="adam", verbose=0),
-    "L-BFGS from noise": transfer.run(steps=STUDY_STEPS, optimizer="lbfgs", init="noise", verbose=0),
+    "L-BFGS from noise": transfer.run(
+        steps=STUDY_STEPS, optimizer="lbfgs", init="noise", verbose=0
+    ),
 }
 fig, axes = plt.subplots(1, 2 + len(runs), figsize=(5 * 2 + 3.2 * len(runs), 3.4))
 for name, run in runs.items():
@@ -231,11 +257,19 @@ if QUICK:
     cumulative = cumulative[::4]  # the smoke test: shallowest and deepest only
 fig, axes = plt.subplots(1, len(cumulative), figsize=(3.2 * len(cumulative), 2.8))
 for ax, layers in zip(axes, cumulative):
-    run = StyleTransfer(content, style, size=SIZE, extractor=extractor, style_layers=layers,
-                        style_weight=1e-3).run(steps=STUDY_STEPS, verbose=0)
+    run = StyleTransfer(
+        content, style, size=SIZE, extractor=extractor, style_layers=layers, style_weight=1e-3
+    ).run(steps=STUDY_STEPS, verbose=0)
     ax.imshow(run.image)
-    ax.set_title("conv1_1" + (f" ... {layers[-1].replace('block', 'conv').replace('_conv', '_')}" if len(layers) > 1
-                              else ""), fontsize=9)
+    ax.set_title(
+        "conv1_1"
+        + (
+            f" ... {layers[-1].replace('block', 'conv').replace('_conv', '_')}"
+            if len(layers) > 1
+            else ""
+        ),
+        fontsize=9,
+    )
     ax.set_axis_off()
 fig.suptitle("style matched on the layers from conv1_1 up to ...")
 show(fig, "style_layers.png")

@@ -58,7 +58,9 @@ from keras_gans import data, runs, viz
 from keras_gans.chapter import Chapter
 from keras_gans.evaluate import negative_elbo
 
-chapter = Chapter(globals().get("__file__"))  # quick mode, output folder, data set (see its docstring)
+chapter = Chapter(
+    globals().get("__file__")
+)  # quick mode, output folder, data set (see its docstring)
 QUICK, OUT, show = chapter.quick, chapter.out, chapter.show
 DATA_DIR, DATASET = chapter.data_dir, chapter.dataset
 TAG = f"{DATASET}{'_quick' if QUICK else ''}"
@@ -80,10 +82,30 @@ else:
 
 trained = {}
 for model in ("ae", "vae"):
-    trained[model] = runs.train(model, dataset=DATASET, data_dir=DATA_DIR, out=OUT / f"{model}_{TAG}",
-                                latent_dim=2, **SETTINGS)
-print({k: trained["vae"].config[k] for k in ("latent_dim", "enc_filters", "enc_dense", "dec_dense", "dec_filters",
-                                              "beta", "lr", "batch_size", "epochs")})
+    trained[model] = runs.train(
+        model,
+        dataset=DATASET,
+        data_dir=DATA_DIR,
+        out=OUT / f"{model}_{TAG}",
+        latent_dim=2,
+        **SETTINGS,
+    )
+print(
+    {
+        k: trained["vae"].config[k]
+        for k in (
+            "latent_dim",
+            "enc_filters",
+            "enc_dense",
+            "dec_dense",
+            "dec_filters",
+            "beta",
+            "lr",
+            "batch_size",
+            "epochs",
+        )
+    }
+)
 trained["vae"].trainer.encoder.summary(line_length=90)
 
 # %% [markdown]
@@ -96,10 +118,18 @@ trained["vae"].trainer.encoder.summary(line_length=90)
 
 # %%
 fig, axes = plt.subplots(1, 2, figsize=(11, 3.5))
-viz.plot_history(OUT / f"ae_{TAG}" / "logs" / "history.csv", keys=["reconstruction_loss"], ax=axes[0],
-                 title="autoencoder: reconstruction (nats / image)")
-viz.plot_history(OUT / f"vae_{TAG}" / "logs" / "history.csv", keys=["reconstruction_loss", "kl_loss", "neg_elbo"],
-                 ax=axes[1], title="VAE: reconstruction, KL, negative ELBO")
+viz.plot_history(
+    OUT / f"ae_{TAG}" / "logs" / "history.csv",
+    keys=["reconstruction_loss"],
+    ax=axes[0],
+    title="autoencoder: reconstruction (nats / image)",
+)
+viz.plot_history(
+    OUT / f"vae_{TAG}" / "logs" / "history.csv",
+    keys=["reconstruction_loss", "kl_loss", "neg_elbo"],
+    ax=axes[1],
+    title="VAE: reconstruction, KL, negative ELBO",
+)
 fig.tight_layout()
 show(fig, "vae_losses.png")
 
@@ -136,8 +166,11 @@ show(fig, "vae_reconstructions.png")
 # %%
 ae_test, vae_test = negative_elbo(ae, x_test), negative_elbo(vae, x_test)
 print(f"autoencoder: test reconstruction {ae_test['reconstruction_loss']:.1f} nats / image")
-print(f"VAE: test negative ELBO {vae_test['neg_elbo']:.1f} nats / image = reconstruction "
-      f"{vae_test['reconstruction_loss']:.1f} + KL {vae_test['kl_loss']:.1f}  ({len(x_test)} test images)")
+print(
+    f"VAE: test negative ELBO {vae_test['neg_elbo']:.1f} nats / image = reconstruction"
+    f" {vae_test['reconstruction_loss']:.1f} + KL {vae_test['kl_loss']:.1f}  ({len(x_test)} test"
+    " images)"
+)
 
 # %% [markdown]
 # For scale: the Keras example "Variational AutoEncoder" (the `paper` preset's networks, 30
@@ -155,7 +188,10 @@ z_ae, _ = ae.encode(x_test)
 z_vae, z_log_var = vae.encode(x_test)
 
 fig, axes = plt.subplots(1, 2, figsize=(12, 5.2))
-for ax, z, title in ((axes[0], z_ae, "autoencoder codes"), (axes[1], z_vae, "VAE: means of q(z|x)")):
+for ax, z, title in (
+    (axes[0], z_ae, "autoencoder codes"),
+    (axes[1], z_vae, "VAE: means of q(z|x)"),
+):
     points = ax.scatter(z[:, 0], z[:, 1], c=y_test, cmap="tab10", s=3, vmin=-0.5, vmax=9.5)
     for r in (1, 2):
         ax.add_patch(plt.Circle((0, 0), r, fill=False, ls=":", color="k"))
@@ -166,8 +202,10 @@ show(fig, "vae_latent_scatter.png")
 
 for name, z in (("autoencoder", z_ae), ("VAE", z_vae)):
     lo, hi = np.percentile(z, [1, 99], axis=0)
-    print(f"{name:12s} codes: mean {np.round(z.mean(0), 2)}, std {np.round(z.std(0), 2)}, "
-          f"98% of them in [{lo[0]:.1f}, {hi[0]:.1f}] x [{lo[1]:.1f}, {hi[1]:.1f}]")
+    print(
+        f"{name:12s} codes: mean {np.round(z.mean(0), 2)}, std {np.round(z.std(0), 2)}, "
+        f"98% of them in [{lo[0]:.1f}, {hi[0]:.1f}] x [{lo[1]:.1f}, {hi[1]:.1f}]"
+    )
 print(f"VAE: mean sigma of q(z|x) {np.exp(0.5 * z_log_var).mean(0).round(3)} (the prior's is 1)")
 
 # %% [markdown]
@@ -191,7 +229,10 @@ show(fig, "vae_samples.png")
 viz.save_grid(OUT / "vae_samples_grid.png", vae.sample(100, seed=0), nrow=10)
 
 near = np.abs(z[:, None, :] - z_ae[None, :, :]).max(-1).min(1) < 0.1 * z_ae.std(0).mean()
-print(f"share of these N(0, I) draws within 0.1 code-std of some autoencoder test code: {near.mean():.0%}")
+print(
+    "share of these N(0, I) draws within 0.1 code-std of some autoencoder test code:"
+    f" {near.mean():.0%}"
+)
 
 # %% [markdown]
 # The VAE draws digits of every class (blurry ones: two dimensions and a Bernoulli decoder). The
@@ -216,10 +257,18 @@ ax_, ay_ = np.linspace(lo[0], hi[0], N_GRID), np.linspace(lo[1], hi[1], N_GRID)
 grid_ae = np.array([[a, b] for b in ay_[::-1] for a in ax_], np.float32)
 
 fig, axes = plt.subplots(1, 2, figsize=(13, 6.8))
-viz.show_images(ae.sample(len(grid_ae), z=grid_ae), nrow=N_GRID, ax=axes[0],
-                title="autoencoder: a grid over its codes' 5-95% range")
-viz.show_images(vae.sample(len(grid_vae), z=grid_vae), nrow=N_GRID, ax=axes[1],
-                title="VAE: a grid at prior quantiles 5%..95%")
+viz.show_images(
+    ae.sample(len(grid_ae), z=grid_ae),
+    nrow=N_GRID,
+    ax=axes[0],
+    title="autoencoder: a grid over its codes' 5-95% range",
+)
+viz.show_images(
+    vae.sample(len(grid_vae), z=grid_vae),
+    nrow=N_GRID,
+    ax=axes[1],
+    title="VAE: a grid at prior quantiles 5%..95%",
+)
 show(fig, "vae_manifold.png")
 
 # %% [markdown]

@@ -41,7 +41,9 @@ import keras_gans
 from keras_gans import data, runs, viz
 from keras_gans.chapter import Chapter
 
-chapter = Chapter(globals().get("__file__"))  # quick mode, output folder, data set (see its docstring)
+chapter = Chapter(
+    globals().get("__file__")
+)  # quick mode, output folder, data set (see its docstring)
 QUICK, OUT, show = chapter.quick, chapter.out, chapter.show
 DATA_DIR, DATASET = chapter.data_dir, chapter.dataset
 
@@ -63,7 +65,12 @@ RUN_DIR = OUT / f"dcgan_{DATASET}{'_quick' if QUICK else ''}"
 
 run = runs.train("dcgan", dataset=DATASET, data_dir=DATA_DIR, out=RUN_DIR, **SETTINGS)
 print(run)
-print({k: run.config[k] for k in ("latent_dim", "g_filters", "d_filters", "batch_size", "epochs", "g_lr", "beta_1")})
+print(
+    {
+        k: run.config[k]
+        for k in ("latent_dim", "g_filters", "d_filters", "batch_size", "epochs", "g_lr", "beta_1")
+    }
+)
 
 # %% [markdown]
 # The two networks; note where batch norm is (and is not), and the transposed convolutions
@@ -85,7 +92,9 @@ for path in sorted(RUN_DIR.iterdir()):
 grids = sorted((RUN_DIR / "samples").glob("epoch_*.png"))
 print(len(grids), "sample grids")
 
-picked = sorted({grids[0], grids[len(grids) // 4], grids[len(grids) // 2], grids[-1]}, key=lambda p: p.name)
+picked = sorted(
+    {grids[0], grids[len(grids) // 4], grids[len(grids) // 2], grids[-1]}, key=lambda p: p.name
+)
 fig, axes = plt.subplots(1, len(picked), figsize=(4 * len(picked), 4.3), squeeze=False)
 for ax, path in zip(axes[0], picked):
     ax.imshow(plt.imread(path), cmap="gray")
@@ -184,8 +193,10 @@ ink = pool.astype(np.float32).mean(axis=(1, 2, 3)) / 255.0
 order = np.argsort(ink)
 thin, thick = order[:16], order[-16:]
 direction = pool_z[thick].mean(axis=0) - pool_z[thin].mean(axis=0)
-print(f"ink of the pool: {ink.mean():.3f} ± {ink.std():.3f}; "
-      f"thin 16: {ink[thin].mean():.3f}, thick 16: {ink[thick].mean():.3f}")
+print(
+    f"ink of the pool: {ink.mean():.3f} ± {ink.std():.3f}; "
+    f"thin 16: {ink[thin].mean():.3f}, thick 16: {ink[thick].mean():.3f}"
+)
 
 alphas = np.linspace(-1.5, 1.5, 7)
 others = run.latent(6, seed=20)
@@ -199,8 +210,12 @@ viz.show_images(pool[thick], nrow=4, title="16 thickest (by ink)", ax=ax)
 ax = fig.add_axes([0.0, 0.02, 0.25, 0.45])
 viz.show_images(pool[thin], nrow=4, title="16 thinnest", ax=ax)
 ax = fig.add_axes([0.28, 0.05, 0.42, 0.9])
-viz.show_images(moved, nrow=len(alphas), ax=ax,
-                title=r"z + $\alpha$ (z_thick - z_thin),  $\alpha$ = " + ", ".join(f"{a:+.1f}" for a in alphas))
+viz.show_images(
+    moved,
+    nrow=len(alphas),
+    ax=ax,
+    title=r"z + $\alpha$ (z_thick - z_thin),  $\alpha$ = " + ", ".join(f"{a:+.1f}" for a in alphas),
+)
 ax = fig.add_axes([0.76, 0.15, 0.22, 0.7])
 ax.plot(alphas, moved_ink.T, color="tab:blue", alpha=0.4)
 ax.plot(alphas, moved_ink.mean(axis=0), color="k", lw=2, label="mean of 6 rows")
@@ -221,8 +236,12 @@ a_thick, a_thin = pool_z[thick[:3]].mean(axis=0), pool_z[thin[:3]].mean(axis=0)
 b_thin = pool_z[thin[3:6]].mean(axis=0)
 combo = np.stack([a_thick, a_thin, b_thin, a_thick - a_thin + b_thin]).astype(np.float32)
 fig, ax = plt.subplots(figsize=(6, 2))
-viz.show_images(run.sample(4, z=combo), nrow=4, ax=ax,
-                title="mean z of 3 thick | 3 thin | 3 other thin | thick - thin + other")
+viz.show_images(
+    run.sample(4, z=combo),
+    nrow=4,
+    ax=ax,
+    title="mean z of 3 thick | 3 thin | 3 other thin | thick - thin + other",
+)
 show(fig, "dcgan_analogy.png")
 
 # %% [markdown]

@@ -35,18 +35,20 @@
 # Set `KERAS_GANS_QUICK=1` to run everything with a tiny amount of training (a smoke test).
 
 # %%
+import keras
 import matplotlib.pyplot as plt
 import numpy as np
+import tensorflow as tf
 
 import keras_gans  # noqa: F401 - selects the TensorFlow backend before Keras is imported
-import keras
-import tensorflow as tf
 from keras_gans import losses, toy
+from keras_gans.chapter import Chapter
 from keras_gans.networks import mlp_discriminator, mlp_generator
 from keras_gans.trainers import GAN
-from keras_gans.chapter import Chapter
 
-chapter = Chapter(globals().get("__file__"))  # quick mode, output folder, data set (see its docstring)
+chapter = Chapter(
+    globals().get("__file__")
+)  # quick mode, output folder, data set (see its docstring)
 QUICK, OUT, show = chapter.quick, chapter.out, chapter.show
 
 keras.utils.set_random_seed(0)
@@ -108,6 +110,7 @@ show(fig, "toy_data.png")
 # has kinks spread over $[-1, 1]$ (Glorot weights elsewhere). G keeps the package's init: it
 # starts as a narrow spike near 0 — a generator that has not learnt anything yet.
 
+
 # %%
 def spread_first_layer(model, seed, scale=3.0):
     """Redraw a 1-D-input MLP: first layer N(0, scale^2) weights and U(-scale, scale) biases."""
@@ -149,7 +152,10 @@ def samples_of(generator):
 
 
 def d_on_grid(discriminator):
-    return np.asarray(keras.ops.sigmoid(discriminator(X[:, None].astype("float32"), training=False)))[:, 0]
+    return np.asarray(
+        keras.ops.sigmoid(discriminator(X[:, None].astype("float32"), training=False))
+    )[:, 0]
+
 
 # %% [markdown]
 # ## Training with `keras_gans.trainers.GAN`
@@ -161,6 +167,7 @@ def d_on_grid(discriminator):
 #
 # A callback records, after every epoch, the JSD between $p_\text{data}$ and a density estimate
 # of $p_g$, and keeps a few snapshots of $p_g$ and $D$ for the picture.
+
 
 # %%
 class Track(keras.callbacks.Callback):
@@ -200,8 +207,10 @@ def train_toy(loss="nonsaturating", d_steps=1, epochs=EPOCHS, snapshot_epochs=()
     history = gan.fit(ds, epochs=epochs, callbacks=[track], verbose=0, shuffle=False)
     g_steps = epochs * (len(real) // (BATCH * d_steps))
     last = {k: round(v[-1], 3) for k, v in history.history.items()}
-    print(f"{loss}, k={d_steps}: {g_steps} G updates, {g_steps * d_steps} D updates; last epoch {last}; "
-          f"JSD {track.jsd[0]:.3f} -> {track.jsd[-1]:.3f}")
+    print(
+        f"{loss}, k={d_steps}: {g_steps} G updates, {g_steps * d_steps} D updates; last epoch {last}; "
+        f"JSD {track.jsd[0]:.3f} -> {track.jsd[-1]:.3f}"
+    )
     return gan, track
 
 
@@ -274,7 +283,9 @@ for label, generator in [("G before training", G0), ("G after training", gan.gen
     results[label] = (q, d_star, d_x)
     print(f"{label}:")
     print(f"  JSD(p_data || p_g)           = {jsd:.4f}   (log 2 = {np.log(2):.4f})")
-    print(f"  V(D*, G) on the grid         = {v_star:+.4f}   -log 4 + 2 JSD = {-np.log(4) + 2 * jsd:+.4f}")
+    print(
+        f"  V(D*, G) on the grid         = {v_star:+.4f}   -log 4 + 2 JSD = {-np.log(4) + 2 * jsd:+.4f}"
+    )
     print(f"  V(D, G) of the trained D     = {v_d:+.4f}   (never above V(D*, G))")
     print(f"  trained D's BCE              = {bce:.4f}   log 2 - JSD = {np.log(2) - jsd:.4f}")
 
@@ -336,8 +347,10 @@ def generator_grad_norm(g_loss):
 norm_minimax = generator_grad_norm(losses.minimax_g_loss)
 norm_nonsat = generator_grad_norm(losses.nonsaturating_g_loss)
 print(f"untrained G against a converged D: mean D(G(z)) = {d_fake0:.4f}")
-print(f"  |grad of G's parameters|  minimax: {norm_minimax:.2e}   non-saturating: {norm_nonsat:.2e}"
-      f"   ratio {norm_nonsat / max(norm_minimax, 1e-30):.0f}x")
+print(
+    f"  |grad of G's parameters|  minimax: {norm_minimax:.2e}   non-saturating: {norm_nonsat:.2e}"
+    f"   ratio {norm_nonsat / max(norm_minimax, 1e-30):.0f}x"
+)
 
 fig, axes = plt.subplots(1, 2, figsize=(11, 3.6))
 axes[0].plot(d_grid, curves["minimax"], label=r"minimax: $\log(1 - D)$")

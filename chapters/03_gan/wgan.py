@@ -35,16 +35,18 @@
 # %%
 import csv
 
+import keras
 import matplotlib.pyplot as plt
 import numpy as np
+import tensorflow as tf
 
 import keras_gans  # noqa: F401 - selects the TensorFlow backend before Keras is imported
-import keras
-import tensorflow as tf
 from keras_gans import losses, runs, toy, viz
 from keras_gans.chapter import Chapter
 
-chapter = Chapter(globals().get("__file__"))  # quick mode, output folder, data set (see its docstring)
+chapter = Chapter(
+    globals().get("__file__")
+)  # quick mode, output folder, data set (see its docstring)
 QUICK, OUT, show = chapter.quick, chapter.out, chapter.show
 DATA_DIR, DATASET = chapter.data_dir, chapter.dataset
 
@@ -94,7 +96,10 @@ for w in ([3.0, 4.0], [0.6, 0.8], [0.3, 0.4]):
     critic = keras.Sequential([keras.Input((2,)), keras.layers.Dense(1, use_bias=False)])
     critic.layers[0].set_weights([np.array(w, np.float32)[:, None]])
     gp = float(losses.gradient_penalty(critic, real2, fake2, seed=keras.random.SeedGenerator(0)))
-    print(f"w = {w}: |w| = {np.linalg.norm(w):.2f}, penalty = {gp:.4f}, by hand (|w| - 1)^2 = {(np.linalg.norm(w) - 1) ** 2:.4f}")
+    print(
+        f"w = {w}: |w| = {np.linalg.norm(w):.2f}, penalty = {gp:.4f}, by hand (|w| - 1)^2 ="
+        f" {(np.linalg.norm(w) - 1) ** 2:.4f}"
+    )
 
 # %% [markdown]
 # The penalty is a sum of **per-sample** gradient norms. That is why the WGAN-GP critic must not
@@ -102,9 +107,12 @@ for w in ([3.0, 4.0], [0.6, 0.8], [0.3, 0.4]):
 # so $\nabla_{x_i} f$ is not a property of $x_i$ alone. The check: differentiate the score of
 # sample 0 with respect to the *other* samples of the batch.
 
+
 # %%
 def cross_gradient(norm_layer):
-    critic = keras.Sequential([keras.Input((2,)), keras.layers.Dense(8), norm_layer, keras.layers.Dense(1)])
+    critic = keras.Sequential(
+        [keras.Input((2,)), keras.layers.Dense(8), norm_layer, keras.layers.Dense(1)]
+    )
     x = tf.Variable(real2[:8])
     with tf.GradientTape() as tape:
         score0 = critic(x, training=True)[0, 0]
@@ -138,7 +146,9 @@ else:
 suffix = f"{DATASET}{'_quick' if QUICK else ''}"
 trained = {}
 for model in ("wgan", "wgan-gp"):
-    trained[model] = runs.train(model, dataset=DATASET, data_dir=DATA_DIR, out=OUT / f"{model}_{suffix}", **SETTINGS)
+    trained[model] = runs.train(
+        model, dataset=DATASET, data_dir=DATA_DIR, out=OUT / f"{model}_{suffix}", **SETTINGS
+    )
     cfg = trained[model].config
     keys = ("d_steps", "optimizer", "g_lr", "clip_value", "gp_weight", "d_norm", "batch_size")
     print(model, {k: cfg[k] for k in keys if k in cfg})
@@ -152,6 +162,7 @@ for model in ("wgan", "wgan-gp"):
 # clipped critic's scores are tiny — clipping bounds the function to a small Lipschitz
 # constant $K$, so it estimates $K \cdot W_1$; only its trend means something. WGAN-GP's critic is
 # held near 1-Lipschitz by the penalty, whose value (`gp`) is logged too.
+
 
 # %%
 def read_history(run):
@@ -168,14 +179,20 @@ for ax, model in zip(axes[:2], hist):
     ax.set_title(f"{model}: critic's W estimate")
     ax.set_xlabel("epoch")
     ax.legend()
-viz.plot_history(trained["wgan-gp"].path / "logs" / "history.csv", keys=["gp"], ax=axes[2],
-                 title="wgan-gp: gradient penalty (before x λ)")
+viz.plot_history(
+    trained["wgan-gp"].path / "logs" / "history.csv",
+    keys=["gp"],
+    ax=axes[2],
+    title="wgan-gp: gradient penalty (before x λ)",
+)
 fig.tight_layout()
 show(fig, "wgan_estimates.png")
 for model, h in hist.items():
     w = h["d_real"] - h["d_fake"]
-    print(f"{model}: W estimate first epoch {w[0]:.4g}, largest {w.max():.4g} (epoch {int(h['epoch'][w.argmax()])}), "
-          f"last epoch {w[-1]:.4g}")
+    print(
+        f"{model}: W estimate first epoch {w[0]:.4g}, largest {w.max():.4g} (epoch"
+        f" {int(h['epoch'][w.argmax()])}), last epoch {w[-1]:.4g}"
+    )
 
 # %% [markdown]
 # What to expect: the estimate first *rises* — the critic learns to separate real from fake
@@ -215,7 +232,9 @@ show(fig, "wgan_samples.png")
 # %%
 fig, axes = plt.subplots(1, 2, figsize=(11, 3.3))
 for ax, (model, run) in zip(axes, trained.items()):
-    kernels = [w.numpy().ravel() for w in run.discriminator.trainable_variables if "kernel" in w.path]
+    kernels = [
+        w.numpy().ravel() for w in run.discriminator.trainable_variables if "kernel" in w.path
+    ]
     values = np.concatenate(kernels)
     ax.hist(values, bins=100, color="tab:blue")
     ax.set_yscale("log")
@@ -226,8 +245,10 @@ for ax, (model, run) in zip(axes, trained.items()):
         at_wall = np.mean(np.isclose(np.abs(values), c, rtol=0, atol=1e-7))
         ax.axvline(-c, color="r", ls=":")
         ax.axvline(c, color="r", ls=":")
-        print(f"wgan: {100 * at_wall:.1f}% of the critic's kernel weights sit at ±{c} after training "
-              f"(62% start there after the first clip)")
+        print(
+            f"wgan: {100 * at_wall:.1f}% of the critic's kernel weights sit at ±{c} after training "
+            "(62% start there after the first clip)"
+        )
 fig.tight_layout()
 show(fig, "critic_weights.png")
 

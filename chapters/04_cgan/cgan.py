@@ -40,18 +40,20 @@
 # (256 images, one epoch: the pictures will be noise).
 
 # %%
+import keras
 import matplotlib.pyplot as plt
 import numpy as np
 
 import keras_gans
-import keras
 from keras_gans import data, runs, viz
 from keras_gans.chapter import Chapter
 from keras_gans.evaluate import evaluate
 from keras_gans.networks import conditional_discriminator, conditional_generator
 from keras_gans.networks.conditional import embedding_map, label_maps
 
-chapter = Chapter(globals().get("__file__"))  # quick mode, output folder, data set (see its docstring)
+chapter = Chapter(
+    globals().get("__file__")
+)  # quick mode, output folder, data set (see its docstring)
 QUICK, OUT, show = chapter.quick, chapter.out, chapter.show
 DATA_DIR, DATASET = chapter.data_dir, chapter.dataset
 TAG = f"{DATASET}{'_quick' if QUICK else ''}"
@@ -92,7 +94,10 @@ axes[11].set_title("embedding map", fontsize=8)
 for ax in axes:
     ax.set_xticks([])
     ax.set_yticks([])
-fig.suptitle("D's input channels: the image, then the label as 10 one-hot planes, or as one learnt plane", y=1.08)
+fig.suptitle(
+    "D's input channels: the image, then the label as 10 one-hot planes, or as one learnt plane",
+    y=1.08,
+)
 show(fig, "cgan_label_inputs.png")
 
 # %% [markdown]
@@ -118,15 +123,20 @@ show(fig, "cgan_label_inputs.png")
 
 # %%
 for condition in ("label_maps", "embedding", "projection", "none"):
-    d = conditional_discriminator((28, 28, 1), 10, filters=32, condition=condition,
-                                  aux_classifier=condition == "none")
+    d = conditional_discriminator(
+        (28, 28, 1), 10, filters=32, condition=condition, aux_classifier=condition == "none"
+    )
     inputs = [tuple(i.shape[1:]) for i in d.inputs]
-    print(f"D with condition={condition!r:13s} inputs {inputs}, outputs {list(d.output)}, "
-          f"{d.count_params():,} weights")
+    print(
+        f"D with condition={condition!r:13s} inputs {inputs}, outputs {list(d.output)}, "
+        f"{d.count_params():,} weights"
+    )
 for label_input in ("onehot", "embedding"):
     g = conditional_generator(64, 10, (28, 28, 1), filters=32, label_input=label_input)
-    print(f"G with label_input={label_input!r:11s} first layer sees {g.get_layer('z_and_label').output.shape[-1]} "
-          f"numbers, {g.count_params():,} weights")
+    print(
+        f"G with label_input={label_input!r:11s} first layer sees"
+        f" {g.get_layer('z_and_label').output.shape[-1]} numbers, {g.count_params():,} weights"
+    )
 
 # %% [markdown]
 # ## Training the cGAN
@@ -149,13 +159,20 @@ else:
 RUN_DIR = OUT / f"cgan_{TAG}"
 run = runs.train("cgan", dataset=DATASET, data_dir=DATA_DIR, out=RUN_DIR, **SETTINGS)
 print(run)
-print({k: run.config[k] for k in ("d_condition", "g_label_input", "aux_weight", "latent_dim", "g_lr", "epochs")})
+print(
+    {
+        k: run.config[k]
+        for k in ("d_condition", "g_label_input", "aux_weight", "latent_dim", "g_lr", "epochs")
+    }
+)
 
 history = RUN_DIR / "logs" / "history.csv"
 keys = [k for k in ("d_aux", "g_aux") if k in open(history).readline()]
 fig, axes = plt.subplots(1, 2, figsize=(11, 3.5))
 viz.plot_history(history, keys=["d_loss", "g_loss"], ax=axes[0], title="losses")
-viz.plot_history(history, keys=["d_real", "d_fake"] + keys, ax=axes[1], title="D's mean output; auxiliary CE")
+viz.plot_history(
+    history, keys=["d_real", "d_fake"] + keys, ax=axes[1], title="D's mean output; auxiliary CE"
+)
 fig.tight_layout()
 show(fig, "cgan_losses.png")
 
@@ -201,19 +218,29 @@ show(fig, "cgan_same_noise.png")
 
 # %%
 CLF_DIR = OUT / f"classifier_{TAG}"
-runs.train("classifier", dataset=DATASET, data_dir=DATA_DIR, out=CLF_DIR,
-           **(dict(epochs=1, limit=512) if QUICK else {} if DATASET == "mnist" else dict(epochs=8)))
+runs.train(
+    "classifier",
+    dataset=DATASET,
+    data_dir=DATA_DIR,
+    out=CLF_DIR,
+    **(dict(epochs=1, limit=512) if QUICK else {} if DATASET == "mnist" else dict(epochs=8)),
+)
 result = evaluate(RUN_DIR, classifier=CLF_DIR, n=200 if QUICK else 10000)
 
 per_class = result["accuracy_per_class"]
 fig, ax = plt.subplots(figsize=(7, 3))
 ax.bar([int(c) for c in per_class], list(per_class.values()), color="tab:blue")
-ax.axhline(result["classifier_test_accuracy"], color="k", ls=":", label="classifier on real test digits")
+ax.axhline(
+    result["classifier_test_accuracy"], color="k", ls=":", label="classifier on real test digits"
+)
 ax.set_xticks(range(10))
 ax.set_xlabel("requested class")
 ax.set_ylabel("judged as that class")
 ax.set_ylim(0, 1.05)
-ax.set_title(f"accuracy of generated digits: {result['accuracy']:.1%}   FID (classifier features) {result['fid']:.2f}")
+ax.set_title(
+    f"accuracy of generated digits: {result['accuracy']:.1%}   FID (classifier features)"
+    f" {result['fid']:.2f}"
+)
 ax.legend(loc="lower right")
 show(fig, "cgan_accuracy.png")
 
@@ -232,9 +259,15 @@ runs.train("acgan", dataset=DATASET, data_dir=DATA_DIR, out=AC_DIR, **SETTINGS)
 ac = evaluate(AC_DIR, classifier=CLF_DIR, n=200 if QUICK else 10000, verbose=False)
 ac_run = keras_gans.load_run(AC_DIR)
 fig, axes = plt.subplots(1, 2, figsize=(11, 5.5))
-viz.show_images(grid, nrow=COLS, ax=axes[0], title=f"cGAN preset: accuracy {result['accuracy']:.1%}")
-viz.show_images(ac_run.sample(10 * COLS, z=np.tile(z, (10, 1)), labels=np.repeat(np.arange(10), COLS)), nrow=COLS,
-                ax=axes[1], title=f"AC-GAN: accuracy {ac['accuracy']:.1%}")
+viz.show_images(
+    grid, nrow=COLS, ax=axes[0], title=f"cGAN preset: accuracy {result['accuracy']:.1%}"
+)
+viz.show_images(
+    ac_run.sample(10 * COLS, z=np.tile(z, (10, 1)), labels=np.repeat(np.arange(10), COLS)),
+    nrow=COLS,
+    ax=axes[1],
+    title=f"AC-GAN: accuracy {ac['accuracy']:.1%}",
+)
 show(fig, "cgan_vs_acgan.png")
 for name, r in (("cgan", result), ("acgan", ac)):
     print(f"{name:6s} accuracy {r['accuracy']:.2%}  FID {r['fid']:.3f}  KID {r['kid'][0]:.4f}")

@@ -50,7 +50,9 @@ import keras_gans
 from keras_gans import data, losses, metrics, runs, viz
 from keras_gans.chapter import Chapter
 
-chapter = Chapter(globals().get("__file__"))  # quick mode, output folder, data set (see its docstring)
+chapter = Chapter(
+    globals().get("__file__")
+)  # quick mode, output folder, data set (see its docstring)
 QUICK, OUT, show = chapter.quick, chapter.out, chapter.show
 DATA_DIR, DATASET = chapter.data_dir, chapter.dataset
 TAG = f"{DATASET}{'_quick' if QUICK else ''}"
@@ -72,7 +74,12 @@ for name, logits in (("uniform Q", uniform), ("Q(right) = 0.8", mostly), ("certa
     nll = float(losses.class_cross_entropy(codes, logits))
     bound = float(losses.mutual_information_bound(math.log(10), nll))
     print(f"{name:15s} -log Q = {nll:.3f}   bound = {round(bound, 3) + 0.0:.3f}")
-print("log 10 =", round(math.log(10), 3), "  log 10 + log 0.8 =", round(math.log(10) + math.log(0.8), 3))
+print(
+    "log 10 =",
+    round(math.log(10), 3),
+    "  log 10 + log 0.8 =",
+    round(math.log(10) + math.log(0.8), 3),
+)
 
 # %% [markdown]
 # ## Training
@@ -95,8 +102,12 @@ print(run)
 
 history = RUN_DIR / "logs" / "history.csv"
 fig, axes = plt.subplots(1, 2, figsize=(11, 3.5))
-viz.plot_history(history, keys=["d_loss", "g_loss"], ax=axes[0], title="losses (with the information term)")
-viz.plot_history(history, keys=["mi_cat", "nll_cont"], ax=axes[1], title="MI bound of c1 (nats); NLL of c2, c3")
+viz.plot_history(
+    history, keys=["d_loss", "g_loss"], ax=axes[0], title="losses (with the information term)"
+)
+viz.plot_history(
+    history, keys=["mi_cat", "nll_cont"], ax=axes[1], title="MI bound of c1 (nats); NLL of c2, c3"
+)
 axes[1].axhline(math.log(10), color="grey", ls=":", label="log 10")
 axes[1].legend()
 fig.tight_layout()
@@ -134,8 +145,12 @@ fig, axes = plt.subplots(1, 2, figsize=(12, 6))
 for j, ax in enumerate(axes):
     cont = np.zeros((K * len(sweep), 2), "float32")
     cont[:, j] = np.tile(sweep, K)
-    images = np.asarray(run.trainer.generate(one_z, codes=np.repeat(np.arange(K), len(sweep)), continuous=cont))
-    viz.show_images(images, nrow=len(sweep), ax=ax, title=f"c{j + 2} from -2 to 2 (rows: c1 = 0 ... 9)")
+    images = np.asarray(
+        run.trainer.generate(one_z, codes=np.repeat(np.arange(K), len(sweep)), continuous=cont)
+    )
+    viz.show_images(
+        images, nrow=len(sweep), ax=ax, title=f"c{j + 2} from -2 to 2 (rows: c1 = 0 ... 9)"
+    )
 show(fig, "infogan_continuous.png")
 
 # %% [markdown]

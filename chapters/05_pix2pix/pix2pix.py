@@ -43,15 +43,16 @@
 # `KERAS_GANS_QUICK=1` is a smoke test (32 px, one short epoch: the pictures will be noise).
 
 # %%
+from pathlib import Path
+
 import matplotlib.pyplot as plt
 import numpy as np
-from pathlib import Path
 
 import keras_gans
 from keras_gans import data, runs, viz
 from keras_gans.chapter import Chapter
 from keras_gans.evaluate import evaluate
-from keras_gans.networks import patchgan_discriminator, unet_generator
+from keras_gans.networks import unet_generator
 from keras_gans.networks.patchgan import PATCH_SIZES, describe, output_size
 
 chapter = Chapter(globals().get("__file__"))  # quick mode, output folder (see its docstring)
@@ -75,13 +76,17 @@ TAG = f"{'photos' if PHOTOS else 'skimage'}{'_quick' if QUICK else ''}"
 pairs = data.load_domains(DATASET, "train", data_dir=PHOTOS, size=SIZE)
 grey_pairs = data.load_domains("grey2colour", "train", data_dir=PHOTOS, size=SIZE)
 test = data.load_domains(DATASET, "test", data_dir=PHOTOS, size=SIZE)
-print(f"{DATASET}: {len(pairs.a)} training pairs, {len(test.a)} held-out pairs of {SIZE}x{SIZE} px; "
-      f"A {pairs.a.shape[1:]} -> B {pairs.b.shape[1:]}")
+print(
+    f"{DATASET}: {len(pairs.a)} training pairs, {len(test.a)} held-out pairs of {SIZE}x{SIZE} px; "
+    f"A {pairs.a.shape[1:]} -> B {pairs.b.shape[1:]}"
+)
 show_idx = np.linspace(0, len(pairs.a) - 1, 8).astype(int)
 fig, ax = plt.subplots(figsize=(10, 4))
 ax.imshow(viz.rows_grid([pairs.a[show_idx], grey_pairs.a[show_idx], pairs.b[show_idx]]))
 ax.set_axis_off()
-ax.set_title("rows: Canny edges (edges2photo input), grey (grey2colour input), the photo (target of both)")
+ax.set_title(
+    "rows: Canny edges (edges2photo input), grey (grey2colour input), the photo (target of both)"
+)
 show(fig, "pix2pix_pairs.png")
 
 # %% [markdown]
@@ -95,10 +100,15 @@ show(fig, "pix2pix_pairs.png")
 
 # %%
 g = unet_generator((SIZE, SIZE, 1), 3, filters=32)
-print(f"U-Net at {SIZE} px: {g.count_params():,} weights; "
-      f"{sum('skip' in layer.name for layer in g.layers)} skip connections, "
-      f"{sum('dropout' in layer.name for layer in g.layers)} dropout layers")
-print("paper's U-Net at 256 px (64 filters):", f"{unet_generator((256, 256, 3), 3).count_params():,} weights")
+print(
+    f"U-Net at {SIZE} px: {g.count_params():,} weights; "
+    f"{sum('skip' in layer.name for layer in g.layers)} skip connections, "
+    f"{sum('dropout' in layer.name for layer in g.layers)} dropout layers"
+)
+print(
+    "paper's U-Net at 256 px (64 filters):",
+    f"{unet_generator((256, 256, 3), 3).count_params():,} weights",
+)
 
 # %% [markdown]
 # ## The discriminator: a PatchGAN, and what "70×70" means
@@ -107,6 +117,7 @@ print("paper's U-Net at 256 px (64 filters):", f"{unet_generator((256, 256, 3), 
 # and the loss averages over the map. The patch is the **receptive field** of one output: the
 # paper compares 1×1 ("PixelGAN": judges colours only), 16×16, 70×70 (its default) and 286×286
 # (larger than the 256 px image: an "ImageGAN"). A deeper D has a larger patch and a smaller map:
+
 
 # %%
 def score_map(patch, size):
@@ -127,12 +138,23 @@ fig, axes = plt.subplots(1, 4, figsize=(12, 3.3))
 for ax, patch in zip(axes, (1, 16, 34, 70)):
     ax.imshow(photo)
     side = min(patch, SIZE)
-    ax.add_patch(plt.Rectangle((SIZE / 2 - side / 2 - 0.5, SIZE / 2 - side / 2 - 0.5), side, side, fill=False,
-                               color="red", lw=2))
+    ax.add_patch(
+        plt.Rectangle(
+            (SIZE / 2 - side / 2 - 0.5, SIZE / 2 - side / 2 - 0.5),
+            side,
+            side,
+            fill=False,
+            color="red",
+            lw=2,
+        )
+    )
     ax.set_title(f"{patch}x{patch} patch: {score_map(patch, SIZE)} map", fontsize=9)
     ax.set_axis_off()
-fig.suptitle(f"What one score of D sees at {SIZE} px (70 px patches cover about a quarter of the side of the "
-             "paper's 256 px images)", y=1.02)
+fig.suptitle(
+    f"What one score of D sees at {SIZE} px (70 px patches cover about a quarter of the side of the "
+    "paper's 256 px images)",
+    y=1.02,
+)
 show(fig, "pix2pix_patches.png")
 
 # %% [markdown]
@@ -148,7 +170,9 @@ show(fig, "pix2pix_patches.png")
 
 # %%
 if QUICK:
-    SETTINGS = dict(image_size=SIZE, load_size=36, g_filters=8, d_filters=8, patch_size=16, epochs=1, limit=16)
+    SETTINGS = dict(
+        image_size=SIZE, load_size=36, g_filters=8, d_filters=8, patch_size=16, epochs=1, limit=16
+    )
 else:
     SETTINGS = dict(epochs=30 if PHOTOS else 40)  # the cpu preset: 64 px
 RUN_DIR = OUT / f"pix2pix_{DATASET}_{TAG}"
@@ -189,25 +213,39 @@ show(fig, "pix2pix_losses.png")
 LOSSES = {"L1 only": dict(gan_weight=0.0), "cGAN only": dict(l1_weight=0.0), "cGAN + L1": dict()}
 ablation = {}
 for name, weights in LOSSES.items():
-    out = RUN_DIR if not weights else OUT / f"pix2pix_{'l1' if 'gan_weight' in weights else 'gan'}_{TAG}"
-    runs.train("pix2pix", dataset=DATASET, data_dir=PHOTOS, out=out, verbose=0, **SETTINGS, **weights)
+    out = (
+        RUN_DIR
+        if not weights
+        else OUT / f"pix2pix_{'l1' if 'gan_weight' in weights else 'gan'}_{TAG}"
+    )
+    runs.train(
+        "pix2pix", dataset=DATASET, data_dir=PHOTOS, out=out, verbose=0, **SETTINGS, **weights
+    )
     ablation[name] = evaluate(out, data_dir=PHOTOS, verbose=False)
 
 pick = np.linspace(0, len(test.a) - 1, min(8, len(test.a))).astype(int)
-rows = [test.a[pick]] + [keras_gans.load_run(m["run_dir"]).translate(test.a[pick]) for m in ablation.values()]
+rows = [test.a[pick]] + [
+    keras_gans.load_run(m["run_dir"]).translate(test.a[pick]) for m in ablation.values()
+]
 rows.append(test.b[pick])
 fig, ax = plt.subplots(figsize=(10, 7))
 ax.imshow(viz.rows_grid(rows))
-ax.set_yticks([(SIZE + 2) * (i + 0.5) for i in range(len(rows))],
-              ["input"] + [f"{n}\nL1 {m['A2B']['l1']:.3f}, SSIM {m['A2B']['ssim']:.2f}" for n, m in ablation.items()]
-              + ["target"])
+ax.set_yticks(
+    [(SIZE + 2) * (i + 0.5) for i in range(len(rows))],
+    ["input"]
+    + [f"{n}\nL1 {m['A2B']['l1']:.3f}, SSIM {m['A2B']['ssim']:.2f}" for n, m in ablation.items()]
+    + ["target"],
+)
 ax.set_xticks([])
 ax.set_title("the same held-out inputs through each loss")
 show(fig, "pix2pix_loss_ablation.png")
 # evaluate's scores per direction (here one, "A2B"), beside those of copying the input
 base = {k: v for k, v in next(iter(ablation.values()))["A2B"].items() if k.endswith("_input_copy")}
 print(f"{'loss':>10} | {'L1':>6} | {'PSNR':>6} | {'SSIM':>5}")
-for name, m in [*((n, m["A2B"]) for n, m in ablation.items()), ("copy input", {k[:-11]: v for k, v in base.items()})]:
+for name, m in [
+    *((n, m["A2B"]) for n, m in ablation.items()),
+    ("copy input", {k[:-11]: v for k, v in base.items()}),
+]:
     print(f"{name:>10} | {m['l1']:.4f} | {m['psnr']:6.2f} | {m['ssim']:.3f}")
 
 # %% [markdown]
@@ -223,16 +261,30 @@ PATCHES = (1, 16, 34) if QUICK else (1, 16, 34, 70)
 patch_runs = {}
 for patch in PATCHES:
     out = RUN_DIR if patch == run.config["patch_size"] else OUT / f"pix2pix_patch{patch}_{TAG}"
-    runs.train("pix2pix", dataset=DATASET, data_dir=PHOTOS, out=out, verbose=0, **{**SETTINGS, "patch_size": patch})
+    runs.train(
+        "pix2pix",
+        dataset=DATASET,
+        data_dir=PHOTOS,
+        out=out,
+        verbose=0,
+        **{**SETTINGS, "patch_size": patch},
+    )
     patch_runs[patch] = evaluate(out, data_dir=PHOTOS, verbose=False)
-rows = [test.a[pick]] + [keras_gans.load_run(m["run_dir"]).translate(test.a[pick]) for m in patch_runs.values()]
+rows = [test.a[pick]] + [
+    keras_gans.load_run(m["run_dir"]).translate(test.a[pick]) for m in patch_runs.values()
+]
 rows.append(test.b[pick])
 fig, ax = plt.subplots(figsize=(10, 7))
 ax.imshow(viz.rows_grid(rows))
-ax.set_yticks([(SIZE + 2) * (i + 0.5) for i in range(len(rows))],
-              ["input"] + [f"{p}x{p} patch\nL1 {m['A2B']['l1']:.3f}, SSIM {m['A2B']['ssim']:.2f}"
-                           for p, m in patch_runs.items()]
-              + ["target"])
+ax.set_yticks(
+    [(SIZE + 2) * (i + 0.5) for i in range(len(rows))],
+    ["input"]
+    + [
+        f"{p}x{p} patch\nL1 {m['A2B']['l1']:.3f}, SSIM {m['A2B']['ssim']:.2f}"
+        for p, m in patch_runs.items()
+    ]
+    + ["target"],
+)
 ax.set_xticks([])
 ax.set_title("the same held-out inputs, D with different patch sizes")
 show(fig, "pix2pix_patch_ablation.png")
@@ -251,8 +303,11 @@ loaded = keras_gans.load_run(RUN_DIR)
 photo = test.b[pick[0]]
 edges = data.domains.edges(photo[None])
 fig, axes = plt.subplots(1, 3, figsize=(9, 3.2))
-for ax, image, title in zip(axes, (edges[0, ..., 0], loaded.translate(edges)[0], photo),
-                            ("edges (input)", "translated", "the photo")):
+for ax, image, title in zip(
+    axes,
+    (edges[0, ..., 0], loaded.translate(edges)[0], photo),
+    ("edges (input)", "translated", "the photo"),
+):
     ax.imshow(image, cmap="gray" if image.ndim == 2 else None)
     ax.set_title(title)
     ax.set_axis_off()

@@ -73,7 +73,10 @@ TAG = "quick" if QUICK else "full"
 train = data.load_domains("cifar10-colour", "train", data_dir=DATA_DIR, size=32)
 test = data.load_domains("cifar10-colour", "test", data_dir=DATA_DIR, size=32)
 print(f"train: A {train.a.shape} (grey), B {train.b.shape} (colour), paired: {train.paired}")
-print(f"test:  A {test.a.shape}, B {test.b.shape}, paired: {test.paired} (the grey images of the colour ones)")
+print(
+    f"test:  A {test.a.shape}, B {test.b.shape}, paired: {test.paired} (the grey images of the"
+    " colour ones)"
+)
 fig, axes = plt.subplots(1, 2, figsize=(10, 2.6))
 viz.show_images(train.a[:16], nrow=8, ax=axes[0], title="domain A: grey")
 viz.show_images(train.b[:16], nrow=8, ax=axes[1], title="domain B: colour (other images)")
@@ -91,10 +94,16 @@ show(fig, "colour_domains.png")
 # %%
 for shape, blocks, filters in [((256, 256, 3), 9, 64), ((32, 32, 3), 4, 16)]:
     g = resnet_generator(shape, out_channels=3, filters=filters, blocks=blocks)
-    print(f"ResNet G {shape} -> {g.output_shape[1:]}, {blocks} blocks, {filters} filters: {g.count_params():,} weights")
+    print(
+        f"ResNet G {shape} -> {g.output_shape[1:]}, {blocks} blocks, {filters} filters:"
+        f" {g.count_params():,} weights"
+    )
 for shape, patch in [((256, 256, 3), 70), ((32, 32, 3), 34)]:
     d = patchgan_discriminator(shape, patch_size=patch, norm="instance")
-    print(f"PatchGAN D {shape}, {patch}x{patch} patches: score map {d.output_shape[1:3]}, {d.count_params():,} weights")
+    print(
+        f"PatchGAN D {shape}, {patch}x{patch} patches: score map {d.output_shape[1:3]},"
+        f" {d.count_params():,} weights"
+    )
 
 # %% [markdown]
 # ### Why the `cpu` preset colours with a U-Net instead
@@ -111,10 +120,17 @@ from keras_gans.layers import InstanceNormalization  # noqa: E402
 
 norm = InstanceNormalization()
 tiles = np.stack([np.full((8, 8, 1), v, "float32") for v in (-0.8, 0.0, 0.8)])  # dark, grey, bright
-tiles += 0.01 * np.random.default_rng(0).standard_normal(tiles.shape).astype("float32")  # a little texture
+tiles += 0.01 * np.random.default_rng(0).standard_normal(tiles.shape).astype(
+    "float32"
+)  # a little texture
 print("tile means before:", tiles.mean(axis=(1, 2, 3)).round(3))
 normed = np.asarray(norm(tiles))
-print("tile means after instance norm:", normed.mean(axis=(1, 2, 3)).round(3), "std:", normed.std(axis=(1, 2, 3)).round(2))
+print(
+    "tile means after instance norm:",
+    normed.mean(axis=(1, 2, 3)).round(3),
+    "std:",
+    normed.std(axis=(1, 2, 3)).round(2),
+)
 
 # %% [markdown]
 # Three different tiles, one output: only the texture survives, scaled up to unit spread. The
@@ -128,7 +144,10 @@ print("tile means after instance norm:", normed.mean(axis=(1, 2, 3)).round(3), "
 
 # %%
 g = unet_generator((32, 32, 3), out_channels=3, filters=16, norm="batch", dropout=0.0)
-print(f"U-Net G (32, 32, 3) -> {g.output_shape[1:]}, 16 filters, down to 1x1 and back: {g.count_params():,} weights")
+print(
+    f"U-Net G (32, 32, 3) -> {g.output_shape[1:]}, 16 filters, down to 1x1 and back:"
+    f" {g.count_params():,} weights"
+)
 
 # %% [markdown]
 # ## The history pool
@@ -144,8 +163,12 @@ pool = ImagePool(3, (1, 1, 1))
 rng = np.random.default_rng(0)
 for step in range(4):
     fakes = np.arange(3 * step + 1, 3 * step + 4, dtype="float32").reshape(3, 1, 1, 1)
-    shown = pool.query(fakes, rng.uniform(size=3).astype("float32"), rng.integers(0, 3, 3).astype("int32"))
-    print(f"fakes {fakes.ravel()} -> D sees {np.ravel(shown)}; pool now {pool.images.numpy().ravel()}")
+    shown = pool.query(
+        fakes, rng.uniform(size=3).astype("float32"), rng.integers(0, 3, 3).astype("int32")
+    )
+    print(
+        f"fakes {fakes.ravel()} -> D sees {np.ravel(shown)}; pool now {pool.images.numpy().ravel()}"
+    )
 
 # %% [markdown]
 # ## Training
@@ -163,8 +186,22 @@ else:
     SETTINGS = dict()  # the cpu preset (RESULTS.md: its time and numbers on the shared photos)
 RUN_DIR = OUT / f"cyclegan_colour_{TAG}"
 run = runs.train("cyclegan", dataset="cifar10-colour", data_dir=DATA_DIR, out=RUN_DIR, **SETTINGS)
-print(run, {k: run.config[k] for k in ("image_size", "generator", "g_norm", "g_filters", "batch_size", "epochs",
-                                      "channels", "identity")})
+print(
+    run,
+    {
+        k: run.config[k]
+        for k in (
+            "image_size",
+            "generator",
+            "g_norm",
+            "g_filters",
+            "batch_size",
+            "epochs",
+            "channels",
+            "identity",
+        )
+    },
+)
 
 fig, axes = plt.subplots(1, 3, figsize=(14, 3.3))
 viz.plot_cycle_history(RUN_DIR / "logs" / "history.csv", axes)
@@ -200,7 +237,11 @@ result = evaluate(RUN_DIR)
 scores = result["A2B"]
 fig, axes = plt.subplots(1, 2, figsize=(8, 3))
 for ax, key, unit in [(axes[0], "psnr", "dB"), (axes[1], "ssim", "")]:
-    ax.bar(["grey copy", "CycleGAN A2B"], [scores[f"{key}_input_copy"], scores[key]], color=["0.6", "tab:blue"])
+    ax.bar(
+        ["grey copy", "CycleGAN A2B"],
+        [scores[f"{key}_input_copy"], scores[key]],
+        color=["0.6", "tab:blue"],
+    )
     ax.set_title(f"{key.upper()} vs the true colours {unit}")
 fig.tight_layout()
 show(fig, "colour_metrics.png")

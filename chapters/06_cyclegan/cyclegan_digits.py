@@ -66,19 +66,29 @@ TAG = "quick" if QUICK else "full"
 # %%
 train = data.load_domains("mnist-mnistm", "train", data_dir=DATA_DIR, size=32)
 test = data.load_domains("mnist-mnistm", "test", data_dir=DATA_DIR, size=32)
-print(f"train: A {train.a.shape} MNIST, B {train.b.shape} MNIST-M (from other digits); test: {len(test.a)} digits")
+print(
+    f"train: A {train.a.shape} MNIST, B {train.b.shape} MNIST-M (from other digits); test:"
+    f" {len(test.a)} digits"
+)
 digit = train.a[:1]
 patch = np.asarray(data.load_domains("cifar10-colour", "test", data_dir=DATA_DIR, size=32).b[:1])
 fig, axes = plt.subplots(1, 4, figsize=(8, 2.3))
-for ax, image, title in zip(axes, [digit[0], patch[0], blend_mnistm(digit, [patch[0]])[0], train.b[0]],
-                            ["MNIST digit", "photo patch", "|patch - digit|", "a training MNIST-M"]):
+for ax, image, title in zip(
+    axes,
+    [digit[0], patch[0], blend_mnistm(digit, [patch[0]])[0], train.b[0]],
+    ["MNIST digit", "photo patch", "|patch - digit|", "a training MNIST-M"],
+):
     ax.imshow(image)
     ax.set_title(title, fontsize=9)
     ax.axis("off")
 show(fig, "mnistm_recipe.png")
 fig, axes = plt.subplots(1, 2, figsize=(10, 2.6))
-viz.show_images(train.a[:16], nrow=8, ax=axes[0], title=f"A: MNIST, labels {train.labels_a[:8].tolist()} ...")
-viz.show_images(train.b[:16], nrow=8, ax=axes[1], title=f"B: MNIST-M, labels {train.labels_b[:8].tolist()} ...")
+viz.show_images(
+    train.a[:16], nrow=8, ax=axes[0], title=f"A: MNIST, labels {train.labels_a[:8].tolist()} ..."
+)
+viz.show_images(
+    train.b[:16], nrow=8, ax=axes[1], title=f"B: MNIST-M, labels {train.labels_b[:8].tolist()} ..."
+)
 show(fig, "digits_domains.png")
 
 # %% [markdown]
@@ -98,7 +108,9 @@ else:
     SETTINGS = dict(limit=3000, epochs=5)  # RESULTS.md: its time and label preservation
 RUN_DIR = OUT / f"cyclegan_digits_{TAG}"
 run = runs.train("cyclegan", dataset="mnist-mnistm", data_dir=DATA_DIR, out=RUN_DIR, **SETTINGS)
-print(run, {k: run.config[k] for k in ("generator", "identity", "g_filters", "batch_size", "epochs")})
+print(
+    run, {k: run.config[k] for k in ("generator", "identity", "g_filters", "batch_size", "epochs")}
+)
 fig, axes = plt.subplots(1, 3, figsize=(14, 3.3))
 viz.plot_cycle_history(RUN_DIR / "logs" / "history.csv", axes)
 fig.tight_layout()

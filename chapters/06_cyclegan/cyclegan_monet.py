@@ -40,14 +40,15 @@
 from pathlib import Path
 
 import matplotlib.pyplot as plt
-import numpy as np
 
 import keras_gans
 from keras_gans import data, runs, viz
 from keras_gans.chapter import Chapter
 from keras_gans.evaluate import evaluate
 
-chapter = Chapter(globals().get("__file__"), "monet-photo", "folders (scikit-image photos on both sides)")
+chapter = Chapter(
+    globals().get("__file__"), "monet-photo", "folders (scikit-image photos on both sides)"
+)
 QUICK, OUT, show, DATA_DIR = chapter.quick, chapter.out, chapter.show, chapter.data_dir
 TAG = "quick" if QUICK else "full"
 HAS_PAINTINGS = DATA_DIR is not None and (Path(DATA_DIR) / "paintings").is_dir()
@@ -79,7 +80,9 @@ else:  # offline without paintings: 32 px tiles of scikit-image's photos as both
                     viz.save_image(SET_DIR / f"{split}{side}" / f"{name}_{i:02d}.png", tile)
     DATASET, OPTIONS = "folders", dict()
 domains = data.load_domains(DATASET, "train", data_dir=SET_DIR, size=32, **OPTIONS)
-print(f"{DATASET}: A {domains.a.shape} ({domains.names[0]}), B {domains.b.shape} ({domains.names[1]})")
+print(
+    f"{DATASET}: A {domains.a.shape} ({domains.names[0]}), B {domains.b.shape} ({domains.names[1]})"
+)
 fig, axes = plt.subplots(1, 2, figsize=(10, 2.6))
 viz.show_images(domains.a[:16], nrow=8, ax=axes[0], title=f"A: {domains.names[0]}")
 viz.show_images(domains.b[:16], nrow=8, ax=axes[1], title=f"B: {domains.names[1]}")
@@ -133,7 +136,11 @@ if VGG is not None:
     fig, ax = plt.subplots(figsize=(7, 3))
     for i, d in enumerate(("A2B", "B2A")):
         r = result[d]
-        ax.bar([3 * i, 3 * i + 1], [r["kid_vgg16_untranslated"][0], r["kid_vgg16"][0]], color=["0.6", "tab:blue"])
+        ax.bar(
+            [3 * i, 3 * i + 1],
+            [r["kid_vgg16_untranslated"][0], r["kid_vgg16"][0]],
+            color=["0.6", "tab:blue"],
+        )
     ax.set_xticks([0, 1, 3, 4], ["A vs B", "A2B(A) vs B", "B vs A", "B2A(B) vs A"])
     ax.set_ylabel("KID (VGG16 features)")
     show(fig, "monet_kid.png")

@@ -56,10 +56,10 @@
 # `KERAS_GANS_QUICK=1` is a smoke test (tiny networks, a few steps: the pictures will be noise).
 
 # %%
+import keras
 import matplotlib.pyplot as plt
 import numpy as np
 
-import keras
 from keras_gans import metrics, runs, viz
 from keras_gans.chapter import Chapter
 from keras_gans.data import load_attributes
@@ -91,7 +91,9 @@ for ax, i in zip(axes.flat, show_idx):
     on = [n for n, v in zip(condition.names, train.conditions[i]) if v and not n.startswith("mask")]
     ax.set_title(",".join(on), fontsize=7)
     ax.set_axis_off()
-fig.suptitle("top: colour-digits (colour, thick, photo); bottom: style-digits (style, frame) — their labels")
+fig.suptitle(
+    "top: colour-digits (colour, thick, photo); bottom: style-digits (style, frame) — their labels"
+)
 show(fig, "stargan_data.png")
 print(train.conditions[show_idx[[0, 8]]])
 
@@ -114,11 +116,15 @@ for k, ax in enumerate(axes):
     ax.set_axis_off()
 show(fig, "stargan_input_planes.png")
 d = stargan_discriminator((32, 32, 3), condition.label_size, filters=32)
-print(f"G: {g.count_params():,} weights; D: {d.count_params():,} weights, outputs "
-      f"{ {k: tuple(v.shape[1:]) for k, v in d.output.items()} }")
+print(
+    f"G: {g.count_params():,} weights; D: {d.count_params():,} weights, outputs "
+    f"{ {k: tuple(v.shape[1:]) for k, v in d.output.items()} }"
+)
 paper_g, paper_d = stargan_generator((128, 128, 3), 5), stargan_discriminator((128, 128, 3), 5)
-print(f"the paper's networks at 128 px with 5 CelebA attributes: G {paper_g.count_params():,}, "
-      f"D {paper_d.count_params():,} weights")
+print(
+    f"the paper's networks at 128 px with 5 CelebA attributes: G {paper_g.count_params():,}, "
+    f"D {paper_d.count_params():,} weights"
+)
 
 # %% [markdown]
 # ## The classification loss and the mask
@@ -133,8 +139,12 @@ logits = np.random.default_rng(0).normal(size=(2, condition.label_size)).astype(
 noisy = logits.copy()
 noisy[0, 5:] += 5  # style logits of the colour image
 noisy[1, :5] -= 5  # colour logits of the style image
-print("loss:", float(domain_classification_loss(two, logits, condition)),
-      "| inactive logits changed:", float(domain_classification_loss(two, noisy, condition)))
+print(
+    "loss:",
+    float(domain_classification_loss(two, logits, condition)),
+    "| inactive logits changed:",
+    float(domain_classification_loss(two, noisy, condition)),
+)
 
 # %% [markdown]
 # ## Training
@@ -148,14 +158,28 @@ print("loss:", float(domain_classification_loss(two, logits, condition)),
 
 # %%
 if QUICK:
-    SETTINGS = dict(epochs=1, batch_size=4, g_filters=8, d_filters=8, residual_blocks=1, d_steps=2, jit_compile=False)
+    SETTINGS = dict(
+        epochs=1,
+        batch_size=4,
+        g_filters=8,
+        d_filters=8,
+        residual_blocks=1,
+        d_steps=2,
+        jit_compile=False,
+    )
 else:
     SETTINGS = dict(epochs=6 if DATA_DIR else 20)
 RUN_DIR = OUT / f"stargan{'_quick' if QUICK else ''}"
-run = runs.train("stargan", dataset=DATASET, data_dir=DATA_DIR, out=RUN_DIR, limit=LIMIT, **SETTINGS)
+run = runs.train(
+    "stargan", dataset=DATASET, data_dir=DATA_DIR, out=RUN_DIR, limit=LIMIT, **SETTINGS
+)
 fig, ax = plt.subplots(figsize=(7, 3.5))
-viz.plot_history(RUN_DIR / "logs" / "history.csv", keys=["d_cls", "g_cls", "g_rec"], ax=ax,
-                 title="classification (D on real, G's fakes) and reconstruction losses")
+viz.plot_history(
+    RUN_DIR / "logs" / "history.csv",
+    keys=["d_cls", "g_cls", "g_rec"],
+    ax=ax,
+    title="classification (D on real, G's fakes) and reconstruction losses",
+)
 show(fig, "stargan_losses.png")
 
 # %% [markdown]
@@ -168,8 +192,18 @@ show(fig, "stargan_losses.png")
 # vector makes possible.
 
 # %%
-TARGETS = ["red", "green", "blue", "red,thick", "green,photo", "blue,thick,photo", "solid", "outline", "dotted",
-           "outline,frame"]
+TARGETS = [
+    "red",
+    "green",
+    "blue",
+    "red,thick",
+    "green,photo",
+    "blue,thick,photo",
+    "solid",
+    "outline",
+    "dotted",
+    "outline,frame",
+]
 rows_idx = np.linspace(0, len(test.images) - 1, 6).astype(int)
 inputs = test.images[rows_idx]
 columns = [inputs] + [run.translate(inputs, target=t) for t in TARGETS]
@@ -191,12 +225,16 @@ show(fig, "stargan_targets.png")
 # set, and the reconstruction error $|x - G(G(x, c), c')|$ (on the [-1, 1] scale).
 
 # %%
-classifier = metrics.train_attribute_classifier(train.images, train.conditions, condition, epochs=1 if QUICK else 2)
+classifier = metrics.train_attribute_classifier(
+    train.images, train.conditions, condition, epochs=1 if QUICK else 2
+)
 pick = np.random.default_rng(0).permutation(len(test.images))[: 64 if QUICK else 1000]
 scores = metrics.translation_scores(run, classifier, test.images[pick], test.conditions[pick])
 print(f"classifier on real test images: {scores['real_accuracy']:.1%} with every label right")
-print(f"translated test images: {scores['accuracy']:.1%} with every target label right; "
-      f"reconstruction L1 {scores['reconstruction_l1']:.3f}")
+print(
+    f"translated test images: {scores['accuracy']:.1%} with every target label right; "
+    f"reconstruction L1 {scores['reconstruction_l1']:.3f}"
+)
 fig, ax = plt.subplots(figsize=(7, 3))
 names = list(scores["per_attribute"])
 ax.bar(names, [scores["per_attribute"][n] for n in names])

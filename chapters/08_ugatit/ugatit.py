@@ -79,7 +79,9 @@ TAG = "quick" if QUICK else "full"
 
 # %%
 rng = np.random.default_rng(0)
-features = (rng.normal(size=(4, 8, 8, 6)) * [0.2, 0.5, 1, 2, 4, 8] + [3, -2, 0, 1, 0, -4]).astype("float32")
+features = (rng.normal(size=(4, 8, 8, 6)) * [0.2, 0.5, 1, 2, 4, 8] + [3, -2, 0, 1, 0, -4]).astype(
+    "float32"
+)
 ada = AdaLIN()
 ones, zeros = np.ones((4, 6), "float32"), np.zeros((4, 6), "float32")
 ada([features, ones, zeros])
@@ -96,8 +98,12 @@ for ax in axes:
     ax.legend(fontsize=8)
 show(fig, "ugatit_adalin.png")
 layer_norm = (features - features.mean(axis=(1, 2, 3), keepdims=True)) / np.sqrt(
-    features.var(axis=(1, 2, 3), keepdims=True) + 1e-5)
-print("LIN at its start (rho 0, gamma 1, beta 0) is layer norm:", np.allclose(LIN()(features), layer_norm, atol=1e-4))
+    features.var(axis=(1, 2, 3), keepdims=True) + 1e-5
+)
+print(
+    "LIN at its start (rho 0, gamma 1, beta 0) is layer norm:",
+    np.allclose(LIN()(features), layer_norm, atol=1e-4),
+)
 
 # %% [markdown]
 # ## The networks
@@ -117,14 +123,23 @@ print("LIN at its start (rho 0, gamma 1, beta 0) is layer norm:", np.allclose(LI
 
 # %%
 light = ugatit_generator((256, 256, 3), filters=64, blocks=4, light=True).count_params()
-full = light + (64 * 64 - 1) * 256 * 256  # the first MLP layer takes 64 * 64 * 256 values instead of 256
+full = (
+    light + (64 * 64 - 1) * 256 * 256
+)  # the first MLP layer takes 64 * 64 * 256 values instead of 256
 print(f"paper generator: light {light:,} weights, full {full:,}")
 print("paper:", describe(7, 5, 256))
 print("cpu:  ", describe(5, 3, 32))
 g = ugatit_generator((32, 32, 3), filters=16, blocks=2, light=True)
 d = ugatit_discriminator((32, 32, 3), filters=16, layers=5)
 image, cam_logits, heat = g(np.zeros((1, 32, 32, 3), "float32"))
-print("G outputs:", image.shape, cam_logits.shape, heat.shape, "; D outputs:", [t.shape for t in d.outputs])
+print(
+    "G outputs:",
+    image.shape,
+    cam_logits.shape,
+    heat.shape,
+    "; D outputs:",
+    [t.shape for t in d.outputs],
+)
 
 # %% [markdown]
 # ## Training
@@ -143,9 +158,18 @@ RUN_DIR = OUT / f"ugatit_digits_{TAG}"
 run = runs.train("ugatit", dataset="mnist-mnistm", data_dir=DATA_DIR, out=RUN_DIR, **SETTINGS)
 fig, axes = plt.subplots(1, 3, figsize=(14, 3.3))
 history = RUN_DIR / "logs" / "history.csv"
-viz.plot_history(history, keys=["adv_A2B", "adv_B2A", "d_A", "d_B"], ax=axes[0], title="least squares: G and D")
-viz.plot_history(history, keys=["cycle_A", "cycle_B", "identity_A2B", "identity_B2A"], ax=axes[1], title="L1 terms")
-viz.plot_history(history, keys=["cam_A2B", "cam_B2A"], ax=axes[2], title="generators' CAM loss (BCE)")
+viz.plot_history(
+    history, keys=["adv_A2B", "adv_B2A", "d_A", "d_B"], ax=axes[0], title="least squares: G and D"
+)
+viz.plot_history(
+    history,
+    keys=["cycle_A", "cycle_B", "identity_A2B", "identity_B2A"],
+    ax=axes[1],
+    title="L1 terms",
+)
+viz.plot_history(
+    history, keys=["cam_A2B", "cam_B2A"], ax=axes[2], title="generators' CAM loss (BCE)"
+)
 fig.tight_layout()
 show(fig, "ugatit_losses.png")
 
@@ -162,19 +186,27 @@ test = data.load_domains("mnist-mnistm", "test", data_dir=DATA_DIR, size=32)
 a, b = test.a[:8], test.b[8:16]
 rows, beliefs = [], {}
 for images, direction in ((a, "A2B"), (b, "B2A")):
-    out, belief, heat = (np.asarray(t) for t in run.trainer.attention(data.to_float(images), direction))
+    out, belief, heat = (
+        np.asarray(t) for t in run.trainer.attention(data.to_float(images), direction)
+    )
     rows += [images, heat, out]
     beliefs[direction] = belief.mean(axis=0)
 grid = viz.rows_grid(rows)
 fig, ax = plt.subplots(figsize=(8, 6.5))
 ax.imshow(grid)
 cell = grid.shape[0] / 6
-ax.set_yticks([cell * (i + 0.5) for i in range(6)], ["MNIST", "attention", "MNIST-M", "MNIST-M", "attention", "MNIST"])
+ax.set_yticks(
+    [cell * (i + 0.5) for i in range(6)],
+    ["MNIST", "attention", "MNIST-M", "MNIST-M", "attention", "MNIST"],
+)
 ax.set_xticks([])
 ax.set_title("input, G's attention heat map, translation")
 show(fig, "ugatit_attention.png")
 for direction, belief in beliefs.items():
-    print(f"G_{direction}: mean P(source domain) on its own inputs, average / max pooling head: {belief.round(3)}")
+    print(
+        f"G_{direction}: mean P(source domain) on its own inputs, average / max pooling head:"
+        f" {belief.round(3)}"
+    )
 
 # %% [markdown]
 # ## What rho learnt

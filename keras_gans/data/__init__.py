@@ -31,13 +31,36 @@ Image-to-image translation data (two domains, paired or not) comes from ``load_d
 
 from keras_gans.data import attributes
 from keras_gans.data.attributes import ATTRIBUTE_SETS, load_attributes
-from keras_gans.data.domains import DOMAIN_SETS, Domains, load_domains, load_run_domains, make_domain_dataset
+from keras_gans.data.domains import (
+    DOMAIN_SETS,
+    Domains,
+    load_domains,
+    load_run_domains,
+    make_domain_dataset,
+)
 from keras_gans.data.files import list_images, read_image, resize_image, write_image
 from keras_gans.data.images import check_images, make_dataset, to_float, to_uint8
 from keras_gans.data.registry import DATASETS, dataset_info, load_images, resolve_name
 
 __all__ = [
-    "ATTRIBUTE_SETS", "DATASETS", "DOMAIN_SETS", "Domains", "attributes", "check_images", "dataset_info", "list_images",
-    "load_attributes", "load_domains", "load_images", "load_run_domains", "make_dataset", "make_domain_dataset", "read_image",
-    "resize_image", "resolve_name", "to_float", "to_uint8", "write_image",
+    "ATTRIBUTE_SETS",
+    "DATASETS",
+    "DOMAIN_SETS",
+    "Domains",
+    "attributes",
+    "check_images",
+    "dataset_info",
+    "list_images",
+    "load_attributes",
+    "load_domains",
+    "load_images",
+    "load_run_domains",
+    "make_dataset",
+    "make_domain_dataset",
+    "read_image",
+    "resize_image",
+    "resolve_name",
+    "to_float",
+    "to_uint8",
+    "write_image",
 ]

@@ -68,7 +68,10 @@ class LabelSet:
 
     @classmethod
     def from_config(cls, config):
-        return cls(config["name"], tuple(Group(n, tuple(names), kind) for n, names, kind in config["groups"]))
+        return cls(
+            config["name"],
+            tuple(Group(n, tuple(names), kind) for n, names, kind in config["groups"]),
+        )
 
 
 def binary(*names):
@@ -97,10 +100,12 @@ class Condition:
         self.masked = len(self.label_sets) > 1
         self.size = self.label_size + (len(self.label_sets) if self.masked else 0)
         seen = {}
-        for k, s in enumerate(self.label_sets):
+        for s in self.label_sets:
             for a in s.attributes:
                 if a in seen:
-                    raise KerasGansError(f"attribute {a!r} is in both {seen[a]} and {s.name}: names must be unique")
+                    raise KerasGansError(
+                        f"attribute {a!r} is in both {seen[a]} and {s.name}: names must be unique"
+                    )
                 seen[a] = s.name
         self._where = {a: k for k, s in enumerate(self.label_sets) for a in s.attributes}
 
@@ -111,7 +116,9 @@ class Condition:
     @property
     def names(self):
         """The name of every position of the vector (labels, then ``mask:SET``)."""
-        return self.attributes + (tuple(f"mask:{s.name}" for s in self.label_sets) if self.masked else ())
+        return self.attributes + (
+            tuple(f"mask:{s.name}" for s in self.label_sets) if self.masked else ()
+        )
 
     def to_config(self):
         return [s.to_config() for s in self.label_sets]
@@ -156,8 +163,9 @@ class Condition:
         other 0, the mask on their data set; or a vector of ``size`` numbers (one for all images);
         or an array (n, size), one row per image.
         """
-        if isinstance(target, str) or (isinstance(target, (list, tuple)) and target
-                                         and all(isinstance(t, str) for t in target)):
+        if isinstance(target, str) or (
+            isinstance(target, (list, tuple)) and target and all(isinstance(t, str) for t in target)
+        ):
             vec = self._from_names(target)[None]
         else:
             vec = np.asarray(target, np.float32)
@@ -165,7 +173,8 @@ class Condition:
                 vec = vec[None]
             if vec.ndim != 2 or vec.shape[1] != self.size:
                 raise KerasGansError(
-                    f"a target vector must have {self.size} values ({', '.join(self.names)}), got shape {vec.shape}"
+                    f"a target vector must have {self.size} values ({', '.join(self.names)}), got"
+                    f" shape {vec.shape}"
                 )
             for row in vec:
                 self._check_row(row)
@@ -173,7 +182,9 @@ class Condition:
             if len(vec) == 1:
                 vec = np.repeat(vec, n, axis=0)
             elif len(vec) != n:
-                raise KerasGansError(f"got {len(vec)} targets for {n} images; give one target or exactly n")
+                raise KerasGansError(
+                    f"got {len(vec)} targets for {n} images; give one target or exactly n"
+                )
         return vec.astype(np.float32)
 
     def _from_names(self, names):
@@ -181,17 +192,23 @@ class Condition:
             names = [n.strip() for n in names.split(",")]
         names = [n for n in names if n]
         if not names:
-            raise KerasGansError(f"the target names no attribute; choose from: {', '.join(self.attributes)}")
+            raise KerasGansError(
+                f"the target names no attribute; choose from: {', '.join(self.attributes)}"
+            )
         for name in names:
             if name not in self._where:
                 close = difflib.get_close_matches(name, self.attributes, n=1)
                 hint = f" (did you mean {close[0]!r}?)" if close else ""
-                raise KerasGansError(f"unknown attribute {name!r}{hint}; this run knows: {', '.join(self.attributes)}")
+                raise KerasGansError(
+                    f"unknown attribute {name!r}{hint}; this run knows:"
+                    f" {', '.join(self.attributes)}"
+                )
         sets = sorted({self._where[n] for n in names})
         if len(sets) > 1:
             raise KerasGansError(
-                f"the target mixes attributes of {' and '.join(self.label_sets[k].name for k in sets)}: the mask "
-                "vector activates one data set's labels at a time"
+                "the target mixes attributes of"
+                f" {' and '.join(self.label_sets[k].name for k in sets)}: the mask vector activates"
+                " one data set's labels at a time"
             )
         k = sets[0]
         vec = np.zeros(self.size, np.float32)
@@ -202,7 +219,8 @@ class Condition:
             if group.kind == "onehot" and len(chosen) != 1:
                 what = "names none" if not chosen else f"names {len(chosen)}"
                 raise KerasGansError(
-                    f"the target {what} of the {group.name} category; choose exactly one of: {', '.join(group.names)}"
+                    f"the target {what} of the {group.name} category; choose exactly one of:"
+                    f" {', '.join(group.names)}"
                 )
             for i in chosen:
                 vec[start + i] = 1.0
@@ -218,21 +236,22 @@ class Condition:
             mask = row[self.label_size :]
             if not (np.all(np.isin(mask, (0.0, 1.0))) and mask.sum() == 1):
                 raise KerasGansError(
-                    f"the mask part {mask.tolist()} of the target names no single data set: it must be one-hot over "
-                    f"{', '.join(s.name for s in self.label_sets)}"
+                    f"the mask part {mask.tolist()} of the target names no single data set: it must"
+                    f" be one-hot over {', '.join(s.name for s in self.label_sets)}"
                 )
             k = int(np.argmax(mask))
             own = np.arange(self.offsets[k], self.offsets[k] + self.label_sets[k].size)
             other = np.delete(row[: self.label_size], own)
             if np.any(other != 0):
                 raise KerasGansError(
-                    f"the mask activates {self.label_sets[k].name}: the labels of the other data set(s) must be 0"
+                    f"the mask activates {self.label_sets[k].name}: the labels of the other data"
+                    " set(s) must be 0"
                 )
         for set_k, group, start, end in self.groups():
             if set_k == k and group.kind == "onehot" and not np.isclose(row[start:end].sum(), 1.0):
                 raise KerasGansError(
-                    f"the {group.name} category ({', '.join(group.names)}) must be one-hot in the target, "
-                    f"got {row[start:end].tolist()}"
+                    f"the {group.name} category ({', '.join(group.names)}) must be one-hot in the"
+                    f" target, got {row[start:end].tolist()}"
                 )
 
 
@@ -246,11 +265,13 @@ class AttributeData:
 
     def __post_init__(self):
         if self.images.ndim != 4 or len(self.images) == 0:
-            raise KerasGansError(f"expected a non-empty (N, H, W, C) batch of images, got {self.images.shape}")
+            raise KerasGansError(
+                f"expected a non-empty (N, H, W, C) batch of images, got {self.images.shape}"
+            )
         if self.conditions.shape != (len(self.images), self.condition.size):
             raise KerasGansError(
-                f"{len(self.images)} images need conditions of shape ({len(self.images)}, {self.condition.size}), "
-                f"got {self.conditions.shape}"
+                f"{len(self.images)} images need conditions of shape ({len(self.images)},"
+                f" {self.condition.size}), got {self.conditions.shape}"
             )
 
     @property
@@ -307,7 +328,9 @@ def is_attribute_set(name):
     return True
 
 
-def load_attributes(name, split="train", data_dir=None, size=32, limit=None, attributes=None, seed=0):
+def load_attributes(
+    name, split="train", data_dir=None, size=32, limit=None, attributes=None, seed=0
+):
     """:class:`AttributeData` of ``name`` (one set, or ``A+B`` joined with a mask vector).
 
     ``attributes`` chooses the attributes of selectable sets (CelebA); ``limit`` keeps the
@@ -325,13 +348,15 @@ def load_attributes(name, split="train", data_dir=None, size=32, limit=None, att
         data_dir = os.environ.get("KERAS_GANS_DATA_DIR") or None
     if attributes is not None and not any(ATTRIBUTE_SETS[p].selectable for p in parts):
         raise KerasGansError(
-            f"the attributes setting chooses CelebA attributes; {name!r} has fixed ones (leave attributes unset)"
+            f"the attributes setting chooses CelebA attributes; {name!r} has fixed ones (leave"
+            " attributes unset)"
         )
     built = []
     for part in parts:
         spec = ATTRIBUTE_SETS[part]
-        images, labels, label_set = spec.build(split, data_dir, size, attributes if spec.selectable else None, seed,
-                                               limit)
+        images, labels, label_set = spec.build(
+            split, data_dir, size, attributes if spec.selectable else None, seed, limit
+        )
         if limit:
             images, labels = images[:limit], labels[:limit]
         built.append((images, labels, label_set))
@@ -339,19 +364,55 @@ def load_attributes(name, split="train", data_dir=None, size=32, limit=None, att
     if len(channels) > 1:
         built = [(np.repeat(x, 3, axis=-1) if x.shape[-1] == 1 else x, y, s) for x, y, s in built]
     condition = Condition([b[2] for b in built])
-    images = built[0][0] if len(built) == 1 else np.concatenate([b[0] for b in built])  # one set: no copy
+    images = (
+        built[0][0] if len(built) == 1 else np.concatenate([b[0] for b in built])
+    )  # one set: no copy
     conditions = np.concatenate([condition.vector(b[1], k) for k, b in enumerate(built)])
     return AttributeData(images, conditions, condition)
 
 
 # -- CelebA ------------------------------------------------------------------------------------------
 CELEBA_ATTRIBUTES = (
-    "5_o_Clock_Shadow", "Arched_Eyebrows", "Attractive", "Bags_Under_Eyes", "Bald", "Bangs", "Big_Lips", "Big_Nose",
-    "Black_Hair", "Blond_Hair", "Blurry", "Brown_Hair", "Bushy_Eyebrows", "Chubby", "Double_Chin", "Eyeglasses",
-    "Goatee", "Gray_Hair", "Heavy_Makeup", "High_Cheekbones", "Male", "Mouth_Slightly_Open", "Mustache",
-    "Narrow_Eyes", "No_Beard", "Oval_Face", "Pale_Skin", "Pointy_Nose", "Receding_Hairline", "Rosy_Cheeks",
-    "Sideburns", "Smiling", "Straight_Hair", "Wavy_Hair", "Wearing_Earrings", "Wearing_Hat", "Wearing_Lipstick",
-    "Wearing_Necklace", "Wearing_Necktie", "Young",
+    "5_o_Clock_Shadow",
+    "Arched_Eyebrows",
+    "Attractive",
+    "Bags_Under_Eyes",
+    "Bald",
+    "Bangs",
+    "Big_Lips",
+    "Big_Nose",
+    "Black_Hair",
+    "Blond_Hair",
+    "Blurry",
+    "Brown_Hair",
+    "Bushy_Eyebrows",
+    "Chubby",
+    "Double_Chin",
+    "Eyeglasses",
+    "Goatee",
+    "Gray_Hair",
+    "Heavy_Makeup",
+    "High_Cheekbones",
+    "Male",
+    "Mouth_Slightly_Open",
+    "Mustache",
+    "Narrow_Eyes",
+    "No_Beard",
+    "Oval_Face",
+    "Pale_Skin",
+    "Pointy_Nose",
+    "Receding_Hairline",
+    "Rosy_Cheeks",
+    "Sideburns",
+    "Smiling",
+    "Straight_Hair",
+    "Wavy_Hair",
+    "Wearing_Earrings",
+    "Wearing_Hat",
+    "Wearing_Lipstick",
+    "Wearing_Necklace",
+    "Wearing_Necktie",
+    "Young",
 )
 CELEBA_DEFAULT = ("Black_Hair", "Blond_Hair", "Brown_Hair", "Male", "Young")
 CELEBA_CROP = 178  # the StarGAN code's centre crop of the 178x218 aligned faces, before resizing
@@ -370,7 +431,9 @@ def check_celeba_attributes(attributes):
         if a not in CELEBA_ATTRIBUTES:
             close = difflib.get_close_matches(str(a), CELEBA_ATTRIBUTES, n=1)
             hint = f" (did you mean {close[0]!r}?)" if close else ""
-            raise KerasGansError(f"unknown CelebA attribute {a!r}{hint}; the 40 are: {', '.join(CELEBA_ATTRIBUTES)}")
+            raise KerasGansError(
+                f"unknown CelebA attribute {a!r}{hint}; the 40 are: {', '.join(CELEBA_ATTRIBUTES)}"
+            )
     if len(set(attributes)) != len(attributes):
         raise KerasGansError(f"a CelebA attribute is listed twice: {', '.join(attributes)}")
     return attributes
@@ -413,7 +476,9 @@ def celeba_face_chunks(paths, size, chunk=None):
     from keras_gans.data import files
 
     chunk = chunk or CELEBA_CHUNK
-    workers = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
+    workers = (
+        len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
+    )
     pool = ThreadPoolExecutor(max(1, min(16, workers)))
     try:
         ahead = None
@@ -440,11 +505,18 @@ def load_celeba_tfds(split, size, attributes, data_dir=None, limit=None):
     from keras_gans.data.cache import cached_images
 
     try:
-        ds, info = tfds.load("celeb_a", split=split, data_dir=data_dir, with_info=True,
-                             decoders={"image": tfds.decode.SkipDecoding()})
+        ds, info = tfds.load(
+            "celeb_a",
+            split=split,
+            data_dir=data_dir,
+            with_info=True,
+            decoders={"image": tfds.decode.SkipDecoding()},
+        )
     except Exception as e:  # noqa: BLE001 - a missing download becomes one clear line
-        raise KerasGansError(f"tfds data set 'celeb_a' could not be loaded ({type(e).__name__}: {e}); "
-                             "or give --data-dir with img_align_celeba/ and list_attr_celeba.txt") from None
+        raise KerasGansError(
+            f"tfds data set 'celeb_a' could not be loaded ({type(e).__name__}: {e}); "
+            "or give --data-dir with img_align_celeba/ and list_attr_celeba.txt"
+        ) from None
     if limit:
         ds = ds.take(limit)
 
@@ -461,12 +533,22 @@ def load_celeba_tfds(split, size, attributes, data_dir=None, limit=None):
         return _crop_and_resize(image_feature.decode_example(example["image"]), size, "area")
 
     def decode():
-        return tfds.as_numpy(ds.map(prepare, num_parallel_calls=tf.data.AUTOTUNE).batch(CELEBA_CHUNK))
+        return tfds.as_numpy(
+            ds.map(prepare, num_parallel_calls=tf.data.AUTOTUNE).batch(CELEBA_CHUNK)
+        )
 
-    key = {"format": "tfds", "dataset": info.full_name, "data_dir": str(info.data_dir), "split": split,
-           "size": size, "images": len(labels), "preprocessing": _preprocessing("area")}
-    images = cached_images("celeba-tfds", f"{split}-{size}px-{len(labels)}", key, (len(labels), size, size, 3),
-                           decode)
+    key = {
+        "format": "tfds",
+        "dataset": info.full_name,
+        "data_dir": str(info.data_dir),
+        "split": split,
+        "size": size,
+        "images": len(labels),
+        "preprocessing": _preprocessing("area"),
+    }
+    images = cached_images(
+        "celeba-tfds", f"{split}-{size}px-{len(labels)}", key, (len(labels), size, size, 3), decode
+    )
     return images, labels
 
 
@@ -479,12 +561,16 @@ def read_celeba_attribute_file(path):
         header = lines[1].split()
         rows = [line.split() for line in lines[2 : 2 + count]]
     except (OSError, ValueError, IndexError) as e:
-        raise KerasGansError(f"{path} is not a CelebA attribute file ({type(e).__name__}: {e})") from None
+        raise KerasGansError(
+            f"{path} is not a CelebA attribute file ({type(e).__name__}: {e})"
+        ) from None
     if len(rows) != count:
         raise KerasGansError(f"{path} announces {count} images but lists {len(rows)}")
     bad = next((r for r in rows if len(r) != len(header) + 1), None)
     if bad is not None:
-        raise KerasGansError(f"{path}: the line of {bad[0]} has {len(bad) - 1} values for {len(header)} attributes")
+        raise KerasGansError(
+            f"{path}: the line of {bad[0]} has {len(bad) - 1} values for {len(header)} attributes"
+        )
     try:
         values = np.array([[int(v) for v in r[1:]] for r in rows], np.int8)
     except ValueError as e:
@@ -499,7 +585,8 @@ def celeba_folder(data_dir):
         if (folder / "list_attr_celeba.txt").is_file():
             return folder
     raise KerasGansError(
-        f"no CelebA in {root}: expected img_align_celeba/ and list_attr_celeba.txt there (or in {root}/celeba)"
+        f"no CelebA in {root}: expected img_align_celeba/ and list_attr_celeba.txt there (or in"
+        f" {root}/celeba)"
     )
 
 
@@ -521,7 +608,9 @@ def load_celeba_folder(data_dir, split, size, attributes, limit=None):
         raise KerasGansError(f"{attribute_file} has no attribute {missing[0]!r}")
     partition = folder / "list_eval_partition.txt"
     if partition.is_file():
-        parts = dict(line.split()[:2] for line in partition.read_text().splitlines() if line.strip())
+        parts = dict(
+            line.split()[:2] for line in partition.read_text().splitlines() if line.strip()
+        )
         want = "2" if split == "test" else "0"
         keep = [parts.get(n) == want for n in names]
     else:
@@ -534,11 +623,23 @@ def load_celeba_folder(data_dir, split, size, attributes, limit=None):
         raise KerasGansError(f"{images_dir} does not exist (the aligned CelebA images)")
     columns = [header.index(a) for a in attributes]
     paths = [images_dir / names[i] for i in picked]
-    key = {"format": "folder", "images": str(images_dir.resolve()), "attribute_file": _stamp(attribute_file),
-           "partition_file": _stamp(partition) if partition.is_file() else None, "split": split, "size": size,
-           "images_read": len(picked), "preprocessing": _preprocessing(_resize_method(size))}
-    images = cached_images("celeba-folder", f"{split}-{size}px-{len(picked)}", key, (len(picked), size, size, 3),
-                           lambda: celeba_face_chunks(paths, size))
+    key = {
+        "format": "folder",
+        "images": str(images_dir.resolve()),
+        "attribute_file": _stamp(attribute_file),
+        "partition_file": _stamp(partition) if partition.is_file() else None,
+        "split": split,
+        "size": size,
+        "images_read": len(picked),
+        "preprocessing": _preprocessing(_resize_method(size)),
+    }
+    images = cached_images(
+        "celeba-folder",
+        f"{split}-{size}px-{len(picked)}",
+        key,
+        (len(picked), size, size, 3),
+        lambda: celeba_face_chunks(paths, size),
+    )
     return images, values[picked][:, columns].astype(np.float32)
 
 
@@ -557,15 +658,22 @@ def _build_celeba(split, data_dir, size, attributes, seed, limit=None):
     return images, labels, LabelSet("celeba", binary(*attributes))
 
 
-register(AttributeSet(
-    "celeba", "CelebA faces with chosen attributes (default: black/blond/brown hair, male, young): tfds celeb_a, "
-    "or --data-dir with img_align_celeba/ + list_attr_celeba.txt", _build_celeba, selectable=True,
-))
+register(
+    AttributeSet(
+        "celeba",
+        "CelebA faces with chosen attributes (default: black/blond/brown hair, male, young): tfds"
+        " celeb_a, or --data-dir with img_align_celeba/ + list_attr_celeba.txt",
+        _build_celeba,
+        selectable=True,
+    )
+)
 
 
 # -- digits built from real MNIST and real photos ----------------------------------------------------
 COLOURS = {"red": (235, 40, 40), "green": (40, 215, 40), "blue": (60, 100, 255)}
-COLOUR_DIGITS = LabelSet("colour-digits", (Group("colour", tuple(COLOURS), "onehot"), *binary("thick", "photo")))
+COLOUR_DIGITS = LabelSet(
+    "colour-digits", (Group("colour", tuple(COLOURS), "onehot"), *binary("thick", "photo"))
+)
 STYLES = ("solid", "outline", "dotted")
 STYLE_DIGITS = LabelSet("style-digits", (Group("style", STYLES, "onehot"), *binary("frame")))
 DIGIT_SIZE = 32
@@ -612,7 +720,7 @@ def stroke_alpha(digits, thick=None, style=None):
         dotted = style == STYLES.index("dotted")
         if dotted.any():
             yy, xx = np.mgrid[:DIGIT_SIZE, :DIGIT_SIZE]
-            alpha[dotted] *= ((yy + xx) % 2 == 0)
+            alpha[dotted] *= (yy + xx) % 2 == 0
     return alpha
 
 
@@ -664,7 +772,9 @@ def build_style_digits(digits, rng):
     palette = np.array(list(COLOURS.values()), np.float32)
     alpha = stroke_alpha(digits, style=style)
     alpha[frame, :2, :] = alpha[frame, -2:, :] = alpha[frame, :, :2] = alpha[frame, :, -2:] = 1.0
-    images = compose(alpha, palette[rng.integers(0, len(COLOURS), n)], np.zeros((n, 1, 1, 3), np.float32))
+    images = compose(
+        alpha, palette[rng.integers(0, len(COLOURS), n)], np.zeros((n, 1, 1, 3), np.float32)
+    )
     labels = np.concatenate([np.eye(len(STYLES))[style], frame[:, None]], axis=1)
     return images, labels.astype(np.float32)
 
@@ -675,7 +785,9 @@ def _split_seed(seed, split, which):
 
 def _build_colour(split, data_dir, size, attributes, seed, limit):
     digits = real_digits(split, data_dir)
-    images, labels = build_colour_digits(digits, background_photos(split, data_dir), _split_seed(seed, split, 1))
+    images, labels = build_colour_digits(
+        digits, background_photos(split, data_dir), _split_seed(seed, split, 1)
+    )
     return _resized(images, size), labels, COLOUR_DIGITS
 
 
@@ -685,11 +797,19 @@ def _build_style(split, data_dir, size, attributes, seed, limit):
     return _resized(images, size), labels, STYLE_DIGITS
 
 
-register(AttributeSet(
-    "colour-digits", "real digits (MNIST from --data-dir, else the embedded digits) in a stroke colour "
-    "(red/green/blue), thin or thick, on black or on a real photo; 32x32 RGB", _build_colour,
-))
-register(AttributeSet(
-    "style-digits", "the same real digits with another label set: stroke style (solid/outline/dotted) and a frame; "
-    "join as colour-digits+style-digits to train with the mask vector", _build_style,
-))
+register(
+    AttributeSet(
+        "colour-digits",
+        "real digits (MNIST from --data-dir, else the embedded digits) in a stroke colour "
+        "(red/green/blue), thin or thick, on black or on a real photo; 32x32 RGB",
+        _build_colour,
+    )
+)
+register(
+    AttributeSet(
+        "style-digits",
+        "the same real digits with another label set: stroke style (solid/outline/dotted) and a"
+        " frame; join as colour-digits+style-digits to train with the mask vector",
+        _build_style,
+    )
+)

@@ -53,11 +53,15 @@ def open_cached(path, shape):
     try:
         images = np.load(path, mmap_mode="r")
     except (OSError, ValueError, EOFError) as e:  # a truncated or corrupt file
-        _notice(f"the cached images {path} are damaged ({type(e).__name__}: {e}): decoding them again")
+        _notice(
+            f"the cached images {path} are damaged ({type(e).__name__}: {e}): decoding them again"
+        )
         return None
     if images.dtype != np.uint8 or images.shape != tuple(shape):
-        _notice(f"the cached images {path} hold {images.dtype} {images.shape}, expected uint8 {tuple(shape)}: "
-                "decoding them again")
+        _notice(
+            f"the cached images {path} hold {images.dtype} {images.shape}, expected uint8 {tuple(shape)}: "
+            "decoding them again"
+        )
         return None
     return images
 
@@ -80,8 +84,10 @@ def cached_images(source, name, key, shape, decode):
             raise OSError(f"{nbytes / 2**30:.1f} GiB needed, {free / 2**30:.1f} GiB free")
         _write(path, shape, decode())
     except OSError as e:
-        _notice(f"cannot cache the decoded images in {path.parent} ({e}); they are decoded into memory "
-                f"({nbytes / 2**30:.2f} GiB) on every load. Set {CACHE_ENV} to a writable folder to cache them")
+        _notice(
+            f"cannot cache the decoded images in {path.parent} ({e}); they are decoded into memory "
+            f"({nbytes / 2**30:.2f} GiB) on every load. Set {CACHE_ENV} to a writable folder to cache them"
+        )
         return _fill(np.empty(shape, np.uint8), decode())
     return np.load(path, mmap_mode="r")
 
@@ -92,8 +98,14 @@ def _write(path, shape, chunks):
     from keras_gans.data.files import atomic_file
 
     with atomic_file(path) as tmp, open(tmp, "wb") as f:
-        np.lib.format.write_array_header_1_0(f, {"descr": np.lib.format.dtype_to_descr(np.dtype(np.uint8)),
-                                                 "fortran_order": False, "shape": shape})
+        np.lib.format.write_array_header_1_0(
+            f,
+            {
+                "descr": np.lib.format.dtype_to_descr(np.dtype(np.uint8)),
+                "fortran_order": False,
+                "shape": shape,
+            },
+        )
         rows = 0
         for chunk in chunks:
             chunk = _checked(chunk, rows, shape)
@@ -115,8 +127,10 @@ def _fill(out, chunks):
 def _checked(chunk, rows, shape):
     chunk = np.asarray(chunk)
     if chunk.dtype != np.uint8 or chunk.shape[1:] != shape[1:] or rows + len(chunk) > shape[0]:
-        raise KerasGansError(f"decoding gave a chunk of {chunk.dtype} {chunk.shape} after {rows} images; expected "
-                             f"uint8 images of {shape[1:]}, {shape[0]} in all")
+        raise KerasGansError(
+            f"decoding gave a chunk of {chunk.dtype} {chunk.shape} after {rows} images; expected "
+            f"uint8 images of {shape[1:]}, {shape[0]} in all"
+        )
     return np.ascontiguousarray(chunk)
 
 

@@ -42,12 +42,15 @@ class Domains:
     def __post_init__(self):
         for name, x, y in zip(self.names, (self.a, self.b), (self.labels_a, self.labels_b)):
             if x.ndim != 4 or x.shape[-1] not in (1, 3) or len(x) == 0:
-                raise KerasGansError(f"domain {name}: expected a non-empty (N, H, W, 1|3) batch, got {x.shape}")
+                raise KerasGansError(
+                    f"domain {name}: expected a non-empty (N, H, W, 1|3) batch, got {x.shape}"
+                )
             if y is not None and len(y) != len(x):
                 raise KerasGansError(f"domain {name}: {len(x)} images but {len(y)} labels")
         if self.paired and (len(self.a) != len(self.b) or self.a.shape[1:3] != self.b.shape[1:3]):
             raise KerasGansError(
-                f"paired domains must have as many images of the same size: A {self.a.shape}, B {self.b.shape}"
+                f"paired domains must have as many images of the same size: A {self.a.shape}, B"
+                f" {self.b.shape}"
             )
 
     @property
@@ -62,7 +65,14 @@ class Domains:
         if not limit:
             return self
         cut = lambda x: None if x is None else x[:limit]  # noqa: E731
-        return Domains(self.a[:limit], self.b[:limit], self.paired, self.names, cut(self.labels_a), cut(self.labels_b))
+        return Domains(
+            self.a[:limit],
+            self.b[:limit],
+            self.paired,
+            self.names,
+            cut(self.labels_a),
+            cut(self.labels_b),
+        )
 
 
 @dataclass(frozen=True)
@@ -91,12 +101,15 @@ def resolve_domain_set(name, paired=None):
     choices = [n for n, s in DOMAIN_SETS.items() if not paired or s.paired]
     if key in DOMAIN_SETS and key not in choices:
         raise KerasGansError(
-            f"data set {name!r} is unpaired, this model needs pairs; choose one of: {', '.join(choices)}"
+            f"data set {name!r} is unpaired, this model needs pairs; choose one of:"
+            f" {', '.join(choices)}"
         )
     return DOMAIN_SETS[check_choice("data set", key, choices)]
 
 
-def load_domains(name, split="train", data_dir=None, size=64, limit=None, direction="A2B", **options):
+def load_domains(
+    name, split="train", data_dir=None, size=64, limit=None, direction="A2B", **options
+):
     """``Domains`` of the registered set ``name`` at ``size`` x ``size`` pixels.
 
     ``direction="B2A"`` swaps the domains (Pix2Pix's facades are trained B -> A).
@@ -135,14 +148,19 @@ def photo_tiles(split, data_dir, size, scale=None, test_every=10):
 
         if not _NOTICED:  # once per process, not for every split and data set
             _NOTICED.append(True)
-            notice(f"no --data-dir: using scikit-image's bundled photos "
-                   f"({', '.join(sum(EMBEDDED_PHOTOS.values(), ()))}), a tiny set for trying things out")
+            notice(
+                "no --data-dir: using scikit-image's bundled photos"
+                f" ({', '.join(sum(EMBEDDED_PHOTOS.values(), ()))}), a tiny set for trying"
+                " things out"
+            )
         photos = [getattr(skimage.data, n)() for n in EMBEDDED_PHOTOS[split]]
         scale = 4 if scale is None else scale
     else:
         paths = files.list_images(data_dir, "photo folder")
         if len(paths) < 2:
-            raise KerasGansError(f"photo folder {data_dir} needs at least 2 images (one for the test split)")
+            raise KerasGansError(
+                f"photo folder {data_dir} needs at least 2 images (one for the test split)"
+            )
         picked = [p for i, p in enumerate(paths) if (i % test_every == 0) == (split == "test")]
         photos = [files.read_image(p, 3) for p in picked]
         scale = 1 if scale is None else scale
@@ -180,16 +198,26 @@ def _photo_pairs(make_a, names):
     return build
 
 
-register(DomainSet(
-    "edges2photo", "edges -> photo pairs built from real photos (--data-dir: a photo folder; "
-    "default: scikit-image's CC0 photos)", paired=True, build=_photo_pairs(edges, ("edges", "photo")),
-    names=("edges", "photo"),
-))
-register(DomainSet(
-    "grey2colour", "grey -> colour pairs built from real photos (--data-dir: a photo folder; "
-    "default: scikit-image's CC0 photos)", paired=True, build=_photo_pairs(grey, ("grey", "colour")),
-    names=("grey", "colour"),
-))
+register(
+    DomainSet(
+        "edges2photo",
+        "edges -> photo pairs built from real photos (--data-dir: a photo folder; "
+        "default: scikit-image's CC0 photos)",
+        paired=True,
+        build=_photo_pairs(edges, ("edges", "photo")),
+        names=("edges", "photo"),
+    )
+)
+register(
+    DomainSet(
+        "grey2colour",
+        "grey -> colour pairs built from real photos (--data-dir: a photo folder; "
+        "default: scikit-image's CC0 photos)",
+        paired=True,
+        build=_photo_pairs(grey, ("grey", "colour")),
+        names=("grey", "colour"),
+    )
+)
 
 
 # -- folders of image files ---------------------------------------------------------------------
@@ -201,8 +229,8 @@ def _read_all(paths, size, channels):
         kinds.setdefault(image.shape[-1], path)
     if len(kinds) > 1:
         raise KerasGansError(
-            f"{paths[0].parent} mixes grey and RGB images (e.g. {kinds[1].name} and {kinds[3].name}): convert them, "
-            "or read every image as RGB with --set channels=3"
+            f"{paths[0].parent} mixes grey and RGB images (e.g. {kinds[1].name} and"
+            f" {kinds[3].name}): convert them, or read every image as RGB with --set channels=3"
         )
     return np.stack([files.square(image, size) for image in images])
 
@@ -223,7 +251,9 @@ def read_side_by_side(paths, size, channels=3):
         image = files.read_image(path, channels)
         height, width = image.shape[:2]
         if width % 2:
-            raise KerasGansError(f"{path}: a side-by-side pair needs an even width (A left, B right), got {width} px")
+            raise KerasGansError(
+                f"{path}: a side-by-side pair needs an even width (A left, B right), got {width} px"
+            )
         half = width // 2
         a.append(files.square(image[:, :half], size))
         b.append(files.square(image[:, half:], size))
@@ -236,16 +266,24 @@ def read_pair_folders(folder_a, folder_b, size, channels=3):
     paths_b = {p.stem: p for p in files.list_images(folder_b, "folder B")}
     missing_b, missing_a = sorted(set(paths_a) - set(paths_b)), sorted(set(paths_b) - set(paths_a))
     if missing_b:
-        raise KerasGansError(f"{paths_a[missing_b[0]]} has no partner in {folder_b} ({len(missing_b)} unpaired)")
+        raise KerasGansError(
+            f"{paths_a[missing_b[0]]} has no partner in {folder_b} ({len(missing_b)} unpaired)"
+        )
     if missing_a:
-        raise KerasGansError(f"{paths_b[missing_a[0]]} has no partner in {folder_a} ({len(missing_a)} unpaired)")
+        raise KerasGansError(
+            f"{paths_b[missing_a[0]]} has no partner in {folder_a} ({len(missing_a)} unpaired)"
+        )
     a, b = [], []
     for stem in sorted(paths_a):
-        image_a, image_b = files.read_image(paths_a[stem], channels), files.read_image(paths_b[stem], channels)
+        image_a, image_b = (
+            files.read_image(paths_a[stem], channels),
+            files.read_image(paths_b[stem], channels),
+        )
         if image_a.shape[:2] != image_b.shape[:2]:
             raise KerasGansError(
-                f"{paths_a[stem]} is {image_a.shape[1]}x{image_a.shape[0]} px but its partner {paths_b[stem]} is "
-                f"{image_b.shape[1]}x{image_b.shape[0]} px: pairs must have the same size"
+                f"{paths_a[stem]} is {image_a.shape[1]}x{image_a.shape[0]} px but its partner"
+                f" {paths_b[stem]} is {image_b.shape[1]}x{image_b.shape[0]} px: pairs must have the"
+                " same size"
             )
         a.append(files.square(image_a, size))
         b.append(files.square(image_b, size))
@@ -271,7 +309,8 @@ def read_paired_folder(root, split, size, channels=3):
             raise KerasGansError(f"{root}: too few pairs for a {split} split ({len(a)} pairs)")
         return a[keep], b[keep]
     raise KerasGansError(
-        f"{root} holds neither {split}/ (side-by-side pairs or {split}/A + {split}/B) nor A/ + B/ folders"
+        f"{root} holds neither {split}/ (side-by-side pairs or {split}/A + {split}/B) nor A/ + B/"
+        " folders"
     )
 
 
@@ -282,18 +321,24 @@ def read_unpaired_folders(root, split, size, channels=None):
     if not root.is_dir():
         raise KerasGansError(f"data folder {root} does not exist")
     if (root / f"{split}A").is_dir() or (root / f"{split}B").is_dir():
-        return tuple(_read_all(files.list_images(root / f"{split}{d}", f"folder {split}{d}"), size, channels)
-                     for d in "AB")
+        return tuple(
+            _read_all(files.list_images(root / f"{split}{d}", f"folder {split}{d}"), size, channels)
+            for d in "AB"
+        )
     if (root / "A").is_dir() or (root / "B").is_dir():
         out = []
         for d in "AB":
             paths = files.list_images(root / d, f"folder {d}")
             picked = [p for i, p in enumerate(paths) if (i % 10 == 0) == (split == "test")]
             if not picked:
-                raise KerasGansError(f"{root / d}: too few images for a {split} split ({len(paths)})")
+                raise KerasGansError(
+                    f"{root / d}: too few images for a {split} split ({len(paths)})"
+                )
             out.append(_read_all(picked, size, channels))
         return tuple(out)
-    raise KerasGansError(f"{root} holds neither {split}A/ + {split}B/ nor A/ + B/ folders of images")
+    raise KerasGansError(
+        f"{root} holds neither {split}A/ + {split}B/ nor A/ + B/ folders of images"
+    )
 
 
 def _folder_pairs(split, data_dir, size, options):
@@ -307,9 +352,16 @@ def _folder_unpaired(split, data_dir, size, options):
     return Domains(a, b, paired=False)
 
 
-register(DomainSet("folder", "paired images from --data-dir: {train,test}/ side-by-side files (A left, B right), "
-                   "{train,test}/A + B, or A/ + B/ with equal file names", paired=True, build=_folder_pairs,
-                   needs_dir=True))
+register(
+    DomainSet(
+        "folder",
+        "paired images from --data-dir: {train,test}/ side-by-side files (A left, B right), "
+        "{train,test}/A + B, or A/ + B/ with equal file names",
+        paired=True,
+        build=_folder_pairs,
+        needs_dir=True,
+    )
+)
 FACADES_URL = "http://efrosgans.eecs.berkeley.edu/pix2pix/datasets/facades.tar.gz"
 
 
@@ -321,16 +373,22 @@ def facades_folder(data_dir=None):
 
     if data_dir is None:
         if os.environ.get(OFFLINE_ENV, "").strip() not in ("", "0"):
-            raise KerasGansError(f"facades needs a download ({FACADES_URL}) and {OFFLINE_ENV} is set: download and "
-                                 "extract it yourself and give --data-dir DIR")
+            raise KerasGansError(
+                f"facades needs a download ({FACADES_URL}) and {OFFLINE_ENV} is set: download and "
+                "extract it yourself and give --data-dir DIR"
+            )
         import keras
 
-        notice(f"downloading the facades pairs (29 MB) from {FACADES_URL} once into the Keras cache")
+        notice(
+            f"downloading the facades pairs (29 MB) from {FACADES_URL} once into the Keras cache"
+        )
         try:
             data_dir = keras.utils.get_file("facades.tar.gz", FACADES_URL, extract=True)
         except Exception as e:  # noqa: BLE001 - any download failure becomes one clear line
-            raise KerasGansError(f"could not download {FACADES_URL} ({type(e).__name__}: {e}); download and "
-                                 "extract it yourself and give --data-dir DIR") from None
+            raise KerasGansError(
+                f"could not download {FACADES_URL} ({type(e).__name__}: {e}); download and "
+                "extract it yourself and give --data-dir DIR"
+            ) from None
     root = Path(os.path.expanduser(str(data_dir)))
     return root / "facades" if (root / "facades" / "train").is_dir() else root
 
@@ -340,11 +398,26 @@ def _facades(split, data_dir, size, options):
     return Domains(a, b, paired=True, names=("photo", "labels"))
 
 
-register(DomainSet("facades", "CMP facades (pix2pix's copy, 400 train / 106 test pairs): photo (A) and label map (B); "
-                   "the paper trains labels -> photo: --set direction=B2A; downloads once, or --data-dir DIR "
-                   "with the extracted folder", paired=True, build=_facades, names=("photo", "labels")))
-register(DomainSet("folders", "unpaired images from --data-dir: trainA/ trainB/ testA/ testB/, or A/ + B/",
-                   paired=False, build=_folder_unpaired, needs_dir=True))
+register(
+    DomainSet(
+        "facades",
+        "CMP facades (pix2pix's copy, 400 train / 106 test pairs): photo (A) and label map (B); "
+        "the paper trains labels -> photo: --set direction=B2A; downloads once, or --data-dir DIR "
+        "with the extracted folder",
+        paired=True,
+        build=_facades,
+        names=("photo", "labels"),
+    )
+)
+register(
+    DomainSet(
+        "folders",
+        "unpaired images from --data-dir: trainA/ trainB/ testA/ testB/, or A/ + B/",
+        paired=False,
+        build=_folder_unpaired,
+        needs_dir=True,
+    )
+)
 
 
 # -- the tf.data pipeline -------------------------------------------------------------------------
@@ -353,12 +426,27 @@ def load_run_domains(config, split="train", data_dir=None, limit=None):
     ("test"): its data set, image size, direction and load options (``channels``, ``tile_scale``),
     read the same way by training (``runs.TrainingData``) and by ``evaluate``."""
     options = {k: config[k] for k in ("channels", "tile_scale") if config.get(k) is not None}
-    return load_domains(config["dataset"], split, data_dir=data_dir, size=config.get("image_size", 64), limit=limit,
-                        direction=config.get("direction", "A2B"), **options)
+    return load_domains(
+        config["dataset"],
+        split,
+        data_dir=data_dir,
+        size=config.get("image_size", 64),
+        limit=limit,
+        direction=config.get("direction", "A2B"),
+        **options,
+    )
 
 
-def make_domain_dataset(domains, batch_size, seed=0, epochs=None, initial_epoch=0, load_size=None, flip=False,
-                        shuffle=True):
+def make_domain_dataset(
+    domains,
+    batch_size,
+    seed=0,
+    epochs=None,
+    initial_epoch=0,
+    load_size=None,
+    flip=False,
+    shuffle=True,
+):
     """Batches ``(a, b)`` of float32 images in [-1, 1] for one or more epochs.
 
     Paired data keeps pairs together; unpaired data draws A and B in independent orders, and an
@@ -387,7 +475,11 @@ def make_domain_dataset(domains, batch_size, seed=0, epochs=None, initial_epoch=
         if domains.paired:
             ib = ia
         else:
-            ib = tf.random.experimental.stateless_shuffle(idx, seed=key + [0, 1 << 20]) if shuffle else idx
+            ib = (
+                tf.random.experimental.stateless_shuffle(idx, seed=key + [0, 1 << 20])
+                if shuffle
+                else idx
+            )
             ia, ib = ia % na, ib % nb
         count = steps * batch_size
         pos = tf.range(count, dtype=tf.int64)
@@ -419,8 +511,6 @@ def make_domain_dataset(domains, batch_size, seed=0, epochs=None, initial_epoch=
         ds = tf.data.Dataset.range(int(initial_epoch), int(epochs)).flat_map(epoch_elements)
     ds = ds.map(lookup, num_parallel_calls=tf.data.AUTOTUNE).batch(batch_size, drop_remainder=True)
     return ds.prefetch(tf.data.AUTOTUNE)
-
-
 
 
 # the unpaired sets of the CycleGAN chapter (CIFAR10 grey <-> colour, MNIST <-> SVHN / MNIST-M,

@@ -32,7 +32,9 @@ def read_image(path, channels=3):
     from PIL import Image, ImageOps, UnidentifiedImageError
 
     if channels not in (1, 3, None):
-        raise KerasGansError(f"channels must be 1 (grey), 3 (RGB) or None (as stored), got {channels!r}")
+        raise KerasGansError(
+            f"channels must be 1 (grey), 3 (RGB) or None (as stored), got {channels!r}"
+        )
     path = Path(path).expanduser()
     if not path.exists():
         raise KerasGansError(f"image file {path} does not exist")
@@ -46,13 +48,17 @@ def read_image(path, channels=3):
             pil = pil.convert("RGB" if channels == 3 else "L")  # decodes the whole file
             image = np.asarray(pil, np.uint8)
     except UnidentifiedImageError:
-        raise KerasGansError(f"{path} is not an image file Pillow can read (PNG, JPEG, BMP, GIF, TIFF, WebP ...)") from None
+        raise KerasGansError(
+            f"{path} is not an image file Pillow can read (PNG, JPEG, BMP, GIF, TIFF, WebP ...)"
+        ) from None
     except (OSError, SyntaxError, ValueError) as e:  # truncated or corrupt data
         raise KerasGansError(f"image file {path} is corrupt or truncated ({e})") from None
     if image.ndim == 2:
         image = image[..., None]
     if min(image.shape[:2]) == 0:
-        raise KerasGansError(f"image file {path} is empty ({image.shape[1]}x{image.shape[0]} pixels)")
+        raise KerasGansError(
+            f"image file {path} is empty ({image.shape[1]}x{image.shape[0]} pixels)"
+        )
     return image
 
 
@@ -63,11 +69,15 @@ def resize_image(image, size):
 
     image = np.asarray(image)
     if image.ndim != 3 or image.shape[-1] not in (1, 3) or image.dtype != np.uint8:
-        raise KerasGansError(f"expected a uint8 image of shape (H, W, 1 or 3), got {image.dtype} {image.shape}")
+        raise KerasGansError(
+            f"expected a uint8 image of shape (H, W, 1 or 3), got {image.dtype} {image.shape}"
+        )
     h, w = image.shape[:2]
     if isinstance(size, (tuple, list)):
         if len(size) != 2:
-            raise KerasGansError(f"size must be one number (the longer side) or (height, width), got {size!r}")
+            raise KerasGansError(
+                f"size must be one number (the longer side) or (height, width), got {size!r}"
+            )
         new_h, new_w = (check_positive("height", size[0]), check_positive("width", size[1]))
     else:
         size = check_positive("size", size)
@@ -125,7 +135,9 @@ def list_images(folder, what="image folder"):
         raise KerasGansError(f"{what} {folder} does not exist")
     if not folder.is_dir():
         raise KerasGansError(f"{what} {folder} is not a folder")
-    paths = sorted(p for p in folder.iterdir() if p.is_file() and p.suffix.lower() in IMAGE_SUFFIXES)
+    paths = sorted(
+        p for p in folder.iterdir() if p.is_file() and p.suffix.lower() in IMAGE_SUFFIXES
+    )
     if not paths:
         raise KerasGansError(f"{what} {folder} holds no image files ({', '.join(IMAGE_SUFFIXES)})")
     return paths
@@ -145,7 +157,9 @@ def write_image(path, image):
     if image.ndim == 3 and image.shape[-1] == 1:
         image = image[..., 0]
     if not (image.ndim == 2 or (image.ndim == 3 and image.shape[-1] == 3)):
-        raise KerasGansError(f"write_image expects an (H, W), (H, W, 1) or (H, W, 3) image, got shape {image.shape}")
+        raise KerasGansError(
+            f"write_image expects an (H, W), (H, W, 1) or (H, W, 3) image, got shape {image.shape}"
+        )
     path = Path(path).expanduser()
     fmt = image_format(path)
     with atomic_file(path) as tmp:
@@ -175,7 +189,9 @@ def image_format(path):
 
     fmt = Image.registered_extensions().get(Path(path).suffix.lower())
     if fmt is None:
-        raise KerasGansError(f"cannot tell the image format of {path}: use a suffix such as .png or .jpg")
+        raise KerasGansError(
+            f"cannot tell the image format of {path}: use a suffix such as .png or .jpg"
+        )
     return fmt
 
 

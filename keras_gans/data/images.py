@@ -17,13 +17,19 @@ def check_images(images, image_shape=None, what="images"):
     if images.ndim == 3:
         images = images[..., None]
     if images.ndim != 4:
-        raise KerasGansError(f"{what} must be a batch (N, H, W) or (N, H, W, C), got an array of shape {images.shape}")
+        raise KerasGansError(
+            f"{what} must be a batch (N, H, W) or (N, H, W, C), got an array of shape {images.shape}"
+        )
     if images.shape[0] == 0:
         raise KerasGansError(f"{what}: the batch is empty")
     if images.shape[-1] not in (1, 3):
-        raise KerasGansError(f"{what} must have 1 (grey) or 3 (RGB) channels, got {images.shape[-1]} (shape {images.shape})")
+        raise KerasGansError(
+            f"{what} must have 1 (grey) or 3 (RGB) channels, got {images.shape[-1]} (shape {images.shape})"
+        )
     if image_shape is not None and tuple(images.shape[1:]) != tuple(image_shape):
-        raise KerasGansError(f"{what} must be of shape {tuple(image_shape)} (H, W, C), got {tuple(images.shape[1:])}")
+        raise KerasGansError(
+            f"{what} must be of shape {tuple(image_shape)} (H, W, C), got {tuple(images.shape[1:])}"
+        )
     return images
 
 
@@ -49,8 +55,16 @@ def gather_rows(images, index):
 
 
 def make_dataset(
-    images, batch_size, shuffle=True, seed=0, drop_remainder=True, epochs=None, initial_epoch=0, labels=None,
-    flip=False, rescale=True,
+    images,
+    batch_size,
+    shuffle=True,
+    seed=0,
+    drop_remainder=True,
+    epochs=None,
+    initial_epoch=0,
+    labels=None,
+    flip=False,
+    rescale=True,
 ):
     """A tf.data pipeline of float32 images in [-1, 1]: shuffled, batched, prefetched.
 
@@ -70,21 +84,31 @@ def make_dataset(
     import tensorflow as tf
 
     images = check_images(images)
-    mapped = isinstance(images, np.memmap) and images.filename is not None  # (astype of a memmap: in memory)
+    mapped = (
+        isinstance(images, np.memmap) and images.filename is not None
+    )  # (astype of a memmap: in memory)
     batch_size = check_positive("batch size", batch_size)
     if drop_remainder and len(images) < batch_size:
-        raise KerasGansError(f"batch size {batch_size} is larger than the data set ({len(images)} images)")
+        raise KerasGansError(
+            f"batch size {batch_size} is larger than the data set ({len(images)} images)"
+        )
     n = len(images)
     if mapped:
+
         def gather(i):
-            rows = tf.numpy_function(lambda index: gather_rows(images, index), [i], tf.as_dtype(images.dtype),
-                                     stateful=False)
+            rows = tf.numpy_function(
+                lambda index: gather_rows(images, index),
+                [i],
+                tf.as_dtype(images.dtype),
+                stateful=False,
+            )
             return tf.ensure_shape(rows, i.shape.concatenate(images.shape[1:]))
     else:
         table = tf.constant(images)
 
         def gather(i):
             return tf.gather(table, i)
+
     if labels is not None:
         labels = np.asarray(labels)
         if labels.ndim == 2 and len(labels) == n:  # label vectors (attributes)
@@ -92,14 +116,20 @@ def make_dataset(
         elif labels.shape == (n,):
             labels = labels.astype(np.int32)
         else:
-            raise KerasGansError(f"labels must have shape ({n},) or ({n}, L) to match the images, got {labels.shape}")
+            raise KerasGansError(
+                f"labels must have shape ({n},) or ({n}, L) to match the images, got {labels.shape}"
+            )
         label_table = tf.constant(labels)
 
     def epoch_order(epoch):
         idx = tf.range(n, dtype=tf.int64)
         if shuffle:
-            idx = tf.random.experimental.stateless_shuffle(idx, seed=tf.stack([tf.cast(seed, tf.int64), epoch]))
-        batches = tf.data.Dataset.from_tensor_slices(idx).batch(batch_size, drop_remainder=drop_remainder)
+            idx = tf.random.experimental.stateless_shuffle(
+                idx, seed=tf.stack([tf.cast(seed, tf.int64), epoch])
+            )
+        batches = tf.data.Dataset.from_tensor_slices(idx).batch(
+            batch_size, drop_remainder=drop_remainder
+        )
         return batches.enumerate().map(lambda step, i: (i, tf.stack([epoch, step])))
 
     if epochs is None:
@@ -112,7 +142,9 @@ def make_dataset(
         if rescale:
             x = x / 127.5 - 1.0
         if flip:
-            key = tf.stack([tf.cast(seed, tf.int64), position[0] * (1 << 32) + position[1]])  # (epoch, step)
+            key = tf.stack(
+                [tf.cast(seed, tf.int64), position[0] * (1 << 32) + position[1]]
+            )  # (epoch, step)
             coins = tf.random.stateless_uniform(tf.shape(i), seed=key)
             x = tf.where((coins < 0.5)[:, None, None, None], tf.reverse(x, axis=[2]), x)
         return x if labels is None else (x, tf.gather(label_table, i))

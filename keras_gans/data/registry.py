@@ -30,12 +30,22 @@ class DatasetInfo:
 
 
 DATASETS = {
-    "mnist": DatasetInfo("mnist", "MNIST handwritten digits, 60k train + 10k test", (28, 28, 1), 10, "mnist", "mnist"),
+    "mnist": DatasetInfo(
+        "mnist", "MNIST handwritten digits, 60k train + 10k test", (28, 28, 1), 10, "mnist", "mnist"
+    ),
     "fashion_mnist": DatasetInfo(
-        "fashion_mnist", "Fashion-MNIST clothing, 60k train + 10k test", (28, 28, 1), 10, "fashion_mnist", "fashion_mnist"
+        "fashion_mnist",
+        "Fashion-MNIST clothing, 60k train + 10k test",
+        (28, 28, 1),
+        10,
+        "fashion_mnist",
+        "fashion_mnist",
     ),
     "digits": DatasetInfo(
-        "digits", "scikit-learn's 1,797 bundled 8x8 digits scaled to 28x28 (embedded, offline)", (28, 28, 1), 10
+        "digits",
+        "scikit-learn's 1,797 bundled 8x8 digits scaled to 28x28 (embedded, offline)",
+        (28, 28, 1),
+        10,
     ),
 }
 ALIASES = {"fashion-mnist": "fashion_mnist", "fashionmnist": "fashion_mnist", "embedded": "digits"}
@@ -77,7 +87,10 @@ def read_idx(path):
     dims = [int.from_bytes(raw[4 + 4 * i : 8 + 4 * i], "big") for i in range(ndim)]
     offset = 4 + 4 * ndim
     if len(raw) - offset != int(np.prod(dims)):
-        raise KerasGansError(f"{path} is truncated or corrupt: header says {dims}, file has {len(raw) - offset} bytes of data")
+        raise KerasGansError(
+            f"{path} is truncated or corrupt: header says {dims}, file has {len(raw) - offset}"
+            " bytes of data"
+        )
     return np.frombuffer(raw, np.uint8, offset=offset).reshape(dims)
 
 
@@ -120,7 +133,9 @@ def _load_npz(path, split):
         with np.load(path) as f:
             keys = set(f.files)
             if f"x_{split}" not in keys:
-                raise KerasGansError(f"{path} has no array x_{split} (it has: {', '.join(sorted(keys))})")
+                raise KerasGansError(
+                    f"{path} has no array x_{split} (it has: {', '.join(sorted(keys))})"
+                )
             x = f[f"x_{split}"]
             y = f[f"y_{split}"] if f"y_{split}" in keys else np.zeros(len(x), np.int64)
     except (OSError, ValueError) as e:
@@ -182,7 +197,9 @@ def load_from_keras(info, split):
     try:
         (x_train, y_train), (x_test, y_test) = module.load_data()
     except Exception as e:  # noqa: BLE001 - any download failure becomes one clear line
-        raise KerasGansError(f"keras.datasets.{info.keras_name} could not be loaded ({type(e).__name__}: {e})") from None
+        raise KerasGansError(
+            f"keras.datasets.{info.keras_name} could not be loaded ({type(e).__name__}: {e})"
+        ) from None
     return (x_train, y_train) if split == "train" else (x_test, y_test)
 
 
@@ -193,7 +210,9 @@ def load_from_tfds(info, split, data_dir=None):
         ds = tfds.load(info.tfds_name, split=split, as_supervised=True, data_dir=data_dir)
         batches = list(tfds.as_numpy(ds.batch(10000)))
     except Exception as e:  # noqa: BLE001
-        raise KerasGansError(f"tfds data set {info.tfds_name!r} could not be loaded ({type(e).__name__}: {e})") from None
+        raise KerasGansError(
+            f"tfds data set {info.tfds_name!r} could not be loaded ({type(e).__name__}: {e})"
+        ) from None
     if not batches:
         raise KerasGansError(f"tfds data set {info.tfds_name!r} split {split!r} is empty")
     x = np.concatenate([b[0] for b in batches])
@@ -214,11 +233,15 @@ def load_images(name, split="train", data_dir=None, source="auto", limit=None):
 
     if name == "digits" or source == "embedded":
         if source not in ("auto", "embedded"):
-            raise KerasGansError(f"the embedded digits come only from source 'embedded', not {source!r}")
+            raise KerasGansError(
+                f"the embedded digits come only from source 'embedded', not {source!r}"
+            )
         x, y = load_embedded(split)
     elif source == "dir" or (source == "auto" and data_dir):
         if not data_dir:
-            raise KerasGansError(f"source 'dir' needs --data-dir or the {DATA_DIR_ENV} environment variable")
+            raise KerasGansError(
+                f"source 'dir' needs --data-dir or the {DATA_DIR_ENV} environment variable"
+            )
         x, y = load_from_dir(name, data_dir, split)
     elif source == "tfds":
         x, y = load_from_tfds(info, split, data_dir)
@@ -226,8 +249,9 @@ def load_images(name, split="train", data_dir=None, source="auto", limit=None):
         x, y = load_from_keras(info, split)
     else:
         notice(
-            f"{name} is not reachable (no --data-dir, no keras.datasets cache, no network): "
-            f"using the embedded 28x28 digits instead. Pass --data-dir DIR with the {name} IDX files to use it."
+            f"{name} is not reachable (no --data-dir, no keras.datasets cache, no network): using"
+            f" the embedded 28x28 digits instead. Pass --data-dir DIR with the {name} IDX files to"
+            " use it."
         )
         x, y = load_embedded(split)
     from keras_gans.data.images import check_images

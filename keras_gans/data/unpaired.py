@@ -62,7 +62,11 @@ def colour_images(split, data_dir, size, tile_scale=None):
 
     if data_dir is not None:
         return photo_tiles(split, _subfolder(data_dir, "photos"), size, tile_scale or 4)
-    cache = Path(os.environ.get("KERAS_HOME", Path.home() / ".keras")) / "datasets" / "cifar-10-batches-py"
+    cache = (
+        Path(os.environ.get("KERAS_HOME", Path.home() / ".keras"))
+        / "datasets"
+        / "cifar-10-batches-py"
+    )
     if cache.is_dir() or network_reachable("www.cs.toronto.edu"):
         from keras_gans.data.registry import load_from_keras
 
@@ -88,11 +92,16 @@ def _grey_colour(split, data_dir, size, options):
     return Domains(grey_images(colour[0::2]), colour[1::2], paired=False, names=("grey", "colour"))
 
 
-register(DomainSet(
-    "cifar10-colour", "unpaired grey <-> colour: CIFAR10 (keras.datasets), or 32 px tiles of --data-dir's photos "
-    "(DIR/photos or DIR); A and B from different images; test pairs for PSNR/SSIM", paired=False,
-    build=_grey_colour, names=("grey", "colour"),
-))
+register(
+    DomainSet(
+        "cifar10-colour",
+        "unpaired grey <-> colour: CIFAR10 (keras.datasets), or 32 px tiles of --data-dir's photos "
+        "(DIR/photos or DIR); A and B from different images; test pairs for PSNR/SSIM",
+        paired=False,
+        build=_grey_colour,
+        names=("grey", "colour"),
+    )
+)
 
 
 # -- digits: MNIST <-> SVHN, MNIST <-> MNIST-M ---------------------------------------------------
@@ -122,11 +131,16 @@ def _mnist_svhn(split, data_dir, size, options):
     return Domains(a, b, paired=False, names=("mnist", "svhn"), labels_a=la, labels_b=lb)
 
 
-register(DomainSet(
-    "mnist-svhn", "unpaired MNIST (padded to 32 px, RGB) <-> SVHN (tfds svhn_cropped); --data-dir: the MNIST "
-    "IDX files (DIR or DIR/mnist); labels kept for the label-preservation metric", paired=False,
-    build=_mnist_svhn, names=("mnist", "svhn"),
-))
+register(
+    DomainSet(
+        "mnist-svhn",
+        "unpaired MNIST (padded to 32 px, RGB) <-> SVHN (tfds svhn_cropped); --data-dir: the MNIST "
+        "IDX files (DIR or DIR/mnist); labels kept for the label-preservation metric",
+        paired=False,
+        build=_mnist_svhn,
+        names=("mnist", "svhn"),
+    )
+)
 
 
 def photo_patches(split, data_dir):
@@ -142,8 +156,12 @@ def photo_patches(split, data_dir):
         return [getattr(skimage.data, n)() for n in EMBEDDED_PHOTOS[split]]
     paths = files.list_images(_subfolder(data_dir, "photos"), "photo folder")
     if len(paths) < 2:
-        raise KerasGansError(f"photo folder {paths[0].parent} needs at least 2 images (one for the test split)")
-    return [files.read_image(p, 3) for i, p in enumerate(paths) if (i % 10 == 0) == (split == "test")]
+        raise KerasGansError(
+            f"photo folder {paths[0].parent} needs at least 2 images (one for the test split)"
+        )
+    return [
+        files.read_image(p, 3) for i, p in enumerate(paths) if (i % 10 == 0) == (split == "test")
+    ]
 
 
 def blend_mnistm(digits, photos, seed=0):
@@ -158,8 +176,10 @@ def blend_mnistm(digits, photos, seed=0):
     n, height, width = digits.shape[:3]
     small = [p for p in photos if p.shape[0] < height or p.shape[1] < width]
     if small:
-        raise KerasGansError(f"a photo of {small[0].shape[1]}x{small[0].shape[0]} px is smaller than the "
-                             f"{width}x{height} digits it should lie behind")
+        raise KerasGansError(
+            f"a photo of {small[0].shape[1]}x{small[0].shape[0]} px is smaller than the "
+            f"{width}x{height} digits it should lie behind"
+        )
     rng = np.random.default_rng(seed)
     ink = (digits[..., :1] > 127).astype(np.int16) * 255
     out = np.empty((n, height, width, 3), np.uint8)
@@ -177,21 +197,42 @@ def _mnist_mnistm(split, data_dir, size, options):
     digits, labels = mnist_rgb(split, data_dir, size)
     photos = photo_patches(split, data_dir)
     seed = {"train": 1, "test": 2}[split]
-    if split == "test":  # the test digits in both domains (not pairs to score pixels against: the patch is random)
-        return Domains(digits, blend_mnistm(digits, photos, seed), paired=False, names=("mnist", "mnistm"),
-                       labels_a=labels, labels_b=labels)
+    if (
+        split == "test"
+    ):  # the test digits in both domains (not pairs to score pixels against: the patch is random)
+        return Domains(
+            digits,
+            blend_mnistm(digits, photos, seed),
+            paired=False,
+            names=("mnist", "mnistm"),
+            labels_a=labels,
+            labels_b=labels,
+        )
     if len(digits) < 2:
-        raise KerasGansError(f"MNIST <-> MNIST-M needs at least 2 training digits, got {len(digits)}")
-    return Domains(digits[0::2], blend_mnistm(digits[1::2], photos, seed), paired=False, names=("mnist", "mnistm"),
-                   labels_a=labels[0::2], labels_b=labels[1::2])
+        raise KerasGansError(
+            f"MNIST <-> MNIST-M needs at least 2 training digits, got {len(digits)}"
+        )
+    return Domains(
+        digits[0::2],
+        blend_mnistm(digits[1::2], photos, seed),
+        paired=False,
+        names=("mnist", "mnistm"),
+        labels_a=labels[0::2],
+        labels_b=labels[1::2],
+    )
 
 
-register(DomainSet(
-    "mnist-mnistm", "unpaired MNIST <-> MNIST-M (Ganin & Lempitsky 2015: |photo patch - digit|), built offline "
-    "from other digits than A's; --data-dir DIR: MNIST IDX files (DIR or DIR/mnist) and DIR/photos "
-    "(default: keras.datasets or the embedded digits, scikit-image's photos)", paired=False,
-    build=_mnist_mnistm, names=("mnist", "mnistm"),
-))
+register(
+    DomainSet(
+        "mnist-mnistm",
+        "unpaired MNIST <-> MNIST-M (Ganin & Lempitsky 2015: |photo patch - digit|), built offline"
+        " from other digits than A's; --data-dir DIR: MNIST IDX files (DIR or DIR/mnist) and"
+        " DIR/photos (default: keras.datasets or the embedded digits, scikit-image's photos)",
+        paired=False,
+        build=_mnist_mnistm,
+        names=("mnist", "mnistm"),
+    )
+)
 
 
 # -- Monet <-> photo ------------------------------------------------------------------------------
@@ -205,8 +246,8 @@ def _monet_tfds(split, size):
             images = [x for x, _ in tfds.as_numpy(ds)]
         except Exception as e:  # noqa: BLE001 - any download failure is one clear line
             raise KerasGansError(
-                f"tfds data set {MONET_TFDS!r} could not be loaded ({type(e).__name__}: {e}); offline, give "
-                "--data-dir DIR with DIR/paintings and DIR/photos"
+                f"tfds data set {MONET_TFDS!r} could not be loaded ({type(e).__name__}: {e});"
+                " offline, give --data-dir DIR with DIR/paintings and DIR/photos"
             ) from None
         out.append(np.stack([files.square(x, size) for x in images]))
     return out
@@ -220,17 +261,27 @@ def _monet_photo(split, data_dir, size, options):
         root = _root(data_dir)
         for name in ("paintings", "photos"):
             if not (root / name).is_dir():
-                raise KerasGansError(f"monet-photo reads DIR/paintings and DIR/photos: {root / name} does not exist")
+                raise KerasGansError(
+                    f"monet-photo reads DIR/paintings and DIR/photos: {root / name} does not exist"
+                )
         a, b = (photo_tiles(split, root / name, size, scale) for name in ("paintings", "photos"))
     elif os.environ.get(OFFLINE_ENV, "").strip() not in ("", "0"):
-        raise KerasGansError("monet-photo offline needs --data-dir DIR with DIR/paintings and DIR/photos")
+        raise KerasGansError(
+            "monet-photo offline needs --data-dir DIR with DIR/paintings and DIR/photos"
+        )
     else:
         a, b = _monet_tfds(split, size)
     return Domains(a, b, paired=False, names=("painting", "photo"))
 
 
-register(DomainSet(
-    "monet-photo", "unpaired paintings <-> photos: tfds cycle_gan/monet2photo, or --data-dir DIR with "
-    "DIR/paintings and DIR/photos (any painting and photo folders; every 10th image is the test split)",
-    paired=False, build=_monet_photo, names=("painting", "photo"),
-))
+register(
+    DomainSet(
+        "monet-photo",
+        "unpaired paintings <-> photos: tfds cycle_gan/monet2photo, or --data-dir DIR with"
+        " DIR/paintings and DIR/photos (any painting and photo folders; every 10th image is the"
+        " test split)",
+        paired=False,
+        build=_monet_photo,
+        names=("painting", "photo"),
+    )
+)

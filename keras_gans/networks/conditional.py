@@ -60,9 +60,13 @@ def _generator_body(x, image_shape, filters, norm, dense):
     base, n = dcgan_stages(h)
     width = filters * 2 ** (n - 1)
     if dense:
-        x = keras.layers.Dense(dense, use_bias=norm == "none", kernel_initializer=gan_init(), name="dense")(x)
+        x = keras.layers.Dense(
+            dense, use_bias=norm == "none", kernel_initializer=gan_init(), name="dense"
+        )(x)
         x = _norm_act(x, "batch" if norm == "batch" else "none", "relu", "dense")
-    x = keras.layers.Dense(base * base * width, use_bias=norm == "none", kernel_initializer=gan_init(), name="project")(x)
+    x = keras.layers.Dense(
+        base * base * width, use_bias=norm == "none", kernel_initializer=gan_init(), name="project"
+    )(x)
     x = keras.layers.Reshape((base, base, width))(x)
     x = _norm_act(x, norm, "relu", "project")
     for i in range(n - 1):
@@ -82,11 +86,21 @@ def _norm_act(x, norm, act, name):
 def _discriminator_body(x, filters, norm, dense, dropout, n):
     """n stride-2 convolutions (no norm on the first) -> flat features [-> dense]."""
     for i in range(n):
-        x = conv_block(x, filters * 2**i, 4, strides=2, norm="none" if i == 0 else norm, act="leaky_relu",
-                       dropout=dropout, name=f"down{i + 1}")
+        x = conv_block(
+            x,
+            filters * 2**i,
+            4,
+            strides=2,
+            norm="none" if i == 0 else norm,
+            act="leaky_relu",
+            dropout=dropout,
+            name=f"down{i + 1}",
+        )
     x = keras.layers.Flatten(name="features")(x)
     if dense:
-        x = keras.layers.Dense(dense, use_bias=norm == "none", kernel_initializer=gan_init(), name="dense")(x)
+        x = keras.layers.Dense(
+            dense, use_bias=norm == "none", kernel_initializer=gan_init(), name="dense"
+        )(x)
         x = _norm_act(x, "batch" if norm == "batch" else "none", "leaky_relu", "dense")
     return x
 
@@ -102,8 +116,17 @@ def _check(latent_dim, num_classes, image_shape, filters):
     return h, w, c
 
 
-def conditional_generator(latent_dim, num_classes=10, image_shape=(28, 28, 1), filters=64, norm="batch",
-                          label_input="onehot", embed_dim=50, dense=0, name="generator"):
+def conditional_generator(
+    latent_dim,
+    num_classes=10,
+    image_shape=(28, 28, 1),
+    filters=64,
+    norm="batch",
+    label_input="onehot",
+    embed_dim=50,
+    dense=0,
+    name="generator",
+):
     """G(z, y): the label (one-hot or embedded) concatenated to z, then a DCGAN generator.
 
     Inputs ``[z (batch, latent_dim), label (batch,) int]``; output an image in [-1, 1].
@@ -121,9 +144,18 @@ def conditional_generator(latent_dim, num_classes=10, image_shape=(28, 28, 1), f
     return keras.Model([z, label], _generator_body(x, shape, filters, norm, dense), name=name)
 
 
-def conditional_discriminator(image_shape=(28, 28, 1), num_classes=10, filters=64, norm="batch",
-                              condition="label_maps", aux_classifier=False, embed_dim=50, dense=0, dropout=0.0,
-                              name="discriminator"):
+def conditional_discriminator(
+    image_shape=(28, 28, 1),
+    num_classes=10,
+    filters=64,
+    norm="batch",
+    condition="label_maps",
+    aux_classifier=False,
+    embed_dim=50,
+    dense=0,
+    dropout=0.0,
+    name="discriminator",
+):
     """D(x, y) -> {"logit": (batch, 1)[, "class_logits": (batch, K)]}.
 
     Inputs ``[image, label]``, or just ``image`` when ``condition="none"`` (then use
@@ -138,23 +170,41 @@ def conditional_discriminator(image_shape=(28, 28, 1), num_classes=10, filters=6
         label = keras.Input((), dtype="int32", name="label")
         inputs.append(label)
     if condition == "label_maps":
-        x = keras.layers.Concatenate(name="image_and_label")([image, label_maps(label, num_classes, h, w)])
+        x = keras.layers.Concatenate(name="image_and_label")(
+            [image, label_maps(label, num_classes, h, w)]
+        )
     elif condition == "embedding":
-        x = keras.layers.Concatenate(name="image_and_label")([image, embedding_map(label, num_classes, h, w, embed_dim)])
+        x = keras.layers.Concatenate(name="image_and_label")(
+            [image, embedding_map(label, num_classes, h, w, embed_dim)]
+        )
     features = _discriminator_body(x, filters, norm, dense, dropout, n)
     logit = keras.layers.Dense(1, kernel_initializer=gan_init(), name="logit")(features)
     if condition == "projection":  # logit = psi(phi(x)) + <embed(y), phi(x)>
-        embedded = keras.layers.Embedding(num_classes, features.shape[-1], embeddings_initializer=gan_init(),
-                                          name="label_projection")(label)
-        logit = keras.layers.Add(name="projected_logit")([logit, keras.layers.Dot(axes=1)([embedded, features])])
+        embedded = keras.layers.Embedding(
+            num_classes,
+            features.shape[-1],
+            embeddings_initializer=gan_init(),
+            name="label_projection",
+        )(label)
+        logit = keras.layers.Add(name="projected_logit")(
+            [logit, keras.layers.Dot(axes=1)([embedded, features])]
+        )
     outputs = {"logit": logit}
     if aux_classifier:
         outputs["class_logits"] = keras.layers.Dense(num_classes, name="class_logits")(features)
     return keras.Model(inputs if len(inputs) > 1 else image, outputs, name=name)
 
 
-def infogan_generator(noise_dim, num_categories=10, num_continuous=2, image_shape=(28, 28, 1), filters=64,
-                      norm="batch", dense=0, name="generator"):
+def infogan_generator(
+    noise_dim,
+    num_categories=10,
+    num_continuous=2,
+    image_shape=(28, 28, 1),
+    filters=64,
+    norm="batch",
+    dense=0,
+    name="generator",
+):
     """G(z, c, u): noise z, a categorical code c (int) and continuous codes u, concatenated.
 
     Inputs ``[z (batch, noise_dim), code (batch,) int, continuous (batch, num_continuous)]``.
@@ -171,8 +221,16 @@ def infogan_generator(noise_dim, num_categories=10, num_continuous=2, image_shap
     return keras.Model(inputs, _generator_body(x, shape, filters, norm, dense), name=name)
 
 
-def infogan_discriminator(image_shape=(28, 28, 1), num_categories=10, num_continuous=2, filters=64, norm="batch",
-                          dense=0, q_hidden=128, name="discriminator"):
+def infogan_discriminator(
+    image_shape=(28, 28, 1),
+    num_categories=10,
+    num_continuous=2,
+    filters=64,
+    norm="batch",
+    dense=0,
+    q_hidden=128,
+    name="discriminator",
+):
     """D and Q sharing one body: image -> {"logit", "code_logits", "continuous_mean"}.
 
     Q's head (a hidden layer of ``q_hidden`` units, then the categorical logits and the means of
@@ -182,7 +240,9 @@ def infogan_discriminator(image_shape=(28, 28, 1), num_categories=10, num_contin
     _, n = dcgan_stages(h)
     image = keras.Input((h, w, c), name="image")
     features = _discriminator_body(image, filters, norm, dense, 0.0, n)
-    outputs = {"logit": keras.layers.Dense(1, kernel_initializer=gan_init(), name="logit")(features)}
+    outputs = {
+        "logit": keras.layers.Dense(1, kernel_initializer=gan_init(), name="logit")(features)
+    }
     q = features
     if q_hidden:
         q = keras.layers.Dense(q_hidden, kernel_initializer=gan_init(), name="q_hidden")(q)

@@ -18,7 +18,9 @@ def check_image_shape(image_shape):
     try:
         shape = tuple(int(s) for s in image_shape)
     except (TypeError, ValueError):
-        raise KerasGansError(f"image shape must be (height, width, channels), got {image_shape!r}") from None
+        raise KerasGansError(
+            f"image shape must be (height, width, channels), got {image_shape!r}"
+        ) from None
     if len(shape) != 3:
         raise KerasGansError(f"image shape must be (height, width, channels), got {image_shape!r}")
     if shape[2] not in (1, 3):
@@ -45,7 +47,9 @@ def dcgan_stages(size):
     return base, n
 
 
-def dcgan_generator(latent_dim, image_shape=(28, 28, 1), filters=64, norm="batch", name="generator"):
+def dcgan_generator(
+    latent_dim, image_shape=(28, 28, 1), filters=64, norm="batch", name="generator"
+):
     """DCGAN generator: z -> dense -> (base x base x filters*2^(n-1)) -> n up-samplings -> tanh.
 
     ``filters`` is the width of the last hidden layer; each layer closer to z has twice as many.
@@ -53,11 +57,16 @@ def dcgan_generator(latent_dim, image_shape=(28, 28, 1), filters=64, norm="batch
     h, w, c = check_image_shape(image_shape)
     if h != w:
         raise KerasGansError(f"DCGAN needs square images, got {h}x{w}")
-    latent_dim, filters = check_positive("latent_dim", latent_dim), check_positive("filters", filters)
+    latent_dim, filters = (
+        check_positive("latent_dim", latent_dim),
+        check_positive("filters", filters),
+    )
     base, n = dcgan_stages(h)
     width = filters * 2 ** (n - 1)
     z = keras.Input((latent_dim,), name="z")
-    x = keras.layers.Dense(base * base * width, use_bias=norm == "none", kernel_initializer=gan_init())(z)
+    x = keras.layers.Dense(
+        base * base * width, use_bias=norm == "none", kernel_initializer=gan_init()
+    )(z)
     x = keras.layers.Reshape((base, base, width))(x)
     norm_layer = normalization(norm)
     if norm_layer is not None:
@@ -69,7 +78,9 @@ def dcgan_generator(latent_dim, image_shape=(28, 28, 1), filters=64, norm="batch
     return keras.Model(z, x, name=name)
 
 
-def dcgan_discriminator(image_shape=(28, 28, 1), filters=64, norm="batch", dropout=0.0, name="discriminator"):
+def dcgan_discriminator(
+    image_shape=(28, 28, 1), filters=64, norm="batch", dropout=0.0, name="discriminator"
+):
     """DCGAN discriminator: n stride-2 convolutions (no norm on the first) -> one logit.
 
     Use ``norm="layer"`` or ``"none"`` for a WGAN-GP critic: the gradient penalty is per sample,
@@ -96,7 +107,13 @@ def dcgan_discriminator(image_shape=(28, 28, 1), filters=64, norm="batch", dropo
     return keras.Model(x_in, logits, name=name)
 
 
-def mlp_generator(latent_dim, image_shape=(28, 28, 1), hidden=(256, 512), output_activation="tanh", name="generator"):
+def mlp_generator(
+    latent_dim,
+    image_shape=(28, 28, 1),
+    hidden=(256, 512),
+    output_activation="tanh",
+    name="generator",
+):
     """The fully-connected generator of the original GAN: z -> ReLU layers -> tanh image.
 
     ``output_activation="linear"`` suits data outside [-1, 1] (the 1-D toys of the lecture).
@@ -106,7 +123,9 @@ def mlp_generator(latent_dim, image_shape=(28, 28, 1), hidden=(256, 512), output
     x = z
     for units in hidden:
         x = keras.layers.Dense(units, activation="relu", kernel_initializer=gan_init())(x)
-    x = keras.layers.Dense(math.prod(shape), activation=output_activation, kernel_initializer=gan_init())(x)
+    x = keras.layers.Dense(
+        math.prod(shape), activation=output_activation, kernel_initializer=gan_init()
+    )(x)
     x = keras.layers.Reshape(shape)(x)
     return keras.Model(z, x, name=name)
 

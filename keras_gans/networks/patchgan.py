@@ -42,8 +42,9 @@ def output_size(patch_size, image_size):
             size = size + (2 if kernel > 1 else 0) - kernel + 1
         if size < 1:
             raise KerasGansError(
-                f"a {patch_size}x{patch_size} PatchGAN needs larger images than {image_size}x{image_size} px "
-                f"(its output map would vanish); choose a smaller patch size of {', '.join(map(str, PATCH_SIZES))}"
+                f"a {patch_size}x{patch_size} PatchGAN needs larger images than"
+                f" {image_size}x{image_size} px (its output map would vanish); choose a smaller"
+                f" patch size of {', '.join(map(str, PATCH_SIZES))}"
             )
     return size
 
@@ -52,12 +53,15 @@ def describe(patch_size, image_size):
     """One line for logs: the patch (receptive field) and the score map at ``image_size`` px."""
     field = receptive_field(patch_layers(patch_size))
     side = output_size(patch_size, image_size)
-    return (f"PatchGAN D: {field}x{field} px receptive field (patch), a {side}x{side} map of real/fake scores "
-            f"for {image_size}x{image_size} px images")
+    return (
+        f"PatchGAN D: {field}x{field} px receptive field (patch), a {side}x{side} map of real/fake"
+        f" scores for {image_size}x{image_size} px images"
+    )
 
 
-def patchgan_discriminator(image_shape, condition_shape=None, patch_size=70, filters=64, norm="batch",
-                           name="patchgan"):
+def patchgan_discriminator(
+    image_shape, condition_shape=None, patch_size=70, filters=64, norm="batch", name="patchgan"
+):
     """A PatchGAN D: image (and optional condition image, concatenated on channels) -> logit map.
 
     ``condition_shape`` makes it a conditional D (Pix2Pix: it judges the pair input/output);
@@ -81,10 +85,19 @@ def patchgan_discriminator(image_shape, condition_shape=None, patch_size=70, fil
         return keras.Model(inputs, out, name=name)
     n = len(layers) - 2
     for i in range(n):
-        x = conv_block(x, filters * min(2**i, 8), 4, strides=2, norm="none" if i == 0 else norm,
-                       act="leaky_relu", name=f"c{i + 1}")
+        x = conv_block(
+            x,
+            filters * min(2**i, 8),
+            4,
+            strides=2,
+            norm="none" if i == 0 else norm,
+            act="leaky_relu",
+            name=f"c{i + 1}",
+        )
     x = keras.layers.ZeroPadding2D(1, name=f"c{n + 1}_pad")(x)
-    x = conv_block(x, filters * min(2**n, 8), 4, norm=norm, act="leaky_relu", padding="valid", name=f"c{n + 1}")
+    x = conv_block(
+        x, filters * min(2**n, 8), 4, norm=norm, act="leaky_relu", padding="valid", name=f"c{n + 1}"
+    )
     x = keras.layers.ZeroPadding2D(1, name="logits_pad")(x)
     out = keras.layers.Conv2D(1, 4, kernel_initializer=gan_init(), name="logits")(x)
     return keras.Model(inputs, out, name=name)

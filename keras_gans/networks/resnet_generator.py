@@ -20,8 +20,15 @@ from keras_gans.blocks import conv_block, residual_block
 from keras_gans.errors import KerasGansError
 
 
-def resnet_generator(image_shape, out_channels=3, filters=64, blocks=9, norm="instance", affine=False,
-                     name="resnet_generator"):
+def resnet_generator(
+    image_shape,
+    out_channels=3,
+    filters=64,
+    blocks=9,
+    norm="instance",
+    affine=False,
+    name="resnet_generator",
+):
     """ResNet G: (N, H, W, C_in) in [-1, 1] -> (N, H, W, out_channels) in [-1, 1].
 
     H and W must be divisible by 4 (two downsamplings), and at least 8 so that the 7x7 input
@@ -34,7 +41,9 @@ def resnet_generator(image_shape, out_channels=3, filters=64, blocks=9, norm="in
             f"got {height}x{width}"
         )
     if int(blocks) < 0 or int(filters) < 1:
-        raise KerasGansError(f"the ResNet generator needs filters >= 1 and blocks >= 0, got {filters}, {blocks}")
+        raise KerasGansError(
+            f"the ResNet generator needs filters >= 1 and blocks >= 0, got {filters}, {blocks}"
+        )
     common = dict(norm=norm, affine=affine)
     inputs = keras.Input(image_shape, name="input")
     x = conv_block(inputs, filters, 7, padding="reflect", name="c7s1", **common)
@@ -43,6 +52,8 @@ def resnet_generator(image_shape, out_channels=3, filters=64, blocks=9, norm="in
     for i in range(int(blocks)):
         x = residual_block(x, name=f"res{i + 1}", **common)
     for i in range(2):
-        x = conv_block(x, filters * 2 ** (1 - i), 3, strides=2, transpose=True, name=f"up{i + 1}", **common)
+        x = conv_block(
+            x, filters * 2 ** (1 - i), 3, strides=2, transpose=True, name=f"up{i + 1}", **common
+        )
     x = conv_block(x, out_channels, 7, padding="reflect", norm="none", act="tanh", name="output")
     return keras.Model(inputs, x, name=name)

@@ -34,7 +34,9 @@ class TileCondition(keras.layers.Layer):
         return (image_shape[0], image_shape[1], image_shape[2], condition_shape[-1])
 
 
-def stargan_generator(image_shape, condition_dim, filters=64, residual_blocks=6, norm="instance", name="generator"):
+def stargan_generator(
+    image_shape, condition_dim, filters=64, residual_blocks=6, norm="instance", name="generator"
+):
     """``[image, condition] -> image`` in [-1, 1]: the condition as extra input channels."""
     height, width, channels = image_shape
     if height % 4 or width % 4:
@@ -43,16 +45,35 @@ def stargan_generator(image_shape, condition_dim, filters=64, residual_blocks=6,
         )
     image = keras.Input(image_shape, name="image")
     condition = keras.Input((condition_dim,), name="condition")
-    x = keras.layers.Concatenate(name="image_and_condition")([image, TileCondition(name="tile")(condition, image)])
+    x = keras.layers.Concatenate(name="image_and_condition")(
+        [image, TileCondition(name="tile")(condition, image)]
+    )
     x = conv_block(x, filters, 7, norm=norm, act="relu", use_bias=False, name="c7s1")
     for i in range(2):
-        x = conv_block(x, filters * 2 ** (i + 1), 4, strides=2, norm=norm, act="relu", use_bias=False,
-                       name=f"down{i + 1}")
+        x = conv_block(
+            x,
+            filters * 2 ** (i + 1),
+            4,
+            strides=2,
+            norm=norm,
+            act="relu",
+            use_bias=False,
+            name=f"down{i + 1}",
+        )
     for i in range(residual_blocks):
         x = residual_block(x, norm=norm, act="relu", padding="same", name=f"res{i + 1}")
     for i in range(2):
-        x = conv_block(x, filters * 2 ** (1 - i), 4, strides=2, norm=norm, act="relu", transpose=True, use_bias=False,
-                       name=f"up{i + 1}")
+        x = conv_block(
+            x,
+            filters * 2 ** (1 - i),
+            4,
+            strides=2,
+            norm=norm,
+            act="relu",
+            transpose=True,
+            use_bias=False,
+            name=f"up{i + 1}",
+        )
     x = conv_block(x, channels, 7, norm="none", act="tanh", use_bias=False, name="out")
     return keras.Model([image, condition], x, name=name)
 
@@ -73,9 +94,22 @@ def stargan_discriminator(image_shape, num_labels, filters=64, layers=None, name
     image = keras.Input(image_shape, name="image")
     x = image
     for i in range(layers):
-        x = conv_block(x, filters * 2**i, 4, strides=2, norm="none", act="none", use_bias=True, name=f"c{i + 1}")
+        x = conv_block(
+            x,
+            filters * 2**i,
+            4,
+            strides=2,
+            norm="none",
+            act="none",
+            use_bias=True,
+            name=f"c{i + 1}",
+        )
         x = keras.layers.LeakyReLU(negative_slope=0.01, name=f"c{i + 1}_act")(x)
-    logits = keras.layers.Conv2D(1, 3, padding="same", use_bias=False, kernel_initializer=gan_init(), name="logits")(x)
-    cls = keras.layers.Conv2D(num_labels, size, use_bias=False, kernel_initializer=gan_init(), name="classify")(x)
+    logits = keras.layers.Conv2D(
+        1, 3, padding="same", use_bias=False, kernel_initializer=gan_init(), name="logits"
+    )(x)
+    cls = keras.layers.Conv2D(
+        num_labels, size, use_bias=False, kernel_initializer=gan_init(), name="classify"
+    )(x)
     cls = keras.layers.Reshape((num_labels,), name="class_logits")(cls)
     return keras.Model(image, {"logits": logits, "class_logits": cls}, name=name)

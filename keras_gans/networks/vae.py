@@ -31,23 +31,44 @@ def _stages(image_shape):
     return h, c, base, n
 
 
-def conv_encoder(image_shape=(28, 28, 1), latent_dim=2, filters=32, dense=16, kernel_size=3, norm="none",
-                 variational=True, name="encoder"):
+def conv_encoder(
+    image_shape=(28, 28, 1),
+    latent_dim=2,
+    filters=32,
+    dense=16,
+    kernel_size=3,
+    norm="none",
+    variational=True,
+    name="encoder",
+):
     """Image in [0, 1] -> ``{"z_mean", "z_log_var"}`` (``variational``) or a code ``z`` (autoencoder).
 
     ``filters`` is the width of the first convolution; each stride-2 convolution after it doubles
     it. ``dense`` units (0: none) sit between the flattened features and the latent head(s).
     """
     h, c, _, n = _stages(image_shape)
-    latent_dim, filters = check_positive("latent_dim", latent_dim), check_positive("filters", filters)
+    latent_dim, filters = (
+        check_positive("latent_dim", latent_dim),
+        check_positive("filters", filters),
+    )
     x_in = keras.Input((h, h, c), name="image")
     x = x_in
     for i in range(n):
-        x = conv_block(x, filters * 2**i, kernel_size, strides=2, norm="none" if i == 0 else norm, act="relu",
-                       kernel_initializer=INIT, name=f"down{i + 1}")
+        x = conv_block(
+            x,
+            filters * 2**i,
+            kernel_size,
+            strides=2,
+            norm="none" if i == 0 else norm,
+            act="relu",
+            kernel_initializer=INIT,
+            name=f"down{i + 1}",
+        )
     x = keras.layers.Flatten()(x)
     if dense:
-        x = keras.layers.Dense(check_positive("dense units", dense), activation="relu", name="dense")(x)
+        x = keras.layers.Dense(
+            check_positive("dense units", dense), activation="relu", name="dense"
+        )(x)
     if not variational:
         return keras.Model(x_in, keras.layers.Dense(latent_dim, name="z")(x), name=name)
     outputs = {
@@ -57,24 +78,47 @@ def conv_encoder(image_shape=(28, 28, 1), latent_dim=2, filters=32, dense=16, ke
     return keras.Model(x_in, outputs, name=name)
 
 
-def conv_decoder(latent_dim=2, image_shape=(28, 28, 1), filters=32, dense=0, kernel_size=3, norm="none",
-                 name="decoder"):
+def conv_decoder(
+    latent_dim=2,
+    image_shape=(28, 28, 1),
+    filters=32,
+    dense=0,
+    kernel_size=3,
+    norm="none",
+    name="decoder",
+):
     """z -> per-pixel logits of shape ``image_shape`` (the mirror image of :func:`conv_encoder`).
 
     ``filters`` is the width of the last transposed convolution; each one closer to z has twice as
     many. ``dense`` units (0: none) sit between z and the dense layer that makes the feature map.
     """
     h, c, base, n = _stages(image_shape)
-    latent_dim, filters = check_positive("latent_dim", latent_dim), check_positive("filters", filters)
+    latent_dim, filters = (
+        check_positive("latent_dim", latent_dim),
+        check_positive("filters", filters),
+    )
     widest = filters * 2 ** (n - 1)
     z = keras.Input((latent_dim,), name="z")
     x = z
     if dense:
-        x = keras.layers.Dense(check_positive("dense units", dense), activation="relu", name="dense")(x)
+        x = keras.layers.Dense(
+            check_positive("dense units", dense), activation="relu", name="dense"
+        )(x)
     x = keras.layers.Dense(base * base * widest, activation="relu", name="to_features")(x)
     x = keras.layers.Reshape((base, base, widest))(x)
     for i in range(n):
-        x = conv_block(x, widest // 2**i, kernel_size, strides=2, transpose=True, norm=norm, act="relu",
-                       kernel_initializer=INIT, name=f"up{i + 1}")
-    logits = conv_block(x, c, kernel_size, norm="none", act="none", kernel_initializer=INIT, name="logits")
+        x = conv_block(
+            x,
+            widest // 2**i,
+            kernel_size,
+            strides=2,
+            transpose=True,
+            norm=norm,
+            act="relu",
+            kernel_initializer=INIT,
+            name=f"up{i + 1}",
+        )
+    logits = conv_block(
+        x, c, kernel_size, norm="none", act="none", kernel_initializer=INIT, name="logits"
+    )
     return keras.Model(z, logits, name=name)

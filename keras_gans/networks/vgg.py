@@ -15,7 +15,13 @@ same architecture (works offline), or ``None`` (random weights, for tests).
 from pathlib import Path
 
 from keras_gans.errors import KerasGansError, check_choice
-from keras_gans.style_settings import BACKBONES, CONTENT_LAYERS, STYLE_LAYERS, check_layers, vgg_layer_names  # noqa: F401
+from keras_gans.style_settings import (  # noqa: F401 - re-exported
+    BACKBONES,
+    CONTENT_LAYERS,
+    STYLE_LAYERS,
+    check_layers,
+    vgg_layer_names,
+)
 
 # The files keras.applications downloads for include_top=False, cached under $KERAS_HOME/models.
 IMAGENET_FILES = {
@@ -41,20 +47,30 @@ def vgg_backbone(backbone="vgg19", weights="imagenet"):
         return build(include_top=False, weights=None, input_shape=(None, None, 3))
     if weights == "imagenet":
         cached = keras_cache_file("models", IMAGENET_FILES[backbone])
-        hint = (f"pass --weights PATH (weights=...) with a local {backbone} no-top weights file, "
-                f"e.g. {IMAGENET_FILES[backbone]} copied from a machine with internet, "
-                "or --backbone vgg16 --weights PATH with local VGG16 weights")
+        hint = (
+            f"pass --weights PATH (weights=...) with a local {backbone} no-top weights file, "
+            f"e.g. {IMAGENET_FILES[backbone]} copied from a machine with internet, "
+            "or --backbone vgg16 --weights PATH with local VGG16 weights"
+        )
         if not cached.is_file() and offline():
-            raise KerasGansError(f"the {name} ImageNet weights are not in the Keras cache ({cached}) and "
-                                 f"KERAS_GANS_OFFLINE is set, so they are not downloaded: {hint}")
+            raise KerasGansError(
+                f"the {name} ImageNet weights are not in the Keras cache ({cached}) and "
+                f"KERAS_GANS_OFFLINE is set, so they are not downloaded: {hint}"
+            )
         try:
             return build(include_top=False, weights="imagenet", input_shape=(None, None, 3))
         except Exception as e:  # noqa: BLE001 - any download failure becomes one clear line
-            raise KerasGansError(f"could not download the {name} ImageNet weights into {cached.parent} "
-                                 f"({type(e).__name__}: {str(e).splitlines()[0] if str(e) else ''}): {hint}") from None
+            raise KerasGansError(
+                f"could not download the {name} ImageNet weights into {cached.parent} "
+                f"({type(e).__name__}: {str(e).splitlines()[0] if str(e) else ''}): {hint}"
+            ) from None
     path = Path(str(weights)).expanduser()
     if not path.is_file():
-        raise KerasGansError(f"weights file {path} does not exist" if not path.exists() else f"weights path {path} is not a file")
+        raise KerasGansError(
+            f"weights file {path} does not exist"
+            if not path.exists()
+            else f"weights path {path} is not a file"
+        )
     import warnings
 
     model = build(include_top=False, weights=None, input_shape=(None, None, 3))
@@ -64,8 +80,10 @@ def vgg_backbone(backbone="vgg19", weights="imagenet"):
             model.load_weights(str(path))
     except Exception as e:  # noqa: BLE001 - a wrong file is one clear line
         first = str(e).strip().splitlines()[0] if str(e).strip() else type(e).__name__
-        raise KerasGansError(f"cannot load {path} into {name}: it is not a {backbone} no-top weights file "
-                             f"({first.rstrip(':')})") from None
+        raise KerasGansError(
+            f"cannot load {path} into {name}: it is not a {backbone} no-top weights file "
+            f"({first.rstrip(':')})"
+        ) from None
     return model
 
 
@@ -75,7 +93,9 @@ def _average_pooling(model):
 
     def clone(layer):
         if isinstance(layer, keras.layers.MaxPooling2D):
-            return keras.layers.AveragePooling2D(layer.pool_size, layer.strides, layer.padding, name=layer.name)
+            return keras.layers.AveragePooling2D(
+                layer.pool_size, layer.strides, layer.padding, name=layer.name
+            )
         return layer.__class__.from_config(layer.get_config())
 
     copy = keras.models.clone_model(model, clone_function=clone)
@@ -97,7 +117,9 @@ def vgg_extractor(layers, backbone="vgg19", weights="imagenet", pooling="max"):
     base = vgg_backbone(backbone, weights)
     if pooling == "avg":
         base = _average_pooling(base)
-    preprocess = {"vgg19": keras.applications.vgg19, "vgg16": keras.applications.vgg16}[backbone].preprocess_input
+    preprocess = {"vgg19": keras.applications.vgg19, "vgg16": keras.applications.vgg16}[
+        backbone
+    ].preprocess_input
     features = keras.Model(base.input, {n: base.get_layer(n).output for n in dict.fromkeys(layers)})
     image = keras.Input((None, None, 3), name="image_rgb_0_255")
     model = keras.Model(image, features(preprocess(image)), name=f"{backbone}_features")

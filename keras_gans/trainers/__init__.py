@@ -13,7 +13,24 @@ from keras_gans.trainers.ugatit import UGATIT
 from keras_gans.trainers.vae import VAE, Autoencoder
 
 __all__ = [
-    "AdversarialTrainer", "Autoencoder", "CGAN", "ClassifierTrainer", "CycleGAN", "GAN", "ImagePool", "InfoGAN",
-    "Pix2Pix", "StarGAN", "StyleResult", "StyleTransfer", "Trainer", "TwoDomainTrainer", "TwoPlayerTrainer", "UGATIT",
-    "VAE", "WGAN", "WGANGP", "stylize",
+    "AdversarialTrainer",
+    "Autoencoder",
+    "CGAN",
+    "ClassifierTrainer",
+    "CycleGAN",
+    "GAN",
+    "ImagePool",
+    "InfoGAN",
+    "Pix2Pix",
+    "StarGAN",
+    "StyleResult",
+    "StyleTransfer",
+    "Trainer",
+    "TwoDomainTrainer",
+    "TwoPlayerTrainer",
+    "UGATIT",
+    "VAE",
+    "WGAN",
+    "WGANGP",
+    "stylize",
 ]

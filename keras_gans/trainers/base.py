@@ -85,15 +85,17 @@ def apply_jointly(tape, loss, groups, weight_decay=0.0):
         grads = tape.gradient(loss, variables, output_gradients=ops.cast(start, loss.dtype))
     offset = 0
     for k, (opt, vs) in enumerate(groups):
-        part = grads[offset:offset + len(vs)]
+        part = grads[offset : offset + len(vs)]
         offset += len(vs)
         if start is not None and len(groups) > 1:
             ratio = scales[k] / start
             part = [g if g is None else g * ops.cast(ratio, g.dtype) for g in part]
         if weight_decay:  # per replica: the strategy sums the replicas' gradients
             factor = weight_decay / replicas_in_sync() * (1.0 if start is None else scales[k])
-            part = [g if g is None else g + ops.cast(factor, g.dtype) * ops.convert_to_tensor(v)
-                    for g, v in zip(part, vs)]
+            part = [
+                g if g is None else g + ops.cast(factor, g.dtype) * ops.convert_to_tensor(v)
+                for g, v in zip(part, vs)
+            ]
         opt.apply_gradients(zip(part, vs))
 
 
@@ -106,8 +108,12 @@ def translate_batches(net, x, batch_size=16, training=False):
     """
     x = np.asarray(x, np.float32)
     batch_size = 1 if training else batch_size
-    return np.concatenate([np.asarray(net(x[i : i + batch_size], training=training))
-                           for i in range(0, len(x), batch_size)])
+    return np.concatenate(
+        [
+            np.asarray(net(x[i : i + batch_size], training=training))
+            for i in range(0, len(x), batch_size)
+        ]
+    )
 
 
 class Trainer(keras.Model):
@@ -133,8 +139,14 @@ class Trainer(keras.Model):
     # (Pix2Pix's dropout): they are stored too, so a resumed run drops the same units.
     def _layer_seed_states(self):
         own = self.seed_generator.state
-        return {f"seed_{i}": v for i, v in enumerate(
-            v for v in self.variables if v.path.endswith("seed_generator_state") and v is not own)}
+        return {
+            f"seed_{i}": v
+            for i, v in enumerate(
+                v
+                for v in self.variables
+                if v.path.endswith("seed_generator_state") and v is not own
+            )
+        }
 
     def save_own_variables(self, store):
         store["noise_seed_state"] = np.asarray(self.seed_generator.state.numpy())
@@ -236,7 +248,9 @@ class TwoDomainTrainer(Trainer):
         while isinstance(data, (tuple, list)) and len(data) == 1:  # train_on_batch wraps x as (x,)
             data = data[0]
         if not (isinstance(data, (tuple, list)) and len(data) >= 2):
-            raise KerasGansError(f"{type(self).__name__} trains on (a, b) batches: images of domain A and of domain B")
+            raise KerasGansError(
+                f"{type(self).__name__} trains on (a, b) batches: images of domain A and of domain B"
+            )
         return data[0], data[1]
 
 

@@ -39,27 +39,43 @@ class CGAN(AdversarialTrainer):
 
     conditioning = "labels"  # what sample()/generate() take besides z
 
-    def __init__(self, generator, discriminator, num_classes, aux_weight=0.0, aux_on_fake=False,
-                 loss="nonsaturating", **kwargs):
+    def __init__(
+        self,
+        generator,
+        discriminator,
+        num_classes,
+        aux_weight=0.0,
+        aux_on_fake=False,
+        loss="nonsaturating",
+        **kwargs,
+    ):
         self.num_classes = int(num_classes)
         self.aux_weight, self.aux_on_fake = float(aux_weight), bool(aux_on_fake)
         self.loss_name = loss
         self.d_loss_fn, self.g_loss_fn = adversarial_losses(loss)
         self.d_takes_labels = len(discriminator.inputs) == 2
-        self.tracked = ("d_loss", "g_loss", "d_real", "d_fake") + (("d_aux", "g_aux") if self.aux_weight else ())
-        super().__init__(generator, discriminator, latent_dim=generator.inputs[0].shape[-1], **kwargs)
+        self.tracked = ("d_loss", "g_loss", "d_real", "d_fake") + (
+            ("d_aux", "g_aux") if self.aux_weight else ()
+        )
+        super().__init__(
+            generator, discriminator, latent_dim=generator.inputs[0].shape[-1], **kwargs
+        )
         if self.aux_weight and "class_logits" not in discriminator.output:
             raise ValueError("aux_weight > 0 needs a discriminator with a 'class_logits' output")
 
     def discriminate(self, images, labels, training=True):
         """D's real/fake logit and (AC-GAN) class logits for images shown with their labels."""
-        out = self.discriminator([images, labels] if self.d_takes_labels else images, training=training)
+        out = self.discriminator(
+            [images, labels] if self.d_takes_labels else images, training=training
+        )
         return out["logit"], out.get("class_logits")
 
     def train_step(self, data):
         images, labels = self.unpack(data)
         if labels is None:
-            raise KerasGansError("a conditional GAN trains on (images, labels) batches; this batch has no labels")
+            raise KerasGansError(
+                "a conditional GAN trains on (images, labels) batches; this batch has no labels"
+            )
         m = ops.shape(images)[0]
 
         with tf.GradientTape() as tape:
@@ -86,13 +102,20 @@ class CGAN(AdversarialTrainer):
         self.apply(self.g_optimizer, tape, scaled, self.generator.trainable_variables)
 
         aux = dict(d_aux=d_aux, g_aux=g_aux) if self.aux_weight else {}
-        return self.update_trackers(d_loss=d_loss, g_loss=g_loss, d_real=self.scores_summary(real_logit),
-                                    d_fake=self.scores_summary(fake_logit), **aux)
+        return self.update_trackers(
+            d_loss=d_loss,
+            g_loss=g_loss,
+            d_real=self.scores_summary(real_logit),
+            d_fake=self.scores_summary(fake_logit),
+            **aux,
+        )
 
     def generate(self, z, labels):
         """Images in [-1, 1] of the given classes (one label per latent vector), inference mode."""
-        return self.generator([ops.convert_to_tensor(z, "float32"), ops.convert_to_tensor(labels, "int32")],
-                              training=False)
+        return self.generator(
+            [ops.convert_to_tensor(z, "float32"), ops.convert_to_tensor(labels, "int32")],
+            training=False,
+        )
 
     def call(self, inputs, training=False):
         return self.generator(inputs, training=training)

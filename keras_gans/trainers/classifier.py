@@ -25,7 +25,10 @@ class ClassifierTrainer(keras.Model):
         super().__init__(**kwargs)
         self.classifier = classifier
         self.num_classes = int(classifier.output.shape[-1])
-        self.trackers = {"loss": keras.metrics.Mean(name="loss"), "accuracy": keras.metrics.Mean(name="accuracy")}
+        self.trackers = {
+            "loss": keras.metrics.Mean(name="loss"),
+            "accuracy": keras.metrics.Mean(name="accuracy"),
+        }
         self.built = True
 
     def compile(self, optimizer="adam", **kwargs):
@@ -42,13 +45,17 @@ class ClassifierTrainer(keras.Model):
 
     def train_step(self, data):
         images, labels = data
-        pixels = (images + 1.0) * 127.5  # the classifier takes uint8 values, like the images it will judge
+        pixels = (
+            images + 1.0
+        ) * 127.5  # the classifier takes uint8 values, like the images it will judge
         with tf.GradientTape() as tape:
             logits = self.classifier(pixels, training=True)
             loss = class_cross_entropy(labels, logits)
             scaled = scale_for_replicas(loss)
         apply_jointly(tape, scaled, [(self.optimizer, self.classifier.trainable_variables)])
-        correct = ops.cast(ops.equal(ops.argmax(logits, axis=-1), ops.cast(labels, "int64")), "float32")
+        correct = ops.cast(
+            ops.equal(ops.argmax(logits, axis=-1), ops.cast(labels, "int64")), "float32"
+        )
         self.trackers["loss"].update_state(loss)
         self.trackers["accuracy"].update_state(ops.mean(correct))
         return {name: t.result() for name, t in self.trackers.items()}

@@ -54,10 +54,19 @@ class ImagePool(keras.layers.Layer):
         self.size, self.image_shape = int(size), tuple(int(d) for d in image_shape)
         if self.size < 0:
             raise KerasGansError(f"the image pool size must be 0 (no pool) or positive, got {size}")
-        per_replica = dict(trainable=False, synchronization="on_read", aggregation="only_first_replica")
-        self.images = keras.Variable(initializer="zeros", shape=(max(self.size, 1), *self.image_shape),
-                                     dtype="float32", name="images", **per_replica)
-        self.count = keras.Variable(initializer="zeros", shape=(), dtype="int32", name="count", **per_replica)
+        per_replica = dict(
+            trainable=False, synchronization="on_read", aggregation="only_first_replica"
+        )
+        self.images = keras.Variable(
+            initializer="zeros",
+            shape=(max(self.size, 1), *self.image_shape),
+            dtype="float32",
+            name="images",
+            **per_replica,
+        )
+        self.count = keras.Variable(
+            initializer="zeros", shape=(), dtype="int32", name="count", **per_replica
+        )
         self.built = True
 
     def query(self, images, uniform, slots):
@@ -73,14 +82,20 @@ class ImagePool(keras.layers.Layer):
             swap = tf.logical_and(tf.logical_not(filling), uniform[i] > 0.5)
             slot = tf.where(filling, count, slots[i])
             shown = tf.where(swap, pool[slot], image)
-            pool = tf.cond(filling | swap, lambda: tf.tensor_scatter_nd_update(pool, [[slot]], image[None]),
-                           lambda: pool)
+            pool = tf.cond(
+                filling | swap,
+                lambda: tf.tensor_scatter_nd_update(pool, [[slot]], image[None]),
+                lambda: pool,
+            )
             return i + 1, pool, count + tf.cast(filling, "int32"), out.write(i, shown)
 
         n = tf.shape(images)[0]
         out = tf.TensorArray("float32", size=n, element_shape=images.shape[1:])
-        _, pool, count, out = tf.while_loop(lambda i, *_: i < n, step,
-                                            (tf.constant(0), tf.convert_to_tensor(self.images), self.count.value, out))
+        _, pool, count, out = tf.while_loop(
+            lambda i, *_: i < n,
+            step,
+            (tf.constant(0), tf.convert_to_tensor(self.images), self.count.value, out),
+        )
         self.images.assign(pool)
         self.count.assign(count)
         return tf.ensure_shape(out.stack(), images.shape)
@@ -104,17 +119,40 @@ class CycleGAN(TwoDomainTrainer):
         seed: seed of the pools' random choices.
     """
 
-    tracked = ("g_loss", "adv_A2B", "adv_B2A", "cycle_A", "cycle_B", "identity_A2B", "identity_B2A", "d_A", "d_B")
+    tracked = (
+        "g_loss",
+        "adv_A2B",
+        "adv_B2A",
+        "cycle_A",
+        "cycle_B",
+        "identity_A2B",
+        "identity_B2A",
+        "d_A",
+        "d_B",
+    )
     exported_networks = ("g_a2b", "g_b2a", "d_a", "d_b")  # what RUN_DIR/models/ gets
 
-    def __init__(self, g_a2b, g_b2a, d_a, d_b, cycle_weight=10.0, identity=0.5, pool_size=50, loss="lsgan",
-                 seed=None, **kwargs):
+    def __init__(
+        self,
+        g_a2b,
+        g_b2a,
+        d_a,
+        d_b,
+        cycle_weight=10.0,
+        identity=0.5,
+        pool_size=50,
+        loss="lsgan",
+        seed=None,
+        **kwargs,
+    ):
         super().__init__(seed=seed, **kwargs)
         self.g_a2b, self.g_b2a, self.d_a, self.d_b = g_a2b, g_b2a, d_a, d_b
         shape_a, shape_b = tuple(g_a2b.input_shape[1:]), tuple(g_b2a.input_shape[1:])
         if tuple(g_a2b.output_shape[1:]) != shape_b or tuple(g_b2a.output_shape[1:]) != shape_a:
-            raise KerasGansError(f"the generators must map A {shape_a} <-> B {shape_b}, got A2B -> "
-                                 f"{g_a2b.output_shape[1:]} and B2A -> {g_b2a.output_shape[1:]}")
+            raise KerasGansError(
+                f"the generators must map A {shape_a} <-> B {shape_b}, got A2B -> "
+                f"{g_a2b.output_shape[1:]} and B2A -> {g_b2a.output_shape[1:]}"
+            )
         self.cycle_weight, self.identity = float(cycle_weight), float(identity)
         if self.identity and shape_a[-1] != shape_b[-1]:
             raise KerasGansError(
@@ -123,21 +161,35 @@ class CycleGAN(TwoDomainTrainer):
             )
         self.loss_name = check_choice("adversarial loss", loss, ("lsgan", "nonsaturating", "hinge"))
         self.d_loss_fn, self.g_loss_fn = adversarial_losses(loss)
-        self.pool_a = ImagePool(pool_size, shape_a, name="pool_a")  # fakes of domain A, shown to D_A
+        self.pool_a = ImagePool(
+            pool_size, shape_a, name="pool_a"
+        )  # fakes of domain A, shown to D_A
         self.pool_b = ImagePool(pool_size, shape_b, name="pool_b")
         if not self.identity:
             for name in ("identity_A2B", "identity_B2A"):
                 del self.trackers[name]
         self.built = True
 
-    def compile(self, g_a2b_optimizer="adam", g_b2a_optimizer="adam", d_a_optimizer="adam", d_b_optimizer="adam",
-                **kwargs):
+    def compile(
+        self,
+        g_a2b_optimizer="adam",
+        g_b2a_optimizer="adam",
+        d_a_optimizer="adam",
+        d_b_optimizer="adam",
+        **kwargs,
+    ):
         kwargs.setdefault("jit_compile", False)
         super().compile(optimizer=None, **kwargs)
-        for name, opt in [("g_a2b", g_a2b_optimizer), ("g_b2a", g_b2a_optimizer), ("d_a", d_a_optimizer),
-                          ("d_b", d_b_optimizer)]:
+        for name, opt in [
+            ("g_a2b", g_a2b_optimizer),
+            ("g_b2a", g_b2a_optimizer),
+            ("d_a", d_a_optimizer),
+            ("d_b", d_b_optimizer),
+        ]:
             opt = keras.optimizers.get(opt)
-            opt.build(getattr(self, name).trainable_variables)  # built now: checkpoints hold their state
+            opt.build(
+                getattr(self, name).trainable_variables
+            )  # built now: checkpoints hold their state
             setattr(self, f"{name}_optimizer", opt)
 
     @property
@@ -167,24 +219,43 @@ class CycleGAN(TwoDomainTrainer):
             logs["adv_B2A"] = self.g_loss_fn(self.d_a(fake_a, training=True))
             logs["cycle_A"] = l1_loss(rec_a, real_a)
             logs["cycle_B"] = l1_loss(rec_b, real_b)
-            g_loss = logs["adv_A2B"] + logs["adv_B2A"] + self.cycle_weight * (logs["cycle_A"] + logs["cycle_B"])
+            g_loss = (
+                logs["adv_A2B"]
+                + logs["adv_B2A"]
+                + self.cycle_weight * (logs["cycle_A"] + logs["cycle_B"])
+            )
             if self.identity:
                 logs["identity_A2B"] = l1_loss(self.g_a2b(real_b, training=True), real_b)
                 logs["identity_B2A"] = l1_loss(self.g_b2a(real_a, training=True), real_a)
-                g_loss += self.cycle_weight * self.identity * (logs["identity_A2B"] + logs["identity_B2A"])
+                g_loss += (
+                    self.cycle_weight
+                    * self.identity
+                    * (logs["identity_A2B"] + logs["identity_B2A"])
+                )
             scaled = scale_for_replicas(g_loss)
-        apply_jointly(tape, scaled, [(self.g_a2b_optimizer, self.g_a2b.trainable_variables),
-                                     (self.g_b2a_optimizer, self.g_b2a.trainable_variables)])
+        apply_jointly(
+            tape,
+            scaled,
+            [
+                (self.g_a2b_optimizer, self.g_a2b.trainable_variables),
+                (self.g_b2a_optimizer, self.g_b2a.trainable_variables),
+            ],
+        )
 
         # 2. the discriminators, on real images and on fakes from their history pools
         uniform, slots = self.pool_randomness(ops.shape(real_a)[0])
         shown_a = self.pool_a.query(ops.stop_gradient(fake_a), uniform[0], slots[0])
         shown_b = self.pool_b.query(ops.stop_gradient(fake_b), uniform[1], slots[1])
-        for name, d, real, shown in (("d_A", self.d_a, real_a, shown_a), ("d_B", self.d_b, real_b, shown_b)):
+        for name, d, real, shown in (
+            ("d_A", self.d_a, real_a, shown_a),
+            ("d_B", self.d_b, real_b, shown_b),
+        ):
             with tf.GradientTape() as tape:
                 logs[name] = 0.5 * self.d_loss_fn(d(real, training=True), d(shown, training=True))
                 scaled = scale_for_replicas(logs[name])
-            self.apply(getattr(self, f"{name.lower()}_optimizer"), tape, scaled, d.trainable_variables)
+            self.apply(
+                getattr(self, f"{name.lower()}_optimizer"), tape, scaled, d.trainable_variables
+            )
         return self.update_trackers(g_loss=g_loss, **logs)
 
     def preview(self, a, b):

@@ -49,18 +49,26 @@ class InfoGAN(AdversarialTrainer):
         self.num_categories = int(discriminator.output["code_logits"].shape[-1])
         self.num_continuous = int(generator.inputs[2].shape[-1]) if len(generator.inputs) > 2 else 0
         self.info_weight, self.continuous_weight = float(info_weight), float(continuous_weight)
-        super().__init__(generator, discriminator, latent_dim=generator.inputs[0].shape[-1], **kwargs)
+        super().__init__(
+            generator, discriminator, latent_dim=generator.inputs[0].shape[-1], **kwargs
+        )
 
     def sample_codes(self, m):
         """A uniform categorical code in 0..K-1 and continuous codes in U(-1, 1), from the seed state."""
-        codes = self.draw(tf.random.stateless_uniform, (m,), minval=0, maxval=self.num_categories, dtype=tf.int32)
+        codes = self.draw(
+            tf.random.stateless_uniform, (m,), minval=0, maxval=self.num_categories, dtype=tf.int32
+        )
         continuous = 2.0 * self.random_uniform((m, self.num_continuous)) - 1.0
         return codes, continuous
 
     def info_loss(self, out, codes, continuous):
         """(L_info, CE of the categorical code, NLL of the continuous codes) for Q's outputs."""
         ce = class_cross_entropy(codes, out["code_logits"])
-        nll = gaussian_nll(continuous, out["continuous_mean"]) if self.num_continuous else ops.zeros(())
+        nll = (
+            gaussian_nll(continuous, out["continuous_mean"])
+            if self.num_continuous
+            else ops.zeros(())
+        )
         return ce + self.continuous_weight * nll, ce, nll
 
     def train_step(self, data):
@@ -69,7 +77,9 @@ class InfoGAN(AdversarialTrainer):
 
         codes, continuous = self.sample_codes(m)
         with tf.GradientTape() as tape:
-            fake = self.generator(self.generator_inputs(self.sample_noise(m), codes, continuous), training=True)
+            fake = self.generator(
+                self.generator_inputs(self.sample_noise(m), codes, continuous), training=True
+            )
             real_out = self.discriminator(images, training=True)
             fake_out = self.discriminator(fake, training=True)
             info, ce, nll = self.info_loss(fake_out, codes, continuous)
@@ -79,7 +89,9 @@ class InfoGAN(AdversarialTrainer):
 
         codes, continuous = self.sample_codes(m)
         with tf.GradientTape() as tape:
-            fake = self.generator(self.generator_inputs(self.sample_noise(m), codes, continuous), training=True)
+            fake = self.generator(
+                self.generator_inputs(self.sample_noise(m), codes, continuous), training=True
+            )
             out = self.discriminator(fake, training=True)
             info, ce, nll = self.info_loss(out, codes, continuous)
             g_loss = nonsaturating_g_loss(out["logit"]) + self.info_weight * info
@@ -91,7 +103,9 @@ class InfoGAN(AdversarialTrainer):
             g_loss=g_loss,
             d_real=ops.mean(ops.sigmoid(real_out["logit"])),
             d_fake=ops.mean(ops.sigmoid(fake_out["logit"])),
-            mi_cat=mutual_information_bound(math.log(self.num_categories), ce),  # nats, at most log K
+            mi_cat=mutual_information_bound(
+                math.log(self.num_categories), ce
+            ),  # nats, at most log K
             nll_cont=nll,
         )
 
@@ -105,9 +119,14 @@ class InfoGAN(AdversarialTrainer):
 
         n = len(z)
         codes = np.arange(n) % self.num_categories if codes is None else np.asarray(codes)
-        continuous = np.zeros((n, self.num_continuous), "float32") if continuous is None else continuous
-        inputs = self.generator_inputs(ops.convert_to_tensor(z, "float32"), ops.convert_to_tensor(codes, "int32"),
-                                       ops.convert_to_tensor(continuous, "float32"))
+        continuous = (
+            np.zeros((n, self.num_continuous), "float32") if continuous is None else continuous
+        )
+        inputs = self.generator_inputs(
+            ops.convert_to_tensor(z, "float32"),
+            ops.convert_to_tensor(codes, "int32"),
+            ops.convert_to_tensor(continuous, "float32"),
+        )
         return self.generator(inputs, training=False)
 
     def predict_codes(self, images, batch_size=500):
@@ -116,7 +135,9 @@ class InfoGAN(AdversarialTrainer):
 
         probs, means = [], []
         for i in range(0, len(images), batch_size):
-            out = self.discriminator(ops.convert_to_tensor(images[i : i + batch_size], "float32"), training=False)
+            out = self.discriminator(
+                ops.convert_to_tensor(images[i : i + batch_size], "float32"), training=False
+            )
             probs.append(np.asarray(ops.softmax(out["code_logits"])))
             if self.num_continuous:
                 means.append(np.asarray(out["continuous_mean"]))

@@ -37,8 +37,16 @@ class Pix2Pix(TwoPlayerTrainer):
             paper does at test time (``training=True``); default off: deterministic outputs.
     """
 
-    def __init__(self, generator, discriminator, gan_weight=1.0, l1_weight=100.0, loss="nonsaturating",
-                 test_dropout=False, **kwargs):
+    def __init__(
+        self,
+        generator,
+        discriminator,
+        gan_weight=1.0,
+        l1_weight=100.0,
+        loss="nonsaturating",
+        test_dropout=False,
+        **kwargs,
+    ):
         self.gan_weight, self.l1_weight = float(gan_weight), float(l1_weight)
         if self.gan_weight < 0 or self.l1_weight < 0 or not (self.gan_weight or self.l1_weight):
             raise KerasGansError(
@@ -47,7 +55,9 @@ class Pix2Pix(TwoPlayerTrainer):
         self.loss_name = loss
         self.d_loss_fn, self.g_loss_fn = adversarial_losses(loss)
         self.test_dropout = bool(test_dropout)
-        self.tracked = ("d_loss", "g_gan", "g_l1", "d_real", "d_fake") if self.gan_weight else ("g_l1",)
+        self.tracked = (
+            ("d_loss", "g_gan", "g_l1", "d_real", "d_fake") if self.gan_weight else ("g_l1",)
+        )
         super().__init__(generator, discriminator, **kwargs)
 
     exported_networks = ("generator", "discriminator")
@@ -67,8 +77,13 @@ class Pix2Pix(TwoPlayerTrainer):
     def train_step(self, data):
         source, target = self.unpack(data)
         if target is None:
-            raise KerasGansError("Pix2Pix trains on (input, target) pairs; this batch has no targets")
-        source, target = ops.convert_to_tensor(source, "float32"), ops.convert_to_tensor(target, "float32")
+            raise KerasGansError(
+                "Pix2Pix trains on (input, target) pairs; this batch has no targets"
+            )
+        source, target = (
+            ops.convert_to_tensor(source, "float32"),
+            ops.convert_to_tensor(target, "float32"),
+        )
         with tf.GradientTape() as g_tape:
             fake = self.generator(source, training=True)
             if not self.gan_weight:  # L1 only: a regression, no D
@@ -81,7 +96,9 @@ class Pix2Pix(TwoPlayerTrainer):
                     d_loss = 0.5 * self.d_loss_fn(real_logits, fake_logits)
                     scaled = scale_for_replicas(d_loss)
                 with g_tape.stop_recording():
-                    self.apply(self.d_optimizer, d_tape, scaled, self.discriminator.trainable_variables)
+                    self.apply(
+                        self.d_optimizer, d_tape, scaled, self.discriminator.trainable_variables
+                    )
                 g_logits = self.discriminate(source, fake)  # the updated D judges G's output
                 g_gan = self.g_loss_fn(g_logits)
                 g_l1 = l1_loss(target, fake)
@@ -90,8 +107,13 @@ class Pix2Pix(TwoPlayerTrainer):
         self.apply(self.g_optimizer, g_tape, scaled, self.generator.trainable_variables)
         if not self.gan_weight:
             return self.update_trackers(g_l1=g_l1)
-        return self.update_trackers(d_loss=d_loss, g_gan=g_gan, g_l1=g_l1, d_real=self.scores_summary(real_logits),
-                                    d_fake=self.scores_summary(fake_logits))
+        return self.update_trackers(
+            d_loss=d_loss,
+            g_gan=g_gan,
+            g_l1=g_l1,
+            d_real=self.scores_summary(real_logits),
+            d_fake=self.scores_summary(fake_logits),
+        )
 
     # -- using a trained model ------------------------------------------------------------------
     def preview(self, a, b):

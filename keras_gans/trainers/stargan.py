@@ -22,7 +22,12 @@ from keras import ops
 
 from keras_gans.errors import KerasGansError
 from keras_gans.losses import gradient_penalty, l1_loss, wasserstein_d_loss, wasserstein_g_loss
-from keras_gans.trainers.base import AdversarialTrainer, gather_replicas, replica_share, scale_for_replicas
+from keras_gans.trainers.base import (
+    AdversarialTrainer,
+    gather_replicas,
+    replica_share,
+    scale_for_replicas,
+)
 
 
 def domain_classification_loss(conditions, logits, condition):
@@ -63,10 +68,23 @@ class StarGAN(AdversarialTrainer):
     generate = None  # no sampling from noise: StarGAN translates images (Run.translate)
     tracked = ("d_loss", "g_loss", "d_adv", "d_cls", "gp", "g_adv", "g_cls", "g_rec")
 
-    def __init__(self, generator, discriminator, condition, lambda_cls=1.0, lambda_rec=10.0, lambda_gp=10.0,
-                 d_steps=5, **kwargs):
+    def __init__(
+        self,
+        generator,
+        discriminator,
+        condition,
+        lambda_cls=1.0,
+        lambda_rec=10.0,
+        lambda_gp=10.0,
+        d_steps=5,
+        **kwargs,
+    ):
         self.condition = condition
-        self.lambda_cls, self.lambda_rec, self.lambda_gp = float(lambda_cls), float(lambda_rec), float(lambda_gp)
+        self.lambda_cls, self.lambda_rec, self.lambda_gp = (
+            float(lambda_cls),
+            float(lambda_rec),
+            float(lambda_gp),
+        )
         self.d_steps = int(d_steps)
         super().__init__(generator, discriminator, latent_dim=0, **kwargs)
 
@@ -77,7 +95,9 @@ class StarGAN(AdversarialTrainer):
         gathers all conditions and keeps its share of the permuted ones), as on one device.
         """
         everyone = gather_replicas(conditions)
-        order = ops.argsort(tf.random.stateless_uniform(ops.shape(everyone)[:1], seed=self._seed()))  # XLA-friendly
+        order = ops.argsort(
+            tf.random.stateless_uniform(ops.shape(everyone)[:1], seed=self._seed())
+        )  # XLA-friendly
         return replica_share(ops.take(everyone, order, axis=0))
 
     def critic(self, images, training=True):
@@ -86,14 +106,21 @@ class StarGAN(AdversarialTrainer):
     def train_step(self, data):
         images, conditions = self.unpack(data)
         if conditions is None:
-            raise KerasGansError("StarGAN trains on (images, conditions) batches; this batch has no labels")
+            raise KerasGansError(
+                "StarGAN trains on (images, conditions) batches; this batch has no labels"
+            )
         conditions = ops.cast(conditions, "float32")
 
-        for real, c in zip(self.split_batch(images, self.d_steps), self.split_batch(conditions, self.d_steps)):
+        for real, c in zip(
+            self.split_batch(images, self.d_steps), self.split_batch(conditions, self.d_steps)
+        ):
             target = self.permuted(c)
             fake = self.generator([real, target], training=True)
             with tf.GradientTape() as tape:
-                out_real, out_fake = self.discriminator(real, training=True), self.discriminator(fake, training=True)
+                out_real, out_fake = (
+                    self.discriminator(real, training=True),
+                    self.discriminator(fake, training=True),
+                )
                 d_adv = wasserstein_d_loss(out_real["logits"], out_fake["logits"])
                 d_cls = domain_classification_loss(c, out_real["class_logits"], self.condition)
                 alpha = self.random_uniform((ops.shape(real)[0], 1, 1, 1))
@@ -112,8 +139,16 @@ class StarGAN(AdversarialTrainer):
             scaled = scale_for_replicas(g_loss)
         self.apply(self.g_optimizer, tape, scaled, self.generator.trainable_variables)
 
-        return self.update_trackers(d_loss=d_loss, g_loss=g_loss, d_adv=d_adv, d_cls=d_cls, gp=gp, g_adv=g_adv,
-                                    g_cls=g_cls, g_rec=g_rec)
+        return self.update_trackers(
+            d_loss=d_loss,
+            g_loss=g_loss,
+            d_adv=d_adv,
+            d_cls=d_cls,
+            gp=gp,
+            g_adv=g_adv,
+            g_cls=g_cls,
+            g_rec=g_rec,
+        )
 
     def call(self, inputs, training=False):
         return self.generator(inputs, training=training)
@@ -121,8 +156,14 @@ class StarGAN(AdversarialTrainer):
     # -- using a trained model ------------------------------------------------------------------
     def translate(self, images, conditions, batch_size=16):
         """Float images in [-1, 1] translated to the given condition vectors (one per image)."""
-        out = [np.asarray(self.generator([images[i : i + batch_size], conditions[i : i + batch_size]], training=False))
-               for i in range(0, len(images), batch_size)]
+        out = [
+            np.asarray(
+                self.generator(
+                    [images[i : i + batch_size], conditions[i : i + batch_size]], training=False
+                )
+            )
+            for i in range(0, len(images), batch_size)
+        ]
         return np.concatenate(out)
 
     def preview_targets(self, conditions):

@@ -68,7 +68,9 @@ def as_rgb(image, what="image"):
     if image.ndim == 2:
         image = image[..., None]
     if image.ndim != 3 or image.shape[-1] not in (1, 3):
-        raise KerasGansError(f"the {what} must be (H, W), (H, W, 1) or (H, W, 3), got shape {image.shape}")
+        raise KerasGansError(
+            f"the {what} must be (H, W), (H, W, 1) or (H, W, 3), got shape {image.shape}"
+        )
     return np.repeat(image, 3, axis=-1) if image.shape[-1] == 1 else image
 
 
@@ -96,33 +98,63 @@ class StyleTransfer:
             (``backbone``, ``weights`` and ``pooling`` are then not used).
     """
 
-    def __init__(self, content, style, size=DEFAULTS["size"], style_size=None, backbone=DEFAULTS["backbone"],
-                 weights="imagenet", content_layers=CONTENT_LAYERS, style_layers=STYLE_LAYERS, style_layer_weights=None,
-                 content_weight=DEFAULTS["content_weight"], style_weight=DEFAULTS["style_weight"],
-                 tv_weight=DEFAULTS["tv_weight"], pooling=DEFAULTS["pooling"], extractor=None):
+    def __init__(
+        self,
+        content,
+        style,
+        size=DEFAULTS["size"],
+        style_size=None,
+        backbone=DEFAULTS["backbone"],
+        weights="imagenet",
+        content_layers=CONTENT_LAYERS,
+        style_layers=STYLE_LAYERS,
+        style_layer_weights=None,
+        content_weight=DEFAULTS["content_weight"],
+        style_weight=DEFAULTS["style_weight"],
+        tv_weight=DEFAULTS["tv_weight"],
+        pooling=DEFAULTS["pooling"],
+        extractor=None,
+    ):
         from keras_gans.data.files import resize_image
 
-        settings = check_settings(backbone=backbone, content_layers=content_layers, style_layers=style_layers,
-                                  style_layer_weights=style_layer_weights, content_weight=content_weight,
-                                  style_weight=style_weight, tv_weight=tv_weight, size=size, style_size=style_size,
-                                  pooling=pooling)
-        self.content_layers, self.style_layers = settings["content_layers"], settings["style_layers"]
+        settings = check_settings(
+            backbone=backbone,
+            content_layers=content_layers,
+            style_layers=style_layers,
+            style_layer_weights=style_layer_weights,
+            content_weight=content_weight,
+            style_weight=style_weight,
+            tv_weight=tv_weight,
+            size=size,
+            style_size=style_size,
+            pooling=pooling,
+        )
+        self.content_layers, self.style_layers = (
+            settings["content_layers"],
+            settings["style_layers"],
+        )
         self.style_layer_weights = settings["style_layer_weights"]
         self.weights = {k: settings[f"{k}_weight"] for k in ("content", "style", "tv")}
         self.content = resize_image(as_rgb(content, "content image"), settings["size"])
         self.style = resize_image(as_rgb(style, "style image"), settings["style_size"])
         if min(self.content.shape[:2]) < 16 or min(self.style.shape[:2]) < 16:
-            raise KerasGansError("images must be at least 16 pixels on their shorter side after resizing "
-                                 f"(content {self.content.shape[1]}x{self.content.shape[0]}, "
-                                 f"style {self.style.shape[1]}x{self.style.shape[0]}): use a larger size")
+            raise KerasGansError(
+                "images must be at least 16 pixels on their shorter side after resizing "
+                f"(content {self.content.shape[1]}x{self.content.shape[0]}, "
+                f"style {self.style.shape[1]}x{self.style.shape[0]}): use a larger size"
+            )
 
         if extractor is None:
             from keras_gans.networks.vgg import vgg_extractor
 
-            extractor = vgg_extractor(self.content_layers + self.style_layers, backbone, weights, pooling)
+            extractor = vgg_extractor(
+                self.content_layers + self.style_layers, backbone, weights, pooling
+            )
         missing = [n for n in self.content_layers + self.style_layers if n not in extractor.output]
         if missing:
-            raise KerasGansError(f"the extractor does not output {', '.join(missing)}; it has {', '.join(extractor.output)}")
+            raise KerasGansError(
+                f"the extractor does not output {', '.join(missing)}; it has {', '.join(extractor.output)}"
+            )
         self.extractor = extractor
         self._build_targets()
 
@@ -138,7 +170,9 @@ class StyleTransfer:
         from keras_gans.losses import gram_matrix
 
         self.content_targets = [tf.constant(f) for f in self.features(self._batch(self.content))[0]]
-        self.style_grams = [tf.constant(gram_matrix(f)) for f in self.features(self._batch(self.style))[1]]
+        self.style_grams = [
+            tf.constant(gram_matrix(f)) for f in self.features(self._batch(self.style))[1]
+        ]
         self._compiled = None
 
     @property
@@ -162,7 +196,9 @@ class StyleTransfer:
 
         content_f, style_f = self.features(images)
         terms = {
-            "content": sum(losses.content_loss(f, t) for f, t in zip(content_f, self.content_targets)),
+            "content": sum(
+                losses.content_loss(f, t) for f, t in zip(content_f, self.content_targets)
+            ),
             "style": losses.style_loss(style_f, self.style_grams, self.style_layer_weights),
             "tv": losses.total_variation_loss(images),
         }
@@ -186,8 +222,17 @@ class StyleTransfer:
         return rng.uniform(0.0, 255.0, (1, *self.content.shape)).astype(np.float32)
 
     # -- the optimisation -----------------------------------------------------------------------
-    def run(self, steps=DEFAULTS["steps"], optimizer=DEFAULTS["optimizer"], learning_rate=None, init=DEFAULTS["init"],
-            seed=0, snapshot_every=None, snapshot_dir=None, verbose=1):
+    def run(
+        self,
+        steps=DEFAULTS["steps"],
+        optimizer=DEFAULTS["optimizer"],
+        learning_rate=None,
+        init=DEFAULTS["init"],
+        seed=0,
+        snapshot_every=None,
+        snapshot_dir=None,
+        verbose=1,
+    ):
         """Optimise the image for ``steps`` iterations and return a :class:`StyleResult`.
 
         ``snapshot_every`` N keeps the image every N steps (and the last) in ``result.snapshots``
@@ -195,10 +240,14 @@ class StyleTransfer:
         a progress bar. ``learning_rate`` is Adam's, in pixel units (default 10).
         """
         import keras
-        import tensorflow as tf
 
-        settings = check_settings(steps=steps, optimizer=optimizer, learning_rate=learning_rate, init=init,
-                                  snapshot_every=snapshot_every)
+        settings = check_settings(
+            steps=steps,
+            optimizer=optimizer,
+            learning_rate=learning_rate,
+            init=init,
+            snapshot_every=snapshot_every,
+        )
         steps, snapshot_every = settings["steps"], settings["snapshot_every"]
         x0 = self.initial_image(init, seed)
         history = {k: [] for k in TERMS}
@@ -211,8 +260,10 @@ class StyleTransfer:
                 history[k].append(float(terms[k]))
             seconds.append(time.perf_counter() - start)
             if not np.isfinite(history["total"][-1]):
-                raise KerasGansError(f"the loss became {history['total'][-1]} at step {step}: lower the "
-                                     "learning rate or the loss weights")
+                raise KerasGansError(
+                    f"the loss became {history['total'][-1]} at step {step}: lower the "
+                    "learning rate or the loss weights"
+                )
             if bar is not None and step > 0:
                 bar.update(step, [(k, history[k][-1]) for k in TERMS])
             if snapshot_every and step > 0 and (step % snapshot_every == 0 or step == steps):
@@ -223,7 +274,9 @@ class StyleTransfer:
                     write_image(Path(snapshot_dir) / f"step_{step:05d}.png", snapshots[step])
 
         if optimizer == "adam":
-            image = self._run_adam(x0, steps, learning_rate or DEFAULTS["adam_learning_rate"], record)
+            image = self._run_adam(
+                x0, steps, learning_rate or DEFAULTS["adam_learning_rate"], record
+            )
         else:
             image = self._run_lbfgs(x0, steps, record)
         return StyleResult(to_pixels(image[0]), history, seconds, snapshots, optimizer)
@@ -243,12 +296,10 @@ class StyleTransfer:
             image.assign(tf.clip_by_value(image, 0.0, 255.0))
             return terms
 
+        previous = x0
         for k in range(steps):
             terms = step()  # the loss of the image before this update
-            if k == 0:
-                record(0, terms, x0)
-            else:
-                record(k, terms, previous)
+            record(k, terms, previous)
             previous = image.numpy()
         final = image.numpy()
         record(steps, self._value_and_grad(tf.constant(final))[0], final)
@@ -287,25 +338,51 @@ class StyleTransfer:
         x = x0.astype(np.float64).ravel()
         record(0, terms_at(x), x0)
         bounds = Bounds(np.zeros_like(x), np.full_like(x, 255.0))
-        for _ in range(5):  # restart when the line search gives up (float32 gradients) before `steps`
+        for _ in range(
+            5
+        ):  # restart when the line search gives up (float32 gradients) before `steps`
             left = steps - done[0]
             if left <= 0:
                 break
             before = done[0]
-            res = minimize(fun, x, jac=True, method="L-BFGS-B", bounds=bounds, callback=callback,
-                           options=dict(maxiter=left, maxfun=4 * left + 20, maxcor=20, ftol=0.0, gtol=0.0))
+            res = minimize(
+                fun,
+                x,
+                jac=True,
+                method="L-BFGS-B",
+                bounds=bounds,
+                callback=callback,
+                options=dict(maxiter=left, maxfun=4 * left + 20, maxcor=20, ftol=0.0, gtol=0.0),
+            )
             x = res.x
             if done[0] == before:
                 break
         return x.reshape(shape).astype(np.float32)
 
 
-def stylize(content, style, out=None, size=DEFAULTS["size"], steps=DEFAULTS["steps"], optimizer=DEFAULTS["optimizer"],
-            backbone=DEFAULTS["backbone"], weights="imagenet", init=DEFAULTS["init"],
-            content_weight=DEFAULTS["content_weight"], style_weight=DEFAULTS["style_weight"],
-            tv_weight=DEFAULTS["tv_weight"], content_layers=CONTENT_LAYERS, style_layers=STYLE_LAYERS,
-            style_layer_weights=None, style_size=None, pooling=DEFAULTS["pooling"], learning_rate=None, seed=0,
-            snapshot_every=None, verbose=1):
+def stylize(
+    content,
+    style,
+    out=None,
+    size=DEFAULTS["size"],
+    steps=DEFAULTS["steps"],
+    optimizer=DEFAULTS["optimizer"],
+    backbone=DEFAULTS["backbone"],
+    weights="imagenet",
+    init=DEFAULTS["init"],
+    content_weight=DEFAULTS["content_weight"],
+    style_weight=DEFAULTS["style_weight"],
+    tv_weight=DEFAULTS["tv_weight"],
+    content_layers=CONTENT_LAYERS,
+    style_layers=STYLE_LAYERS,
+    style_layer_weights=None,
+    style_size=None,
+    pooling=DEFAULTS["pooling"],
+    learning_rate=None,
+    seed=0,
+    snapshot_every=None,
+    verbose=1,
+):
     """Paint ``content`` in the style of ``style``; return the :class:`StyleResult`.
 
     ``out`` writes the result there (PNG, JPEG ... by suffix) and, with ``snapshot_every`` N,
@@ -315,21 +392,50 @@ def stylize(content, style, out=None, size=DEFAULTS["size"], steps=DEFAULTS["ste
     from keras_gans.data.files import image_format, write_image
 
     # Every setting is checked before the network is built or anything is written.
-    check_settings(backbone=backbone, content_layers=content_layers, style_layers=style_layers,
-                   style_layer_weights=style_layer_weights, size=size, style_size=style_size, steps=steps,
-                   optimizer=optimizer, learning_rate=learning_rate, init=init, pooling=pooling,
-                   snapshot_every=snapshot_every)
+    check_settings(
+        backbone=backbone,
+        content_layers=content_layers,
+        style_layers=style_layers,
+        style_layer_weights=style_layer_weights,
+        size=size,
+        style_size=style_size,
+        steps=steps,
+        optimizer=optimizer,
+        learning_rate=learning_rate,
+        init=init,
+        pooling=pooling,
+        snapshot_every=snapshot_every,
+    )
     if out is not None:
         image_format(out)
-    transfer = StyleTransfer(content, style, size=size, style_size=style_size, backbone=backbone, weights=weights,
-                             content_layers=content_layers, style_layers=style_layers,
-                             style_layer_weights=style_layer_weights, content_weight=content_weight,
-                             style_weight=style_weight, tv_weight=tv_weight, pooling=pooling)
+    transfer = StyleTransfer(
+        content,
+        style,
+        size=size,
+        style_size=style_size,
+        backbone=backbone,
+        weights=weights,
+        content_layers=content_layers,
+        style_layers=style_layers,
+        style_layer_weights=style_layer_weights,
+        content_weight=content_weight,
+        style_weight=style_weight,
+        tv_weight=tv_weight,
+        pooling=pooling,
+    )
     snapshot_dir = None
     if out is not None and snapshot_every:
         snapshot_dir = Path(out).with_name(Path(out).stem + "_snapshots")
-    result = transfer.run(steps, optimizer, learning_rate=learning_rate, init=init, seed=seed,
-                          snapshot_every=snapshot_every, snapshot_dir=snapshot_dir, verbose=verbose)
+    result = transfer.run(
+        steps,
+        optimizer,
+        learning_rate=learning_rate,
+        init=init,
+        seed=seed,
+        snapshot_every=snapshot_every,
+        snapshot_dir=snapshot_dir,
+        verbose=verbose,
+    )
     if out is not None:
         write_image(out, result.image)
     return result

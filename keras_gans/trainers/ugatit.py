@@ -44,13 +44,17 @@ from keras_gans.trainers.base import TwoDomainTrainer, apply_jointly, scale_for_
 def cam_bce(logits, target):
     """Mean binary cross-entropy of CAM logits against a constant target (1 or 0)."""
     logits = ops.cast(logits, "float32")
-    return ops.mean(ops.binary_crossentropy(ops.full_like(logits, float(target)), logits, from_logits=True))
+    return ops.mean(
+        ops.binary_crossentropy(ops.full_like(logits, float(target)), logits, from_logits=True)
+    )
 
 
 def heat_map_images(heat_maps, size):
     """Heat maps (N, h, w, 1) as grey images in [-1, 1] of ``size`` (H, W): bilinearly enlarged, then
     each stretched to its own min .. max (as the reference's ``cam``)."""
-    heat = ops.image.resize(ops.convert_to_tensor(heat_maps, "float32"), tuple(size), interpolation="bilinear")
+    heat = ops.image.resize(
+        ops.convert_to_tensor(heat_maps, "float32"), tuple(size), interpolation="bilinear"
+    )
     low = ops.min(heat, axis=(1, 2, 3), keepdims=True)
     high = ops.max(heat, axis=(1, 2, 3), keepdims=True)
     return (heat - low) / ops.maximum(high - low, 1e-8) * 2.0 - 1.0
@@ -69,21 +73,48 @@ class UGATIT(TwoDomainTrainer):
         seed: seed of the trainer's random state (kept in checkpoints; the step itself draws none).
     """
 
-    tracked = ("d_loss", "g_loss", "adv_A2B", "adv_B2A", "cycle_A", "cycle_B", "identity_A2B", "identity_B2A",
-               "cam_A2B", "cam_B2A", "d_A", "d_B")
+    tracked = (
+        "d_loss",
+        "g_loss",
+        "adv_A2B",
+        "adv_B2A",
+        "cycle_A",
+        "cycle_B",
+        "identity_A2B",
+        "identity_B2A",
+        "cam_A2B",
+        "cam_B2A",
+        "d_A",
+        "d_B",
+    )
     exported_networks = ("g_a2b", "g_b2a", "d_ga", "d_la", "d_gb", "d_lb")
 
-    def __init__(self, g_a2b, g_b2a, d_ga, d_la, d_gb, d_lb, adv_weight=1.0, cycle_weight=10.0, identity_weight=10.0,
-                 cam_weight=1000.0, weight_decay=1e-4, seed=None, **kwargs):
+    def __init__(
+        self,
+        g_a2b,
+        g_b2a,
+        d_ga,
+        d_la,
+        d_gb,
+        d_lb,
+        adv_weight=1.0,
+        cycle_weight=10.0,
+        identity_weight=10.0,
+        cam_weight=1000.0,
+        weight_decay=1e-4,
+        seed=None,
+        **kwargs,
+    ):
         super().__init__(seed=seed, **kwargs)
         self.g_a2b, self.g_b2a = g_a2b, g_b2a
         self.d_ga, self.d_la, self.d_gb, self.d_lb = d_ga, d_la, d_gb, d_lb
         shape_a, shape_b = tuple(g_a2b.input_shape[1:]), tuple(g_b2a.input_shape[1:])
         if shape_a[-1] != shape_b[-1] or tuple(g_a2b.output_shape[0][1:]) != shape_b:
             raise KerasGansError(
-                f"U-GAT-IT's identity and CAM losses feed each generator images of both domains: the domains need "
-                f"equally many channels, here A has {shape_a[-1]} and B {shape_b[-1]} (read both as RGB with "
-                "--set channels=3 where the data set allows it)"
+                "U-GAT-IT's identity and CAM losses feed each generator images of both domains:"
+                f" the domains need equally many channels, here A has {shape_a[-1]} and B"
+                f" {shape_b[-1]} (read both as RGB with --set channels=3 where the data set"
+                " allows it)"
             )
         self.adv_weight, self.cycle_weight = float(adv_weight), float(cycle_weight)
         self.identity_weight, self.cam_weight = float(identity_weight), float(cam_weight)
@@ -104,13 +135,17 @@ class UGATIT(TwoDomainTrainer):
 
     @property
     def discriminator_variables(self):
-        return [v for d in (self.d_ga, self.d_la, self.d_gb, self.d_lb) for v in d.trainable_variables]
+        return [
+            v for d in (self.d_ga, self.d_la, self.d_gb, self.d_lb) for v in d.trainable_variables
+        ]
 
     @property
     def translators(self):
         """Image -> image models by direction (the generators without their CAM outputs)."""
-        return {d: keras.Model(g.input, g.outputs[0], name=f"{g.name}_image")
-                for d, g in (("A2B", self.g_a2b), ("B2A", self.g_b2a))}
+        return {
+            d: keras.Model(g.input, g.outputs[0], name=f"{g.name}_image")
+            for d, g in (("A2B", self.g_a2b), ("B2A", self.g_b2a))
+        }
 
     def call(self, a, training=False):
         return self.g_a2b(a, training=training)[0]
@@ -122,7 +157,9 @@ class UGATIT(TwoDomainTrainer):
         images' size (each stretched to its own range)."""
         from keras_gans.errors import check_choice
 
-        g = {"A2B": self.g_a2b, "B2A": self.g_b2a}[check_choice("direction", direction, self.directions)]
+        g = {"A2B": self.g_a2b, "B2A": self.g_b2a}[
+            check_choice("direction", direction, self.directions)
+        ]
         x = ops.convert_to_tensor(images, "float32")
         out, logits, heat = g(x, training=False)
         return out, ops.sigmoid(logits), heat_map_images(heat, x.shape[1:3])
@@ -158,8 +195,10 @@ class UGATIT(TwoDomainTrainer):
         fake_b = ops.stop_gradient(self.g_a2b(real_a, training=True)[0])
         fake_a = ops.stop_gradient(self.g_b2a(real_b, training=True)[0])
         with tf.GradientTape() as tape:
-            for name, real, fake, pair in (("d_A", real_a, fake_a, (self.d_ga, self.d_la)),
-                                           ("d_B", real_b, fake_b, (self.d_gb, self.d_lb))):
+            for name, real, fake, pair in (
+                ("d_A", real_a, fake_a, (self.d_ga, self.d_la)),
+                ("d_B", real_b, fake_b, (self.d_gb, self.d_lb)),
+            ):
                 logs[name] = 0.0
                 for d in pair:  # global and local D
                     logs[name] += self._adversarial(*self._stacked(d, real, fake))
@@ -170,22 +209,39 @@ class UGATIT(TwoDomainTrainer):
 
         # 2. generators: fool all four, come back, keep identities, tell the domains apart (CAM)
         with tf.GradientTape() as tape:
-            (fake_b, cam_ab, _), (id_b, cam_bb, _) = self._stacked(self.g_a2b, real_a, real_b)  # A2B(a), A2B(b)
-            (fake_a, cam_ba, _), (id_a, cam_aa, _) = self._stacked(self.g_b2a, real_b, real_a)  # B2A(b), B2A(a)
+            (fake_b, cam_ab, _), (id_b, cam_bb, _) = self._stacked(
+                self.g_a2b, real_a, real_b
+            )  # A2B(a), A2B(b)
+            (fake_a, cam_ba, _), (id_a, cam_aa, _) = self._stacked(
+                self.g_b2a, real_b, real_a
+            )  # B2A(b), B2A(a)
             rec_a = self.g_b2a(fake_b, training=True)[0]
             rec_b = self.g_a2b(fake_a, training=True)[0]
-            logs["adv_A2B"] = sum(self._adversarial(d(fake_b, training=True)) for d in (self.d_gb, self.d_lb))
-            logs["adv_B2A"] = sum(self._adversarial(d(fake_a, training=True)) for d in (self.d_ga, self.d_la))
+            logs["adv_A2B"] = sum(
+                self._adversarial(d(fake_b, training=True)) for d in (self.d_gb, self.d_lb)
+            )
+            logs["adv_B2A"] = sum(
+                self._adversarial(d(fake_a, training=True)) for d in (self.d_ga, self.d_la)
+            )
             logs["cycle_A"], logs["cycle_B"] = l1_loss(rec_a, real_a), l1_loss(rec_b, real_b)
-            logs["identity_A2B"], logs["identity_B2A"] = l1_loss(id_b, real_b), l1_loss(id_a, real_a)
-            logs["cam_A2B"] = cam_bce(cam_ab, 1.0) + cam_bce(cam_bb, 0.0)  # G_A2B: A images 1, B images 0
+            logs["identity_A2B"], logs["identity_B2A"] = (
+                l1_loss(id_b, real_b),
+                l1_loss(id_a, real_a),
+            )
+            logs["cam_A2B"] = cam_bce(cam_ab, 1.0) + cam_bce(
+                cam_bb, 0.0
+            )  # G_A2B: A images 1, B images 0
             logs["cam_B2A"] = cam_bce(cam_ba, 1.0) + cam_bce(cam_aa, 0.0)
-            g_loss = (self.adv_weight * (logs["adv_A2B"] + logs["adv_B2A"])
-                      + self.cycle_weight * (logs["cycle_A"] + logs["cycle_B"])
-                      + self.identity_weight * (logs["identity_A2B"] + logs["identity_B2A"])
-                      + self.cam_weight * (logs["cam_A2B"] + logs["cam_B2A"]))
+            g_loss = (
+                self.adv_weight * (logs["adv_A2B"] + logs["adv_B2A"])
+                + self.cycle_weight * (logs["cycle_A"] + logs["cycle_B"])
+                + self.identity_weight * (logs["identity_A2B"] + logs["identity_B2A"])
+                + self.cam_weight * (logs["cam_A2B"] + logs["cam_B2A"])
+            )
             scaled = scale_for_replicas(g_loss)
-        self._apply(self.g_optimizer, tape, scaled, self.generator_variables)  # then rho is clipped to [0, 1]
+        self._apply(
+            self.g_optimizer, tape, scaled, self.generator_variables
+        )  # then rho is clipped to [0, 1]
         return self.update_trackers(d_loss=d_loss, g_loss=g_loss, **logs)
 
     def preview(self, a, b):

@@ -39,7 +39,10 @@ from keras_gans.trainers.base import Trainer, scale_for_replicas
 def reparameterize(z_mean, z_log_var, eps):
     """z = mu + sigma * eps with sigma = exp(log_var / 2): a sample of N(mu, sigma^2) for eps ~ N(0, 1),
     differentiable in mu and log_var (the reparameterisation trick)."""
-    z_mean, z_log_var = ops.cast(z_mean, "float32"), ops.cast(z_log_var, "float32")  # float32 under mixed precision
+    z_mean, z_log_var = (
+        ops.cast(z_mean, "float32"),
+        ops.cast(z_log_var, "float32"),
+    )  # float32 under mixed precision
     return z_mean + ops.exp(0.5 * z_log_var) * ops.cast(eps, "float32")
 
 
@@ -65,10 +68,14 @@ class Autoencoder(Trainer):
         latent_dim = decoder.inputs[0].shape[-1]
         codes = encoder.output["z_mean"] if isinstance(encoder.output, dict) else encoder.output
         if codes.shape[-1] != latent_dim:
-            raise KerasGansError(f"the encoder gives {codes.shape[-1]}-d codes but the decoder takes {latent_dim}-d z")
+            raise KerasGansError(
+                f"the encoder gives {codes.shape[-1]}-d codes but the decoder takes {latent_dim}-d z"
+            )
         if tuple(encoder.inputs[0].shape[1:]) != tuple(decoder.output.shape[1:]):
-            raise KerasGansError(f"the encoder takes {tuple(encoder.inputs[0].shape[1:])} images but the decoder "
-                                 f"makes {tuple(decoder.output.shape[1:])}")
+            raise KerasGansError(
+                f"the encoder takes {tuple(encoder.inputs[0].shape[1:])} images but the decoder "
+                f"makes {tuple(decoder.output.shape[1:])}"
+            )
         super().__init__(latent_dim, seed=seed, **kwargs)
         self.encoder, self.decoder = encoder, decoder
         self.image_shape = tuple(int(s) for s in encoder.inputs[0].shape[1:])
@@ -84,7 +91,9 @@ class Autoencoder(Trainer):
 
     def set_eval_seed(self, seed):
         """Restart test_step's noise (the VAE's eps at evaluation) from ``seed``."""
-        self.eval_seed_generator.state.assign(np.array([int(seed), 0], self.eval_seed_generator.state.dtype))
+        self.eval_seed_generator.state.assign(
+            np.array([int(seed), 0], self.eval_seed_generator.state.dtype)
+        )
 
     # -- the objective --------------------------------------------------------------------------
     def per_image_losses(self, x, training=False, seed=None):
@@ -138,8 +147,10 @@ class VAE(Autoencoder):
 
     def __init__(self, encoder, decoder, beta=1.0, **kwargs):
         if not isinstance(encoder.output, dict) or {"z_mean", "z_log_var"} - set(encoder.output):
-            raise KerasGansError("a VAE's encoder must output {'z_mean': ..., 'z_log_var': ...} "
-                                 "(conv_encoder(..., variational=True))")
+            raise KerasGansError(
+                "a VAE's encoder must output {'z_mean': ..., 'z_log_var': ...} "
+                "(conv_encoder(..., variational=True))"
+            )
         self.beta = float(beta)
         if not self.beta >= 0:
             raise KerasGansError(f"beta must be >= 0, got {beta!r}")
@@ -151,7 +162,12 @@ class VAE(Autoencoder):
         eps = self.draw(tf.random.stateless_normal, ops.shape(z_mean), seed=seed)
         logits = self.decoder(reparameterize(z_mean, z_log_var, eps), training=training)
         rec, kl = bernoulli_nll(x, logits), kl_divergence(z_mean, z_log_var)
-        return {"loss": rec + self.beta * kl, "reconstruction_loss": rec, "kl_loss": kl, "neg_elbo": rec + kl}
+        return {
+            "loss": rec + self.beta * kl,
+            "reconstruction_loss": rec,
+            "kl_loss": kl,
+            "neg_elbo": rec + kl,
+        }
 
     def encode(self, x, training=False):
         out = self.encoder(ops.convert_to_tensor(x, "float32"), training=training)
