@@ -52,7 +52,7 @@ def main():
     config.update(num_classes=10, steps_per_epoch=len(x) // config["batch_size"])
     keras.utils.set_random_seed(config["seed"])
     trainer = build_trainer(config)
-    labels = y if MODELS[args.model]["labels"] else None
+    labels = y if MODELS[args.model].labels else None
     ds = data.make_dataset(x, config["batch_size"], seed=config["seed"], epochs=1000, labels=labels)
 
     if args.model == "infogan":

@@ -509,14 +509,14 @@ def cmd_list(args):
             print(f"{args.settings} --preset {preset}:")
             for key in sorted(config):
                 print(f"  {key} = {config[key]!r}")
-            describe = MODELS[args.settings].get("describe")
+            describe = MODELS[args.settings].describe
             if describe is not None:
                 _import_tensorflow_quietly()
                 print(f"  ({describe(config)})")
         return
     print("models (keras-gans train MODEL):")
     for name, spec in MODELS.items():
-        print(f"  {name:10s} {spec['description']}")
+        print(f"  {name:10s} {spec.description}")
     print(
         f"presets (--preset): {', '.join(PRESETS)}  (cpu: learns fast on 2 CPU cores; paper: the"
         " published setup)"

@@ -175,7 +175,7 @@ def train(
             f"keras-gans: training on {strategy.num_replicas_in_sync} replicas"
             f" ({type(strategy).__name__})"
         )
-    describe = MODELS[config["model"]].get("describe")
+    describe = MODELS[config["model"]].describe
     if describe is not None and verbose:  # e.g. Pix2Pix: the patch D judges and its output map
         print(f"keras-gans: {describe(config)}")
     first_epoch, steps_done = (
@@ -265,7 +265,7 @@ class TrainingData:
                 source=config["data_source"],
                 limit=config.get("limit"),
             )
-            self.labels = labels if MODELS[config["model"]].get("labels", False) else None
+            self.labels = labels if MODELS[config["model"]].labels else None
             self.step_batch = config["batch_size"] * config.get(
                 "d_steps", 1
             )  # real images one step consumes

@@ -1,0 +1,101 @@
+"""What a recipe is, and the optimizers and compile steps that recipes share.
+
+A recipe turns a flat config (``RUN_DIR/config.json``) into a trainer in two steps a student can
+take apart: ``networks(config)`` builds the networks (a dict keyed by the trainer's own
+constructor keywords), ``trainer(config, **networks)`` wires them into the method's trainer.
+Nothing here imports TensorFlow at import time: the CLI checks names and settings before it
+loads.
+"""
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from keras_gans.errors import check_choice
+
+
+def optimizer(config, lr, total_steps):
+    """The config's optimizer at learning rate ``lr``, with its schedule over ``total_steps``."""
+    import keras
+
+    from keras_gans.schedules import learning_rate
+
+    lr = learning_rate(
+        lr, config.get("lr_schedule", "constant"), total_steps, config.get("decay_from", 0.5)
+    )
+    name = check_choice("optimizer", config["optimizer"], ("adam", "rmsprop"))
+    if name == "rmsprop":
+        opt = keras.optimizers.RMSprop(lr)
+    else:
+        opt = keras.optimizers.Adam(lr, beta_1=config["beta_1"], beta_2=config["beta_2"])
+    if (
+        config.get("precision") == "mixed_float16"
+    ):  # the train steps start backward passes from its scale
+        opt = keras.optimizers.LossScaleOptimizer(opt)
+    return opt
+
+
+def total_steps(config):
+    """Updates of each optimizer over the run (None when the run API has not set
+    ``steps_per_epoch``: then no schedule can decay)."""
+    steps_per_epoch = config.get("steps_per_epoch")
+    return steps_per_epoch * config["epochs"] if steps_per_epoch else None
+
+
+def execution(config):
+    """The compile settings every recipe passes on."""
+    return dict(
+        jit_compile=config.get("jit_compile", False),
+        steps_per_execution=config.get("steps_per_execution", 1),
+    )
+
+
+def compile_two_players(trainer, config):
+    """Compile a G/D trainer: ``g_lr`` and ``d_lr``, D's schedule over its ``d_steps`` updates a step."""
+    total = total_steps(config)
+    trainer.compile(
+        g_optimizer=optimizer(config, config["g_lr"], total),
+        d_optimizer=optimizer(
+            config, config["d_lr"], total * config.get("d_steps", 1) if total else None
+        ),
+        **execution(config),
+    )
+    return trainer
+
+
+def compile_one_optimizer(trainer, config):
+    """Compile a trainer with one optimizer (``lr``): the classifier, the autoencoders."""
+    trainer.compile(
+        optimizer=optimizer(config, config["lr"], total_steps(config)), **execution(config)
+    )
+    return trainer
+
+
+@dataclass(frozen=True)
+class Recipe:
+    """One trainable model: its presets, settings check and build, side by side.
+
+    * ``base``: the settings common to its presets; ``presets``: {"cpu": {...}, "paper": {...}},
+      the differences (applied over ``base``).
+    * ``networks(config) -> {name: keras.Model}``: the names are the trainer's constructor
+      keywords (``generator``/``discriminator``, ``encoder``/``decoder``, ``g_a2b`` ...).
+    * ``trainer(config, **networks)``: the uncompiled trainer; ``compile(trainer, config)`` gives
+      it its optimizers.
+    * ``check(config)``: what can be refused before TensorFlow loads (names, choices, numbers);
+      the shapes are the network builders' to check.
+    * ``describe(config)``: an optional line ``train`` prints (what the lecture asks about).
+    * ``data``: what it trains on ("images", "paired", "unpaired" or "attributes"), ``dataset``
+      its default data set, ``labels`` whether its image batches carry the class labels.
+    """
+
+    name: str
+    description: str
+    base: dict
+    presets: dict
+    networks: Callable
+    trainer: Callable
+    compile: Callable = compile_two_players
+    check: Callable | None = None
+    describe: Callable | None = None
+    data: str = "images"
+    dataset: str | None = None
+    labels: bool = False

@@ -1,0 +1,186 @@
+"""CycleGAN (lecture 6): unpaired A <-> B, two generators and two PatchGANs, LSGAN + cycle +
+identity losses, history pools of fakes."""
+
+from keras_gans.errors import KerasGansError, check_choice, check_positive
+from keras_gans.recipes.base import Recipe, execution, optimizer, total_steps
+
+
+def check(config):
+    check_choice("generator", config["generator"], ("resnet", "unet"))
+    check_choice("adversarial loss", config["loss"], ("lsgan", "nonsaturating", "hinge"))
+    check_choice("direction", config["direction"], ("A2B", "B2A"))
+    check_choice("patch size", config["patch_size"], (1, 16, 34, 70, 142, 286))
+    if config["identity"] != "auto" and (
+        not isinstance(config["identity"], (int, float)) or config["identity"] < 0
+    ):
+        raise KerasGansError(
+            "identity must be 'auto' or a weight >= 0 (a fraction of cycle_weight), "
+            f"got {config['identity']!r}"
+        )
+    if config["channels"] not in (None, 1, 3):
+        raise KerasGansError(
+            f"channels must be 1, 3 or null (as the files are), got {config['channels']!r}"
+        )
+    if not isinstance(config["pool_size"], int) or config["pool_size"] < 0:
+        raise KerasGansError(
+            "pool_size must be 0 (no pool) or a positive number of images, got"
+            f" {config['pool_size']!r}"
+        )
+    size = config.get("image_size")
+    if config["generator"] == "unet" and size is not None and (size < 4 or size & (size - 1)):
+        raise KerasGansError(
+            "the U-Net generator needs an image size that is a power of 2 (32, 64, 128, 256), "
+            f"got {size}"
+        )
+    if config["generator"] == "resnet" and size is not None and (size % 4 or size < 8):
+        raise KerasGansError(
+            "the ResNet generator needs an image size that is a multiple of 4 and at least 8 px, "
+            f"got {size}"
+        )
+    for key in ("g_filters", "d_filters"):
+        check_positive(key.replace("_", " "), config[key])
+
+
+def shapes(config):
+    """(shape of A, shape of B): B is A's shape when the data set does not say otherwise."""
+    return tuple(config["image_shape"]), tuple(config.get("image_shape_b") or config["image_shape"])
+
+
+def networks(config):
+    from keras_gans.networks import patchgan_discriminator, resnet_generator, unet_generator
+
+    shape_a, shape_b = shapes(config)
+
+    def generator(shape_in, shape_out, name):
+        if config["generator"] == "unet":
+            return unet_generator(
+                shape_in,
+                shape_out[-1],
+                filters=config["g_filters"],
+                norm=config["g_norm"],
+                dropout=0.0,
+                name=name,
+            )
+        return resnet_generator(
+            shape_in,
+            shape_out[-1],
+            filters=config["g_filters"],
+            blocks=config["g_blocks"],
+            norm=config["g_norm"],
+            name=name,
+        )
+
+    def discriminator(shape, name):
+        return patchgan_discriminator(
+            shape,
+            patch_size=config["patch_size"],
+            filters=config["d_filters"],
+            norm=config["d_norm"],
+            name=name,
+        )
+
+    return dict(
+        g_a2b=generator(shape_a, shape_b, "g_a2b"),
+        g_b2a=generator(shape_b, shape_a, "g_b2a"),
+        d_a=discriminator(shape_a, "d_a"),
+        d_b=discriminator(shape_b, "d_b"),
+    )
+
+
+def trainer(config, g_a2b, g_b2a, d_a, d_b):
+    from keras_gans.trainers import CycleGAN
+
+    shape_a, shape_b = shapes(config)
+    identity = config["identity"]
+    if identity == "auto":  # the paper's 0.5 where it can be computed (not for grey <-> colour)
+        identity = 0.5 if shape_a[-1] == shape_b[-1] else 0.0
+    return CycleGAN(
+        g_a2b,
+        g_b2a,
+        d_a,
+        d_b,
+        cycle_weight=config["cycle_weight"],
+        identity=identity,
+        pool_size=config["pool_size"],
+        loss=config["loss"],
+        seed=config.get("seed"),
+    )
+
+
+def compile_four(trainer, config):
+    """Four optimizers, one update each a step."""
+    total = total_steps(config)
+    trainer.compile(
+        g_a2b_optimizer=optimizer(config, config["g_lr"], total),
+        g_b2a_optimizer=optimizer(config, config["g_lr"], total),
+        d_a_optimizer=optimizer(config, config["d_lr"], total),
+        d_b_optimizer=optimizer(config, config["d_lr"], total),
+        **execution(config),
+    )
+    return trainer
+
+
+CYCLEGAN = Recipe(
+    name="cyclegan",
+    description="CycleGAN (Zhu et al., 2017): unpaired A <-> B, ResNet generators, 70x70 PatchGANs, "
+    "LSGAN + cycle (10) + identity (0.5 x 10) losses, history pools of 50 fakes",
+    base=dict(
+        network="cyclegan",
+        generator="resnet",
+        loss="lsgan",
+        cycle_weight=10.0,
+        identity="auto",
+        pool_size=50,
+        optimizer="adam",
+        beta_1=0.5,
+        beta_2=0.999,
+        g_lr=2e-4,
+        d_lr=2e-4,
+        lr_schedule="linear_decay",
+        decay_from=0.5,
+        g_norm="instance",
+        d_norm="instance",
+        direction="A2B",
+        channels=None,
+        tile_scale=None,
+    ),
+    presets={
+        # 32 px: a U-Net G with batch norm (16 filters), 34x34 patches (a 70x70 patch is larger than
+        # the image), grey kept in 3 channels so the identity loss applies. The paper's ResNet G with
+        # instance norm did not learn grey <-> colour here: instance norm erases each 32 px tile's
+        # brightness, the U-Net's first skip keeps it (RESULTS.md, chapter 6). 20 epochs of the
+        # 1,542 photo tiles: 24 min on 2 busy cores
+        "cpu": dict(
+            image_size=32,
+            generator="unet",
+            g_norm="batch",
+            g_filters=16,
+            g_blocks=4,
+            d_filters=32,
+            patch_size=34,
+            batch_size=8,
+            epochs=20,
+            load_size=None,
+            flip=True,
+            channels=3,
+        ),
+        # the paper: 256 px (random crops of 286 px), 9 blocks, batch 1, 100 + 100 epochs
+        "paper": dict(
+            image_size=256,
+            g_filters=64,
+            g_blocks=9,
+            d_filters=64,
+            patch_size=70,
+            batch_size=1,
+            epochs=200,
+            load_size=286,
+            flip=True,
+        ),
+    },
+    networks=networks,
+    trainer=trainer,
+    compile=compile_four,
+    check=check,
+    data="unpaired",
+    dataset="cifar10-colour",
+)

@@ -1,0 +1,128 @@
+"""Pix2Pix (lecture 5): paired translation, a U-Net generator and a conditional PatchGAN, cGAN + L1."""
+
+from keras_gans.errors import KerasGansError, check_choice
+from keras_gans.recipes.base import Recipe
+
+
+def check(config):
+    check_choice("direction", config["direction"], ("A2B", "B2A"))
+    load = config.get("load_size")
+    if load is not None and load < config["image_size"]:
+        raise KerasGansError(
+            f"load_size ({load}) must be at least image_size ({config['image_size']}): images are"
+            " resized to load_size, then randomly cropped to image_size"
+        )
+    weights = config["gan_weight"], config["l1_weight"]
+    if not all(isinstance(w, (int, float)) and w >= 0 for w in weights) or not any(weights):
+        raise KerasGansError(
+            f"gan_weight and l1_weight must be numbers >= 0, not both 0; got {weights[0]!r} and "
+            f"{weights[1]!r}"
+        )
+
+
+def describe(config):
+    """What the lecture asks about the networks: the patch D judges, and its output map."""
+    from keras_gans.networks.patchgan import describe as describe_patchgan
+    from keras_gans.networks.unet import unet_depth
+
+    size = config["image_size"]
+    return (
+        f"{describe_patchgan(config['patch_size'], size)}; U-Net G: {unet_depth(size)} downsamplings"
+        f" to a 1x1 bottleneck, dropout {config['dropout']} in its {config['dropout_blocks']}"
+        " innermost decoder blocks"
+    )
+
+
+def networks(config):
+    from keras_gans import networks as nets
+
+    shape_a, shape_b = tuple(config["image_shape"]), tuple(config["image_shape_b"])
+    return dict(
+        generator=nets.unet_generator(
+            shape_a,
+            shape_b[-1],
+            filters=config["g_filters"],
+            norm=config["norm"],
+            dropout=config["dropout"],
+            dropout_blocks=config["dropout_blocks"],
+        ),
+        discriminator=nets.patchgan_discriminator(
+            shape_b,
+            condition_shape=shape_a,
+            patch_size=config["patch_size"],
+            filters=config["d_filters"],
+            norm=config["norm"],
+        ),
+    )
+
+
+def trainer(config, generator, discriminator):
+    from keras_gans.trainers import Pix2Pix
+
+    return Pix2Pix(
+        generator,
+        discriminator,
+        gan_weight=config["gan_weight"],
+        l1_weight=config["l1_weight"],
+        loss=config["loss"],
+        test_dropout=config["test_dropout"],
+        seed=config.get("seed"),
+    )
+
+
+PIX2PIX = Recipe(
+    name="pix2pix",
+    description="Pix2Pix (Isola et al., 2017): paired translation, U-Net G, conditional PatchGAN D, "
+    "cGAN + 100 * L1",
+    base=dict(
+        network="pix2pix",
+        loss="nonsaturating",
+        optimizer="adam",
+        beta_1=0.5,
+        beta_2=0.999,
+        g_lr=2e-4,
+        d_lr=2e-4,
+        gan_weight=1.0,
+        l1_weight=100.0,
+        direction="A2B",
+        flip=True,
+        dropout=0.5,
+        dropout_blocks=3,
+    ),
+    presets={
+        # 64 px, batch 4, half-width networks, 34 px patches (half the image side; the paper's
+        # 70 px cover a quarter of 256 px): RESULTS.md chapter 5a has what it reaches in minutes
+        "cpu": dict(
+            image_size=64,
+            load_size=72,
+            batch_size=4,
+            g_filters=32,
+            d_filters=32,
+            patch_size=34,
+            norm="batch",
+            test_dropout=False,
+            epochs=20,
+        ),
+        # the paper: 256 px, jitter 286 -> 256, batch 1, 70x70 patches, dropout also at test time,
+        # 200 epochs (facades) with the learning rate decaying linearly over the second half
+        "paper": dict(
+            image_size=256,
+            load_size=286,
+            batch_size=1,
+            g_filters=64,
+            d_filters=64,
+            patch_size=70,
+            norm="batch",
+            test_dropout=True,
+            epochs=200,
+            lr_schedule="linear_decay",
+            decay_from=0.5,
+        ),
+    },
+    networks=networks,
+    trainer=trainer,
+    check=check,
+    describe=describe,
+    data="paired",
+    dataset="edges2photo",
+)

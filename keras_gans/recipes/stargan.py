@@ -1,0 +1,120 @@
+"""StarGAN (lecture 7): one generator G(x, c) for every attribute domain, a WGAN-GP critic with a
+domain classifier, the mask vector for two data sets at once."""
+
+from keras_gans.errors import KerasGansError
+from keras_gans.recipes.base import Recipe
+
+
+def check(config):
+    from keras_gans.data.attributes import (
+        ATTRIBUTE_SETS,
+        check_celeba_attributes,
+        resolve_attribute_set,
+    )
+
+    size = config["image_size"]
+    if size % 4:
+        raise KerasGansError(
+            f"StarGAN's generator halves the image twice: image_size must divide by 4, got {size}"
+        )
+    layers = config.get("d_layers")
+    if layers is not None and (int(layers) < 1 or size % 2 ** int(layers)):
+        raise KerasGansError(f"d_layers={layers} stride-2 layers do not fit {size} px images")
+    if config.get("attributes") is not None:
+        parts = resolve_attribute_set(config.get("dataset", "colour-digits")).split("+")
+        if not any(ATTRIBUTE_SETS[p].selectable for p in parts):
+            raise KerasGansError(
+                f"the attributes setting chooses CelebA attributes; {config.get('dataset')!r} has"
+                " fixed ones"
+            )
+        check_celeba_attributes(config["attributes"])
+
+
+def condition(config):
+    """The label layout of the run's data (``config["label_sets"]``, set by the run API)."""
+    from keras_gans.data.attributes import Condition
+
+    return Condition.from_config(config["label_sets"])
+
+
+def networks(config):
+    from keras_gans import networks as nets
+
+    cond, shape = condition(config), tuple(config["image_shape"])
+    return dict(
+        generator=nets.stargan_generator(
+            shape, cond.size, filters=config["g_filters"], residual_blocks=config["residual_blocks"]
+        ),
+        discriminator=nets.stargan_discriminator(
+            shape, cond.label_size, filters=config["d_filters"], layers=config.get("d_layers")
+        ),
+    )
+
+
+def trainer(config, generator, discriminator):
+    from keras_gans.trainers import StarGAN
+
+    return StarGAN(
+        generator,
+        discriminator,
+        condition(config),
+        lambda_cls=config["lambda_cls"],
+        lambda_rec=config["lambda_rec"],
+        lambda_gp=config["lambda_gp"],
+        d_steps=config["d_steps"],
+        seed=config.get("seed"),
+    )
+
+
+STARGAN = Recipe(
+    name="stargan",
+    description="StarGAN (Choi et al., 2018): one generator G(x, c) for every attribute domain; WGAN-GP"
+    " critic with a domain classifier; mask vector for two data sets at once",
+    base=dict(
+        network="stargan",
+        optimizer="adam",
+        beta_1=0.5,
+        beta_2=0.999,
+        d_steps=5,
+        lambda_cls=1.0,
+        lambda_rec=10.0,
+        lambda_gp=10.0,
+        lr_schedule="linear_decay",
+        decay_from=0.5,
+        attributes=None,
+        d_layers=None,
+    ),
+    presets={
+        # 32 px, half the paper's widths, 2 residual blocks; XLA: 2.3x faster steps on 2 CPU cores
+        "cpu": dict(
+            image_size=32,
+            g_filters=32,
+            d_filters=32,
+            residual_blocks=2,
+            g_lr=1e-4,
+            d_lr=1e-4,
+            batch_size=16,
+            epochs=3,
+            flip=False,
+            jit_compile=True,
+        ),
+        # the paper's CelebA set-up: 128 px, 6 residual blocks, batch 16, 10 + 10 epochs (lr decays to 0)
+        "paper": dict(
+            image_size=128,
+            g_filters=64,
+            d_filters=64,
+            residual_blocks=6,
+            g_lr=1e-4,
+            d_lr=1e-4,
+            batch_size=16,
+            epochs=20,
+            flip=True,
+        ),
+    },
+    networks=networks,
+    trainer=trainer,
+    check=check,
+    data="attributes",
+    dataset="colour-digits",
+    labels=True,
+)

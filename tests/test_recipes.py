@@ -1,0 +1,84 @@
+"""The recipes (keras_gans/recipes/): the registry loads without TensorFlow, a recipe's networks
+can be replaced by name (the seam ``train(model, generator=G)`` builds on), the template works."""
+
+import subprocess
+import sys
+
+import numpy as np
+import pytest
+
+from keras_gans.errors import KerasGansError
+
+TINY_DCGAN = dict(image_shape=[28, 28, 1], g_filters=8, d_filters=8, latent_dim=8, epochs=1)
+
+
+def test_registry_imports_without_tensorflow():
+    script = (
+        "import sys\nimport keras_gans.models, keras_gans.recipes, keras_gans.recipes.template\n"
+        "print('tensorflow' in sys.modules, len(keras_gans.models.MODELS))"
+    )
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True)
+    assert done.stdout.split() == ["False", "14"], done.stderr[-2000:]
+
+
+def _weights(net):
+    return [np.array(w) for w in net.weights]
+
+
+def test_a_replaced_generator_is_the_one_trained():
+    import keras
+
+    from keras_gans.models import build_trainer, default_config
+    from keras_gans.networks import mlp_generator
+
+    config = default_config("dcgan", **TINY_DCGAN)
+    keras.utils.set_random_seed(0)
+    default = build_trainer(config)
+    mine = mlp_generator(8, (28, 28, 1), hidden=[16])  # not the recipe's DCGAN generator
+    keras.utils.set_random_seed(0)
+    trainer = build_trainer(config, networks={"generator": mine})
+    assert trainer.generator is mine and trainer.latent_dim == 8
+    # the networks not given start as they would without a replacement
+    for a, b in zip(_weights(trainer.discriminator), _weights(default.discriminator)):
+        np.testing.assert_array_equal(a, b)
+    before = _weights(mine)
+    images = np.random.default_rng(0).uniform(-1, 1, (8, 28, 28, 1)).astype("float32")
+    trainer.fit(images, batch_size=8, epochs=1, verbose=0)
+    assert int(trainer.g_optimizer.iterations) == 1
+    assert any(not np.array_equal(a, b) for a, b in zip(before, _weights(mine)))
+
+
+def test_replacements_by_unknown_names_or_of_other_types_are_one_line(tmp_path):
+    from keras_gans.models import build_trainer, default_config
+
+    config = default_config("dcgan", **TINY_DCGAN)
+    with pytest.raises(KerasGansError) as e:
+        build_trainer(config, networks={"critic": None, "generator": None})
+    assert str(e.value) == (
+        "unknown network(s) for dcgan: critic; accepted: generator, discriminator"
+    )
+    with pytest.raises(KerasGansError, match="the generator must be a keras.Model, got str"):
+        build_trainer(config, networks={"generator": "dcgan"})
+    config = default_config("cyclegan", image_shape=[16, 16, 3], image_size=16, patch_size=16)
+    with pytest.raises(KerasGansError, match="accepted: g_a2b, g_b2a, d_a, d_b$"):
+        build_trainer(config, networks={"generator": None})
+
+
+def test_the_template_builds_and_trains():
+    from keras_gans.models import COMMON
+    from keras_gans.recipes.template import TEMPLATE
+
+    config = {
+        "model": TEMPLATE.name,
+        **COMMON,
+        **TEMPLATE.base,
+        **TEMPLATE.presets["cpu"],
+        "image_shape": [28, 28, 1],
+    }
+    TEMPLATE.check(config)
+    trainer = TEMPLATE.compile(TEMPLATE.trainer(config, **TEMPLATE.networks(config)), config)
+    images = np.random.default_rng(0).uniform(-1, 1, (64, 28, 28, 1)).astype("float32")
+    logs = trainer.fit(images, batch_size=64, epochs=1, verbose=0).history
+    assert np.isfinite(logs["g_loss"][0]) and int(trainer.d_optimizer.iterations) == 1
+    with pytest.raises(KerasGansError, match="unknown generator normalisation 'layer'"):
+        TEMPLATE.check({**config, "g_norm": "layer"})
