@@ -216,10 +216,8 @@ class SampleGrid(keras.callbacks.Callback):
             return
         from keras_gans.viz import save_grid
 
-        rows = {"labels": "num_classes", "codes": "num_categories"}.get(
-            getattr(self.model, "conditioning", None)
-        )
-        n = self.nrow * getattr(self.model, rows) if rows else self.n
+        rows = self.model.sample_classes
+        n = self.nrow * rows if rows else self.n
         z = (
             np.random.default_rng(self.seed)
             .standard_normal((n, self.model.latent_dim))

@@ -362,7 +362,7 @@ def cmd_sample(args):
         labels = labels[0]
     if n is None:
         n = len(labels) if isinstance(labels, list) else 64
-    if nrow is None and getattr(run.trainer, "conditioning", None) == "labels" and labels is None:
+    if nrow is None and run.trainer.conditioning == "labels" and labels is None:
         nrow = run.trainer.num_classes  # the default labels take turns: one class per column
     images = run.sample(n, seed=args.seed, labels=labels)
     path = save_grid(args.out, images, nrow=nrow)

@@ -166,10 +166,10 @@ def evaluate(
         )
         return _finish(run, result, started, save, say)
 
-    kind = getattr(run.trainer, "conditioning", None)
+    kind = run.trainer.conditioning
     clf_run = load_classifier(classifier, dataset) if classifier is not None else None
     weights = inception_weights or metrics.find_inception_weights()
-    autoencoder = hasattr(run.trainer, "encode")
+    autoencoder = run.trainer.kind == "autoencoder"
     if autoencoder:  # ae / vae: the test split's negative ELBO (nats per image)
         elbo = negative_elbo(run, x_test, seed=seed)
         result.update({f"test_{k}": v for k, v in elbo.items()})
@@ -364,7 +364,7 @@ def evaluate_translation(
     test = data.load_run_domains(config, "test", data_dir)
     a, b = test.a[:n], test.b[:n]
     names = dict(zip("AB", test.names))
-    directions = tuple(getattr(run.trainer, "translators", {}))
+    directions = tuple(run.trainer.translators)
     result = {
         "run_dir": str(run.path),
         "model": config["model"],

@@ -382,13 +382,11 @@ class TrainingData:
         """The per-epoch figure: samples from fixed noise, or fixed test images translated."""
         from keras_gans import callbacks as cb
 
-        if self.kind == "attributes":
+        if trainer.kind == "attributes":
             return [cb.AttributeGrid(folder, self.test.images, self.test.conditions)]
-        if self.kind != "images" and hasattr(trainer, "preview"):
+        if trainer.kind in ("pairs", "translation"):
             return [cb.TranslationGrid(folder, self.test_domains)]
-        return (
-            [cb.SampleGrid(folder)] if hasattr(trainer, "generate") else []
-        )  # not for the classifier
+        return [cb.SampleGrid(folder)] if trainer.generates else []  # not for the classifier
 
 
 _MIRRORED = None
@@ -442,8 +440,9 @@ def _vector_logs(trainer):
 def export_networks(trainer, run):
     """Save the trained networks as standalone ``.keras`` files in ``RUN_DIR/models``."""
     run.models.mkdir(parents=True, exist_ok=True)
-    for name in getattr(trainer, "exported_networks", ("generator", "discriminator")):
-        net = getattr(trainer, name)
+    networks = trainer.named_networks
+    for name in trainer.exported_networks:
+        net = networks[name]
         tmp = run.models / f"{name}.saving.keras"
         net.save(tmp)
         os.replace(tmp, run.models / f"{name}.keras")
@@ -466,7 +465,7 @@ class Run:
     @property
     def classifier(self):
         """The network of a classifier run (uint8 images in, class logits out)."""
-        if not hasattr(self.trainer, "classifier"):
+        if self.trainer.kind != "classifier":
             raise KerasGansError(
                 f"{self.path} holds a {self.config['model']!r} run, not a classifier run"
             )
@@ -491,8 +490,8 @@ class Run:
         """
         from keras_gans.data import to_uint8
 
-        kind = getattr(self.trainer, "conditioning", "none")
-        if not callable(getattr(self.trainer, "generate", None)):
+        kind = self.trainer.conditioning
+        if not self.trainer.generates:
             raise KerasGansError(
                 f"{self.path} holds a {self.config['model']!r} run: it has no generator to sample"
             )
@@ -546,8 +545,8 @@ class Run:
         from keras_gans.data import check_images, to_float, to_uint8
         from keras_gans.trainers.base import translate_batches
 
-        multi = getattr(self.trainer, "conditioning", None) == "attributes"
-        translators = getattr(self.trainer, "translators", None)
+        multi = self.trainer.conditioning == "attributes"
+        translators = self.trainer.translators
         if multi:
             if direction is not None:
                 raise KerasGansError(
@@ -611,7 +610,7 @@ class Run:
 
     # -- autoencoders and VAEs: uint8 images in, like the data sets ------------------------------
     def _autoencoder(self, what):
-        if not hasattr(self.trainer, "encode"):
+        if self.trainer.kind != "autoencoder":
             raise KerasGansError(
                 f"{self.path} holds a {self.config['model']!r} run: it has no encoder to {what} "
                 "(train an ae or vae)"

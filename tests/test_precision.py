@@ -74,8 +74,7 @@ def test_mixed_float16_trains_in_float16_with_float32_weights(model):
     config.update(data.shape_info, steps_per_epoch=data.steps_per_epoch)
     trainer = build_trainer(config)
     assert keras.config.dtype_policy().name == "float32"  # the global policy is left as it was
-    names = getattr(trainer, "exported_networks", ("generator", "discriminator"))
-    networks = [getattr(trainer, n) for n in names]
+    networks = trainer.named_networks.values()
     assert all(
         layer.compute_dtype == "float16"
         for net in networks

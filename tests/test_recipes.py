@@ -8,6 +8,7 @@ import numpy as np
 import pytest
 
 from keras_gans.errors import KerasGansError
+from keras_gans.models import MODELS  # no TensorFlow: test_registry_imports_without_tensorflow
 
 TINY_DCGAN = dict(image_shape=[28, 28, 1], g_filters=8, d_filters=8, latent_dim=8, epochs=1)
 
@@ -82,3 +83,39 @@ def test_the_template_builds_and_trains():
     assert np.isfinite(logs["g_loss"][0]) and int(trainer.d_optimizer.iterations) == 1
     with pytest.raises(KerasGansError, match="unknown generator normalisation 'layer'"):
         TEMPLATE.check({**config, "g_norm": "layer"})
+
+
+KINDS = ("samples", "autoencoder", "pairs", "translation", "attributes", "classifier")
+
+
+def tiny_config(name):
+    """A config of ``name`` at the tiny sizes of tests/tiny_configs.py, with the shapes the run
+    API would set from the data."""
+    from tiny_configs import TINY
+
+    from keras_gans.data.attributes import COLOUR_DIGITS, Condition
+    from keras_gans.models import default_config
+
+    tiny = TINY.get(name) or TINY[{"ae": "vae", "acgan": "cgan"}[name]]
+    settings = {k: v for k, v in tiny.items() if k != "dataset"}
+    if name in ("pix2pix", "cyclegan", "ugatit", "stargan"):
+        config = default_config(name, image_shape=[16, 16, 3], **settings)
+        config.update(image_shape_b=[16, 16, 3], label_sets=Condition([COLOUR_DIGITS]).to_config())
+        return config
+    return default_config(name, image_shape=[28, 28, 1], **settings)
+
+
+@pytest.mark.parametrize("name", list(MODELS))
+def test_every_trainer_declares_the_networks_its_recipe_builds(name):
+    recipe, config = MODELS[name], tiny_config(name)
+    networks = recipe.networks(config)
+    trainer = recipe.trainer(config, **networks)
+    assert tuple(networks) == trainer.network_names == tuple(trainer.exported_networks)
+    assert all(trainer.named_networks[k] is v for k, v in networks.items())
+    assert trainer.kind in KINDS
+    assert trainer.generates == (trainer.kind in ("samples", "autoencoder"))
+    assert bool(trainer.translators) == (trainer.kind in ("pairs", "translation"))
+    assert (trainer.sample_classes is not None) == (trainer.conditioning in ("labels", "codes"))
+    if not trainer.generates:  # declared, so nothing has to ask whether it exists
+        with pytest.raises(KerasGansError, match=r"offers no generate\(\)"):
+            trainer.generate(np.zeros((1, 8), "float32"))

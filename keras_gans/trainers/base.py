@@ -1,5 +1,6 @@
 """What the trainers share.
 
+* ``TrainerAPI``: what runs, evaluation, callbacks and the CLI may ask of a trainer, with defaults.
 * ``Trainer``: trackers, a seeded noise source and its checkpointed state, small helpers.
 * ``TwoDomainTrainer``: unpaired A <-> B translation (CycleGAN, U-GAT-IT): batches, directions.
 * ``TwoPlayerTrainer``: a generator and a discriminator with their two optimizers, whatever G
@@ -116,7 +117,72 @@ def translate_batches(net, x, batch_size=16, training=False):
     )
 
 
-class Trainer(keras.Model):
+class TrainerAPI:
+    """What runs, evaluation, callbacks and the CLI may ask of a trainer; a trainer overrides
+    what it offers (nothing asks a trainer whether it has an attribute).
+
+    * ``kind``: how a run previews it and ``keras-gans evaluate`` measures it: "samples" (images
+      from latent vectors: the GANs), "autoencoder" (encode / decode, samples from the prior),
+      "pairs" (paired translation: Pix2Pix), "translation" (unpaired A <-> B: CycleGAN,
+      U-GAT-IT), "attributes" (StarGAN's G(x, c)) or "classifier" (the evaluation classifier).
+    * ``network_names``: its networks, named as its constructor's keywords (a recipe builds them
+      under these names); ``exported_networks``: those ``RUN_DIR/models/`` gets (all of them).
+    * ``conditioning``: what ``generate`` (StarGAN: ``translate``) takes besides z: None,
+      "labels" (class-conditional), "codes" (InfoGAN) or "attributes" (condition vectors).
+    * ``sample_classes``: the number of classes (InfoGAN: categorical codes) ``generate`` takes
+      as its second argument, one row each in a sample grid; None when it takes none.
+    * ``translators``: {"A2B": model, "B2A": model} of an image-to-image trainer ({} otherwise).
+    * ``generate(z, ...)``, ``encode(x)``, ``decode(z)``, ``preview(...)``: what the kind offers.
+    """
+
+    kind = "samples"
+    network_names = ()
+    conditioning = None
+    loss_name = None
+
+    @property
+    def exported_networks(self):
+        return self.network_names
+
+    @property
+    def named_networks(self):
+        """``{name: network}`` in the order of ``network_names``."""
+        return {name: getattr(self, name) for name in self.network_names}
+
+    @property
+    def generates(self):
+        """Whether ``generate(z, ...)`` makes images from latent vectors."""
+        return self.kind in ("samples", "autoencoder")
+
+    @property
+    def sample_classes(self):
+        return None
+
+    @property
+    def translators(self):
+        return {}
+
+    def _offers_no(self, what):
+        from keras_gans.errors import KerasGansError
+
+        return KerasGansError(f"a {type(self).__name__} ({self.kind}) offers no {what}")
+
+    def generate(self, z, *conditions):
+        """Images in [-1, 1] for latent vectors ``z`` (and the conditions of ``conditioning``)."""
+        raise self._offers_no("generate()")
+
+    def encode(self, x, training=False):
+        raise self._offers_no("encode()")
+
+    def decode(self, z):
+        raise self._offers_no("decode()")
+
+    def preview(self, *batch):
+        """The rows of the per-epoch figure of an image-to-image trainer."""
+        raise self._offers_no("preview()")
+
+
+class Trainer(TrainerAPI, keras.Model):
     """What every trainer shares: trackers, a seeded noise source, its checkpointed state.
 
     ``tracked`` names the values ``update_trackers`` logs (``keras.metrics.Mean`` each). The
@@ -219,7 +285,7 @@ class Trainer(keras.Model):
     def scores_summary(self, scores):
         """What the logs show of D's outputs: the mean probability D(x) for the logit losses
         (minimax, non-saturating), the mean raw score (critic value) for the others."""
-        if getattr(self, "loss_name", None) in ("minimax", "nonsaturating"):
+        if self.loss_name in ("minimax", "nonsaturating"):
             return ops.mean(ops.sigmoid(scores))
         return ops.mean(scores)
 
@@ -229,11 +295,8 @@ class TwoDomainTrainer(Trainer):
     ``translate(images, direction)`` with the networks of ``translators`` ({"A2B": ..., "B2A": ...},
     each a model from images to images, which ``Run.translate`` and ``keras-gans translate`` use)."""
 
+    kind = "translation"
     directions = ("A2B", "B2A")
-
-    @property
-    def translators(self):
-        raise NotImplementedError
 
     def translate(self, images, direction="A2B"):
         """Translate float images in [-1, 1] (inference mode)."""
@@ -263,6 +326,7 @@ class TwoPlayerTrainer(Trainer):
     """
 
     tracked = ("d_loss", "g_loss")
+    network_names = ("generator", "discriminator")
 
     def __init__(self, generator, discriminator, latent_dim=None, seed=None, **kwargs):
         super().__init__(latent_dim, seed=seed, **kwargs)

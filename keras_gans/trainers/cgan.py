@@ -39,6 +39,10 @@ class CGAN(AdversarialTrainer):
 
     conditioning = "labels"  # what sample()/generate() take besides z
 
+    @property
+    def sample_classes(self):
+        return self.num_classes
+
     def __init__(
         self,
         generator,

@@ -11,15 +11,15 @@ import tensorflow as tf
 from keras import ops
 
 from keras_gans.losses import class_cross_entropy
-from keras_gans.trainers.base import apply_jointly, scale_for_replicas
+from keras_gans.trainers.base import TrainerAPI, apply_jointly, scale_for_replicas
 
 
 @keras.saving.register_keras_serializable(package="keras_gans")
-class ClassifierTrainer(keras.Model):
+class ClassifierTrainer(TrainerAPI, keras.Model):
     """Trains ``classifier`` on ``(images in [-1, 1], int labels)`` batches (the run pipeline's)."""
 
-    conditioning = None
-    exported_networks = ("classifier",)  # what RUN_DIR/models/ gets
+    kind = "classifier"
+    network_names = ("classifier",)
 
     def __init__(self, classifier, **kwargs):
         super().__init__(**kwargs)

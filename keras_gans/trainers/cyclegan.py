@@ -130,7 +130,7 @@ class CycleGAN(TwoDomainTrainer):
         "d_A",
         "d_B",
     )
-    exported_networks = ("g_a2b", "g_b2a", "d_a", "d_b")  # what RUN_DIR/models/ gets
+    network_names = ("g_a2b", "g_b2a", "d_a", "d_b")
 
     def __init__(
         self,

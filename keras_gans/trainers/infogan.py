@@ -45,6 +45,10 @@ class InfoGAN(AdversarialTrainer):
     tracked = ("d_loss", "g_loss", "d_real", "d_fake", "mi_cat", "nll_cont")
     conditioning = "codes"
 
+    @property
+    def sample_classes(self):
+        return self.num_categories
+
     def __init__(self, generator, discriminator, info_weight=1.0, continuous_weight=1.0, **kwargs):
         self.num_categories = int(discriminator.output["code_logits"].shape[-1])
         self.num_continuous = int(generator.inputs[2].shape[-1]) if len(generator.inputs) > 2 else 0

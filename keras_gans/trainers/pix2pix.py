@@ -37,6 +37,8 @@ class Pix2Pix(TwoPlayerTrainer):
             paper does at test time (``training=True``); default off: deterministic outputs.
     """
 
+    kind = "pairs"
+
     def __init__(
         self,
         generator,
@@ -59,8 +61,6 @@ class Pix2Pix(TwoPlayerTrainer):
             ("d_loss", "g_gan", "g_l1", "d_real", "d_fake") if self.gan_weight else ("g_l1",)
         )
         super().__init__(generator, discriminator, **kwargs)
-
-    exported_networks = ("generator", "discriminator")
 
     @property
     def translators(self):

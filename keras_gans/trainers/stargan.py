@@ -24,6 +24,7 @@ from keras_gans.errors import KerasGansError
 from keras_gans.losses import gradient_penalty, l1_loss, wasserstein_d_loss, wasserstein_g_loss
 from keras_gans.trainers.base import (
     AdversarialTrainer,
+    TrainerAPI,
     gather_replicas,
     replica_share,
     scale_for_replicas,
@@ -64,8 +65,9 @@ class StarGAN(AdversarialTrainer):
         d_steps: critic updates per generator update (n_critic, paper: 5).
     """
 
+    kind = "attributes"
     conditioning = "attributes"
-    generate = None  # no sampling from noise: StarGAN translates images (Run.translate)
+    generate = TrainerAPI.generate  # no sampling from noise: it translates (Run.translate)
     tracked = ("d_loss", "g_loss", "d_adv", "d_cls", "gp", "g_adv", "g_cls", "g_rec")
 
     def __init__(

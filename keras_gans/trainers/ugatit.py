@@ -87,7 +87,7 @@ class UGATIT(TwoDomainTrainer):
         "d_A",
         "d_B",
     )
-    exported_networks = ("g_a2b", "g_b2a", "d_ga", "d_la", "d_gb", "d_lb")
+    network_names = ("g_a2b", "g_b2a", "d_ga", "d_la", "d_gb", "d_lb")
 
     def __init__(
         self,

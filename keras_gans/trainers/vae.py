@@ -61,8 +61,8 @@ class Autoencoder(Trainer):
 
     tracked = ("loss", "reconstruction_loss")
     variational = False
-    conditioning = None
-    exported_networks = ("encoder", "decoder")  # what RUN_DIR/models/ gets
+    kind = "autoencoder"
+    network_names = ("encoder", "decoder")
 
     def __init__(self, encoder, decoder, seed=None, eval_seed=0, **kwargs):
         latent_dim = decoder.inputs[0].shape[-1]
