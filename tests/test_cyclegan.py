@@ -285,8 +285,8 @@ def test_bad_settings_and_folders(tmp_path):
     from keras_gans import data
 
     for bad, message in [
-        (dict(image_size=6, generator="resnet"), "multiple of 4 and at least 8 px, got 6"),
-        (dict(image_size=24), "U-Net generator needs an image size that is a power of 2"),
+        (dict(image_size=6, generator="resnet"), "multiples of 4 and at least 8 px, got 6x6"),
+        (dict(image_size=24), "U-Net needs a square image whose side is a power of 2"),
         (dict(image_size=16, patch_size=70), "PatchGAN needs larger images than 16x16"),
         (dict(identity=-1), "identity must be 'auto' or a weight >= 0"),
         (

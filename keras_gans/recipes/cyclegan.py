@@ -9,7 +9,6 @@ def check(config):
     check_choice("generator", config["generator"], ("resnet", "unet"))
     check_choice("adversarial loss", config["loss"], ("lsgan", "nonsaturating", "hinge"))
     check_choice("direction", config["direction"], ("A2B", "B2A"))
-    check_choice("patch size", config["patch_size"], (1, 16, 34, 70, 142, 286))
     if config["identity"] != "auto" and (
         not isinstance(config["identity"], (int, float)) or config["identity"] < 0
     ):
@@ -25,17 +24,6 @@ def check(config):
         raise KerasGansError(
             "pool_size must be 0 (no pool) or a positive number of images, got"
             f" {config['pool_size']!r}"
-        )
-    size = config.get("image_size")
-    if config["generator"] == "unet" and size is not None and (size < 4 or size & (size - 1)):
-        raise KerasGansError(
-            "the U-Net generator needs an image size that is a power of 2 (32, 64, 128, 256), "
-            f"got {size}"
-        )
-    if config["generator"] == "resnet" and size is not None and (size % 4 or size < 8):
-        raise KerasGansError(
-            "the ResNet generator needs an image size that is a multiple of 4 and at least 8 px, "
-            f"got {size}"
         )
     for key in ("g_filters", "d_filters"):
         check_positive(key.replace("_", " "), config[key])

@@ -12,14 +12,6 @@ def check(config):
         resolve_attribute_set,
     )
 
-    size = config["image_size"]
-    if size % 4:
-        raise KerasGansError(
-            f"StarGAN's generator halves the image twice: image_size must divide by 4, got {size}"
-        )
-    layers = config.get("d_layers")
-    if layers is not None and (int(layers) < 1 or size % 2 ** int(layers)):
-        raise KerasGansError(f"d_layers={layers} stride-2 layers do not fit {size} px images")
     if config.get("attributes") is not None:
         parts = resolve_attribute_set(config.get("dataset", "colour-digits")).split("+")
         if not any(ATTRIBUTE_SETS[p].selectable for p in parts):

@@ -24,18 +24,6 @@ def check(config):
         value = config[key]
         if isinstance(value, bool) or not isinstance(value, (int, float)) or not value >= 0:
             raise KerasGansError(f"{key} must be a number >= 0, got {value!r}")
-    size = config["image_size"]
-    if size % 4 or size < 8:
-        raise KerasGansError(
-            "U-GAT-IT's generator needs an image size that is a multiple of 4 and at least 8 px, "
-            f"got {size}"
-        )
-    for key in (
-        "d_global_layers",
-        "d_local_layers",
-    ):  # whether they fit the images: the networks check
-        if config[key] < 3:
-            raise KerasGansError(f"{key} must be at least 3, got {config[key]}")
 
 
 def describe(config):
