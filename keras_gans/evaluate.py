@@ -3,28 +3,34 @@
     from keras_gans.evaluate import evaluate
     result = evaluate("runs/cgan", classifier="runs/classifier-mnist")   # also RUN_DIR/metrics.json
 
-What is measured depends on the run:
+What is measured depends on the kind the run's trainer declares, one function each:
 
-* every generator: FID and KID against the real test split in the feature space of an
-  evaluation classifier (a ``classifier`` run trained on the same data set), next to the same
-  numbers for real training images (the floor), and the classes the classifier sees in the
-  samples; with InceptionV3 weights (a local file), FID and KID in InceptionV3's space too;
+* every generator (:func:`evaluate_samples`): FID and KID against the real test split in the
+  feature space of an evaluation classifier (a ``classifier`` run trained on the same data
+  set), next to the same numbers for real training images (the floor), and the classes the
+  classifier sees in the samples; with InceptionV3 weights (a local file), FID and KID in
+  InceptionV3's space too;
 * class-conditional runs (cgan, acgan): the accuracy of the generated images against the
   labels they were asked for, overall and per class;
 * InfoGAN: how well the categorical code recovers the class without ever seeing a label --
   Q's code for each real test image against its true label, under the best one-to-one
   matching of codes to classes (Hungarian algorithm), and the same for generated images;
-* a classifier run: its accuracy on the test split;
-* autoencoders and VAEs: the test split's negative ELBO in nats per image (Bernoulli
-  reconstruction term + KL; the reconstruction alone for an autoencoder), see
-  :func:`negative_elbo`. No classifier needed; with one, their samples get FID / KID too.
-* a paired image-to-image run (Pix2Pix): L1, PSNR and SSIM of its translations of the held-out
-  pairs against their targets, beside the same for simply copying the input.
-* StarGAN: an attribute classifier is trained on the run's real training images (no part of the
-  GAN; at most ``metrics.CLASSIFIER_LIMIT`` = 20,000 of them, the first ones of each data set),
-  then n test images are translated each to the condition of another test image; the fraction
-  with every target label read right, per attribute, and the reconstruction L1
-  |x - G(G(x, t), c)| (``metrics.translation_scores``).
+* a classifier run (:func:`evaluate_classifier`): its accuracy on the test split;
+* autoencoders and VAEs (:func:`evaluate_autoencoder`): the test split's negative ELBO in nats
+  per image (Bernoulli reconstruction term + KL; the reconstruction alone for an autoencoder),
+  see :func:`negative_elbo`. No classifier needed; with one, their samples get FID / KID too.
+* a paired image-to-image run (Pix2Pix, :func:`evaluate_pairs`): L1, PSNR and SSIM of its
+  translations of the held-out pairs against their targets, beside the same for copying the input.
+* an unpaired one (CycleGAN, U-GAT-IT, :func:`evaluate_translation`): PSNR / SSIM where the test
+  split has pairs, label preservation where its domains have labels, FID / KID with VGG16 or
+  InceptionV3 weights.
+* StarGAN (:func:`evaluate_attributes`): an attribute classifier is trained on the run's real
+  training images (no part of the GAN; at most ``metrics.CLASSIFIER_LIMIT`` = 20,000 of them,
+  the first ones of each data set), then n test images are translated each to the condition of
+  another test image; the fraction with every target label read right, per attribute, and the
+  reconstruction L1 |x - G(G(x, t), c)| (``metrics.translation_scores``).
+
+Each phase prints a status line as it starts (``verbose``): on a CPU an evaluation takes minutes.
 """
 
 import json
@@ -105,30 +111,33 @@ def evaluate(
         inception_n: images per set for the (slow on a CPU) InceptionV3 metrics.
         vgg_weights: (translation runs) a local file of VGG16's no-top ImageNet weights for
             FID / KID in VGG16's feature space.
-    Translation runs (pix2pix, cyclegan) are measured by :func:`evaluate_translation`.
-    Returns the dict that is saved.
+        verbose: print the numbers, and a status line as each phase starts.
+    The trainer's declared ``kind`` picks the measurement: :func:`evaluate_samples`,
+    :func:`evaluate_autoencoder`, :func:`evaluate_classifier`, :func:`evaluate_pairs`,
+    :func:`evaluate_translation` or :func:`evaluate_attributes`. Returns the dict that is saved.
     """
-    from keras_gans import data, metrics
-    from keras_gans.data.images import to_float
-    from keras_gans.models import data_kind
     from keras_gans.runs import load_run
 
     n = check_positive("n", n)
     started = time.time()
     run = load_run(run_dir)
-    config = run.config
-    dataset = config["dataset"]
-    data_dir = data_dir or config.get("data_dir")
-    if data_kind(config["model"]) == "paired":
-        return _finish(
-            run,
-            evaluate_pairs(run, n=n, data_dir=data_dir, verbose=verbose),
-            started,
-            save,
-            print if verbose else (lambda *a, **k: None),
+    say = Status(print if verbose else _quiet)
+    data_dir = data_dir or run.config.get("data_dir")
+    kind = run.trainer.kind
+    if kind == "attributes" and classifier is not None:
+        raise KerasGansError(
+            "a stargan run is judged by an attribute classifier that evaluate trains itself on "
+            "the run's training images: leave out --classifier"
         )
-    if data_kind(config["model"]) == "unpaired":
-        say = print if verbose else (lambda *a, **k: None)
+    samples = dict(
+        classifier=classifier,
+        inception_weights=inception_weights,
+        inception_n=inception_n,
+        inception_size=inception_size,
+    )
+    if kind == "pairs":
+        result = evaluate_pairs(run, n=n, data_dir=data_dir, say=say)
+    elif kind == "translation":
         result = evaluate_translation(
             run,
             data_dir=data_dir,
@@ -138,67 +147,163 @@ def evaluate(
             vgg_weights=vgg_weights,
             say=say,
         )
-        return _finish(run, result, started, save, say)
-    source = config.get("data_source", "auto")
-    if config["model"] == "stargan":
-        if classifier is not None:
-            raise KerasGansError(
-                "a stargan run is judged by an attribute classifier that evaluate trains itself on "
-                "the run's training images: leave out --classifier"
-            )
-        return _evaluate_stargan(run, n, seed, data_dir, started, save, verbose)
-    x_test, y_test = data.load_images(dataset, "test", data_dir=data_dir, source=source)
+    elif kind == "attributes":
+        result = evaluate_attributes(run, n=n, seed=seed, data_dir=data_dir, say=say)
+    elif kind == "classifier":
+        result = evaluate_classifier(run, data_dir=data_dir, say=say)
+    elif kind == "autoencoder":
+        result = evaluate_autoencoder(run, n=n, seed=seed, data_dir=data_dir, say=say, **samples)
+    else:
+        result = evaluate_samples(run, n=n, seed=seed, data_dir=data_dir, say=say, **samples)
+    return _finish(run, result, started, save, say)
+
+
+def _quiet(*args, **kwargs):
+    """``say`` when not verbose."""
+
+
+class Status:
+    """Where an evaluation prints: its numbers as they are (``status(...)``, like ``print``), and
+    a line as each phase starts (``status.phase(...)``) with the seconds since the evaluation
+    began: on a CPU ``keras-gans evaluate`` runs for minutes, and is never silent that long."""
+
+    def __init__(self, say=print):
+        self.say, self.started = say, time.time()
+
+    @classmethod
+    def of(cls, say):
+        """``say`` itself when it is a Status already (one clock per evaluation), else one."""
+        return say if isinstance(say, cls) else cls(say)
+
+    def __call__(self, *args, **kwargs):
+        self.say(*args, **kwargs)
+
+    def phase(self, what):
+        self.say(f"  [{time.time() - self.started:4.0f} s] {what} ...", flush=True)
+
+
+def _test_split(run, data_dir, say):
+    """The test images and labels of a single-domain run's data set, and the result's header."""
+    from keras_gans import data
+
+    config, say = run.config, Status.of(say)
+    say(f"evaluating {config['model']} on {config['dataset']} ({run.path})")
+    say.phase("loading the test split")
+    x_test, y_test = data.load_images(
+        config["dataset"], "test", data_dir=data_dir, source=config.get("data_source", "auto")
+    )
     result = {
         "run_dir": str(run.path),
         "model": config["model"],
-        "dataset": dataset,
+        "dataset": config["dataset"],
         "test_images": len(x_test),
     }
-    say = print if verbose else (lambda *a, **k: None)
-    say(f"evaluating {config['model']} on {dataset} ({run.path})")
+    return x_test, y_test, result
 
-    if config["model"] == "classifier":
-        acc, per_class = metrics.accuracy(run.classifier, x_test, y_test)
-        result.update(test_accuracy=acc, test_accuracy_per_class=per_class)
+
+def evaluate_classifier(run, data_dir=None, say=print):
+    """A classifier run: its accuracy on the test split, overall and per class."""
+    from keras_gans import metrics
+
+    x_test, y_test, result = _test_split(run, data_dir, say)
+    acc, per_class = metrics.accuracy(run.classifier, x_test, y_test)
+    result.update(test_accuracy=acc, test_accuracy_per_class=per_class)
+    say(
+        f"  test accuracy {acc:.2%}  per class: "
+        + ", ".join(f"{c}: {a:.1%}" for c, a in per_class.items())
+    )
+    return result
+
+
+def evaluate_autoencoder(
+    run,
+    classifier=None,
+    n=10000,
+    seed=0,
+    data_dir=None,
+    inception_weights=None,
+    inception_n=2000,
+    inception_size=299,
+    say=print,
+):
+    """An ae / vae run: the test split's negative ELBO in nats per image (the reconstruction
+    term alone for an autoencoder); with a classifier or InceptionV3 weights, its samples from
+    the prior are measured as :func:`evaluate_samples` does."""
+    from keras_gans import metrics
+
+    clf_run = load_classifier(classifier, run.config["dataset"]) if classifier else None
+    weights = inception_weights or metrics.find_inception_weights()
+    x_test, y_test, result = _test_split(run, data_dir, say)
+    say = Status.of(say)
+    say.phase(f"negative ELBO of the {len(x_test)} test images")
+    elbo = negative_elbo(run, x_test, seed=seed)
+    result.update({f"test_{k}": v for k, v in elbo.items()})
+    rec = f"reconstruction (Bernoulli, grey levels) {elbo['reconstruction_loss']:.2f}"
+    if "neg_elbo" in elbo:
         say(
-            f"  test accuracy {acc:.2%}  per class: "
-            + ", ".join(f"{c}: {a:.1%}" for c, a in per_class.items())
+            f"  test negative ELBO {elbo['neg_elbo']:.2f} nats per image = {rec} + KL"
+            f" {elbo['kl_loss']:.2f}, on {len(x_test)} test images"
         )
-        return _finish(run, result, started, save, say)
+    else:
+        say(
+            f"  test {rec} nats per image, on {len(x_test)} test images (an autoencoder has no"
+            " ELBO)"
+        )
+    if clf_run is None and not weights:
+        return result
+    inception = (weights, inception_n, inception_size) if weights else None
+    return _sample_metrics(
+        run, result, (x_test, y_test), clf_run, inception, n, seed, data_dir, say
+    )
 
-    kind = run.trainer.conditioning
+
+def evaluate_samples(
+    run,
+    classifier=None,
+    n=10000,
+    seed=0,
+    data_dir=None,
+    inception_weights=None,
+    inception_n=2000,
+    inception_size=299,
+    say=print,
+):
+    """A generator of images from noise (the GANs): FID / KID of n samples against the test
+    split in the classifier's feature space (beside real training images against it), the
+    classes it sees in them; class-conditional runs: the accuracy of the requested classes;
+    InfoGAN: how well the codes recover the classes; InceptionV3 FID / KID with its weights
+    (``inception_n`` images of each set at ``inception_size`` px).
+    """
+    from keras_gans import metrics
+
+    dataset = run.config["dataset"]
     clf_run = load_classifier(classifier, dataset) if classifier is not None else None
     weights = inception_weights or metrics.find_inception_weights()
-    autoencoder = run.trainer.kind == "autoencoder"
-    if autoencoder:  # ae / vae: the test split's negative ELBO (nats per image)
-        elbo = negative_elbo(run, x_test, seed=seed)
-        result.update({f"test_{k}": v for k, v in elbo.items()})
-        rec = f"reconstruction (Bernoulli, grey levels) {elbo['reconstruction_loss']:.2f}"
-        if "neg_elbo" in elbo:
-            say(
-                f"  test negative ELBO {elbo['neg_elbo']:.2f} nats per image = {rec} + KL"
-                f" {elbo['kl_loss']:.2f}, on {len(x_test)} test images"
-            )
-        else:
-            say(
-                f"  test {rec} nats per image, on {len(x_test)} test images (an autoencoder has no"
-                " ELBO)"
-            )
-        if clf_run is None and not weights:
-            return _finish(run, result, started, save, say)
-    if clf_run is None and not weights and kind != "codes":
+    if clf_run is None and not weights and run.trainer.conditioning != "codes":
         raise KerasGansError(
             "nothing to measure without an evaluation classifier: train one with `keras-gans train"
             f" classifier --dataset {dataset} --out DIR` and pass --classifier DIR (or give"
             " InceptionV3 weights)"
         )
-    if kind == "labels":
-        labels = np.arange(n) % run.trainer.num_classes
-        fakes = run.sample(n, labels=labels, seed=seed)
-    else:
-        fakes = run.sample(
-            n, seed=seed
-        )  # InfoGAN: codes 0, 1, ..., K-1, 0, ...; continuous ~ U(-1, 1)
+    x_test, y_test, result = _test_split(run, data_dir, say)
+    inception = (weights, inception_n, inception_size) if weights else None
+    return _sample_metrics(
+        run, result, (x_test, y_test), clf_run, inception, n, seed, data_dir, say
+    )
+
+
+def _sample_metrics(run, result, test, clf_run, inception, n, seed, data_dir, say):
+    """What :func:`evaluate_samples` measures, given the test split, the classifier run (or None)
+    and ``(weights, images per set, size)`` of InceptionV3 (or None)."""
+    from keras_gans import metrics
+    from keras_gans.data.images import to_float
+
+    x_test, y_test = test
+    say, kind = Status.of(say), run.trainer.conditioning
+    say.phase(f"generating {n} images")
+    labels = np.arange(n) % run.trainer.num_classes if kind == "labels" else None
+    # InfoGAN: codes 0, 1, ..., K-1, 0, ...; continuous ~ U(-1, 1)
+    fakes = run.sample(n, labels=labels, seed=seed)
     result.update(n_generated=n, seed=seed)
 
     if kind == "codes":  # InfoGAN: Q's categorical code for real test digits vs their labels
@@ -209,47 +314,12 @@ def evaluate(
             f"  InfoGAN code -> class on {len(x_test)} test images (best matching): {acc:.2%} "
             f" code->class {mapping}"
         )
-
     if clf_run is not None:
-        clf = clf_run.classifier
-        result["classifier"] = str(clf_run.path)
-        result["classifier_test_accuracy"], _ = metrics.accuracy(clf, x_test, y_test)
-        pred = np.argmax(clf.predict(fakes.astype("float32"), batch_size=500, verbose=0), axis=-1)
-        result["generated_class_histogram"] = np.bincount(
-            pred, minlength=clf.output.shape[-1]
-        ).tolist()
-        if kind == "labels":
-            acc, per_class = metrics.accuracy(clf, fakes, labels)
-            result.update(accuracy=acc, accuracy_per_class=per_class)
-            say(
-                f"  accuracy of generated images vs requested labels: {acc:.2%} "
-                f"(real test images: {result['classifier_test_accuracy']:.2%})"
-            )
-            say("  per class: " + ", ".join(f"{c}: {a:.1%}" for c, a in per_class.items()))
-        if kind == "codes":
-            acc, mapping = metrics.matched_accuracy(pred, np.arange(n) % run.trainer.num_categories)
-            result.update(code_class_accuracy_generated=acc, code_to_class_generated=mapping)
-            say(
-                "  InfoGAN code -> class of generated images (classifier, best matching):"
-                f" {acc:.2%}"
-            )
-        ext = metrics.feature_extractor(clf)
-        x_train, _ = data.load_images(dataset, "train", data_dir=data_dir, source=source, limit=n)
-        f_test, f_fake, f_train = (metrics.features(ext, x) for x in (x_test, fakes, x_train))
-        result.update(
-            fid=metrics.frechet_distance(f_fake, f_test),
-            kid=metrics.kernel_inception_distance(f_fake, f_test),
-            fid_train_vs_test=metrics.frechet_distance(f_train, f_test),
-            kid_train_vs_test=metrics.kernel_inception_distance(f_train, f_test),
-        )
-        say(
-            f"  FID (classifier features) vs test: {result['fid']:.3f}  (real train vs test:"
-            f" {result['fid_train_vs_test']:.3f});  KID: {result['kid'][0]:.4f} ±"
-            f" {result['kid'][1]:.4f}"
-        )
-
-    if weights:
+        _classifier_metrics(run, result, x_test, y_test, clf_run, fakes, labels, data_dir, say)
+    if inception:
+        weights, inception_n, inception_size = inception
         m = min(check_positive("inception n", inception_n), n, len(x_test))
+        say.phase(f"InceptionV3 features of {m} generated and {m} test images")
         ext = metrics.inception_extractor(weights, inception_size)
         f_fake, f_test = (
             metrics.inception_features(ext, fakes[:m]),
@@ -262,12 +332,58 @@ def evaluate(
             kid_inception=metrics.kernel_inception_distance(f_fake, f_test),
         )
         say(f"  FID (InceptionV3, {m} images) vs test: {result['fid_inception']:.2f}")
-
     if clf_run is None:
         say(
             "  (no --classifier: the accuracy of samples and the classifier FID / KID are left out)"
         )
-    return _finish(run, result, started, save, say)
+    return result
+
+
+def _classifier_metrics(run, result, x_test, y_test, clf_run, fakes, labels, data_dir, say):
+    """The evaluation classifier's verdict on the samples, and FID / KID in its features."""
+    from keras_gans import data, metrics
+
+    say, n, kind = Status.of(say), len(fakes), run.trainer.conditioning
+    clf = clf_run.classifier
+    say.phase("classifying the generated images")
+    result["classifier"] = str(clf_run.path)
+    result["classifier_test_accuracy"], _ = metrics.accuracy(clf, x_test, y_test)
+    pred = np.argmax(clf.predict(fakes.astype("float32"), batch_size=500, verbose=0), axis=-1)
+    result["generated_class_histogram"] = np.bincount(pred, minlength=clf.output.shape[-1]).tolist()
+    if kind == "labels":
+        acc, per_class = metrics.accuracy(clf, fakes, labels)
+        result.update(accuracy=acc, accuracy_per_class=per_class)
+        say(
+            f"  accuracy of generated images vs requested labels: {acc:.2%} "
+            f"(real test images: {result['classifier_test_accuracy']:.2%})"
+        )
+        say("  per class: " + ", ".join(f"{c}: {a:.1%}" for c, a in per_class.items()))
+    if kind == "codes":
+        acc, mapping = metrics.matched_accuracy(pred, np.arange(n) % run.trainer.num_categories)
+        result.update(code_class_accuracy_generated=acc, code_to_class_generated=mapping)
+        say(f"  InfoGAN code -> class of generated images (classifier, best matching): {acc:.2%}")
+    say.phase(f"classifier features of the test, generated and {n} training images")
+    ext = metrics.feature_extractor(clf)
+    config = run.config
+    x_train, _ = data.load_images(
+        config["dataset"],
+        "train",
+        data_dir=data_dir,
+        source=config.get("data_source", "auto"),
+        limit=n,
+    )
+    f_test, f_fake, f_train = (metrics.features(ext, x) for x in (x_test, fakes, x_train))
+    result.update(
+        fid=metrics.frechet_distance(f_fake, f_test),
+        kid=metrics.kernel_inception_distance(f_fake, f_test),
+        fid_train_vs_test=metrics.frechet_distance(f_train, f_test),
+        kid_train_vs_test=metrics.kernel_inception_distance(f_train, f_test),
+    )
+    say(
+        f"  FID (classifier features) vs test: {result['fid']:.3f}  (real train vs test:"
+        f" {result['fid_train_vs_test']:.3f});  KID: {result['kid'][0]:.4f} ±"
+        f" {result['kid'][1]:.4f}"
+    )
 
 
 def copy_baseline(images, reference):
@@ -294,15 +410,18 @@ def paired_scores(outputs, targets):
     }
 
 
-def evaluate_pairs(run, n=10000, data_dir=None, verbose=True):
+def evaluate_pairs(run, n=10000, data_dir=None, say=print):
     """An image-to-image run with paired data (Pix2Pix) on its held-out pairs: L1, PSNR and SSIM
     of its translations against the targets, beside the trivial baseline of copying the input
     (grey repeated to RGB, RGB to grey where the channels differ)."""
     from keras_gans import data
 
-    config = run.config
+    config, say = run.config, Status.of(say)
+    say(f"evaluating {config['model']} on held-out {config['dataset']} pairs ({run.path})")
+    say.phase("loading the test pairs")
     test = data.load_run_domains(config, "test", data_dir)
     inputs, targets = test.a[:n], test.b[:n]
+    say.phase(f"translating {len(inputs)} images")
     outputs = run.translate(inputs)
     scores = paired_scores(outputs, targets)
     scores.update(
@@ -323,16 +442,11 @@ def evaluate_pairs(run, n=10000, data_dir=None, verbose=True):
         "test_dropout": bool(config.get("test_dropout", False)),
         "A2B": scores,
     }
-    if verbose:
-        print(
-            f"evaluating {config['model']} on {len(inputs)} held-out {config['dataset']} pairs"
-            f" ({run.path})"
-        )
-        print(
-            f"  A2B: L1 {scores['l1']:.4f}  PSNR {scores['psnr']:.2f} dB  SSIM {scores['ssim']:.4f}"
-            f"   (copying the input: L1 {scores['l1_input_copy']:.4f}  PSNR"
-            f" {scores['psnr_input_copy']:.2f} dB  SSIM {scores['ssim_input_copy']:.4f})"
-        )
+    say(
+        f"  A2B on {len(inputs)} pairs: L1 {scores['l1']:.4f}  PSNR {scores['psnr']:.2f} dB  SSIM"
+        f" {scores['ssim']:.4f}   (copying the input: L1 {scores['l1_input_copy']:.4f}  PSNR"
+        f" {scores['psnr_input_copy']:.2f} dB  SSIM {scores['ssim_input_copy']:.4f})"
+    )
     return result
 
 
@@ -347,7 +461,7 @@ def evaluate_translation(
     classifier_epochs=3,
     say=print,
 ):
-    """Measure an image-to-image run on its data set's test split (both directions where it has them).
+    """Measure an unpaired image-to-image run on its data set's test split (both directions).
 
     * test pairs (grey <-> colour): PSNR and SSIM of each translation against the true image,
       next to the trivial baseline that copies the input (grey repeated to RGB / luma of RGB);
@@ -360,7 +474,8 @@ def evaluate_translation(
     """
     from keras_gans import data, metrics
 
-    config = run.config
+    config, say = run.config, Status.of(say)
+    say.phase("loading the test images")
     test = data.load_run_domains(config, "test", data_dir)
     a, b = test.a[:n], test.b[:n]
     names = dict(zip("AB", test.names))
@@ -382,6 +497,7 @@ def evaluate_translation(
         "A2B": (a, b, test.labels_a, test.labels_b, "B"),
         "B2A": (b, a, test.labels_b, test.labels_a, "A"),
     }
+    say.phase(f"translating {' and '.join(f'{len(jobs[d][0])} {d}' for d in directions)} images")
     translated = {d: run.translate(jobs[d][0], direction=d) for d in directions}
     for d, out in translated.items():
         source, target = jobs[d][0], jobs[d][1]
@@ -405,13 +521,14 @@ def evaluate_translation(
             )
 
     if test.labels_a is not None and test.labels_b is not None:
+        say.phase("loading the training images (for the domain classifiers)")
         train = data.load_run_domains(config, "train", data_dir)
         for d, out in translated.items():
             source, target, source_labels, target_labels, side = jobs[d]
             size = len(train.b if side == "B" else train.a)
-            say(
-                f"  training a classifier of domain {side} ({names[side]}) on"
-                f" {min(size, classifier_limit)} training images ..."
+            say.phase(
+                f"training a classifier of domain {side} ({names[side]}) on"
+                f" {min(size, classifier_limit)} training images"
             )
             clf = metrics.train_domain_classifier(train, side, classifier_limit, classifier_epochs)
             entry = result.setdefault(d, {})
@@ -438,6 +555,7 @@ def evaluate_translation(
     if weights:
         extractors.append(("inception", metrics.inception_extractor(weights, inception_size)))
     for space, ext in extractors:
+        say.phase(f"{space} features of the translated, source and target images")
 
         def feats(x, ext=ext):  # grey repeated to RGB, any extractor
             return metrics.inception_features(ext, x)
@@ -463,12 +581,16 @@ def evaluate_translation(
     return result
 
 
-def _evaluate_stargan(run, n, seed, data_dir, started, save, verbose):
+def evaluate_attributes(run, n=10000, seed=0, data_dir=None, say=print):
+    """A multi-domain run (StarGAN): an attribute classifier trained here on the run's real
+    training images judges n test images translated each to another test image's condition
+    (``metrics.translation_scores``): every target label right, per attribute, and the
+    reconstruction L1."""
     from keras_gans import data, metrics
 
-    say = print if verbose else (lambda *a, **k: None)
-    config = run.config
+    config, say = run.config, Status.of(say)
     say(f"evaluating stargan on {config['dataset']} ({run.path})")
+    say.phase("loading the training and test images")
     kw = dict(data_dir=data_dir, size=config["image_size"], attributes=config.get("attributes"))
     train = data.load_attributes(config["dataset"], "train", limit=config.get("limit"), **kw)
     test = data.load_attributes(config["dataset"], "test", **kw)
@@ -485,13 +607,14 @@ def _evaluate_stargan(run, n, seed, data_dir, started, save, verbose):
         if used < len(train.images)
         else ""
     )
-    say(
-        f"  training the attribute classifier on {used} of {len(train.images)} training"
-        f" images{capped} ..."
+    say.phase(
+        f"training the attribute classifier on {used} of {len(train.images)} training"
+        f" images{capped}"
     )
     classifier = metrics.train_attribute_classifier(
         images, conditions, train.condition, seed=seed, limit=None
     )
+    say.phase(f"translating {len(pick)} test images and back")
     scores = metrics.translation_scores(
         run, classifier, test.images[pick], test.conditions[pick], seed=seed
     )
@@ -520,7 +643,7 @@ def _evaluate_stargan(run, n, seed, data_dir, started, save, verbose):
         "  reconstruction L1 |x - G(G(x, t), c)| on the [-1, 1] scale:"
         f" {scores['reconstruction_l1']:.4f}"
     )
-    return _finish(run, result, started, save, say)
+    return result
 
 
 def _finish(run, result, started, save, say):

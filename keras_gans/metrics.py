@@ -1,4 +1,4 @@
-"""Measuring what a generator makes: a small classifier, its features, FID and KID.
+"""Measuring what a generator makes: a small classifier's judgement and features, FID and KID.
 
 FID and KID compare two sets of images through the features of a network. The classic choice
 is ImageNet InceptionV3; for 28x28 digits the features of a small classifier trained on the
@@ -20,34 +20,18 @@ import numpy as np
 
 from keras_gans.errors import KerasGansError
 
-FEATURE_LAYER = "features"
 CLASSIFIER_LIMIT = (
     20000  # the evaluation classifiers train on at most this many images (the first ones)
 )
 
 
-def build_classifier(image_shape=(28, 28, 1), num_classes=10, feature_dim=128):
-    """A small CNN classifier (about 99% on MNIST test digits) with a named feature layer."""
-    import keras
-
-    x_in = keras.Input(image_shape, name="image")
-    x = keras.layers.Rescaling(1.0 / 127.5, offset=-1.0)(x_in)  # uint8 values in, [-1, 1] inside
-    for filters in (32, 64):
-        x = keras.layers.Conv2D(filters, 3, padding="same", activation="relu")(x)
-        x = keras.layers.Conv2D(filters, 3, padding="same", activation="relu")(x)
-        x = keras.layers.MaxPooling2D()(x)
-    x = keras.layers.Flatten()(x)
-    x = keras.layers.Dropout(0.3)(x)
-    features = keras.layers.Dense(feature_dim, activation="relu", name=FEATURE_LAYER)(x)
-    logits = keras.layers.Dense(num_classes, name="logits")(keras.layers.Dropout(0.3)(features))
-    return keras.Model(x_in, logits, name="classifier")
-
-
 def train_classifier(images, labels, num_classes=None, epochs=3, batch_size=128, seed=0, verbose=0):
-    """Train :func:`build_classifier` on uint8 images and integer labels; return the model."""
+    """Train :func:`~keras_gans.networks.classifier.build_classifier` on uint8 images and integer
+    labels; return the model."""
     import keras
 
     from keras_gans.data import check_images
+    from keras_gans.networks.classifier import build_classifier
 
     images = check_images(images)
     labels = np.asarray(labels, np.int64)
@@ -67,9 +51,13 @@ def train_classifier(images, labels, num_classes=None, epochs=3, batch_size=128,
     return model
 
 
-def feature_extractor(classifier, layer=FEATURE_LAYER):
-    """The classifier cut at its feature layer."""
+def feature_extractor(classifier, layer=None):
+    """The classifier cut at its feature layer (``networks.classifier.FEATURE_LAYER``)."""
     import keras
+
+    from keras_gans.networks.classifier import FEATURE_LAYER
+
+    layer = FEATURE_LAYER if layer is None else layer
 
     return keras.Model(classifier.inputs, classifier.get_layer(layer).output)
 
@@ -316,9 +304,10 @@ def train_attribute_classifier(
     verbose=0,
     limit=CLASSIFIER_LIMIT,
 ):
-    """:func:`build_classifier` with one logit per attribute, trained on uint8 images and their
-    condition vectors with StarGAN's classification loss (BCE per binary attribute, CE per one-hot
-    category, on the active data set's labels only). Independent of any GAN: it judges them.
+    """The evaluation classifier (:mod:`keras_gans.networks.classifier`) with one logit per
+    attribute, trained on uint8 images and their condition vectors with StarGAN's classification
+    loss (BCE per binary attribute, CE per one-hot category, on the active data set's labels
+    only). Independent of any GAN: it judges them.
 
     At most ``limit`` images are used (None: all), so judging a full CelebA run stays bounded:
     the first ones, as :func:`train_domain_classifier` does, or of a joint set the first of each
@@ -328,6 +317,7 @@ def train_attribute_classifier(
     import keras
 
     from keras_gans.data import check_images, make_dataset
+    from keras_gans.networks.classifier import build_classifier
     from keras_gans.trainers.stargan import domain_classification_loss
 
     images = check_images(images)  # a memmap stays mapped

@@ -161,6 +161,14 @@ def test_evaluate_cli_end_to_end(runs):
     out = run_cli("evaluate", runs / "cgan", "--classifier", runs / "clf", "-n", "200")
     assert out.returncode == 0, out.stderr[-3000:]
     assert "accuracy of generated images" in out.stdout and "FID" in out.stdout
+    # never silent for long: a status line as each phase starts, in order, with its time
+    phases = [line.split("] ", 1)[1] for line in out.stdout.splitlines() if line.startswith("  [")]
+    assert phases == [
+        "loading the test split ...",
+        "generating 200 images ...",
+        "classifying the generated images ...",
+        "classifier features of the test, generated and 200 training images ...",
+    ], out.stdout
     result = json.loads((runs / "cgan" / "metrics.json").read_text())
     assert result["model"] == "cgan" and result["n_generated"] == 200
     assert 0.0 <= result["accuracy"] <= 1.0 and sorted(result["accuracy_per_class"]) == [

@@ -1,5 +1,6 @@
 """Network builders: each returns a functional ``keras.Model``."""
 
+from keras_gans.networks.classifier import build_classifier
 from keras_gans.networks.conditional import (
     conditional_discriminator,
     conditional_generator,
@@ -21,6 +22,7 @@ from keras_gans.networks.vae import conv_decoder, conv_encoder
 from keras_gans.networks.vgg import vgg_backbone, vgg_extractor, vgg_layer_names
 
 __all__ = [
+    "build_classifier",
     "patchgan_discriminator",
     "receptive_field",
     "resnet_generator",

@@ -5,7 +5,7 @@ from keras_gans.recipes.base import Recipe, compile_one_optimizer
 
 
 def networks(config):
-    from keras_gans.metrics import build_classifier
+    from keras_gans.networks.classifier import build_classifier
 
     return dict(
         classifier=build_classifier(

@@ -3,7 +3,7 @@
 ``keras-gans train classifier --dataset mnist --out runs/clf-mnist`` writes config.json,
 checkpoints, logs/history.csv and models/classifier.keras; ``load_run`` gives it back, and
 ``keras-gans evaluate RUN_DIR --classifier runs/clf-mnist`` judges generated images with it.
-The network is :func:`keras_gans.metrics.build_classifier` (uint8 values in, logits out).
+The network is :func:`keras_gans.networks.classifier.build_classifier` (uint8 values in, logits out).
 """
 
 import keras
