@@ -96,9 +96,11 @@ def tiny_config(name):
     from keras_gans.data.attributes import COLOUR_DIGITS, Condition
     from keras_gans.models import default_config
 
-    tiny = TINY.get(name) or TINY[{"ae": "vae", "acgan": "cgan"}[name]]
+    tiny = TINY.get(
+        {"ae": "vae", "acgan": "cgan"}.get(name, name), {}
+    )  # a new model: its cpu preset
     settings = {k: v for k, v in tiny.items() if k != "dataset"}
-    if name in ("pix2pix", "cyclegan", "ugatit", "stargan"):
+    if MODELS[name].data != "images":  # two domains, or attributes
         config = default_config(name, image_shape=[16, 16, 3], **settings)
         config.update(image_shape_b=[16, 16, 3], label_sets=Condition([COLOUR_DIGITS]).to_config())
         return config
