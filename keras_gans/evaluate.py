@@ -229,10 +229,7 @@ def evaluate_autoencoder(
     """An ae / vae run: the test split's negative ELBO in nats per image (the reconstruction
     term alone for an autoencoder); with a classifier or InceptionV3 weights, its samples from
     the prior are measured as :func:`evaluate_samples` does."""
-    from keras_gans import metrics
-
-    clf_run = load_classifier(classifier, run.config["dataset"]) if classifier else None
-    weights = inception_weights or metrics.find_inception_weights()
+    clf_run, inception = _judges(run, classifier, inception_weights, inception_n, inception_size)
     x_test, y_test, result = _test_split(run, data_dir, say)
     say = Status.of(say)
     say.phase(f"negative ELBO of the {len(x_test)} test images")
@@ -249,9 +246,8 @@ def evaluate_autoencoder(
             f"  test {rec} nats per image, on {len(x_test)} test images (an autoencoder has no"
             " ELBO)"
         )
-    if clf_run is None and not weights:
+    if clf_run is None and inception is None:
         return result
-    inception = (weights, inception_n, inception_size) if weights else None
     return _sample_metrics(
         run, result, (x_test, y_test), clf_run, inception, n, seed, data_dir, say
     )
@@ -274,22 +270,27 @@ def evaluate_samples(
     InfoGAN: how well the codes recover the classes; InceptionV3 FID / KID with its weights
     (``inception_n`` images of each set at ``inception_size`` px).
     """
-    from keras_gans import metrics
-
-    dataset = run.config["dataset"]
-    clf_run = load_classifier(classifier, dataset) if classifier is not None else None
-    weights = inception_weights or metrics.find_inception_weights()
-    if clf_run is None and not weights and run.trainer.conditioning != "codes":
+    clf_run, inception = _judges(run, classifier, inception_weights, inception_n, inception_size)
+    if clf_run is None and inception is None and run.trainer.conditioning != "codes":
         raise KerasGansError(
             "nothing to measure without an evaluation classifier: train one with `keras-gans train"
-            f" classifier --dataset {dataset} --out DIR` and pass --classifier DIR (or give"
-            " InceptionV3 weights)"
+            f" classifier --dataset {run.config['dataset']} --out DIR` and pass --classifier DIR"
+            " (or give InceptionV3 weights)"
         )
     x_test, y_test, result = _test_split(run, data_dir, say)
-    inception = (weights, inception_n, inception_size) if weights else None
     return _sample_metrics(
         run, result, (x_test, y_test), clf_run, inception, n, seed, data_dir, say
     )
+
+
+def _judges(run, classifier, inception_weights, inception_n, inception_size):
+    """The classifier run of ``classifier`` (None without one) and InceptionV3's ``(weights,
+    images per set, size)`` (None without weights: given, or in the Keras cache)."""
+    from keras_gans import metrics
+
+    clf_run = load_classifier(classifier, run.config["dataset"]) if classifier else None
+    weights = inception_weights or metrics.find_inception_weights()
+    return clf_run, (weights, inception_n, inception_size) if weights else None
 
 
 def _sample_metrics(run, result, test, clf_run, inception, n, seed, data_dir, say):
