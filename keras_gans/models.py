@@ -143,21 +143,21 @@ def build_trainer(config, networks=None):
     if recipe.check is not None:  # a config that did not come through default_config
         recipe.check(config)
     precision = check_choice("precision", config.get("precision", "float32"), PRECISIONS)
+    given = dict(networks or {})
     previous = keras.config.dtype_policy()
     keras.config.set_dtype_policy(precision)  # the networks' layers take the policy when built
     try:
         built = recipe.networks(config)
+        unknown = sorted(set(given) - set(built))
+        if unknown:
+            raise KerasGansError(
+                f"unknown network(s) for {recipe.name}: {', '.join(unknown)}; accepted:"
+                f" {', '.join(built)}"
+            )
+        for name, net in given.items():
+            if not isinstance(net, keras.Model):
+                raise KerasGansError(f"the {name} must be a keras.Model, got {type(net).__name__}")
+        trainer = recipe.trainer(config, **{**built, **given})
     finally:
         keras.config.set_dtype_policy(previous)
-    given = dict(networks or {})
-    unknown = sorted(set(given) - set(built))
-    if unknown:
-        raise KerasGansError(
-            f"unknown network(s) for {recipe.name}: {', '.join(unknown)}; accepted:"
-            f" {', '.join(built)}"
-        )
-    for name, net in given.items():
-        if not isinstance(net, keras.Model):
-            raise KerasGansError(f"the {name} must be a keras.Model, got {type(net).__name__}")
-    trainer = recipe.trainer(config, **{**built, **given})
     return recipe.compile(trainer, config)
