@@ -1274,12 +1274,13 @@ MODELS["ugatit"].update(
 )
 
 
-def build_trainer(config):
+def build_trainer(config, networks=None):
     """A compiled trainer for ``config`` (call inside a strategy's scope to distribute it).
 
     Each entry of ``MODELS`` has ``build(config) -> trainer`` (uncompiled) and ``labels`` (whether
     its batches are ``(images, labels)``). A decaying learning-rate schedule needs
-    ``config["steps_per_epoch"]`` (the run API sets it).
+    ``config["steps_per_epoch"]`` (the run API sets it). ``networks`` replaces networks of the
+    recipe by the trainer's names for them (``{"generator": G}``).
     """
     import keras
 
@@ -1292,4 +1293,15 @@ def build_trainer(config):
         trainer = spec["build"](config)
     finally:
         keras.config.set_dtype_policy(previous)
-    return spec.get("compile", compile_adversarial)(trainer, config)
+    names = tuple(getattr(trainer, "exported_networks", ("generator", "discriminator")))
+    for name, net in (networks or {}).items():
+        check_choice(f"{model} network", name, names)
+        setattr(trainer, name, net)
+    if networks and getattr(trainer, "latent_dim", None) and "generator" in networks:
+        trainer.latent_dim = int(networks["generator"].inputs[0].shape[-1])
+    return compile_trainer(trainer, config)
+
+
+def compile_trainer(trainer, config):
+    """Compile ``trainer`` with its model's optimizers and schedule from ``config``."""
+    return MODELS[config["model"]].get("compile", compile_adversarial)(trainer, config)
