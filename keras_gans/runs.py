@@ -186,18 +186,15 @@ def _choose_run(run, requested, fresh, if_changed, verbose):
     saved = run.read_config()
     what = []
     if saved.get("model") != requested.get("model"):
-        what.append(f"it holds a {saved.get('model')!r} run, not {requested.get('model')!r}")
+        what.append(f"holds a {saved.get('model')!r} run, not {requested.get('model')!r}")
     else:
         diffs = _settings_changes(saved, requested)
         if diffs:
-            what.append(
-                "settings "
-                + ", ".join(f"{k}: {a!r} -> {b!r}" for k, (a, b) in sorted(diffs.items()))
-            )
-        if "networks" in saved:  # runs older than fingerprints resume as before
-            said = changes(saved, requested)
-            if said:
-                what.append(said)
+            said = ", ".join(f"{k}: {a!r} -> {b!r}" for k, (a, b) in sorted(diffs.items()))
+            what.append(f"already holds a run with other settings ({said})")
+        said = changes(saved, requested) if "networks" in saved else ""  # older runs: no record
+        if said:
+            what.append(f"{'and' if what else 'already holds a run'} of other networks ({said})")
     if not what:
         merged = dict(saved)
         merged.update({k: v for k, v in requested.items() if k in RESUMABLE and v is not None})
@@ -209,12 +206,11 @@ def _choose_run(run, requested, fresh, if_changed, verbose):
         )
         keyed = RunDir(f"{run.path}-{key}")
         if verbose:
-            print(f"keras-gans: {run.path} holds another run ({'; '.join(what)}); this one "
-                  f"trains in {keyed.path}")  # fmt: skip
+            print(f"keras-gans: {run.path} {' '.join(what)}; this run trains in {keyed.path}")
         return _choose_run(keyed, requested, False, "stop", verbose)
     raise KerasGansError(
-        f"{run.path} holds a run that differs: {'; '.join(what)}. Resume it unchanged, start "
-        "again with --fresh (fresh=True; the old run is kept aside), or choose another --out"
+        f"the run directory {' '.join(what)}; resume it unchanged, start again with --fresh "
+        f"(fresh=True: the old run is kept aside) or choose another --out than {run.path}"
     )
 
 
