@@ -165,25 +165,10 @@ def _settings_changes(saved, requested):
     }
 
 
-def _choose_run(run, requested, fresh, if_changed, verbose):
-    """``(run directory, config, resuming)``: resume the run in ``run`` when it was trained with
-    the same networks and settings, otherwise stop or train in a keyed sibling (never an edited
-    network from the old one's checkpoint); ``fresh`` moves a run that is there aside."""
-    from keras_gans.fingerprint import changes, run_fingerprint
+def _differences(saved, requested):
+    """What keeps ``requested`` from resuming the run of config ``saved``, as phrases."""
+    from keras_gans.fingerprint import changes
 
-    if not run.config.exists():
-        if run.path.exists() and any(p.name != "workers" for p in run.path.iterdir()):
-            raise KerasGansError(
-                f"{run.path} exists and is not a keras-gans run directory; choose another --out"
-            )
-        return run, dict(requested), False
-    if fresh:
-        aside = _free_name(run.path, "replaced")
-        run.path.rename(aside)
-        if verbose:
-            print(f"keras-gans: fresh start; the previous run in {run.path} is now {aside}")
-        return run, dict(requested), False
-    saved = run.read_config()
     what = []
     if saved.get("model") != requested.get("model"):
         what.append(f"holds a {saved.get('model')!r} run, not {requested.get('model')!r}")
@@ -192,9 +177,56 @@ def _choose_run(run, requested, fresh, if_changed, verbose):
         if diffs:
             said = ", ".join(f"{k}: {a!r} -> {b!r}" for k, (a, b) in sorted(diffs.items()))
             what.append(f"already holds a run with other settings ({said})")
-        said = changes(saved, requested) if "networks" in saved else ""  # older runs: no record
+        # runs older than fingerprints have no record of their networks: they resume as before
+        recorded = "networks" in saved and "networks" in requested
+        said = changes(saved, requested) if recorded else ""
         if said:
             what.append(f"{'and' if what else 'already holds a run'} of other networks ({said})")
+    return what
+
+
+def _refuse_early(run, requested, fresh, if_changed):
+    """Refuse a rerun of another model or other settings before the data loads (seconds)."""
+    _check_not_foreign(run)
+    if fresh or if_changed != "stop" or not run.config.exists():
+        return
+    what = _differences(run.read_config(), requested)
+    if what:
+        raise KerasGansError(_refusal(run, what))
+
+
+def _check_not_foreign(run):
+    if not run.config.exists() and run.path.exists():
+        if any(p.name != "workers" for p in run.path.iterdir()):
+            raise KerasGansError(
+                f"{run.path} exists and is not a keras-gans run directory; choose another --out"
+            )
+
+
+def _refusal(run, what):
+    return (
+        f"the run directory {' '.join(what)}; resume it unchanged, start again with --fresh "
+        f"(fresh=True: the old run is kept aside) or choose another --out than {run.path}"
+    )
+
+
+def _choose_run(run, requested, fresh, if_changed, verbose):
+    """``(run directory, config, resuming)``: resume the run in ``run`` when it was trained with
+    the same networks and settings, otherwise stop or train in a keyed sibling (never an edited
+    network from the old one's checkpoint); ``fresh`` moves a run that is there aside."""
+    from keras_gans.fingerprint import run_fingerprint
+
+    _check_not_foreign(run)
+    if not run.config.exists():
+        return run, dict(requested), False
+    if fresh:
+        aside = _free_name(run.path, "replaced")
+        run.path.rename(aside)
+        if verbose:
+            print(f"keras-gans: fresh start; the previous run in {run.path} is now {aside}")
+        return run, dict(requested), False
+    saved = run.read_config()
+    what = _differences(saved, requested)
     if not what:
         merged = dict(saved)
         merged.update({k: v for k, v in requested.items() if k in RESUMABLE and v is not None})
@@ -208,10 +240,7 @@ def _choose_run(run, requested, fresh, if_changed, verbose):
         if verbose:
             print(f"keras-gans: {run.path} {' '.join(what)}; this run trains in {keyed.path}")
         return _choose_run(keyed, requested, False, "stop", verbose)
-    raise KerasGansError(
-        f"the run directory {' '.join(what)}; resume it unchanged, start again with --fresh "
-        f"(fresh=True: the old run is kept aside) or choose another --out than {run.path}"
-    )
+    raise KerasGansError(_refusal(run, what))
 
 
 def _free_name(path, word):
@@ -332,6 +361,7 @@ def train(
         # RUN_DIR/workers/N, so that a shared file system never sees two writers of one file
         run = RunDir(run.path / "workers" / str(strategy.cluster_resolver.task_id))
     requested["data_dir"] = None if data_dir is None else str(data_dir)
+    _refuse_early(run, requested, fresh, if_changed)
 
     data = TrainingData(requested, data_dir, strategy.num_replicas_in_sync)
     requested.update(data.shape_info)
