@@ -14,11 +14,19 @@ __version__ = "0.1.0"
 from keras_gans.errors import KerasGansError  # noqa: E402
 
 
-def load_run(run_dir):
+def load_run(run_dir, custom_objects=None):
     """Rebuild a trained model from its run directory; see :func:`keras_gans.runs.load_run`."""
     from keras_gans.runs import load_run as _load_run
 
-    return _load_run(run_dir)
+    return _load_run(run_dir, custom_objects=custom_objects)
+
+
+def train(model=None, **options):
+    """Train a model, your networks or your trainer into a run directory; see
+    :func:`keras_gans.runs.train`."""
+    from keras_gans.runs import train as _train
+
+    return _train(model, **options)
 
 
 def stylize(content, style, out=None, **options):
@@ -28,4 +36,4 @@ def stylize(content, style, out=None, **options):
     return _stylize(content, style, out=out, **options)
 
 
-__all__ = ["KerasGansError", "load_run", "stylize", "__version__"]
+__all__ = ["KerasGansError", "load_run", "stylize", "train", "__version__"]

@@ -111,6 +111,14 @@ def build_parser():
     p.add_argument(
         "--out", required=True, metavar="RUN_DIR", help="run directory to create or resume"
     )
+    p.add_argument(
+        "--fresh",
+        action="store_true",
+        help=(
+            "start again when RUN_DIR holds a run of other networks or settings (the old run is "
+            "moved aside to RUN_DIR-replaced-N); without it such a rerun stops and says what changed"
+        ),
+    )
 
     p = sub.add_parser("sample", help="generate a grid of samples from a trained run")
     p.add_argument("run_dir", metavar="RUN_DIR")
@@ -333,6 +341,7 @@ def cmd_train(args):
         data_source=args.source,
         strategy=args.strategy,
         checkpoint_every=every,
+        fresh=args.fresh,
         **overrides,
     )
     samples = f" (samples in {run.path / 'samples'})" if (run.path / "samples").is_dir() else ""

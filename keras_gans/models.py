@@ -161,3 +161,8 @@ def build_trainer(config, networks=None):
     finally:
         keras.config.set_dtype_policy(previous)
     return recipe.compile(trainer, config)
+
+
+def compile_trainer(trainer, config):
+    """Compile a trainer (one a student built, say) with its model's optimizers from ``config``."""
+    return MODELS[check_choice("model", config.get("model"), MODELS)].compile(trainer, config)

@@ -69,34 +69,224 @@ class RunDir:
             tmp.write_text(json.dumps(config, indent=2, sort_keys=True) + "\n")
 
 
-def _merge_resume(saved, requested):
-    if saved.get("model") != requested.get("model"):
-        raise KerasGansError(
-            f"the run directory holds a {saved.get('model')!r} run, not {requested.get('model')!r};"
-            " choose another --out"
-        )
-    changed = {
+# -- your own networks and trainers, and the fingerprint that keeps runs apart ---------------------
+def _trainer_classes():
+    """The model each library trainer class trains by default (a subclass trains the same)."""
+    from keras_gans import trainers as t
+
+    return {t.WGANGP: "wgan-gp", t.WGAN: "wgan", t.GAN: "dcgan", t.CGAN: "cgan",
+            t.InfoGAN: "infogan", t.VAE: "vae", t.Autoencoder: "ae", t.Pix2Pix: "pix2pix",
+            t.CycleGAN: "cyclegan", t.StarGAN: "stargan", t.UGATIT: "ugatit",
+            t.ClassifierTrainer: "classifier"}  # fmt: skip
+
+
+def _model_of_trainer(trainer):
+    classes = _trainer_classes()
+    for cls in type(trainer).__mro__:
+        if cls in classes:
+            return classes[cls]
+    raise KerasGansError(
+        f"{type(trainer).__name__} is not a keras-gans trainer: subclass one of "
+        f"{', '.join(sorted(c.__name__ for c in classes))}, or give the model name"
+    )
+
+
+def _is_custom_trainer(trainer):
+    """A trainer of a class the library does not have (e.g. a notebook's train_step)."""
+    return type(trainer) not in _trainer_classes()
+
+
+def _trainer_networks(trainer, model):
+    return dict(trainer.named_networks)
+
+
+def _trainer_settings(trainer):
+    """The settings a trainer instance fixes itself (the data pipeline must follow them)."""
+    settings = {}
+    if getattr(trainer, "d_steps", None):
+        settings["d_steps"] = int(trainer.d_steps)
+    if getattr(trainer, "latent_dim", None):
+        settings["latent_dim"] = int(trainer.latent_dim)
+    return settings
+
+
+def check_network_shapes(networks, config):
+    """One clear line when a network of yours does not fit the run's images (before anything
+    is written): every image input must take, and every generator or decoder must make, images
+    of the data set's shape."""
+    shapes = {tuple(config[k]) for k in ("image_shape", "image_shape_b") if config.get(k)}
+    wanted = " or ".join("x".join(map(str, s)) for s in sorted(shapes))
+    for name, net in networks.items():
+        for x in net.inputs:
+            if len(x.shape) == 4 and tuple(x.shape[1:]) not in shapes:
+                raise KerasGansError(
+                    f"your {name} takes {'x'.join(map(str, x.shape[1:]))} images; this run's "
+                    f"images are {wanted}: build it for those"
+                )
+        makes_images = name in ("generator", "decoder") or name.startswith("g_")
+        out = net.outputs[0].shape if makes_images else None
+        if out is not None and len(out) == 4 and tuple(out[1:]) not in shapes:
+            raise KerasGansError(
+                f"your {name} makes {'x'.join(map(str, out[1:]))} images; this run's images "
+                f"are {wanted}: change its last layers to make those"
+            )
+
+
+def describe_run(trainer, networks, custom_trainer=False):
+    """What config.json records of the networks (fingerprints; which are yours) and, for a
+    trainer of your own, of its step."""
+    from keras_gans.fingerprint import describe_network, describe_trainer
+
+    nets = {
+        name: {
+            **describe_network(getattr(trainer, name)),
+            "source": "yours" if name in networks or custom_trainer else "recipe",
+        }
+        for name in trainer.network_names
+    }
+    return {"networks": nets, "trainer": describe_trainer(trainer) if custom_trainer else None}
+
+
+def _settings_changes(saved, requested):
+    """The settings of ``requested`` that a resume may not change, where they differ."""
+    return {
         k: (saved.get(k), v)
         for k, v in requested.items()
         if k not in RESUMABLE
+        and k not in ("keras_gans_version", "networks", "trainer", "steps_per_epoch")
         and k in saved
         and v is not None
         and saved.get(k) != v
-        and k != "keras_gans_version"
     }
-    if changed:
-        diffs = ", ".join(f"{k}: {a!r} -> {b!r}" for k, (a, b) in sorted(changed.items()))
-        raise KerasGansError(
-            f"the run directory already holds a run with other settings ({diffs}); "
-            "resume it with the same settings or choose another --out"
+
+
+def _differences(saved, requested):
+    """What keeps ``requested`` from resuming the run of config ``saved``, as phrases."""
+    from keras_gans.fingerprint import changes
+
+    what = []
+    if saved.get("model") != requested.get("model"):
+        what.append(f"holds a {saved.get('model')!r} run, not {requested.get('model')!r}")
+    else:
+        diffs = _settings_changes(saved, requested)
+        if diffs:
+            said = ", ".join(f"{k}: {a!r} -> {b!r}" for k, (a, b) in sorted(diffs.items()))
+            what.append(f"already holds a run with other settings ({said})")
+        # runs older than fingerprints have no record of their networks: they resume as before
+        recorded = "networks" in saved and "networks" in requested
+        said = changes(saved, requested) if recorded else ""
+        if said:
+            what.append(f"{'and' if what else 'already holds a run'} of other networks ({said})")
+    return what
+
+
+def _refuse_early(run, requested, fresh, if_changed):
+    """Refuse a rerun of another model or other settings before the data loads (seconds)."""
+    _check_not_foreign(run)
+    if fresh or if_changed != "stop" or not run.config.exists():
+        return
+    what = _differences(run.read_config(), requested)
+    if what:
+        raise KerasGansError(_refusal(run, what))
+
+
+def _check_not_foreign(run):
+    if not run.config.exists() and run.path.exists():
+        if any(p.name != "workers" for p in run.path.iterdir()):
+            raise KerasGansError(
+                f"{run.path} exists and is not a keras-gans run directory; choose another --out"
+            )
+
+
+def _refusal(run, what):
+    return (
+        f"the run directory {' '.join(what)}; resume it unchanged, start again with --fresh "
+        f"(fresh=True: the old run is kept aside) or choose another --out than {run.path}"
+    )
+
+
+def _choose_run(run, requested, fresh, if_changed, verbose):
+    """``(run directory, config, resuming)``: resume the run in ``run`` when it was trained with
+    the same networks and settings, otherwise stop or train in a keyed sibling (never an edited
+    network from the old one's checkpoint); ``fresh`` moves a run that is there aside."""
+    from keras_gans.fingerprint import run_fingerprint
+
+    _check_not_foreign(run)
+    if not run.config.exists():
+        return run, dict(requested), False
+    if fresh:
+        aside = _free_name(run.path, "replaced")
+        run.path.rename(aside)
+        if verbose:
+            print(f"keras-gans: fresh start; the previous run in {run.path} is now {aside}")
+        return run, dict(requested), False
+    saved = run.read_config()
+    what = _differences(saved, requested)
+    if not what:
+        merged = dict(saved)
+        merged.update({k: v for k, v in requested.items() if k in RESUMABLE and v is not None})
+        merged.update({k: requested[k] for k in ("networks", "trainer") if k in requested})
+        return run, merged, True
+    if if_changed == "new":
+        key = run_fingerprint(
+            {k: v for k, v in requested.items() if k not in RESUMABLE | {"keras_gans_version"}}
         )
-    merged = dict(saved)
-    merged.update({k: v for k, v in requested.items() if k in RESUMABLE and v is not None})
-    return merged
+        keyed = RunDir(f"{run.path}-{key}")
+        if verbose:
+            print(f"keras-gans: {run.path} {' '.join(what)}; this run trains in {keyed.path}")
+        return _choose_run(keyed, requested, False, "stop", verbose)
+    raise KerasGansError(_refusal(run, what))
+
+
+def _free_name(path, word):
+    for n in range(1, 10_000):
+        candidate = path.with_name(f"{path.name}-{word}-{n}")
+        if not candidate.exists():
+            return candidate
+    raise KerasGansError(f"too many {path.name}-{word}-N folders beside {path}")
+
+
+def save_custom_networks(trainer, config, run):
+    """Your networks' architectures, saved once as RUN_DIR/networks/NAME.keras: ``load_run``
+    rebuilds them from there (Keras safe mode), then reads the checkpoint's weights."""
+    for name, info in (config.get("networks") or {}).items():
+        path = run.path / "networks" / f"{name}.keras"
+        if info.get("source") == "yours" and not path.exists():
+            path.parent.mkdir(parents=True, exist_ok=True)
+            tmp = path.with_name(f"{name}.saving.keras")  # Keras wants the .keras ending
+            getattr(trainer, name).save(tmp)
+            os.replace(tmp, path)
+
+
+def load_custom_networks(run, config, custom_objects=None):
+    """The networks of yours a run trained, from RUN_DIR/networks (no code runs: safe mode)."""
+    import warnings
+
+    import keras
+
+    nets = {}
+    for name, info in (config.get("networks") or {}).items():
+        if info.get("source") != "yours":
+            continue
+        path = run.path / "networks" / f"{name}.keras"
+        try:
+            with warnings.catch_warnings():  # the weights come from the checkpoint after this
+                warnings.filterwarnings("ignore", "Skipping nested container")
+                nets[name] = keras.saving.load_model(
+                    path, custom_objects=custom_objects, compile=False, safe_mode=True
+                )
+        except Exception as e:  # noqa: BLE001 - one line: which file, and what to do
+            first = (str(e).strip().splitlines() or [type(e).__name__])[0][:200]
+            raise KerasGansError(
+                f"cannot rebuild your {name} from {path} ({first}); a layer class of your own "
+                "must be registered (keras.saving.register_keras_serializable) or passed as "
+                "load_run(..., custom_objects={'Name': Class})"
+            ) from None
+    return nets
 
 
 def train(
-    model,
+    model=None,
     dataset=None,
     out="runs/run",
     preset="cpu",
@@ -106,6 +296,9 @@ def train(
     verbose=None,
     callbacks=(),
     checkpoint_every="epoch",
+    trainer=None,
+    fresh=False,
+    if_changed="stop",
     **overrides,
 ):
     """Train ``model`` on ``dataset`` into the run directory ``out``; resume if it exists.
@@ -115,16 +308,45 @@ def train(
     ``checkpoint_every`` is "epoch" or a number of steps. ``strategy`` is a
     ``tf.distribute.Strategy`` (or "mirrored"). Returns the loaded :class:`Run`.
 
+    Your own networks: pass them by the trainer's names for them (``generator=G,
+    discriminator=D``; ``encoder``/``decoder``; ``g_a2b``/``g_b2a``/``d_a``/``d_b`` ...); the
+    model's networks not given are built from the preset. Your own trainer (a subclass that
+    overrides ``train_step``, say): ``trainer=my_trainer`` (compiled with the preset's optimizers
+    if you did not compile it). The run records a fingerprint of its networks (and of a custom
+    trainer's step); rerun with networks or settings that differ from the run in ``out``, and
+    ``if_changed="stop"`` (default) stops with one line naming what changed, ``"new"`` trains a
+    run of its own in ``out-KEY`` (KEY from the fingerprint: rerunning the same code resumes it),
+    and ``fresh=True`` moves the old run aside (``out-replaced-N``) and starts again.
+
     Everything that can fail on a setting (names, values, the data, building the networks) is
     done before the run directory is written, so a corrected command can start afresh.
     """
     import keras
 
     from keras_gans import callbacks as cb
-    from keras_gans.models import MODELS, build_trainer, default_config, resolve_dataset
+    from keras_gans.models import (
+        MODELS,
+        build_trainer,
+        compile_trainer,
+        default_config,
+        resolve_dataset,
+    )
 
+    check_choice("if_changed", if_changed, ("stop", "new"))
     if verbose is None:  # a live progress bar on a terminal, one line per epoch in logs
         verbose = 1 if sys.stdout.isatty() else 2
+    networks = {
+        k: overrides.pop(k) for k in list(overrides) if isinstance(overrides[k], keras.Model)
+    }
+    own_trainer = trainer is not None and _is_custom_trainer(trainer)
+    if trainer is not None:
+        model = model or _model_of_trainer(trainer)
+        if networks:
+            raise KerasGansError("give either trainer=... or networks (generator=...), not both")
+        networks = _trainer_networks(trainer, model)
+        overrides = {**_trainer_settings(trainer), **overrides}
+    elif model is None:
+        raise KerasGansError("train needs a model name (e.g. train('dcgan', ...)) or trainer=...")
     run = RunDir(out)
     dataset = resolve_dataset(model, dataset)
     requested = default_config(model, preset, dataset=dataset, data_source=data_source, **overrides)
@@ -133,40 +355,37 @@ def train(
         # workers other than the chief keep their own copy of the (identical) training state in
         # RUN_DIR/workers/N, so that a shared file system never sees two writers of one file
         run = RunDir(run.path / "workers" / str(strategy.cluster_resolver.task_id))
-    resuming = run.config.exists()
-    if resuming:
-        config = _merge_resume(run.read_config(), {**requested, "data_dir": data_dir})
-    else:
-        if run.path.exists() and any(p.name != "workers" for p in run.path.iterdir()):
-            raise KerasGansError(
-                f"{run.path} exists and is not a keras-gans run directory; choose another --out"
-            )
-        config = dict(requested, data_dir=None if data_dir is None else str(data_dir))
+    requested["data_dir"] = None if data_dir is None else str(data_dir)
+    _refuse_early(run, requested, fresh, if_changed)
 
-    data = TrainingData(config, data_dir or config.get("data_dir"), strategy.num_replicas_in_sync)
-    config.update(data.shape_info)
-    config["steps_per_epoch"] = data.steps_per_epoch
-    config["keras_gans_version"] = __version__
+    data = TrainingData(requested, data_dir, strategy.num_replicas_in_sync)
+    requested.update(data.shape_info)
+    requested["steps_per_epoch"] = data.steps_per_epoch
+    if networks.get("generator") is not None and requested.get("latent_dim") is not None:
+        requested["latent_dim"] = int(networks["generator"].inputs[0].shape[-1])
+    check_network_shapes(networks, requested)
 
-    keras.utils.set_random_seed(
-        config["seed"]
-    )  # same seed, same initial weights: reproducible runs
-    built = config
+    keras.utils.set_random_seed(requested["seed"])  # same seed, same initial weights
+    built = requested
     if (
-        config.get("jit_compile")
+        requested.get("jit_compile")
         and strategy.num_replicas_in_sync > 1
         and not all("GPU" in d.upper() for d in strategy.extended.worker_devices)
     ):
-        built = dict(
-            config, jit_compile=False
-        )  # the saved config keeps the setting: a resume matches
+        built = dict(requested, jit_compile=False)  # the saved config keeps it: a resume matches
         if verbose:
             print(
                 "keras-gans: XLA (jit_compile) off for this run: TensorFlow compiles distributed"
                 " steps with XLA only on GPUs"
             )
     with strategy.scope():
-        trainer = build_trainer(built)
+        if trainer is None:
+            trainer = build_trainer(built, networks=networks)
+        elif not trainer.compiled:
+            compile_trainer(trainer, built)
+    requested.update(describe_run(trainer, networks, custom_trainer=own_trainer))
+    run, config, resuming = _choose_run(run, requested, fresh, if_changed, verbose)
+    config["keras_gans_version"] = __version__
     if _is_multi_worker(strategy):
         _vector_logs(trainer)
     if strategy.num_replicas_in_sync > 1 and verbose:
@@ -177,10 +396,10 @@ def train(
     describe = MODELS[config["model"]].describe
     if describe is not None and verbose:  # e.g. Pix2Pix: the patch D judges and its output map
         print(f"keras-gans: {describe(config)}")
-    first_epoch, steps_done = (
-        run.resume_position()
-    )  # an unreadable checkpoint stops here, nothing written
+    # an unreadable checkpoint stops here, nothing written
+    first_epoch, steps_done = run.resume_position()
     run.write_config(config)
+    save_custom_networks(trainer, config, run)
     if resuming and verbose:
         print(f"keras-gans: resuming the run in {run.path}")
 
@@ -463,16 +682,37 @@ def check_run_dir(run_dir):
     return run, config
 
 
-def load_run(run_dir):
-    """Rebuild the trainer of ``run_dir`` from its config.json and latest checkpoint."""
+def load_run(run_dir, custom_objects=None):
+    """Rebuild the trainer of ``run_dir`` from its config.json and latest checkpoint.
+
+    A run of networks of your own rebuilds them from RUN_DIR/networks (Keras safe mode: no code
+    is run; layer classes of your own come from ``custom_objects`` or Keras' registry). A run of
+    a trainer of your own comes back with the library trainer it subclasses, its networks
+    trained: sampling and translating work; to train on, pass your trainer to ``train`` again.
+    """
     from keras_gans.models import build_trainer
 
     run, config = check_run_dir(run_dir)
-    trainer = build_trainer(config)
+    trainer = build_trainer(config, networks=load_custom_networks(run, config, custom_objects))
     try:
         trainer.load_weights(str(run.weights))
     except Exception as e:  # noqa: BLE001 - an unreadable checkpoint is one clear line
-        raise KerasGansError(
-            f"cannot read the checkpoint {run.weights}: {type(e).__name__}: {e}"
-        ) from None
+        if not (config.get("trainer") and _load_exported(trainer, run)):
+            raise KerasGansError(
+                f"cannot read the checkpoint {run.weights}: {type(e).__name__}: {e}"
+            ) from None
     return Run(run.path, config, trainer)
+
+
+def _load_exported(trainer, run):
+    """The trained networks' weights from RUN_DIR/models (a custom trainer's checkpoint can hold
+    variables the library trainer lacks); False where they are not all there."""
+    paths = {name: run.models / f"{name}.keras" for name in trainer.network_names}
+    if not all(p.is_file() for p in paths.values()):
+        return False
+    import keras
+
+    for name, path in paths.items():
+        saved = keras.saving.load_model(path, compile=False, safe_mode=True)
+        getattr(trainer, name).set_weights(saved.get_weights())
+    return True
