@@ -124,8 +124,8 @@ def train(
     from keras_gans import callbacks as cb
     from keras_gans.models import MODELS, build_trainer, default_config, resolve_dataset
 
-    if verbose is None:  # a live progress bar on a terminal, one line per epoch in logs
-        verbose = 1 if sys.stdout.isatty() else 2
+    if verbose is None:
+        verbose = default_verbose()
     run = RunDir(out)
     dataset = resolve_dataset(model, dataset)
     requested = default_config(model, preset, dataset=dataset, data_source=data_source, **overrides)
@@ -203,6 +203,11 @@ def train(
                 str(run.logs / "tensorboard"), write_graph=False, profile_batch=0
             )
         )
+        if verbose:
+            print(
+                "keras-gans: TensorBoard (losses, sample grids):"
+                f" tensorboard --logdir {run.logs / 'tensorboard'}"
+            )
 
     def fit(epoch, skip=0):
         """Train epochs ``epoch`` (from its step ``skip``) ... up to the end of the run."""
@@ -239,6 +244,14 @@ def train(
             )
     export_networks(trainer, run)
     return Run(run.path, config, trainer)
+
+
+def default_verbose():
+    """``fit``'s verbosity: a live progress bar (1) on a terminal and in Jupyter (Keras' Progbar
+    redraws in place in ipykernel, whose stdout is no TTY), one line per epoch (2) in logs."""
+    from keras_gans.chapter import in_notebook
+
+    return 1 if sys.stdout.isatty() or in_notebook() else 2
 
 
 class TrainingData:
