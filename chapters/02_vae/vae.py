@@ -49,6 +49,22 @@
 # (256 images, one epoch: the pictures will be blobs).
 
 # %%
+# Opened alone (a notebook uploaded to Colab, say), the chapter first installs keras-gans. It is
+# not on PyPI yet: set KERAS_GANS_PIP to a pip spec of it before running this cell (in a
+# notebook `%env KERAS_GANS_PIP=...`): its git URL as "git+https://...", a clone's folder, or a
+# wheel.
+import importlib.util
+import os
+import subprocess
+import sys
+
+if importlib.util.find_spec("keras_gans") is None:
+    spec = os.environ.get("KERAS_GANS_PIP") or sys.exit("keras-gans is missing: set KERAS_GANS_PIP")
+    subprocess.run([sys.executable, "-m", "pip", "install", "-q", spec], check=True)
+# "cpu" learns in minutes on two CPU cores; "paper" is the published set-up, for a GPU
+PRESET = os.environ.get("KERAS_GANS_PRESET", "cpu")
+
+# %%
 import matplotlib.pyplot as plt
 import numpy as np
 from scipy.stats import norm
@@ -59,7 +75,7 @@ from keras_gans.chapter import Chapter
 from keras_gans.evaluate import negative_elbo
 
 chapter = Chapter(
-    globals().get("__file__")
+    globals().get("__file__"), preset=PRESET
 )  # quick mode, output folder, data set (see its docstring)
 QUICK, OUT, show = chapter.quick, chapter.out, chapter.show
 DATA_DIR, DATASET = chapter.data_dir, chapter.dataset
@@ -84,6 +100,7 @@ trained = {}
 for model in ("ae", "vae"):
     trained[model] = runs.train(
         model,
+        preset=PRESET,
         dataset=DATASET,
         data_dir=DATA_DIR,
         out=OUT / f"{model}_{TAG}",

@@ -35,6 +35,20 @@
 # Set `KERAS_GANS_QUICK=1` to run everything with a tiny amount of training (a smoke test).
 
 # %%
+# Opened alone (a notebook uploaded to Colab, say), the chapter first installs keras-gans. It is
+# not on PyPI yet: set KERAS_GANS_PIP to a pip spec of it before running this cell (in a
+# notebook `%env KERAS_GANS_PIP=...`): its git URL as "git+https://...", a clone's folder, or a
+# wheel.
+import importlib.util
+import os
+import subprocess
+import sys
+
+if importlib.util.find_spec("keras_gans") is None:
+    spec = os.environ.get("KERAS_GANS_PIP") or sys.exit("keras-gans is missing: set KERAS_GANS_PIP")
+    subprocess.run([sys.executable, "-m", "pip", "install", "-q", spec], check=True)
+
+# %%
 import keras
 import matplotlib.pyplot as plt
 import numpy as np

@@ -40,6 +40,22 @@
 # (256 images, one epoch: the pictures will be noise).
 
 # %%
+# Opened alone (a notebook uploaded to Colab, say), the chapter first installs keras-gans. It is
+# not on PyPI yet: set KERAS_GANS_PIP to a pip spec of it before running this cell (in a
+# notebook `%env KERAS_GANS_PIP=...`): its git URL as "git+https://...", a clone's folder, or a
+# wheel.
+import importlib.util
+import os
+import subprocess
+import sys
+
+if importlib.util.find_spec("keras_gans") is None:
+    spec = os.environ.get("KERAS_GANS_PIP") or sys.exit("keras-gans is missing: set KERAS_GANS_PIP")
+    subprocess.run([sys.executable, "-m", "pip", "install", "-q", spec], check=True)
+# "cpu" learns in minutes on two CPU cores; "paper" is the published set-up, for a GPU
+PRESET = os.environ.get("KERAS_GANS_PRESET", "cpu")
+
+# %%
 import keras
 import matplotlib.pyplot as plt
 import numpy as np
@@ -52,7 +68,7 @@ from keras_gans.networks import conditional_discriminator, conditional_generator
 from keras_gans.networks.conditional import embedding_map, label_maps
 
 chapter = Chapter(
-    globals().get("__file__")
+    globals().get("__file__"), preset=PRESET
 )  # quick mode, output folder, data set (see its docstring)
 QUICK, OUT, show = chapter.quick, chapter.out, chapter.show
 DATA_DIR, DATASET = chapter.data_dir, chapter.dataset
@@ -157,7 +173,7 @@ elif DATASET == "mnist":
 else:
     SETTINGS = dict(epochs=60)
 RUN_DIR = OUT / f"cgan_{TAG}"
-run = runs.train("cgan", dataset=DATASET, data_dir=DATA_DIR, out=RUN_DIR, **SETTINGS)
+run = runs.train("cgan", preset=PRESET, dataset=DATASET, data_dir=DATA_DIR, out=RUN_DIR, **SETTINGS)
 print(run)
 print(
     {
@@ -220,6 +236,7 @@ show(fig, "cgan_same_noise.png")
 CLF_DIR = OUT / f"classifier_{TAG}"
 runs.train(
     "classifier",
+    preset=PRESET,
     dataset=DATASET,
     data_dir=DATA_DIR,
     out=CLF_DIR,
@@ -255,7 +272,7 @@ show(fig, "cgan_accuracy.png")
 
 # %%
 AC_DIR = OUT / f"acgan_{TAG}"
-runs.train("acgan", dataset=DATASET, data_dir=DATA_DIR, out=AC_DIR, **SETTINGS)
+runs.train("acgan", preset=PRESET, dataset=DATASET, data_dir=DATA_DIR, out=AC_DIR, **SETTINGS)
 ac = evaluate(AC_DIR, classifier=CLF_DIR, n=200 if QUICK else 10000, verbose=False)
 ac_run = keras_gans.load_run(AC_DIR)
 fig, axes = plt.subplots(1, 2, figsize=(11, 5.5))

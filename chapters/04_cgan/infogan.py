@@ -41,6 +41,22 @@
 # Set `KERAS_GANS_QUICK=1` for a smoke test.
 
 # %%
+# Opened alone (a notebook uploaded to Colab, say), the chapter first installs keras-gans. It is
+# not on PyPI yet: set KERAS_GANS_PIP to a pip spec of it before running this cell (in a
+# notebook `%env KERAS_GANS_PIP=...`): its git URL as "git+https://...", a clone's folder, or a
+# wheel.
+import importlib.util
+import os
+import subprocess
+import sys
+
+if importlib.util.find_spec("keras_gans") is None:
+    spec = os.environ.get("KERAS_GANS_PIP") or sys.exit("keras-gans is missing: set KERAS_GANS_PIP")
+    subprocess.run([sys.executable, "-m", "pip", "install", "-q", spec], check=True)
+# "cpu" learns in minutes on two CPU cores; "paper" is the published set-up, for a GPU
+PRESET = os.environ.get("KERAS_GANS_PRESET", "cpu")
+
+# %%
 import math
 
 import matplotlib.pyplot as plt
@@ -51,7 +67,7 @@ from keras_gans import data, losses, metrics, runs, viz
 from keras_gans.chapter import Chapter
 
 chapter = Chapter(
-    globals().get("__file__")
+    globals().get("__file__"), preset=PRESET
 )  # quick mode, output folder, data set (see its docstring)
 QUICK, OUT, show = chapter.quick, chapter.out, chapter.show
 DATA_DIR, DATASET = chapter.data_dir, chapter.dataset
@@ -97,7 +113,9 @@ elif DATASET == "mnist":
 else:
     SETTINGS = dict(epochs=80)
 RUN_DIR = OUT / f"infogan_{TAG}"
-run = runs.train("infogan", dataset=DATASET, data_dir=DATA_DIR, out=RUN_DIR, **SETTINGS)
+run = runs.train(
+    "infogan", preset=PRESET, dataset=DATASET, data_dir=DATA_DIR, out=RUN_DIR, **SETTINGS
+)
 print(run)
 
 history = RUN_DIR / "logs" / "history.csv"

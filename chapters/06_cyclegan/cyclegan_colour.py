@@ -48,6 +48,22 @@
 # `KERAS_GANS_QUICK=1` is a smoke test (a few steps: the pictures will be noise).
 
 # %%
+# Opened alone (a notebook uploaded to Colab, say), the chapter first installs keras-gans. It is
+# not on PyPI yet: set KERAS_GANS_PIP to a pip spec of it before running this cell (in a
+# notebook `%env KERAS_GANS_PIP=...`): its git URL as "git+https://...", a clone's folder, or a
+# wheel.
+import importlib.util
+import os
+import subprocess
+import sys
+
+if importlib.util.find_spec("keras_gans") is None:
+    spec = os.environ.get("KERAS_GANS_PIP") or sys.exit("keras-gans is missing: set KERAS_GANS_PIP")
+    subprocess.run([sys.executable, "-m", "pip", "install", "-q", spec], check=True)
+# "cpu" learns in minutes on two CPU cores; "paper" is the published set-up, for a GPU
+PRESET = os.environ.get("KERAS_GANS_PRESET", "cpu")
+
+# %%
 import matplotlib.pyplot as plt
 import numpy as np
 
@@ -58,7 +74,7 @@ from keras_gans.evaluate import evaluate
 from keras_gans.networks import patchgan_discriminator, resnet_generator, unet_generator
 from keras_gans.trainers import ImagePool
 
-chapter = Chapter(globals().get("__file__"), "cifar10-colour", "cifar10-colour")
+chapter = Chapter(globals().get("__file__"), "cifar10-colour", "cifar10-colour", preset=PRESET)
 QUICK, OUT, show, DATA_DIR = chapter.quick, chapter.out, chapter.show, chapter.data_dir
 TAG = "quick" if QUICK else "full"
 
@@ -185,7 +201,9 @@ if QUICK:
 else:
     SETTINGS = dict()  # the cpu preset (RESULTS.md: its time and numbers on the shared photos)
 RUN_DIR = OUT / f"cyclegan_colour_{TAG}"
-run = runs.train("cyclegan", dataset="cifar10-colour", data_dir=DATA_DIR, out=RUN_DIR, **SETTINGS)
+run = runs.train(
+    "cyclegan", preset=PRESET, dataset="cifar10-colour", data_dir=DATA_DIR, out=RUN_DIR, **SETTINGS
+)
 print(
     run,
     {

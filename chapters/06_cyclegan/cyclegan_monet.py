@@ -37,6 +37,22 @@
 # `KERAS_GANS_QUICK=1` is a smoke test too.
 
 # %%
+# Opened alone (a notebook uploaded to Colab, say), the chapter first installs keras-gans. It is
+# not on PyPI yet: set KERAS_GANS_PIP to a pip spec of it before running this cell (in a
+# notebook `%env KERAS_GANS_PIP=...`): its git URL as "git+https://...", a clone's folder, or a
+# wheel.
+import importlib.util
+import os
+import subprocess
+import sys
+
+if importlib.util.find_spec("keras_gans") is None:
+    spec = os.environ.get("KERAS_GANS_PIP") or sys.exit("keras-gans is missing: set KERAS_GANS_PIP")
+    subprocess.run([sys.executable, "-m", "pip", "install", "-q", spec], check=True)
+# "cpu" learns in minutes on two CPU cores; "paper" is the published set-up, for a GPU
+PRESET = os.environ.get("KERAS_GANS_PRESET", "cpu")
+
+# %%
 from pathlib import Path
 
 import matplotlib.pyplot as plt
@@ -47,7 +63,10 @@ from keras_gans.chapter import Chapter
 from keras_gans.evaluate import evaluate
 
 chapter = Chapter(
-    globals().get("__file__"), "monet-photo", "folders (scikit-image photos on both sides)"
+    globals().get("__file__"),
+    "monet-photo",
+    "folders (scikit-image photos on both sides)",
+    preset=PRESET,
 )
 QUICK, OUT, show, DATA_DIR = chapter.quick, chapter.out, chapter.show, chapter.data_dir
 TAG = "quick" if QUICK else "full"
@@ -104,7 +123,9 @@ if QUICK:
 else:
     SETTINGS = dict(epochs=4)  # RESULTS.md: its time and KID
 RUN_DIR = OUT / f"cyclegan_monet_{TAG}"
-run = runs.train("cyclegan", dataset=DATASET, data_dir=SET_DIR, out=RUN_DIR, **OPTIONS, **SETTINGS)
+run = runs.train(
+    "cyclegan", preset=PRESET, dataset=DATASET, data_dir=SET_DIR, out=RUN_DIR, **OPTIONS, **SETTINGS
+)
 fig, axes = plt.subplots(1, 3, figsize=(14, 3.3))
 viz.plot_cycle_history(RUN_DIR / "logs" / "history.csv", axes)
 fig.tight_layout()

@@ -56,6 +56,22 @@
 # `KERAS_GANS_QUICK=1` is a smoke test (tiny networks, a few steps: the pictures will be noise).
 
 # %%
+# Opened alone (a notebook uploaded to Colab, say), the chapter first installs keras-gans. It is
+# not on PyPI yet: set KERAS_GANS_PIP to a pip spec of it before running this cell (in a
+# notebook `%env KERAS_GANS_PIP=...`): its git URL as "git+https://...", a clone's folder, or a
+# wheel.
+import importlib.util
+import os
+import subprocess
+import sys
+
+if importlib.util.find_spec("keras_gans") is None:
+    spec = os.environ.get("KERAS_GANS_PIP") or sys.exit("keras-gans is missing: set KERAS_GANS_PIP")
+    subprocess.run([sys.executable, "-m", "pip", "install", "-q", spec], check=True)
+# "cpu" learns in minutes on two CPU cores; "paper" is the published set-up, for a GPU
+PRESET = os.environ.get("KERAS_GANS_PRESET", "cpu")
+
+# %%
 import keras
 import matplotlib.pyplot as plt
 import numpy as np
@@ -66,7 +82,7 @@ from keras_gans.data import load_attributes
 from keras_gans.networks import stargan_discriminator, stargan_generator
 from keras_gans.trainers.stargan import domain_classification_loss
 
-chapter = Chapter(globals().get("__file__"))
+chapter = Chapter(globals().get("__file__"), preset=PRESET)
 QUICK, OUT, show, DATA_DIR = chapter.quick, chapter.out, chapter.show, chapter.data_dir
 DATASET = "colour-digits+style-digits"
 LIMIT = 16 if QUICK else (4000 if DATA_DIR else None)
@@ -171,7 +187,13 @@ else:
     SETTINGS = dict(epochs=6 if DATA_DIR else 20)
 RUN_DIR = OUT / f"stargan{'_quick' if QUICK else ''}"
 run = runs.train(
-    "stargan", dataset=DATASET, data_dir=DATA_DIR, out=RUN_DIR, limit=LIMIT, **SETTINGS
+    "stargan",
+    preset=PRESET,
+    dataset=DATASET,
+    data_dir=DATA_DIR,
+    out=RUN_DIR,
+    limit=LIMIT,
+    **SETTINGS,
 )
 fig, ax = plt.subplots(figsize=(7, 3.5))
 viz.plot_history(
