@@ -255,6 +255,19 @@ def test_first_cell_installs_from_keras_gans_pip_or_says_how(monkeypatch):
     assert scope["PRESET"] == "paper"
 
 
+def test_each_chapter_opens_with_what_you_will_see():
+    jupytext = pytest.importorskip("jupytext")
+    for script in SCRIPTS:
+        first = jupytext.read(script).cells[0]
+        assert first.cell_type == "markdown", script
+        lines = first.source.splitlines()
+        assert lines[0].startswith("# ") and lines[2].startswith("**What you will see:**"), script
+        opening = first.source.split("\n\n")[1:5]
+        assert any("2 CPU cores" in p for p in opening) and "On a GPU" in first.source, script
+        for link in re.findall(r"!\[[^]]*\]\(([^)]+)\)", first.source):
+            assert (script.parent / link).resolve().is_file(), f"{script.name}: no {link}"
+
+
 def test_scripts_are_percent_format():
     for script in SCRIPTS:
         text = script.read_text()

@@ -14,6 +14,16 @@
 # %% [markdown]
 # # Lecture 1 — Neural style transfer (Gatys, Ecker & Bethge, 2016)
 #
+# **What you will see:** the photo, the style image and their mix by L-BFGS and by Adam (VGG16
+# ImageNet weights, 256 px); then Gram matrices, the losses per step, and what shallow and deep
+# style layers and the ratio alpha/beta change.
+#
+# ![style_transfer_vgg16_256.jpg](../../docs/figures/style_transfer_vgg16_256.jpg)
+#
+# Time on 2 CPU cores: not timed as a whole. The chapter makes 540 L-BFGS steps at 256 px (100,
+# then eleven studies of 40); one step took 4.35 s on a box at load 14-17 (RESULTS.md, chapter 1),
+# about 40 minutes there, less on an idle machine. On a GPU: not measured yet.
+#
 # A network trained to recognise objects has learnt, layer by layer, a description of images:
 # edges and colours first, textures next, object parts deep down. Gatys et al. split that
 # description into two parts:
@@ -60,7 +70,7 @@ import sys
 if importlib.util.find_spec("keras_gans") is None:
     spec = os.environ.get("KERAS_GANS_PIP") or sys.exit("keras-gans is missing: set KERAS_GANS_PIP")
     subprocess.run([sys.executable, "-m", "pip", "install", "-q", spec], check=True)
-# "cpu" learns in minutes on two CPU cores; "paper" is the published set-up, for a GPU
+# "cpu": sized for two CPU cores; "paper": the published set-up, for a GPU
 PRESET = os.environ.get("KERAS_GANS_PRESET", "cpu")
 
 # %%

@@ -14,6 +14,16 @@
 # %% [markdown]
 # # Lecture 4, part 1 — Conditional GANs: asking for a class
 #
+# **What you will see:** one class per row (here the cpu preset after 5 epochs of MNIST: 99.4 % of
+# 10,000 generated digits are the class asked for), the same noise under every label, and the cGAN
+# beside AC-GAN as judged by a separate classifier.
+#
+# ![cgan_cpu_mnist.png](../../docs/figures/cgan_cpu_mnist.png)
+#
+# Time on 2 CPU cores: the cGAN trained in 5.0 minutes on MNIST (RESULTS.md, chapter 4); the
+# chapter also trains the judging classifier and an AC-GAN: not timed end to end. On a GPU: not
+# measured yet.
+#
 # A GAN draws *some* digit. A **conditional GAN** (Mirza & Osindero, 2014) draws the digit we
 # ask for: both players get the class label $y$,
 #
@@ -52,7 +62,7 @@ import sys
 if importlib.util.find_spec("keras_gans") is None:
     spec = os.environ.get("KERAS_GANS_PIP") or sys.exit("keras-gans is missing: set KERAS_GANS_PIP")
     subprocess.run([sys.executable, "-m", "pip", "install", "-q", spec], check=True)
-# "cpu" learns in minutes on two CPU cores; "paper" is the published set-up, for a GPU
+# "cpu": sized for two CPU cores; "paper": the published set-up, for a GPU
 PRESET = os.environ.get("KERAS_GANS_PRESET", "cpu")
 
 # %%

@@ -16,6 +16,14 @@
 # %% [markdown]
 # # Lecture 6, part 3 — CycleGAN: paintings ↔ photos
 #
+# **What you will see:** paintings to photos and back at 32 px, and KID before and after
+# translation. No stored figure: with 30 paintings and a few CPU epochs the translations are
+# blurry colour fields (RESULTS.md, chapter 6); the paper preset on a GPU is what reproduces the
+# paper.
+#
+# Time on 2 CPU cores: the cpu preset's run of this chapter is not timed; the former preset's 4
+# epochs took 12 minutes at load 17-21 (RESULTS.md, chapter 6). On a GPU: not measured yet.
+#
 # The application that made CycleGAN famous: Monet ↔ photo, trained on 1,072 Monet paintings
 # and 6,853 Flickr photos that have nothing to do with each other. Here there is no true
 # answer to score against — no photo *is* the Monet — so we judge by two things:
@@ -49,7 +57,7 @@ import sys
 if importlib.util.find_spec("keras_gans") is None:
     spec = os.environ.get("KERAS_GANS_PIP") or sys.exit("keras-gans is missing: set KERAS_GANS_PIP")
     subprocess.run([sys.executable, "-m", "pip", "install", "-q", spec], check=True)
-# "cpu" learns in minutes on two CPU cores; "paper" is the published set-up, for a GPU
+# "cpu": sized for two CPU cores; "paper": the published set-up, for a GPU
 PRESET = os.environ.get("KERAS_GANS_PRESET", "cpu")
 
 # %%

@@ -14,6 +14,15 @@
 # %% [markdown]
 # # Lecture 8 — U-GAT-IT: attention and AdaLIN for unpaired translation
 #
+# **What you will see:** for both directions of MNIST and MNIST-M: the input, the attention map of
+# the generator's auxiliary classifier and the translation (here a short run, 375 updates on 1,000
+# digits), AdaLIN's rho per layer, and label preservation beside CycleGAN's.
+#
+# ![ugatit_cpu_digits.png](../../docs/figures/ugatit_cpu_digits.png)
+#
+# Time on 2 CPU cores: 15 min 18 s of training on a box at load 4-5, then idle (RESULTS.md,
+# chapter 8). On a GPU: not measured yet.
+#
 # CycleGAN (lecture 6) translates textures well but struggles when the *shape* must change
 # (selfie → anime face: bigger eyes, a smaller chin). **U-GAT-IT** (Kim et al., 2020) keeps
 # CycleGAN's frame — two generators, least-squares adversarial losses, cycle and identity L1 —
@@ -64,7 +73,7 @@ import sys
 if importlib.util.find_spec("keras_gans") is None:
     spec = os.environ.get("KERAS_GANS_PIP") or sys.exit("keras-gans is missing: set KERAS_GANS_PIP")
     subprocess.run([sys.executable, "-m", "pip", "install", "-q", spec], check=True)
-# "cpu" learns in minutes on two CPU cores; "paper" is the published set-up, for a GPU
+# "cpu": sized for two CPU cores; "paper": the published set-up, for a GPU
 PRESET = os.environ.get("KERAS_GANS_PRESET", "cpu")
 
 # %%
