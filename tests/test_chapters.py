@@ -268,6 +268,21 @@ def test_each_chapter_opens_with_what_you_will_see():
             assert (script.parent / link).resolve().is_file(), f"{script.name}: no {link}"
 
 
+def test_one_numbering_chapter_headings_follow_their_folders():
+    """Headings say "Chapter N" with N the folder's number; chapters/README.md maps every script
+    to its lecture; no "5a" or "Lecture N" heading is left."""
+    jupytext = pytest.importorskip("jupytext")
+    guide = (CHAPTERS / "README.md").read_text()
+    lecture_map = guide.split("## Lectures and chapters")[1].split("## 용어집")[0]
+    for script in SCRIPTS:
+        title = jupytext.read(script).cells[0].source.splitlines()[0]
+        number = int(script.parent.name.split("_")[0])
+        assert re.match(rf"# Chapter {number}(, part \d)? — ", title), (script.name, title)
+        assert f"| {number} `" in lecture_map and script.name in lecture_map, script.name
+    for text in (guide, (REPO / "README.md").read_text(), (REPO / "RESULTS.md").read_text()):
+        assert not re.search(r"\b0?5a\b|# Lecture \d|Chapter \d+ \(lecture", text)
+
+
 def test_scripts_are_percent_format():
     for script in SCRIPTS:
         text = script.read_text()

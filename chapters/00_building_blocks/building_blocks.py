@@ -12,7 +12,7 @@
 # ---
 
 # %% [markdown]
-# # Lecture 0 — Building blocks: normalisation layers and residual blocks
+# # Chapter 0 — Building blocks: normalisation layers and residual blocks
 #
 # **What you will see:** which values of one batch share a mean and standard deviation under
 # batch, instance, layer and group norm, the statistics after each, and a residual block that is

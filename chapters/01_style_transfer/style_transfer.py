@@ -12,7 +12,7 @@
 # ---
 
 # %% [markdown]
-# # Lecture 1 — Neural style transfer (Gatys, Ecker & Bethge, 2016)
+# # Chapter 1 — Neural style transfer (Gatys, Ecker & Bethge, 2016)
 #
 # **What you will see:** the photo, the style image and their mix by L-BFGS and by Adam (VGG16
 # ImageNet weights, 256 px); then Gram matrices, the losses per step, and what shallow and deep

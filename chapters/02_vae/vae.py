@@ -12,7 +12,7 @@
 # ---
 
 # %% [markdown]
-# # Lecture 2 — Autoencoders and variational autoencoders
+# # Chapter 2 — Autoencoders and variational autoencoders
 #
 # **What you will see:** the VAE's 2-D latent space decoded on a grid (here after 12 epochs of
 # MNIST), beside reconstructions, both latent spaces coloured by digit, and samples from N(0, I)

@@ -12,7 +12,7 @@
 # ---
 
 # %% [markdown]
-# # Lecture 3, part 2 — DCGAN: convolutional GANs, latent walks and vector arithmetic
+# # Chapter 3, part 2 — DCGAN: convolutional GANs, latent walks and vector arithmetic
 #
 # **What you will see:** DCGAN samples (here the cpu preset after 5 epochs of MNIST, FID 48.8),
 # the same noise improving epoch by epoch, latent walks and vector arithmetic on stroke thickness.

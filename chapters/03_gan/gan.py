@@ -12,7 +12,7 @@
 # ---
 
 # %% [markdown]
-# # Lecture 3, part 1 — The GAN game in one dimension
+# # Chapter 3, part 1 — The GAN game in one dimension
 #
 # **What you will see:** a 1-D GAN whose every density can be drawn: the generator's density
 # learning the data's epoch by epoch, D against the optimal D* = p_data / (p_data + p_g), the
@@ -450,7 +450,7 @@ for name, (_, tr) in runs_1d.items():
 #   $D^* = p_\text{data} / (p_\text{data} + p_g)$ wherever samples land, and its loss reveals
 #   $\mathrm{JSD}(p_\text{data} \,\|\, p_g)$ through $V(D^*, G) = -\log 4 + 2\,\mathrm{JSD}$.
 # * When the supports are (nearly) disjoint the JSD is stuck at $\log 2$ whatever G does, and
-#   the minimax loss is flat: the non-saturating loss keeps the gradient alive. Lecture 3's
+#   the minimax loss is flat: the non-saturating loss keeps the gradient alive. Chapter 3's
 #   Wasserstein GANs (`wgan.py`) replace the JSD by a distance that keeps changing when the
 #   supports are disjoint.
 # * `GAN(..., loss="minimax" | "nonsaturating", d_steps=k)` is all it takes to switch between

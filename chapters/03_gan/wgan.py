@@ -12,7 +12,7 @@
 # ---
 
 # %% [markdown]
-# # Lecture 3, part 3 — Wasserstein GANs: weight clipping and gradient penalty
+# # Chapter 3, part 3 — Wasserstein GANs: weight clipping and gradient penalty
 #
 # **What you will see:** JSD against W1 for distributions that do not overlap, the gradient
 # penalty on a critic solved by hand, and WGAN and WGAN-GP samples (here WGAN-GP after 10 epochs

@@ -12,7 +12,7 @@
 # ---
 
 # %% [markdown]
-# # Lecture 4, part 1 — Conditional GANs: asking for a class
+# # Chapter 4, part 1 — Conditional GANs: asking for a class
 #
 # **What you will see:** one class per row (here the cpu preset after 5 epochs of MNIST: 99.4 % of
 # 10,000 generated digits are the class asked for), the same noise under every label, and the cGAN
@@ -32,7 +32,7 @@
 #
 # so D no longer asks "is this a real digit?" but "is this a real digit *of class y*?" — a
 # perfect 3 shown with the label 5 is fake. G is trained with the non-saturating loss
-# $-\log D(G(z, y), y)$ as in lecture 3.
+# $-\log D(G(z, y), y)$ as in chapter 3.
 #
 # This chapter:
 #
@@ -139,7 +139,7 @@ show(fig, "cgan_label_inputs.png")
 #   L_G = -\log D(G(z, y)) + \lambda\,\text{CE}(C(G(z, y)), y).$$
 #
 # The classification gradient tells G directly *which* class features are missing, which makes
-# conditioning fast to learn (StarGAN, in lecture 5, uses the same trick for domains).
+# conditioning fast to learn (StarGAN, in chapter 7, uses the same trick for domains).
 #
 # One trap: the classifier must not see the label. Put it behind label maps and it learns to
 # read the answer off its input planes — its loss drops to ~0 on real *and* fake images while

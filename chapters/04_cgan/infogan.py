@@ -12,7 +12,7 @@
 # ---
 
 # %% [markdown]
-# # Lecture 4, part 2 — InfoGAN: codes that mean something, learnt without labels
+# # Chapter 4, part 2 — InfoGAN: codes that mean something, learnt without labels
 #
 # **What you will see:** row k drawn with the categorical code k, no labels used (here after 5
 # epochs of MNIST: the code matches the digit for 61-66 % of test digits), the continuous codes

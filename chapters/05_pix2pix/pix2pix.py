@@ -12,7 +12,7 @@
 # ---
 
 # %% [markdown]
-# # Lecture 5, part 1 — Pix2Pix: paired image-to-image translation
+# # Chapter 5 — Pix2Pix: paired image-to-image translation
 #
 # **What you will see:** the paper's loss study on the same held-out photos: L1 only, cGAN only,
 # cGAN + L1 (edges to photo, then grey to colour, 64 px), then the patch-size study.

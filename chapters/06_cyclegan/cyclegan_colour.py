@@ -12,7 +12,7 @@
 # ---
 
 # %% [markdown]
-# # Lecture 6, part 1 — CycleGAN: translation without pairs (grey ↔ colour)
+# # Chapter 6, part 1 — CycleGAN: translation without pairs (grey ↔ colour)
 #
 # **What you will see:** unpaired grey to colour and back on held-out 32 px photo tiles: each row
 # one direction's input, translation and reconstruction (PSNR 20.1 dB, SSIM 0.79 against the true

@@ -14,7 +14,7 @@
 # ---
 
 # %% [markdown]
-# # Lecture 6, part 2 — CycleGAN on digits: does a 7 stay a 7?
+# # Chapter 6, part 2 — CycleGAN on digits: does a 7 stay a 7?
 #
 # **What you will see:** MNIST-M built from MNIST and photo patches, MNIST to MNIST-M and back,
 # and how often a digit keeps its label (MNIST to MNIST-M 94.6 %, as measured in RESULTS.md). No

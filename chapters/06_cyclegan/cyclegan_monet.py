@@ -14,7 +14,7 @@
 # ---
 
 # %% [markdown]
-# # Lecture 6, part 3 — CycleGAN: paintings ↔ photos
+# # Chapter 6, part 3 — CycleGAN: paintings ↔ photos
 #
 # **What you will see:** paintings to photos and back at 32 px, and KID before and after
 # translation. No stored figure: with 30 paintings and a few CPU epochs the translations are

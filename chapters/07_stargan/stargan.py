@@ -12,7 +12,7 @@
 # ---
 
 # %% [markdown]
-# # Lecture 5, part 3 — StarGAN: one generator for many domains
+# # Chapter 7 — StarGAN: one generator for many domains
 #
 # **What you will see:** one generator, many targets: each test digit (rows) turned to every
 # colour, thickness, background, stroke style and frame (columns; here after 400 updates), and how
@@ -43,7 +43,7 @@
 #
 # with $\lambda_\text{cls} = 1$, $\lambda_\text{rec} = 10$, $\lambda_\text{gp} = 10$ and five critic
 # updates per generator update. D learns to classify *real* images; G is rewarded when D's
-# classifier sees the *target* in its fakes (AC-GAN's trick from lecture 4); the reconstruction
+# classifier sees the *target* in its fakes (AC-GAN's trick from chapter 4); the reconstruction
 # (cycle) term keeps everything that is not an attribute.
 #
 # **The mask vector.** Two data sets with different labels (the paper: CelebA's hair/gender/age

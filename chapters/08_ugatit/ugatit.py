@@ -12,7 +12,7 @@
 # ---
 
 # %% [markdown]
-# # Lecture 8 — U-GAT-IT: attention and AdaLIN for unpaired translation
+# # Chapter 8 — U-GAT-IT: attention and AdaLIN for unpaired translation
 #
 # **What you will see:** for both directions of MNIST and MNIST-M: the input, the attention map of
 # the generator's auxiliary classifier and the translation (here a short run, 375 updates on 1,000
@@ -23,7 +23,7 @@
 # Time on 2 CPU cores: 15 min 18 s of training on a box at load 4-5, then idle (RESULTS.md,
 # chapter 8). On a GPU: not measured yet.
 #
-# CycleGAN (lecture 6) translates textures well but struggles when the *shape* must change
+# CycleGAN (chapter 6) translates textures well but struggles when the *shape* must change
 # (selfie → anime face: bigger eyes, a smaller chin). **U-GAT-IT** (Kim et al., 2020) keeps
 # CycleGAN's frame — two generators, least-squares adversarial losses, cycle and identity L1 —
 # and adds two things:
@@ -38,7 +38,7 @@
 # * **AdaLIN**, adaptive layer-instance normalisation in the decoder:
 #   $$\text{AdaLIN}(a) = \gamma \cdot \big(\rho\, \hat a_I + (1 - \rho)\, \hat a_L\big) + \beta,$$
 #   with $\hat a_I$ the instance-normalised and $\hat a_L$ the layer-normalised activations
-#   (lecture 0), $\gamma, \beta$ computed per image by an MLP from the attention features, and
+#   (chapter 0), $\gamma, \beta$ computed per image by an MLP from the attention features, and
 #   $\rho \in [0, 1]$ one learnt number per channel (clipped after every update). Instance norm
 #   removes each channel's own statistics — the *style* — and keeps the layout, which suits
 #   texture changes; layer norm keeps the relations between channels and lets the shape move.
@@ -55,7 +55,7 @@
 #
 # **Data.** The paper's selfie2anime has the layout `trainA/ trainB/ testA/ testB/`, which the
 # package reads as it is: `keras-gans train ugatit --dataset folders --data-dir selfie2anime/
-# --preset paper`. It is not on this machine; the chapter trains on MNIST ↔ MNIST-M (lecture 6,
+# --preset paper`. It is not on this machine; the chapter trains on MNIST ↔ MNIST-M (chapter 6,
 # part 2) where a classifier can tell whether a translation kept the digit. `KERAS_GANS_DATA_DIR`
 # = a folder with `mnist/` and `photos/` (as `../shared/data`); without it, the embedded digits
 # and scikit-image's photos. `KERAS_GANS_QUICK=1` is a smoke test.
