@@ -12,7 +12,7 @@ Environment variables:
 
 * ``KERAS_GANS_QUICK=1``: a smoke test (tiny data, one epoch); the tests run every chapter so.
 * ``KERAS_GANS_PRESET``: read by each chapter's first cell into ``PRESET``, which it passes here
-  and to what it trains: ``cpu`` (the default: learns in minutes on a laptop) or ``paper`` (the
+  and to what it trains: ``cpu`` (the default, sized for two CPU cores) or ``paper`` (the
   published set-up, for a GPU). A preset other than cpu writes into ``outputs/PRESET/``, so its
   runs never meet the cpu runs of the same name.
 * ``KERAS_GANS_PIP``: the pip spec a chapter's first cell installs keras-gans from when it is

@@ -69,7 +69,9 @@ import subprocess
 import sys
 
 if importlib.util.find_spec("keras_gans") is None:
-    spec = os.environ.get("KERAS_GANS_PIP") or sys.exit("keras-gans is missing: set KERAS_GANS_PIP")
+    spec = os.environ.get("KERAS_GANS_PIP") or sys.exit(
+        "error: keras-gans is not installed and not on PyPI yet: set KERAS_GANS_PIP to a pip spec"
+    )
     subprocess.run([sys.executable, "-m", "pip", "install", "-q", spec], check=True)
 # "cpu": sized for two CPU cores; "paper": the published set-up, for a GPU
 PRESET = os.environ.get("KERAS_GANS_PRESET", "cpu")
