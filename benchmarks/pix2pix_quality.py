@@ -1,4 +1,4 @@
-"""Chapter 5a's numbers: the loss ablation of Pix2Pix (L1 only, cGAN only, cGAN + L1) trained
+"""Chapter 5's numbers: the loss ablation of Pix2Pix (L1 only, cGAN only, cGAN + L1) trained
 with the same budget, measured on held-out pairs, and the time of a training epoch per image size.
 
     python benchmarks/pix2pix_quality.py ablation --dataset grey2colour --data-dir ../shared/data/photos \\

@@ -1,5 +1,6 @@
 """Callbacks of a run: atomic checkpoints, a NaN guard, sample grids, timing."""
 
+import importlib.util
 import json
 import math
 import os
@@ -198,23 +199,76 @@ class HistoryCSV(keras.callbacks.Callback):
             writer.writerow([epoch + 1, *(logs.get(k, "") for k in keys)])
 
 
-class SampleGrid(keras.callbacks.Callback):
-    """Save a grid of samples from fixed noise after every epoch: ``samples/epoch_NNN.png``.
+class EpochFigure(keras.callbacks.Callback):
+    """Base of the per-epoch figures: ``folder/epoch_NNN.png`` every ``every`` epochs, labelled,
+    and the same picture in TensorBoard's Images tab.
 
-    Fixed noise shows the same latent points improving epoch after epoch. For a class-conditional
-    trainer (or InfoGAN's categorical code) each row is one class, 0 at the top, with ``nrow``
-    noise vectors along the row, the same in every row.
+    ``tensorboard``: the TensorBoard log folder; by default ``logs/tensorboard`` beside ``folder``
+    (a run directory's ``samples/``), where Keras' TensorBoard callback writes the scalars. The
+    images go to its ``samples`` run. ``None`` (or no tensorboard package) writes none.
+    Subclasses return ``(grid, row_labels, column_labels)`` from :meth:`grid`.
     """
 
-    def __init__(self, folder, n=64, nrow=8, seed=1234, every=1):
+    tag = "samples"
+
+    def __init__(self, folder, every=1, tensorboard="auto"):
         super().__init__()
-        self.folder = Path(folder)
-        self.n, self.nrow, self.seed, self.every = n, nrow, seed, every
+        self.folder, self.every = Path(folder), every
+        if tensorboard == "auto":
+            tensorboard = self.folder.parent / "logs" / "tensorboard"
+        if tensorboard is not None and importlib.util.find_spec("tensorboard") is None:
+            tensorboard = None  # a dependency, but the figures must not need it
+        self.tensorboard = None if tensorboard is None else Path(tensorboard)
+        self._writer = None
+
+    def grid(self):
+        raise NotImplementedError
+
+    def on_train_begin(self, logs=None):
+        if self.tensorboard is not None and self._writer is None:
+            import tensorflow as tf
+
+            self._writer = tf.summary.create_file_writer(str(self.tensorboard / "samples"))
 
     def on_epoch_end(self, epoch, logs=None):
         if (epoch + 1) % self.every:
             return
-        from keras_gans.viz import save_grid
+        from keras_gans.viz import grid_figure, save_figure
+
+        grid, rows, columns = self.grid()
+        path = save_figure(
+            self.folder / f"epoch_{epoch + 1:03d}.png",
+            grid_figure(grid, rows, columns, title=f"epoch {epoch + 1}"),
+            labels={"rows": list(rows or []), "columns": list(columns or [])},
+        )
+        if self._writer is not None:
+            import tensorflow as tf
+
+            picture = tf.io.decode_png(tf.io.read_file(str(path)), channels=3)
+            with self._writer.as_default():
+                tf.summary.image(self.tag, picture[None], step=epoch + 1)
+            self._writer.flush()
+
+    def on_train_end(self, logs=None):
+        if self._writer is not None:
+            self._writer.close()
+            self._writer = None
+
+
+class SampleGrid(EpochFigure):
+    """Save a grid of samples from fixed noise after every epoch: ``samples/epoch_NNN.png``.
+
+    Fixed noise shows the same latent points improving epoch after epoch. For a class-conditional
+    trainer (or InfoGAN's categorical code) each row is one class, 0 at the top, labelled, with
+    ``nrow`` noise vectors along the row, the same in every row.
+    """
+
+    def __init__(self, folder, n=64, nrow=8, seed=1234, every=1, tensorboard="auto"):
+        super().__init__(folder, every, tensorboard)
+        self.n, self.nrow, self.seed = n, nrow, seed
+
+    def grid(self):
+        from keras_gans.viz import image_grid
 
         rows = self.model.sample_classes
         n = self.nrow * rows if rows else self.n
@@ -223,54 +277,55 @@ class SampleGrid(keras.callbacks.Callback):
             .standard_normal((n, self.model.latent_dim))
             .astype("float32")
         )
-        if rows:  # row k: class (code) k, with the same noise vectors in every row
-            z = np.tile(z[: self.nrow], (n // self.nrow, 1))
-            images = np.asarray(self.model.generate(z, np.arange(n) // self.nrow))
-        else:
-            images = np.asarray(self.model.generate(z))
-        save_grid(self.folder / f"epoch_{epoch + 1:03d}.png", images, nrow=self.nrow)
+        if not rows:
+            return image_grid(np.asarray(self.model.generate(z)), nrow=self.nrow), None, None
+        # row k: class (code) k, with the same noise vectors in every row
+        z = np.tile(z[: self.nrow], (n // self.nrow, 1))
+        images = np.asarray(self.model.generate(z, np.arange(n) // self.nrow))
+        name = "class" if self.model.conditioning == "labels" else "code"
+        labels = [f"{name} {k}" for k in range(n // self.nrow)]
+        return image_grid(images, nrow=self.nrow), labels, None
 
 
-class TranslationGrid(keras.callbacks.Callback):
+class TranslationGrid(EpochFigure):
     """After every epoch, translate the same held-out images: ``samples/epoch_NNN.png``.
 
     The trainer's ``preview(a, b)`` returns the rows to show (Pix2Pix: input, output, target;
-    CycleGAN: real, translated, reconstructed for each direction), one example per column.
+    CycleGAN: real, translated, reconstructed for each direction), one example per column; its
+    ``preview_rows`` label them, with the domains' names (``domains.names``) filled in.
     """
 
-    def __init__(self, folder, domains, n=8, every=1):
-        super().__init__()
-        self.folder, self.every = Path(folder), every
+    def __init__(self, folder, domains, n=8, every=1, tensorboard="auto"):
+        super().__init__(folder, every, tensorboard)
         pick = lambda x: x[np.linspace(0, len(x) - 1, min(n, len(x))).astype(int)]  # noqa: E731
         m = min(n, len(domains.a), len(domains.b))
         self.a = pick(domains.a)[:m].astype("float32") / 127.5 - 1.0
         self.b = pick(domains.b)[:m].astype("float32") / 127.5 - 1.0
+        self.names = tuple(getattr(domains, "names", None) or ("A", "B"))
 
-    def on_epoch_end(self, epoch, logs=None):
-        if (epoch + 1) % self.every:
-            return
-        from keras_gans.viz import rows_grid, save_image
+    def grid(self):
+        from keras_gans.viz import rows_grid
 
         rows = [np.asarray(r) for r in self.model.preview(self.a, self.b)]
-        save_image(self.folder / f"epoch_{epoch + 1:03d}.png", rows_grid(rows), scale=2)
+        labels = [t.format(a=self.names[0], b=self.names[1]) for t in self.model.preview_rows]
+        return rows_grid(rows), labels if len(labels) == len(rows) else None, None
 
 
-class AttributeGrid(keras.callbacks.Callback):
+class AttributeGrid(EpochFigure):
     """After every epoch, translate the same held-out images into several target domains:
-    ``samples/epoch_NNN.png``, one row per image (the input, then one column per target; the
-    trainer's ``preview(images, conditions)`` chooses the targets, e.g. StarGAN's)."""
+    ``samples/epoch_NNN.png``, one row per image (the input, then one column per target, named
+    above it; the trainer's ``preview(images, conditions)`` chooses the targets and its
+    ``preview_targets`` names them, e.g. StarGAN's)."""
 
-    def __init__(self, folder, images, conditions, n=8, every=1):
-        super().__init__()
-        self.folder, self.every = Path(folder), every
+    def __init__(self, folder, images, conditions, n=8, every=1, tensorboard="auto"):
+        super().__init__(folder, every, tensorboard)
         pick = np.linspace(0, len(images) - 1, min(n, len(images))).astype(int)
         self.images = images[pick].astype("float32") / 127.5 - 1.0
         self.conditions = np.asarray(conditions)[pick]
 
-    def on_epoch_end(self, epoch, logs=None):
-        if (epoch + 1) % self.every:
-            return
-        from keras_gans.viz import rows_grid, save_image
+    def grid(self):
+        from keras_gans.viz import rows_grid
 
         rows = [np.asarray(r) for r in self.model.preview(self.images, self.conditions)]
-        save_image(self.folder / f"epoch_{epoch + 1:03d}.png", rows_grid(rows), scale=2)
+        columns = ["input", *self.model.preview_targets(self.conditions)[0]]
+        return rows_grid(rows), None, columns

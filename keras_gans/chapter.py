@@ -11,6 +11,12 @@ PosixPath('.../chapters/03_gan')
 Environment variables:
 
 * ``KERAS_GANS_QUICK=1``: a smoke test (tiny data, one epoch); the tests run every chapter so.
+* ``KERAS_GANS_PRESET``: read by each chapter's first cell into ``PRESET``, which it passes here
+  and to what it trains: ``cpu`` (the default, sized for two CPU cores) or ``paper`` (the
+  published set-up, for a GPU). A preset other than cpu writes into ``outputs/PRESET/``, so its
+  runs never meet the cpu runs of the same name.
+* ``KERAS_GANS_PIP``: the pip spec a chapter's first cell installs keras-gans from when it is
+  missing (a notebook opened alone, e.g. in Colab; the package is not on PyPI yet).
 * ``KERAS_GANS_CHAPTER_OUT``: where figures and run directories go (default ``./outputs`` beside
   the script, or the working directory's ``outputs`` in a notebook).
 * ``KERAS_GANS_DATA_DIR``: a folder with the real data (e.g. the MNIST IDX files); without it
@@ -33,8 +39,9 @@ def in_notebook():
 class Chapter:
     """The settings of one chapter run, read from the environment."""
 
-    def __init__(self, script=None, real_dataset="mnist", fallback_dataset="digits"):
+    def __init__(self, script=None, real_dataset="mnist", fallback_dataset="digits", preset="cpu"):
         self.notebook = in_notebook()
+        self.preset = preset
         if not self.notebook:
             import matplotlib
 
@@ -43,12 +50,14 @@ class Chapter:
         here = Path(script).resolve().parent if script else Path.cwd()
         self.folder = here  # the chapter's own folder (a notebook runs in it)
         self.out = Path(os.environ.get("KERAS_GANS_CHAPTER_OUT") or here / "outputs")
+        if preset != "cpu":  # a run directory holds one preset: keep the paper runs apart
+            self.out = self.out / preset
         self.out.mkdir(parents=True, exist_ok=True)
         self.data_dir = os.environ.get("KERAS_GANS_DATA_DIR") or None
         self.dataset = real_dataset if self.data_dir else fallback_dataset
         print(
             "quick mode" if self.quick else "full mode",
-            f"- data set {self.dataset!r} - outputs go to {self.out}",
+            f"- data set {self.dataset!r} - preset {self.preset!r} - outputs go to {self.out}",
         )
 
     def show(self, fig, name):

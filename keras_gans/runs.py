@@ -105,7 +105,7 @@ def _trainer_settings(trainer):
     settings = {}
     if getattr(trainer, "d_steps", None):
         settings["d_steps"] = int(trainer.d_steps)
-    if getattr(trainer, "latent_dim", None):
+    if trainer.latent_dim:
         settings["latent_dim"] = int(trainer.latent_dim)
     return settings
 
@@ -333,8 +333,8 @@ def train(
     )
 
     check_choice("if_changed", if_changed, ("stop", "new"))
-    if verbose is None:  # a live progress bar on a terminal, one line per epoch in logs
-        verbose = 1 if sys.stdout.isatty() else 2
+    if verbose is None:
+        verbose = default_verbose()
     networks = {
         k: overrides.pop(k) for k in list(overrides) if isinstance(overrides[k], keras.Model)
     }
@@ -421,6 +421,11 @@ def train(
                 str(run.logs / "tensorboard"), write_graph=False, profile_batch=0
             )
         )
+        if verbose:
+            print(
+                "keras-gans: TensorBoard (losses, sample grids):"
+                f" tensorboard --logdir {run.logs / 'tensorboard'}"
+            )
 
     def fit(epoch, skip=0):
         """Train epochs ``epoch`` (from its step ``skip``) ... up to the end of the run."""
@@ -457,6 +462,14 @@ def train(
             )
     export_networks(trainer, run)
     return Run(run.path, config, trainer)
+
+
+def default_verbose():
+    """``fit``'s verbosity: a live progress bar (1) on a terminal and in Jupyter (Keras' Progbar
+    redraws in place in ipykernel, whose stdout is no TTY), one line per epoch (2) in logs."""
+    from keras_gans.chapter import in_notebook
+
+    return 1 if sys.stdout.isatty() or in_notebook() else 2
 
 
 class TrainingData:

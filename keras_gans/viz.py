@@ -1,5 +1,6 @@
 """Pictures: image grids, loss curves, heat maps and latent-space walks (matplotlib, PIL)."""
 
+import json
 from pathlib import Path
 
 import numpy as np
@@ -70,18 +71,103 @@ def save_grid(path, images, nrow=None, scale=2):
     return save_image(path, image_grid(images, nrow=nrow), scale=scale)
 
 
-def show_images(images, nrow=None, title=None, ax=None):
-    """Draw a grid of images on a matplotlib axis (a new figure when ``ax`` is None)."""
+def show_images(images, nrow=None, title=None, ax=None, row_labels=None, col_labels=None):
+    """Draw a grid of images on a matplotlib axis (a new figure when ``ax`` is None).
+
+    ``row_labels`` name the grid's rows (left of each), ``col_labels`` its columns (above each).
+    """
     import matplotlib.pyplot as plt
 
     grid = image_grid(images, nrow=nrow)
     if ax is None:
         _, ax = plt.subplots(figsize=(6, 6 * grid.shape[0] / grid.shape[1]))
     ax.imshow(grid[..., 0] if grid.shape[-1] == 1 else grid, cmap="gray", vmin=0, vmax=255)
-    ax.set_axis_off()
+    label_grid_axes(ax, grid.shape, row_labels, col_labels)
     if title:
         ax.set_title(title)
     return ax
+
+
+def label_grid_axes(ax, grid_shape, row_labels=None, col_labels=None, padding=2):
+    """Put ``row_labels`` left of a grid's rows and ``col_labels`` above its columns.
+
+    ``grid_shape``: the shape of the image drawn on ``ax`` (from :func:`image_grid` or
+    :func:`rows_grid`, cells separated by ``padding`` pixels); the number of labels gives the
+    number of rows (columns). Without labels the axis is switched off.
+    """
+    ax.set_xticks([])
+    ax.set_yticks([])
+    if not row_labels and not col_labels:
+        ax.set_axis_off()
+        return ax
+    for side in ax.spines.values():
+        side.set_visible(False)
+
+    def centres(size, n):  # cell k spans padding + k * pitch ... (k + 1) * pitch
+        pitch = (size - padding) / n
+        return [padding / 2 + pitch * (k + 0.5) - 0.5 for k in range(n)]
+
+    if row_labels:
+        ax.set_yticks(centres(grid_shape[0], len(row_labels)), [str(x) for x in row_labels])
+    if col_labels:
+        labels = [str(x) for x in col_labels]
+        cell = grid_shape[1] / len(labels)  # image pixels; a label of ~6 px per character fits
+        rotation = 30 if max(map(len, labels)) * 6 > cell * 2 else 0
+        ax.xaxis.tick_top()
+        ax.set_xticks(
+            centres(grid_shape[1], len(labels)),
+            labels,
+            rotation=rotation,
+            ha="left" if rotation else "center",
+            rotation_mode="anchor",
+        )
+    ax.tick_params(length=0, labelsize=8)
+    return ax
+
+
+def grid_figure(grid, row_labels=None, col_labels=None, title=None, scale=2):
+    """A matplotlib ``Figure`` of a grid image (:func:`image_grid`, :func:`rows_grid`) shown at
+    ``scale`` screen pixels per image pixel, with its rows and columns labelled
+    (:func:`label_grid_axes`). Made without pyplot, so it never shows up in a notebook by itself;
+    :func:`save_figure` writes it."""
+    from matplotlib.figure import Figure
+
+    grid = as_uint8(grid)
+    dpi = 100
+    fig = Figure(figsize=(grid.shape[1] * scale / dpi, grid.shape[0] * scale / dpi), dpi=dpi)
+    ax = fig.add_axes((0, 0, 1, 1))
+    ax.imshow(
+        grid[..., 0] if grid.shape[-1] == 1 else grid,
+        cmap="gray",
+        vmin=0,
+        vmax=255,
+        interpolation="nearest",
+    )
+    label_grid_axes(ax, grid.shape, row_labels, col_labels)
+    if title:
+        ax.set_title(title, fontsize=9)
+    return fig
+
+
+def save_figure(path, fig, labels=None):
+    """Write a figure as PNG (tight margins, white background), creating the folder.
+
+    ``labels``: a dict (e.g. ``{"rows": [...], "columns": [...]}``) kept as JSON in the PNG's
+    ``keras_gans`` text chunk, so a program can tell what a grid shows without reading pixels
+    (``PIL.Image.open(path).text["keras_gans"]``).
+    """
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    metadata = {"keras_gans": json.dumps(labels)} if labels else None
+    fig.savefig(
+        path,
+        dpi=fig.dpi,
+        bbox_inches="tight",
+        pad_inches=0.04,
+        facecolor="white",
+        metadata=metadata,
+    )
+    return path
 
 
 def plot_history(history, keys=None, ax=None, title="training losses"):
@@ -148,12 +234,8 @@ def show_cycle(
     if ax is None:
         _, ax = plt.subplots(figsize=(8, 8 * grid.shape[0] / grid.shape[1]))
     ax.imshow(grid)
-    cell = grid.shape[0] / 6
-    ax.set_yticks(
-        [cell * (i + 0.5) for i in range(6)],
-        [names[0], "A2B", "A2B, B2A", names[1], "B2A", "B2A, A2B"],
-    )
-    ax.set_xticks([])
+    rows = [row.format(a=names[0], b=names[1]) for row in run.trainer.preview_rows]
+    label_grid_axes(ax, grid.shape, rows)
     ax.set_title(title)
     return ax
 

@@ -48,6 +48,15 @@ def write_idx(path, array):
         f.write(header + array.tobytes())
 
 
+def grid_labels(path):
+    """The row and column labels a per-epoch figure carries (viz.save_figure's PNG text chunk)."""
+    import json
+
+    from PIL import Image
+
+    return json.loads(Image.open(path).text["keras_gans"])
+
+
 def run_cli(*args, timeout=300, env=None):
     """Run ``python -m keras_gans ARGS`` and return the CompletedProcess."""
     import subprocess

@@ -34,3 +34,14 @@ def test_defaults_and_environment(tmp_path, monkeypatch):
     fig = plt.figure()
     path = ch.show(fig, "f.png")
     assert path.is_file() and not plt.fignum_exists(fig.number)  # saved, then closed in a script
+
+
+def test_a_preset_other_than_cpu_writes_apart(tmp_path, monkeypatch):
+    script = tmp_path / "ch" / "lecture.py"
+    script.parent.mkdir()
+    monkeypatch.delenv("KERAS_GANS_CHAPTER_OUT", raising=False)
+    assert Chapter(script).preset == "cpu"
+    ch = Chapter(script, preset="paper")
+    assert (
+        ch.preset == "paper" and ch.out == script.parent / "outputs" / "paper" and ch.out.is_dir()
+    )

@@ -6,6 +6,7 @@ outputs go to a temporary folder (``KERAS_GANS_CHAPTER_OUT``) and nothing touche
 """
 
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -206,6 +207,85 @@ def test_notebook_in_sync_with_script(script):
             )
 
 
+def first_code_cell(script):
+    jupytext = pytest.importorskip("jupytext")
+    return next(c.source for c in jupytext.read(script).cells if c.cell_type == "code")
+
+
+# chapters that train nothing from a preset (the building blocks; the 1-D toy's own MLPs)
+NO_PRESET = {"building_blocks.py", "gan.py"}
+
+
+def test_first_cell_installs_the_package_and_sets_the_preset():
+    for script in SCRIPTS:
+        cell = first_code_cell(script)
+        assert 'importlib.util.find_spec("keras_gans") is None' in cell, script
+        assert "KERAS_GANS_PIP" in cell and "keras_gans" not in cell.replace('"keras_gans"', ""), (
+            f"{script.name}: the first cell must run before keras_gans is installed"
+        )
+        text = script.read_text()
+        if script.name in NO_PRESET:
+            assert "runs.train(" not in text and "PRESET" not in text, script
+            continue
+        assert 'PRESET = os.environ.get("KERAS_GANS_PRESET", "cpu")' in cell, script
+        calls = re.findall(r"(?m)^[^#\n]*runs\.train\((.*?)\n\S", text, re.S)
+        assert all("preset=PRESET" in c for c in calls), (script.name, calls)
+        assert "preset=PRESET" in text.split("chapter = Chapter(")[1].split("\n)")[0], script
+
+
+def test_first_cell_installs_from_keras_gans_pip_or_says_how(monkeypatch):
+    import importlib.util
+
+    cell = first_code_cell(CHAPTERS / "03_gan" / "dcgan.py")
+    installed = []
+    monkeypatch.setattr(importlib.util, "find_spec", lambda name: None)
+    monkeypatch.setattr(subprocess, "run", lambda cmd, check: installed.append(cmd))
+    monkeypatch.delenv("KERAS_GANS_PIP", raising=False)
+    monkeypatch.delenv("KERAS_GANS_PRESET", raising=False)
+    with pytest.raises(
+        SystemExit,
+        match="^error: keras-gans is not installed and not on PyPI yet: set KERAS_GANS_PIP",
+    ):
+        exec(cell, {})
+    assert installed == []
+    monkeypatch.setenv("KERAS_GANS_PIP", "git+https://example.org/keras-gans.git")
+    monkeypatch.setenv("KERAS_GANS_PRESET", "paper")
+    scope = {}
+    exec(cell, scope)
+    assert installed == [
+        [sys.executable, "-m", "pip", "install", "-q", "git+https://example.org/keras-gans.git"]
+    ]
+    assert scope["PRESET"] == "paper"
+
+
+def test_each_chapter_opens_with_what_you_will_see():
+    jupytext = pytest.importorskip("jupytext")
+    for script in SCRIPTS:
+        first = jupytext.read(script).cells[0]
+        assert first.cell_type == "markdown", script
+        lines = first.source.splitlines()
+        assert lines[0].startswith("# ") and lines[2].startswith("**What you will see:**"), script
+        opening = first.source.split("\n\n")[1:5]
+        assert any("2 CPU cores" in p for p in opening) and "On a GPU" in first.source, script
+        for link in re.findall(r"!\[[^]]*\]\(([^)]+)\)", first.source):
+            assert (script.parent / link).resolve().is_file(), f"{script.name}: no {link}"
+
+
+def test_one_numbering_chapter_headings_follow_their_folders():
+    """Headings say "Chapter N" with N the folder's number; chapters/README.md maps every script
+    to its lecture; no "5a" or "Lecture N" heading is left."""
+    jupytext = pytest.importorskip("jupytext")
+    guide = (CHAPTERS / "README.md").read_text()
+    lecture_map = guide.split("## Lectures and chapters")[1].split("## 용어집")[0]
+    for script in SCRIPTS:
+        title = jupytext.read(script).cells[0].source.splitlines()[0]
+        number = int(script.parent.name.split("_")[0])
+        assert re.match(rf"# Chapter {number}(, part \d)? — ", title), (script.name, title)
+        assert f"| {number} `" in lecture_map and script.name in lecture_map, script.name
+    for text in (guide, (REPO / "README.md").read_text(), (REPO / "RESULTS.md").read_text()):
+        assert not re.search(r"\b0?5a\b|# Lecture \d|Chapter \d+ \(lecture", text)
+
+
 def test_scripts_are_percent_format():
     for script in SCRIPTS:
         text = script.read_text()
@@ -217,10 +297,15 @@ def test_scripts_are_percent_format():
 @pytest.mark.slow
 @pytest.mark.parametrize("script", SCRIPTS, ids=key)
 def test_script_runs_in_quick_mode(script, tmp_path):
-    out = tmp_path / "out"
+    # a copy of the script alone, run from another folder: as a notebook uploaded by itself (to
+    # Colab, say) runs, with nothing of the repository around it
+    alone, elsewhere, out = tmp_path / "alone", tmp_path / "elsewhere", tmp_path / "out"
+    alone.mkdir(), elsewhere.mkdir()
+    copy = alone / script.name
+    copy.write_text(script.read_text())
     proc = subprocess.run(
-        [sys.executable, script.name],
-        cwd=script.parent,
+        [sys.executable, str(copy)],
+        cwd=elsewhere,
         env=chapter_env(out),
         capture_output=True,
         text=True,

@@ -7,7 +7,7 @@ import math
 import keras
 import numpy as np
 import pytest
-from conftest import run_cli
+from conftest import grid_labels, run_cli
 from PIL import Image
 
 from keras_gans import data, load_run
@@ -236,7 +236,13 @@ def test_cli_train_writes_a_run(tiny_run):
     header = (out / "logs" / "history.csv").read_text().splitlines()[0].split(",")
     assert {"d_loss", "g_gan", "g_l1", "d_real", "d_fake"} <= set(header)
     grid = np.asarray(Image.open(out / "samples" / "epoch_002.png"))  # input / output / target rows
-    assert grid.shape[0] == 2 * (3 * 34 + 2) and grid.shape[1] == 2 * (8 * 34 + 2)
+    assert grid.shape[0] > 2 * (3 * 34 + 2) and grid.shape[1] > 2 * (8 * 34 + 2)  # and labels
+    assert grid_labels(out / "samples" / "epoch_002.png")["rows"] == [
+        "input: grey",
+        "output: grey→colour",
+        "target: colour",
+    ]
+    assert f"tensorboard --logdir {out / 'logs' / 'tensorboard'}" in stdout
     assert keras.models.load_model(out / "models" / "generator.keras").output_shape == (
         None,
         32,

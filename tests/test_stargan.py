@@ -5,7 +5,7 @@ import os
 
 import numpy as np
 import pytest
-from conftest import run_cli
+from conftest import grid_labels, run_cli
 
 from keras_gans.data import attributes as attrs
 from keras_gans.errors import KerasGansError
@@ -201,6 +201,8 @@ def test_run_round_trip_and_translate(stargan_run):
         run.path / "models" / "generator.keras"
     ).is_file()
     assert run.config["label_sets"] == JOINT.to_config()
+    columns = grid_labels(run.path / "samples" / "epoch_001.png")["columns"]
+    assert columns[:4] == ["input", "red", "green", "blue"] and "thick flipped" in columns
     images = attrs.load_attributes("colour-digits", "test", limit=3).images
     out = run.translate(images, target="green,thick")
     assert out.shape == images.shape and out.dtype == np.uint8

@@ -4,10 +4,12 @@ Everything runs with random VGG weights (``weights=None`` or a file of random we
 images: no network, no ImageNet weights. Quality with real weights is in RESULTS.md.
 """
 
+import io
+
 import numpy as np
 import pytest
 import skimage.data
-from conftest import run_cli
+from conftest import REPO, run_cli
 
 from keras_gans import losses
 from keras_gans.errors import KerasGansError
@@ -364,3 +366,18 @@ def test_cli_help_lists_the_options():
         "--snapshot-every",
     ):
         assert option in out.stdout
+
+
+def test_sample_images_come_with_the_package():
+    """Chapter 1's images need no file: the photo ships in scikit-image, the style is painted."""
+    from PIL import Image
+
+    from keras_gans.sample_images import chelsea, swirls
+
+    cat, painting = chelsea(), swirls()
+    assert cat.shape == (300, 451, 3) and cat.dtype == np.uint8
+    assert painting.shape == (288, 384, 3) and painting.dtype == np.uint8
+    shipped = (REPO / "data" / "style_transfer" / "swirls.jpg").read_bytes()
+    jpeg = io.BytesIO()
+    Image.fromarray(painting).save(jpeg, format="JPEG", quality=90)  # as make_swirls.py saves it
+    assert jpeg.getvalue() == shipped

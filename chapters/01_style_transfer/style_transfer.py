@@ -12,7 +12,17 @@
 # ---
 
 # %% [markdown]
-# # Lecture 1 — Neural style transfer (Gatys, Ecker & Bethge, 2016)
+# # Chapter 1 — Neural style transfer (Gatys, Ecker & Bethge, 2016)
+#
+# **What you will see:** the photo, the style image and their mix by L-BFGS and by Adam (VGG16
+# ImageNet weights, 256 px); then Gram matrices, the losses per step, and what shallow and deep
+# style layers and the ratio alpha/beta change.
+#
+# ![style_transfer_vgg16_256.jpg](../../docs/figures/style_transfer_vgg16_256.jpg)
+#
+# Time on 2 CPU cores: not timed as a whole. The chapter makes 540 L-BFGS steps at 256 px (100,
+# then eleven studies of 40); one step took 4.35 s on a box at load 14-17 (RESULTS.md, chapter 1),
+# about 40 minutes there, less on an idle machine. On a GPU: not measured yet.
 #
 # A network trained to recognise objects has learnt, layer by layer, a description of images:
 # edges and colours first, textures next, object parts deep down. Gatys et al. split that
@@ -48,6 +58,24 @@
 # `KERAS_GANS_QUICK=1` is a smoke test (tiny images, a few steps).
 
 # %%
+# Opened alone (a notebook uploaded to Colab, say), the chapter first installs keras-gans. It is
+# not on PyPI yet: set KERAS_GANS_PIP to a pip spec of it before running this cell (in a
+# notebook `%env KERAS_GANS_PIP=...`): its git URL as "git+https://...", a clone's folder, or a
+# wheel.
+import importlib.util
+import os
+import subprocess
+import sys
+
+if importlib.util.find_spec("keras_gans") is None:
+    spec = os.environ.get("KERAS_GANS_PIP") or sys.exit(
+        "error: keras-gans is not installed and not on PyPI yet: set KERAS_GANS_PIP to a pip spec"
+    )
+    subprocess.run([sys.executable, "-m", "pip", "install", "-q", spec], check=True)
+# "cpu": sized for two CPU cores; "paper": the published set-up, for a GPU
+PRESET = os.environ.get("KERAS_GANS_PRESET", "cpu")
+
+# %%
 from pathlib import Path
 
 import matplotlib.pyplot as plt
@@ -55,21 +83,20 @@ import numpy as np
 
 from keras_gans import KerasGansError, viz
 from keras_gans.chapter import Chapter
-from keras_gans.data import read_image
 from keras_gans.losses import gram_matrix
 from keras_gans.networks import vgg_extractor, vgg_layer_names
-from keras_gans.style_settings import CONTENT_LAYERS, STYLE_LAYERS
+from keras_gans.sample_images import chelsea, swirls
+from keras_gans.style_settings import CONTENT_LAYERS, DEFAULTS, STYLE_LAYERS
 from keras_gans.trainers.style_transfer import StyleTransfer
 
 chapter = Chapter(
-    globals().get("__file__")
+    globals().get("__file__"), preset=PRESET
 )  # quick mode, output folder, data folder (see its docstring)
 QUICK, OUT, show, DATA_DIR = chapter.quick, chapter.out, chapter.show, chapter.data_dir
-IMAGES = (
-    chapter.folder.parents[1] / "data" / "style_transfer"
-)  # CC0 sample images shipped with the repo
-SIZE = 48 if QUICK else 256  # longer side of the result, in pixels
-STEPS = 4 if QUICK else 100  # L-BFGS steps of the main transfer
+# longer side of the result in pixels, and L-BFGS steps of the main transfer; the paper preset is
+# keras-gans stylize's default (Gatys's 512 px, 300 steps), for a GPU
+SIZE = 48 if QUICK else (DEFAULTS["size"] if PRESET == "paper" else 256)
+STEPS = 4 if QUICK else (DEFAULTS["steps"] if PRESET == "paper" else 100)
 STUDY_STEPS = 2 if QUICK else 40  # steps of each run in the comparisons
 
 # %% [markdown]
@@ -101,8 +128,8 @@ print(
     f" {', '.join(vgg_layer_names(BACKBONE))}"
 )
 
-content = read_image(IMAGES / "chelsea.jpg")  # uint8 RGB; a CC0 photo from scikit-image
-style = read_image(IMAGES / "swirls.jpg")  # CC0 brush strokes (data/style_transfer/make_swirls.py)
+content = chelsea()  # uint8 RGB; a CC0 photo shipped in scikit-image
+style = swirls()  # CC0 brush strokes, painted by keras_gans.sample_images in about a second
 
 # %% [markdown]
 # ## Gram matrices: style without layout

@@ -12,7 +12,18 @@
 # ---
 
 # %% [markdown]
-# # Lecture 5, part 1 — Pix2Pix: paired image-to-image translation
+# # Chapter 5 — Pix2Pix: paired image-to-image translation
+#
+# **What you will see:** the paper's loss study on the same held-out photos: L1 only, cGAN only,
+# cGAN + L1 (edges to photo, then grey to colour, 64 px), then the patch-size study.
+#
+# ![pix2pix_loss_ablation_edges2photo.jpg](../../docs/figures/pix2pix_loss_ablation_edges2photo.jpg)
+#
+# ![pix2pix_loss_ablation_grey2colour.jpg](../../docs/figures/pix2pix_loss_ablation_grey2colour.jpg)
+#
+# Time on 2 CPU cores: the three 15-epoch edges-to-photo runs of the figure trained in 6.5 minutes
+# on an almost idle box (9 minutes with their evaluations; RESULTS.md, chapter 5); the chapter
+# trains a 30-epoch run and seven study runs: not timed end to end. On a GPU: not measured yet.
 #
 # Many vision tasks map one image to another: edges to a photo, a grey photo to colour, a
 # label map to a facade, day to night. With **pairs** $(x, y)$ of the same scene in both
@@ -43,6 +54,24 @@
 # `KERAS_GANS_QUICK=1` is a smoke test (32 px, one short epoch: the pictures will be noise).
 
 # %%
+# Opened alone (a notebook uploaded to Colab, say), the chapter first installs keras-gans. It is
+# not on PyPI yet: set KERAS_GANS_PIP to a pip spec of it before running this cell (in a
+# notebook `%env KERAS_GANS_PIP=...`): its git URL as "git+https://...", a clone's folder, or a
+# wheel.
+import importlib.util
+import os
+import subprocess
+import sys
+
+if importlib.util.find_spec("keras_gans") is None:
+    spec = os.environ.get("KERAS_GANS_PIP") or sys.exit(
+        "error: keras-gans is not installed and not on PyPI yet: set KERAS_GANS_PIP to a pip spec"
+    )
+    subprocess.run([sys.executable, "-m", "pip", "install", "-q", spec], check=True)
+# "cpu": sized for two CPU cores; "paper": the published set-up, for a GPU
+PRESET = os.environ.get("KERAS_GANS_PRESET", "cpu")
+
+# %%
 from pathlib import Path
 
 import matplotlib.pyplot as plt
@@ -55,7 +84,9 @@ from keras_gans.evaluate import evaluate
 from keras_gans.networks import unet_generator
 from keras_gans.networks.patchgan import PATCH_SIZES, describe, output_size
 
-chapter = Chapter(globals().get("__file__"))  # quick mode, output folder (see its docstring)
+chapter = Chapter(
+    globals().get("__file__"), preset=PRESET
+)  # quick mode, output folder (see its docstring)
 QUICK, OUT, show = chapter.quick, chapter.out, chapter.show
 PHOTOS = chapter.data_dir
 if PHOTOS and (Path(PHOTOS) / "photos").is_dir():
@@ -176,7 +207,9 @@ if QUICK:
 else:
     SETTINGS = dict(epochs=30 if PHOTOS else 40)  # the cpu preset: 64 px
 RUN_DIR = OUT / f"pix2pix_{DATASET}_{TAG}"
-run = runs.train("pix2pix", dataset=DATASET, data_dir=PHOTOS, out=RUN_DIR, **SETTINGS)
+run = runs.train(
+    "pix2pix", preset=PRESET, dataset=DATASET, data_dir=PHOTOS, out=RUN_DIR, **SETTINGS
+)
 
 # %% [markdown]
 # After every epoch the run translates the same 8 held-out inputs
@@ -219,7 +252,14 @@ for name, weights in LOSSES.items():
         else OUT / f"pix2pix_{'l1' if 'gan_weight' in weights else 'gan'}_{TAG}"
     )
     runs.train(
-        "pix2pix", dataset=DATASET, data_dir=PHOTOS, out=out, verbose=0, **SETTINGS, **weights
+        "pix2pix",
+        preset=PRESET,
+        dataset=DATASET,
+        data_dir=PHOTOS,
+        out=out,
+        verbose=0,
+        **SETTINGS,
+        **weights,
     )
     ablation[name] = evaluate(out, data_dir=PHOTOS, verbose=False)
 
@@ -263,6 +303,7 @@ for patch in PATCHES:
     out = RUN_DIR if patch == run.config["patch_size"] else OUT / f"pix2pix_patch{patch}_{TAG}"
     runs.train(
         "pix2pix",
+        preset=PRESET,
         dataset=DATASET,
         data_dir=PHOTOS,
         out=out,

@@ -14,7 +14,15 @@
 # ---
 
 # %% [markdown]
-# # Lecture 6, part 3 — CycleGAN: paintings ↔ photos
+# # Chapter 6, part 3 — CycleGAN: paintings ↔ photos
+#
+# **What you will see:** paintings to photos and back at 32 px, and KID before and after
+# translation. No stored figure: with 30 paintings and a few CPU epochs the translations are
+# blurry colour fields (RESULTS.md, chapter 6); the paper preset on a GPU is what reproduces the
+# paper.
+#
+# Time on 2 CPU cores: the cpu preset's run of this chapter is not timed; the former preset's 4
+# epochs took 12 minutes at load 17-21 (RESULTS.md, chapter 6). On a GPU: not measured yet.
 #
 # The application that made CycleGAN famous: Monet ↔ photo, trained on 1,072 Monet paintings
 # and 6,853 Flickr photos that have nothing to do with each other. Here there is no true
@@ -37,6 +45,24 @@
 # `KERAS_GANS_QUICK=1` is a smoke test too.
 
 # %%
+# Opened alone (a notebook uploaded to Colab, say), the chapter first installs keras-gans. It is
+# not on PyPI yet: set KERAS_GANS_PIP to a pip spec of it before running this cell (in a
+# notebook `%env KERAS_GANS_PIP=...`): its git URL as "git+https://...", a clone's folder, or a
+# wheel.
+import importlib.util
+import os
+import subprocess
+import sys
+
+if importlib.util.find_spec("keras_gans") is None:
+    spec = os.environ.get("KERAS_GANS_PIP") or sys.exit(
+        "error: keras-gans is not installed and not on PyPI yet: set KERAS_GANS_PIP to a pip spec"
+    )
+    subprocess.run([sys.executable, "-m", "pip", "install", "-q", spec], check=True)
+# "cpu": sized for two CPU cores; "paper": the published set-up, for a GPU
+PRESET = os.environ.get("KERAS_GANS_PRESET", "cpu")
+
+# %%
 from pathlib import Path
 
 import matplotlib.pyplot as plt
@@ -47,7 +73,10 @@ from keras_gans.chapter import Chapter
 from keras_gans.evaluate import evaluate
 
 chapter = Chapter(
-    globals().get("__file__"), "monet-photo", "folders (scikit-image photos on both sides)"
+    globals().get("__file__"),
+    "monet-photo",
+    "folders (scikit-image photos on both sides)",
+    preset=PRESET,
 )
 QUICK, OUT, show, DATA_DIR = chapter.quick, chapter.out, chapter.show, chapter.data_dir
 TAG = "quick" if QUICK else "full"
@@ -104,7 +133,9 @@ if QUICK:
 else:
     SETTINGS = dict(epochs=4)  # RESULTS.md: its time and KID
 RUN_DIR = OUT / f"cyclegan_monet_{TAG}"
-run = runs.train("cyclegan", dataset=DATASET, data_dir=SET_DIR, out=RUN_DIR, **OPTIONS, **SETTINGS)
+run = runs.train(
+    "cyclegan", preset=PRESET, dataset=DATASET, data_dir=SET_DIR, out=RUN_DIR, **OPTIONS, **SETTINGS
+)
 fig, axes = plt.subplots(1, 3, figsize=(14, 3.3))
 viz.plot_cycle_history(RUN_DIR / "logs" / "history.csv", axes)
 fig.tight_layout()

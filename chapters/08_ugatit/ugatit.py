@@ -12,9 +12,18 @@
 # ---
 
 # %% [markdown]
-# # Lecture 8 — U-GAT-IT: attention and AdaLIN for unpaired translation
+# # Chapter 8 — U-GAT-IT: attention and AdaLIN for unpaired translation
 #
-# CycleGAN (lecture 6) translates textures well but struggles when the *shape* must change
+# **What you will see:** for both directions of MNIST and MNIST-M: the input, the attention map of
+# the generator's auxiliary classifier and the translation (here a short run, 375 updates on 1,000
+# digits), AdaLIN's rho per layer, and label preservation beside CycleGAN's.
+#
+# ![ugatit_cpu_digits.png](../../docs/figures/ugatit_cpu_digits.png)
+#
+# Time on 2 CPU cores: 15 min 18 s of training on a box at load 4-5, then idle (RESULTS.md,
+# chapter 8). On a GPU: not measured yet.
+#
+# CycleGAN (chapter 6) translates textures well but struggles when the *shape* must change
 # (selfie → anime face: bigger eyes, a smaller chin). **U-GAT-IT** (Kim et al., 2020) keeps
 # CycleGAN's frame — two generators, least-squares adversarial losses, cycle and identity L1 —
 # and adds two things:
@@ -29,7 +38,7 @@
 # * **AdaLIN**, adaptive layer-instance normalisation in the decoder:
 #   $$\text{AdaLIN}(a) = \gamma \cdot \big(\rho\, \hat a_I + (1 - \rho)\, \hat a_L\big) + \beta,$$
 #   with $\hat a_I$ the instance-normalised and $\hat a_L$ the layer-normalised activations
-#   (lecture 0), $\gamma, \beta$ computed per image by an MLP from the attention features, and
+#   (chapter 0), $\gamma, \beta$ computed per image by an MLP from the attention features, and
 #   $\rho \in [0, 1]$ one learnt number per channel (clipped after every update). Instance norm
 #   removes each channel's own statistics — the *style* — and keeps the layout, which suits
 #   texture changes; layer norm keeps the relations between channels and lets the shape move.
@@ -46,10 +55,28 @@
 #
 # **Data.** The paper's selfie2anime has the layout `trainA/ trainB/ testA/ testB/`, which the
 # package reads as it is: `keras-gans train ugatit --dataset folders --data-dir selfie2anime/
-# --preset paper`. It is not on this machine; the chapter trains on MNIST ↔ MNIST-M (lecture 6,
+# --preset paper`. It is not on this machine; the chapter trains on MNIST ↔ MNIST-M (chapter 6,
 # part 2) where a classifier can tell whether a translation kept the digit. `KERAS_GANS_DATA_DIR`
 # = a folder with `mnist/` and `photos/` (as `../shared/data`); without it, the embedded digits
 # and scikit-image's photos. `KERAS_GANS_QUICK=1` is a smoke test.
+
+# %%
+# Opened alone (a notebook uploaded to Colab, say), the chapter first installs keras-gans. It is
+# not on PyPI yet: set KERAS_GANS_PIP to a pip spec of it before running this cell (in a
+# notebook `%env KERAS_GANS_PIP=...`): its git URL as "git+https://...", a clone's folder, or a
+# wheel.
+import importlib.util
+import os
+import subprocess
+import sys
+
+if importlib.util.find_spec("keras_gans") is None:
+    spec = os.environ.get("KERAS_GANS_PIP") or sys.exit(
+        "error: keras-gans is not installed and not on PyPI yet: set KERAS_GANS_PIP to a pip spec"
+    )
+    subprocess.run([sys.executable, "-m", "pip", "install", "-q", spec], check=True)
+# "cpu": sized for two CPU cores; "paper": the published set-up, for a GPU
+PRESET = os.environ.get("KERAS_GANS_PRESET", "cpu")
 
 # %%
 import matplotlib.pyplot as plt
@@ -63,7 +90,7 @@ from keras_gans.layers import LIN, AdaLIN
 from keras_gans.networks import ugatit_discriminator, ugatit_generator
 from keras_gans.networks.ugatit import describe
 
-chapter = Chapter(globals().get("__file__"), "mnist-mnistm", "mnist-mnistm")
+chapter = Chapter(globals().get("__file__"), "mnist-mnistm", "mnist-mnistm", preset=PRESET)
 QUICK, OUT, show, DATA_DIR = chapter.quick, chapter.out, chapter.show, chapter.data_dir
 TAG = "quick" if QUICK else "full"
 
@@ -155,7 +182,9 @@ if QUICK:
 else:
     SETTINGS = dict(limit=3000, epochs=5)  # RESULTS.md: its time and label preservation
 RUN_DIR = OUT / f"ugatit_digits_{TAG}"
-run = runs.train("ugatit", dataset="mnist-mnistm", data_dir=DATA_DIR, out=RUN_DIR, **SETTINGS)
+run = runs.train(
+    "ugatit", preset=PRESET, dataset="mnist-mnistm", data_dir=DATA_DIR, out=RUN_DIR, **SETTINGS
+)
 fig, axes = plt.subplots(1, 3, figsize=(14, 3.3))
 history = RUN_DIR / "logs" / "history.csv"
 viz.plot_history(

@@ -132,13 +132,15 @@ class TrainerAPI:
     * ``sample_classes``: the number of classes (InfoGAN: categorical codes) ``generate`` takes
       as its second argument, one row each in a sample grid; None when it takes none.
     * ``translators``: {"A2B": model, "B2A": model} of an image-to-image trainer ({} otherwise).
-    * ``generate(z, ...)``, ``encode(x)``, ``decode(z)``, ``preview(...)``: what the kind offers.
+    * ``generate(z, ...)``, ``encode(x)``, ``decode(z)``, ``preview(...)``: what the kind offers;
+      ``preview_rows`` labels the rows of ``preview`` ("{a}" and "{b}": the domains' names).
     """
 
     kind = "samples"
     network_names = ()
     conditioning = None
     loss_name = None
+    preview_rows = ()
 
     @property
     def exported_networks(self):

@@ -258,6 +258,9 @@ class CycleGAN(TwoDomainTrainer):
             )
         return self.update_trackers(g_loss=g_loss, **logs)
 
+    # labels of the rows preview returns, {a} and {b} standing for the two domains' names
+    preview_rows = ("{a}", "{a}→{b}", "{a}→{b}→{a}", "{b}", "{b}→{a}", "{b}→{a}→{b}")
+
     def preview(self, a, b):
         """Rows of the per-epoch figure: A, A2B(A), B2A(A2B(A)), B, B2A(B), A2B(B2A(B))."""
         fake_b, fake_a = self.translate(a, "A2B"), self.translate(b, "B2A")

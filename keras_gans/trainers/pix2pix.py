@@ -116,6 +116,9 @@ class Pix2Pix(TwoPlayerTrainer):
         )
 
     # -- using a trained model ------------------------------------------------------------------
+    # labels of the rows preview returns, {a} and {b} standing for the two domains' names
+    preview_rows = ("input: {a}", "output: {a}→{b}", "target: {b}")
+
     def preview(self, a, b):
         """Rows of the per-epoch figure: inputs, outputs (as :meth:`Run.translate` makes them), targets."""
         return [a, translate_batches(self.generator, a, training=self.test_dropout), b]

@@ -244,6 +244,9 @@ class UGATIT(TwoDomainTrainer):
         )  # then rho is clipped to [0, 1]
         return self.update_trackers(d_loss=d_loss, g_loss=g_loss, **logs)
 
+    # labels of the rows preview returns, {a} and {b} standing for the two domains' names
+    preview_rows = ("{a}", "attention {a}→{b}", "{a}→{b}", "{b}", "attention {b}→{a}", "{b}→{a}")
+
     def preview(self, a, b):
         """Rows of the per-epoch figure: A, G_A2B's attention on A, A2B(A); B, G_B2A's attention, B2A(B)."""
         rows = []
