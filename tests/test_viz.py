@@ -59,7 +59,7 @@ def test_show_images_and_show_cycle_label_their_rows():
 class ConditionalModel:
     """What SampleGrid uses of a class-conditional trainer: each image is its class, in grey."""
 
-    conditioning, num_classes, latent_dim = "labels", 3, 2
+    conditioning, sample_classes, latent_dim = "labels", 3, 2
 
     def generate(self, z, labels):
         return np.broadcast_to(
