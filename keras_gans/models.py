@@ -10,6 +10,7 @@ into a compiled trainer; presets are the starting configs:
 import copy
 
 from keras_gans.errors import KerasGansError, check_choice
+from keras_gans.settings_check import check_numbers
 
 # The autoencoder and the VAE share their presets (the VAE adds beta).
 AUTOENCODER_PRESETS = {
@@ -666,6 +667,7 @@ def validate_config(config):
     check = MODELS[config["model"]].get("check")
     if check is not None:  # settings that contradict each other fail here
         check(config)
+    check_numbers(config)  # every number in its range (after the model's own, finer messages)
 
 
 def data_kind(model):
