@@ -23,7 +23,7 @@ from pathlib import Path
 
 import numpy as np
 
-from keras_gans import __version__
+from keras_gans import __version__, rundir
 from keras_gans.errors import KerasGansError, check_choice, check_positive
 
 CONFIG = "config.json"
@@ -56,12 +56,7 @@ class RunDir:
         return checkpoint_position(self.weights)
 
     def read_config(self):
-        if not self.config.is_file():
-            raise KerasGansError(f"{self.path} is not a keras-gans run directory (no {CONFIG})")
-        try:
-            return json.loads(self.config.read_text())
-        except json.JSONDecodeError as e:
-            raise KerasGansError(f"{self.config} is corrupt: {e}") from None
+        return rundir.read_config(self.path)  # checked: format, keys, version, ranges
 
     def write_config(self, config):
         from keras_gans.data.files import atomic_file
@@ -119,10 +114,7 @@ def train(
     Everything that can fail on a setting (names, values, the data, building the networks) is
     done before the run directory is written, so a corrected command can start afresh.
     """
-    import keras
-
-    from keras_gans import callbacks as cb
-    from keras_gans.models import MODELS, build_trainer, default_config, resolve_dataset
+    from keras_gans.models import default_config, resolve_dataset
 
     if verbose is None:  # a live progress bar on a terminal, one line per epoch in logs
         verbose = 1 if sys.stdout.isatty() else 2
@@ -134,14 +126,27 @@ def train(
         # workers other than the chief keep their own copy of the (identical) training state in
         # RUN_DIR/workers/N, so that a shared file system never sees two writers of one file
         run = RunDir(run.path / "workers" / str(strategy.cluster_resolver.task_id))
+    if not run.config.exists() and run.path.is_dir():  # refused before the folder is touched
+        if any(p.name not in ("workers", rundir.LOCK) for p in run.path.iterdir()):
+            raise KerasGansError(
+                f"{run.path} exists and is not a keras-gans run directory; choose another --out"
+            )
+    with rundir.TrainingGuard(run.path) as guard:  # one train per run; nothing left if it fails
+        args = (requested, strategy, data_dir, verbose, callbacks, checkpoint_every)
+        return _train_held(run, guard, *args)
+
+
+def _train_held(run, guard, requested, strategy, data_dir, verbose, callbacks, checkpoint_every):
+    """``train`` once the run directory is held."""
+    import keras
+
+    from keras_gans import callbacks as cb
+    from keras_gans.models import MODELS, build_trainer
+
     resuming = run.config.exists()
     if resuming:
         config = _merge_resume(run.read_config(), {**requested, "data_dir": data_dir})
     else:
-        if run.path.exists() and any(p.name != "workers" for p in run.path.iterdir()):
-            raise KerasGansError(
-                f"{run.path} exists and is not a keras-gans run directory; choose another --out"
-            )
         config = dict(requested, data_dir=None if data_dir is None else str(data_dir))
 
     data = TrainingData(config, data_dir or config.get("data_dir"), strategy.num_replicas_in_sync)
@@ -181,6 +186,8 @@ def train(
     first_epoch, steps_done = (
         run.resume_position()
     )  # an unreadable checkpoint stops here, nothing written
+    if run.weights.exists():  # a checkpoint of other networks stops here too
+        cb.load_checkpoint(trainer, run.weights, run.config)
     run.write_config(config)
     if resuming and verbose:
         print(f"keras-gans: resuming the run in {run.path}")
@@ -191,6 +198,7 @@ def train(
     # they exist) and before the caller's callbacks (they see the restored state at train begin)
     shared_callbacks = [
         cb.NaNGuard(run.checkpoints),
+        guard.step_callback(),  # after the NaN guard: a diverged first step is no success
         cb.EpochTimer(),
         cb.HistoryCSV(run.logs / "history.csv"),
         *data.preview_callbacks(trainer, run.samples),
@@ -208,7 +216,7 @@ def train(
         """Train epochs ``epoch`` (from its step ``skip``) ... up to the end of the run."""
         end = epoch + 1 if skip else config["epochs"]
         checkpoint = cb.RunCheckpoint(
-            str(run.checkpoints), save_freq=checkpoint_every, steps_done=skip
+            str(run.checkpoints), save_freq=checkpoint_every, steps_done=skip, restore=False
         )
         trainer.fit(
             data.dataset(epoch).skip(skip),
@@ -231,7 +239,6 @@ def train(
         if first_epoch < config["epochs"]:
             fit(first_epoch)
     else:
-        trainer.load_weights(str(run.weights))
         if verbose:
             print(
                 f"keras-gans: {run.path} has already trained {first_epoch} of {config['epochs']}"
@@ -444,7 +451,7 @@ def export_networks(trainer, run):
     run.models.mkdir(parents=True, exist_ok=True)
     for name in getattr(trainer, "exported_networks", ("generator", "discriminator")):
         net = getattr(trainer, name)
-        tmp = run.models / f"{name}.saving.keras"
+        tmp = run.models / f"{name}.saving{os.getpid()}.keras"
         net.save(tmp)
         os.replace(tmp, run.models / f"{name}.keras")
 
@@ -709,14 +716,10 @@ def check_run_dir(run_dir):
 
 def load_run(run_dir):
     """Rebuild the trainer of ``run_dir`` from its config.json and latest checkpoint."""
+    from keras_gans.callbacks import load_checkpoint
     from keras_gans.models import build_trainer
 
     run, config = check_run_dir(run_dir)
     trainer = build_trainer(config)
-    try:
-        trainer.load_weights(str(run.weights))
-    except Exception as e:  # noqa: BLE001 - an unreadable checkpoint is one clear line
-        raise KerasGansError(
-            f"cannot read the checkpoint {run.weights}: {type(e).__name__}: {e}"
-        ) from None
+    load_checkpoint(trainer, run.weights, run.config)
     return Run(run.path, config, trainer)
