@@ -104,9 +104,14 @@ def test_run_dir_errors_come_before_tensorflow(tmp_path):
     TensorFlow: a typo is answered in about a second, not after the several-second import."""
     import json
 
+    from keras_gans.models import default_config
+
+    def complete(model):  # what a run's config.json holds, as far as the checks look
+        return json.dumps({**default_config(model), "image_shape": [28, 28, 1]})
+
     (tmp_path / "empty").mkdir()
     (tmp_path / "fresh").mkdir()
-    (tmp_path / "fresh" / "config.json").write_text(json.dumps({"model": "dcgan"}))
+    (tmp_path / "fresh" / "config.json").write_text(complete("dcgan"))
     (tmp_path / "alien").mkdir()
     (tmp_path / "alien" / "config.json").write_text(json.dumps({"model": "stylegan"}))
     (tmp_path / "pics").mkdir()
@@ -114,7 +119,7 @@ def test_run_dir_errors_come_before_tensorflow(tmp_path):
     (tmp_path / "trained" / "checkpoints").mkdir(
         parents=True
     )  # a run as far as the pre-checks can tell
-    (tmp_path / "trained" / "config.json").write_text(json.dumps({"model": "cyclegan"}))
+    (tmp_path / "trained" / "config.json").write_text(complete("cyclegan"))
     (tmp_path / "trained" / "checkpoints" / "latest.weights.h5").write_bytes(b"")
     cases = [
         (
