@@ -190,11 +190,13 @@ class NaNGuard(keras.callbacks.Callback):
             except (TypeError, ValueError):
                 continue
             if bad:
-                kept = (
-                    f"; the last good checkpoint is kept in {self.checkpoint_dir}"
-                    if self.checkpoint_dir
-                    else ""
-                )
+                kept = ""
+                if self.checkpoint_dir and os.path.exists(
+                    os.path.join(self.checkpoint_dir, "latest.weights.h5")
+                ):
+                    kept = f"; the last good checkpoint is kept in {self.checkpoint_dir}"
+                elif self.checkpoint_dir:  # it pointed at a checkpoint that did not exist
+                    kept = "; no checkpoint had been written yet"
                 raise KerasGansError(
                     f"training diverged: {key} is {float(value)} at epoch {self.epoch + 1}, step"
                     f" {batch + 1}{kept}"

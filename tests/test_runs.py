@@ -308,3 +308,9 @@ def test_run_checkpoint_uses_public_keras_hooks_only():
     assert not issubclass(RunCheckpoint, keras.callbacks.BackupAndRestore)
     source = inspect.getsource(callbacks)
     assert not re.search(r"model\._[a-z]|super\(\)\._[a-z]|_initial_epoch|_weights_path", source)
+
+
+def test_nan_guard_names_a_checkpoint_only_when_there_is_one(tmp_path):
+    guard = NaNGuard(tmp_path / "checkpoints")
+    with pytest.raises(KerasGansError, match=r"at epoch 1, step 1; no checkpoint had been written"):
+        guard.on_train_batch_end(0, {"d_loss": float("nan")})
