@@ -199,7 +199,16 @@ class TrainingGuard:
 
     def _release(self, rollback):
         if rollback and self._created is not None:
-            shutil.rmtree(self._created, ignore_errors=True)
+            shutil.rmtree(self.path, ignore_errors=True)
+            # the parents it created too, while empty (another process may be filling one: a
+            # multi-worker run's chief, whose folder holds workers/N)
+            for parent in self.path.parents:
+                if not parent.is_relative_to(self._created):
+                    break
+                try:
+                    parent.rmdir()
+                except OSError:
+                    break
         elif rollback and self.path.is_dir():
             for name in set(os.listdir(self.path)) - self._before:
                 target = self.path / name
