@@ -44,12 +44,17 @@ def checkpoint_position(path):
         ) from None
 
 
+# What Keras says when it skips part of a checkpoint (other warnings pass through unharmed).
+MISFIT_WORDS = ("Skipping", "could not be loaded", "not loaded", "mismatch", "shape")
+
+
 def load_checkpoint(model, path, config_path=None):
     """Load the checkpoint ``path`` into ``model``, or raise one :class:`KerasGansError` line.
 
     Keras loads what fits and only warns about the rest (a checkpoint of another model or of
-    other settings would leave some networks or optimizers as built): here any such warning, like
-    a shape error, means the checkpoint does not belong to these networks.
+    other settings would leave some networks or optimizers as built): here such a warning (one of
+    :data:`MISFIT_WORDS`), like a shape error, means the checkpoint does not belong to these
+    networks; other warnings are passed on.
     """
     import warnings
 
@@ -68,7 +73,10 @@ def load_checkpoint(model, path, config_path=None):
             raise KerasGansError(
                 f"cannot read the checkpoint {path}: {type(e).__name__}: {_first_line(e)}"
             ) from None
-    misfits = [w for w in caught if issubclass(w.category, UserWarning)]
+    for w in caught:  # the others, as Keras meant them
+        if not any(k in str(w.message) for k in MISFIT_WORDS):
+            warnings.warn_explicit(w.message, w.category, w.filename, w.lineno)
+    misfits = [w for w in caught if any(k in str(w.message) for k in MISFIT_WORDS)]
     if misfits:
         raise KerasGansError(
             f"the checkpoint {path} does not fit the networks{where}: it was saved by another"
