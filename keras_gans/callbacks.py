@@ -45,72 +45,126 @@ def checkpoint_position(path):
         ) from None
 
 
-class RunCheckpoint(keras.callbacks.BackupAndRestore):
-    """``BackupAndRestore`` whose checkpoint is one file, written atomically (temp file, then rename).
+# What Keras says when it skips part of a checkpoint (other warnings pass through unharmed).
+MISFIT_WORDS = ("Skipping", "could not be loaded", "not loaded", "mismatch", "shape")
+
+
+def load_checkpoint(model, path, config_path=None):
+    """Load the checkpoint ``path`` into ``model``, or raise one :class:`KerasGansError` line.
+
+    Keras loads what fits and only warns about the rest (a checkpoint of another model or of
+    other settings would leave some networks or optimizers as built): here such a warning (one of
+    :data:`MISFIT_WORDS`), like a shape error, means the checkpoint does not belong to these
+    networks; other warnings are passed on.
+    """
+    import warnings
+
+    where = f" built from {config_path}" if config_path else ""
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        try:
+            model.load_weights(str(path))
+        except ValueError as e:
+            if "could not be loaded" not in str(e) and "shape" not in str(e):
+                raise KerasGansError(
+                    f"cannot read the checkpoint {path}: {_first_line(e)}"
+                ) from None
+            caught.append(warnings.WarningMessage(_first_line(e), UserWarning, "", 0))
+        except Exception as e:  # noqa: BLE001 - an unreadable checkpoint is one clear line
+            raise KerasGansError(
+                f"cannot read the checkpoint {path}: {type(e).__name__}: {_first_line(e)}"
+            ) from None
+    for w in caught:  # the others, as Keras meant them
+        if not any(k in str(w.message) for k in MISFIT_WORDS):
+            warnings.warn_explicit(w.message, w.category, w.filename, w.lineno)
+    misfits = [w for w in caught if any(k in str(w.message) for k in MISFIT_WORDS)]
+    if misfits:
+        raise KerasGansError(
+            f"the checkpoint {path} does not fit the networks{where}: it was saved by another"
+            f" model or other settings ({_first_line(misfits[0].message)})"
+        )
+
+
+def _first_line(error):
+    line = str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__
+    return line if len(line) <= 160 else line[:157] + "..."
+
+
+class RunCheckpoint(keras.callbacks.Callback):
+    """The run's checkpoint: one file, written atomically (temp file, then rename), restored at
+    the start of training; every epoch, or also every ``save_freq`` steps.
 
     The file holds the networks, the optimizers (moments and step counters), the noise state and
     the position in the run (epoch, and for checkpoints taken every N steps how many steps of
     that epoch were done) as an HDF5 attribute. One rename puts weights and position in place
     together: a run killed at any moment keeps either the previous checkpoint or the new one,
     never new weights with an old position (which made a resumed run redo a checkpoint interval).
+
+    Only public callback hooks are used (``on_train_begin``, ``on_epoch_*``, ``on_train_batch_end``)
+    and the model's ``save_weights`` / ``load_weights``: the callback does not move ``fit``'s
+    first epoch; the caller passes ``initial_epoch=checkpoint_position(path)[0]``, as
+    ``runs.train`` does. ``restore=False`` skips loading at train begin (the caller already has).
     """
 
-    def __init__(self, backup_dir, save_freq="epoch", steps_done=0):
-        super().__init__(backup_dir, save_freq=save_freq, delete_checkpoint=False)
+    def __init__(self, backup_dir, save_freq="epoch", steps_done=0, restore=True):
+        super().__init__()
+        if save_freq != "epoch" and (isinstance(save_freq, bool) or not isinstance(save_freq, int)):
+            raise KerasGansError(
+                f"save_freq must be 'epoch' or a number of steps, got {save_freq!r}"
+            )
+        self.backup_dir, self.save_freq, self.restore = str(backup_dir), save_freq, restore
+        self.path = os.path.join(self.backup_dir, "latest.weights.h5")
         # Steps of the current epoch finished before this fit() began (a run resumed mid-epoch
         # trains the rest of that epoch first); the position records steps done in the epoch, so
         # that a resumed run skips exactly the batches the interrupted one had trained on.
         self._offset = self._steps_in_epoch = int(steps_done)
+        self._epoch = 0
+        self._since_save = 0
+        self._last_batch = -1
 
     def on_train_begin(self, logs=None):
-        # A run killed while writing leaves its temp files; the last complete checkpoint is intact.
-        for stale in ("saving.weights.h5", "training_metadata.json.tmp"):
-            path = os.path.join(self.backup_dir, stale)
-            if os.path.exists(path):
-                os.remove(path)
-        super().on_train_begin(logs)
-
-    def _load_model(self):
-        if os.path.exists(self._weights_path):
-            self.model.load_weights(self._weights_path)
-            self.model._initial_epoch = checkpoint_position(self._weights_path)[0]
+        # A run killed while writing leaves its temp file (the last complete checkpoint is
+        # intact); the run directory's lock makes every temp file there a dead process's.
+        if os.path.isdir(self.backup_dir):
+            for name in os.listdir(self.backup_dir):
+                if name.startswith("saving") or name == "training_metadata.json.tmp":
+                    os.remove(os.path.join(self.backup_dir, name))
+        if self.restore and os.path.exists(self.path):
+            load_checkpoint(self.model, self.path)
 
     def on_epoch_begin(self, epoch, logs=None):
         # fit(initial_epoch=k) starts at epoch k: a save before this epoch ends records epoch k
-        self._current_epoch = epoch
+        self._epoch, self._last_batch = epoch, -1
 
     def on_train_batch_end(self, batch, logs=None):
+        # ``batch`` is the last step of what ran: with steps_per_execution > 1 it jumps
+        self._since_save += batch - self._last_batch
+        self._last_batch = batch
         self._steps_in_epoch = self._offset + batch + 1
-        super().on_train_batch_end(batch, logs)
-
-    def _should_save_on_batch(self, batch):
+        if self.save_freq == "epoch" or self._since_save < self.save_freq:
+            return
         # not on an epoch's last step: the epoch-end checkpoint follows once the epoch's logs and
         # figures are written, so a run killed in between redoes that step rather than lose them
-        due = super()._should_save_on_batch(batch)
         steps = (self.params or {}).get("steps")
-        return due and not (steps and batch + 1 >= steps)
+        if not (steps and batch + 1 >= steps):
+            self._save(self._epoch, self._steps_in_epoch)
 
     def on_epoch_end(self, epoch, logs=None):
         self._offset = self._steps_in_epoch = 0  # the next epoch starts at its first step
-        super().on_epoch_end(epoch, logs)
-        if self.save_freq != "epoch":  # also close every epoch with a checkpoint
-            self._save_model()
+        self._save(epoch + 1, 0)
 
-    def _save_model(self):
+    def _save(self, epoch, steps_done):
         import h5py
 
-        tmp = os.path.join(self.backup_dir, "saving.weights.h5")
-        position = json.dumps(
-            {"epoch": int(self._current_epoch), "steps_done": int(self._steps_in_epoch)}
-        )
+        self._since_save = 0
+        tmp = os.path.join(self.backup_dir, f"saving.{os.getpid()}.weights.h5")
+        position = json.dumps({"epoch": int(epoch), "steps_done": int(steps_done)})
         try:
             os.makedirs(self.backup_dir, exist_ok=True)
             self.model.save_weights(tmp, overwrite=True)
             with h5py.File(tmp, "a") as f:
                 f.attrs[POSITION] = position
-        except (
-            OSError
-        ) as e:  # disk full, permissions, a vanished directory: keep the last checkpoint
+        except OSError as e:  # disk full, permissions, a vanished directory: keep the last one
             if os.path.exists(tmp):
                 os.remove(tmp)
             reason = e.strerror or str(e)
@@ -118,11 +172,9 @@ class RunCheckpoint(keras.callbacks.BackupAndRestore):
                 f"cannot write the checkpoint in {self.backup_dir} ({reason}); the previous"
                 " checkpoint is kept"
             ) from None
-        os.replace(tmp, self._weights_path)  # weights and position arrive together, or not at all
-        legacy = (
-            self._training_metadata_path
-        )  # an older version's separate position file: now stale
-        if os.path.exists(legacy):
+        os.replace(tmp, self.path)  # weights and position arrive together, or not at all
+        legacy = os.path.join(self.backup_dir, "training_metadata.json")
+        if os.path.exists(legacy):  # an older version's separate position file: now stale
             os.remove(legacy)
 
 
@@ -147,11 +199,13 @@ class NaNGuard(keras.callbacks.Callback):
             except (TypeError, ValueError):
                 continue
             if bad:
-                kept = (
-                    f"; the last good checkpoint is kept in {self.checkpoint_dir}"
-                    if self.checkpoint_dir
-                    else ""
-                )
+                kept = ""
+                if self.checkpoint_dir and os.path.exists(
+                    os.path.join(self.checkpoint_dir, "latest.weights.h5")
+                ):
+                    kept = f"; the last good checkpoint is kept in {self.checkpoint_dir}"
+                elif self.checkpoint_dir:  # it pointed at a checkpoint that did not exist
+                    kept = "; no checkpoint had been written yet"
                 raise KerasGansError(
                     f"training diverged: {key} is {float(value)} at epoch {self.epoch + 1}, step"
                     f" {batch + 1}{kept}"
@@ -192,7 +246,14 @@ class HistoryCSV(keras.callbacks.Callback):
                 header = next(csv.reader(f), None)
             if header and header[1:] != keys:
                 keys = header[1:]
-        with open(self.path, "a", newline="") as f:
+        # never through a link: O_NOFOLLOW fails on one (the run directory's guard refuses links
+        # before training; this closes the gap of one made while the run trains)
+        flags = os.O_WRONLY | os.O_APPEND | os.O_CREAT | getattr(os, "O_NOFOLLOW", 0)
+        try:
+            fd = os.open(self.path, flags, 0o644)
+        except OSError as e:
+            raise KerasGansError(f"cannot append to {self.path} ({e.strerror or e})") from None
+        with open(fd, "a", newline="") as f:
             writer = csv.writer(f)
             if new:
                 writer.writerow(["epoch", *keys])

@@ -7,7 +7,9 @@ and exit status 2, never a TensorFlow trace.
 import argparse
 import sys
 
+from keras_gans.data.files import check_output_dir, check_output_file
 from keras_gans.errors import KerasGansError, check_positive
+from keras_gans.settings_check import check_memory, seed
 
 EPILOG = "Run `keras-gans COMMAND --help` for the options of one command."
 
@@ -204,7 +206,9 @@ def build_parser():
             " same names and sizes to OUTPUT_DIR. Each image is resized to the run's training size,"
             " translated and resized back to its own size; RGB images given to a grey-input model"
             " are converted to grey. Every input is read before anything is written: a corrupt file"
-            " stops the command with nothing written."
+            " stops the command with nothing written; the translations appear in OUTPUT_DIR all at"
+            " once at the end. OUTPUT_DIR may not be INPUT_DIR or lie inside it, and two inputs of"
+            " the same name but for the suffix (a.png, a.jpg) are refused."
         ),
     )
     p.add_argument("run_dir", metavar="RUN_DIR")
@@ -329,6 +333,7 @@ def cmd_train(args):
             ) from None
         if every <= 0:
             raise KerasGansError(f"--checkpoint-every must be positive, got {every}")
+    check_output_dir(args.out, "--out")
     _import_tensorflow_quietly()
     from keras_gans.runs import train
 
@@ -358,19 +363,27 @@ def _labels(text):
 
 
 def cmd_sample(args):
-    from keras_gans.data.files import image_format
     from keras_gans.runs import check_run_dir, load_run
     from keras_gans.viz import save_grid
 
-    check_run_dir(args.run_dir)  # instant errors: before TensorFlow is imported
-    image_format(args.out)
-    _import_tensorflow_quietly()
-    run = load_run(args.run_dir)
+    _, config = check_run_dir(args.run_dir)  # instant errors: before TensorFlow is imported
+    check_output_file(args.out)
     labels, n, nrow = args.labels, args.n, args.nrow
     if labels is not None and len(labels) == 1:
         labels = labels[0]
     if n is None:
         n = len(labels) if isinstance(labels, list) else 64
+    n = check_positive("n", n)
+    if nrow is not None:
+        check_positive("nrow", nrow)
+    if args.seed is not None:
+        seed("seed", args.seed, None)
+    height, width, channels = config.get("image_shape", (1, 1, 1))
+    # float32 generator outputs, their uint8 copy, the grid with 2 px borders and its 2x copy
+    per_image = height * width * channels * 5 + (height + 2) * (width + 2) * channels * 5
+    check_memory(f"sample -n {n}", n * per_image, "ask for fewer samples")
+    _import_tensorflow_quietly()
+    run = load_run(args.run_dir)
     if nrow is None and run.trainer.conditioning == "labels" and labels is None:
         nrow = run.trainer.num_classes  # the default labels take turns: one class per column
     images = run.sample(n, seed=args.seed, labels=labels)
@@ -394,7 +407,7 @@ def _floats(text):
 def cmd_stylize(args):
     from pathlib import Path
 
-    from keras_gans.data.files import image_format, read_image
+    from keras_gans.data.files import read_image
     from keras_gans.style_settings import check_settings
 
     # Everything that can be checked without TensorFlow is checked first: instant errors.
@@ -422,9 +435,20 @@ def cmd_stylize(args):
         [n for group in args.style_layers for n in group] if args.style_layers else None
     )
     options = {k: v for k, v in options.items() if v is not None}
-    check_settings(**options)
-    image_format(args.out)
+    checked = check_settings(**options)
+    seed("seed", args.seed, None)
+    check_output_file(args.out, inputs=(args.content, args.style))
+    if checked["snapshot_every"]:
+        out = Path(args.out).expanduser()
+        check_output_dir(out.with_name(out.stem + "_snapshots"), "snapshot folder")
     content, style = read_image(args.content), read_image(args.style)
+    for what, image, size in (
+        ("--size", content, checked["size"]),
+        ("--style-size", style, checked["style_size"]),
+    ):
+        # VGG's activations and their gradients: about 600 floats a pixel (block1 alone 2 x 64)
+        pixels = size * size * min(image.shape[:2]) / max(image.shape[:2])
+        check_memory(f"stylize {what} {size}", pixels * 600 * 4, f"choose a smaller {what}")
     if args.weights is not None and not Path(args.weights).expanduser().is_file():
         raise KerasGansError(f"weights file {args.weights} does not exist")
     _import_tensorflow_quietly()
@@ -455,6 +479,8 @@ def cmd_evaluate(args):
 
     check_run_dir(args.run_dir)  # instant errors: before TensorFlow is imported
     check_positive("n", args.n)
+    check_positive("inception-n", args.inception_n)
+    seed("seed", args.seed, None)
     if args.classifier is not None:
         check_run_dir(args.classifier)
     check_weights_file("InceptionV3", args.inception_weights)
@@ -482,9 +508,9 @@ def _target(text):
 
 
 def cmd_translate(args):
-    from pathlib import Path
 
     from keras_gans.data import list_images, read_image
+    from keras_gans.data.files import output_names, staged_folder
     from keras_gans.errors import check_choice
     from keras_gans.runs import check_run_dir, load_run
     from keras_gans.viz import save_image
@@ -492,6 +518,8 @@ def cmd_translate(args):
     if args.direction is not None:  # before anything is read or loaded
         check_choice("direction", args.direction, ("A2B", "B2A"))
     paths = list_images(args.input_dir, "input folder")
+    out = check_output_dir(args.output_dir, input_dir=args.input_dir)
+    names = output_names(paths)  # PNGs named after the inputs: two a.* would clash
     images = [
         read_image(p, channels=None) for p in paths
     ]  # every file checked before anything is written
@@ -502,9 +530,9 @@ def cmd_translate(args):
         run.translate(image[None], direction=args.direction, target=args.target)[0]
         for image in images
     ]
-    out = Path(args.output_dir)
-    for path, image in zip(paths, outputs):
-        save_image(out / f"{path.stem}.png", image)
+    with staged_folder(out) as staged:  # all translations appear in OUTPUT_DIR at once
+        for name, image in zip(names, outputs):
+            save_image(staged / name, image)
     print(f"translated {len(outputs)} images into {out}")
 
 
@@ -633,13 +661,29 @@ def main(argv=None):
     except KerasGansError as e:
         print(f"error: {e}", file=sys.stderr)
         return 2
+    except OSError as e:  # what the checks could not foresee (a disk filling up, a lost mount)
+        where = " -> ".join(str(f) for f in (e.filename, e.filename2) if f is not None)
+        print(f"error: {where + ': ' if where else ''}{e.strerror or e}", file=sys.stderr)
+        return 2
+    except MemoryError:
+        print(f"error: {args.command} ran out of memory; try smaller settings", file=sys.stderr)
+        return 2
     except KeyboardInterrupt:
-        print(
-            "\ninterrupted: run the same command again to resume from the last checkpoint",
-            file=sys.stderr,
-        )
+        print(f"\ninterrupted: {INTERRUPTED.get(args.command, 'stopped')}", file=sys.stderr)
         return 130
     return 0
+
+
+# What Ctrl-C leaves, per command.
+INTERRUPTED = {
+    "train": "run the same command again to resume from the last checkpoint",
+    "demo": "run the same command again to resume from the last checkpoint",
+    "sample": "no grid was written",
+    "translate": "nothing was written; OUTPUT_DIR is as it was",
+    "stylize": "the result was not written (snapshots so far are kept)",
+    "evaluate": "metrics.json was not written",
+    "list": "stopped",
+}
 
 
 if __name__ == "__main__":

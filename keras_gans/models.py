@@ -13,6 +13,7 @@ import copy
 
 from keras_gans.errors import KerasGansError, check_choice
 from keras_gans.recipes import RECIPES
+from keras_gans.settings_check import check_numbers
 
 MODELS = RECIPES  # name -> Recipe
 
@@ -86,6 +87,7 @@ def validate_config(config):
     check = MODELS[config["model"]].check
     if check is not None:  # settings that contradict each other fail here
         check(config)
+    check_numbers(config)  # every number in its range (after the model's own, finer messages)
 
 
 def data_kind(model):

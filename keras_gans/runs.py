@@ -21,7 +21,7 @@ import os
 import sys
 from pathlib import Path
 
-from keras_gans import __version__
+from keras_gans import __version__, rundir
 from keras_gans.errors import KerasGansError, check_choice
 from keras_gans.run import Run, check_labels  # noqa: F401 - re-exported: their old home
 
@@ -55,12 +55,7 @@ class RunDir:
         return checkpoint_position(self.weights)
 
     def read_config(self):
-        if not self.config.is_file():
-            raise KerasGansError(f"{self.path} is not a keras-gans run directory (no {CONFIG})")
-        try:
-            return json.loads(self.config.read_text())
-        except json.JSONDecodeError as e:
-            raise KerasGansError(f"{self.config} is corrupt: {e}") from None
+        return rundir.read_config(self.path)  # checked: format, keys, version, ranges
 
     def write_config(self, config):
         from keras_gans.data.files import atomic_file
@@ -191,8 +186,8 @@ def _refuse_early(run, requested, fresh, if_changed):
 
 
 def _check_not_foreign(run):
-    if not run.config.exists() and run.path.exists():
-        if any(p.name != "workers" for p in run.path.iterdir()):
+    if not run.config.exists() and run.path.is_dir():  # refused before the folder is touched
+        if any(p.name not in ("workers", rundir.LOCK) for p in run.path.iterdir()):
             raise KerasGansError(
                 f"{run.path} exists and is not a keras-gans run directory; choose another --out"
             )
@@ -323,14 +318,7 @@ def train(
     """
     import keras
 
-    from keras_gans import callbacks as cb
-    from keras_gans.models import (
-        MODELS,
-        build_trainer,
-        compile_trainer,
-        default_config,
-        resolve_dataset,
-    )
+    from keras_gans.models import build_trainer, compile_trainer, default_config, resolve_dataset
 
     check_choice("if_changed", if_changed, ("stop", "new"))
     if verbose is None:
@@ -385,6 +373,18 @@ def train(
             compile_trainer(trainer, built)
     requested.update(describe_run(trainer, networks, custom_trainer=own_trainer))
     run, config, resuming = _choose_run(run, requested, fresh, if_changed, verbose)
+    with rundir.TrainingGuard(run.path) as guard:  # one train per run; nothing left if it fails
+        args = (trainer, data, strategy, verbose, callbacks, checkpoint_every)
+        return _train_held(run, guard, config, resuming, *args)
+
+
+def _train_held(run, guard, config, resuming, trainer, data, strategy, verbose, callbacks, every):
+    """``train`` once the run directory is chosen and held."""
+    import keras
+
+    from keras_gans import callbacks as cb
+    from keras_gans.models import MODELS
+
     config["keras_gans_version"] = __version__
     if _is_multi_worker(strategy):
         _vector_logs(trainer)
@@ -398,6 +398,8 @@ def train(
         print(f"keras-gans: {describe(config)}")
     # an unreadable checkpoint stops here, nothing written
     first_epoch, steps_done = run.resume_position()
+    if run.weights.exists():  # a checkpoint of other networks stops here too
+        cb.load_checkpoint(trainer, run.weights, run.config)
     run.write_config(config)
     save_custom_networks(trainer, config, run)
     if resuming and verbose:
@@ -409,6 +411,7 @@ def train(
     # they exist) and before the caller's callbacks (they see the restored state at train begin)
     shared_callbacks = [
         cb.NaNGuard(run.checkpoints),
+        guard.step_callback(),  # after the NaN guard: a diverged first step is no success
         cb.EpochTimer(),
         cb.HistoryCSV(run.logs / "history.csv"),
         *data.preview_callbacks(trainer, run.samples),
@@ -431,7 +434,7 @@ def train(
         """Train epochs ``epoch`` (from its step ``skip``) ... up to the end of the run."""
         end = epoch + 1 if skip else config["epochs"]
         checkpoint = cb.RunCheckpoint(
-            str(run.checkpoints), save_freq=checkpoint_every, steps_done=skip
+            str(run.checkpoints), save_freq=every, steps_done=skip, restore=False
         )
         trainer.fit(
             data.dataset(epoch).skip(skip),
@@ -454,7 +457,6 @@ def train(
         if first_epoch < config["epochs"]:
             fit(first_epoch)
     else:
-        trainer.load_weights(str(run.weights))
         if verbose:
             print(
                 f"keras-gans: {run.path} has already trained {first_epoch} of {config['epochs']}"
@@ -674,7 +676,7 @@ def export_networks(trainer, run):
     networks = trainer.named_networks
     for name in trainer.exported_networks:
         net = networks[name]
-        tmp = run.models / f"{name}.saving.keras"
+        tmp = run.models / f"{name}.saving{os.getpid()}.keras"
         net.save(tmp)
         os.replace(tmp, run.models / f"{name}.keras")
 
@@ -703,17 +705,16 @@ def load_run(run_dir, custom_objects=None):
     a trainer of your own comes back with the library trainer it subclasses, its networks
     trained: sampling and translating work; to train on, pass your trainer to ``train`` again.
     """
+    from keras_gans.callbacks import load_checkpoint
     from keras_gans.models import build_trainer
 
     run, config = check_run_dir(run_dir)
     trainer = build_trainer(config, networks=load_custom_networks(run, config, custom_objects))
     try:
-        trainer.load_weights(str(run.weights))
-    except Exception as e:  # noqa: BLE001 - an unreadable checkpoint is one clear line
+        load_checkpoint(trainer, run.weights, run.config)
+    except KerasGansError:  # a custom trainer's checkpoint can hold variables the library's lacks
         if not (config.get("trainer") and _load_exported(trainer, run)):
-            raise KerasGansError(
-                f"cannot read the checkpoint {run.weights}: {type(e).__name__}: {e}"
-            ) from None
+            raise
     return Run(run.path, config, trainer)
 
 

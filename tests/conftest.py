@@ -71,6 +71,30 @@ def run_cli(*args, timeout=300, env=None):
     )
 
 
+def refusals_before_tensorflow(cases):
+    """Run ``keras_gans.cli.main`` on each (args, message) case in one process (one start-up for
+    all), and check each refusal: exit 2, one ``error:`` line containing ``message``, and all of
+    them answered before TensorFlow was imported."""
+    import json
+    import subprocess
+    import sys
+
+    script = (
+        "import json, sys\nfrom keras_gans.cli import main\nfor args in json.loads(sys.argv[1]):\n"
+        "    print('rc', main(args), file=sys.stderr)\nprint('tensorflow' in sys.modules)"
+    )
+    argv = json.dumps([[str(a) for a in args] for args, _ in cases])
+    result = subprocess.run(
+        [sys.executable, "-c", script, argv], capture_output=True, text=True, timeout=300
+    )
+    assert "Traceback" not in result.stderr, result.stderr[-3000:]
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 2 * len(cases), result.stderr[-3000:]
+    for (args, message), line, code in zip(cases, lines[::2], lines[1::2]):
+        assert line.startswith("error: ") and message in line and code == "rc 2", (args, line)
+    assert result.stdout.strip() == "False", "TensorFlow was imported before an error"
+
+
 # -- pytest-xdist: a module-scoped fixture (a trained run shared by a module's tests) runs once --
 # Under `-n 2` the default "load" scheduling spreads a module's tests over both workers, and each
 # worker then builds the module's fixtures again (a trained run: 10-45 s). Tests that use a

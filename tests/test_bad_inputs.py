@@ -10,7 +10,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from conftest import REPO, run_cli
+from conftest import REPO, refusals_before_tensorflow, run_cli
 from PIL import Image
 
 from keras_gans.runs import train
@@ -185,7 +185,7 @@ def test_resume_from_a_truncated_checkpoint(runs, tmp_path):
     [
         (["--set", "g_lr=fast"], "error: g_lr must be a number, got 'fast'"),
         (["--set", "jit_compile=yes"], "error: jit_compile must be true or false, got 'yes'"),
-        (["--set", "g_filters=0"], "error: filters must be a positive integer, got 0"),
+        (["--set", "g_filters=0"], "error: g_filters must be a positive integer, got 0"),
         (
             ["--set", "nonsense"],
             "usage: keras-gans train",
@@ -267,3 +267,281 @@ def test_every_row_of_the_list_names_a_test_that_exists():
                 f"{path}::{name} (docs/bad_inputs.md) does not exist"
             )
         assert re.search(r"`tests/test_\w+\.py::test_\w+`", row), row
+
+
+def fake_run(folder, model="dcgan", **changes):
+    """A run directory as far as the checks before TensorFlow can tell (config + a checkpoint)."""
+    import json
+
+    from keras_gans import __version__
+    from keras_gans.models import default_config
+
+    config = {
+        **default_config(model),
+        "image_shape": [28, 28, 1],
+        "dataset": "digits",
+        "keras_gans_version": __version__,
+        **changes,
+    }
+    (folder / "checkpoints").mkdir(parents=True)
+    (folder / "config.json").write_text(json.dumps(config))
+    (folder / "checkpoints" / "latest.weights.h5").write_bytes(b"")
+    return folder
+
+
+def test_bad_numbers_and_outputs_are_refused_before_tensorflow(tmp_path):
+    run = fake_run(tmp_path / "run")
+    (tmp_path / "in").mkdir()
+    for name in ("a.png", "a.jpg"):
+        Image.fromarray(np.zeros((8, 8, 3), np.uint8)).save(tmp_path / "in" / name)
+    (tmp_path / "one").mkdir()
+    Image.fromarray(np.zeros((8, 8, 3), np.uint8)).save(tmp_path / "one" / "a.png")
+    (tmp_path / "file.txt").write_text("mine")
+    train = ["train", "dcgan", "--dataset", "digits", "--out", tmp_path / "new"]
+    style = ["stylize", tmp_path / "one" / "a.png", tmp_path / "in" / "a.jpg"]
+    cases = [
+        ([*train, "--limit", "-5"], "limit must be a positive integer, got -5"),
+        ([*train, "--seed", "-1"], "seed must be an integer in 0..4294967295, got -1"),
+        ([*train, "--seed", str(2**32)], "seed must be an integer in 0..4294967295"),
+        ([*train, "--set", "steps_per_execution=0"], "steps_per_execution must be a positive"),
+        ([*train, "--set", "batch_size=8.5"], "batch size must be a positive integer, got 8.5"),
+        ([*train, "--set", "g_lr=-1"], "g_lr must be a finite number > 0, got -1"),
+        ([*train, "--set", "g_lr=NaN"], "g_lr must be a finite number > 0, got nan"),
+        ([*train, "--set", "beta_1=5"], "beta_1 must be a number in [0, 1), got 5"),
+        (
+            [*train, "--set", "latent_dim=1000000000"],
+            "latent_dim must be at most 65536, got 1000000000: each unit of the layer that reads"
+            " z would hold 12 GB",
+        ),
+        (["train", "dcgan", "--out", tmp_path / "file.txt"], "exists and is not a folder"),
+        (["train", "dcgan", "--out", tmp_path / "file.txt" / "run"], "file.txt is not a folder"),
+        (["sample", run, "--nrow", "-3", "--out", tmp_path / "g.png"], "nrow must be a positive"),
+        (["sample", run, "--seed", "-1", "--out", tmp_path / "g.png"], "seed must be an integer"),
+        (
+            ["sample", run, "-n", "1000000000", "--out", tmp_path / "g.png"],
+            "sample -n 1000000000 would need about 8.",  # TB; the machine's size follows
+        ),
+        (["sample", run, "--out", tmp_path / "in"], f"--out {tmp_path / 'in'} is a folder"),
+        (["evaluate", run, "--seed", "-1"], "seed must be an integer in 0..4294967295"),
+        (
+            ["translate", run, tmp_path / "one", tmp_path / "one"],
+            f"output folder {tmp_path / 'one'} is the input folder",
+        ),
+        (
+            ["translate", run, tmp_path / "one", tmp_path / "one" / "out"],
+            "is inside the input folder",
+        ),
+        (["translate", run, tmp_path / "one", tmp_path / "file.txt"], "exists and is not a folder"),
+        (
+            ["translate", run, tmp_path / "in", tmp_path / "out"],
+            f"{tmp_path / 'in' / 'a.jpg'} and {tmp_path / 'in' / 'a.png'} would both be written"
+            " as a.png",
+        ),
+        ([*style, "--out", tmp_path / "s.png", "--size", "100000"], "stylize --size 100000 would"),
+        ([*style, "--out", tmp_path / "s.png", "--seed", "-1"], "seed must be an integer"),
+        ([*style, "--out", tmp_path / "one" / "a.png"], "is an input of this command"),
+    ]
+    before = snapshot(tmp_path)
+    refusals_before_tensorflow(cases)
+    assert snapshot(tmp_path) == before  # nothing created, nothing changed
+
+
+def test_bad_run_directories_are_refused_before_tensorflow(tmp_path):
+    import json
+
+    bad = {  # folder: (changed settings, the message)
+        "latin1": ({}, "is corrupt: it is not UTF-8 text"),
+        "list": ({}, "is corrupt: it holds a JSON list, not an object of settings"),
+        "nokey": ({}, "lacks image_shape: it is not the config of a complete run"),
+        "unknown": (
+            {"g_lr_warmup": 10},
+            "has setting(s) this keras-gans 0.1.0 does not know: g_lr_warmup",
+        ),
+        "newer": (
+            {"keras_gans_version": "99.0"},
+            "was written by keras-gans 99.0, newer than this 0.1.0: upgrade keras-gans, or set"
+            " KERAS_GANS_ALLOW_NEWER_RUNS=1",
+        ),
+        "range": ({"g_lr": -0.5}, "config.json: g_lr must be a finite number > 0, got -0.5"),
+    }
+    for name, (changes, _) in bad.items():
+        fake_run(tmp_path / name, **changes)
+    config = json.loads((tmp_path / "list" / "config.json").read_text())
+    text = json.dumps({**config, "dataset": "\u00e9"}, ensure_ascii=False)
+    (tmp_path / "latin1" / "config.json").write_bytes(text.encode("latin-1"))
+    (tmp_path / "list" / "config.json").write_text(json.dumps([config]))
+    del config["image_shape"]
+    (tmp_path / "nokey" / "config.json").write_text(json.dumps(config))
+    before = snapshot(tmp_path)
+    refusals_before_tensorflow(
+        [
+            (["sample", tmp_path / name, "--out", tmp_path / "g.png"], m)
+            for name, (_, m) in bad.items()
+        ]
+    )
+    assert snapshot(tmp_path) == before
+
+
+def refused_here(capsys, args, message):
+    """``refused`` in this process (TensorFlow is loaded already: no start-up per case)."""
+    from keras_gans.cli import main
+
+    capsys.readouterr()
+    code = main([str(a) for a in args])
+    err = capsys.readouterr().err
+    lines = err.strip().splitlines()
+    assert code == 2 and lines[-1].startswith(message), err[-3000:]
+    assert len([line for line in lines if line.startswith("error:")]) == 1
+    return lines[-1]
+
+
+def copy_run(runs, tmp_path, name="dcgan"):
+    import shutil
+
+    shutil.copytree(runs / name, tmp_path / "run")
+    return tmp_path / "run"
+
+
+RESUME = ["train", "dcgan", *[a if a != "1" else "2" for a in TINY_DCGAN], "--out"]
+
+
+def test_a_checkpoint_of_other_networks_is_one_line(runs, tmp_path, capsys):
+    import shutil
+
+    from keras_gans import load_run
+    from keras_gans.errors import KerasGansError
+
+    run_dir = copy_run(runs, tmp_path)
+    weights = run_dir / "checkpoints" / "latest.weights.h5"
+    shutil.copy(runs / "cyclegan" / "checkpoints" / "latest.weights.h5", weights)
+    before = snapshot(run_dir)
+    message = f"error: the checkpoint {weights} does not fit the networks built from"
+    refused_here(capsys, [*RESUME, run_dir], message)
+    assert snapshot(run_dir) == before  # config.json not rewritten
+    refused_here(capsys, ["sample", run_dir, "--out", tmp_path / "g.png"], message)
+    with pytest.raises(KerasGansError, match="does not fit the networks"):
+        load_run(run_dir)
+    assert snapshot(run_dir) == before and not (tmp_path / "g.png").exists()
+
+
+def test_one_train_per_run_directory(runs, tmp_path, capsys):
+    """A second train into a run being trained refuses; the lock of a killed train is taken over."""
+    import subprocess
+    import sys
+
+    run_dir = copy_run(runs, tmp_path)
+    holder = subprocess.Popen(
+        [
+            sys.executable,
+            "-c",
+            "import sys, time\nfrom keras_gans.rundir import TrainingGuard\n"
+            "TrainingGuard(sys.argv[1]).__enter__()\nprint('held', flush=True)\ntime.sleep(300)",
+            str(run_dir),
+        ],
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        assert holder.stdout.readline().strip() == "held"
+        before = snapshot(run_dir)
+        refused_here(
+            capsys, [*RESUME, run_dir], f"error: {run_dir} is being trained by process {holder.pid}"
+        )
+        assert snapshot(run_dir) == before
+    finally:
+        holder.kill()  # SIGKILL: its lock file stays behind
+        holder.wait()
+    assert (run_dir / ".train.lock").exists()
+    from keras_gans.cli import main
+
+    assert main([str(a) for a in [*RESUME, run_dir]]) == 0
+    assert len((run_dir / "logs" / "history.csv").read_text().splitlines()) == 3  # 2 epochs
+    assert not (run_dir / ".train.lock").exists()
+
+
+def test_a_symlink_in_a_run_directory_is_refused(runs, tmp_path, capsys):
+    run_dir = copy_run(runs, tmp_path)
+    victim = tmp_path / "victim.txt"
+    victim.write_text("any file the user can write\n")
+    (run_dir / "logs" / "history.csv").unlink()
+    (run_dir / "logs" / "history.csv").symlink_to(victim)
+    before = snapshot(run_dir)
+    refused_here(
+        capsys,
+        [*RESUME, run_dir],
+        f"error: {run_dir / 'logs' / 'history.csv'} is a symbolic link: keras-gans does not write",
+    )
+    assert victim.read_text() == "any file the user can write\n" and snapshot(run_dir) == before
+
+
+def test_translate_writes_all_or_nothing(runs, tmp_path, capsys, monkeypatch):
+    import errno
+
+    from keras_gans import viz
+    from keras_gans.cli import main
+
+    inputs, out = tmp_path / "in", tmp_path / "out"
+    inputs.mkdir()
+    for name in ("a.png", "b.jpg"):
+        Image.fromarray(np.full((20, 24, 3), 90, np.uint8)).save(inputs / name)
+    real, written = viz.save_image, []
+
+    def disk_full_at_the_second(path, image, **kwargs):
+        if written:
+            raise OSError(errno.ENOSPC, "No space left on device", str(path))
+        written.append(path)
+        return real(path, image, **kwargs)
+
+    monkeypatch.setattr(viz, "save_image", disk_full_at_the_second)
+    line = refused_here(capsys, ["translate", runs / "cyclegan", inputs, out], "error: ")
+    assert line.endswith("b.png: No space left on device") and len(written) == 1
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["in"]  # no out, no hidden folder
+    monkeypatch.setattr(viz, "save_image", real)
+    assert main([str(a) for a in ["translate", runs / "cyclegan", inputs, out]]) == 0
+    assert sorted(p.name for p in out.iterdir()) == ["a.png", "b.png"]
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["in", "out"]
+
+
+def test_ctrl_c_says_what_each_command_left(runs, tmp_path, capsys, monkeypatch):
+    from keras_gans import runs as runs_module
+    from keras_gans.cli import main
+
+    def interrupted(*args, **kwargs):
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(runs_module, "load_run", interrupted)
+    for args, message in [
+        (["sample", runs / "dcgan", "--out", tmp_path / "g.png"], "no grid was written"),
+        (
+            ["translate", runs / "cyclegan", runs / "images", tmp_path / "out"],
+            "nothing was written; OUTPUT_DIR is as it was",
+        ),
+    ]:
+        assert main([str(a) for a in args]) == 130
+        assert capsys.readouterr().err.strip().splitlines()[-1] == f"interrupted: {message}"
+    assert not list(tmp_path.iterdir())
+
+
+class _RunsCode:
+    """An object whose unpickling would run code: here, create a marker file."""
+
+    def __init__(self, marker):
+        self.marker = marker
+
+    def __reduce__(self):
+        return (Path.touch, (Path(self.marker),))
+
+
+def test_data_files_are_never_unpickled(tmp_path):
+    """Loading stays safe (kept, not fixed: it already was): an .npz whose arrays hold pickled
+    objects is refused in one line and its code never runs."""
+    from keras_gans.data import load_images
+    from keras_gans.errors import KerasGansError
+
+    marker = tmp_path / "code-ran"
+    payload = np.empty(1, dtype=object)
+    payload[0] = _RunsCode(marker)
+    np.savez(tmp_path / "mnist.npz", x_train=payload, y_train=np.zeros(1))
+    with pytest.raises(KerasGansError, match="Object arrays cannot be loaded when allow_pickle"):
+        load_images("mnist", data_dir=tmp_path)
+    assert not marker.exists()

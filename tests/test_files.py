@@ -100,3 +100,77 @@ def test_write_refuses_bad_input(tmp_path, rgb):
     with pytest.raises(KerasGansError, match="image format"):
         files.write_image(tmp_path / "a.xyz", rgb)
     assert not list(tmp_path.iterdir())
+
+
+def test_wide_and_float_images_are_scaled_not_clipped(tmp_path):
+    """A full-range 16-bit grey ramp reads as the same ramp in 8 bits (it used to read as white
+    from 1/256 of the way on); float images in [0, 1] and 0..255 are scaled too."""
+    ramp16 = np.linspace(0, 65535, 256).round().astype(np.uint16)[None].repeat(3, 0)
+    Image.fromarray(ramp16).save(tmp_path / "ramp16.png")
+    expected = np.round(ramp16 / 257).astype(np.uint8)  # 65535 / 255 = 257 levels per step
+    grey = files.read_image(tmp_path / "ramp16.png", channels=None)
+    np.testing.assert_array_equal(grey[..., 0], expected)
+    rgb = files.read_image(tmp_path / "ramp16.png")
+    assert rgb.shape == (3, 256, 3) and (rgb == expected[..., None]).all()
+    unit = np.linspace(0, 1, 256, dtype=np.float32)[None].repeat(2, 0)
+    Image.fromarray(unit, mode="F").save(tmp_path / "unit.tiff")
+    np.testing.assert_array_equal(
+        files.read_image(tmp_path / "unit.tiff", channels=None)[..., 0],
+        np.round(unit * 255).astype(np.uint8),
+    )
+    Image.fromarray(unit * 255, mode="F").save(tmp_path / "bytes.tiff")
+    assert files.read_image(tmp_path / "bytes.tiff", channels=1)[0, -1, 0] == 255
+
+
+def test_images_above_the_pixel_budget_are_refused_before_decoding(tmp_path, monkeypatch):
+    # a 10000 x 10000 PNG of a few hundred kB: 300 MB decoded, gigabytes once translated
+    Image.new("L", (10000, 10000)).save(tmp_path / "flat.png")
+    assert (tmp_path / "flat.png").stat().st_size < 400_000
+    with pytest.raises(KerasGansError, match=r"flat.png is 10000x10000 pixels, more than the "):
+        files.read_image(tmp_path / "flat.png")
+    # past Pillow's own limit (2 x 89 M pixels) Pillow raises DecompressionBombError itself
+    Image.new("1", (14000, 14000)).save(tmp_path / "bomb.png")
+    with pytest.raises(KerasGansError, match=r"bomb.png is 14000x14000 pixels"):
+        files.read_image(tmp_path / "bomb.png")
+    monkeypatch.setenv("KERAS_GANS_MAX_PIXELS", str(10000 * 10000))  # the user raises the budget
+    assert files.read_image(tmp_path / "flat.png", channels=1).shape == (10000, 10000, 1)
+
+
+def test_output_checks(tmp_path):
+    (tmp_path / "in").mkdir()
+    (tmp_path / "file.txt").write_text("mine")
+    for call, message in [
+        (lambda: files.check_output_file(tmp_path / "in"), "is a folder; give an image file"),
+        (lambda: files.check_output_file(tmp_path / "file.txt" / "a.png"), "is not a folder"),
+        (lambda: files.check_output_file(tmp_path / "a.xyz"), "cannot tell the image format"),
+        (lambda: files.check_output_dir(tmp_path / "file.txt"), "exists and is not a folder"),
+        (
+            lambda: files.check_output_dir(tmp_path / "in", input_dir=tmp_path / "in"),
+            "is the input",
+        ),
+        (
+            lambda: files.check_output_dir(tmp_path / "in" / "out", input_dir=tmp_path / "in"),
+            "is inside the input folder",
+        ),
+        (lambda: files.output_names([tmp_path / "a.png", tmp_path / "a.jpg"]), "both be written"),
+    ]:
+        with pytest.raises(KerasGansError, match=message):
+            call()
+    assert files.output_names([tmp_path / "a.jpg", tmp_path / "b.png"]) == ["a.png", "b.png"]
+
+
+def test_staged_folder_writes_all_or_nothing(tmp_path):
+    out = tmp_path / "out"
+    with pytest.raises(KeyboardInterrupt):
+        with files.staged_folder(out) as staged:
+            files.write_image(staged / "a.png", np.zeros((4, 4), np.uint8))
+            raise KeyboardInterrupt
+    assert sorted(p.name for p in tmp_path.iterdir()) == []  # no out, no hidden folder
+    (tmp_path / ".out.partial-999999999").mkdir()  # a killed process's (no such pid)
+    with files.staged_folder(out) as staged:
+        files.write_image(staged / "a.png", np.zeros((4, 4), np.uint8))
+        assert not out.exists()
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["out"]
+    with files.staged_folder(out) as staged:  # into an existing folder: files added or replaced
+        files.write_image(staged / "b.png", np.zeros((4, 4), np.uint8))
+    assert sorted(p.name for p in out.iterdir()) == ["a.png", "b.png"]

@@ -270,3 +270,47 @@ def test_disk_full_on_checkpoint_keeps_the_previous_one(tmp_path, monkeypatch):
     assert sorted(p.name for p in ckpt.iterdir()) == ["latest.weights.h5"]  # no temp file left
     assert (ckpt / "latest.weights.h5").read_bytes() == before
     assert checkpoint_position(ckpt / "latest.weights.h5") == (1, 0)
+
+
+def test_a_run_failing_before_its_first_step_leaves_nothing(tmp_path):
+    """The run directory appears only once a training step has finished: a failure before (here
+    a callback's; an out-of-memory first step, say) leaves no folder, or an empty folder empty.
+    Integral float settings (``batch_size=8.0``, as JSON may give) are stored as ints."""
+
+    class FailsFirst(keras.callbacks.Callback):
+        def on_train_batch_begin(self, batch, logs=None):
+            raise RuntimeError("the first step failed")
+
+    settings = dict(QUICK, limit=32, epochs=1, callbacks=[FailsFirst()])
+    with pytest.raises(RuntimeError, match="the first step failed"):
+        train("dcgan", out=tmp_path / "new" / "run", **settings)
+    assert not (tmp_path / "new").exists()  # nor the parent it had to create
+    (tmp_path / "empty").mkdir()
+    with pytest.raises(RuntimeError, match="the first step failed"):
+        train("dcgan", out=tmp_path / "empty", **settings)
+    assert list((tmp_path / "empty").iterdir()) == []
+    run = train(
+        "dcgan", out=tmp_path / "empty", **{**QUICK, "limit": 32, "batch_size": 8.0}, epochs=1
+    )
+    config = json.loads((tmp_path / "empty" / "config.json").read_text())
+    assert config["batch_size"] == 8 and isinstance(config["batch_size"], int)
+    assert int(run.trainer.g_optimizer.iterations) == 32 // 8
+
+
+def test_run_checkpoint_uses_public_keras_hooks_only():
+    """The checkpoint no longer subclasses BackupAndRestore nor touches private Keras state
+    (model._initial_epoch, _save_model ...), which a Keras release may rename or remove."""
+    import inspect
+    import re
+
+    from keras_gans import callbacks
+
+    assert not issubclass(RunCheckpoint, keras.callbacks.BackupAndRestore)
+    source = inspect.getsource(callbacks)
+    assert not re.search(r"model\._[a-z]|super\(\)\._[a-z]|_initial_epoch|_weights_path", source)
+
+
+def test_nan_guard_names_a_checkpoint_only_when_there_is_one(tmp_path):
+    guard = NaNGuard(tmp_path / "checkpoints")
+    with pytest.raises(KerasGansError, match=r"at epoch 1, step 1; no checkpoint had been written"):
+        guard.on_train_batch_end(0, {"d_loss": float("nan")})

@@ -1,0 +1,34 @@
+"""The package declares what it imports: every third-party module that keras_gans imports
+directly is a dependency in pyproject.toml (h5py was imported but not declared)."""
+
+import ast
+import re
+import sys
+
+import pytest
+from conftest import REPO
+
+tomllib = pytest.importorskip("tomllib")  # Python 3.11+
+
+# import name -> distribution name, where they differ
+DISTRIBUTIONS = {
+    "PIL": "pillow",
+    "sklearn": "scikit-learn",
+    "skimage": "scikit-image",
+    "tensorflow_datasets": "tensorflow-datasets",
+}
+
+
+def test_every_imported_package_is_declared():
+    imported = set()
+    for path in (REPO / "keras_gans").rglob("*.py"):
+        for node in ast.walk(ast.parse(path.read_text())):
+            if isinstance(node, ast.Import):
+                imported.update(alias.name.split(".")[0] for alias in node.names)
+            elif isinstance(node, ast.ImportFrom) and node.level == 0:
+                imported.add(node.module.split(".")[0])
+    third_party = imported - set(sys.stdlib_module_names) - {"keras_gans"}
+    project = tomllib.loads((REPO / "pyproject.toml").read_text())["project"]
+    declared = {re.split(r"[<>=!~\[ ;]", d)[0].lower() for d in project["dependencies"]}
+    missing = sorted(m for m in third_party if DISTRIBUTIONS.get(m, m).lower() not in declared)
+    assert not missing, f"imported but not declared in pyproject.toml: {missing}"
