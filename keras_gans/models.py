@@ -1296,6 +1296,11 @@ def build_trainer(config, networks=None):
     names = tuple(getattr(trainer, "exported_networks", ("generator", "discriminator")))
     for name, net in (networks or {}).items():
         check_choice(f"{model} network", name, names)
+        # in the recipe network's place among the tracked layers: a plain setattr would keep the
+        # recipe's network tracked (its weights in trainable_variables and checkpoints) and
+        # append yours, in the order given, so that a one-optimizer trainer (ae, vae) loaded
+        # back (networks in config.json's sorted order) could not read its optimizer's state
+        trainer._tracker.replace_tracked_value("layers", getattr(trainer, name), net)
         setattr(trainer, name, net)
     if networks and getattr(trainer, "latent_dim", None) and "generator" in networks:
         trainer.latent_dim = int(networks["generator"].inputs[0].shape[-1])
