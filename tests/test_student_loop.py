@@ -107,6 +107,35 @@ def test_an_edited_chapter_cell_trains_the_new_network_and_a_rerun_resumes(tmp_p
     assert f"{first} has already trained 1 of 1 epochs" in proc.stdout
 
 
+# every chapter that trains a model of the package, and what its "Edit me" cell builds
+EDITABLE = {
+    "02_vae/vae.py": "conv_encoder(",
+    "03_gan/gan.py": "mlp_generator(",
+    "03_gan/dcgan.py": "conv_block(",
+    "03_gan/wgan.py": "dcgan_generator(",
+    "04_cgan/cgan.py": "conditional_generator(",
+    "04_cgan/infogan.py": "infogan_generator(",
+    "05_pix2pix/pix2pix.py": "unet_generator(",
+    "06_cyclegan/cyclegan_colour.py": "unet_generator(",
+    "06_cyclegan/cyclegan_digits.py": "unet_generator(",
+    "06_cyclegan/cyclegan_monet.py": "unet_generator(",
+    "07_stargan/stargan.py": "stargan_generator(",
+    "08_ugatit/ugatit.py": "ugatit_generator(",
+}
+
+
+@pytest.mark.parametrize("script", sorted(EDITABLE))
+def test_a_chapter_builds_what_it_trains_in_one_edit_me_cell_and_shows_the_step(script):
+    text = (REPO / "chapters" / script).read_text()
+    cells = re.split(r"\n# %%[^\n]*\n", text)
+    edit = [c for c in cells if c.lstrip().startswith("# Edit me")]
+    assert len(edit) == 1 and EDITABLE[script] in edit[0], f"{script}: one 'Edit me' cell"
+    assert re.search(r"show_source\(\w+\.train_step\)", text), f"{script} shows no train_step"
+    if script != "03_gan/gan.py":  # the 1-D toy trains its trainer with fit (no data set name)
+        trains = [c for c in cells if "runs.train(" in c and "if_changed" in c]
+        assert trains and all('if_changed="new"' in c for c in trains), script
+
+
 def small_gan(latent_dim=8, extra_layer=False, image_shape=SHAPE):
     generator = networks.dcgan_generator(latent_dim, image_shape, filters=4, norm="none")
     if extra_layer:
