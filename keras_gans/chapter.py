@@ -72,3 +72,31 @@ class Chapter:
         else:
             plt.close(fig)
         return path
+
+
+def show_source(obj):
+    """Print the real source of ``obj`` (a function, a method such as ``GAN.train_step``, a
+    class): what the trainer runs, not a paraphrase. In a notebook it is shown highlighted.
+
+    >>> from keras_gans.trainers import GAN
+    >>> show_source(GAN.train_step)                         # doctest: +SKIP
+    # keras_gans.trainers.gan.GAN.train_step, gan.py line 53
+    def train_step(self, data):
+        ...
+    """
+    import inspect
+    import textwrap
+
+    lines, first = inspect.getsourcelines(obj)
+    name = f"{getattr(obj, '__module__', '?')}.{getattr(obj, '__qualname__', obj)}"
+    where = f"# {name}, {Path(inspect.getsourcefile(obj)).name} line {first}"
+    text = f"{where}\n{textwrap.dedent(''.join(lines)).rstrip()}"
+    if in_notebook():
+        try:
+            from IPython.display import Markdown, display
+
+            display(Markdown(f"```python\n{text}\n```"))
+            return
+        except ImportError:  # IPython without its display module: print it
+            pass
+    print(text)

@@ -40,8 +40,12 @@ def _rename(value, names):
 
 def _layers(net):
     """Every layer of ``net``, nested models' layers included, in order."""
+    children = list(getattr(net, "layers", ()))
+    first = (getattr(net, "_layers", None) or [None])[0]
+    if type(first).__name__ == "InputLayer" and first not in children:
+        children.insert(0, first)  # a Sequential's input: .layers leaves it out, its config not
     out = []
-    for layer in getattr(net, "layers", ()):
+    for layer in children:
         out.append(layer)
         if getattr(layer, "layers", None):
             out.extend(_layers(layer))

@@ -344,13 +344,13 @@ def train(
         # RUN_DIR/workers/N, so that a shared file system never sees two writers of one file
         run = RunDir(run.path / "workers" / str(strategy.cluster_resolver.task_id))
     requested["data_dir"] = None if data_dir is None else str(data_dir)
+    if networks.get("generator") is not None and requested.get("latent_dim") is not None:
+        requested["latent_dim"] = int(networks["generator"].inputs[0].shape[-1])
     _refuse_early(run, requested, fresh, if_changed)
 
     data = TrainingData(requested, data_dir, strategy.num_replicas_in_sync)
     requested.update(data.shape_info)
     requested["steps_per_epoch"] = data.steps_per_epoch
-    if networks.get("generator") is not None and requested.get("latent_dim") is not None:
-        requested["latent_dim"] = int(networks["generator"].inputs[0].shape[-1])
     check_network_shapes(networks, requested)
 
     keras.utils.set_random_seed(requested["seed"])  # same seed, same initial weights

@@ -94,11 +94,55 @@ DATA_DIR, DATASET = chapter.data_dir, chapter.dataset
 TAG = f"{DATASET}{'_quick' if QUICK else ''}"
 
 # %% [markdown]
+# ## The networks
+#
+# Both models get the same convolutional encoder and decoder (`keras_gans.networks.conv_encoder`
+# and `conv_decoder`) with the `cpu` preset's sizes; only the VAE's encoder ends in two heads,
+# $\mu$ and $\log\sigma^2$, instead of one code. As written they are exactly the networks
+# `train("ae")` and `train("vae")` would build.
+#
+# **Edit me.** Change a width, the kernel size, the normalisation, or write your own encoder
+# from `keras_gans.blocks` (it must map the images to the code: for the VAE, to `[mu, log_var]`)
+# and rerun this cell and the training cell. Each run records a fingerprint of its networks: an
+# edited network trains in a run folder of its own (`vae_digits-KEY`), and rerunning unchanged
+# cells resumes the run that fits.
+
+# %%
+# Edit me: the encoder and decoder of each model this chapter trains
+import keras
+
+from keras_gans.models import default_config
+from keras_gans.networks import conv_decoder, conv_encoder
+
+IMAGE_SHAPE = (28, 28, 1)  # the digits' and MNIST's
+NETWORKS = {}
+for model in ("ae", "vae"):
+    C = default_config(model, PRESET)  # latent_dim 2, enc_filters 32, dec_filters 16 ...
+    keras.utils.set_random_seed(C["seed"])  # the same first weights on every rerun
+    common = dict(kernel_size=C["kernel_size"], norm=C["norm"])
+    NETWORKS[model] = dict(
+        encoder=conv_encoder(
+            IMAGE_SHAPE,
+            C["latent_dim"],
+            filters=C["enc_filters"],
+            dense=C["enc_dense"],
+            variational=model == "vae",  # two heads: mu and log sigma^2
+            **common,
+        ),
+        decoder=conv_decoder(
+            C["latent_dim"], IMAGE_SHAPE, filters=C["dec_filters"], dense=C["dec_dense"], **common
+        ),
+    )
+NETWORKS["vae"]["encoder"].summary(line_length=90)
+NETWORKS["vae"]["decoder"].summary(line_length=90)
+
+# %% [markdown]
 # ## Training an autoencoder and a VAE
 #
 # The same command line trains either: `keras-gans train ae|vae --dataset mnist --latent-dim 2
-# --out RUN_DIR`. In Python, `runs.train`. The two runs below differ only in the model: same
-# networks (the `cpu` preset), same data, same number of updates.
+# --out RUN_DIR`. In Python, `runs.train`, here with the networks above. The two runs differ
+# only in the model: same data, same number of updates. `if_changed="new"` sends edited
+# networks to a run folder of their own; `RUN_DIRS` holds where each run is.
 
 # %%
 if QUICK:
@@ -112,13 +156,15 @@ trained = {}
 for model in ("ae", "vae"):
     trained[model] = runs.train(
         model,
-        preset=PRESET,
+        **NETWORKS[model],
         dataset=DATASET,
         data_dir=DATA_DIR,
         out=OUT / f"{model}_{TAG}",
-        latent_dim=2,
+        preset=PRESET,
+        if_changed="new",
         **SETTINGS,
     )
+RUN_DIRS = {model: run.path for model, run in trained.items()}
 print(
     {
         k: trained["vae"].config[k]
@@ -135,7 +181,21 @@ print(
         )
     }
 )
-trained["vae"].trainer.encoder.summary(line_length=90)
+
+# %% [markdown]
+# ## The update
+#
+# One step of `keras_gans.trainers.VAE`, as the package runs it. `train_step` (shared with the
+# autoencoder) minimises the mean of the per-image loss; the VAE's `per_image_losses` encode,
+# draw $z = \mu + \sigma\,\varepsilon$ (the reparameterisation), decode, and add `beta` times
+# the KL term to the reconstruction term.
+
+# %%
+from keras_gans.chapter import show_source
+from keras_gans.trainers import VAE
+
+show_source(VAE.train_step)
+show_source(VAE.per_image_losses)
 
 # %% [markdown]
 # `logs/history.csv` tracks the reconstruction term and the KL term separately. One expects the
@@ -148,13 +208,13 @@ trained["vae"].trainer.encoder.summary(line_length=90)
 # %%
 fig, axes = plt.subplots(1, 2, figsize=(11, 3.5))
 viz.plot_history(
-    OUT / f"ae_{TAG}" / "logs" / "history.csv",
+    RUN_DIRS["ae"] / "logs" / "history.csv",
     keys=["reconstruction_loss"],
     ax=axes[0],
     title="autoencoder: reconstruction (nats / image)",
 )
 viz.plot_history(
-    OUT / f"vae_{TAG}" / "logs" / "history.csv",
+    RUN_DIRS["vae"] / "logs" / "history.csv",
     keys=["reconstruction_loss", "kl_loss", "neg_elbo"],
     ax=axes[1],
     title="VAE: reconstruction, KL, negative ELBO",
@@ -170,7 +230,7 @@ show(fig, "vae_losses.png")
 # means in [0, 1], and `reconstruct` decodes the code of each image (the mean $\mu(x)$ for the VAE).
 
 # %%
-ae, vae = keras_gans.load_run(OUT / f"ae_{TAG}"), keras_gans.load_run(OUT / f"vae_{TAG}")
+ae, vae = keras_gans.load_run(RUN_DIRS["ae"]), keras_gans.load_run(RUN_DIRS["vae"])
 x_test, y_test = data.load_images(DATASET, "test", data_dir=DATA_DIR)
 shown = x_test[:16]
 

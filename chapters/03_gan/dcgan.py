@@ -75,11 +75,63 @@ QUICK, OUT, show = chapter.quick, chapter.out, chapter.show
 DATA_DIR, DATASET = chapter.data_dir, chapter.dataset
 
 # %% [markdown]
+# ## The networks
+#
+# The cell below builds the two networks this chapter trains, from the library's blocks
+# (`keras_gans.blocks`): `up` is a stride-2 transposed convolution, batch norm and ReLU;
+# `conv_block` a convolution, normalisation and activation. Its sizes are the `cpu` preset's
+# (`default_config("dcgan", "cpu")`), so as written it is exactly the network
+# `train("dcgan")` would build. Note where batch norm is (and is not), and the transposed
+# convolutions doubling 7 → 14 → 28 in G.
+#
+# **Edit me.** Add a layer, change a width or a kernel, and rerun this cell and the training
+# cell: the run trains *your* networks. Each run records a fingerprint of its networks, so an
+# edited network trains in a run folder of its own (`dcgan_digits-KEY`) instead of resuming the
+# old checkpoint, and rerunning unchanged cells resumes (or just loads) the run that fits. For
+# example, one more layer at 14×14 before the output:
+#
+# ```python
+# x = conv_block(x, G_WIDTH, 3, norm=C["g_norm"], act="relu", name="extra")
+# ```
+
+# %%
+# Edit me: the generator and discriminator this chapter trains
+import keras
+
+from keras_gans.blocks import conv_block, gan_init, normalization, up
+from keras_gans.models import default_config
+
+C = default_config("dcgan", PRESET)  # latent_dim 64, g_filters 64, d_filters 32, batch norm
+IMAGE_SHAPE = (28, 28, 1)  # the digits' and MNIST's
+G_WIDTH, D_WIDTH = C["g_filters"], C["d_filters"]
+keras.utils.set_random_seed(C["seed"])  # the same first weights on every rerun
+
+z = keras.Input((C["latent_dim"],), name="z")
+x = keras.layers.Dense(7 * 7 * 2 * G_WIDTH, use_bias=False, kernel_initializer=gan_init())(z)
+x = keras.layers.Reshape((7, 7, 2 * G_WIDTH))(x)
+x = normalization(C["g_norm"])(x)  # its learnt offset is the Dense layer's bias
+x = keras.layers.ReLU()(x)
+x = up(x, G_WIDTH, norm=C["g_norm"], act="relu", name="up1")  # 7x7 -> 14x14
+x = conv_block(x, 1, 4, strides=2, transpose=True, norm="none", act="tanh", name="to_image")
+generator = keras.Model(z, x, name="generator")  # 14x14 -> a 28x28 image in (-1, 1)
+
+image = keras.Input(IMAGE_SHAPE, name="image")
+x = conv_block(image, D_WIDTH, 4, strides=2, norm="none", act="leaky_relu", name="down1")
+x = conv_block(x, 2 * D_WIDTH, 4, strides=2, norm=C["d_norm"], act="leaky_relu", name="down2")
+x = keras.layers.Flatten()(x)
+logit = keras.layers.Dense(1, kernel_initializer=gan_init(), name="logit")(x)
+discriminator = keras.Model(image, logit, name="discriminator")  # D(x) = sigmoid(logit)
+
+generator.summary(line_length=90)
+discriminator.summary(line_length=90)
+
+# %% [markdown]
 # ## Training
 #
 # About a thousand generator updates either way: 40 epochs of the 1,497 embedded digits, or 2
 # epochs of MNIST's 60,000 (≈ 1,900 updates). On two CPU cores that is a few minutes. Running
 # the chapter again *resumes* the run directory: with all epochs done it just loads the result.
+# `if_changed="new"` is what sends edited networks to a run folder of their own.
 
 # %%
 if QUICK:
@@ -91,8 +143,17 @@ else:
 RUN_DIR = OUT / f"dcgan_{DATASET}{'_quick' if QUICK else ''}"
 
 run = runs.train(
-    "dcgan", preset=PRESET, dataset=DATASET, data_dir=DATA_DIR, out=RUN_DIR, **SETTINGS
+    "dcgan",
+    generator=generator,
+    discriminator=discriminator,
+    dataset=DATASET,
+    data_dir=DATA_DIR,
+    out=RUN_DIR,
+    preset=PRESET,
+    if_changed="new",
+    **SETTINGS,
 )
+RUN_DIR = run.path  # RUN_DIR-KEY when the networks were edited
 print(run)
 print(
     {
@@ -102,12 +163,18 @@ print(
 )
 
 # %% [markdown]
-# The two networks; note where batch norm is (and is not), and the transposed convolutions
-# doubling 7 → 14 → 28 in G.
+# ## The update
+#
+# One `fit` step of the trainer, `keras_gans.trainers.GAN.train_step`, as the package runs it:
+# `d_steps` discriminator updates on real and fake batches, then one generator update. To try
+# another step, subclass `GAN`, override `train_step`, and pass `runs.train(trainer=...)` an
+# instance of it.
 
 # %%
-run.generator.summary(line_length=90)
-run.discriminator.summary(line_length=90)
+from keras_gans.chapter import show_source
+from keras_gans.trainers import GAN
+
+show_source(GAN.train_step)
 
 # %% [markdown]
 # ## What the run directory holds

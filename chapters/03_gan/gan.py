@@ -134,9 +134,14 @@ show(fig, "toy_data.png")
 # linear function that takes a long time to bend. We redraw D's weights so that its first layer
 # has kinks spread over $[-1, 1]$ (Glorot weights elsewhere). G keeps the package's init: it
 # starts as a narrow spike near 0 — a generator that has not learnt anything yet.
+#
+# **Edit me.** `G0` and `D0` below are the networks every experiment of this chapter starts
+# from (`train_toy` copies them): change `HIDDEN`, add a layer, or write your own MLP with
+# `keras.layers`, and rerun the chapter from here.
 
 
 # %%
+# Edit me: the generator and discriminator every toy run starts from
 def spread_first_layer(model, seed, scale=3.0):
     """Redraw a 1-D-input MLP: first layer N(0, scale^2) weights and U(-scale, scale) biases."""
     rng = np.random.default_rng(seed)
@@ -190,8 +195,15 @@ def d_on_grid(discriminator):
 # updates, each on its own m real samples and m fresh fakes, then one generator update. So a
 # step consumes `BATCH * d_steps` real samples, and the data set must be batched that way.
 #
-# A callback records, after every epoch, the JSD between $p_\text{data}$ and a density estimate
-# of $p_g$, and keeps a few snapshots of $p_g$ and $D$ for the picture.
+# The step below is the package's own `GAN.train_step`, as `fit` runs it (the same step trains
+# the image GANs of the next chapters). A callback records, after every epoch, the JSD between
+# $p_\text{data}$ and a density estimate of $p_g$, and keeps a few snapshots of $p_g$ and $D$ for
+# the picture.
+
+# %%
+from keras_gans.chapter import show_source
+
+show_source(GAN.train_step)
 
 
 # %%

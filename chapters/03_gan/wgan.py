@@ -157,12 +157,48 @@ print("  layer norm:", cross_gradient(keras.layers.LayerNormalization()))
 # preset uses: `d_norm="layer"`) they vanish. The WGAN preset keeps batch norm in the critic,
 # as in the original paper — weight clipping has no per-sample assumption.
 #
+# ## The networks
+#
+# Both models train DCGAN's networks (`keras_gans.networks.dcgan_generator` and
+# `dcgan_discriminator`, the discriminator here a critic: its one output is a score, not a
+# logit) with the `cpu` preset's sizes: as written they are exactly what `train("wgan")` and
+# `train("wgan-gp")` would build. The critic's normalisation is the one difference.
+#
+# **Edit me.** Change a width, the critic's normalisation, or build a network of your own from
+# `keras_gans.blocks`, and rerun this cell and the training cell. Each run records a fingerprint
+# of its networks: an edited network trains in a run folder of its own (`wgan_digits-KEY`), and
+# rerunning unchanged cells resumes the run that fits.
+
+# %%
+# Edit me: the generator and critic of each model this chapter trains
+from keras_gans.models import default_config
+from keras_gans.networks import dcgan_discriminator, dcgan_generator
+
+IMAGE_SHAPE = (28, 28, 1)  # the digits' and MNIST's
+NETWORKS = {}
+for model in ("wgan", "wgan-gp"):
+    C = default_config(model, PRESET)  # latent_dim 64, 32 filters; d_norm batch / layer
+    keras.utils.set_random_seed(C["seed"])  # the same first weights on every rerun
+    NETWORKS[model] = dict(
+        generator=dcgan_generator(
+            C["latent_dim"], IMAGE_SHAPE, filters=C["g_filters"], norm=C["g_norm"]
+        ),
+        discriminator=dcgan_discriminator(IMAGE_SHAPE, filters=C["d_filters"], norm=C["d_norm"]),
+    )
+    print(
+        model,
+        "critic:",
+        [layer.__class__.__name__ for layer in NETWORKS[model]["discriminator"].layers],
+    )
+
+# %% [markdown]
 # ## Training both
 #
-# `runs.train("wgan", ...)` and `runs.train("wgan-gp", ...)`; both update the critic 5 times
-# per generator update (`d_steps=5`), so every train step consumes `5 × batch_size` real
-# images. Critics are slower to train than DCGAN's discriminator, so the pictures after a few
-# minutes on a CPU are rougher than DCGAN's — WGAN-GP usually ahead of clipping.
+# `runs.train("wgan", ...)` and `runs.train("wgan-gp", ...)` with the networks above; both
+# update the critic 5 times per generator update (`d_steps=5`), so every train step consumes
+# `5 × batch_size` real images. Critics are slower to train than DCGAN's discriminator, so the
+# pictures after a few minutes on a CPU are rougher than DCGAN's — WGAN-GP usually ahead of
+# clipping. `if_changed="new"` sends edited networks to a run folder of their own.
 
 # %%
 if QUICK:
@@ -176,15 +212,34 @@ trained = {}
 for model in ("wgan", "wgan-gp"):
     trained[model] = runs.train(
         model,
-        preset=PRESET,
+        **NETWORKS[model],
         dataset=DATASET,
         data_dir=DATA_DIR,
         out=OUT / f"{model}_{suffix}",
+        preset=PRESET,
+        if_changed="new",
         **SETTINGS,
     )
     cfg = trained[model].config
     keys = ("d_steps", "optimizer", "g_lr", "clip_value", "gp_weight", "d_norm", "batch_size")
     print(model, {k: cfg[k] for k in keys if k in cfg})
+
+# %% [markdown]
+# ## The update
+#
+# Both trainers run DCGAN's step, `keras_gans.trainers.GAN.train_step`, with the Wasserstein
+# losses: `d_steps` critic updates, then one generator update. What differs sits in two hooks
+# the step calls: WGAN clips the critic's weights after each of its updates
+# (`after_critic_update`), WGAN-GP adds the gradient penalty to the critic's loss
+# (`critic_penalty`).
+
+# %%
+from keras_gans.chapter import show_source
+from keras_gans.trainers import GAN, WGAN, WGANGP
+
+show_source(GAN.train_step)
+show_source(WGAN.after_critic_update)
+show_source(WGANGP.critic_penalty)
 
 # %% [markdown]
 # ## The critic's estimate of the Wasserstein distance

@@ -167,15 +167,64 @@ for label_input in ("onehot", "embedding"):
     )
 
 # %% [markdown]
+# ## The networks
+#
+# The cell below builds the networks of the two models this chapter trains, the cGAN and (at
+# the end) AC-GAN, with `keras_gans.networks.conditional_generator` and
+# `conditional_discriminator` and the `cpu` preset's settings: as written they are exactly what
+# `train("cgan")` and `train("acgan")` would build. They differ in D: the cGAN's is a
+# projection discriminator with an auxiliary classifier, AC-GAN's sees no label and classifies.
+#
+# **Edit me.** Change how G reads the label (`label_input="embedding"`), how D sees it
+# (`condition=...`, within the rules above), a width, or build a network of your own from
+# `keras_gans.blocks`, and rerun this cell and the training cells. Each run records a
+# fingerprint of its networks: an edited network trains in a run folder of its own
+# (`cgan_digits-KEY`), and rerunning unchanged cells resumes the run that fits.
+
+# %%
+# Edit me: the generator and discriminator of each model this chapter trains
+from keras_gans.models import default_config
+
+IMAGE_SHAPE, CLASSES = (28, 28, 1), 10  # the digits' and MNIST's
+NETWORKS = {}
+for model in ("cgan", "acgan"):
+    C = default_config(model, PRESET)  # d_condition projection / none, aux_weight 1 ...
+    keras.utils.set_random_seed(C["seed"])  # the same first weights on every rerun
+    NETWORKS[model] = dict(
+        generator=conditional_generator(
+            C["latent_dim"],
+            CLASSES,
+            IMAGE_SHAPE,
+            filters=C["g_filters"],
+            norm=C["g_norm"],
+            label_input=C["g_label_input"],
+            embed_dim=C["embed_dim"],
+            dense=C["g_dense"],
+        ),
+        discriminator=conditional_discriminator(
+            IMAGE_SHAPE,
+            CLASSES,
+            filters=C["d_filters"],
+            norm=C["d_norm"],
+            condition=C["d_condition"],
+            aux_classifier=C["aux_weight"] > 0,
+            embed_dim=C["embed_dim"],
+            dense=C["d_dense"],
+        ),
+    )
+NETWORKS["cgan"]["discriminator"].summary(line_length=90)
+
+# %% [markdown]
 # ## Training the cGAN
 #
 # `runs.train("cgan", ...)` feeds `(images, labels)` batches to `keras_gans.trainers.CGAN`,
-# whose `train_step` (in `keras_gans/trainers/cgan.py`) is the two updates above. The `cpu`
+# here with the networks above; its `train_step` (below) is the two updates above. The `cpu`
 # preset (`keras-gans list --settings cgan`) is designed to learn the conditioning fast on a
 # laptop: one-hot labels into a narrow DCGAN generator, a projection discriminator, and an
 # auxiliary classifier on the discriminator's label-free features (RESULTS.md has what it
 # reaches on MNIST and how fast; `--preset paper` uses label maps and no classifier instead).
 # The same from a shell: `keras-gans train cgan --dataset mnist --out runs/cgan`.
+# `if_changed="new"` sends edited networks to a run folder of their own.
 
 # %%
 if QUICK:
@@ -184,8 +233,17 @@ elif DATASET == "mnist":
     SETTINGS = dict()  # the preset: about 10 minutes on two cores
 else:
     SETTINGS = dict(epochs=60)
-RUN_DIR = OUT / f"cgan_{TAG}"
-run = runs.train("cgan", preset=PRESET, dataset=DATASET, data_dir=DATA_DIR, out=RUN_DIR, **SETTINGS)
+run = runs.train(
+    "cgan",
+    **NETWORKS["cgan"],
+    dataset=DATASET,
+    data_dir=DATA_DIR,
+    out=OUT / f"cgan_{TAG}",
+    preset=PRESET,
+    if_changed="new",
+    **SETTINGS,
+)
+RUN_DIR = run.path  # cgan_TAG-KEY when the networks were edited
 print(run)
 print(
     {
@@ -203,6 +261,19 @@ viz.plot_history(
 )
 fig.tight_layout()
 show(fig, "cgan_losses.png")
+
+# %% [markdown]
+# ## The update
+#
+# One step of `keras_gans.trainers.CGAN`, as the package runs it: D's update on real images with
+# their labels and fakes with the labels asked for (plus the auxiliary classification loss),
+# then G's update with freshly drawn labels.
+
+# %%
+from keras_gans.chapter import show_source
+from keras_gans.trainers import CGAN
+
+show_source(CGAN.train_step)
 
 # %% [markdown]
 # ## One class per row
@@ -283,8 +354,16 @@ show(fig, "cgan_accuracy.png")
 # trains it; we give it the same budget as the cGAN and compare.
 
 # %%
-AC_DIR = OUT / f"acgan_{TAG}"
-runs.train("acgan", preset=PRESET, dataset=DATASET, data_dir=DATA_DIR, out=AC_DIR, **SETTINGS)
+AC_DIR = runs.train(
+    "acgan",
+    **NETWORKS["acgan"],
+    dataset=DATASET,
+    data_dir=DATA_DIR,
+    out=OUT / f"acgan_{TAG}",
+    preset=PRESET,
+    if_changed="new",
+    **SETTINGS,
+).path
 ac = evaluate(AC_DIR, classifier=CLF_DIR, n=200 if QUICK else 10000, verbose=False)
 ac_run = keras_gans.load_run(AC_DIR)
 fig, axes = plt.subplots(1, 2, figsize=(11, 5.5))

@@ -109,12 +109,59 @@ print(
 )
 
 # %% [markdown]
+# ## The networks
+#
+# The cell below builds the two networks this chapter trains with
+# `keras_gans.networks.infogan_generator` and `infogan_discriminator` and the `cpu` preset's
+# settings: as written they are exactly what `train("infogan")` would build. G takes $z$, the
+# categorical code $c_1$ and the continuous codes $c_2, c_3$; D has two heads on shared features,
+# the real/fake logit and Q, which recovers the codes.
+#
+# **Edit me.** Change a width, the size of Q's hidden layer, the number of categories, or build
+# a network of your own from `keras_gans.blocks` (with the same inputs and outputs), and rerun
+# this cell and the training cell. Each run records a fingerprint of its networks: an edited
+# network trains in a run folder of its own (`infogan_digits-KEY`), and rerunning unchanged
+# cells resumes the run that fits.
+
+# %%
+# Edit me: the generator and discriminator (with Q) this chapter trains
+import keras
+
+from keras_gans.models import default_config
+from keras_gans.networks import infogan_discriminator, infogan_generator
+
+C = default_config("infogan", PRESET)  # latent_dim 62, 10 categories, 2 continuous codes ...
+IMAGE_SHAPE = (28, 28, 1)  # the digits' and MNIST's
+CATEGORIES, CONTINUOUS = C["num_categories"], C["num_continuous"]
+keras.utils.set_random_seed(C["seed"])  # the same first weights on every rerun
+generator = infogan_generator(
+    C["latent_dim"],
+    CATEGORIES,
+    CONTINUOUS,
+    IMAGE_SHAPE,
+    filters=C["g_filters"],
+    norm=C["g_norm"],
+    dense=C["g_dense"],
+)
+discriminator = infogan_discriminator(
+    IMAGE_SHAPE,
+    CATEGORIES,
+    CONTINUOUS,
+    filters=C["d_filters"],
+    norm=C["d_norm"],
+    dense=C["d_dense"],
+    q_hidden=C["q_hidden"],
+)
+discriminator.summary(line_length=90)
+
+# %% [markdown]
 # ## Training
 #
-# `keras_gans.trainers.InfoGAN` (`keras_gans/trainers/infogan.py`) draws $z$, $c_1$ and
-# $c_2, c_3$ itself; the real images' labels are never used. Its `train_step` adds
-# $\lambda L_I$ to both D's (with Q) and G's loss. `--preset paper` is the paper's MNIST setup
-# (fully-connected layers of 1024 units in G and D, learning rates 1e-3 for G and 2e-4 for D).
+# `keras_gans.trainers.InfoGAN` draws $z$, $c_1$ and $c_2, c_3$ itself; the real images'
+# labels are never used. Its `train_step` (below) adds $\lambda L_I$ to both D's (with Q) and
+# G's loss. `--preset paper` is the paper's MNIST setup (fully-connected layers of 1024 units
+# in G and D, learning rates 1e-3 for G and 2e-4 for D). `if_changed="new"` sends edited
+# networks to a run folder of their own.
 
 # %%
 if QUICK:
@@ -123,10 +170,18 @@ elif DATASET == "mnist":
     SETTINGS = dict()
 else:
     SETTINGS = dict(epochs=80)
-RUN_DIR = OUT / f"infogan_{TAG}"
 run = runs.train(
-    "infogan", preset=PRESET, dataset=DATASET, data_dir=DATA_DIR, out=RUN_DIR, **SETTINGS
+    "infogan",
+    generator=generator,
+    discriminator=discriminator,
+    dataset=DATASET,
+    data_dir=DATA_DIR,
+    out=OUT / f"infogan_{TAG}",
+    preset=PRESET,
+    if_changed="new",
+    **SETTINGS,
 )
+RUN_DIR = run.path  # infogan_TAG-KEY when the networks were edited
 print(run)
 
 history = RUN_DIR / "logs" / "history.csv"
@@ -141,6 +196,18 @@ axes[1].axhline(math.log(10), color="grey", ls=":", label="log 10")
 axes[1].legend()
 fig.tight_layout()
 show(fig, "infogan_losses.png")
+
+# %% [markdown]
+# ## The update
+#
+# One step of `keras_gans.trainers.InfoGAN`, as the package runs it: draw the codes, update D
+# and Q on real and generated images, then G, each with the information term.
+
+# %%
+from keras_gans.chapter import show_source
+from keras_gans.trainers import InfoGAN
+
+show_source(InfoGAN.train_step)
 
 # %% [markdown]
 # ## The categorical code: one value per row

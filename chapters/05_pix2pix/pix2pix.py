@@ -189,27 +189,84 @@ fig.suptitle(
 show(fig, "pix2pix_patches.png")
 
 # %% [markdown]
-# ## Training: cGAN + L1
+# ## The networks
 #
-# `runs.train("pix2pix", ...)` feeds `(input, target)` batches to
-# `keras_gans.trainers.Pix2Pix`, whose `train_step` (in `keras_gans/trainers/pix2pix.py`) is:
-# D learns on (input, target) → real and (input, G(input)) → fake, its loss halved as in the
-# paper; then G minimises $-\log D(x, G(x)) + 100\,\lVert y - G(x)\rVert_1$ against the updated D.
-# The `cpu` preset (`keras-gans list --settings pix2pix`) uses 64 px, batch 4, 32 filters and a
-# 34 px patch (half the image side); `--preset paper` is the paper's 256 px, batch 1, 70 px patch, 200 epochs.
-# From a shell: `keras-gans train pix2pix --dataset edges2photo --data-dir PHOTOS --out runs/p2p`.
+# The cell below builds the two networks the main run trains: the U-Net generator
+# (`keras_gans.networks.unet_generator`) and the PatchGAN discriminator
+# (`patchgan_discriminator`), which sees the input beside the real or generated target. Their
+# settings are the `cpu` preset's (quick mode narrows them): as written they are exactly what
+# `train("pix2pix")` would build.
+#
+# **Edit me.** Change the widths, the patch, the dropout, or build a network of your own from
+# `keras_gans.blocks` (G: an edge map in, a photo out; D: the pair in, a map of logits out), and
+# rerun this cell and the training cell. Each run records a fingerprint of its networks: an
+# edited network trains in a run folder of its own (`pix2pix_..._skimage-KEY`), and rerunning
+# unchanged cells resumes the run that fits. The loss and patch studies further down train the
+# preset's networks.
 
 # %%
+# Edit me: the generator and discriminator of the main run
+import keras
+
+from keras_gans.models import default_config
+from keras_gans.networks import patchgan_discriminator
+
 if QUICK:
     SETTINGS = dict(
         image_size=SIZE, load_size=36, g_filters=8, d_filters=8, patch_size=16, epochs=1, limit=16
     )
 else:
     SETTINGS = dict(epochs=30 if PHOTOS else 40)  # the cpu preset: 64 px
-RUN_DIR = OUT / f"pix2pix_{DATASET}_{TAG}"
-run = runs.train(
-    "pix2pix", preset=PRESET, dataset=DATASET, data_dir=PHOTOS, out=RUN_DIR, **SETTINGS
+C = default_config("pix2pix", PRESET, **SETTINGS)  # 32 filters, 34 px patch, batch norm ...
+SHAPE_A, SHAPE_B = pairs.a.shape[1:], pairs.b.shape[1:]  # edges (1 channel) -> photo (3)
+keras.utils.set_random_seed(C["seed"])  # the same first weights on every rerun
+generator = unet_generator(
+    SHAPE_A,
+    SHAPE_B[-1],
+    filters=C["g_filters"],
+    norm=C["norm"],
+    dropout=C["dropout"],
+    dropout_blocks=C["dropout_blocks"],
 )
+discriminator = patchgan_discriminator(
+    SHAPE_B,
+    condition_shape=SHAPE_A,
+    patch_size=C["patch_size"],
+    filters=C["d_filters"],
+    norm=C["norm"],
+)
+print(f"G {generator.count_params():,} weights, D {discriminator.count_params():,} weights")
+
+# %% [markdown]
+# ## Training: cGAN + L1
+#
+# `runs.train("pix2pix", ...)` feeds `(input, target)` batches to
+# `keras_gans.trainers.Pix2Pix`, here with the networks above. Its `train_step` (below): D
+# learns on (input, target) → real and (input, G(input)) → fake, its loss halved as in the
+# paper; then G minimises $-\log D(x, G(x)) + 100\,\lVert y - G(x)\rVert_1$ against the updated D.
+# The `cpu` preset (`keras-gans list --settings pix2pix`) uses 64 px, batch 4, 32 filters and a
+# 34 px patch (half the image side); `--preset paper` is the paper's 256 px, batch 1, 70 px patch, 200 epochs.
+# From a shell: `keras-gans train pix2pix --dataset edges2photo --data-dir PHOTOS --out runs/p2p`.
+
+# %%
+run = runs.train(
+    "pix2pix",
+    generator=generator,
+    discriminator=discriminator,
+    dataset=DATASET,
+    data_dir=PHOTOS,
+    out=OUT / f"pix2pix_{DATASET}_{TAG}",
+    preset=PRESET,
+    if_changed="new",
+    **SETTINGS,
+)
+RUN_DIR = run.path  # ..._TAG-KEY when the networks were edited
+
+# %%
+from keras_gans.chapter import show_source
+from keras_gans.trainers import Pix2Pix
+
+show_source(Pix2Pix.train_step)
 
 # %% [markdown]
 # After every epoch the run translates the same 8 held-out inputs
@@ -251,16 +308,17 @@ for name, weights in LOSSES.items():
         if not weights
         else OUT / f"pix2pix_{'l1' if 'gan_weight' in weights else 'gan'}_{TAG}"
     )
-    runs.train(
-        "pix2pix",
-        preset=PRESET,
-        dataset=DATASET,
-        data_dir=PHOTOS,
-        out=out,
-        verbose=0,
-        **SETTINGS,
-        **weights,
-    )
+    if out != RUN_DIR:  # the main run is trained (with the networks above)
+        runs.train(
+            "pix2pix",
+            preset=PRESET,
+            dataset=DATASET,
+            data_dir=PHOTOS,
+            out=out,
+            verbose=0,
+            **SETTINGS,
+            **weights,
+        )
     ablation[name] = evaluate(out, data_dir=PHOTOS, verbose=False)
 
 pick = np.linspace(0, len(test.a) - 1, min(8, len(test.a))).astype(int)
@@ -301,15 +359,16 @@ PATCHES = (1, 16, 34) if QUICK else (1, 16, 34, 70)
 patch_runs = {}
 for patch in PATCHES:
     out = RUN_DIR if patch == run.config["patch_size"] else OUT / f"pix2pix_patch{patch}_{TAG}"
-    runs.train(
-        "pix2pix",
-        preset=PRESET,
-        dataset=DATASET,
-        data_dir=PHOTOS,
-        out=out,
-        verbose=0,
-        **{**SETTINGS, "patch_size": patch},
-    )
+    if out != RUN_DIR:  # the main run is trained (with the networks above)
+        runs.train(
+            "pix2pix",
+            preset=PRESET,
+            dataset=DATASET,
+            data_dir=PHOTOS,
+            out=out,
+            verbose=0,
+            **{**SETTINGS, "patch_size": patch},
+        )
     patch_runs[patch] = evaluate(out, data_dir=PHOTOS, verbose=False)
 rows = [test.a[pick]] + [
     keras_gans.load_run(m["run_dir"]).translate(test.a[pick]) for m in patch_runs.values()

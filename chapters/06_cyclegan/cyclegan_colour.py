@@ -198,6 +198,65 @@ for step in range(4):
     )
 
 # %% [markdown]
+# ## The networks
+#
+# The cell below builds the four networks this chapter trains: two generators (A→B and B→A)
+# and a PatchGAN discriminator for each domain, from `keras_gans.networks` with the `cpu`
+# preset's settings (quick mode narrows them): as written they are exactly what
+# `train("cyclegan")` would build.
+#
+# **Edit me.** Swap the U-Net for the ResNet generator (`resnet_generator(..., blocks=...)`),
+# change a width, the patch or a normalisation, or build a network of your own from
+# `keras_gans.blocks`, and rerun this cell and the training cell. Each run records a
+# fingerprint of its networks: an edited network trains in a run folder of its own
+# (`RUN_DIR-KEY`), and rerunning unchanged cells resumes the run that fits.
+
+# %%
+# Edit me: the generators and discriminators this chapter trains
+import keras
+
+from keras_gans.models import default_config
+from keras_gans.networks import patchgan_discriminator, resnet_generator, unet_generator
+
+if QUICK:
+    SETTINGS = dict(epochs=1, limit=16, batch_size=4, g_filters=8, d_filters=8)
+else:
+    SETTINGS = dict()  # the cpu preset (RESULTS.md: its time and numbers on the shared photos)
+C = default_config("cyclegan", PRESET, **SETTINGS)  # U-Net G, 34 px patches ...
+SHAPE = (C["image_size"], C["image_size"], 3)  # both domains'
+keras.utils.set_random_seed(C["seed"])  # the same first weights on every rerun
+
+
+def generator(name):
+    if C["generator"] == "resnet":
+        return resnet_generator(
+            SHAPE,
+            SHAPE[-1],
+            filters=C["g_filters"],
+            blocks=C["g_blocks"],
+            norm=C["g_norm"],
+            name=name,
+        )
+    return unet_generator(
+        SHAPE, SHAPE[-1], filters=C["g_filters"], norm=C["g_norm"], dropout=0.0, name=name
+    )
+
+
+def discriminator(name):
+    return patchgan_discriminator(
+        SHAPE, patch_size=C["patch_size"], filters=C["d_filters"], norm=C["d_norm"], name=name
+    )
+
+
+NETWORKS = dict(
+    g_a2b=generator("g_a2b"),
+    g_b2a=generator("g_b2a"),
+    d_a=discriminator("d_a"),
+    d_b=discriminator("d_b"),
+)
+print({name: f"{net.count_params():,} weights" for name, net in NETWORKS.items()})
+
+# %% [markdown]
 # ## Training
 #
 # `runs.train("cyclegan", dataset="cifar10-colour", ...)` — or from a shell,
@@ -207,14 +266,17 @@ for step in range(4):
 # 0.5 × λ whenever both domains have the same number of channels — here both have three).
 
 # %%
-if QUICK:
-    SETTINGS = dict(epochs=1, limit=16, batch_size=4, g_filters=8, d_filters=8)
-else:
-    SETTINGS = dict()  # the cpu preset (RESULTS.md: its time and numbers on the shared photos)
-RUN_DIR = OUT / f"cyclegan_colour_{TAG}"
 run = runs.train(
-    "cyclegan", preset=PRESET, dataset="cifar10-colour", data_dir=DATA_DIR, out=RUN_DIR, **SETTINGS
+    "cyclegan",
+    dataset="cifar10-colour",
+    data_dir=DATA_DIR,
+    **NETWORKS,
+    out=OUT / f"cyclegan_colour_{TAG}",
+    preset=PRESET,
+    if_changed="new",
+    **SETTINGS,
 )
+RUN_DIR = run.path  # RUN_DIR-KEY when the networks were edited
 print(
     run,
     {
@@ -236,6 +298,20 @@ fig, axes = plt.subplots(1, 3, figsize=(14, 3.3))
 viz.plot_cycle_history(RUN_DIR / "logs" / "history.csv", axes)
 fig.tight_layout()
 show(fig, "colour_losses.png")
+
+
+# %% [markdown]
+# ## The update
+#
+# One step of `keras_gans.trainers.CycleGAN`, as the package runs it: both generators'
+# adversarial, cycle-consistency and identity losses in one update, then each discriminator on
+# real images and on fakes from its image pool.
+
+# %%
+from keras_gans.chapter import show_source
+from keras_gans.trainers import CycleGAN
+
+show_source(CycleGAN.train_step)
 
 # %% [markdown]
 # ## Real, translated, reconstructed

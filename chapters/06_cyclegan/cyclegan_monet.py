@@ -118,6 +118,65 @@ viz.show_images(domains.b[:16], nrow=8, ax=axes[1], title=f"B: {domains.names[1]
 show(fig, "monet_domains.png")
 
 # %% [markdown]
+# ## The networks
+#
+# The cell below builds the four networks this chapter trains: two generators (A→B and B→A)
+# and a PatchGAN discriminator for each domain, from `keras_gans.networks` with the `cpu`
+# preset's settings (quick mode narrows them): as written they are exactly what
+# `train("cyclegan")` would build.
+#
+# **Edit me.** Swap the U-Net for the ResNet generator (`resnet_generator(..., blocks=...)`),
+# change a width, the patch or a normalisation, or build a network of your own from
+# `keras_gans.blocks`, and rerun this cell and the training cell. Each run records a
+# fingerprint of its networks: an edited network trains in a run folder of its own
+# (`RUN_DIR-KEY`), and rerunning unchanged cells resumes the run that fits.
+
+# %%
+# Edit me: the generators and discriminators this chapter trains
+import keras
+
+from keras_gans.models import default_config
+from keras_gans.networks import patchgan_discriminator, resnet_generator, unet_generator
+
+if QUICK:
+    SETTINGS = dict(epochs=1, limit=16, batch_size=4, g_filters=8, d_filters=8)
+else:
+    SETTINGS = dict(epochs=4)  # RESULTS.md: its time and KID
+C = default_config("cyclegan", PRESET, **OPTIONS, **SETTINGS)  # U-Net G, 34 px patches ...
+SHAPE = (C["image_size"], C["image_size"], domains.a.shape[-1])  # both domains'
+keras.utils.set_random_seed(C["seed"])  # the same first weights on every rerun
+
+
+def generator(name):
+    if C["generator"] == "resnet":
+        return resnet_generator(
+            SHAPE,
+            SHAPE[-1],
+            filters=C["g_filters"],
+            blocks=C["g_blocks"],
+            norm=C["g_norm"],
+            name=name,
+        )
+    return unet_generator(
+        SHAPE, SHAPE[-1], filters=C["g_filters"], norm=C["g_norm"], dropout=0.0, name=name
+    )
+
+
+def discriminator(name):
+    return patchgan_discriminator(
+        SHAPE, patch_size=C["patch_size"], filters=C["d_filters"], norm=C["d_norm"], name=name
+    )
+
+
+NETWORKS = dict(
+    g_a2b=generator("g_a2b"),
+    g_b2a=generator("g_b2a"),
+    d_a=discriminator("d_a"),
+    d_b=discriminator("d_b"),
+)
+print({name: f"{net.count_params():,} weights" for name, net in NETWORKS.items()})
+
+# %% [markdown]
 # ## Training
 #
 # The `cyclegan` model with its `cpu` preset (a U-Net G at 32 px, see part 1; `keras-gans train cyclegan --dataset monet-photo
@@ -128,18 +187,36 @@ show(fig, "monet_domains.png")
 # 100 + 100 epochs).
 
 # %%
-if QUICK:
-    SETTINGS = dict(epochs=1, limit=16, batch_size=4, g_filters=8, d_filters=8)
-else:
-    SETTINGS = dict(epochs=4)  # RESULTS.md: its time and KID
-RUN_DIR = OUT / f"cyclegan_monet_{TAG}"
 run = runs.train(
-    "cyclegan", preset=PRESET, dataset=DATASET, data_dir=SET_DIR, out=RUN_DIR, **OPTIONS, **SETTINGS
+    "cyclegan",
+    dataset=DATASET,
+    data_dir=SET_DIR,
+    **NETWORKS,
+    out=OUT / f"cyclegan_monet_{TAG}",
+    preset=PRESET,
+    if_changed="new",
+    **OPTIONS,
+    **SETTINGS,
 )
+RUN_DIR = run.path  # RUN_DIR-KEY when the networks were edited
 fig, axes = plt.subplots(1, 3, figsize=(14, 3.3))
 viz.plot_cycle_history(RUN_DIR / "logs" / "history.csv", axes)
 fig.tight_layout()
 show(fig, "monet_losses.png")
+
+
+# %% [markdown]
+# ## The update
+#
+# One step of `keras_gans.trainers.CycleGAN`, as the package runs it: both generators'
+# adversarial, cycle-consistency and identity losses in one update, then each discriminator on
+# real images and on fakes from its image pool.
+
+# %%
+from keras_gans.chapter import show_source
+from keras_gans.trainers import CycleGAN
+
+show_source(CycleGAN.train_step)
 
 # %% [markdown]
 # ## Real, translated, reconstructed

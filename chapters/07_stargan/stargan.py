@@ -174,16 +174,23 @@ print(
 )
 
 # %% [markdown]
-# ## Training
+# ## Your networks
 #
-# `runs.train("stargan", ...)` (the same as `keras-gans train stargan --dataset
-# colour-digits+style-digits --out DIR`) runs `keras_gans.trainers.StarGAN.train_step`. The
-# `cpu` preset: 32 px, half the paper's widths, two residual blocks, batch 16, n_critic 5, Adam
-# 1e-4 (0.5, 0.999) decaying linearly over the second half; RESULTS.md has what it reaches and how
-# fast. After each epoch `samples/` gets a grid: the input, then each one-hot value and each
-# attribute flipped, relative to the image's own labels.
+# The cell below builds the two networks the chapter trains, with the `cpu` preset's settings
+# (quick mode narrows them): as written they are exactly what `train("stargan")` would build.
+# G takes the image and the condition vector (all `condition.size` numbers, mask included); D
+# has two heads, the real/fake map and one logit per label (`condition.label_size`).
+#
+# **Edit me.** Change the widths, the residual blocks, D's depth (`layers=`), or build a network
+# of your own from `keras_gans.blocks` with the same inputs and outputs, and rerun this cell and
+# the training cell. Each run records a fingerprint of its networks: an edited network trains
+# in a run folder of its own (`stargan-KEY`), and rerunning unchanged cells resumes the run
+# that fits.
 
 # %%
+# Edit me: the generator and discriminator this chapter trains
+from keras_gans.models import default_config
+
 if QUICK:
     SETTINGS = dict(
         epochs=1,
@@ -196,16 +203,41 @@ if QUICK:
     )
 else:
     SETTINGS = dict(epochs=6 if DATA_DIR else 20)
-RUN_DIR = OUT / f"stargan{'_quick' if QUICK else ''}"
+C = default_config("stargan", PRESET, **SETTINGS)  # 32 px, 32 filters, 2 residual blocks ...
+SHAPE = (C["image_size"], C["image_size"], 3)
+keras.utils.set_random_seed(C["seed"])  # the same first weights on every rerun
+generator = stargan_generator(
+    SHAPE, condition.size, filters=C["g_filters"], residual_blocks=C["residual_blocks"]
+)
+discriminator = stargan_discriminator(
+    SHAPE, condition.label_size, filters=C["d_filters"], layers=C["d_layers"]
+)
+print(f"G {generator.count_params():,} weights, D {discriminator.count_params():,} weights")
+
+# %% [markdown]
+# ## Training
+#
+# `runs.train("stargan", ...)` (the same as `keras-gans train stargan --dataset
+# colour-digits+style-digits --out DIR`) runs `keras_gans.trainers.StarGAN.train_step` (below). The
+# `cpu` preset: 32 px, half the paper's widths, two residual blocks, batch 16, n_critic 5, Adam
+# 1e-4 (0.5, 0.999) decaying linearly over the second half; RESULTS.md has what it reaches and how
+# fast. After each epoch `samples/` gets a grid: the input, then each one-hot value and each
+# attribute flipped, relative to the image's own labels.
+
+# %%
 run = runs.train(
     "stargan",
-    preset=PRESET,
+    generator=generator,
+    discriminator=discriminator,
     dataset=DATASET,
     data_dir=DATA_DIR,
-    out=RUN_DIR,
+    out=OUT / f"stargan{'_quick' if QUICK else ''}",
+    preset=PRESET,
+    if_changed="new",
     limit=LIMIT,
     **SETTINGS,
 )
+RUN_DIR = run.path  # stargan-KEY when the networks were edited
 fig, ax = plt.subplots(figsize=(7, 3.5))
 viz.plot_history(
     RUN_DIR / "logs" / "history.csv",
@@ -214,6 +246,13 @@ viz.plot_history(
     title="classification (D on real, G's fakes) and reconstruction losses",
 )
 show(fig, "stargan_losses.png")
+
+
+# %%
+from keras_gans.chapter import show_source
+from keras_gans.trainers import StarGAN
+
+show_source(StarGAN.train_step)
 
 # %% [markdown]
 # ## One generator, every target

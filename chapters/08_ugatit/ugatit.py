@@ -169,6 +169,46 @@ print(
 )
 
 # %% [markdown]
+# ## Your networks
+#
+# The cell below builds the six networks the chapter trains: the two generators (A→B, B→A) and,
+# for each domain, a global and a local discriminator, from `keras_gans.networks` with the
+# `cpu` preset's settings (quick mode narrows them): as written they are exactly what
+# `train("ugatit")` would build.
+#
+# **Edit me.** Change the widths, the residual blocks, `light=False`, a discriminator's depth,
+# or build a network of your own (with the same outputs: the image, the CAM logits and the heat
+# map for G; the logit map and CAM logits for D), and rerun this cell and the training cell.
+# Each run records a fingerprint of its networks: an edited network trains in a run folder of
+# its own (`ugatit_digits-KEY`), and rerunning unchanged cells resumes the run that fits.
+
+# %%
+# Edit me: the generators and discriminators this chapter trains
+import keras
+
+from keras_gans.models import default_config
+
+if QUICK:
+    SETTINGS = dict(epochs=1, limit=16, batch_size=4, g_filters=4, d_filters=4, g_blocks=1)
+else:
+    SETTINGS = dict(limit=3000, epochs=5)  # RESULTS.md: its time and label preservation
+C = default_config("ugatit", PRESET, **SETTINGS)  # light G, 16 filters, D of 5 and 3 layers ...
+SHAPE = (C["image_size"], C["image_size"], 3)  # MNIST padded to 32 px in RGB, and MNIST-M
+keras.utils.set_random_seed(C["seed"])  # the same first weights on every rerun
+G = dict(filters=C["g_filters"], blocks=C["g_blocks"], light=C["light"])
+NETWORKS = dict(
+    g_a2b=ugatit_generator(SHAPE, SHAPE[-1], name="g_a2b", **G),
+    g_b2a=ugatit_generator(SHAPE, SHAPE[-1], name="g_b2a", **G),
+)
+for domain in "ab":
+    for kind, layers in (("g", C["d_global_layers"]), ("l", C["d_local_layers"])):
+        name = f"d_{kind}{domain}"  # d_ga: domain A's global discriminator ...
+        NETWORKS[name] = ugatit_discriminator(
+            SHAPE, filters=C["d_filters"], layers=layers, name=name
+        )
+print({name: f"{net.count_params():,} weights" for name, net in NETWORKS.items()})
+
+# %% [markdown]
 # ## Training
 #
 # `keras-gans train ugatit --dataset mnist-mnistm --data-dir DIR --limit 3000 --out runs/ugatit`
@@ -177,14 +217,17 @@ print(
 # 1e-4 (an L2 term in the gradient), constant for half the run, then linearly to 0.
 
 # %%
-if QUICK:
-    SETTINGS = dict(epochs=1, limit=16, batch_size=4, g_filters=4, d_filters=4, g_blocks=1)
-else:
-    SETTINGS = dict(limit=3000, epochs=5)  # RESULTS.md: its time and label preservation
-RUN_DIR = OUT / f"ugatit_digits_{TAG}"
 run = runs.train(
-    "ugatit", preset=PRESET, dataset="mnist-mnistm", data_dir=DATA_DIR, out=RUN_DIR, **SETTINGS
+    "ugatit",
+    **NETWORKS,
+    dataset="mnist-mnistm",
+    data_dir=DATA_DIR,
+    out=OUT / f"ugatit_digits_{TAG}",
+    preset=PRESET,
+    if_changed="new",
+    **SETTINGS,
 )
+RUN_DIR = run.path  # ugatit_digits_TAG-KEY when the networks were edited
 fig, axes = plt.subplots(1, 3, figsize=(14, 3.3))
 history = RUN_DIR / "logs" / "history.csv"
 viz.plot_history(
@@ -201,6 +244,19 @@ viz.plot_history(
 )
 fig.tight_layout()
 show(fig, "ugatit_losses.png")
+
+
+# %% [markdown]
+# ## The update
+#
+# One step of `keras_gans.trainers.UGATIT`, as the package runs it: the four discriminators'
+# update, then both generators' (adversarial, cycle, identity and CAM terms).
+
+# %%
+from keras_gans.chapter import show_source
+from keras_gans.trainers import UGATIT
+
+show_source(UGATIT.train_step)
 
 # %% [markdown]
 # ## Where the generators look
