@@ -255,3 +255,41 @@ def test_paired_data_refusals(tmp_path):
         data.Domains(
             np.zeros((2, 8, 8, 1), np.uint8), np.zeros((3, 8, 8, 3), np.uint8), paired=True
         )
+
+
+def test_data_modules_import_one_way():
+    """The data modules form a one-way stack (no cycle, even through imports inside functions),
+    and each registry is one explicit table: importing it alone gives every data set."""
+    import ast
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    folder = Path(data.__file__).parent
+    graph = {}
+    for path in folder.glob("*.py"):
+        deps = set()
+        for node in ast.walk(ast.parse(path.read_text())):
+            if isinstance(node, ast.ImportFrom) and (node.module or "").startswith(
+                "keras_gans.data"
+            ):
+                parts = node.module.split(".")
+                deps |= {a.name for a in node.names} if len(parts) == 2 else {parts[2]}
+        graph[path.stem] = deps - {"__init__"}
+
+    def reaches(start, goal, seen=()):
+        return any(
+            d == goal or (d not in seen and reaches(d, goal, (*seen, d))) for d in graph[start]
+        )
+
+    assert [m for m in graph if m != "__init__" and reaches(m, m)] == []
+    code = (
+        "import keras_gans.data.domains as d, keras_gans.data.attributes as a;"
+        "print(','.join(d.DOMAIN_SETS), ','.join(a.ATTRIBUTE_SETS))"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.split() == [
+        "edges2photo,grey2colour,folder,facades,folders,cifar10-colour,mnist-svhn,mnist-mnistm,"
+        "monet-photo",
+        "celeba,colour-digits,style-digits",
+    ]

@@ -2,18 +2,24 @@
 
 import gzip
 import os
-import socket
-import sys
 from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
 
 from keras_gans.data.files import keras_cache_file
+from keras_gans.data.images import check_images
+from keras_gans.data.sources import (  # noqa: F401 - offline: networks/vgg.py asks
+    DATA_DIR_ENV,
+    OFFLINE_ENV,
+    load_from_keras,
+    load_from_tfds,
+    network_reachable,
+    notice,
+    offline,
+)
 from keras_gans.errors import KerasGansError, check_choice
 
-DATA_DIR_ENV = "KERAS_GANS_DATA_DIR"
-OFFLINE_ENV = "KERAS_GANS_OFFLINE"
 SOURCES = ("auto", "dir", "keras", "tfds", "embedded")
 SPLITS = ("train", "test")
 
@@ -65,10 +71,6 @@ def resolve_name(name):
 
 def dataset_info(name):
     return DATASETS[resolve_name(name)]
-
-
-def notice(message):
-    print(f"keras-gans: {message}", file=sys.stderr, flush=True)
 
 
 # -- local folders ---------------------------------------------------------------------------------
@@ -174,52 +176,6 @@ def _keras_cache_has(info):
     return all((folder / f"{s}.gz").is_file() for pair in IDX_FILES.values() for s in pair)
 
 
-def offline():
-    """True when ``KERAS_GANS_OFFLINE`` is set: nothing may try the network."""
-    return os.environ.get(OFFLINE_ENV, "").strip() not in ("", "0")
-
-
-def network_reachable(host, timeout=3.0):
-    """True when a TCP connection to ``host:443`` opens within ``timeout`` seconds."""
-    if offline():
-        return False
-    try:
-        socket.create_connection((host, 443), timeout=timeout).close()
-        return True
-    except OSError:
-        return False
-
-
-def load_from_keras(info, split):
-    import keras
-
-    module = getattr(keras.datasets, info.keras_name)
-    try:
-        (x_train, y_train), (x_test, y_test) = module.load_data()
-    except Exception as e:  # noqa: BLE001 - any download failure becomes one clear line
-        raise KerasGansError(
-            f"keras.datasets.{info.keras_name} could not be loaded ({type(e).__name__}: {e})"
-        ) from None
-    return (x_train, y_train) if split == "train" else (x_test, y_test)
-
-
-def load_from_tfds(info, split, data_dir=None):
-    import tensorflow_datasets as tfds
-
-    try:
-        ds = tfds.load(info.tfds_name, split=split, as_supervised=True, data_dir=data_dir)
-        batches = list(tfds.as_numpy(ds.batch(10000)))
-    except Exception as e:  # noqa: BLE001
-        raise KerasGansError(
-            f"tfds data set {info.tfds_name!r} could not be loaded ({type(e).__name__}: {e})"
-        ) from None
-    if not batches:
-        raise KerasGansError(f"tfds data set {info.tfds_name!r} split {split!r} is empty")
-    x = np.concatenate([b[0] for b in batches])
-    y = np.concatenate([b[1] for b in batches])
-    return x, y.astype(np.int64)
-
-
 def load_images(name, split="train", data_dir=None, source="auto", limit=None):
     """Load a data set split as ``(uint8 images (N, H, W, C), int64 labels (N,))``.
 
@@ -244,9 +200,9 @@ def load_images(name, split="train", data_dir=None, source="auto", limit=None):
             )
         x, y = load_from_dir(name, data_dir, split)
     elif source == "tfds":
-        x, y = load_from_tfds(info, split, data_dir)
+        x, y = load_from_tfds(info.tfds_name, split, data_dir)
     elif source == "keras" or _keras_cache_has(info) or network_reachable(info.download_host):
-        x, y = load_from_keras(info, split)
+        x, y = load_from_keras(info.keras_name, split)
     else:
         notice(
             f"{name} is not reachable (no --data-dir, no keras.datasets cache, no network): using"
@@ -254,8 +210,6 @@ def load_images(name, split="train", data_dir=None, source="auto", limit=None):
             " use it."
         )
         x, y = load_embedded(split)
-    from keras_gans.data.images import check_images
-
     x = check_images(x, what=f"{name} {split} images")
     if limit is not None:
         x, y = x[:limit], y[:limit]

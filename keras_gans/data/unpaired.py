@@ -28,25 +28,21 @@ from pathlib import Path
 import numpy as np
 
 from keras_gans.data import files
-from keras_gans.data.domains import Domains, DomainSet, grey, photo_tiles, register
+from keras_gans.data.images import Domains
+from keras_gans.data.photos import grey, photo_patches, photo_tiles
+from keras_gans.data.registry import load_images
+from keras_gans.data.sources import (
+    load_from_keras,
+    load_from_tfds,
+    network_reachable,
+    offline,
+    root_path,
+    subfolder,
+)
 from keras_gans.errors import KerasGansError
 
 SVHN_TFDS = "svhn_cropped"
 MONET_TFDS = "cycle_gan/monet2photo"
-
-
-def _root(data_dir):
-    return None if data_dir is None else Path(os.path.expanduser(str(data_dir)))
-
-
-def _subfolder(data_dir, name):
-    """``DIR/name`` when it exists, else ``DIR`` itself (a folder given directly)."""
-    root = _root(data_dir)
-    if root is None:
-        return None
-    if not root.is_dir():
-        raise KerasGansError(f"data folder {root} does not exist")
-    return root / name if (root / name).is_dir() else root
 
 
 def _resize_batch(images, size):
@@ -58,24 +54,20 @@ def _resize_batch(images, size):
 # -- CIFAR10 grey <-> colour ----------------------------------------------------------------------
 def colour_images(split, data_dir, size, tile_scale=None):
     """Colour images for grey <-> colour: CIFAR10, or ``size`` px tiles of real photos."""
-    from keras_gans.data.registry import DatasetInfo, network_reachable
-
     if data_dir is not None:
-        return photo_tiles(split, _subfolder(data_dir, "photos"), size, tile_scale or 4)
+        return photo_tiles(split, subfolder(data_dir, "photos"), size, tile_scale or 4)
     cache = (
         Path(os.environ.get("KERAS_HOME", Path.home() / ".keras"))
         / "datasets"
         / "cifar-10-batches-py"
     )
     if cache.is_dir() or network_reachable("www.cs.toronto.edu"):
-        from keras_gans.data.registry import load_from_keras
-
-        x, _ = load_from_keras(DatasetInfo("cifar10", "CIFAR10", (32, 32, 3), 10, "cifar10"), split)
+        x, _ = load_from_keras("cifar10", split)
         return _resize_batch(np.asarray(x, np.uint8), size)
     return photo_tiles(split, None, size, tile_scale)
 
 
-def _grey_colour(split, data_dir, size, options):
+def grey_colour(split, data_dir, size, options):
     """Grey (A) and colour (B) images. ``channels=3`` keeps the grey images in three equal
     channels, so both domains have the same shape and CycleGAN's identity loss applies
     (G_A2B(colour) ~ colour, G_B2A(grey) ~ grey)."""
@@ -92,24 +84,10 @@ def _grey_colour(split, data_dir, size, options):
     return Domains(grey_images(colour[0::2]), colour[1::2], paired=False, names=("grey", "colour"))
 
 
-register(
-    DomainSet(
-        "cifar10-colour",
-        "unpaired grey <-> colour: CIFAR10 (keras.datasets), or 32 px tiles of --data-dir's photos "
-        "(DIR/photos or DIR); A and B from different images; test pairs for PSNR/SSIM",
-        paired=False,
-        build=_grey_colour,
-        names=("grey", "colour"),
-    )
-)
-
-
 # -- digits: MNIST <-> SVHN, MNIST <-> MNIST-M ---------------------------------------------------
 def mnist_rgb(split, data_dir, size=32):
     """MNIST digits padded to 32x32 (as SVHN), three equal channels, resized to ``size``; labels."""
-    from keras_gans.data.registry import load_images
-
-    root = _root(data_dir)
+    root = root_path(data_dir)
     source = "auto" if root is None else "dir"
     x, y = load_images("mnist", split, data_dir=None if root is None else str(root), source=source)
     x = np.pad(x[..., 0], ((0, 0), (2, 2), (2, 2)))
@@ -119,49 +97,14 @@ def mnist_rgb(split, data_dir, size=32):
 
 def load_svhn(split, size=32):
     """SVHN house-number digits (tfds ``svhn_cropped``, 32x32 RGB) and their labels."""
-    from keras_gans.data.registry import DatasetInfo, load_from_tfds
-
-    x, y = load_from_tfds(DatasetInfo("svhn", "SVHN", (32, 32, 3), 10, tfds_name=SVHN_TFDS), split)
+    x, y = load_from_tfds(SVHN_TFDS, split)
     return _resize_batch(np.asarray(x, np.uint8), size), y
 
 
-def _mnist_svhn(split, data_dir, size, options):
+def mnist_svhn(split, data_dir, size, options):
     a, la = mnist_rgb(split, data_dir, size)
     b, lb = load_svhn(split, size)
     return Domains(a, b, paired=False, names=("mnist", "svhn"), labels_a=la, labels_b=lb)
-
-
-register(
-    DomainSet(
-        "mnist-svhn",
-        "unpaired MNIST (padded to 32 px, RGB) <-> SVHN (tfds svhn_cropped); --data-dir: the MNIST "
-        "IDX files (DIR or DIR/mnist); labels kept for the label-preservation metric",
-        paired=False,
-        build=_mnist_svhn,
-        names=("mnist", "svhn"),
-    )
-)
-
-
-def photo_patches(split, data_dir):
-    """Real colour photos for MNIST-M backgrounds: DIR/photos (or DIR), or scikit-image's photos.
-
-    Every 10th photo of a folder is kept for the test split, as in :func:`photo_tiles`.
-    """
-    from keras_gans.data.domains import EMBEDDED_PHOTOS
-
-    if data_dir is None:
-        import skimage.data
-
-        return [getattr(skimage.data, n)() for n in EMBEDDED_PHOTOS[split]]
-    paths = files.list_images(_subfolder(data_dir, "photos"), "photo folder")
-    if len(paths) < 2:
-        raise KerasGansError(
-            f"photo folder {paths[0].parent} needs at least 2 images (one for the test split)"
-        )
-    return [
-        files.read_image(p, 3) for i, p in enumerate(paths) if (i % 10 == 0) == (split == "test")
-    ]
 
 
 def blend_mnistm(digits, photos, seed=0):
@@ -193,7 +136,7 @@ def blend_mnistm(digits, photos, seed=0):
     return out
 
 
-def _mnist_mnistm(split, data_dir, size, options):
+def mnist_mnistm(split, data_dir, size, options):
     digits, labels = mnist_rgb(split, data_dir, size)
     photos = photo_patches(split, data_dir)
     seed = {"train": 1, "test": 2}[split]
@@ -222,19 +165,6 @@ def _mnist_mnistm(split, data_dir, size, options):
     )
 
 
-register(
-    DomainSet(
-        "mnist-mnistm",
-        "unpaired MNIST <-> MNIST-M (Ganin & Lempitsky 2015: |photo patch - digit|), built offline"
-        " from other digits than A's; --data-dir DIR: MNIST IDX files (DIR or DIR/mnist) and"
-        " DIR/photos (default: keras.datasets or the embedded digits, scikit-image's photos)",
-        paired=False,
-        build=_mnist_mnistm,
-        names=("mnist", "mnistm"),
-    )
-)
-
-
 # -- Monet <-> photo ------------------------------------------------------------------------------
 def _monet_tfds(split, size):
     import tensorflow_datasets as tfds
@@ -253,35 +183,20 @@ def _monet_tfds(split, size):
     return out
 
 
-def _monet_photo(split, data_dir, size, options):
-    from keras_gans.data.registry import OFFLINE_ENV
-
+def monet_photo(split, data_dir, size, options):
     scale = options.get("tile_scale")
     if data_dir is not None:
-        root = _root(data_dir)
+        root = root_path(data_dir)
         for name in ("paintings", "photos"):
             if not (root / name).is_dir():
                 raise KerasGansError(
                     f"monet-photo reads DIR/paintings and DIR/photos: {root / name} does not exist"
                 )
         a, b = (photo_tiles(split, root / name, size, scale) for name in ("paintings", "photos"))
-    elif os.environ.get(OFFLINE_ENV, "").strip() not in ("", "0"):
+    elif offline():
         raise KerasGansError(
             "monet-photo offline needs --data-dir DIR with DIR/paintings and DIR/photos"
         )
     else:
         a, b = _monet_tfds(split, size)
     return Domains(a, b, paired=False, names=("painting", "photo"))
-
-
-register(
-    DomainSet(
-        "monet-photo",
-        "unpaired paintings <-> photos: tfds cycle_gan/monet2photo, or --data-dir DIR with"
-        " DIR/paintings and DIR/photos (any painting and photo folders; every 10th image is the"
-        " test split)",
-        paired=False,
-        build=_monet_photo,
-        names=("painting", "photo"),
-    )
-)
