@@ -10,6 +10,7 @@ from conftest import run_cli
 from keras_gans.data import attribute_digits as adigits
 from keras_gans.data import attributes as attrs
 from keras_gans.data import celeba as celeba_data
+from keras_gans.data import sources
 from keras_gans.errors import KerasGansError
 
 JOINT = attrs.Condition([adigits.COLOUR_DIGITS, adigits.STYLE_DIGITS])  # 5 + 4 labels + 2 mask = 11
@@ -373,6 +374,7 @@ def test_make_dataset_takes_label_vectors_and_flips_reproducibly():
 def test_celeba_from_tfds_mock_data(tmp_path, monkeypatch):
     tfds = pytest.importorskip("tensorflow_datasets")
     monkeypatch.setenv("KERAS_GANS_CACHE", str(tmp_path))
+    monkeypatch.setattr(sources, "reachable", lambda host: True)  # tfds is taken when reachable
     with tfds.testing.mock_data(num_examples=6):
         data = attrs.load_attributes("celeba", "train", size=32, attributes=["Male", "Young"])
         cached = list(tmp_path.glob("celeba-tfds/*.npy"))

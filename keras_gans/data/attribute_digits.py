@@ -29,12 +29,9 @@ DIGIT_SIZE = 32
 
 
 def real_digits(split, data_dir):
-    """Real handwritten digits (uint8 (N, 28, 28)): MNIST from ``data_dir`` (its IDX files there or
-    in mnist/), else scikit-learn's embedded digits."""
-    if data_dir is None:
-        x, _ = load_images("digits", split)
-    else:
-        x, _ = load_images("mnist", split, data_dir=data_dir, source="dir")
+    """Real handwritten digits (uint8 (N, 28, 28)): MNIST (the data root, else keras.datasets),
+    else the embedded digits."""
+    x, _ = load_images("mnist", split, data_dir=data_dir)
     return x[..., 0]
 
 

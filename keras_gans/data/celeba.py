@@ -12,7 +12,7 @@ from pathlib import Path
 
 import numpy as np
 
-from keras_gans.data import files
+from keras_gans.data import files, sources
 from keras_gans.data.cache import cached_images
 from keras_gans.data.conditions import LabelSet, binary
 from keras_gans.errors import KerasGansError
@@ -289,9 +289,14 @@ def _stamp(path):
 
 
 def build_celeba(split, data_dir, size, attributes, seed, limit=None):
+    """CelebA from the data root's ``celeba/`` (or the root itself), else tfds ``celeb_a``
+    (cached or reachable); neither is one error naming the manual steps."""
     attributes = check_celeba_attributes(attributes)
-    if data_dir is None:
-        images, labels = load_celeba_tfds(split, size, attributes, limit=limit)
+    if data_dir is not None and sources.locate("celeba", data_dir) is None:
+        celeba_folder(data_dir)  # raises: no CelebA in the folder the user gave
+    where = sources.require("celeba", data_dir, "CelebA")
+    if where.kind == "root":
+        images, labels = load_celeba_folder(where.path, split, size, attributes, limit=limit)
     else:
-        images, labels = load_celeba_folder(data_dir, split, size, attributes, limit=limit)
+        images, labels = load_celeba_tfds(split, size, attributes, limit=limit)
     return images, labels, LabelSet("celeba", binary(*attributes))

@@ -113,6 +113,14 @@ DOMAIN_SETS = {
             build=unpaired.monet_photo,
             names=("painting", "photo"),
         ),
+        DomainSet(
+            "selfie2anime",
+            "unpaired selfies <-> anime faces (U-GAT-IT): DIR/selfie2anime/ with trainA/ trainB/"
+            " testA/ testB/ (no download: `keras-gans data` says where to get it)",
+            paired=False,
+            build=folders.selfie2anime,
+            names=("selfie", "anime"),
+        ),
     )
 }
 

@@ -7,9 +7,9 @@ from pathlib import Path
 
 import numpy as np
 
-from keras_gans.data import files
+from keras_gans.data import files, sources
 from keras_gans.data.images import Domains
-from keras_gans.data.sources import OFFLINE_ENV, notice, offline
+from keras_gans.data.sources import notice
 from keras_gans.errors import KerasGansError
 
 
@@ -149,30 +149,37 @@ FACADES_URL = "http://efrosgans.eecs.berkeley.edu/pix2pix/datasets/facades.tar.g
 
 def facades_folder(data_dir=None):
     """The extracted facades folder (``train/ val/ test/`` of 512x256 side-by-side pairs: photo
-    left = A, label map right = B): ``data_dir`` (the folder or its parent) or, without one, the
+    left = A, label map right = B): the data root's ``facades/`` (or the root itself), else the
     pix2pix authors' tarball downloaded once into the Keras cache (``keras.utils.get_file``)."""
-    if data_dir is None:
-        if offline():
-            raise KerasGansError(
-                f"facades needs a download ({FACADES_URL}) and {OFFLINE_ENV} is set: download and "
-                "extract it yourself and give --data-dir DIR"
-            )
-        import keras
-
-        notice(
-            f"downloading the facades pairs (29 MB) from {FACADES_URL} once into the Keras cache"
+    where = sources.locate("facades", data_dir)
+    if where is None:
+        raise KerasGansError(
+            f"facades needs a download ({FACADES_URL}) and {sources.not_found('facades', data_dir)}:"
+            " download and extract it yourself and give --data-dir DIR (DIR/facades/)"
         )
-        try:
-            data_dir = keras.utils.get_file("facades.tar.gz", FACADES_URL, extract=True)
-        except Exception as e:  # noqa: BLE001 - any download failure becomes one clear line
-            raise KerasGansError(
-                f"could not download {FACADES_URL} ({type(e).__name__}: {e}); download and "
-                "extract it yourself and give --data-dir DIR"
-            ) from None
-    root = Path(os.path.expanduser(str(data_dir)))
+    if where.kind == "root":
+        return where.path
+    import keras
+
+    notice(f"reading the facades pairs (29 MB) from {FACADES_URL}, once, into the Keras cache")
+    try:
+        root = Path(keras.utils.get_file("facades.tar.gz", FACADES_URL, extract=True))
+    except Exception as e:  # noqa: BLE001 - any download failure becomes one clear line
+        raise KerasGansError(
+            f"could not download {FACADES_URL} ({type(e).__name__}: {e}); download and "
+            "extract it yourself and give --data-dir DIR"
+        ) from None
     return root / "facades" if (root / "facades" / "train").is_dir() else root
 
 
 def facades(split, data_dir, size, options):
     a, b = read_paired_folder(facades_folder(data_dir), split, size, options.get("channels", 3))
     return Domains(a, b, paired=True, names=("photo", "labels"))
+
+
+def selfie2anime(split, data_dir, size, options):
+    """U-GAT-IT's selfie2anime: the data root's ``selfie2anime/`` (trainA/ trainB/ testA/ testB/),
+    which has no download: its absence is one error naming the manual steps."""
+    where = sources.require("selfie2anime", data_dir)
+    a, b = read_unpaired_folders(where.path, split, size, options.get("channels"))
+    return Domains(a, b, paired=False, names=("selfie", "anime"))

@@ -76,7 +76,8 @@ def photo_pairs(make_a, names):
     """A paired set's ``build``: ``make_a(photos)`` (A) beside the photo tiles (B)."""
 
     def build(split, data_dir, size, options):
-        photos = photo_tiles(split, data_dir, size, options.get("tile_scale"))
+        folder = subfolder(data_dir, "photos")  # DIR/photos, or DIR a folder of photos
+        photos = photo_tiles(split, folder, size, options.get("tile_scale"))
         return Domains(make_a(photos), photos, paired=True, names=names)
 
     return build

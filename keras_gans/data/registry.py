@@ -1,4 +1,4 @@
-"""The data set registry: name -> how to load it from each source."""
+"""The single-image data sets (GANs, VAE, classifier): name -> how to load it from each source."""
 
 import gzip
 import os
@@ -7,14 +7,14 @@ from pathlib import Path
 
 import numpy as np
 
-from keras_gans.data.files import keras_cache_file
+from keras_gans.data import sources
 from keras_gans.data.images import check_images
 from keras_gans.data.sources import (  # noqa: F401 - offline: networks/vgg.py asks
     DATA_DIR_ENV,
     OFFLINE_ENV,
+    data_root,
     load_from_keras,
     load_from_tfds,
-    network_reachable,
     notice,
     offline,
 )
@@ -32,7 +32,6 @@ class DatasetInfo:
     num_classes: int
     keras_name: str = None  # keras.datasets module
     tfds_name: str = None
-    download_host: str = "storage.googleapis.com"
 
 
 DATASETS = {
@@ -123,14 +122,15 @@ def load_from_dir(name, data_dir, split="train"):
             return x, y.astype(np.int64)
         for npz in (folder / f"{name}.npz", *sorted(folder.glob("*.npz"))):
             if npz.is_file():
-                return _load_npz(npz, split)
+                return load_npz(npz, split)
     raise KerasGansError(
         f"no {name} files in {root}: expected the IDX files {IDX_FILES[split][0]}[.gz] and "
         f"{IDX_FILES[split][1]}[.gz], or an .npz with x_{split} and y_{split}"
     )
 
 
-def _load_npz(path, split):
+def load_npz(path, split):
+    """``x_<split>``, ``y_<split>`` of an ``.npz`` (what keras.datasets caches); no labels: zeros."""
     try:
         with np.load(path) as f:
             keys = set(f.files)
@@ -167,15 +167,7 @@ def load_embedded(split="train"):
     return x[keep], y[keep]
 
 
-# -- downloads ------------------------------------------------------------------------------------
-def _keras_cache_has(info):
-    home = keras_cache_file("datasets", "")
-    if info.keras_name == "mnist":
-        return (home / "mnist.npz").is_file()
-    folder = home / info.keras_name.replace("_", "-")
-    return all((folder / f"{s}.gz").is_file() for pair in IDX_FILES.values() for s in pair)
-
-
+# -- the order: the data root, keras.datasets, the embedded digits ------------------------------
 def load_images(name, split="train", data_dir=None, source="auto", limit=None):
     """Load a data set split as ``(uint8 images (N, H, W, C), int64 labels (N,))``.
 
@@ -185,7 +177,9 @@ def load_images(name, split="train", data_dir=None, source="auto", limit=None):
     check_choice("split", split, SPLITS)
     check_choice("data source", source, SOURCES)
     info = DATASETS[name]
-    data_dir = data_dir or os.environ.get(DATA_DIR_ENV) or None
+    root = (
+        None if name == "digits" or source in ("keras", "tfds", "embedded") else data_root(data_dir)
+    )
 
     if name == "digits" or source == "embedded":
         if source not in ("auto", "embedded"):
@@ -193,23 +187,32 @@ def load_images(name, split="train", data_dir=None, source="auto", limit=None):
                 f"the embedded digits come only from source 'embedded', not {source!r}"
             )
         x, y = load_embedded(split)
-    elif source == "dir" or (source == "auto" and data_dir):
-        if not data_dir:
+    elif source == "dir":
+        if root is None:
             raise KerasGansError(
                 f"source 'dir' needs --data-dir or the {DATA_DIR_ENV} environment variable"
             )
-        x, y = load_from_dir(name, data_dir, split)
+        x, y = load_from_dir(name, root, split)
     elif source == "tfds":
-        x, y = load_from_tfds(info.tfds_name, split, data_dir)
-    elif source == "keras" or _keras_cache_has(info) or network_reachable(info.download_host):
+        x, y = load_from_tfds(info.tfds_name, split)
+    elif source == "keras":
         x, y = load_from_keras(info.keras_name, split)
     else:
-        notice(
-            f"{name} is not reachable (no --data-dir, no keras.datasets cache, no network): using"
-            f" the embedded 28x28 digits instead. Pass --data-dir DIR with the {name} IDX files to"
-            " use it."
-        )
-        x, y = load_embedded(split)
+        where = sources.locate(name, root)
+        if where is not None and where.kind == "root":
+            x, y = load_from_dir(name, where.path, split)
+        elif where is not None:
+            x, y = load_from_keras(info.keras_name, split)
+        elif root is not None:  # a root was given: its files were meant, no stand-in
+            load_from_dir(name, root, split)  # raises, naming the files it expected
+            raise AssertionError("load_from_dir found files locate did not")  # pragma: no cover
+        else:
+            notice(
+                f"{name}: {sources.not_found(name)}; using the embedded 28x28 digits instead."
+                f" Put the {name} files in DATA_DIR/{name}/ and pass --data-dir DATA_DIR"
+                " (`keras-gans data` lists what is found)"
+            )
+            x, y = load_embedded(split)
     x = check_images(x, what=f"{name} {split} images")
     if limit is not None:
         x, y = x[:limit], y[:limit]

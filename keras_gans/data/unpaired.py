@@ -22,23 +22,16 @@ the colourisation against the real colours), the digit sets keep their labels (d
 translated 7 still read as a 7?).
 """
 
-import os
 from pathlib import Path
 
 import numpy as np
 
-from keras_gans.data import files
+from keras_gans.data import files, sources
+from keras_gans.data.folders import read_unpaired_folders
 from keras_gans.data.images import Domains
 from keras_gans.data.photos import grey, photo_patches, photo_tiles
-from keras_gans.data.registry import load_images
-from keras_gans.data.sources import (
-    load_from_keras,
-    load_from_tfds,
-    network_reachable,
-    offline,
-    root_path,
-    subfolder,
-)
+from keras_gans.data.registry import load_images, load_npz
+from keras_gans.data.sources import load_from_keras, load_from_tfds, notice, subfolder
 from keras_gans.errors import KerasGansError
 
 SVHN_TFDS = "svhn_cropped"
@@ -52,18 +45,56 @@ def _resize_batch(images, size):
 
 
 # -- CIFAR10 grey <-> colour ----------------------------------------------------------------------
+def read_cifar10_folder(folder, split):
+    """CIFAR10 from ``folder``: the extracted ``cifar-10-batches-py`` (``data_batch_1`` ...
+    ``data_batch_5``, ``test_batch``: Python pickles, as keras.datasets reads them), directly or
+    in that sub-folder, or an ``.npz`` with ``x_train, y_train, x_test, y_test``."""
+    import pickle
+
+    folder = Path(folder)
+    if (folder / "cifar-10-batches-py").is_dir():
+        folder = folder / "cifar-10-batches-py"
+    names = ["test_batch"] if split == "test" else [f"data_batch_{i}" for i in range(1, 6)]
+    paths = [folder / n for n in names if (folder / n).is_file()]
+    if not paths:
+        npz = sorted(folder.glob("*.npz"))
+        if npz:
+            return load_npz(npz[0], split)
+        raise KerasGansError(f"no CIFAR10 {split} batches in {folder}: expected {names[0]} ...")
+    xs, ys = [], []
+    for path in paths:
+        try:
+            with open(path, "rb") as f:
+                batch = pickle.load(f, encoding="bytes")
+            x = np.asarray(batch[b"data"], np.uint8).reshape(-1, 3, 32, 32)
+            y = np.asarray(batch[b"labels"], np.int64)
+        except (OSError, EOFError, KeyError, ValueError, pickle.UnpicklingError) as e:
+            raise KerasGansError(
+                f"{path} is not a CIFAR10 batch ({type(e).__name__}: {e})"
+            ) from None
+        xs.append(x.transpose(0, 2, 3, 1))
+        ys.append(y)
+    return np.concatenate(xs), np.concatenate(ys)
+
+
 def colour_images(split, data_dir, size, tile_scale=None):
-    """Colour images for grey <-> colour: CIFAR10, or ``size`` px tiles of real photos."""
-    if data_dir is not None:
-        return photo_tiles(split, subfolder(data_dir, "photos"), size, tile_scale or 4)
-    cache = (
-        Path(os.environ.get("KERAS_HOME", Path.home() / ".keras"))
-        / "datasets"
-        / "cifar-10-batches-py"
-    )
-    if cache.is_dir() or network_reachable("www.cs.toronto.edu"):
-        x, _ = load_from_keras("cifar10", split)
+    """Colour images for grey <-> colour: CIFAR10 (the data root's cifar10/, else
+    keras.datasets), or, offline, ``size`` px tiles of real photos (the root's photos/, else
+    scikit-image's)."""
+    where = sources.locate("cifar10", data_dir)
+    if where is not None:
+        if where.kind == "root":
+            x, _ = read_cifar10_folder(where.path, split)
+        else:
+            x, _ = load_from_keras("cifar10", split)
         return _resize_batch(np.asarray(x, np.uint8), size)
+    stand_in = subfolder(data_dir, "photos")
+    _say_once(
+        f"cifar10: {sources.not_found('cifar10', data_dir)}; using {size} px tiles of"
+        f" {stand_in or 'scikit-image photos'} instead"
+    )
+    if stand_in is not None:
+        return photo_tiles(split, stand_in, size, tile_scale or 4)
     return photo_tiles(split, None, size, tile_scale)
 
 
@@ -87,23 +118,47 @@ def grey_colour(split, data_dir, size, options):
 # -- digits: MNIST <-> SVHN, MNIST <-> MNIST-M ---------------------------------------------------
 def mnist_rgb(split, data_dir, size=32):
     """MNIST digits padded to 32x32 (as SVHN), three equal channels, resized to ``size``; labels."""
-    root = root_path(data_dir)
-    source = "auto" if root is None else "dir"
-    x, y = load_images("mnist", split, data_dir=None if root is None else str(root), source=source)
+    x, y = load_images("mnist", split, data_dir=data_dir)
     x = np.pad(x[..., 0], ((0, 0), (2, 2), (2, 2)))
     x = np.repeat(x[..., None], 3, axis=-1)
     return _resize_batch(x, size), y
 
 
-def load_svhn(split, size=32):
-    """SVHN house-number digits (tfds ``svhn_cropped``, 32x32 RGB) and their labels."""
-    x, y = load_from_tfds(SVHN_TFDS, split)
+def read_svhn_folder(folder, split):
+    """SVHN from ``folder``: ``train_32x32.mat`` / ``test_32x32.mat`` (the original format: X
+    (32, 32, 3, N), labels 1..10 with 10 for the digit 0), or an ``.npz`` with x_train ..."""
+    folder = Path(folder)
+    path = folder / f"{split}_32x32.mat"
+    if not path.is_file():
+        npz = sorted(folder.glob("*.npz"))
+        if npz:
+            return load_npz(npz[0], split)
+        raise KerasGansError(f"no {path.name} in {folder} (SVHN's cropped digits)")
+    from scipy.io import loadmat
+
+    try:
+        mat = loadmat(path)
+        x = np.asarray(mat["X"], np.uint8).transpose(3, 0, 1, 2)
+        y = np.asarray(mat["y"], np.int64).reshape(-1) % 10
+    except (OSError, KeyError, ValueError) as e:
+        raise KerasGansError(f"{path} is not SVHN's .mat file ({type(e).__name__}: {e})") from None
+    return x, y
+
+
+def load_svhn(split, size=32, data_dir=None):
+    """SVHN house-number digits (32x32 RGB) and their labels: the data root's svhn/, else tfds
+    ``svhn_cropped`` (cached or reachable); neither is one error naming the manual steps."""
+    where = sources.require("svhn", data_dir, "SVHN")
+    if where.kind == "root":
+        x, y = read_svhn_folder(where.path, split)
+    else:
+        x, y = load_from_tfds(SVHN_TFDS, split)
     return _resize_batch(np.asarray(x, np.uint8), size), y
 
 
 def mnist_svhn(split, data_dir, size, options):
     a, la = mnist_rgb(split, data_dir, size)
-    b, lb = load_svhn(split, size)
+    b, lb = load_svhn(split, size, data_dir)
     return Domains(a, b, paired=False, names=("mnist", "svhn"), labels_a=la, labels_b=lb)
 
 
@@ -184,19 +239,37 @@ def _monet_tfds(split, size):
 
 
 def monet_photo(split, data_dir, size, options):
-    scale = options.get("tile_scale")
-    if data_dir is not None:
-        root = root_path(data_dir)
-        for name in ("paintings", "photos"):
-            if not (root / name).is_dir():
-                raise KerasGansError(
-                    f"monet-photo reads DIR/paintings and DIR/photos: {root / name} does not exist"
-                )
-        a, b = (photo_tiles(split, root / name, size, scale) for name in ("paintings", "photos"))
-    elif offline():
-        raise KerasGansError(
-            "monet-photo offline needs --data-dir DIR with DIR/paintings and DIR/photos"
-        )
-    else:
+    """Paintings (A) and photos (B): the data root's monet2photo/, else tfds
+    ``cycle_gan/monet2photo`` (cached or reachable), else, offline, the root's paintings/ and
+    photos/ (``tile_scale`` cuts each into tiles)."""
+    where = sources.locate("monet2photo", data_dir)
+    if where is not None and where.kind == "root":
+        a, b = read_unpaired_folders(where.path, split, size, 3)
+    elif where is not None:
         a, b = _monet_tfds(split, size)
+    else:
+        root = sources.data_root(data_dir)
+        missing = [n for n in ("paintings", "photos") if root is None or not (root / n).is_dir()]
+        if missing:
+            raise KerasGansError(
+                f"monet-photo: {sources.not_found('monet2photo', data_dir)}, and no"
+                f" DIR/{' or DIR/'.join(missing)} to stand in; give --data-dir DIR with"
+                " DIR/monet2photo/ (trainA/ trainB/ testA/ testB/) or DIR/paintings and DIR/photos"
+            )
+        _say_once(
+            f"monet-photo: {sources.not_found('monet2photo', data_dir)}; using"
+            f" {root / 'paintings'} and {root / 'photos'} instead"
+        )
+        scale = options.get("tile_scale")
+        a, b = (photo_tiles(split, root / name, size, scale) for name in ("paintings", "photos"))
     return Domains(a, b, paired=False, names=("painting", "photo"))
+
+
+_SAID = set()
+
+
+def _say_once(message):
+    """A stand-in's notice, once per process (training and its test split both load)."""
+    if message not in _SAID:
+        _SAID.add(message)
+        notice(message)
