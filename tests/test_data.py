@@ -1,5 +1,7 @@
 """Data: local folders (IDX, npz), tfds (mocked), the embedded default, pipelines and bad input."""
 
+from pathlib import Path
+
 import numpy as np
 import pytest
 from conftest import SHARED_DATA, needs_shared_data, write_idx
@@ -48,18 +50,40 @@ def test_npz_folder(tmp_path):
     assert xt.shape == (3, 28, 28, 1) and yt.tolist() == [0, 1, 2]
 
 
-def test_embedded_digits_look_like_mnist():
+def test_embedded_digits_are_real_mnist_class_balanced():
     x, y = data.load_images("digits", "train")
-    xt, _ = data.load_images("digits", "test")
+    xt, yt = data.load_images("digits", "test")
+    assert x.shape == (6000, 28, 28, 1) and xt.shape == (1000, 28, 28, 1) and x.dtype == np.uint8
+    assert np.bincount(y).tolist() == [600] * 10 and np.bincount(yt).tolist() == [100] * 10
+    assert np.bincount(data.load_images("digits", limit=50)[1]).tolist() == [5] * 10  # prefixes
+    assert x.max() == 255 and x[:, :2].mean() < 0.5 < x[:, 10:18].mean()  # centred digits
+    files = [p.name for p in Path(data.__file__).parent.glob("mnist_subset.*")]
+    assert sorted(files) == ["mnist_subset.LICENSE", "mnist_subset.npz"]  # shipped with its licence
+    assert "CC BY-SA 3.0" in (Path(data.__file__).parent / "mnist_subset.LICENSE").read_text()
+
+
+@needs_shared_data
+def test_embedded_digits_are_the_first_of_each_class_of_mnist():
+    for split, stem, per_class in (("train", "train", 600), ("test", "t10k", 100)):
+        real = data.registry.read_idx(SHARED_DATA / "mnist" / f"{stem}-images-idx3-ubyte.gz")
+        labels = data.registry.read_idx(SHARED_DATA / "mnist" / f"{stem}-labels-idx1-ubyte.gz")
+        x, y = data.load_images("digits", split)
+        for c in range(10):
+            np.testing.assert_array_equal(x[y == c][..., 0], real[labels == c][:per_class])
+
+
+def test_sklearn_digits_stay_an_option():
+    x, y = data.load_images("sklearn-digits", "train")
+    xt, _ = data.load_images("sklearn_digits", "test")
     assert x.shape == (1497, 28, 28, 1) and xt.shape == (300, 28, 28, 1)
     assert set(np.unique(y)) == set(range(10))
     assert x[:, :4].max() == 0 and x[:, -4:].max() == 0  # a 20x20 digit centred in 28x28
-    assert x.max() == 255
 
 
-def test_offline_fallback_prints_notice(capsys):
+def test_offline_fallback_prints_notice(capsys, monkeypatch):
+    monkeypatch.setattr(data.sources, "_SAID", set())  # said once per process
     x, _ = data.load_images("mnist")  # no data dir, offline (conftest): embedded digits
-    assert x.shape == (1497, 28, 28, 1)
+    assert x.shape == (6000, 28, 28, 1)
     assert "embedded" in capsys.readouterr().err
 
 

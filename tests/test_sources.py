@@ -40,6 +40,7 @@ def keras_home(tmp_path, monkeypatch):
         raise AssertionError("a test opened a network connection")
 
     monkeypatch.setattr(socket, "create_connection", no_socket)
+    monkeypatch.setattr(sources, "_SAID", set())  # each test sees its notices
     return home
 
 
@@ -98,7 +99,7 @@ def test_offline_falls_back_at_once_with_one_notice(keras_home, capsys):
     assert err.count("\n") == 1 and "mnist: no --data-dir, keras.datasets.mnist neither" in err
     x, _ = data.load_images("mnist")
     assert x.shape[1:] == (28, 28, 1)
-    assert "using the embedded 28x28 digits instead" in capsys.readouterr().err
+    assert "using the embedded MNIST digits instead" in capsys.readouterr().err
 
 
 def test_the_network_is_asked_once_per_host_within_the_timeout(monkeypatch):

@@ -338,6 +338,14 @@ def test_style_digits_show_their_labels(digits):
     assert np.all(outline[solid > 0.99] < 0.05)  # hollow: the stroke's core is dark
 
 
+def test_digit_sets_draw_only_the_limit_and_the_same_images():
+    for name in ("colour-digits", "style-digits"):
+        full = attrs.load_attributes(name, "test", size=16)
+        first = attrs.load_attributes(name, "test", size=16, limit=7)
+        np.testing.assert_array_equal(first.images, full.images[:7])
+        np.testing.assert_array_equal(first.conditions, full.conditions[:7])
+
+
 def test_load_attributes_joins_two_sets_with_a_mask():
     data = attrs.load_attributes("colour-digits+style-digits", "test", size=16, limit=5)
     assert data.images.shape == (10, 16, 16, 3) and data.conditions.shape == (10, 11)

@@ -72,14 +72,16 @@ def compose(alpha, colours, backgrounds):
     return np.clip(np.rint(out), 0, 255).astype(np.uint8)
 
 
-def random_backgrounds(photos, n, rng):
-    """n darkened 32x32 crops (random place, random mirror) of the photos."""
-    out = np.empty((n, DIGIT_SIZE, DIGIT_SIZE, 3), np.float32)
+def random_backgrounds(photos, n, rng, keep=None):
+    """n darkened 32x32 crops (random place, random mirror) of the photos; only the first
+    ``keep`` are cut (the random draws are the same for every ``keep``)."""
     which = rng.integers(0, len(photos), n)
     top = rng.integers(0, photos.shape[1] - DIGIT_SIZE + 1, n)
     left = rng.integers(0, photos.shape[2] - DIGIT_SIZE + 1, n)
     flip = rng.random(n) < 0.5
-    for i in range(n):
+    keep = n if keep is None else min(keep, n)
+    out = np.empty((keep, DIGIT_SIZE, DIGIT_SIZE, 3), np.float32)
+    for i in range(keep):
         crop = photos[which[i], top[i] : top[i] + DIGIT_SIZE, left[i] : left[i] + DIGIT_SIZE]
         out[i] = crop[:, ::-1] if flip[i] else crop
     return out * 0.5  # dimmed, so a stroke of any colour stands out
@@ -94,29 +96,35 @@ def _resized(images, size):
     return np.clip(np.rint(x.numpy()), 0, 255).astype(np.uint8)
 
 
-def build_colour_digits(digits, photos, rng):
-    """Coloured digits and their labels [red, green, blue, thick, photo] (see the module doc)."""
+def build_colour_digits(digits, photos, rng, limit=None):
+    """Coloured digits and their labels [red, green, blue, thick, photo] (see the module doc).
+    Only the first ``limit`` are drawn, the same whatever the limit (every digit's random
+    attributes are drawn)."""
     n = len(digits)
     colour = rng.integers(0, len(COLOURS), n)
     thick, photo = rng.random(n) < 0.5, rng.random(n) < 0.5
     palette = np.array(list(COLOURS.values()), np.float32)
-    backgrounds = random_backgrounds(photos, n, rng) * photo[:, None, None, None]
-    images = compose(stroke_alpha(digits, thick=thick), palette[colour], backgrounds)
+    backgrounds = random_backgrounds(photos, n, rng, keep=limit)
+    m = len(backgrounds)
+    colour, thick, photo = colour[:m], thick[:m], photo[:m]
+    backgrounds *= photo[:, None, None, None]
+    images = compose(stroke_alpha(digits[:m], thick=thick), palette[colour], backgrounds)
     labels = np.concatenate([np.eye(len(COLOURS))[colour], thick[:, None], photo[:, None]], axis=1)
     return images, labels.astype(np.float32)
 
 
-def build_style_digits(digits, rng):
-    """Styled digits and their labels [solid, outline, dotted, frame]; colours random, unlabelled."""
+def build_style_digits(digits, rng, limit=None):
+    """Styled digits and their labels [solid, outline, dotted, frame]; colours random, unlabelled.
+    Only the first ``limit`` are drawn, the same whatever the limit."""
     n = len(digits)
-    style = rng.integers(0, len(STYLES), n)
-    frame = rng.random(n) < 0.5
+    m = n if limit is None else min(limit, n)
+    style = rng.integers(0, len(STYLES), n)[:m]
+    frame = (rng.random(n) < 0.5)[:m]
+    colours = rng.integers(0, len(COLOURS), n)[:m]
     palette = np.array(list(COLOURS.values()), np.float32)
-    alpha = stroke_alpha(digits, style=style)
+    alpha = stroke_alpha(digits[:m], style=style)
     alpha[frame, :2, :] = alpha[frame, -2:, :] = alpha[frame, :, :2] = alpha[frame, :, -2:] = 1.0
-    images = compose(
-        alpha, palette[rng.integers(0, len(COLOURS), n)], np.zeros((n, 1, 1, 3), np.float32)
-    )
+    images = compose(alpha, palette[colours], np.zeros((m, 1, 1, 3), np.float32))
     labels = np.concatenate([np.eye(len(STYLES))[style], frame[:, None]], axis=1)
     return images, labels.astype(np.float32)
 
@@ -128,12 +136,12 @@ def _split_seed(seed, split, which):
 def build_colour(split, data_dir, size, attributes, seed, limit):
     digits = real_digits(split, data_dir)
     images, labels = build_colour_digits(
-        digits, background_photos(split, data_dir), _split_seed(seed, split, 1)
+        digits, background_photos(split, data_dir), _split_seed(seed, split, 1), limit
     )
     return _resized(images, size), labels, COLOUR_DIGITS
 
 
 def build_style(split, data_dir, size, attributes, seed, limit):
     digits = real_digits(split, data_dir)
-    images, labels = build_style_digits(digits, _split_seed(seed, split, 2))
+    images, labels = build_style_digits(digits, _split_seed(seed, split, 2), limit)
     return _resized(images, size), labels, STYLE_DIGITS

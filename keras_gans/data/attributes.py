@@ -26,7 +26,7 @@ from keras_gans.errors import KerasGansError, check_choice, check_positive
 class AttributeSet:
     """A registered attribute data set: ``build(split, data_dir, size, attributes, seed, limit)
     -> (images, labels, LabelSet)``. ``build`` may read only the first ``limit`` images (CelebA
-    does) or build them all (the digit sets: the same seed gives the same images whatever the
+    does; the digit sets draw only those, the same seed giving the same images whatever the
     limit); :func:`load_attributes` keeps the first ``limit`` either way."""
 
     name: str

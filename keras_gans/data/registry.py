@@ -48,12 +48,26 @@ DATASETS = {
     ),
     "digits": DatasetInfo(
         "digits",
+        "7,000 real MNIST digits embedded in the package (6,000 train + 1,000 test, class"
+        " balanced; offline)",
+        (28, 28, 1),
+        10,
+    ),
+    "sklearn_digits": DatasetInfo(
+        "sklearn_digits",
         "scikit-learn's 1,797 bundled 8x8 digits scaled to 28x28 (embedded, offline)",
         (28, 28, 1),
         10,
     ),
 }
-ALIASES = {"fashion-mnist": "fashion_mnist", "fashionmnist": "fashion_mnist", "embedded": "digits"}
+ALIASES = {
+    "fashion-mnist": "fashion_mnist",
+    "fashionmnist": "fashion_mnist",
+    "embedded": "digits",
+    "sklearn-digits": "sklearn_digits",
+}
+EMBEDDED = ("digits", "sklearn_digits")
+MNIST_SUBSET = Path(__file__).with_name("mnist_subset.npz")
 
 IDX_FILES = {
     "train": ("train-images-idx3-ubyte", "train-labels-idx1-ubyte"),
@@ -149,6 +163,14 @@ def load_npz(path, split):
 
 # -- the embedded default ---------------------------------------------------------------------------
 def load_embedded(split="train"):
+    """The embedded digits: 7,000 real MNIST digits shipped in the package (``mnist_subset.npz``,
+    CC BY-SA 3.0, LeCun, Cortes and Burges): 600 training and 100 test digits of each class,
+    round robin by class, so every prefix (``limit``) is balanced too."""
+    with np.load(MNIST_SUBSET) as f:
+        return f[f"x_{split}"], f[f"y_{split}"].astype(np.int64)
+
+
+def load_sklearn_digits(split="train"):
     """scikit-learn's 1,797 8x8 digits, scaled to a 20x20 box centred in 28x28 like MNIST.
 
     Every sixth digit is the test split (300), the rest train (1,497).
@@ -178,15 +200,15 @@ def load_images(name, split="train", data_dir=None, source="auto", limit=None):
     check_choice("data source", source, SOURCES)
     info = DATASETS[name]
     root = (
-        None if name == "digits" or source in ("keras", "tfds", "embedded") else data_root(data_dir)
+        None if name in EMBEDDED or source in ("keras", "tfds", "embedded") else data_root(data_dir)
     )
 
-    if name == "digits" or source == "embedded":
+    if name in EMBEDDED or source == "embedded":
         if source not in ("auto", "embedded"):
             raise KerasGansError(
                 f"the embedded digits come only from source 'embedded', not {source!r}"
             )
-        x, y = load_embedded(split)
+        x, y = load_sklearn_digits(split) if name == "sklearn_digits" else load_embedded(split)
     elif source == "dir":
         if root is None:
             raise KerasGansError(
@@ -207,8 +229,8 @@ def load_images(name, split="train", data_dir=None, source="auto", limit=None):
             load_from_dir(name, root, split)  # raises, naming the files it expected
             raise AssertionError("load_from_dir found files locate did not")  # pragma: no cover
         else:
-            notice(
-                f"{name}: {sources.not_found(name)}; using the embedded 28x28 digits instead."
+            sources.notice_once(
+                f"{name}: {sources.not_found(name)}; using the embedded MNIST digits instead."
                 f" Put the {name} files in DATA_DIR/{name}/ and pass --data-dir DATA_DIR"
                 " (`keras-gans data` lists what is found)"
             )

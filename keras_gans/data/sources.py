@@ -38,6 +38,16 @@ def notice(message):
     print(f"keras-gans: {message}", file=sys.stderr, flush=True)
 
 
+_SAID = set()
+
+
+def notice_once(message):
+    """:func:`notice`, once per process (a run loads its training and its test split)."""
+    if message not in _SAID:
+        _SAID.add(message)
+        notice(message)
+
+
 def offline():
     """True when ``KERAS_GANS_OFFLINE`` is set: nothing may try the network."""
     return os.environ.get(OFFLINE_ENV, "").strip() not in ("", "0")
@@ -126,7 +136,7 @@ SOURCES = {
             "11 MB",
             keras_cache=("mnist.npz",),
             in_root_itself=True,
-            stand_in="the embedded digits",
+            stand_in="the embedded digits (7,000 real MNIST digits in the package)",
         ),
         Source(
             "fashion_mnist",
@@ -140,7 +150,7 @@ SOURCES = {
             keras_cache=("fashion-mnist/train-images-idx3-ubyte.gz",),
             aliases=("fashion-mnist",),
             in_root_itself=True,
-            stand_in="the embedded digits",
+            stand_in="the embedded digits (7,000 real MNIST digits in the package)",
         ),
         Source(
             "cifar10",

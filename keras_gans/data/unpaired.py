@@ -31,7 +31,7 @@ from keras_gans.data.folders import read_unpaired_folders
 from keras_gans.data.images import Domains
 from keras_gans.data.photos import grey, photo_patches, photo_tiles
 from keras_gans.data.registry import load_images, load_npz
-from keras_gans.data.sources import load_from_keras, load_from_tfds, notice, subfolder
+from keras_gans.data.sources import load_from_keras, load_from_tfds, subfolder
 from keras_gans.errors import KerasGansError
 
 SVHN_TFDS = "svhn_cropped"
@@ -89,7 +89,7 @@ def colour_images(split, data_dir, size, tile_scale=None):
             x, _ = load_from_keras("cifar10", split)
         return _resize_batch(np.asarray(x, np.uint8), size)
     stand_in = subfolder(data_dir, "photos")
-    _say_once(
+    sources.notice_once(
         f"cifar10: {sources.not_found('cifar10', data_dir)}; using {size} px tiles of"
         f" {stand_in or 'scikit-image photos'} instead"
     )
@@ -256,20 +256,10 @@ def monet_photo(split, data_dir, size, options):
                 f" DIR/{' or DIR/'.join(missing)} to stand in; give --data-dir DIR with"
                 " DIR/monet2photo/ (trainA/ trainB/ testA/ testB/) or DIR/paintings and DIR/photos"
             )
-        _say_once(
+        sources.notice_once(
             f"monet-photo: {sources.not_found('monet2photo', data_dir)}; using"
             f" {root / 'paintings'} and {root / 'photos'} instead"
         )
         scale = options.get("tile_scale")
         a, b = (photo_tiles(split, root / name, size, scale) for name in ("paintings", "photos"))
     return Domains(a, b, paired=False, names=("painting", "photo"))
-
-
-_SAID = set()
-
-
-def _say_once(message):
-    """A stand-in's notice, once per process (training and its test split both load)."""
-    if message not in _SAID:
-        _SAID.add(message)
-        notice(message)
