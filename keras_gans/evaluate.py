@@ -361,8 +361,8 @@ def evaluate_translation(
     from keras_gans import data, metrics
 
     config = run.config
-    test = data.load_run_domains(config, "test", data_dir)
-    a, b = test.a[:n], test.b[:n]
+    test = data.load_run_domains(config, "test", data_dir, limit=n)  # images and labels cut alike
+    a, b = test.a, test.b
     names = dict(zip("AB", test.names))
     directions = tuple(getattr(run.trainer, "translators", {}))
     result = {

@@ -410,3 +410,17 @@ def test_resnet_generator_grey_in_one_channel(tmp_path):
     assert any(layer.name.startswith("res1") for layer in run.trainer.g_a2b.layers)
     result = evaluate(tmp_path / "run", verbose=False)
     assert "psnr_input_copy" in result["A2B"] and "psnr_input_copy" not in result["B2A"]
+
+
+def test_label_preservation_on_the_first_n_test_images(tmp_path):
+    """evaluate(n=...) scores the first n translations against their own n labels (the test
+    split has more digits than n)."""
+    from keras_gans import load_run
+    from keras_gans.evaluate import evaluate_translation
+
+    train("cyclegan", out=tmp_path / "run", epochs=1, **{**QUICK, "dataset": "mnist-mnistm"})
+    result = evaluate_translation(
+        load_run(tmp_path / "run"), n=12, classifier_limit=40, classifier_epochs=1, say=str
+    )
+    assert result["test_images_a"] == result["test_images_b"] == 12
+    assert 0 <= result["A2B"]["label_preservation"] <= 1
