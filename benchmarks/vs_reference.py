@@ -36,6 +36,7 @@ import tensorflow as tf
 from keras import ops
 
 import keras_gans  # noqa: F401
+from keras_gans.data import attribute_digits as adigits
 from keras_gans.data import attributes as attrs
 from keras_gans.models import build_trainer, default_config
 
@@ -373,7 +374,7 @@ def setup(model, overrides, rng):
     if model in ("dcgan", "wgan-gp", "cgan", "vae"):
         config = default_config(model, "cpu", image_shape=[28, 28, 1], **overrides)
     elif model == "stargan":
-        condition = attrs.Condition([attrs.COLOUR_DIGITS])
+        condition = attrs.Condition([adigits.COLOUR_DIGITS])
         config = default_config(model, "cpu", dataset="colour-digits", **overrides)
         size = config["image_size"]
         config.update(image_shape=[size, size, 3], label_sets=condition.to_config())

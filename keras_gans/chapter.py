@@ -19,8 +19,10 @@ Environment variables:
   missing (a notebook opened alone, e.g. in Colab; the package is not on PyPI yet).
 * ``KERAS_GANS_CHAPTER_OUT``: where figures and run directories go (default ``./outputs`` beside
   the script, or the working directory's ``outputs`` in a notebook).
-* ``KERAS_GANS_DATA_DIR``: a folder with the real data (e.g. the MNIST IDX files); without it
-  the image chapters use the embedded digits and run offline.
+* ``KERAS_GANS_DATA_DIR``: the data root (e.g. ``DIR/mnist/`` with the MNIST IDX files). The
+  chapters take the real data set from it, else from its real source when that is cached or
+  reachable (a student online trains on MNIST), else the embedded stand-in, with a notice (see
+  :mod:`keras_gans.data.sources`).
 """
 
 import os
@@ -34,6 +36,19 @@ def in_notebook():
     except NameError:
         return False
     return True
+
+
+def choose_dataset(real, fallback, data_dir=None):
+    """``real`` when it is in the data root, cached or reachable, else ``fallback`` (with a
+    notice); the order every loader follows. Data sets that fall back by themselves (the
+    translation sets) pass the same name twice."""
+    from keras_gans.data import sources
+
+    name = sources.DATASET_SOURCE.get(real)
+    if real == fallback or name is None or sources.locate(name, data_dir) is not None:
+        return real
+    sources.notice(f"{real}: {sources.not_found(name, data_dir)}; this chapter uses {fallback}")
+    return fallback
 
 
 class Chapter:
@@ -54,7 +69,7 @@ class Chapter:
             self.out = self.out / preset
         self.out.mkdir(parents=True, exist_ok=True)
         self.data_dir = os.environ.get("KERAS_GANS_DATA_DIR") or None
-        self.dataset = real_dataset if self.data_dir else fallback_dataset
+        self.dataset = choose_dataset(real_dataset, fallback_dataset, self.data_dir)
         print(
             "quick mode" if self.quick else "full mode",
             f"- data set {self.dataset!r} - preset {self.preset!r} - outputs go to {self.out}",

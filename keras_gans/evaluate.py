@@ -477,8 +477,8 @@ def evaluate_translation(
 
     config, say = run.config, Status.of(say)
     say.phase("loading the test images")
-    test = data.load_run_domains(config, "test", data_dir)
-    a, b = test.a[:n], test.b[:n]
+    test = data.load_run_domains(config, "test", data_dir, limit=n)  # images and labels cut alike
+    a, b = test.a, test.b
     names = dict(zip("AB", test.names))
     directions = tuple(run.trainer.translators)
     result = {

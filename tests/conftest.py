@@ -32,7 +32,7 @@ def _decoded_image_cache(tmp_path_factory):
 
 @pytest.fixture
 def digits():
-    """The embedded 28x28 digits (uint8 NHWC, int labels): real data shipped by scikit-learn."""
+    """The embedded digits (uint8 NHWC, int labels): 6,000 real MNIST digits shipped in the package."""
     from keras_gans.data import load_images
 
     return load_images("digits", "train")

@@ -2,6 +2,8 @@
 
 import matplotlib
 import matplotlib.pyplot as plt
+import numpy as np
+from conftest import write_idx
 
 from keras_gans.chapter import Chapter
 
@@ -24,6 +26,12 @@ def test_defaults_and_environment(tmp_path, monkeypatch):
     monkeypatch.setenv("KERAS_GANS_QUICK", "1")
     monkeypatch.setenv("KERAS_GANS_CHAPTER_OUT", str(tmp_path / "figs"))
     monkeypatch.setenv("KERAS_GANS_DATA_DIR", str(tmp_path))
+    assert Chapter(script).dataset == "digits"  # a data root without MNIST, offline
+    for stem in ("train-images-idx3-ubyte", "train-labels-idx1-ubyte"):
+        (tmp_path / "mnist").mkdir(exist_ok=True)
+        write_idx(
+            tmp_path / "mnist" / f"{stem}.gz", np.zeros((2, 28, 28) if "images" in stem else 2)
+        )
     ch = Chapter(script)
     assert (ch.quick, ch.out, ch.data_dir, ch.dataset) == (
         True,

@@ -1,5 +1,6 @@
 """The keras-gans command as a user runs it: help, list, train/sample/resume, errors, kill and resume."""
 
+import json
 import os
 import signal
 import subprocess
@@ -246,7 +247,10 @@ def test_killed_run_resumes_from_last_checkpoint(tmp_path, model):
 
 
 def test_demo_quick(tmp_path):
-    out = run_cli("demo", "--epochs", "1", "--out", tmp_path / "demo")
+    out = run_cli("demo", "--epochs", "1", "--limit", "640", "--out", tmp_path / "demo")
     assert out.returncode == 0, out.stderr[-3000:]
-    assert (tmp_path / "demo" / "demo.png").is_file()
-    assert "wrote a grid of 64 generated digits" in out.stdout
+    assert "ten generated digits of each class, one class per row" in out.stdout
+    config = json.loads((tmp_path / "demo" / "config.json").read_text())
+    assert (config["model"], config["dataset"], config["limit"]) == ("cgan", "digits", 640)
+    width, height = Image.open(tmp_path / "demo" / "demo.png").size
+    assert 0.85 < height / width < 1.2  # ten labelled rows of ten

@@ -341,10 +341,11 @@ def test_mnistm_blend():
         blend_mnistm(digits, [photo[:4]])
 
 
-def test_mnist_mnistm_and_mocked_svhn():
+def test_mnist_mnistm_and_mocked_svhn(monkeypatch):
     import tensorflow_datasets as tfds
 
     from keras_gans import data
+    from keras_gans.data import sources
 
     pairs = data.load_domains(
         "mnist-mnistm", "train", size=32
@@ -364,7 +365,8 @@ def test_mnist_mnistm_and_mocked_svhn():
     assert (
         small.a[:, 6:10, 6:10].max() > 0 and small.a[:, :1].max() == 0
     )  # a digit in the middle, black border
-    with tfds.testing.mock_data(num_examples=12):
+    monkeypatch.setattr(sources, "reachable", lambda host: host == "ufldl.stanford.edu")
+    with tfds.testing.mock_data(num_examples=12):  # tfds svhn_cropped, taken when reachable
         svhn = data.load_domains("mnist-svhn", "test", size=32)
     assert (
         svhn.b.shape == (12, 32, 32, 3)
@@ -410,3 +412,17 @@ def test_resnet_generator_grey_in_one_channel(tmp_path):
     assert any(layer.name.startswith("res1") for layer in run.trainer.g_a2b.layers)
     result = evaluate(tmp_path / "run", verbose=False)
     assert "psnr_input_copy" in result["A2B"] and "psnr_input_copy" not in result["B2A"]
+
+
+def test_label_preservation_on_the_first_n_test_images(tmp_path):
+    """evaluate(n=...) scores the first n translations against their own n labels (the test
+    split has more digits than n)."""
+    from keras_gans import load_run
+    from keras_gans.evaluate import evaluate_translation
+
+    train("cyclegan", out=tmp_path / "run", epochs=1, **{**QUICK, "dataset": "mnist-mnistm"})
+    result = evaluate_translation(
+        load_run(tmp_path / "run"), n=12, classifier_limit=40, classifier_epochs=1, say=str
+    )
+    assert result["test_images_a"] == result["test_images_b"] == 12
+    assert 0 <= result["A2B"]["label_preservation"] <= 1

@@ -1,5 +1,7 @@
 """Data: local folders (IDX, npz), tfds (mocked), the embedded default, pipelines and bad input."""
 
+from pathlib import Path
+
 import numpy as np
 import pytest
 from conftest import SHARED_DATA, needs_shared_data, write_idx
@@ -48,18 +50,40 @@ def test_npz_folder(tmp_path):
     assert xt.shape == (3, 28, 28, 1) and yt.tolist() == [0, 1, 2]
 
 
-def test_embedded_digits_look_like_mnist():
+def test_embedded_digits_are_real_mnist_class_balanced():
     x, y = data.load_images("digits", "train")
-    xt, _ = data.load_images("digits", "test")
+    xt, yt = data.load_images("digits", "test")
+    assert x.shape == (6000, 28, 28, 1) and xt.shape == (1000, 28, 28, 1) and x.dtype == np.uint8
+    assert np.bincount(y).tolist() == [600] * 10 and np.bincount(yt).tolist() == [100] * 10
+    assert np.bincount(data.load_images("digits", limit=50)[1]).tolist() == [5] * 10  # prefixes
+    assert x.max() == 255 and x[:, :2].mean() < 0.5 < x[:, 10:18].mean()  # centred digits
+    files = [p.name for p in Path(data.__file__).parent.glob("mnist_subset.*")]
+    assert sorted(files) == ["mnist_subset.LICENSE", "mnist_subset.npz"]  # shipped with its licence
+    assert "CC BY-SA 3.0" in (Path(data.__file__).parent / "mnist_subset.LICENSE").read_text()
+
+
+@needs_shared_data
+def test_embedded_digits_are_the_first_of_each_class_of_mnist():
+    for split, stem, per_class in (("train", "train", 600), ("test", "t10k", 100)):
+        real = data.registry.read_idx(SHARED_DATA / "mnist" / f"{stem}-images-idx3-ubyte.gz")
+        labels = data.registry.read_idx(SHARED_DATA / "mnist" / f"{stem}-labels-idx1-ubyte.gz")
+        x, y = data.load_images("digits", split)
+        for c in range(10):
+            np.testing.assert_array_equal(x[y == c][..., 0], real[labels == c][:per_class])
+
+
+def test_sklearn_digits_stay_an_option():
+    x, y = data.load_images("sklearn-digits", "train")
+    xt, _ = data.load_images("sklearn_digits", "test")
     assert x.shape == (1497, 28, 28, 1) and xt.shape == (300, 28, 28, 1)
     assert set(np.unique(y)) == set(range(10))
     assert x[:, :4].max() == 0 and x[:, -4:].max() == 0  # a 20x20 digit centred in 28x28
-    assert x.max() == 255
 
 
-def test_offline_fallback_prints_notice(capsys):
+def test_offline_fallback_prints_notice(capsys, monkeypatch):
+    monkeypatch.setattr(data.sources, "_SAID", set())  # said once per process
     x, _ = data.load_images("mnist")  # no data dir, offline (conftest): embedded digits
-    assert x.shape == (1497, 28, 28, 1)
+    assert x.shape == (6000, 28, 28, 1)
     assert "embedded" in capsys.readouterr().err
 
 
@@ -255,3 +279,41 @@ def test_paired_data_refusals(tmp_path):
         data.Domains(
             np.zeros((2, 8, 8, 1), np.uint8), np.zeros((3, 8, 8, 3), np.uint8), paired=True
         )
+
+
+def test_data_modules_import_one_way():
+    """The data modules form a one-way stack (no cycle, even through imports inside functions),
+    and each registry is one explicit table: importing it alone gives every data set."""
+    import ast
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    folder = Path(data.__file__).parent
+    graph = {}
+    for path in folder.glob("*.py"):
+        deps = set()
+        for node in ast.walk(ast.parse(path.read_text())):
+            if isinstance(node, ast.ImportFrom) and (node.module or "").startswith(
+                "keras_gans.data"
+            ):
+                parts = node.module.split(".")
+                deps |= {a.name for a in node.names} if len(parts) == 2 else {parts[2]}
+        graph[path.stem] = deps - {"__init__"}
+
+    def reaches(start, goal, seen=()):
+        return any(
+            d == goal or (d not in seen and reaches(d, goal, (*seen, d))) for d in graph[start]
+        )
+
+    assert [m for m in graph if m != "__init__" and reaches(m, m)] == []
+    code = (
+        "import keras_gans.data.domains as d, keras_gans.data.attributes as a;"
+        "print(','.join(d.DOMAIN_SETS), ','.join(a.ATTRIBUTE_SETS))"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.split() == [
+        "edges2photo,grey2colour,folder,facades,folders,cifar10-colour,mnist-svhn,mnist-mnistm,"
+        "monet-photo,selfie2anime",
+        "celeba,colour-digits,style-digits",
+    ]

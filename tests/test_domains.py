@@ -6,7 +6,7 @@ import pytest
 from PIL import Image
 
 from keras_gans import data
-from keras_gans.data import domains, files
+from keras_gans.data import domains, files, photos
 from keras_gans.errors import KerasGansError
 
 
@@ -76,7 +76,7 @@ def test_photo_folder_pairs_and_split(tmp_path):
 
 
 def test_embedded_photos_offline(capsys, monkeypatch):
-    monkeypatch.setattr(domains, "_NOTICED", [])  # the notice is printed once per process
+    monkeypatch.setattr(photos, "_NOTICED", [])  # the notice is printed once per process
     pairs = data.load_domains("edges2photo", "test", size=32)
     assert pairs.paired and pairs.a.shape[1:] == (32, 32, 1) and len(pairs.a) >= 8
     assert "scikit-image" in capsys.readouterr().err

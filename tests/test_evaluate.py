@@ -115,7 +115,15 @@ def test_confusion_matrix():
 def runs(tmp_path_factory):
     """A classifier run (trained in-process) and a tiny cgan run (through the CLI) on the embedded digits."""
     root = tmp_path_factory.mktemp("eval")
-    train("classifier", dataset="digits", epochs=3, batch_size=64, out=root / "clf", verbose=0)
+    train(
+        "classifier",
+        dataset="digits",
+        limit=1500,
+        epochs=3,
+        batch_size=64,
+        out=root / "clf",
+        verbose=0,
+    )
     gan = run_cli(
         "train",
         "cgan",

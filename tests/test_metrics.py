@@ -41,7 +41,7 @@ def test_metric_input_errors():
 def test_classifier_learns_digits_and_separates_real_from_noise(digits):
     from keras_gans.data import load_images
 
-    x, y = digits
+    x, y = (a[:1500] for a in digits)  # as many as the suite has always trained on
     x_test, y_test = load_images("digits", "test")
     clf = metrics.train_classifier(x, y, epochs=4, batch_size=64)
     acc, per_class = metrics.accuracy(clf, x_test, y_test)

@@ -7,10 +7,13 @@ import numpy as np
 import pytest
 from conftest import grid_labels, run_cli
 
+from keras_gans.data import attribute_digits as adigits
 from keras_gans.data import attributes as attrs
+from keras_gans.data import celeba as celeba_data
+from keras_gans.data import sources
 from keras_gans.errors import KerasGansError
 
-JOINT = attrs.Condition([attrs.COLOUR_DIGITS, attrs.STYLE_DIGITS])  # 5 + 4 labels + 2 mask = 11
+JOINT = attrs.Condition([adigits.COLOUR_DIGITS, adigits.STYLE_DIGITS])  # 5 + 4 labels + 2 mask = 11
 
 
 # -- networks ---------------------------------------------------------------------------------------
@@ -57,7 +60,7 @@ def test_condition_layout_and_targets_by_name():
     np.testing.assert_array_equal(vec, [0, 1, 0, 1, 0, 0, 0, 0, 0, 1, 0])
     vec = JOINT.encode(["dotted", "frame"])[0]
     np.testing.assert_array_equal(vec, [0, 0, 0, 0, 0, 0, 0, 1, 1, 0, 1])
-    single = attrs.Condition([attrs.COLOUR_DIGITS])
+    single = attrs.Condition([adigits.COLOUR_DIGITS])
     assert single.size == 5 and not single.masked
     np.testing.assert_array_equal(single.encode("blue")[0], [0, 0, 1, 0, 0])
     assert single.encode([0, 0, 1, 1, 0], n=3).shape == (3, 5)
@@ -114,7 +117,7 @@ def test_classification_loss_counts_only_the_active_slice():
     other[1, :5] -= 5.0
     assert float(domain_classification_loss(cond, other, JOINT)) == pytest.approx(got, rel=1e-6)
     # a single set: no mask, every label counts
-    single = attrs.Condition([attrs.COLOUR_DIGITS])
+    single = attrs.Condition([adigits.COLOUR_DIGITS])
     c1 = single.encode("blue,thick")
     expected = _ce(c1[0, :3], logits[0, :3]) + _bce(1, logits[0, 3]) + _bce(0, logits[0, 4])
     assert float(domain_classification_loss(c1, logits[:1, :5], single)) == pytest.approx(
@@ -301,15 +304,15 @@ def digits():
 
 @pytest.fixture(scope="module")
 def photos():
-    return attrs.background_photos("test", None)
+    return adigits.background_photos("test", None)
 
 
 def test_colour_digits_show_their_labels(digits, photos):
-    images, labels = attrs.build_colour_digits(digits, photos, np.random.default_rng(0))
+    images, labels = adigits.build_colour_digits(digits, photos, np.random.default_rng(0))
     assert images.shape == (60, 32, 32, 3) and labels.shape == (60, 5)
     colour, thick, photo = labels[:, :3].argmax(1), labels[:, 3] == 1, labels[:, 4] == 1
     assert np.all(labels[:, :3].sum(1) == 1) and 0 < thick.sum() < 60 and 0 < photo.sum() < 60
-    alpha = attrs.stroke_alpha(digits, thick=thick)
+    alpha = adigits.stroke_alpha(digits, thick=thick)
     for image, a, c, p in zip(images, alpha, colour, photo):
         stroke = a >= 0.9 * a.max()  # the digit's strongest stroke pixels
         assert np.argmax(image[stroke].mean(0)) == c  # the stroke colour is the label
@@ -317,24 +320,32 @@ def test_colour_digits_show_their_labels(digits, photos):
         assert (corners.max() > 0) == p  # black background unless a photo
     # thick strokes cover more pixels than the same digits thin
     thin_a, thick_a = (
-        attrs.stroke_alpha(digits),
-        attrs.stroke_alpha(digits, thick=np.ones(60, bool)),
+        adigits.stroke_alpha(digits),
+        adigits.stroke_alpha(digits, thick=np.ones(60, bool)),
     )
     assert np.all((thick_a > 0.5).sum((1, 2)) > (thin_a > 0.5).sum((1, 2)))
 
 
 def test_style_digits_show_their_labels(digits):
-    images, labels = attrs.build_style_digits(digits, np.random.default_rng(0))
+    images, labels = adigits.build_style_digits(digits, np.random.default_rng(0))
     style, frame = labels[:, :3].argmax(1), labels[:, 3] == 1
     assert set(style) == {0, 1, 2} and 0 < frame.sum() < 60
     for image, f in zip(images, frame):
         assert (image[0].max() > 0) == f  # a frame colours the top row
-    alpha = attrs.stroke_alpha(digits, style=np.full(60, attrs.STYLES.index("dotted")))
+    alpha = adigits.stroke_alpha(digits, style=np.full(60, adigits.STYLES.index("dotted")))
     yy, xx = np.mgrid[:32, :32]
     assert alpha[:, (yy + xx) % 2 == 1].max() == 0  # dotted: every other pixel off
-    solid = attrs.stroke_alpha(digits)
-    outline = attrs.stroke_alpha(digits, style=np.full(60, attrs.STYLES.index("outline")))
+    solid = adigits.stroke_alpha(digits)
+    outline = adigits.stroke_alpha(digits, style=np.full(60, adigits.STYLES.index("outline")))
     assert np.all(outline[solid > 0.99] < 0.05)  # hollow: the stroke's core is dark
+
+
+def test_digit_sets_draw_only_the_limit_and_the_same_images():
+    for name in ("colour-digits", "style-digits"):
+        full = attrs.load_attributes(name, "test", size=16)
+        first = attrs.load_attributes(name, "test", size=16, limit=7)
+        np.testing.assert_array_equal(first.images, full.images[:7])
+        np.testing.assert_array_equal(first.conditions, full.conditions[:7])
 
 
 def test_load_attributes_joins_two_sets_with_a_mask():
@@ -373,6 +384,7 @@ def test_make_dataset_takes_label_vectors_and_flips_reproducibly():
 def test_celeba_from_tfds_mock_data(tmp_path, monkeypatch):
     tfds = pytest.importorskip("tensorflow_datasets")
     monkeypatch.setenv("KERAS_GANS_CACHE", str(tmp_path))
+    monkeypatch.setattr(sources, "reachable", lambda host: True)  # tfds is taken when reachable
     with tfds.testing.mock_data(num_examples=6):
         data = attrs.load_attributes("celeba", "train", size=32, attributes=["Male", "Young"])
         cached = list(tmp_path.glob("celeba-tfds/*.npy"))
@@ -404,14 +416,14 @@ def _write_celeba(root, n=12, partition=True):
     folder.mkdir(parents=True)
     names = [f"{i + 1:06d}.jpg" for i in range(n)]
     rng = np.random.default_rng(0)
-    values = rng.choice([-1, 1], size=(n, len(attrs.CELEBA_ATTRIBUTES)))
+    values = rng.choice([-1, 1], size=(n, len(celeba_data.CELEBA_ATTRIBUTES)))
     for i, name in enumerate(names):
         image = np.zeros(
             (218, 178, 3), np.uint8
         )  # the aligned faces' size; the centre crop is rows 20..198
         image[20:198] = (10 * i, 255 - 10 * i, 128)
         Image.fromarray(image).save(folder / name, quality=95)
-    lines = [str(n), " ".join(attrs.CELEBA_ATTRIBUTES)]
+    lines = [str(n), " ".join(celeba_data.CELEBA_ATTRIBUTES)]
     lines += [f"{name} " + " ".join(f"{v:2d}" for v in row) for name, row in zip(names, values)]
     (root / "list_attr_celeba.txt").write_text("\n".join(lines) + "\n")
     if partition:
@@ -427,7 +439,7 @@ def _write_celeba(root, n=12, partition=True):
 def test_celeba_folder_format(tmp_path):
     values = _write_celeba(tmp_path / "celeba")
     picked = ["Blond_Hair", "Male", "Young"]
-    cols = [attrs.CELEBA_ATTRIBUTES.index(a) for a in picked]
+    cols = [celeba_data.CELEBA_ATTRIBUTES.index(a) for a in picked]
     train = attrs.load_attributes("celeba", "train", data_dir=tmp_path, size=16, attributes=picked)
     test = attrs.load_attributes(
         "celeba", "test", data_dir=tmp_path, size=16, attributes="Blond_Hair,Male,Young"
@@ -454,7 +466,7 @@ def celeba(tmp_path, monkeypatch):
 
     values = _write_celeba(tmp_path / "celeba")
     monkeypatch.setenv("KERAS_GANS_CACHE", str(tmp_path / "cache"))
-    monkeypatch.setattr(attrs, "CELEBA_CHUNK", 3)  # 8 training images: chunks of 3, 3, 2
+    monkeypatch.setattr(celeba_data, "CELEBA_CHUNK", 3)  # 8 training images: chunks of 3, 3, 2
     monkeypatch.setattr(cache, "_told", set())
     read = []
     real_read = files.read_image
@@ -470,7 +482,7 @@ def celeba(tmp_path, monkeypatch):
         names = names or [f"{i + 1:06d}.jpg" for i in range(8)]
         folder = tmp_path / "celeba" / "img_align_celeba"
         return np.stack(
-            [attrs.celeba_faces(real_read(folder / n, 3)[None], size)[0] for n in names]
+            [celeba_data.celeba_faces(real_read(folder / n, 3)[None], size)[0] for n in names]
         )
 
     return type(
@@ -494,7 +506,7 @@ def test_celeba_limit_reads_only_the_first_images(celeba):
     assert celeba.read == ["000001.jpg", "000002.jpg", "000003.jpg"]
     np.testing.assert_array_equal(data.images, celeba.reference(names=celeba.read))
     np.testing.assert_array_equal(
-        data.conditions[:, 0], celeba.values[:3, attrs.CELEBA_ATTRIBUTES.index("Male")] > 0
+        data.conditions[:, 0], celeba.values[:3, celeba_data.CELEBA_ATTRIBUTES.index("Male")] > 0
     )
     with pytest.raises(
         KerasGansError, match=r"000004\.jpg is not an image file"
@@ -512,7 +524,7 @@ def test_celeba_cache_is_read_back_and_keyed_by_its_source(celeba):
     assert celeba.read == [] and isinstance(again.images, np.memmap)
     np.testing.assert_array_equal(again.images, first.images)
     np.testing.assert_array_equal(
-        again.conditions[:, 0], celeba.values[:8, attrs.CELEBA_ATTRIBUTES.index("Young")] > 0
+        again.conditions[:, 0], celeba.values[:8, celeba_data.CELEBA_ATTRIBUTES.index("Young")] > 0
     )
     assert len(list(celeba.cache.glob("*.npy"))) == 1
     celeba.load(size=8)  # another size
@@ -618,7 +630,7 @@ def test_attribute_classifier_takes_a_memmap_and_a_limit(tmp_path):
 def test_attribute_classifier_rows_cap_each_data_set():
     from keras_gans.metrics import classifier_rows
 
-    single = attrs.Condition([attrs.COLOUR_DIGITS])
+    single = attrs.Condition([adigits.COLOUR_DIGITS])
     assert classifier_rows(np.zeros((30, 5)), single, 8) == slice(
         0, 8
     )  # the first ones: a memmap stays one

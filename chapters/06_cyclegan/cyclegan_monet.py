@@ -94,7 +94,7 @@ VGG = VGG if VGG.is_file() else None
 # `A/ B/`) folder pair the same way.
 
 # %%
-if HAS_PAINTINGS:
+if HAS_PAINTINGS or chapter.dataset == "monet-photo":  # the data root, else tfds monet2photo
     DATASET, SET_DIR, OPTIONS = "monet-photo", DATA_DIR, dict(tile_scale=2)
 else:  # offline without paintings: 32 px tiles of scikit-image's photos as both "domains"
     import skimage.data

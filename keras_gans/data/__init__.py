@@ -12,9 +12,10 @@ Where the files come from (``source``):
   sub-folder named after the data set.
 * ``keras``: ``keras.datasets`` (downloads once into ``~/.keras/datasets``).
 * ``tfds``: ``tensorflow_datasets.load`` (downloads once into ``~/tensorflow_datasets``).
-* ``embedded``: scikit-learn's bundled 8x8 digits scaled to 28x28, for offline demos and tests.
-* ``auto`` (default): a local folder if one is given, else keras.datasets when its cache or the
-  network is there, else the embedded digits with a printed notice.
+* ``embedded``: 7,000 real MNIST digits shipped in the package (``digits``), for offline demos
+  and tests; ``sklearn_digits`` is scikit-learn's bundled 8x8 digits scaled to 28x28.
+* ``auto`` (default): the data root's folder, else keras.datasets when its cache or the network
+  is there, else the embedded digits with a printed notice (:mod:`keras_gans.data.sources`).
 
 
 Images with attribute labels (StarGAN; CelebA, digits built with checkable attributes, two sets

@@ -27,6 +27,8 @@ from pathlib import Path
 
 import numpy as np
 
+from keras_gans.data.files import atomic_file
+from keras_gans.data.sources import notice
 from keras_gans.errors import KerasGansError
 
 CACHE_ENV = "KERAS_GANS_CACHE"
@@ -95,8 +97,6 @@ def cached_images(source, name, key, shape, decode):
 def _write(path, shape, chunks):
     """Stream the chunks into a .npy file of ``shape``, atomically (plain writes: a full disk is
     an OSError, never a crash as it can be with a file mapped for writing)."""
-    from keras_gans.data.files import atomic_file
-
     with atomic_file(path) as tmp, open(tmp, "wb") as f:
         np.lib.format.write_array_header_1_0(
             f,
@@ -140,8 +140,6 @@ def _check_count(rows, shape):
 
 
 def _notice(message):
-    from keras_gans.data.registry import notice
-
     if message not in _told:
         _told.add(message)
         notice(message)

@@ -1,19 +1,25 @@
-"""The data set registry: name -> how to load it from each source."""
+"""The single-image data sets (GANs, VAE, classifier): name -> how to load it from each source."""
 
 import gzip
 import os
-import socket
-import sys
 from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
 
-from keras_gans.data.files import keras_cache_file
+from keras_gans.data import sources
+from keras_gans.data.images import check_images
+from keras_gans.data.sources import (  # noqa: F401 - offline: networks/vgg.py asks
+    DATA_DIR_ENV,
+    OFFLINE_ENV,
+    data_root,
+    load_from_keras,
+    load_from_tfds,
+    notice,
+    offline,
+)
 from keras_gans.errors import KerasGansError, check_choice
 
-DATA_DIR_ENV = "KERAS_GANS_DATA_DIR"
-OFFLINE_ENV = "KERAS_GANS_OFFLINE"
 SOURCES = ("auto", "dir", "keras", "tfds", "embedded")
 SPLITS = ("train", "test")
 
@@ -26,7 +32,6 @@ class DatasetInfo:
     num_classes: int
     keras_name: str = None  # keras.datasets module
     tfds_name: str = None
-    download_host: str = "storage.googleapis.com"
 
 
 DATASETS = {
@@ -43,12 +48,26 @@ DATASETS = {
     ),
     "digits": DatasetInfo(
         "digits",
+        "7,000 real MNIST digits embedded in the package (6,000 train + 1,000 test, class"
+        " balanced; offline)",
+        (28, 28, 1),
+        10,
+    ),
+    "sklearn_digits": DatasetInfo(
+        "sklearn_digits",
         "scikit-learn's 1,797 bundled 8x8 digits scaled to 28x28 (embedded, offline)",
         (28, 28, 1),
         10,
     ),
 }
-ALIASES = {"fashion-mnist": "fashion_mnist", "fashionmnist": "fashion_mnist", "embedded": "digits"}
+ALIASES = {
+    "fashion-mnist": "fashion_mnist",
+    "fashionmnist": "fashion_mnist",
+    "embedded": "digits",
+    "sklearn-digits": "sklearn_digits",
+}
+EMBEDDED = ("digits", "sklearn_digits")
+MNIST_SUBSET = Path(__file__).with_name("mnist_subset.npz")
 
 IDX_FILES = {
     "train": ("train-images-idx3-ubyte", "train-labels-idx1-ubyte"),
@@ -65,10 +84,6 @@ def resolve_name(name):
 
 def dataset_info(name):
     return DATASETS[resolve_name(name)]
-
-
-def notice(message):
-    print(f"keras-gans: {message}", file=sys.stderr, flush=True)
 
 
 # -- local folders ---------------------------------------------------------------------------------
@@ -121,14 +136,15 @@ def load_from_dir(name, data_dir, split="train"):
             return x, y.astype(np.int64)
         for npz in (folder / f"{name}.npz", *sorted(folder.glob("*.npz"))):
             if npz.is_file():
-                return _load_npz(npz, split)
+                return load_npz(npz, split)
     raise KerasGansError(
         f"no {name} files in {root}: expected the IDX files {IDX_FILES[split][0]}[.gz] and "
         f"{IDX_FILES[split][1]}[.gz], or an .npz with x_{split} and y_{split}"
     )
 
 
-def _load_npz(path, split):
+def load_npz(path, split):
+    """``x_<split>``, ``y_<split>`` of an ``.npz`` (what keras.datasets caches); no labels: zeros."""
     try:
         with np.load(path) as f:
             keys = set(f.files)
@@ -147,6 +163,14 @@ def _load_npz(path, split):
 
 # -- the embedded default ---------------------------------------------------------------------------
 def load_embedded(split="train"):
+    """The embedded digits: 7,000 real MNIST digits shipped in the package (``mnist_subset.npz``,
+    CC BY-SA 3.0, LeCun, Cortes and Burges): 600 training and 100 test digits of each class,
+    round robin by class, so every prefix (``limit``) is balanced too."""
+    with np.load(MNIST_SUBSET) as f:
+        return f[f"x_{split}"], f[f"y_{split}"].astype(np.int64)
+
+
+def load_sklearn_digits(split="train"):
     """scikit-learn's 1,797 8x8 digits, scaled to a 20x20 box centred in 28x28 like MNIST.
 
     Every sixth digit is the test split (300), the rest train (1,497).
@@ -165,61 +189,7 @@ def load_embedded(split="train"):
     return x[keep], y[keep]
 
 
-# -- downloads ------------------------------------------------------------------------------------
-def _keras_cache_has(info):
-    home = keras_cache_file("datasets", "")
-    if info.keras_name == "mnist":
-        return (home / "mnist.npz").is_file()
-    folder = home / info.keras_name.replace("_", "-")
-    return all((folder / f"{s}.gz").is_file() for pair in IDX_FILES.values() for s in pair)
-
-
-def offline():
-    """True when ``KERAS_GANS_OFFLINE`` is set: nothing may try the network."""
-    return os.environ.get(OFFLINE_ENV, "").strip() not in ("", "0")
-
-
-def network_reachable(host, timeout=3.0):
-    """True when a TCP connection to ``host:443`` opens within ``timeout`` seconds."""
-    if offline():
-        return False
-    try:
-        socket.create_connection((host, 443), timeout=timeout).close()
-        return True
-    except OSError:
-        return False
-
-
-def load_from_keras(info, split):
-    import keras
-
-    module = getattr(keras.datasets, info.keras_name)
-    try:
-        (x_train, y_train), (x_test, y_test) = module.load_data()
-    except Exception as e:  # noqa: BLE001 - any download failure becomes one clear line
-        raise KerasGansError(
-            f"keras.datasets.{info.keras_name} could not be loaded ({type(e).__name__}: {e})"
-        ) from None
-    return (x_train, y_train) if split == "train" else (x_test, y_test)
-
-
-def load_from_tfds(info, split, data_dir=None):
-    import tensorflow_datasets as tfds
-
-    try:
-        ds = tfds.load(info.tfds_name, split=split, as_supervised=True, data_dir=data_dir)
-        batches = list(tfds.as_numpy(ds.batch(10000)))
-    except Exception as e:  # noqa: BLE001
-        raise KerasGansError(
-            f"tfds data set {info.tfds_name!r} could not be loaded ({type(e).__name__}: {e})"
-        ) from None
-    if not batches:
-        raise KerasGansError(f"tfds data set {info.tfds_name!r} split {split!r} is empty")
-    x = np.concatenate([b[0] for b in batches])
-    y = np.concatenate([b[1] for b in batches])
-    return x, y.astype(np.int64)
-
-
+# -- the order: the data root, keras.datasets, the embedded digits ------------------------------
 def load_images(name, split="train", data_dir=None, source="auto", limit=None):
     """Load a data set split as ``(uint8 images (N, H, W, C), int64 labels (N,))``.
 
@@ -229,33 +199,42 @@ def load_images(name, split="train", data_dir=None, source="auto", limit=None):
     check_choice("split", split, SPLITS)
     check_choice("data source", source, SOURCES)
     info = DATASETS[name]
-    data_dir = data_dir or os.environ.get(DATA_DIR_ENV) or None
+    root = (
+        None if name in EMBEDDED or source in ("keras", "tfds", "embedded") else data_root(data_dir)
+    )
 
-    if name == "digits" or source == "embedded":
+    if name in EMBEDDED or source == "embedded":
         if source not in ("auto", "embedded"):
             raise KerasGansError(
                 f"the embedded digits come only from source 'embedded', not {source!r}"
             )
-        x, y = load_embedded(split)
-    elif source == "dir" or (source == "auto" and data_dir):
-        if not data_dir:
+        x, y = load_sklearn_digits(split) if name == "sklearn_digits" else load_embedded(split)
+    elif source == "dir":
+        if root is None:
             raise KerasGansError(
                 f"source 'dir' needs --data-dir or the {DATA_DIR_ENV} environment variable"
             )
-        x, y = load_from_dir(name, data_dir, split)
+        x, y = load_from_dir(name, root, split)
     elif source == "tfds":
-        x, y = load_from_tfds(info, split, data_dir)
-    elif source == "keras" or _keras_cache_has(info) or network_reachable(info.download_host):
-        x, y = load_from_keras(info, split)
+        x, y = load_from_tfds(info.tfds_name, split)
+    elif source == "keras":
+        x, y = load_from_keras(info.keras_name, split)
     else:
-        notice(
-            f"{name} is not reachable (no --data-dir, no keras.datasets cache, no network): using"
-            f" the embedded 28x28 digits instead. Pass --data-dir DIR with the {name} IDX files to"
-            " use it."
-        )
-        x, y = load_embedded(split)
-    from keras_gans.data.images import check_images
-
+        where = sources.locate(name, root)
+        if where is not None and where.kind == "root":
+            x, y = load_from_dir(name, where.path, split)
+        elif where is not None:
+            x, y = load_from_keras(info.keras_name, split)
+        elif root is not None:  # a root was given: its files were meant, no stand-in
+            load_from_dir(name, root, split)  # raises, naming the files it expected
+            raise AssertionError("load_from_dir found files locate did not")  # pragma: no cover
+        else:
+            sources.notice_once(
+                f"{name}: {sources.not_found(name)}; using the embedded MNIST digits instead."
+                f" Put the {name} files in DATA_DIR/{name}/ and pass --data-dir DATA_DIR"
+                " (`keras-gans data` lists what is found)"
+            )
+            x, y = load_embedded(split)
     x = check_images(x, what=f"{name} {split} images")
     if limit is not None:
         x, y = x[:limit], y[:limit]

@@ -22,31 +22,20 @@ the colourisation against the real colours), the digit sets keep their labels (d
 translated 7 still read as a 7?).
 """
 
-import os
 from pathlib import Path
 
 import numpy as np
 
-from keras_gans.data import files
-from keras_gans.data.domains import Domains, DomainSet, grey, photo_tiles, register
+from keras_gans.data import files, sources
+from keras_gans.data.folders import read_unpaired_folders
+from keras_gans.data.images import Domains
+from keras_gans.data.photos import grey, photo_patches, photo_tiles
+from keras_gans.data.registry import load_images, load_npz
+from keras_gans.data.sources import load_from_keras, load_from_tfds, subfolder
 from keras_gans.errors import KerasGansError
 
 SVHN_TFDS = "svhn_cropped"
 MONET_TFDS = "cycle_gan/monet2photo"
-
-
-def _root(data_dir):
-    return None if data_dir is None else Path(os.path.expanduser(str(data_dir)))
-
-
-def _subfolder(data_dir, name):
-    """``DIR/name`` when it exists, else ``DIR`` itself (a folder given directly)."""
-    root = _root(data_dir)
-    if root is None:
-        return None
-    if not root.is_dir():
-        raise KerasGansError(f"data folder {root} does not exist")
-    return root / name if (root / name).is_dir() else root
 
 
 def _resize_batch(images, size):
@@ -56,26 +45,60 @@ def _resize_batch(images, size):
 
 
 # -- CIFAR10 grey <-> colour ----------------------------------------------------------------------
+def read_cifar10_folder(folder, split):
+    """CIFAR10 from ``folder``: the extracted ``cifar-10-batches-py`` (``data_batch_1`` ...
+    ``data_batch_5``, ``test_batch``: Python pickles, as keras.datasets reads them), directly or
+    in that sub-folder, or an ``.npz`` with ``x_train, y_train, x_test, y_test``."""
+    import pickle
+
+    folder = Path(folder)
+    if (folder / "cifar-10-batches-py").is_dir():
+        folder = folder / "cifar-10-batches-py"
+    names = ["test_batch"] if split == "test" else [f"data_batch_{i}" for i in range(1, 6)]
+    paths = [folder / n for n in names if (folder / n).is_file()]
+    if not paths:
+        npz = sorted(folder.glob("*.npz"))
+        if npz:
+            return load_npz(npz[0], split)
+        raise KerasGansError(f"no CIFAR10 {split} batches in {folder}: expected {names[0]} ...")
+    xs, ys = [], []
+    for path in paths:
+        try:
+            with open(path, "rb") as f:
+                batch = pickle.load(f, encoding="bytes")
+            x = np.asarray(batch[b"data"], np.uint8).reshape(-1, 3, 32, 32)
+            y = np.asarray(batch[b"labels"], np.int64)
+        except (OSError, EOFError, KeyError, ValueError, pickle.UnpicklingError) as e:
+            raise KerasGansError(
+                f"{path} is not a CIFAR10 batch ({type(e).__name__}: {e})"
+            ) from None
+        xs.append(x.transpose(0, 2, 3, 1))
+        ys.append(y)
+    return np.concatenate(xs), np.concatenate(ys)
+
+
 def colour_images(split, data_dir, size, tile_scale=None):
-    """Colour images for grey <-> colour: CIFAR10, or ``size`` px tiles of real photos."""
-    from keras_gans.data.registry import DatasetInfo, network_reachable
-
-    if data_dir is not None:
-        return photo_tiles(split, _subfolder(data_dir, "photos"), size, tile_scale or 4)
-    cache = (
-        Path(os.environ.get("KERAS_HOME", Path.home() / ".keras"))
-        / "datasets"
-        / "cifar-10-batches-py"
-    )
-    if cache.is_dir() or network_reachable("www.cs.toronto.edu"):
-        from keras_gans.data.registry import load_from_keras
-
-        x, _ = load_from_keras(DatasetInfo("cifar10", "CIFAR10", (32, 32, 3), 10, "cifar10"), split)
+    """Colour images for grey <-> colour: CIFAR10 (the data root's cifar10/, else
+    keras.datasets), or, offline, ``size`` px tiles of real photos (the root's photos/, else
+    scikit-image's)."""
+    where = sources.locate("cifar10", data_dir)
+    if where is not None:
+        if where.kind == "root":
+            x, _ = read_cifar10_folder(where.path, split)
+        else:
+            x, _ = load_from_keras("cifar10", split)
         return _resize_batch(np.asarray(x, np.uint8), size)
+    stand_in = subfolder(data_dir, "photos")
+    sources.notice_once(
+        f"cifar10: {sources.not_found('cifar10', data_dir)}; using {size} px tiles of"
+        f" {stand_in or 'scikit-image photos'} instead"
+    )
+    if stand_in is not None:
+        return photo_tiles(split, stand_in, size, tile_scale or 4)
     return photo_tiles(split, None, size, tile_scale)
 
 
-def _grey_colour(split, data_dir, size, options):
+def grey_colour(split, data_dir, size, options):
     """Grey (A) and colour (B) images. ``channels=3`` keeps the grey images in three equal
     channels, so both domains have the same shape and CycleGAN's identity loss applies
     (G_A2B(colour) ~ colour, G_B2A(grey) ~ grey)."""
@@ -92,76 +115,51 @@ def _grey_colour(split, data_dir, size, options):
     return Domains(grey_images(colour[0::2]), colour[1::2], paired=False, names=("grey", "colour"))
 
 
-register(
-    DomainSet(
-        "cifar10-colour",
-        "unpaired grey <-> colour: CIFAR10 (keras.datasets), or 32 px tiles of --data-dir's photos "
-        "(DIR/photos or DIR); A and B from different images; test pairs for PSNR/SSIM",
-        paired=False,
-        build=_grey_colour,
-        names=("grey", "colour"),
-    )
-)
-
-
 # -- digits: MNIST <-> SVHN, MNIST <-> MNIST-M ---------------------------------------------------
 def mnist_rgb(split, data_dir, size=32):
     """MNIST digits padded to 32x32 (as SVHN), three equal channels, resized to ``size``; labels."""
-    from keras_gans.data.registry import load_images
-
-    root = _root(data_dir)
-    source = "auto" if root is None else "dir"
-    x, y = load_images("mnist", split, data_dir=None if root is None else str(root), source=source)
+    x, y = load_images("mnist", split, data_dir=data_dir)
     x = np.pad(x[..., 0], ((0, 0), (2, 2), (2, 2)))
     x = np.repeat(x[..., None], 3, axis=-1)
     return _resize_batch(x, size), y
 
 
-def load_svhn(split, size=32):
-    """SVHN house-number digits (tfds ``svhn_cropped``, 32x32 RGB) and their labels."""
-    from keras_gans.data.registry import DatasetInfo, load_from_tfds
+def read_svhn_folder(folder, split):
+    """SVHN from ``folder``: ``train_32x32.mat`` / ``test_32x32.mat`` (the original format: X
+    (32, 32, 3, N), labels 1..10 with 10 for the digit 0), or an ``.npz`` with x_train ..."""
+    folder = Path(folder)
+    path = folder / f"{split}_32x32.mat"
+    if not path.is_file():
+        npz = sorted(folder.glob("*.npz"))
+        if npz:
+            return load_npz(npz[0], split)
+        raise KerasGansError(f"no {path.name} in {folder} (SVHN's cropped digits)")
+    from scipy.io import loadmat
 
-    x, y = load_from_tfds(DatasetInfo("svhn", "SVHN", (32, 32, 3), 10, tfds_name=SVHN_TFDS), split)
+    try:
+        mat = loadmat(path)
+        x = np.asarray(mat["X"], np.uint8).transpose(3, 0, 1, 2)
+        y = np.asarray(mat["y"], np.int64).reshape(-1) % 10
+    except (OSError, KeyError, ValueError) as e:
+        raise KerasGansError(f"{path} is not SVHN's .mat file ({type(e).__name__}: {e})") from None
+    return x, y
+
+
+def load_svhn(split, size=32, data_dir=None):
+    """SVHN house-number digits (32x32 RGB) and their labels: the data root's svhn/, else tfds
+    ``svhn_cropped`` (cached or reachable); neither is one error naming the manual steps."""
+    where = sources.require("svhn", data_dir, "SVHN")
+    if where.kind == "root":
+        x, y = read_svhn_folder(where.path, split)
+    else:
+        x, y = load_from_tfds(SVHN_TFDS, split)
     return _resize_batch(np.asarray(x, np.uint8), size), y
 
 
-def _mnist_svhn(split, data_dir, size, options):
+def mnist_svhn(split, data_dir, size, options):
     a, la = mnist_rgb(split, data_dir, size)
-    b, lb = load_svhn(split, size)
+    b, lb = load_svhn(split, size, data_dir)
     return Domains(a, b, paired=False, names=("mnist", "svhn"), labels_a=la, labels_b=lb)
-
-
-register(
-    DomainSet(
-        "mnist-svhn",
-        "unpaired MNIST (padded to 32 px, RGB) <-> SVHN (tfds svhn_cropped); --data-dir: the MNIST "
-        "IDX files (DIR or DIR/mnist); labels kept for the label-preservation metric",
-        paired=False,
-        build=_mnist_svhn,
-        names=("mnist", "svhn"),
-    )
-)
-
-
-def photo_patches(split, data_dir):
-    """Real colour photos for MNIST-M backgrounds: DIR/photos (or DIR), or scikit-image's photos.
-
-    Every 10th photo of a folder is kept for the test split, as in :func:`photo_tiles`.
-    """
-    from keras_gans.data.domains import EMBEDDED_PHOTOS
-
-    if data_dir is None:
-        import skimage.data
-
-        return [getattr(skimage.data, n)() for n in EMBEDDED_PHOTOS[split]]
-    paths = files.list_images(_subfolder(data_dir, "photos"), "photo folder")
-    if len(paths) < 2:
-        raise KerasGansError(
-            f"photo folder {paths[0].parent} needs at least 2 images (one for the test split)"
-        )
-    return [
-        files.read_image(p, 3) for i, p in enumerate(paths) if (i % 10 == 0) == (split == "test")
-    ]
 
 
 def blend_mnistm(digits, photos, seed=0):
@@ -193,7 +191,7 @@ def blend_mnistm(digits, photos, seed=0):
     return out
 
 
-def _mnist_mnistm(split, data_dir, size, options):
+def mnist_mnistm(split, data_dir, size, options):
     digits, labels = mnist_rgb(split, data_dir, size)
     photos = photo_patches(split, data_dir)
     seed = {"train": 1, "test": 2}[split]
@@ -222,19 +220,6 @@ def _mnist_mnistm(split, data_dir, size, options):
     )
 
 
-register(
-    DomainSet(
-        "mnist-mnistm",
-        "unpaired MNIST <-> MNIST-M (Ganin & Lempitsky 2015: |photo patch - digit|), built offline"
-        " from other digits than A's; --data-dir DIR: MNIST IDX files (DIR or DIR/mnist) and"
-        " DIR/photos (default: keras.datasets or the embedded digits, scikit-image's photos)",
-        paired=False,
-        build=_mnist_mnistm,
-        names=("mnist", "mnistm"),
-    )
-)
-
-
 # -- Monet <-> photo ------------------------------------------------------------------------------
 def _monet_tfds(split, size):
     import tensorflow_datasets as tfds
@@ -253,35 +238,28 @@ def _monet_tfds(split, size):
     return out
 
 
-def _monet_photo(split, data_dir, size, options):
-    from keras_gans.data.registry import OFFLINE_ENV
-
-    scale = options.get("tile_scale")
-    if data_dir is not None:
-        root = _root(data_dir)
-        for name in ("paintings", "photos"):
-            if not (root / name).is_dir():
-                raise KerasGansError(
-                    f"monet-photo reads DIR/paintings and DIR/photos: {root / name} does not exist"
-                )
-        a, b = (photo_tiles(split, root / name, size, scale) for name in ("paintings", "photos"))
-    elif os.environ.get(OFFLINE_ENV, "").strip() not in ("", "0"):
-        raise KerasGansError(
-            "monet-photo offline needs --data-dir DIR with DIR/paintings and DIR/photos"
-        )
-    else:
+def monet_photo(split, data_dir, size, options):
+    """Paintings (A) and photos (B): the data root's monet2photo/, else tfds
+    ``cycle_gan/monet2photo`` (cached or reachable), else, offline, the root's paintings/ and
+    photos/ (``tile_scale`` cuts each into tiles)."""
+    where = sources.locate("monet2photo", data_dir)
+    if where is not None and where.kind == "root":
+        a, b = read_unpaired_folders(where.path, split, size, 3)
+    elif where is not None:
         a, b = _monet_tfds(split, size)
+    else:
+        root = sources.data_root(data_dir)
+        missing = [n for n in ("paintings", "photos") if root is None or not (root / n).is_dir()]
+        if missing:
+            raise KerasGansError(
+                f"monet-photo: {sources.not_found('monet2photo', data_dir)}, and no"
+                f" DIR/{' or DIR/'.join(missing)} to stand in; give --data-dir DIR with"
+                " DIR/monet2photo/ (trainA/ trainB/ testA/ testB/) or DIR/paintings and DIR/photos"
+            )
+        sources.notice_once(
+            f"monet-photo: {sources.not_found('monet2photo', data_dir)}; using"
+            f" {root / 'paintings'} and {root / 'photos'} instead"
+        )
+        scale = options.get("tile_scale")
+        a, b = (photo_tiles(split, root / name, size, scale) for name in ("paintings", "photos"))
     return Domains(a, b, paired=False, names=("painting", "photo"))
-
-
-register(
-    DomainSet(
-        "monet-photo",
-        "unpaired paintings <-> photos: tfds cycle_gan/monet2photo, or --data-dir DIR with"
-        " DIR/paintings and DIR/photos (any painting and photo folders; every 10th image is the"
-        " test split)",
-        paired=False,
-        build=_monet_photo,
-        names=("painting", "photo"),
-    )
-)
