@@ -227,7 +227,9 @@ class HistoryCSV(keras.callbacks.Callback):
     """Append one row per epoch (epoch number from 1, then every logged value) to a CSV file.
 
     Unlike ``keras.callbacks.CSVLogger`` it adds no empty validation columns, and a resumed run
-    appends to the same file.
+    appends to the same file. A row replaces any row of its epoch or a later one already there:
+    a run killed after writing an epoch's row but before that epoch's checkpoint redoes the
+    epoch's last step on resume and writes the row again.
     """
 
     def __init__(self, path):
@@ -243,9 +245,15 @@ class HistoryCSV(keras.callbacks.Callback):
         keys = sorted(logs)
         if not new:
             with open(self.path, newline="") as f:
-                header = next(csv.reader(f), None)
+                header, *rows = list(csv.reader(f)) or [None]
             if header and header[1:] != keys:
                 keys = header[1:]
+            kept = [r for r in rows if r and r[0].isdigit() and int(r[0]) <= epoch]
+            if len(kept) < len(rows):  # os.replace swaps a link itself, never its target
+                tmp = self.path.with_name(f".{self.path.name}.tmp{os.getpid()}")
+                with open(tmp, "w", newline="") as f:
+                    csv.writer(f).writerows([header, *kept])
+                os.replace(tmp, self.path)
         # never through a link: O_NOFOLLOW fails on one (the run directory's guard refuses links
         # before training; this closes the gap of one made while the run trains)
         flags = os.O_WRONLY | os.O_APPEND | os.O_CREAT | getattr(os, "O_NOFOLLOW", 0)

@@ -3,7 +3,7 @@
 Run by tests/test_trainers.py in a subprocess (logical devices must be configured before
 TensorFlow starts): ``python tests/distributed_equality.py MODEL[,MODEL...]`` prints one line
 ``RESULT {...}`` with, per model and strategy, the logged values of each step and the trainable
-weights after the steps.
+weights before and after the steps.
 
 What is made equal and why (docs/distributed.md has the full list):
 * the data: the same global batches (the run's ``TrainingData`` pipeline); the strategy gives
@@ -13,6 +13,11 @@ What is made equal and why (docs/distributed.md has the full list):
   (``Trainer.draw``), StarGAN permutes the gathered global batch;
 * what cannot be equal is switched off: batch norm (statistics per replica: norm "none",
   "layer" or "instance") and dropout (masks drawn per replica: rate 0).
+
+Every optimizer is plain SGD here (``SGD_LR``): Adam and RMSprop divide each gradient by its own
+running size, so a step would come out the same whatever the scale of the summed replica
+gradients; SGD's step is the learning rate times the gradient, so a loss not divided by the
+replica count (or divided twice) shows in the weight changes.
 """
 
 import json
@@ -32,6 +37,18 @@ from keras_gans.models import build_trainer, default_config, resolve_dataset  # 
 from keras_gans.runs import TrainingData  # noqa: E402
 
 STEPS = 2
+SGD_LR = 0.01  # steps of ~1e-4..1e-2 per weight: far above float noise, small enough to stay sane
+
+
+class _SGD(keras.optimizers.SGD):
+    """Stands in for the config's Adam or RMSprop (same call, their own arguments ignored)."""
+
+    def __init__(self, learning_rate=None, **ignored):
+        super().__init__(SGD_LR, name="sgd")
+
+
+# the recipes build optimizers by class at compile time (models._optimizer)
+keras.optimizers.Adam = keras.optimizers.RMSprop = _SGD
 
 
 class StepLogs(keras.callbacks.Callback):
@@ -53,14 +70,18 @@ def run(model, strategy):
     keras.utils.set_random_seed(0)
     with strategy.scope():
         trainer = build_trainer(config)
+    optimizers = [v for v in vars(trainer).values() if isinstance(v, keras.optimizers.Optimizer)]
+    assert optimizers and all(type(o) is _SGD for o in optimizers), (model, optimizers)
     for layer in getattr(trainer, "classifier", keras.Model()).layers:
         if isinstance(layer, keras.layers.Dropout):  # the classifier's dropout has no setting
             layer.rate = 0.0
     logs = StepLogs()
+    before = [np.asarray(v).ravel().tolist() for v in trainer.trainable_variables]
     trainer.fit(data.dataset(0), epochs=1, steps_per_epoch=STEPS, verbose=0, callbacks=[logs])
     return {
         "replicas": strategy.num_replicas_in_sync,
         "steps": logs.steps,
+        "before": before,
         "weights": [np.asarray(v).ravel().tolist() for v in trainer.trainable_variables],
         "seconds": time.perf_counter() - start,
     }

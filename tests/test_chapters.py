@@ -156,7 +156,9 @@ def key(script):
 
 
 def check_outputs(script, out):
-    """The declared outputs of ``script`` (or, undeclared, at least one figure) exist under ``out``."""
+    """The declared outputs of ``script`` (or, undeclared, at least one figure) exist under ``out``
+    and hold something: every figure it wrote is not blank, every history.csv and metrics.json
+    holds finite numbers."""
     what = script.name
     if script.name in EXPECTED:
         missing = [name for name in EXPECTED[script.name] if not (out / name).is_file()]
@@ -165,6 +167,54 @@ def check_outputs(script, out):
         )
     else:
         assert list(out.rglob("*.png")), f"{what} wrote no figure into {out}"
+    for path in sorted(out.rglob("*")):
+        name = f"{what}: {path.relative_to(out)}"
+        if path.suffix == ".png":
+            check_not_blank(path, name)
+        elif path.name == "history.csv":
+            check_history(path, name)
+        elif path.name == "metrics.json":
+            check_metrics(path, name)
+
+
+def check_not_blank(path, name):
+    """More than 0.5 % of the pixels differ from the commonest colour (the background)."""
+    import numpy as np
+    from PIL import Image
+
+    pixels = np.asarray(Image.open(path).convert("RGB")).reshape(-1, 3)
+    colours, counts = np.unique(pixels, axis=0, return_counts=True)
+    assert counts.max() < 0.995 * len(pixels), f"{name} is blank ({colours[counts.argmax()]})"
+
+
+def check_history(path, name):
+    """A header and at least one row; every logged value a finite number."""
+    import csv
+    import math
+
+    with open(path, newline="") as f:
+        header, *rows = list(csv.reader(f))
+    assert header[0] == "epoch" and len(header) > 1 and rows, f"{name}: {header}, {len(rows)} rows"
+    for row in rows:
+        assert len(row) == len(header), f"{name}: {row}"
+        values = [float(v) for v in row]
+        assert all(math.isfinite(v) for v in values), f"{name}: {dict(zip(header, row))}"
+
+
+def check_metrics(path, name):
+    """At least one number, and every number in it (however nested) finite."""
+    import json
+    import math
+
+    def numbers(value):
+        if isinstance(value, dict):
+            return [n for v in value.values() for n in numbers(v)]
+        if isinstance(value, list):
+            return [n for v in value for n in numbers(v)]
+        return [value] if isinstance(value, (int, float)) and not isinstance(value, bool) else []
+
+    found = numbers(json.loads(path.read_text()))
+    assert found and all(math.isfinite(n) for n in found), f"{name}: {path.read_text()[:500]}"
 
 
 def chapter_env(out):

@@ -191,7 +191,7 @@ KILLED_RUNS = {
             "--batch-size",
             "1",
             "--epochs",
-            "6",
+            "3",
             "--set",
             "g_filters=4",
             "--set",
@@ -199,17 +199,33 @@ KILLED_RUNS = {
             "--set",
             "g_blocks=1",
         ],
-        6 * 32,
+        3 * 32,
         "g_a2b_optimizer",
     ),
 }
 
 
+def _history(run_dir):
+    """history.csv as (epoch numbers, {column: values}) without the wall-time column."""
+    import csv
+
+    with open(run_dir / "logs" / "history.csv", newline="") as f:
+        rows = list(csv.DictReader(f))
+    columns = {k: [float(r[k]) for r in rows] for k in rows[0] if k not in ("epoch", "seconds")}
+    return [int(r["epoch"]) for r in rows], columns
+
+
 @pytest.mark.parametrize("model", KILLED_RUNS)
 def test_killed_run_resumes_from_last_checkpoint(tmp_path, model):
-    """SIGKILL mid-training, then the same command finishes the run from the last checkpoint."""
+    """SIGKILL mid-training, then the same command finishes the run from the last checkpoint:
+    it resumes at the checkpoint's position, writes each epoch's history row once, and ends with
+    the weights of an uninterrupted run of the same command."""
+    from keras_gans.callbacks import checkpoint_position
+
     run_dir = tmp_path / "run"
     train_args, total_steps, optimizer = KILLED_RUNS[model]
+    n_epochs = int(train_args[train_args.index("--epochs") + 1])
+    per_epoch = total_steps // n_epochs
     args = ["train", *train_args, "--checkpoint-every", "8", "--out", str(run_dir)]
     proc = subprocess.Popen(
         [sys.executable, "-m", "keras_gans", *args],
@@ -229,21 +245,36 @@ def test_killed_run_resumes_from_last_checkpoint(tmp_path, model):
     import keras_gans
 
     killed_at = int(getattr(keras_gans.load_run(run_dir).trainer, optimizer).iterations)
-    assert killed_at > 0
+    epoch, step = checkpoint_position(weights)  # epochs done, steps done in the next
+    assert killed_at > 0 and epoch * per_epoch + step == killed_at and step % 8 == 0
+    epochs_before, _ = _history(run_dir) if (run_dir / "logs" / "history.csv").exists() else ([], 0)
+    assert epochs_before == list(range(1, epoch + 1))  # one row per finished epoch, no more
     resumed = run_cli(*args)
     assert resumed.returncode == 0, resumed.stderr[-3000:]
     assert not list(run_dir.glob("checkpoints/saving*"))  # the resumed run cleared any temp file
+    resumes_mid_epoch = f"resuming epoch {epoch + 1} after its step {step}" in resumed.stdout
+    assert resumes_mid_epoch == (step > 0) and resumed.stdout.count("resuming epoch") == (step > 0)
     final = keras_gans.load_run(run_dir)
     # the resumed run skips exactly the steps its checkpoint had done: no step trained twice (a kill
     # between two renames once left new weights with an old position: one interval redone; the
     # position now lives in the weights file, see test_runs' test_a_kill_during_a_save_...)
     assert int(getattr(final.trainer, optimizer).iterations) == total_steps
-    epochs = [
-        int(r.split(",")[0])
-        for r in (run_dir / "logs" / "history.csv").read_text().splitlines()[1:]
-    ]
-    n_epochs = int(train_args[train_args.index("--epochs") + 1])
-    assert epochs[-1] == n_epochs and sorted(set(epochs)) == list(range(1, n_epochs + 1))
+
+    straight_dir = tmp_path / "straight"
+    straight = run_cli("train", *train_args, "--out", straight_dir)
+    assert straight.returncode == 0, straight.stderr[-3000:]
+    reference = keras_gans.load_run(straight_dir)
+    for a, b in zip(reference.trainer.variables, final.trainer.variables, strict=True):
+        np.testing.assert_allclose(np.asarray(b), np.asarray(a), atol=1e-5, err_msg=a.path)
+    # every epoch's row once, in order; the rows of whole epochs (all but the one cut by the kill,
+    # whose row averages only the steps after the resume) are the uninterrupted run's
+    (epochs, logged), (_, expected) = _history(run_dir), _history(straight_dir)
+    assert epochs == list(range(1, n_epochs + 1)) and set(logged) == set(expected)
+    whole = [e - 1 for e in epochs if not (step and e == epoch + 1)]
+    for key in expected:
+        np.testing.assert_allclose(
+            np.take(logged[key], whole), np.take(expected[key], whole), rtol=1e-4, err_msg=key
+        )
 
 
 def test_demo_quick(tmp_path):

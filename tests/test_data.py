@@ -12,23 +12,33 @@ from keras_gans.errors import KerasGansError
 
 
 def fake_mnist_dir(tmp_path, n_train=20, n_test=10, gz=True):
-    rng = np.random.default_rng(0)
+    """tmp_path/mnist with random IDX files; the arrays written are in ``fake_mnist_arrays``."""
     folder = tmp_path / "mnist"
     folder.mkdir()
-    for split, n in (("train", n_train), ("t10k", n_test)):
-        x = rng.integers(0, 256, (n, 28, 28), dtype=np.uint8)
-        y = rng.integers(0, 10, n, dtype=np.uint8)
+    for split, (x, y) in fake_mnist_arrays(n_train, n_test).items():
         write_idx(folder / f"{split}-images-idx3-ubyte.gz", x)
         write_idx(folder / f"{split}-labels-idx1-ubyte.gz", y)
     return folder
 
 
+def fake_mnist_arrays(n_train=20, n_test=10):
+    rng = np.random.default_rng(0)
+    return {
+        split: (rng.integers(0, 256, (n, 28, 28), dtype=np.uint8), rng.integers(0, 10, n))
+        for split, n in (("train", n_train), ("t10k", n_test))
+    }
+
+
 def test_idx_folder_round_trip(tmp_path):
     folder = fake_mnist_dir(tmp_path)
+    written = fake_mnist_arrays()
     x, y = data.load_images("mnist", "train", data_dir=tmp_path)  # finds tmp_path/mnist
     assert x.shape == (20, 28, 28, 1) and x.dtype == np.uint8 and y.shape == (20,)
-    x2, _ = data.load_images("mnist", "test", data_dir=folder)  # or the folder itself
-    assert x2.shape == (10, 28, 28, 1)
+    np.testing.assert_array_equal(x[..., 0], written["train"][0])  # every pixel, in order
+    np.testing.assert_array_equal(y, written["train"][1])  # each image's own label
+    x2, y2 = data.load_images("mnist", "test", data_dir=folder)  # or the folder itself
+    np.testing.assert_array_equal(x2[..., 0], written["t10k"][0])
+    np.testing.assert_array_equal(y2, written["t10k"][1])
 
 
 def test_data_dir_from_environment(tmp_path, monkeypatch):

@@ -76,14 +76,45 @@ def test_wasserstein_and_hinge():
 
 
 def test_patch_maps_average_over_all_elements():
-    real = np.ones((2, 4, 4, 1), "float32")
-    fake = np.zeros((2, 4, 4, 1), "float32")
-    assert f(losses.lsgan_d_loss(real, fake)) == pytest.approx(0.0)
-    assert f(losses.l1_loss(real, fake)) == pytest.approx(1.0)
+    """A loss over a patch map (N, h, w, 1) is the mean over every element (not a sum, nor a mean
+    over one axis): maps of varied values against numpy, every loss of the registry and L1."""
+    rng = np.random.default_rng(0)
+    real = rng.normal(size=(2, 3, 4, 1)).astype("float32") + 0.5
+    fake = rng.normal(size=(2, 3, 4, 1)).astype("float32") - 0.5
+    sp = lambda v: np.logaddexp(0.0, v)  # noqa: E731  softplus(v) = log(1 + e^v)
+    relu = lambda v: np.maximum(v, 0.0)  # noqa: E731
+    expected = [
+        (losses.bce_d_loss(real, fake), sp(-real).mean() + sp(fake).mean()),
+        (losses.minimax_g_loss(fake), -sp(fake).mean()),
+        (losses.nonsaturating_g_loss(fake), sp(-fake).mean()),
+        (losses.lsgan_d_loss(real, fake), ((real - 1) ** 2).mean() + (fake**2).mean()),
+        (losses.lsgan_g_loss(fake), ((fake - 1) ** 2).mean()),
+        (losses.wasserstein_d_loss(real, fake), fake.mean() - real.mean()),
+        (losses.wasserstein_g_loss(fake), -fake.mean()),
+        (losses.hinge_d_loss(real, fake), relu(1 - real).mean() + relu(1 + fake).mean()),
+        (losses.l1_loss(real, fake), np.abs(real - fake).mean()),
+    ]
+    for i, (got, want) in enumerate(expected):
+        assert f(got) == pytest.approx(float(want), rel=1e-5), i
 
 
 def test_loss_registry():
-    assert losses.adversarial_losses("hinge") == (losses.hinge_d_loss, losses.wasserstein_g_loss)
+    """Every name of the registry gives its own pair: D and G losses at a real logit 2 and a
+    fake logit -0.5, worked out by hand (minimax and non-saturating share D, not G)."""
+    real, fake = np.array([2.0], "float32"), np.array([-0.5], "float32")
+    bce_d = math.log1p(math.exp(-2.0)) + math.log1p(math.exp(-0.5))  # -log D(x) - log(1 - D(G))
+    expected = {
+        "minimax": (bce_d, -math.log1p(math.exp(-0.5))),  # log(1 - D(G)) = -log(1 + e^f)
+        "nonsaturating": (bce_d, math.log1p(math.exp(0.5))),  # -log D(G) = log(1 + e^-f)
+        "lsgan": ((2 - 1) ** 2 + 0.5**2, (-0.5 - 1) ** 2),
+        "wasserstein": (-0.5 - 2.0, 0.5),
+        "hinge": (max(1 - 2.0, 0) + max(1 - 0.5, 0), 0.5),
+    }
+    assert set(losses.ADVERSARIAL_LOSSES) == set(expected)
+    for name, (d_value, g_value) in expected.items():
+        d_loss, g_loss = losses.adversarial_losses(name)
+        assert f(d_loss(real, fake)) == pytest.approx(d_value, rel=1e-6), name
+        assert f(g_loss(fake)) == pytest.approx(g_value, rel=1e-6), name
     with pytest.raises(KerasGansError, match="unknown adversarial loss 'mse'.*nonsaturating"):
         losses.adversarial_losses("mse")
 
@@ -117,6 +148,52 @@ def test_gradient_penalty_uses_alpha_per_sample():
     assert f(losses.gradient_penalty(critic, real, fake, alpha=alpha)) == pytest.approx(
         2.125, rel=1e-5
     )
+
+
+@pytest.mark.parametrize("model", ["wgan-gp", "stargan"])
+def test_the_trainers_draw_one_alpha_per_sample(monkeypatch, model):
+    """Inside a train step, the penalty's interpolation uses one alpha per sample: a (N, 1, 1, 1)
+    draw in [0, 1), different for each sample and each critic update (never per pixel)."""
+    import keras
+    from tiny_configs import TINY
+
+    from keras_gans.models import build_trainer, default_config
+
+    used = []
+    real_interpolate = losses.interpolate
+
+    def interpolate(real, fake, alpha):
+        used.append((tuple(real.shape), np.asarray(alpha)))
+        return real_interpolate(real, fake, alpha)
+
+    monkeypatch.setattr(losses, "interpolate", interpolate)
+    settings = {k: v for k, v in TINY[model].items() if k not in ("dataset", "limit")}
+    if model == "stargan":
+        from keras_gans.data.attributes import COLOUR_DIGITS, Condition
+
+        layout = Condition([COLOUR_DIGITS])
+        shape, labels = (16, 16, 3), layout.encode("green,thick", n=8)
+        settings.update(dataset="colour-digits", d_steps=2)
+    else:
+        shape, labels = (28, 28, 1), None
+        settings.update(dataset="digits")
+    config = default_config(model, "cpu", **{**settings, "batch_size": 4})
+    config.update(image_shape=list(shape), steps_per_epoch=1, jit_compile=False)
+    if labels is not None:
+        config.update(label_sets=layout.to_config())
+    trainer = build_trainer(config)
+    trainer.compile(
+        g_optimizer=keras.optimizers.SGD(0.0),
+        d_optimizer=keras.optimizers.SGD(0.0),
+        run_eagerly=True,
+    )
+    x = keras.ops.convert_to_tensor(np.random.default_rng(0).uniform(-1, 1, (8, *shape)), "float32")
+    trainer.train_on_batch(x if labels is None else (x, labels))
+    assert len(used) == 2  # d_steps 2: a penalty for each critic update
+    for real_shape, alpha in used:
+        assert real_shape == (4, *shape) and alpha.shape == (4, 1, 1, 1)
+        assert alpha.min() >= 0.0 and alpha.max() < 1.0 and len(np.unique(alpha)) == 4
+    assert not np.array_equal(used[0][1], used[1][1])
 
 
 def test_wgan_gp_alpha_is_uniform_per_sample():

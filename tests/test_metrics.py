@@ -22,6 +22,49 @@ def test_fid_of_a_set_with_itself_is_zero_and_grows_with_shift():
     assert metrics.frechet_distance(x, x + 1.0) > shifted
 
 
+def test_fid_matches_scipy_sqrtm_for_rotated_unequal_covariances():
+    """Covariances that do not commute (each set's axes rotated differently, unequal scales):
+    only a true Tr((S_a S_b)^(1/2)) matches; Tr(S_a^(1/2) S_b^(1/2)) would not."""
+    from scipy.linalg import sqrtm
+    from scipy.stats import special_ortho_group
+
+    rng = np.random.default_rng(0)
+    rot_a, rot_b = special_ortho_group.rvs(5, size=2, random_state=1)
+    a = rng.normal(size=(400, 5)) * [3.0, 2.0, 1.0, 0.5, 0.2] @ rot_a
+    b = rng.normal(size=(300, 5)) * [0.3, 1.0, 4.0, 1.5, 0.7] @ rot_b + [1.0, -2.0, 0.0, 0.5, 3.0]
+    cov_a, cov_b = np.cov(a, rowvar=False), np.cov(b, rowvar=False)
+    assert not np.allclose(cov_a @ cov_b, cov_b @ cov_a, atol=0.1)
+    diff = a.mean(0) - b.mean(0)
+    expected = diff @ diff + np.trace(cov_a + cov_b - 2.0 * sqrtm(cov_a @ cov_b).real)
+    assert metrics.frechet_distance(a, b) == pytest.approx(expected, rel=1e-9)
+    assert metrics.frechet_distance(b, a) == pytest.approx(expected, rel=1e-9)
+
+
+def kid_by_hand(x, y):
+    """Unbiased MMD^2 of the kernel k(u, v) = (u.v / d + 1)^3, written out pair by pair."""
+    m, d = len(x), x.shape[1]
+
+    def k(u, v):
+        return (float(np.dot(u, v)) / d + 1.0) ** 3
+
+    within = sum(k(x[i], x[j]) + k(y[i], y[j]) for i in range(m) for j in range(m) if i != j)
+    across = sum(k(x[i], y[j]) for i in range(m) for j in range(m))
+    return within / (m * (m - 1)) - 2.0 * across / m**2
+
+
+def test_kid_against_a_hand_computation():
+    # two points each in d = 2: within a, u.v = 0 -> k = 1; within b, (1,0).(2,2)/2 = 1 -> k = 8;
+    # across, (0,0).v = 0 -> 1, 1 and (1,1).(1,0)/2 = 0.5 -> 3.375, (1,1).(2,2)/2 = 2 -> 27:
+    # 1 + 8 - 2 * (1 + 1 + 3.375 + 27) / 4 = -7.1875 (unbiased: it can be negative)
+    a, b = np.array([[0.0, 0.0], [1.0, 1.0]]), np.array([[1.0, 0.0], [2.0, 2.0]])
+    assert metrics.kernel_inception_distance(a, b, subsets=3) == pytest.approx((-7.1875, 0.0))
+    # subsets of the whole sets: every subset is the same pair of sets, whatever the draw
+    rng = np.random.default_rng(0)
+    x, y = rng.normal(size=(30, 6)), rng.normal(size=(30, 6)) * 1.5 + 0.4
+    mean, std = metrics.kernel_inception_distance(x, y, subsets=2, subset_size=30)
+    assert mean == pytest.approx(kid_by_hand(x, y), rel=1e-9) and std == pytest.approx(0, abs=1e-9)
+
+
 def test_kid_is_unbiased_near_zero_for_one_distribution():
     rng = np.random.default_rng(0)
     a, b = rng.normal(size=(1000, 16)), rng.normal(size=(1000, 16))

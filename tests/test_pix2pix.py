@@ -2,7 +2,6 @@
 paired data (folders, side-by-side files, facades, jitter), runs, translate, evaluate, bad input."""
 
 import json
-import math
 
 import keras
 import numpy as np
@@ -92,43 +91,71 @@ def test_patchgan_sees_the_input():
 
 
 # -- the loss and the train step ----------------------------------------------------------------
-def constant_networks(c=0.25, b=0.5, size=8):
-    """G(x) = c everywhere, D = logit b on every patch: the losses have closed forms."""
-    x = keras.Input((size, size, 1))
-    out = keras.layers.Conv2D(
-        3, 1, kernel_initializer="zeros", bias_initializer=keras.initializers.Constant(c)
-    )(x)
-    g = keras.Model(x, out)
+def affine_networks(size=4):
+    """G(x) = x * gk + gb (one input channel to three), D = [x, image] . dk + db on every pixel
+    (a 1x1 PatchGAN): every loss and every gradient has a closed form, and D tells the input
+    from the output, the real image from the fake, and both from their swap."""
+    g_in = keras.Input((size, size, 1))
+    g_conv = keras.layers.Conv2D(3, 1)
+    g = keras.Model(g_in, g_conv(g_in))
+    g_conv.set_weights(
+        [np.float32([0.5, -0.3, 0.8]).reshape(1, 1, 1, 3), np.float32([0.1, 0.2, -0.1])]
+    )
     cond, img = keras.Input((size, size, 1)), keras.Input((size, size, 3))
-    pair = keras.layers.Concatenate()([cond, img])
-    logit = keras.layers.Conv2D(
-        1,
-        4,
-        strides=2,
-        padding="same",
-        kernel_initializer="zeros",
-        bias_initializer=keras.initializers.Constant(b),
-    )(pair)
-    return g, keras.Model([cond, img], logit)
+    d_conv = keras.layers.Conv2D(1, 1)
+    d = keras.Model([cond, img], d_conv(keras.layers.Concatenate()([cond, img])))
+    d_conv.set_weights([np.float32([0.7, -0.4, 0.3, 0.6]).reshape(1, 1, 4, 1), np.float32([-0.2])])
+    return g, d
 
 
 def test_losses_against_hand_computed_numbers():
-    c, b = 0.25, 0.5
-    g, d = constant_networks(c, b)
-    trainer = Pix2Pix(g, d, gan_weight=1.0, l1_weight=100.0)
-    trainer.compile(
-        g_optimizer=sgd(0.0), d_optimizer=sgd(0.0)
-    )  # nothing moves: the first step's losses
-    x = np.zeros((2, 8, 8, 1), "float32")
-    y = np.full((2, 8, 8, 3), -0.5, "float32")
-    y[1] = 1.0
-    logs = trainer.train_on_batch(x, y, return_dict=True)
-    softplus = lambda v: math.log1p(math.exp(v))  # noqa: E731
-    # D: (-log sigmoid(b) - log(1 - sigmoid(b))) / 2; G: -log sigmoid(b); L1: mean(|-0.5 - c|, |1 - c|)
-    assert logs["d_loss"] == pytest.approx(0.5 * (softplus(-b) + softplus(b)), rel=1e-5)
-    assert logs["g_gan"] == pytest.approx(softplus(-b), rel=1e-5)
-    assert logs["g_l1"] == pytest.approx((0.75 + 0.75) / 2, rel=1e-5)
-    assert logs["d_real"] == pytest.approx(1 / (1 + math.exp(-b)), rel=1e-5) == logs["d_fake"]
+    """One step with affine networks, D's learning rate 0.5 and G's 0.1, gan_weight 2 and
+    l1_weight 7: the logged losses, D's update, and G's update (the gradient of the weighted
+    total, with the adversarial term judged by the updated D) against numpy."""
+    g, d = affine_networks()
+    (gk, gb), (dk, db) = ([np.ravel(w) for w in net.get_weights()] for net in (g, d))
+    trainer = Pix2Pix(g, d, gan_weight=2.0, l1_weight=7.0)
+    trainer.compile(g_optimizer=sgd(0.1), d_optimizer=sgd(0.5))
+    rng = np.random.default_rng(0)
+    x = rng.uniform(-1, 1, (2, 4, 4, 1)).astype("float32")
+    y = rng.uniform(-1, 1, (2, 4, 4, 3)).astype("float32")
+    logs = {k: float(v) for k, v in trainer.train_on_batch(x, y, return_dict=True).items()}
+
+    softplus, sigmoid = (lambda v: np.logaddexp(0.0, v)), (lambda v: 1 / (1 + np.exp(-v)))
+    pixels = 2 * 4 * 4
+    fake = x * gk + gb
+    real_pair, fake_pair = np.concatenate([x, y], -1), np.concatenate([x, fake], -1)
+    real, faked = real_pair @ dk + db, fake_pair @ dk + db  # D's logit maps (2, 4, 4)
+    # D: (BCE(real -> 1) + BCE(fake -> 0)) / 2, and its gradient for the SGD step
+    d_loss = 0.5 * (softplus(-real).mean() + softplus(faked).mean())
+    d_real_grad, d_fake_grad = -0.5 * sigmoid(-real) / pixels, 0.5 * sigmoid(faked) / pixels
+    dk1 = dk - 0.5 * (
+        (d_real_grad[..., None] * real_pair).sum((0, 1, 2))
+        + (d_fake_grad[..., None] * fake_pair).sum((0, 1, 2))
+    )
+    db1 = db - 0.5 * (d_real_grad.sum() + d_fake_grad.sum())
+    # G: 2 * -log D'(x, G(x)) + 7 * |y - G(x)|, with D' the updated D
+    judged = fake_pair @ dk1 + db1
+    g_gan, g_l1 = softplus(-judged).mean(), np.abs(y - fake).mean()
+    by_fake = 2 * (-sigmoid(-judged) / pixels)[..., None] * dk1[1:] + 7 * -np.sign(y - fake) / (
+        pixels * 3
+    )
+    gk1, gb1 = gk - 0.1 * (by_fake * x).sum((0, 1, 2)), gb - 0.1 * by_fake.sum((0, 1, 2))
+
+    expected = dict(
+        d_loss=d_loss,
+        g_gan=g_gan,
+        g_l1=g_l1,
+        d_real=sigmoid(real).mean(),  # the logs show D's mean probability before its update
+        d_fake=sigmoid(faked).mean(),
+    )
+    assert set(logs) == set(expected)
+    for key, value in expected.items():
+        assert logs[key] == pytest.approx(value, rel=1e-5), key
+    for got, want in zip([np.ravel(w) for w in d.get_weights()], (dk1, db1)):
+        np.testing.assert_allclose(got, want, rtol=1e-5, atol=1e-6)
+    for got, want in zip([np.ravel(w) for w in g.get_weights()], (gk1, gb1)):
+        np.testing.assert_allclose(got, want, rtol=1e-5, atol=1e-6)
 
 
 def test_train_step_moves_losses_and_weights(pairs):
@@ -181,7 +208,7 @@ def test_cgan_only_ignores_the_l1_distance(pairs):
 
 
 def test_weights_must_leave_a_loss():
-    g, d = constant_networks()
+    g, d = affine_networks()
     with pytest.raises(KerasGansError, match="not both 0"):
         Pix2Pix(g, d, gan_weight=0.0, l1_weight=0.0)
 

@@ -107,6 +107,33 @@ def test_resume_mid_epoch_skips_exactly_the_trained_batches(tmp_path):
         np.testing.assert_allclose(np.asarray(a), np.asarray(b), atol=1e-5)
 
 
+def test_a_kill_between_an_epochs_row_and_its_checkpoint_writes_the_row_once(tmp_path, monkeypatch):
+    """Killed after epoch 1's history row is written but before its closing checkpoint (the last
+    step is redone on resume, see RunCheckpoint._should_save_on_batch): the resumed run's row of
+    epoch 1 replaces the first one instead of following it."""
+
+    class Killed(BaseException):
+        pass
+
+    real_end = RunCheckpoint.on_epoch_end
+
+    def on_epoch_end(self, epoch, logs=None):
+        if epoch == 0:
+            raise Killed
+        real_end(self, epoch, logs)
+
+    settings = dict(QUICK, epochs=2, checkpoint_every=3)
+    with monkeypatch.context() as m:
+        m.setattr(RunCheckpoint, "on_epoch_end", on_epoch_end)
+        with pytest.raises(Killed):
+            train("dcgan", out=tmp_path / "run", **settings)
+    history = tmp_path / "run" / "logs" / "history.csv"
+    assert [r.split(",")[0] for r in history.read_text().splitlines()] == ["epoch", "1"]
+    assert checkpoint_position(tmp_path / "run" / "checkpoints" / "latest.weights.h5") == (0, 3)
+    train("dcgan", out=tmp_path / "run", **settings)
+    assert [r.split(",")[0] for r in history.read_text().splitlines()] == ["epoch", "1", "2"]
+
+
 @pytest.mark.parametrize("when", ["before", "after"])
 def test_a_kill_during_a_save_never_splits_weights_and_position(tmp_path, monkeypatch, when):
     """Killed just before or just after a save's rename: the checkpoint on disk is the old one
