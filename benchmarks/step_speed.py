@@ -38,9 +38,8 @@ def measure(model, steps, jit, steps_per_execution=1):
         .repeat()
         .prefetch(4)
     )
-    trainer.fit(
-        ds, steps_per_epoch=2 * steps_per_execution, epochs=1, verbose=0
-    )  # trace and warm up
+    # trace and warm up
+    trainer.fit(ds, steps_per_epoch=2 * steps_per_execution, epochs=1, verbose=0)
     start = time.perf_counter()
     trainer.fit(ds, steps_per_epoch=steps, epochs=1, verbose=0)
     seconds = time.perf_counter() - start

@@ -299,9 +299,7 @@ def build_parser():
         ),
     )
     p.add_argument(
-        "--data-dir",
-        metavar="DIR",
-        help="the data root (default: $KERAS_GANS_DATA_DIR)",
+        "--data-dir", metavar="DIR", help="the data root (default: $KERAS_GANS_DATA_DIR)"
     )
 
     p = sub.add_parser(
@@ -539,9 +537,8 @@ def cmd_translate(args):
     paths = list_images(args.input_dir, "input folder")
     out = check_output_dir(args.output_dir, input_dir=args.input_dir)
     names = output_names(paths)  # PNGs named after the inputs: two a.* would clash
-    images = [
-        read_image(p, channels=None) for p in paths
-    ]  # every file checked before anything is written
+    # every file checked before anything is written
+    images = [read_image(p, channels=None) for p in paths]
     check_run_dir(args.run_dir)
     _import_tensorflow_quietly()
     run = load_run(args.run_dir)

@@ -506,9 +506,8 @@ def evaluate_translation(
             copy = copy_baseline(source, target)
             result[d] = paired_scores(out, target)
             baseline = ""
-            if not np.array_equal(
-                copy, target
-            ):  # colour -> grey: the luma of the input *is* the answer
+            # colour -> grey: the luma of the input *is* the answer
+            if not np.array_equal(copy, target):
                 result[d].update(
                     {f"{k}_input_copy": v for k, v in paired_scores(copy, target).items()}
                 )
@@ -597,10 +596,8 @@ def evaluate_attributes(run, n=10000, seed=0, data_dir=None, say=print):
     test = data.load_attributes(config["dataset"], "test", **kw)
     pick = np.random.default_rng(seed).permutation(len(test.images))[:n]
     rows = metrics.classifier_rows(train.conditions, train.condition, CLASSIFIER_LIMIT)
-    images, conditions = (
-        train.images[rows],
-        train.conditions[rows],
-    )  # a slice of a memmap stays mapped
+    # a slice of a memmap stays mapped
+    images, conditions = (train.images[rows], train.conditions[rows])
     used = len(images)
     capped = (
         f" (at most {CLASSIFIER_LIMIT}: the first"

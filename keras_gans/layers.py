@@ -197,9 +197,8 @@ class ClassActivationMap(keras.layers.Layer):
         self.conv1x1.build((None, None, None, 2 * channels))
 
     def _kernel(self, fc):
-        return ops.reshape(
-            fc.kernel, (-1,)
-        )  # the SpectralNormalization wrapper shares its layer's kernel
+        # the SpectralNormalization wrapper shares its layer's kernel
+        return ops.reshape(fc.kernel, (-1,))
 
     def call(self, x, training=None):
         gap_logit = self.gap_fc(ops.mean(x, axis=[1, 2]), training=training)

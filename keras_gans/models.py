@@ -52,10 +52,8 @@ def default_config(model, preset="cpu", **overrides):
             f"unknown setting(s) for {model}: {', '.join(sorted(unknown))}; known:"
             f" {', '.join(sorted(config))}"
         )
-    for (
-        key,
-        value,
-    ) in overrides.items():  # a setting whose default is a number (a flag) takes a number (a flag)
+    # a setting whose default is a number (a flag) takes a number (a flag)
+    for key, value in overrides.items():
         default = config.get(key)
         if value is None or default is None:
             continue

@@ -76,9 +76,8 @@ class Run:
                     self.trainer.num_classes,
                 )
             ]
-        elif (
-            kind == "codes"
-        ):  # InfoGAN: categorical codes in turn, continuous codes ~ U(-1, 1) as in training
+        # InfoGAN: categorical codes in turn, continuous codes ~ U(-1, 1) as in training
+        elif kind == "codes":
             rng = np.random.default_rng(None if seed is None else [seed, 1])
             extra = [
                 np.arange(len(z)) % self.trainer.num_categories,

@@ -447,9 +447,8 @@ def _train_held(run, guard, config, resuming, trainer, data, strategy, verbose, 
         )
 
     if first_epoch < config["epochs"]:
-        if (
-            steps_done
-        ):  # killed mid-epoch: the rest of that epoch, on exactly the batches it had left
+        # killed mid-epoch: the rest of that epoch, on exactly the batches it had left
+        if steps_done:
             if verbose:
                 print(f"keras-gans: resuming epoch {first_epoch + 1} after its step {steps_done}")
             fit(first_epoch, steps_done)
@@ -499,9 +498,8 @@ class TrainingData:
                 limit=config.get("limit"),
             )
             self.labels = labels if MODELS[config["model"]].labels else None
-            self.step_batch = config["batch_size"] * config.get(
-                "d_steps", 1
-            )  # real images one step consumes
+            # real images one step consumes
+            self.step_batch = config["batch_size"] * config.get("d_steps", 1)
             n, what = len(self.images), "training images"
             self.shape_info = {
                 "image_shape": list(self.images.shape[1:]),
@@ -602,9 +600,8 @@ class TrainingData:
         def reorder(x):
             shape = tf.shape(x)
             x = tf.reshape(x, tf.concat([[parts, n, shape[0] // (parts * n)], shape[1:]], 0))
-            x = tf.transpose(
-                x, [1, 0, 2, *range(3, len(x.shape))]
-            )  # (replica, sub-batch, image, ...)
+            # (replica, sub-batch, image, ...)
+            x = tf.transpose(x, [1, 0, 2, *range(3, len(x.shape))])
             return tf.reshape(x, shape)
 
         return ds.map(

@@ -65,9 +65,8 @@ from keras_gans.blocks import normalization, residual_block
 from keras_gans.chapter import Chapter
 from keras_gans.layers import InstanceNormalization
 
-chapter = Chapter(
-    globals().get("__file__")
-)  # quick mode, output folder, data set (see its docstring)
+# quick mode, output folder, data set (see its docstring)
+chapter = Chapter(globals().get("__file__"))
 OUT, show = chapter.out, chapter.show
 
 keras.utils.set_random_seed(0)

@@ -89,9 +89,8 @@ from keras_gans.sample_images import chelsea, swirls
 from keras_gans.style_settings import CONTENT_LAYERS, DEFAULTS, STYLE_LAYERS
 from keras_gans.trainers.style_transfer import StyleTransfer
 
-chapter = Chapter(
-    globals().get("__file__"), preset=PRESET
-)  # quick mode, output folder, data folder (see its docstring)
+# quick mode, output folder, data folder (see its docstring)
+chapter = Chapter(globals().get("__file__"), preset=PRESET)
 QUICK, OUT, show, DATA_DIR = chapter.quick, chapter.out, chapter.show, chapter.data_dir
 # longer side of the result in pixels, and L-BFGS steps of the main transfer; the paper preset is
 # keras-gans stylize's default (Gatys's 512 px, 300 steps), for a GPU

@@ -68,9 +68,8 @@ import keras_gans
 from keras_gans import data, runs, viz
 from keras_gans.chapter import Chapter
 
-chapter = Chapter(
-    globals().get("__file__"), preset=PRESET
-)  # quick mode, output folder, data set (see its docstring)
+# quick mode, output folder, data set (see its docstring)
+chapter = Chapter(globals().get("__file__"), preset=PRESET)
 QUICK, OUT, show = chapter.quick, chapter.out, chapter.show
 DATA_DIR, DATASET = chapter.data_dir, chapter.dataset
 

@@ -71,9 +71,8 @@ from keras_gans.chapter import Chapter
 from keras_gans.networks import mlp_discriminator, mlp_generator
 from keras_gans.trainers import GAN
 
-chapter = Chapter(
-    globals().get("__file__")
-)  # quick mode, output folder, data set (see its docstring)
+# quick mode, output folder, data set (see its docstring)
+chapter = Chapter(globals().get("__file__"))
 QUICK, OUT, show = chapter.quick, chapter.out, chapter.show
 
 keras.utils.set_random_seed(0)

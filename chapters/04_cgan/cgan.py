@@ -79,9 +79,8 @@ from keras_gans.evaluate import evaluate
 from keras_gans.networks import conditional_discriminator, conditional_generator
 from keras_gans.networks.conditional import embedding_map, label_maps
 
-chapter = Chapter(
-    globals().get("__file__"), preset=PRESET
-)  # quick mode, output folder, data set (see its docstring)
+# quick mode, output folder, data set (see its docstring)
+chapter = Chapter(globals().get("__file__"), preset=PRESET)
 QUICK, OUT, show = chapter.quick, chapter.out, chapter.show
 DATA_DIR, DATASET = chapter.data_dir, chapter.dataset
 TAG = f"{DATASET}{'_quick' if QUICK else ''}"

@@ -84,9 +84,8 @@ from keras_gans.evaluate import evaluate
 from keras_gans.networks import unet_generator
 from keras_gans.networks.patchgan import PATCH_SIZES, describe, output_size
 
-chapter = Chapter(
-    globals().get("__file__"), preset=PRESET
-)  # quick mode, output folder (see its docstring)
+# quick mode, output folder (see its docstring)
+chapter = Chapter(globals().get("__file__"), preset=PRESET)
 QUICK, OUT, show = chapter.quick, chapter.out, chapter.show
 PHOTOS = chapter.data_dir
 if PHOTOS and (Path(PHOTOS) / "photos").is_dir():

@@ -147,9 +147,8 @@ from keras_gans.layers import InstanceNormalization  # noqa: E402
 
 norm = InstanceNormalization()
 tiles = np.stack([np.full((8, 8, 1), v, "float32") for v in (-0.8, 0.0, 0.8)])  # dark, grey, bright
-tiles += 0.01 * np.random.default_rng(0).standard_normal(tiles.shape).astype(
-    "float32"
-)  # a little texture
+# a little texture
+tiles += 0.01 * np.random.default_rng(0).standard_normal(tiles.shape).astype("float32")
 print("tile means before:", tiles.mean(axis=(1, 2, 3)).round(3))
 normed = np.asarray(norm(tiles))
 print(

@@ -150,9 +150,8 @@ print(
 
 # %%
 light = ugatit_generator((256, 256, 3), filters=64, blocks=4, light=True).count_params()
-full = (
-    light + (64 * 64 - 1) * 256 * 256
-)  # the first MLP layer takes 64 * 64 * 256 values instead of 256
+# the first MLP layer takes 64 * 64 * 256 values instead of 256
+full = light + (64 * 64 - 1) * 256 * 256
 print(f"paper generator: light {light:,} weights, full {full:,}")
 print("paper:", describe(7, 5, 256))
 print("cpu:  ", describe(5, 3, 32))

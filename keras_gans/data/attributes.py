@@ -119,8 +119,7 @@ def load_attributes(
     if len(channels) > 1:
         built = [(np.repeat(x, 3, axis=-1) if x.shape[-1] == 1 else x, y, s) for x, y, s in built]
     condition = Condition([b[2] for b in built])
-    images = (
-        built[0][0] if len(built) == 1 else np.concatenate([b[0] for b in built])
-    )  # one set: no copy
+    # one set: no copy
+    images = built[0][0] if len(built) == 1 else np.concatenate([b[0] for b in built])
     conditions = np.concatenate([condition.vector(b[1], k) for k, b in enumerate(built)])
     return AttributeData(images, conditions, condition)

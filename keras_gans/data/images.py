@@ -90,9 +90,8 @@ def make_dataset(
     import tensorflow as tf
 
     images = check_images(images)
-    mapped = (
-        isinstance(images, np.memmap) and images.filename is not None
-    )  # (astype of a memmap: in memory)
+    # (astype of a memmap: in memory)
+    mapped = isinstance(images, np.memmap) and images.filename is not None
     batch_size = check_positive("batch size", batch_size)
     if drop_remainder and len(images) < batch_size:
         raise KerasGansError(
@@ -148,9 +147,8 @@ def make_dataset(
         if rescale:
             x = x / 127.5 - 1.0
         if flip:
-            key = tf.stack(
-                [tf.cast(seed, tf.int64), position[0] * (1 << 32) + position[1]]
-            )  # (epoch, step)
+            # (epoch, step)
+            key = tf.stack([tf.cast(seed, tf.int64), position[0] * (1 << 32) + position[1]])
             coins = tf.random.stateless_uniform(tf.shape(i), seed=key)
             x = tf.where((coins < 0.5)[:, None, None, None], tf.reverse(x, axis=[2]), x)
         return x if labels is None else (x, tf.gather(label_table, i))

@@ -195,9 +195,8 @@ def mnist_mnistm(split, data_dir, size, options):
     digits, labels = mnist_rgb(split, data_dir, size)
     photos = photo_patches(split, data_dir)
     seed = {"train": 1, "test": 2}[split]
-    if (
-        split == "test"
-    ):  # the test digits in both domains (not pairs to score pixels against: the patch is random)
+    # the test digits in both domains (not pairs to score pixels against: the patch is random)
+    if split == "test":
         return Domains(
             digits,
             blend_mnistm(digits, photos, seed),

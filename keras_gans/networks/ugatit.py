@@ -145,9 +145,8 @@ def ugatit_generator(
             n, kernel, use_bias=False, kernel_initializer=init(), name=f"{name}_conv"
         )(y)
 
-    for i in range(
-        int(blocks)
-    ):  # residual blocks with AdaLIN: gamma and beta from the attention features
+    # residual blocks with AdaLIN: gamma and beta from the attention features
+    for i in range(int(blocks)):
         y = conv(x, width_c, 3, f"adalin{i + 1}a")
         y = keras.layers.ReLU(name=f"adalin{i + 1}a_act")(
             AdaLIN(name=f"adalin{i + 1}a_norm")([y, gamma, beta])

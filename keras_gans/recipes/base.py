@@ -27,9 +27,8 @@ def optimizer(config, lr, total_steps):
         opt = keras.optimizers.RMSprop(lr)
     else:
         opt = keras.optimizers.Adam(lr, beta_1=config["beta_1"], beta_2=config["beta_2"])
-    if (
-        config.get("precision") == "mixed_float16"
-    ):  # the train steps start backward passes from its scale
+    # the train steps start backward passes from its scale
+    if config.get("precision") == "mixed_float16":
         opt = keras.optimizers.LossScaleOptimizer(opt)
     return opt
 

@@ -25,17 +25,9 @@ CLASSIFIER = Recipe(
     description="the evaluation classifier (a small CNN, ~99% on MNIST): accuracy of samples, FID/KID"
     " features",
     base=dict(
-        network="classifier",
-        optimizer="adam",
-        beta_1=0.9,
-        beta_2=0.999,
-        lr=1e-3,
-        feature_dim=128,
+        network="classifier", optimizer="adam", beta_1=0.9, beta_2=0.999, lr=1e-3, feature_dim=128
     ),
-    presets={
-        "cpu": dict(batch_size=128, epochs=3),
-        "paper": dict(batch_size=128, epochs=10),
-    },
+    presets={"cpu": dict(batch_size=128, epochs=3), "paper": dict(batch_size=128, epochs=10)},
     networks=networks,
     trainer=trainer,
     compile=compile_one_optimizer,

@@ -58,11 +58,7 @@ GAN = Recipe(
             latent_dim=64, g_hidden=[256, 512], d_hidden=[512, 256], batch_size=64, epochs=30
         ),
         "paper": dict(
-            latent_dim=100,
-            g_hidden=[1200, 1200],
-            d_hidden=[1200, 1200],
-            batch_size=100,
-            epochs=100,
+            latent_dim=100, g_hidden=[1200, 1200], d_hidden=[1200, 1200], batch_size=100, epochs=100
         ),
     },
     networks=networks,
@@ -84,13 +80,7 @@ DCGAN = Recipe(
     presets={
         # a generator twice as wide as D: FID 48.8 vs 59.4 with g_filters=32 after 5 MNIST epochs
         "cpu": dict(
-            latent_dim=64,
-            g_filters=64,
-            d_filters=32,
-            g_lr=2e-4,
-            d_lr=2e-4,
-            batch_size=64,
-            epochs=5,
+            latent_dim=64, g_filters=64, d_filters=32, g_lr=2e-4, d_lr=2e-4, batch_size=64, epochs=5
         ),
         "paper": dict(
             latent_dim=100,

@@ -45,9 +45,8 @@ class ClassifierTrainer(TrainerAPI, keras.Model):
 
     def train_step(self, data):
         images, labels = data
-        pixels = (
-            images + 1.0
-        ) * 127.5  # the classifier takes uint8 values, like the images it will judge
+        # the classifier takes uint8 values, like the images it will judge
+        pixels = (images + 1.0) * 127.5
         with tf.GradientTape() as tape:
             logits = self.classifier(pixels, training=True)
             loss = class_cross_entropy(labels, logits)

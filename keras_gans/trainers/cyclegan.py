@@ -161,9 +161,8 @@ class CycleGAN(TwoDomainTrainer):
             )
         self.loss_name = check_choice("adversarial loss", loss, ("lsgan", "nonsaturating", "hinge"))
         self.d_loss_fn, self.g_loss_fn = adversarial_losses(loss)
-        self.pool_a = ImagePool(
-            pool_size, shape_a, name="pool_a"
-        )  # fakes of domain A, shown to D_A
+        # fakes of domain A, shown to D_A
+        self.pool_a = ImagePool(pool_size, shape_a, name="pool_a")
         self.pool_b = ImagePool(pool_size, shape_b, name="pool_b")
         if not self.identity:
             for name in ("identity_A2B", "identity_B2A"):
@@ -187,9 +186,8 @@ class CycleGAN(TwoDomainTrainer):
             ("d_b", d_b_optimizer),
         ]:
             opt = keras.optimizers.get(opt)
-            opt.build(
-                getattr(self, name).trainable_variables
-            )  # built now: checkpoints hold their state
+            # built now: checkpoints hold their state
+            opt.build(getattr(self, name).trainable_variables)
             setattr(self, f"{name}_optimizer", opt)
 
     @property

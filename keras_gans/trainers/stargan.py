@@ -97,9 +97,8 @@ class StarGAN(AdversarialTrainer):
         gathers all conditions and keeps its share of the permuted ones), as on one device.
         """
         everyone = gather_replicas(conditions)
-        order = ops.argsort(
-            tf.random.stateless_uniform(ops.shape(everyone)[:1], seed=self._seed())
-        )  # XLA-friendly
+        # XLA-friendly
+        order = ops.argsort(tf.random.stateless_uniform(ops.shape(everyone)[:1], seed=self._seed()))
         return replica_share(ops.take(everyone, order, axis=0))
 
     def critic(self, images, training=True):

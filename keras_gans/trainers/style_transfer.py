@@ -338,9 +338,8 @@ class StyleTransfer:
         x = x0.astype(np.float64).ravel()
         record(0, terms_at(x), x0)
         bounds = Bounds(np.zeros_like(x), np.full_like(x, 255.0))
-        for _ in range(
-            5
-        ):  # restart when the line search gives up (float32 gradients) before `steps`
+        # restart when the line search gives up (float32 gradients) before `steps`
+        for _ in range(5):
             left = steps - done[0]
             if left <= 0:
                 break

@@ -209,12 +209,10 @@ class UGATIT(TwoDomainTrainer):
 
         # 2. generators: fool all four, come back, keep identities, tell the domains apart (CAM)
         with tf.GradientTape() as tape:
-            (fake_b, cam_ab, _), (id_b, cam_bb, _) = self._stacked(
-                self.g_a2b, real_a, real_b
-            )  # A2B(a), A2B(b)
-            (fake_a, cam_ba, _), (id_a, cam_aa, _) = self._stacked(
-                self.g_b2a, real_b, real_a
-            )  # B2A(b), B2A(a)
+            # A2B(a), A2B(b)
+            (fake_b, cam_ab, _), (id_b, cam_bb, _) = self._stacked(self.g_a2b, real_a, real_b)
+            # B2A(b), B2A(a)
+            (fake_a, cam_ba, _), (id_a, cam_aa, _) = self._stacked(self.g_b2a, real_b, real_a)
             rec_a = self.g_b2a(fake_b, training=True)[0]
             rec_b = self.g_a2b(fake_a, training=True)[0]
             logs["adv_A2B"] = sum(
@@ -228,9 +226,8 @@ class UGATIT(TwoDomainTrainer):
                 l1_loss(id_b, real_b),
                 l1_loss(id_a, real_a),
             )
-            logs["cam_A2B"] = cam_bce(cam_ab, 1.0) + cam_bce(
-                cam_bb, 0.0
-            )  # G_A2B: A images 1, B images 0
+            # G_A2B: A images 1, B images 0
+            logs["cam_A2B"] = cam_bce(cam_ab, 1.0) + cam_bce(cam_bb, 0.0)
             logs["cam_B2A"] = cam_bce(cam_ba, 1.0) + cam_bce(cam_aa, 0.0)
             g_loss = (
                 self.adv_weight * (logs["adv_A2B"] + logs["adv_B2A"])
@@ -239,9 +236,8 @@ class UGATIT(TwoDomainTrainer):
                 + self.cam_weight * (logs["cam_A2B"] + logs["cam_B2A"])
             )
             scaled = scale_for_replicas(g_loss)
-        self._apply(
-            self.g_optimizer, tape, scaled, self.generator_variables
-        )  # then rho is clipped to [0, 1]
+        # then rho is clipped to [0, 1]
+        self._apply(self.g_optimizer, tape, scaled, self.generator_variables)
         return self.update_trackers(d_loss=d_loss, g_loss=g_loss, **logs)
 
     # labels of the rows preview returns, {a} and {b} standing for the two domains' names

@@ -39,10 +39,8 @@ from keras_gans.trainers.base import Trainer, scale_for_replicas
 def reparameterize(z_mean, z_log_var, eps):
     """z = mu + sigma * eps with sigma = exp(log_var / 2): a sample of N(mu, sigma^2) for eps ~ N(0, 1),
     differentiable in mu and log_var (the reparameterisation trick)."""
-    z_mean, z_log_var = (
-        ops.cast(z_mean, "float32"),
-        ops.cast(z_log_var, "float32"),
-    )  # float32 under mixed precision
+    # float32 under mixed precision
+    z_mean, z_log_var = (ops.cast(z_mean, "float32"), ops.cast(z_log_var, "float32"))
     return z_mean + ops.exp(0.5 * z_log_var) * ops.cast(eps, "float32")
 
 
