@@ -127,7 +127,7 @@ discriminator.summary(line_length=90)
 # %% [markdown]
 # ## Training
 #
-# About a thousand generator updates either way: 40 epochs of the 1,497 embedded digits, or 2
+# About a thousand generator updates either way: 10 epochs of the 6,000 embedded digits, or 2
 # epochs of MNIST's 60,000 (≈ 1,900 updates). On two CPU cores that is a few minutes. Running
 # the chapter again *resumes* the run directory: with all epochs done it just loads the result.
 # `if_changed="new"` is what sends edited networks to a run folder of their own.
@@ -138,7 +138,7 @@ if QUICK:
 elif DATASET == "mnist":
     SETTINGS = dict(epochs=2)
 else:
-    SETTINGS = dict(epochs=40)
+    SETTINGS = dict(epochs=10)
 RUN_DIR = OUT / f"dcgan_{DATASET}{'_quick' if QUICK else ''}"
 
 run = runs.train(

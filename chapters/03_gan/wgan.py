@@ -205,7 +205,7 @@ if QUICK:
 elif DATASET == "mnist":
     SETTINGS = dict(epochs=3)  # 187 generator updates per epoch
 else:
-    SETTINGS = dict(epochs=60, batch_size=32)  # 9 generator updates per epoch
+    SETTINGS = dict(epochs=15, batch_size=32)  # 37 generator updates per epoch
 suffix = f"{DATASET}{'_quick' if QUICK else ''}"
 trained = {}
 for model in ("wgan", "wgan-gp"):

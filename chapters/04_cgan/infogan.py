@@ -168,7 +168,7 @@ if QUICK:
 elif DATASET == "mnist":
     SETTINGS = dict()
 else:
-    SETTINGS = dict(epochs=80)
+    SETTINGS = dict(epochs=20)  # 6,000 embedded digits: ~1,900 updates
 run = runs.train(
     "infogan",
     generator=generator,
