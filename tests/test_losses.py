@@ -169,7 +169,8 @@ def test_the_trainers_draw_one_alpha_per_sample(monkeypatch, model):
     monkeypatch.setattr(losses, "interpolate", interpolate)
     settings = {k: v for k, v in TINY[model].items() if k not in ("dataset", "limit")}
     if model == "stargan":
-        from keras_gans.data.attributes import COLOUR_DIGITS, Condition
+        from keras_gans.data.attribute_digits import COLOUR_DIGITS
+        from keras_gans.data.attributes import Condition
 
         layout = Condition([COLOUR_DIGITS])
         shape, labels = (16, 16, 3), layout.encode("green,thick", n=8)

@@ -93,7 +93,8 @@ def tiny_config(name):
     API would set from the data."""
     from tiny_configs import TINY
 
-    from keras_gans.data.attributes import COLOUR_DIGITS, Condition
+    from keras_gans.data.attribute_digits import COLOUR_DIGITS
+    from keras_gans.data.attributes import Condition
     from keras_gans.models import default_config
 
     tiny = TINY.get(

@@ -218,7 +218,7 @@ def test_train_step_by_hand():
 
     from keras_gans.trainers import StarGAN
 
-    single = attrs.Condition([attrs.COLOUR_DIGITS])  # red/green/blue, thick, photo
+    single = attrs.Condition([adigits.COLOUR_DIGITS])  # red/green/blue, thick, photo
     g, d, g_np, d_np = _toy_networks(single.size)
     trainer = StarGAN(g, d, single, lambda_cls=2, lambda_rec=3, lambda_gp=5, d_steps=2, seed=0)
     trainer.compile(g_optimizer=keras.optimizers.SGD(0.0), d_optimizer=keras.optimizers.SGD(0.0))
