@@ -12,6 +12,7 @@ weight shapes; not layer names (Keras numbers them per session: ``dense_3`` toda
 import hashlib
 import inspect
 import json
+import math
 
 
 def _digest(value):
@@ -83,16 +84,9 @@ def describe_network(net):
     signature = network_signature(net)
     return {
         "fingerprint": _digest(signature),
-        "weights": int(sum(int(_prod(w)) for w in signature["weights"])),
+        "weights": sum(math.prod(w) for w in signature["weights"]),
         "layers": [name for name, _ in signature["layers"]],
     }
-
-
-def _prod(shape):
-    n = 1
-    for d in shape:
-        n *= int(d)
-    return n
 
 
 def step_source(trainer_class):

@@ -91,10 +91,6 @@ def _is_custom_trainer(trainer):
     return type(trainer) not in _trainer_classes()
 
 
-def _trainer_networks(trainer, model):
-    return dict(trainer.named_networks)
-
-
 def _trainer_settings(trainer):
     """The settings a trainer instance fixes itself (the data pipeline must follow them)."""
     settings = {}
@@ -134,10 +130,10 @@ def describe_run(trainer, networks, custom_trainer=False):
 
     nets = {
         name: {
-            **describe_network(getattr(trainer, name)),
+            **describe_network(net),
             "source": "yours" if name in networks or custom_trainer else "recipe",
         }
-        for name in trainer.network_names
+        for name, net in trainer.named_networks.items()
     }
     return {"networks": nets, "trainer": describe_trainer(trainer) if custom_trainer else None}
 
@@ -244,13 +240,11 @@ def _free_name(path, word):
 def save_custom_networks(trainer, config, run):
     """Your networks' architectures, saved once as RUN_DIR/networks/NAME.keras: ``load_run``
     rebuilds them from there (Keras safe mode), then reads the checkpoint's weights."""
+    networks = trainer.named_networks
     for name, info in (config.get("networks") or {}).items():
         path = run.path / "networks" / f"{name}.keras"
         if info.get("source") == "yours" and not path.exists():
-            path.parent.mkdir(parents=True, exist_ok=True)
-            tmp = path.with_name(f"{name}.saving.keras")  # Keras wants the .keras ending
-            getattr(trainer, name).save(tmp)
-            os.replace(tmp, path)
+            save_network(networks[name], path)
 
 
 def load_custom_networks(run, config, custom_objects=None):
@@ -331,7 +325,7 @@ def train(
         model = model or _model_of_trainer(trainer)
         if networks:
             raise KerasGansError("give either trainer=... or networks (generator=...), not both")
-        networks = _trainer_networks(trainer, model)
+        networks = dict(trainer.named_networks)
         overrides = {**_trainer_settings(trainer), **overrides}
     elif model is None:
         raise KerasGansError("train needs a model name (e.g. train('dcgan', ...)) or trainer=...")
@@ -669,13 +663,18 @@ def _vector_logs(trainer):
 
 def export_networks(trainer, run):
     """Save the trained networks as standalone ``.keras`` files in ``RUN_DIR/models``."""
-    run.models.mkdir(parents=True, exist_ok=True)
     networks = trainer.named_networks
     for name in trainer.exported_networks:
-        net = networks[name]
-        tmp = run.models / f"{name}.saving{os.getpid()}.keras"
-        net.save(tmp)
-        os.replace(tmp, run.models / f"{name}.keras")
+        save_network(networks[name], run.models / f"{name}.keras")
+
+
+def save_network(net, path):
+    """``net`` saved as the ``.keras`` file ``path`` all at once (a per-process temp name beside
+    it, renamed at the end; Keras wants the .keras ending, so not ``files.atomic_file``)."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(f"{path.stem}.saving{os.getpid()}.keras")
+    net.save(tmp)
+    os.replace(tmp, path)
 
 
 def check_run_dir(run_dir):
