@@ -138,6 +138,41 @@ def test_pool_fills_then_swaps_half_the_time():
     )
 
 
+def _reference_pool_query(pool, count, images, uniform, slots):
+    """The reference's ImagePool.query, image by image, in numpy."""
+    pool, shown = pool.copy(), []
+    for image, u, slot in zip(images, uniform, slots):
+        if count < len(pool):
+            pool[count], count = image, count + 1
+            shown.append(image)
+        elif u > 0.5:
+            shown.append(pool[slot].copy())
+            pool[slot] = image
+        else:
+            shown.append(image)
+    return pool, count, np.stack(shown)
+
+
+@pytest.mark.parametrize("size,batch", [(5, 3), (4, 16), (50, 8), (1, 4)])
+def test_vectorised_pool_equals_the_image_by_image_reference(size, batch):
+    # batches larger than the pool and small pools make one batch write a slot several times
+    # (and read what an earlier image of the same batch just stored there)
+    from keras_gans.trainers import ImagePool
+
+    rng = np.random.default_rng(size * 100 + batch)
+    pool = ImagePool(size, (2, 2, 1))
+    ref, count = np.zeros((size, 2, 2, 1), "float32"), 0
+    for _ in range(6):
+        images = rng.normal(size=(batch, 2, 2, 1)).astype("float32")
+        uniform = rng.uniform(size=batch).astype("float32")
+        slots = rng.integers(0, size, batch).astype("int32")
+        shown = pool.query(images, uniform, slots)
+        ref, count, ref_shown = _reference_pool_query(ref, count, images, uniform, slots)
+        np.testing.assert_array_equal(np.asarray(shown), ref_shown)
+        np.testing.assert_array_equal(pool.images.numpy(), ref)
+        assert int(pool.count.numpy()) == count
+
+
 def test_pool_randomness_is_seeded_and_fair():
     from keras_gans.models import build_trainer, default_config
 

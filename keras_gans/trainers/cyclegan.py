@@ -70,35 +70,43 @@ class ImagePool(keras.layers.Layer):
         self.built = True
 
     def query(self, images, uniform, slots):
-        """The images to show the discriminator instead of ``images`` (see the class docstring)."""
+        """The images to show the discriminator instead of ``images`` (see the class docstring).
+
+        The reference's image-by-image loop, vectorised with the same result: image i's slot is
+        the next free one while filling, else ``slots[i]`` when it swaps. A swapping image gets
+        what the slot held *just before it*: the image of the last earlier writer to that slot in
+        this batch, or the stored one. Of several writers to one slot the last one is kept, so
+        the single scatter has unique indices (deterministic)."""
         if self.size == 0:
             return images
         images = ops.convert_to_tensor(images, "float32")
-        size = self.size
-
-        def step(i, pool, count, out):
-            image = images[i]
-            filling = count < size
-            swap = tf.logical_and(tf.logical_not(filling), uniform[i] > 0.5)
-            slot = tf.where(filling, count, slots[i])
-            shown = tf.where(swap, pool[slot], image)
-            pool = tf.cond(
-                filling | swap,
-                lambda: tf.tensor_scatter_nd_update(pool, [[slot]], image[None]),
-                lambda: pool,
-            )
-            return i + 1, pool, count + tf.cast(filling, "int32"), out.write(i, shown)
-
-        n = tf.shape(images)[0]
-        out = tf.TensorArray("float32", size=n, element_shape=images.shape[1:])
-        _, pool, count, out = tf.while_loop(
-            lambda i, *_: i < n,
-            step,
-            (tf.constant(0), tf.convert_to_tensor(self.images), self.count.value, out),
+        uniform = ops.convert_to_tensor(uniform, "float32")
+        slots = ops.cast(slots, "int32")
+        index = tf.range(tf.shape(images)[0])
+        count = self.count.value
+        filling = count + index < self.size
+        swap = tf.logical_and(tf.logical_not(filling), uniform > 0.5)
+        slot = tf.where(filling, count + index, slots)
+        # same[i, j]: image j writes the slot image i uses
+        same = tf.logical_and(tf.equal(slot[:, None], slot[None, :]), (filling | swap)[None, :])
+        earlier = tf.where(same & (index[None, :] < index[:, None]), index[None, :], -1)
+        last_earlier = tf.reduce_max(earlier, axis=1)
+        pool = tf.convert_to_tensor(self.images)
+        per_image = (-1,) + (1,) * len(self.image_shape)
+        held = tf.where(
+            tf.reshape(last_earlier >= 0, per_image),
+            tf.gather(images, tf.maximum(last_earlier, 0)),
+            tf.gather(pool, slot),
+        )
+        shown = tf.where(tf.reshape(swap, per_image), held, images)
+        overwritten = tf.reduce_any(same & (index[None, :] > index[:, None]), axis=1)
+        kept = (filling | swap) & tf.logical_not(overwritten)
+        pool = tf.tensor_scatter_nd_update(
+            pool, tf.boolean_mask(slot, kept)[:, None], tf.boolean_mask(images, kept)
         )
         self.images.assign(pool)
-        self.count.assign(count)
-        return tf.ensure_shape(out.stack(), images.shape)
+        self.count.assign(tf.minimum(count + tf.shape(images)[0], self.size))
+        return tf.ensure_shape(shown, images.shape)
 
     def get_config(self):
         return {**super().get_config(), "size": self.size, "image_shape": self.image_shape}
