@@ -65,6 +65,15 @@ REFERENCE_NOTES = {
         "Keras example 'CycleGAN': one persistent tape, all four gradients from one forward pass, "
         "no history pool (ours: the pool, and D re-run on the pooled fakes)"
     ),
+    "cyclegan-ordered": (
+        "a plain GradientTape step in the authors' update order: both generators, then the two "
+        "discriminators re-run on this step's fakes (ours: the same, with the history pools)"
+    ),
+    "ugatit": (
+        "a plain GradientTape step in the authors' order (D first, then G), each D called on real "
+        "and fake separately, the L2 weight decay added to the gradients, rho clipped by its "
+        "constraint (ours: the same arithmetic, real and fake stacked into one call per network)"
+    ),
     "stargan": (
         "the authors' solver in GradientTape form: n_critic critic steps (WGAN-GP + domain"
         " classification), then a G step with reconstruction"
@@ -355,6 +364,121 @@ class RefStarGAN(RefTwoPlayer):
         return {"d_loss": d_loss, "g_loss": g_loss}
 
 
+class RefCycleGANOrdered(RefCycleGAN):
+    """The Keras example's networks and losses, in the authors' update order, without a pool."""
+
+    def train_step(self, batch_data):
+        real_x, real_y = batch_data
+        mse = keras.losses.MeanSquaredError()
+        with tf.GradientTape() as tape:
+            fake_y = self.gen_G(real_x, training=True)
+            fake_x = self.gen_F(real_y, training=True)
+            cycled_x = self.gen_F(fake_y, training=True)
+            cycled_y = self.gen_G(fake_x, training=True)
+            disc_fake_x = self.disc_X(fake_x, training=True)
+            disc_fake_y = self.disc_Y(fake_y, training=True)
+            g_loss = mse(tf.ones_like(disc_fake_y), disc_fake_y) + mse(
+                tf.ones_like(disc_fake_x), disc_fake_x
+            )
+            g_loss += self.lambda_cycle * (
+                tf.reduce_mean(tf.abs(real_y - cycled_y))
+                + tf.reduce_mean(tf.abs(real_x - cycled_x))
+            )
+            if self.identity:
+                g_loss += (
+                    self.lambda_cycle
+                    * self.lambda_identity
+                    * (
+                        tf.reduce_mean(tf.abs(real_y - self.gen_G(real_y, training=True)))
+                        + tf.reduce_mean(tf.abs(real_x - self.gen_F(real_x, training=True)))
+                    )
+                )
+        nets = ((self.gen_G, self.gen_G_optimizer), (self.gen_F, self.gen_F_optimizer))
+        grads = tape.gradient(g_loss, [n.trainable_variables for n, _ in nets])
+        for (net, opt), g in zip(nets, grads):
+            opt.apply_gradients(zip(g, net.trainable_variables))
+        logs = {"G_loss": g_loss}
+        for name, disc, opt, real, fake in (
+            ("D_X_loss", self.disc_X, self.disc_X_optimizer, real_x, fake_x),
+            ("D_Y_loss", self.disc_Y, self.disc_Y_optimizer, real_y, fake_y),
+        ):
+            with tf.GradientTape() as tape:
+                d_real = disc(real, training=True)
+                d_fake = disc(tf.stop_gradient(fake), training=True)
+                loss = 0.5 * (
+                    mse(tf.ones_like(d_real), d_real) + mse(tf.zeros_like(d_fake), d_fake)
+                )
+            opt.apply_gradients(
+                zip(tape.gradient(loss, disc.trainable_variables), disc.trainable_variables)
+            )
+            logs[name] = loss
+        return logs
+
+
+class RefUGATIT(keras.Model):
+    """U-GAT-IT's losses (the paper's weights), D first then G, written out plainly."""
+
+    def __init__(self, g_a2b, g_b2a, d_ga, d_la, d_gb, d_lb, weights, weight_decay=1e-4):
+        super().__init__()
+        self.g_a2b, self.g_b2a = g_a2b, g_b2a
+        self.d_ga, self.d_la, self.d_gb, self.d_lb = d_ga, d_la, d_gb, d_lb
+        self.w_adv, self.w_cycle, self.w_identity, self.w_cam = weights
+        self.weight_decay = weight_decay
+
+    def compile(self, g_optimizer, d_optimizer, **kwargs):
+        super().compile(**kwargs)
+        self.g_opt, self.d_opt = g_optimizer, d_optimizer
+
+    def update(self, opt, tape, loss, variables):
+        grads = tape.gradient(loss, variables)
+        opt.apply_gradients(
+            (g + self.weight_decay * v, v) for g, v in zip(grads, variables) if g is not None
+        )
+
+    def train_step(self, batch_data):
+        real_a, real_b = batch_data
+        mse = keras.losses.MeanSquaredError()
+        bce = keras.losses.BinaryCrossentropy(from_logits=True)
+        ds_a, ds_b = (self.d_ga, self.d_la), (self.d_gb, self.d_lb)
+        fake_b = self.g_a2b(real_a, training=True)[0]
+        fake_a = self.g_b2a(real_b, training=True)[0]
+        d_vars = [v for d in ds_a + ds_b for v in d.trainable_variables]
+        with tf.GradientTape() as tape:
+            d_loss = 0.0
+            for ds, real, fake in ((ds_a, real_a, fake_a), (ds_b, real_b, fake_b)):
+                for d in ds:
+                    logit_r, cam_r, _ = d(real, training=True)
+                    logit_f, cam_f, _ = d(tf.stop_gradient(fake), training=True)
+                    for r, f in ((logit_r, logit_f), (cam_r, cam_f)):
+                        d_loss += mse(tf.ones_like(r), r) + mse(tf.zeros_like(f), f)
+            d_loss *= self.w_adv
+        self.update(self.d_opt, tape, d_loss, d_vars)
+        g_vars = self.g_a2b.trainable_variables + self.g_b2a.trainable_variables
+        with tf.GradientTape() as tape:
+            fake_b, cam_ab, _ = self.g_a2b(real_a, training=True)
+            fake_a, cam_ba, _ = self.g_b2a(real_b, training=True)
+            rec_a = self.g_b2a(fake_b, training=True)[0]
+            rec_b = self.g_a2b(fake_a, training=True)[0]
+            id_a, cam_aa, _ = self.g_b2a(real_a, training=True)
+            id_b, cam_bb, _ = self.g_a2b(real_b, training=True)
+            adv = 0.0
+            for ds, fake in ((ds_a, fake_a), (ds_b, fake_b)):
+                for d in ds:
+                    logit, cam, _ = d(fake, training=True)
+                    adv += mse(tf.ones_like(logit), logit) + mse(tf.ones_like(cam), cam)
+            cycle = tf.reduce_mean(tf.abs(rec_a - real_a)) + tf.reduce_mean(tf.abs(rec_b - real_b))
+            ident = tf.reduce_mean(tf.abs(id_a - real_a)) + tf.reduce_mean(tf.abs(id_b - real_b))
+            cam = sum(
+                bce(tf.fill(tf.shape(c), t), c)
+                for c, t in ((cam_ab, 1.0), (cam_bb, 0.0), (cam_ba, 1.0), (cam_aa, 0.0))
+            )
+            g_loss = (
+                self.w_adv * adv + self.w_cycle * cycle + self.w_identity * ident + self.w_cam * cam
+            )
+        self.update(self.g_opt, tape, g_loss, g_vars)
+        return {"d_loss": d_loss, "g_loss": g_loss}
+
+
 def clone(model):
     return keras.models.clone_model(model)
 
@@ -378,10 +502,11 @@ def setup(model, overrides, rng):
         config = default_config(model, "cpu", dataset="colour-digits", **overrides)
         size = config["image_size"]
         config.update(image_shape=[size, size, 3], label_sets=condition.to_config())
-    else:  # pix2pix, cyclegan: grey -> colour
-        config = default_config(model, "cpu", **overrides)
+    else:  # pix2pix, cyclegan: grey -> colour (--set cyclegan:channels=3: RGB <-> RGB)
+        config = default_config(model.removesuffix("-ordered"), "cpu", **overrides)
         size = config["image_size"]
-        config.update(image_shape=[size, size, 1], image_shape_b=[size, size, 3])
+        grey = 3 if model == "ugatit" or config.get("channels") == 3 else 1
+        config.update(image_shape=[size, size, grey], image_shape_b=[size, size, 3])
     config["steps_per_epoch"] = 1000
     keras.utils.set_random_seed(0)
     ours = build_trainer(config)
@@ -418,12 +543,24 @@ def setup(model, overrides, rng):
         ref = RefPix2Pix(clone(ours.generator), clone(ours.discriminator))
         ref.compile(adam(config, "g_lr"), adam(config, "d_lr"))
         return ours, ref, dataset(a, b), dataset(a, b), 1
-    if model == "cyclegan":
-        a, b = images(1), images(3)
-        ref = RefCycleGAN(*(clone(getattr(ours, k)) for k in ("g_a2b", "g_b2a", "d_a", "d_b")))
+    if model in ("cyclegan", "cyclegan-ordered"):
+        a, b = images(grey), images(3)
+        ref_class = RefCycleGANOrdered if model == "cyclegan-ordered" else RefCycleGAN
+        ref = ref_class(*(clone(getattr(ours, k)) for k in ("g_a2b", "g_b2a", "d_a", "d_b")))
+        ref.lambda_cycle, ref.lambda_identity = ours.cycle_weight, ours.identity
+        ref.identity = bool(ours.identity)
         ref.compile(
             [adam(config, "g_lr"), adam(config, "g_lr"), adam(config, "d_lr"), adam(config, "d_lr")]
         )
+        return ours, ref, dataset(a, b), dataset(a, b), 1
+    if model == "ugatit":
+        a, b = images(3), images(3)
+        ref = RefUGATIT(
+            *(clone(getattr(ours, k)) for k in ours.network_names),
+            weights=(ours.adv_weight, ours.cycle_weight, ours.identity_weight, ours.cam_weight),
+            weight_decay=ours.weight_decay,
+        )
+        ref.compile(adam(config, "g_lr"), adam(config, "d_lr"))
         return ours, ref, dataset(a, b), dataset(a, b), 1
     if model == "stargan":
         c = np.concatenate(
