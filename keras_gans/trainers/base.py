@@ -371,9 +371,10 @@ class AdversarialTrainer(TwoPlayerTrainer):
     # -- an exponential moving average of G's weights, for sampling ------------------------------
     def track_average(self, ema):
         """Keep ``ema_generator``, a copy of G whose weights follow G's by an exponential moving
-        average of decay ``ema`` (0: none). Samples of the average are smoother than those of the
-        last step's G, which moves with every update of the game (Yazici et al., 2019). It is a
-        network of the trainer, so the checkpoint holds it and a resumed run continues it."""
+        average of decay ``ema`` (0: none). Late in training the average can sample better than
+        the last step's G, which moves with every update of the game (Yazici et al., 2019); early
+        on it lags behind G (RESULTS.md, chapter 3: worse FID up to 1,500 DCGAN updates). It is
+        a network of the trainer, so the checkpoint holds it and a resumed run continues it."""
         self.ema = float(ema)
         if not 0 <= self.ema < 1:
             from keras_gans.errors import KerasGansError
