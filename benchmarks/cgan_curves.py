@@ -26,6 +26,35 @@ from keras_gans import data, load_run, metrics
 from keras_gans.models import MODELS, build_trainer, default_config
 
 
+class Curve(keras.callbacks.Callback):
+    """After every epoch (of ``--every`` steps) calls ``report(epoch, seconds, logs)`` with the
+    training time so far, the reports' own time left out; stops training when it returns True."""
+
+    def __init__(self, report):
+        super().__init__()
+        self.report, self.seconds = report, 0.0
+
+    def on_epoch_begin(self, epoch, logs=None):
+        self.start = time.perf_counter()
+
+    def on_epoch_end(self, epoch, logs=None):
+        self.seconds += time.perf_counter() - self.start
+        if self.report(epoch, self.seconds, logs):
+            self.model.stop_training = True
+
+    @classmethod
+    def fit(cls, trainer, ds, every, report):
+        """Train on ``ds`` in epochs of ``every`` steps until ``report`` says stop."""
+        trainer.fit(
+            ds,
+            steps_per_epoch=every,
+            epochs=10**6,
+            verbose=0,
+            callbacks=[cls(report)],
+            shuffle=False,
+        )
+
+
 def main():
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     p.add_argument("model", choices=["cgan", "acgan", "infogan"])
@@ -76,30 +105,17 @@ def main():
             )
             return "accuracy", metrics.accuracy(clf, data.to_uint8(fakes), asked)[0]
 
-    class Curve(keras.callbacks.Callback):
-        seconds = 0.0
-
-        def on_epoch_begin(self, epoch, logs=None):
-            self.start = time.perf_counter()
-
-        def on_epoch_end(self, epoch, logs=None):
-            Curve.seconds += time.perf_counter() - self.start
-            name, value = measure()
-            steps = (epoch + 1) * args.every
-            losses = " ".join(f"{k}={float(v):.3f}" for k, v in logs.items())
-            print(
-                f"steps {steps:6d}  train {Curve.seconds:7.1f} s  {name} {value:.3f}  {losses}",
-                flush=True,
-            )
-            if steps >= args.steps:
-                self.model.stop_training = True
+    def report(epoch, seconds, logs):
+        name, value = measure()
+        steps = (epoch + 1) * args.every
+        losses = " ".join(f"{k}={float(v):.3f}" for k, v in logs.items())
+        print(f"steps {steps:6d}  train {seconds:7.1f} s  {name} {value:.3f}  {losses}", flush=True)
+        return steps >= args.steps
 
     print(
         f"{args.model} cpu preset with {overrides or 'no changes'}; load average {os.getloadavg()[0]:.2f}"
     )
-    trainer.fit(
-        ds, steps_per_epoch=args.every, epochs=10**6, verbose=0, callbacks=[Curve()], shuffle=False
-    )
+    Curve.fit(trainer, ds, args.every, report)
 
 
 if __name__ == "__main__":

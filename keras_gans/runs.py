@@ -663,9 +663,8 @@ def _vector_logs(trainer):
 
 def export_networks(trainer, run):
     """Save the trained networks as standalone ``.keras`` files in ``RUN_DIR/models``."""
-    networks = trainer.named_networks
     for name in trainer.exported_networks:
-        save_network(networks[name], run.models / f"{name}.keras")
+        save_network(getattr(trainer, name), run.models / f"{name}.keras")
 
 
 def save_network(net, path):

@@ -159,6 +159,7 @@ RULES = {
     "beta_2": fraction(closed=False),
     "decay_from": fraction(closed=True),
     "dropout": fraction(closed=False),
+    "ema": fraction(closed=False),
     "clip_value": rate,
     "weight_decay": weight,
     "beta": weight,

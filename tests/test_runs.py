@@ -58,13 +58,21 @@ def test_load_run_samples(trained):
 
 
 def test_resume_continues_and_equals_uninterrupted(tmp_path, trained):
+    """With a moving average of G (ema): the checkpoint holds it, so it resumes exactly too."""
     out, run = trained
-    straight = train("dcgan", out=tmp_path / "straight", epochs=3, **QUICK)
-    first = train("dcgan", out=tmp_path / "resumed", epochs=1, **QUICK)
-    resumed = train("dcgan", out=tmp_path / "resumed", epochs=3, **QUICK)
+    straight = train("dcgan", out=tmp_path / "straight", epochs=3, ema=0.9, **QUICK)
+    first = train("dcgan", out=tmp_path / "resumed", epochs=1, ema=0.9, **QUICK)
+    resumed = train("dcgan", out=tmp_path / "resumed", epochs=3, ema=0.9, **QUICK)
     assert int(resumed.trainer.g_optimizer.iterations) == 3 * (128 // 32)
     for a, b in zip(straight.trainer.variables, resumed.trainer.variables):
         np.testing.assert_allclose(np.asarray(a), np.asarray(b), atol=1e-5)
+    averages = [t.ema_generator.weights for t in (straight.trainer, resumed.trainer)]
+    for a, b in zip(*averages):
+        np.testing.assert_allclose(np.asarray(a), np.asarray(b), atol=1e-5)
+    np.testing.assert_array_equal(
+        load_run(tmp_path / "resumed").sample(4, seed=0), resumed.sample(4, seed=0)
+    )
+    assert (tmp_path / "resumed" / "models" / "ema_generator.keras").is_file()
     assert len((tmp_path / "resumed" / "logs" / "history.csv").read_text().splitlines()) == 4
     del first
 

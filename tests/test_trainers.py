@@ -135,6 +135,37 @@ def test_gan_learns_a_1d_gaussian(loss):
     assert 0.15 < samples.std() < 1.2
 
 
+def test_ema_generator_follows_g_by_the_warmed_up_decay():
+    """After G update t the average is d * average + (1 - d) * G with d = min(ema, (1 + t) /
+    (10 + t)): from a copy of G, one step gives 2/11 of the old G and 9/11 of the new (batch
+    norm's moving statistics included); generate() samples the average, not G."""
+    g, d = conv_pair()
+    trainer = GAN(g, d, seed=0, ema=0.5)
+    trainer.compile(adam(), adam())
+    g0, stats0 = weights_of(g), [np.array(w) for w in g.non_trainable_weights]
+    np.testing.assert_array_equal(weights_of(trainer.ema_generator)[0], g0[0])
+    trainer.train_on_batch(tiny_images(16))
+    g1 = weights_of(g)
+    assert len(g1) == len(trainer.ema_generator.weights) > len(g.trainable_weights)
+    for avg, before, after in zip(weights_of(trainer.ema_generator), g0, g1):
+        np.testing.assert_allclose(avg, 2 / 11 * before + 9 / 11 * after, atol=1e-6)
+    assert changed(stats0, [np.array(w) for w in g.non_trainable_weights])
+    for _ in range(12):  # t = 13: (1 + t) / (10 + t) = 14/23 > 0.5, so the decay is ema itself
+        trainer.train_on_batch(tiny_images(16))
+    avg0, g12 = weights_of(trainer.ema_generator), weights_of(g)
+    trainer.train_on_batch(tiny_images(16))
+    for avg, before, now in zip(weights_of(trainer.ema_generator), avg0, weights_of(g)):
+        np.testing.assert_allclose(avg, 0.5 * before + 0.5 * now, atol=1e-6)
+    assert changed(g12, weights_of(g))
+    z = np.random.default_rng(0).normal(size=(3, 8)).astype("float32")
+    np.testing.assert_array_equal(
+        np.asarray(trainer.generate(z)), np.asarray(trainer.ema_generator(z, training=False))
+    )
+    assert not np.allclose(np.asarray(trainer.generate(z)), np.asarray(g(z, training=False)))
+    plain = GAN(*conv_pair(), seed=0)
+    assert plain.ema_generator is None and plain.sampler is plain.generator
+
+
 def test_trainer_weights_round_trip(tmp_path):
     """save_weights/load_weights restore networks, optimizer moments and the noise state."""
     g, d = conv_pair()

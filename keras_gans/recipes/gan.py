@@ -31,7 +31,7 @@ def trainer(config, generator, discriminator):
     from keras_gans.trainers import WGAN as WGANTrainer
     from keras_gans.trainers import WGANGP
 
-    kwargs = dict(seed=config.get("seed"), d_steps=config["d_steps"])
+    kwargs = dict(seed=config.get("seed"), d_steps=config["d_steps"], ema=config["ema"])
     if config["model"] == "wgan":
         return WGANTrainer(generator, discriminator, clip_value=config["clip_value"], **kwargs)
     if config["model"] == "wgan-gp":
@@ -47,6 +47,7 @@ GAN = Recipe(
         network="mlp",
         loss="nonsaturating",
         d_steps=1,
+        ema=0.0,
         optimizer="adam",
         beta_1=0.5,
         beta_2=0.999,
@@ -71,6 +72,7 @@ DCGAN = Recipe(
         network="dcgan",
         loss="nonsaturating",
         d_steps=1,
+        ema=0.0,
         optimizer="adam",
         beta_1=0.5,
         beta_2=0.999,
@@ -102,6 +104,7 @@ WGAN = Recipe(
         network="dcgan",
         loss="wasserstein",
         d_steps=5,
+        ema=0.0,
         optimizer="rmsprop",
         clip_value=0.01,
         g_norm="batch",
@@ -138,6 +141,7 @@ WGAN_GP = Recipe(
         network="dcgan",
         loss="wasserstein",
         d_steps=5,
+        ema=0.0,
         optimizer="adam",
         beta_1=0.0,
         beta_2=0.9,

@@ -27,16 +27,25 @@ class GAN(AdversarialTrainer):
         discriminator: functional model image -> logit (or critic score).
         loss: "minimax", "nonsaturating" (default), "lsgan", "wasserstein" or "hinge".
         d_steps: discriminator updates per generator update (k; n_critic for WGANs).
+        ema: decay of an exponential moving average of G's weights that ``generate`` samples
+            from (0, the default: none; 0.999 averages over about the last 1,000 G updates).
         seed: seed of the trainer's noise (``keras.random.SeedGenerator``).
     """
 
     tracked = ("d_loss", "g_loss", "d_real", "d_fake")
 
-    def __init__(self, generator, discriminator, loss="nonsaturating", d_steps=1, **kwargs):
+    def __init__(
+        self, generator, discriminator, loss="nonsaturating", d_steps=1, ema=0.0, **kwargs
+    ):
         self.loss_name = loss
         self.d_loss_fn, self.g_loss_fn = adversarial_losses(loss)
         self.d_steps = check_positive("d_steps", d_steps)
         super().__init__(generator, discriminator, **kwargs)
+        self.track_average(ema)
+
+    @property
+    def exported_networks(self):
+        return self.network_names + (() if self.ema_generator is None else ("ema_generator",))
 
     @property
     def images_per_step(self):
@@ -78,6 +87,7 @@ class GAN(AdversarialTrainer):
             g_loss = self.g_loss_fn(fake_scores_g)
             scaled = scale_for_replicas(g_loss)
         self.apply(self.g_optimizer, tape, scaled, self.generator.trainable_variables)
+        self.update_average()
 
         return self.update_trackers(
             d_loss=d_loss,

@@ -1,0 +1,86 @@
+"""Learning curves of unconditional GAN variants on full MNIST (or Fashion-MNIST): FID after N
+generator updates, of G itself and of the moving average of its weights (``ema``).
+
+    python benchmarks/gan_curves.py dcgan --steps 3000 --every 500 --set ema=0.999
+    python benchmarks/gan_curves.py wgan-gp --steps 1500 --every 250 --set ema=0.999 --set beta_2=0.99
+
+Every ``--every`` generator updates it prints the FID of ``--n`` generated images (fixed z) in
+the feature space of the classifier ``benchmarks/gan_quality.py`` judges with (trained and cached
+there on first use) against the real test images, for G and, where the run keeps one, for G's
+average; beside it the ratio between the most and least frequent class of the G's-average
+samples and the training time so far (evaluation excluded). G's own curve is the run without
+``ema`` (the average only reads G's weights). Not part of the test suite; used to pick the cpu
+presets (RESULTS.md, chapter 3).
+"""
+
+import argparse
+import json
+import os
+
+import keras
+import numpy as np
+from cgan_curves import Curve
+from gan_quality import classifier_for
+
+import keras_gans  # noqa: F401  (selects the TensorFlow backend)
+from keras_gans import data, metrics
+from keras_gans.models import build_trainer, default_config
+
+
+def main():
+    p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    p.add_argument("model", choices=["gan", "dcgan", "wgan", "wgan-gp"])
+    p.add_argument("--dataset", default="mnist")
+    p.add_argument("--data-dir", default=os.environ.get("KERAS_GANS_DATA_DIR"))
+    p.add_argument("--classifier", default="runs/classifier-{dataset}.keras")
+    p.add_argument("--steps", type=int, default=3000)
+    p.add_argument("--every", type=int, default=500)
+    p.add_argument("--n", type=int, default=5000, help="generated images per measurement")
+    p.add_argument("--set", action="append", default=[], help="KEY=VALUE overrides (JSON values)")
+    args = p.parse_args()
+
+    overrides = {k: json.loads(v) for k, v in (s.split("=", 1) for s in args.set)}
+    clf = classifier_for(args.dataset, args.data_dir, args.classifier.format(dataset=args.dataset))
+    ext = metrics.feature_extractor(clf)
+    x_test, _ = data.load_images(args.dataset, "test", data_dir=args.data_dir)
+    f_test = metrics.features(ext, x_test)
+    x, _ = data.load_images(args.dataset, "train", data_dir=args.data_dir)
+    config = default_config(args.model, "cpu", image_shape=list(x.shape[1:]), **overrides)
+    config.update(steps_per_epoch=len(x) // (config["batch_size"] * config["d_steps"]))
+    keras.utils.set_random_seed(config["seed"])
+    trainer = build_trainer(config)
+    batch = config["batch_size"] * trainer.images_per_step
+    ds = data.make_dataset(x, batch, seed=config["seed"], epochs=1000)
+    z = np.random.default_rng(0).standard_normal((args.n, trainer.latent_dim)).astype("float32")
+
+    def fid(net):
+        fakes = np.concatenate(
+            [np.asarray(net(z[i : i + 500], training=False)) for i in range(0, args.n, 500)]
+        )
+        fakes = data.to_uint8(fakes)
+        probs = keras.ops.softmax(clf.predict(fakes.astype("float32"), verbose=0)).numpy()
+        hist = np.bincount(probs.argmax(-1), minlength=10)
+        return metrics.frechet_distance(metrics.features(ext, fakes), f_test), hist
+
+    def report(epoch, seconds, logs):
+        steps = int(trainer.g_optimizer.iterations)
+        g_fid, hist = fid(trainer.generator)
+        line = f"steps {steps:6d}  train {seconds:7.1f} s  FID G {g_fid:6.2f}"
+        if trainer.ema_generator is not None:
+            ema_fid, hist = fid(trainer.ema_generator)
+            line += f"  FID avg {ema_fid:6.2f}"
+        line += f"  classes max/min {hist.max() / max(hist.min(), 1):.2f}"
+        losses = " ".join(f"{k}={float(v):.3f}" for k, v in logs.items())
+        print(f"{line}  {losses}  load {os.getloadavg()[0]:.2f}", flush=True)
+        return steps >= args.steps
+
+    print(
+        f"{args.model} cpu preset on {args.dataset} with {overrides or 'no changes'};"
+        f" load average {os.getloadavg()[0]:.2f}",
+        flush=True,
+    )
+    Curve.fit(trainer, ds, args.every, report)
+
+
+if __name__ == "__main__":
+    main()
