@@ -3,6 +3,8 @@ of an MNIST classifier, against real test digits; plus the classifier's own refe
 
     python benchmarks/gan_quality.py dcgan --data-dir ../shared/data --out runs/dcgan-mnist
     python benchmarks/gan_quality.py wgan-gp --data-dir ../shared/data --out runs/wgangp-mnist
+    python benchmarks/gan_quality.py stylegan --data-dir ../shared/data --out runs/stylegan-mnist
+    python benchmarks/gan_quality.py progan --data-dir ../shared/data --out runs/progan-mnist
 
 Writes RUN_DIR/metrics.json and RUN_DIR/final_grid.png. Not part of the test suite.
 """
@@ -44,6 +46,7 @@ def main():
     p.add_argument("--n", type=int, default=10000, help="generated images to measure")
     p.add_argument("--classifier", default="runs/classifier-{dataset}.keras")
     p.add_argument("--set", action="append", default=[], help="KEY=VALUE overrides (JSON values)")
+    p.add_argument("--truncation", type=float, help="stylegan: psi of the measured samples")
     args = p.parse_args()
 
     overrides = {k: json.loads(v) for k, v in (s.split("=", 1) for s in args.set)}
@@ -58,7 +61,8 @@ def main():
     x_train, _ = data.load_images(args.dataset, "train", data_dir=args.data_dir)
     ext = metrics.feature_extractor(clf)
     f_test = metrics.features(ext, x_test)
-    fakes = load_run(args.out).sample(args.n, seed=0)
+    styled = {} if args.truncation is None else {"truncation": args.truncation}
+    fakes = load_run(args.out).sample(args.n, seed=0, **styled)
     f_fake = metrics.features(ext, fakes)
     f_train = metrics.features(ext, x_train[: args.n])
     probs = keras.ops.softmax(clf.predict(fakes.astype("float32"), verbose=0)).numpy()
@@ -66,6 +70,7 @@ def main():
         "model": args.model,
         "dataset": args.dataset,
         "train_seconds_this_call": round(train_seconds, 1),
+        **styled,
         "classifier_test_accuracy": metrics.accuracy(clf, x_test, y_test)[0],
         "fid_generated_vs_test": metrics.frechet_distance(f_fake, f_test),
         "kid_generated_vs_test": metrics.kernel_inception_distance(f_fake, f_test),

@@ -45,8 +45,11 @@ class Run:
             .astype("float32")
         )
 
-    def sample(self, n, seed=None, z=None, labels=None, batch_size=256):
+    def sample(self, n, seed=None, z=None, labels=None, batch_size=256, truncation=None):
         """``n`` generated images as uint8 (n, H, W, C); or the images of the given ``z``.
+
+        StyleGAN runs take ``truncation`` (psi in [0, 1]: w pulled towards the mean w, 1 = none,
+        0 = the mean image); their noise inputs are drawn like z (reproducibly with ``seed``).
 
         Class-conditional runs (cgan, acgan) take ``labels``: one class for all n images, or a
         list of n classes; by default the classes take turns (0, 1, ..., K-1, 0, ...). InfoGAN
@@ -65,8 +68,25 @@ class Run:
                 f"{self.path} holds a {self.config['model']!r} run, which takes no class labels; "
                 "sample(labels=...) needs a class-conditional run (cgan, acgan)"
             )
+        truncation = self._truncation(truncation)
         n = check_positive("n", n)
         z = self.check_z(self.latent(n, seed) if z is None else z)
+        if self.trainer.styles:
+            rng = np.random.default_rng(None if seed is None else [seed, 2])
+            return to_uint8(
+                np.concatenate(
+                    [
+                        np.asarray(
+                            self.trainer.generate(
+                                z[i : i + batch_size],
+                                truncation=truncation,
+                                noise=self.trainer.noise(len(z[i : i + batch_size]), rng),
+                            )
+                        )
+                        for i in range(0, len(z), batch_size)
+                    ]
+                )
+            )
         extra = []
         if kind == "labels":
             extra = [
@@ -92,6 +112,78 @@ class Run:
             for i in range(0, len(z), batch_size)
         ]
         return to_uint8(np.concatenate(out))
+
+    def _truncation(self, truncation):
+        """psi as a float in [0, 1] for a run with styles (None: no truncation)."""
+        if truncation is None:
+            return None
+        if not self.trainer.styles:
+            raise KerasGansError(
+                f"{self.path} holds a {self.config['model']!r} run, which has no styles to"
+                " truncate; truncation=... needs a stylegan run"
+            )
+        ok = isinstance(truncation, (int, float)) and not isinstance(truncation, bool)
+        if not ok or not 0 <= truncation <= 1:
+            raise KerasGansError(
+                "truncation must be a number in [0, 1] (psi: 1 = no truncation, 0 = the mean"
+                f" image), got {truncation!r}"
+            )
+        return float(truncation)
+
+    def mix(self, z1, z2, layers, truncation=None, seed=None, batch_size=256):
+        """Style mixing: uint8 images with the styles of ``z1`` except at ``layers``, which take
+        ``z2``'s. ``layers``: "coarse", "middle" or "fine" (the style layers at 4-8 px, 16-32 px
+        and above: ``trainer.layer_groups()``) or style-layer indices (a ``range`` or a list).
+        z1 and z2 have one row per image (or one row, used for all); the noise is drawn once per
+        image from ``seed``, so images of the same z1 differ only by z2's styles."""
+        from keras_gans.data import to_uint8
+
+        if not self.trainer.styles:
+            raise KerasGansError(
+                f"{self.path} holds a {self.config['model']!r} run: it has no styles to mix"
+                " (train a stylegan run)"
+            )
+        truncation = self._truncation(truncation)
+        z1, z2 = self.check_z(z1), self.check_z(z2)
+        if len(z1) != len(z2) and 1 not in (len(z1), len(z2)):
+            raise KerasGansError(
+                f"z1 has {len(z1)} rows and z2 {len(z2)}: give as many of each, or one of either"
+            )
+        n = max(len(z1), len(z2))
+        z1, z2 = np.broadcast_to(z1, (n, z1.shape[1])), np.broadcast_to(z2, (n, z2.shape[1]))
+        layers = self._style_layers(layers)
+        rng = np.random.default_rng(None if seed is None else [seed, 2])
+        noise = self.trainer.noise(1, rng)
+        out = [
+            np.asarray(
+                self.trainer.mix(
+                    z1[i : i + batch_size],
+                    z2[i : i + batch_size],
+                    layers,
+                    truncation=truncation,
+                    noise=np.repeat(noise, len(z1[i : i + batch_size]), axis=0),
+                )
+            )
+            for i in range(0, n, batch_size)
+        ]
+        return to_uint8(np.concatenate(out))
+
+    def _style_layers(self, layers):
+        groups = self.trainer.layer_groups()
+        count = self.trainer.num_ws
+        if isinstance(layers, str):
+            return check_choice("layer group", layers, groups) and groups[layers]
+        try:
+            chosen = list(layers)
+        except TypeError:
+            chosen = []
+        integers = all(isinstance(i, (int, np.integer)) and not isinstance(i, bool) for i in chosen)
+        if not chosen or not integers or any(not 0 <= i < count for i in chosen):
+            raise KerasGansError(
+                f"layers must be one of {', '.join(groups)} or style-layer indices in"
+                f" 0..{count - 1}, got {layers!r}"
+            )
+        return [int(i) for i in chosen]
 
     def translate(self, images, direction=None, target=None, batch_size=16):
         """Translate uint8 images with an image-to-image run; uint8 images of the same size out.

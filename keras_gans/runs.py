@@ -72,7 +72,7 @@ def _trainer_classes():
     return {t.WGANGP: "wgan-gp", t.WGAN: "wgan", t.GAN: "dcgan", t.CGAN: "cgan",
             t.InfoGAN: "infogan", t.VAE: "vae", t.Autoencoder: "ae", t.Pix2Pix: "pix2pix",
             t.CycleGAN: "cyclegan", t.StarGAN: "stargan", t.UGATIT: "ugatit",
-            t.ClassifierTrainer: "classifier"}  # fmt: skip
+            t.ClassifierTrainer: "classifier", t.ProGAN: "progan", t.StyleGAN: "stylegan"}  # fmt: skip
 
 
 def _model_of_trainer(trainer):

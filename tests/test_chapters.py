@@ -141,6 +141,17 @@ EXPECTED = {
         "ugatit_digits_quick/metrics.json",
         "ugatit_digits_quick/models/g_a2b.keras",
     ],
+    "stylegan.py": [
+        "progan_growth.png",
+        "stylegan_samples.png",
+        "stylegan_noise.png",
+        "stylegan_mixing.png",
+        "stylegan_truncation.png",
+        "stylegan_demodulation.png",
+        "stylegan_classes.png",
+        "stylegan_digits_quick/samples/epoch_001.png",
+        "stylegan_digits_quick/models/generator.keras",
+    ],
 }
 # Notebooks executed with nbclient. Each costs about as much as its script again (a kernel, the
 # TensorFlow import, the training), so to keep this file under ~3 minutes on two cores we execute

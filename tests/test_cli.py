@@ -47,8 +47,8 @@ def test_list():
     "args, message",
     [
         (
-            ["train", "stylegan"],
-            "error: unknown model 'stylegan'; choose one of: gan, dcgan, wgan, wgan-gp",
+            ["train", "biggan"],
+            "error: unknown model 'biggan'; choose one of: gan, dcgan, wgan, wgan-gp",
         ),
         (
             ["train", "dcgan", "--dataset", "cifar10"],
@@ -114,7 +114,7 @@ def test_run_dir_errors_come_before_tensorflow(tmp_path):
     (tmp_path / "fresh").mkdir()
     (tmp_path / "fresh" / "config.json").write_text(complete("dcgan"))
     (tmp_path / "alien").mkdir()
-    (tmp_path / "alien" / "config.json").write_text(json.dumps({"model": "stylegan"}))
+    (tmp_path / "alien" / "config.json").write_text(json.dumps({"model": "biggan"}))
     (tmp_path / "pics").mkdir()
     Image.fromarray(np.zeros((8, 8), np.uint8)).save(tmp_path / "pics" / "a.png")
     (tmp_path / "trained" / "checkpoints").mkdir(
@@ -132,7 +132,7 @@ def test_run_dir_errors_come_before_tensorflow(tmp_path):
             f"{tmp_path / 'empty'} is not a keras-gans run directory",
         ),
         (["evaluate", tmp_path / "fresh"], f"{tmp_path / 'fresh'} has no checkpoint yet"),
-        (["evaluate", tmp_path / "alien"], "unknown model 'stylegan'"),
+        (["evaluate", tmp_path / "alien"], "unknown model 'biggan'"),
         (
             ["translate", tmp_path / "fresh", tmp_path / "pics", tmp_path / "out"],
             "has no checkpoint yet",

@@ -57,6 +57,10 @@ TINY = {
         limit=8,
         jit_compile=False,
     ),
+    "progan": dict(DIGITS, g_filters=4, d_filters=4, filter_base=16, latent_dim=8, batch_size=8),
+    "stylegan": dict(
+        DIGITS, g_filters=4, d_filters=4, filter_base=16, latent_dim=8, w_dim=8, batch_size=8
+    ),
     # offline MNIST <-> MNIST-M; spectral norm's power iteration depends on the kernel only, so
     # replicas agree; the light generator's MLP reads each image's own pooled features
     "ugatit": dict(

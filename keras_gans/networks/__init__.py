@@ -16,6 +16,13 @@ from keras_gans.networks.dcgan import (
 from keras_gans.networks.patchgan import patchgan_discriminator, receptive_field
 from keras_gans.networks.resnet_generator import resnet_generator
 from keras_gans.networks.stargan import stargan_discriminator, stargan_generator
+from keras_gans.networks.stylegan import (
+    mapping_network,
+    progan_discriminator,
+    progan_generator,
+    stylegan_discriminator,
+    stylegan_generator,
+)
 from keras_gans.networks.ugatit import ugatit_discriminator, ugatit_generator
 from keras_gans.networks.unet import unet_generator
 from keras_gans.networks.vae import conv_decoder, conv_encoder
@@ -29,6 +36,11 @@ __all__ = [
     "unet_generator",
     "stargan_discriminator",
     "stargan_generator",
+    "mapping_network",
+    "progan_discriminator",
+    "progan_generator",
+    "stylegan_discriminator",
+    "stylegan_generator",
     "ugatit_discriminator",
     "ugatit_generator",
     "conditional_discriminator",

@@ -12,6 +12,7 @@ from keras_gans.recipes import (
     infogan,
     pix2pix,
     stargan,
+    stylegan,
     ugatit,
     vae,
 )
@@ -34,6 +35,8 @@ RECIPES = {
         pix2pix.PIX2PIX,
         cyclegan.CYCLEGAN,
         ugatit.UGATIT,
+        stylegan.PROGAN,
+        stylegan.STYLEGAN,
         classifier.CLASSIFIER,
     )
 }

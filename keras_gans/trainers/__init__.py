@@ -9,6 +9,7 @@ from keras_gans.trainers.infogan import InfoGAN
 from keras_gans.trainers.pix2pix import Pix2Pix
 from keras_gans.trainers.stargan import StarGAN
 from keras_gans.trainers.style_transfer import StyleResult, StyleTransfer, stylize
+from keras_gans.trainers.stylegan import ProGAN, StyleGAN
 from keras_gans.trainers.ugatit import UGATIT
 from keras_gans.trainers.vae import VAE, Autoencoder
 
@@ -22,7 +23,9 @@ __all__ = [
     "ImagePool",
     "InfoGAN",
     "Pix2Pix",
+    "ProGAN",
     "StarGAN",
+    "StyleGAN",
     "StyleResult",
     "StyleTransfer",
     "Trainer",

@@ -135,6 +135,8 @@ class TrainerAPI:
     * ``translators``: {"A2B": model, "B2A": model} of an image-to-image trainer ({} otherwise).
     * ``generate(z, ...)``, ``encode(x)``, ``decode(z)``, ``preview(...)``: what the kind offers;
       ``preview_rows`` labels the rows of ``preview`` ("{a}" and "{b}": the domains' names).
+    * ``styles``: whether it has StyleGAN's styles: ``generate(z, truncation=psi, noise=...)``,
+      ``noise(n, rng)``, ``mix(z1, z2, layers)`` and ``layer_groups()`` (coarse / middle / fine).
     """
 
     kind = "samples"
@@ -142,6 +144,7 @@ class TrainerAPI:
     conditioning = None
     loss_name = None
     preview_rows = ()
+    styles = False
 
     @property
     def exported_networks(self):
@@ -183,6 +186,10 @@ class TrainerAPI:
     def preview(self, *batch):
         """The rows of the per-epoch figure of an image-to-image trainer."""
         raise self._offers_no("preview()")
+
+    def mix(self, z1, z2, layers, truncation=None, noise=None):
+        """StyleGAN's style mixing: z1's styles with z2's at the style layers ``layers``."""
+        raise self._offers_no("style mixing (mix())")
 
 
 class Trainer(TrainerAPI, keras.Model):

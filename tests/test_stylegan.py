@@ -1,0 +1,314 @@
+"""Chapter 9: ProGAN / StyleGAN layers against numpy, the growth schedule, the EMA, a run killed
+in the middle of a fade-in resuming exactly, truncation and style mixing, the refused settings."""
+
+import math
+
+import keras
+import numpy as np
+import pytest
+
+from keras_gans import style_layers as sl
+from keras_gans.errors import KerasGansError
+from keras_gans.models import build_trainer, default_config
+from keras_gans.run import Run
+
+RNG = np.random.default_rng(0)
+
+
+def conv_same(x, kernel):
+    """A 'same' convolution by hand: x (N, H, W, C), kernel (k, k, C, F), stride 1."""
+    k = kernel.shape[0]
+    p = k // 2
+    xp = np.pad(x, ((0, 0), (p, p), (p, p), (0, 0)))
+    n, h, w, _ = x.shape
+    out = np.zeros((n, h, w, kernel.shape[-1]))
+    for i in range(h):
+        for j in range(w):
+            out[:, i, j] = np.einsum("nabc,abcf->nf", xp[:, i : i + k, j : j + k], kernel)
+    return out
+
+
+def round_trip(layer, inputs):
+    """The layer rebuilt from its config (keras.saving) with the same weights: the same output."""
+    out = np.asarray(layer(inputs))
+    copy = keras.saving.deserialize_keras_object(keras.saving.serialize_keras_object(layer))
+    copy(inputs)
+    copy.set_weights(layer.get_weights())
+    np.testing.assert_allclose(np.asarray(copy(inputs)), out, rtol=1e-5, atol=1e-6)
+    return out
+
+
+def test_equalized_dense_scales_by_he_constant():
+    x = RNG.normal(size=(3, 5)).astype("float32")
+    layer = sl.EqualizedDense(4, lr_multiplier=0.1, bias_init=1.0)
+    layer.build(x.shape)
+    assert np.std(layer.kernel.numpy()) > 3  # drawn from N(0, 1 / lr): 10
+    kernel, bias = RNG.normal(size=(5, 4)), RNG.normal(size=4)
+    layer.set_weights([kernel, bias])
+    want = x @ (kernel * math.sqrt(2 / 5) * 0.1) + bias * 0.1
+    np.testing.assert_allclose(round_trip(layer, x), want, rtol=1e-5)
+    fresh = sl.EqualizedDense(4, lr_multiplier=0.1, bias_init=1.0)
+    fresh.build(x.shape)
+    np.testing.assert_allclose(fresh.bias.numpy() * 0.1, 1.0)  # starts at its bias_init
+
+
+def test_equalized_conv_and_pixel_norm_match_numpy():
+    x = RNG.normal(size=(2, 4, 4, 3)).astype("float32")
+    conv = sl.EqualizedConv2D(2, 3)
+    conv.build(x.shape)
+    kernel, bias = RNG.normal(size=(3, 3, 3, 2)), RNG.normal(size=2)
+    conv.set_weights([kernel, bias])
+    want = conv_same(x, kernel * math.sqrt(2 / 27)) + bias
+    np.testing.assert_allclose(round_trip(conv, x), want, rtol=1e-4, atol=1e-5)
+    want = x / np.sqrt((x**2).mean(-1, keepdims=True) + 1e-8)
+    np.testing.assert_allclose(round_trip(sl.PixelNorm(), x), want, rtol=1e-5)
+
+
+def test_minibatch_stddev_groups_image_i_with_i_mod_m():
+    x = RNG.normal(size=(6, 2, 2, 3)).astype("float32")
+    out = round_trip(sl.MinibatchStdDev(group_size=3), x)  # groups {0, 2, 4} and {1, 3, 5}
+    np.testing.assert_allclose(out[..., :3], x)
+    for members in ([0, 2, 4], [1, 3, 5]):
+        std = np.sqrt(x[members].var(axis=0) + 1e-8).mean()
+        np.testing.assert_allclose(out[members, :, :, 3], std, rtol=1e-5)
+
+
+def test_noise_injection_and_constant_input():
+    x = RNG.normal(size=(2, 4, 4, 3)).astype("float32")
+    noise = RNG.normal(size=(2, 8, 8, 5)).astype("float32")
+    layer = sl.NoiseInjection(index=3, stride=2)
+    layer([x, noise])
+    np.testing.assert_allclose(layer([x, noise]), x)  # the scale starts at zero
+    scale = np.array([0.5, -1.0, 2.0], "float32")
+    layer.set_weights([scale])
+    np.testing.assert_allclose(round_trip(layer, [x, noise]), x + noise[:, ::2, ::2, 3:4] * scale)
+    const = sl.ConstantInput(3, size=4)
+    out = round_trip(const, x)
+    assert out.shape == (2, 4, 4, 3) and np.array_equal(out[0], out[1])
+
+
+def test_adain_is_instance_norm_with_a_style_scale_and_bias():
+    x = (RNG.normal(size=(2, 4, 4, 3)) * 3 + 1).astype("float32")
+    ws = RNG.normal(size=(2, 2, 5)).astype("float32")  # 2 style layers; this one uses row 1
+    layer = sl.AdaIN(index=1)
+    layer([x, ws])
+    kernel, bias = RNG.normal(size=(5, 6)), RNG.normal(size=6)
+    layer.set_weights([kernel, bias])
+    style = ws[:, 1] @ (kernel / math.sqrt(5)) + bias  # gain 1
+    normed = (x - x.mean((1, 2), keepdims=True)) / np.sqrt(x.var((1, 2), keepdims=True) + 1e-8)
+    want = normed * (1 + style[:, None, None, :3]) + style[:, None, None, 3:]
+    np.testing.assert_allclose(round_trip(layer, [x, ws]), want, rtol=1e-4, atol=1e-5)
+
+
+@pytest.mark.parametrize("demodulate", [True, False])
+def test_modulated_conv_equals_the_explicit_per_image_weights(demodulate):
+    """Eq. 1-3 of StyleGAN2: w'_ijk = s_i w_ijk; w''_ijk = w'_ijk / sqrt(sum_ik w'_ijk^2 + eps),
+    one kernel per image, against the layer's cheaper scale-convolve-divide."""
+    x = RNG.normal(size=(2, 4, 4, 3)).astype("float32")
+    w = RNG.normal(size=(2, 5)).astype("float32")
+    layer = sl.ModulatedConv2D(2, 3, demodulate=demodulate)
+    layer([x, w])
+    kernel, bias = RNG.normal(size=(3, 3, 3, 2)), RNG.normal(size=2)
+    a_kernel, a_bias = RNG.normal(size=(5, 3)), RNG.normal(size=3)
+    layer.set_weights([kernel, bias, a_kernel, a_bias])
+    s = w @ (a_kernel / math.sqrt(5)) + a_bias
+    want = []
+    for n in range(2):
+        modulated = kernel * math.sqrt(2 / 27) * s[n][None, None, :, None]
+        if demodulate:
+            modulated = modulated / np.sqrt((modulated**2).sum(axis=(0, 1, 2)) + 1e-8)
+        want.append(conv_same(x[n : n + 1], modulated)[0] + bias)
+    np.testing.assert_allclose(round_trip(layer, [x, w]), np.stack(want), rtol=1e-4, atol=1e-5)
+
+
+def test_lod_mix_fades_between_levels():
+    new, old = np.ones((3, 2, 2, 1), "float32"), np.zeros((3, 2, 2, 1), "float32")
+    lod = np.array([[0.5], [1.25], [2.5]], "float32")
+    out = round_trip(sl.LodMix(level=1), [new, old, lod])
+    np.testing.assert_allclose(out[:, 0, 0, 0], [1.0, 0.75, 0.0])  # 1 - clip(lod - 1, 0, 1)
+
+
+def test_growth_schedule_and_faded_reals():
+    from keras_gans.networks.stylegan import fade_reals
+    from keras_gans.trainers.stylegan import growth_lod
+
+    # 3 levels above 4x4, 100 images alone and 50 fading: 4x4 until 100, fade to 8x8 until 150 ...
+    seen = [0, 99, 100, 125, 150, 249, 275, 1000]
+    lods = [float(growth_lod(k, 3, 100, 50)) for k in seen]
+    np.testing.assert_allclose(lods, [3, 3, 3, 2.5, 2, 2, 1.5, 0])
+    x = RNG.uniform(-1, 1, (2, 8, 8, 1)).astype("float32")
+    np.testing.assert_allclose(fade_reals(x, 0.0, (8, 8, 1), 8), x, atol=1e-6)
+    blocks = x.reshape(2, 4, 2, 4, 2, 1).mean(axis=(2, 4)).repeat(2, 1).repeat(2, 2)
+    np.testing.assert_allclose(fade_reals(x, 1.0, (8, 8, 1), 8), blocks, atol=1e-6)
+    np.testing.assert_allclose(fade_reals(x, 0.25, (8, 8, 1), 8), x + (blocks - x) / 4, atol=1e-6)
+    quads = x.reshape(2, 2, 4, 2, 4, 1).mean(axis=(2, 4)).repeat(4, 1).repeat(4, 2)
+    np.testing.assert_allclose(fade_reals(x, 1.5, (8, 8, 1), 8), (blocks + quads) / 2, atol=1e-6)
+    # 6x6 images in an 8x8 frame: padded with -1, blurred there, cropped back
+    small = x[:, 1:7, 1:7]
+    frame = np.pad(small, ((0, 0), (1, 1), (1, 1), (0, 0)), constant_values=-1)
+    want = frame.reshape(2, 4, 2, 4, 2, 1).mean(axis=(2, 4)).repeat(2, 1).repeat(2, 2)[:, 1:7, 1:7]
+    np.testing.assert_allclose(fade_reals(small, 1.0, (6, 6, 1), 8), want, atol=1e-6)
+
+
+def test_ema_update_against_a_hand_computation():
+    from keras_gans.trainers.stylegan import ema_beta, update_ema
+
+    net = keras.Sequential([keras.Input((2,)), keras.layers.Dense(3)])
+    ema = keras.Sequential([keras.Input((2,)), keras.layers.Dense(3)])
+    before, current = [w.copy() for w in ema.get_weights()], net.get_weights()
+    beta = ema_beta(32, 10_000)
+    assert beta == pytest.approx(0.5 ** (32 / 10_000))
+    update_ema(ema, net, beta)
+    for e, old, new in zip(ema.get_weights(), before, current):
+        np.testing.assert_allclose(e, beta * old + (1 - beta) * new, rtol=1e-6)
+
+
+TINY = dict(g_filters=8, d_filters=8, filter_base=32, latent_dim=8, batch_size=8)
+
+
+def tiny_trainer(model, **settings):
+    config = default_config(model, image_shape=[28, 28, 1], **{**TINY, **settings})
+    return build_trainer({**config, "steps_per_epoch": 1})
+
+
+def test_a_train_step_moves_the_networks_and_their_ema():
+    trainer = tiny_trainer("stylegan", w_dim=8, r1_every=1, ema_half_life=16)
+    trainer.compile(g_optimizer="adam", d_optimizer="adam", run_eagerly=True)  # no tracing: faster
+    nets = ("mapping", "generator", "discriminator")
+    before = {k: [w.copy() for w in getattr(trainer, k).get_weights()] for k in nets}
+    ema_before = trainer.generator_ema.get_weights()
+    assert all(np.array_equal(a, b) for a, b in zip(ema_before, before["generator"]))
+    x = RNG.uniform(-1, 1, (8, 28, 28, 1)).astype("float32")
+    logs = trainer.train_on_batch(x, return_dict=True)
+    assert {"d_loss", "g_loss", "r1"} <= set(logs) and logs["r1"] > 0
+    for k in nets:
+        after = getattr(trainer, k).get_weights()
+        assert any(not np.allclose(a, b) for a, b in zip(after, before[k])), k
+    beta = 0.5 ** (8 / 16)
+    for e, old, new in zip(
+        trainer.generator_ema.get_weights(), ema_before, trainer.generator.get_weights()
+    ):
+        np.testing.assert_allclose(e, beta * old + (1 - beta) * new, rtol=1e-5, atol=1e-7)
+    assert np.abs(trainer.w_avg.numpy()).sum() > 0  # the running mean of w moved off zero
+
+
+@pytest.fixture(scope="module")
+def styled(tmp_path_factory):
+    """An untrained tiny StyleGAN run (mean w off zero, as after training)."""
+    trainer = tiny_trainer("stylegan", w_dim=8)
+    trainer.w_avg.assign(RNG.normal(size=8).astype("float32"))
+    return Run(tmp_path_factory.mktemp("stylegan"), {"model": "stylegan"}, trainer)
+
+
+def test_truncation_and_style_mixing(styled):
+    run, trainer = styled, styled.trainer
+    z1, z2 = run.latent(3, seed=1), run.latent(3, seed=2)
+    noise = trainer.noise(3)
+    everything = range(trainer.num_ws)
+    np.testing.assert_allclose(
+        trainer.mix(z1, z2, everything, noise=noise), trainer.generate(z2, noise=noise), atol=1e-6
+    )
+    np.testing.assert_allclose(
+        trainer.mix(z1, z2, [], noise=noise), trainer.generate(z1, noise=noise), atol=1e-6
+    )
+    mean = trainer.generate(np.concatenate([z1, z2]), truncation=0.0, noise=trainer.noise(6))
+    np.testing.assert_allclose(mean[:3], mean[3:], atol=1e-6)  # psi 0: every z gives w_avg
+    a, b = run.sample(4, seed=0, truncation=0.7), run.sample(4, seed=0, truncation=0.7)
+    assert a.shape == (4, 28, 28, 1) and a.dtype == np.uint8 and np.array_equal(a, b)
+    assert trainer.layer_groups() == {"coarse": [0, 1, 2, 3], "middle": [4, 5], "fine": [6, 7]}
+    coarse = run.mix(z1, z2[:1], "coarse", seed=0)
+    assert coarse.shape == (3, 28, 28, 1)
+    np.testing.assert_array_equal(coarse, run.mix(z1, z2[:1], [0, 1, 2, 3], seed=0))
+
+
+@pytest.mark.parametrize(
+    "call, message",
+    [
+        (lambda r: r.sample(2, truncation=1.5), r"truncation must be a number in \[0, 1\]"),
+        (lambda r: r.sample(2, truncation="0.7"), r"truncation must be a number in \[0, 1\]"),
+        (lambda r: r.mix(r.latent(2), r.latent(3), "fine"), "z1 has 2 rows and z2 3"),
+        (lambda r: r.mix(r.latent(1), r.latent(1), "finest"), "unknown layer group 'finest'"),
+        (lambda r: r.mix(r.latent(1), r.latent(1), [8]), r"style-layer indices in 0..7"),
+        (lambda r: r.mix(r.latent(1), r.latent(1), [1.5]), r"style-layer indices in 0..7"),
+    ],
+)
+def test_bad_truncation_and_mixing_are_one_line(styled, call, message):
+    with pytest.raises(KerasGansError, match=message):
+        call(styled)
+
+
+def test_a_run_without_styles_refuses_truncation_and_mixing(tmp_path):
+    from keras_gans.models import build_trainer as build
+
+    config = default_config("dcgan", image_shape=[28, 28, 1], g_filters=4, d_filters=4)
+    run = Run(tmp_path, config, build({**config, "steps_per_epoch": 1}))
+    with pytest.raises(KerasGansError, match="no styles to truncate"):
+        run.sample(2, truncation=0.5)
+    with pytest.raises(KerasGansError, match="no styles to mix"):
+        run.mix(run.latent(1), run.latent(1), "coarse")
+
+
+@pytest.mark.parametrize(
+    "model, settings, message",
+    [
+        ("stylegan", dict(resolution=24), "resolution must be a power of two >= 4"),
+        ("progan", dict(resolution=2), "resolution must be a power of two >= 4"),
+        ("stylegan", dict(style="adalin"), "unknown style 'adalin'"),
+        ("stylegan", dict(mixing_prob=1.5), r"mixing_prob must be a number in \[0, 1\]"),
+        ("stylegan", dict(mapping_layers=0), "mapping_layers must be a positive integer"),
+        ("progan", dict(stage_images=0), "stage_images must be a positive integer"),
+        ("stylegan", dict(truncation=0.7), "unknown setting"),
+    ],
+)
+def test_refused_settings(model, settings, message):
+    with pytest.raises(KerasGansError, match=message):
+        default_config(model, **settings)
+
+
+def test_a_frame_smaller_than_the_images_is_refused():
+    from keras_gans.networks import stylegan_generator
+
+    with pytest.raises(KerasGansError, match="resolution 16 is smaller than the 28x28 images"):
+        stylegan_generator(8, (28, 28, 1), resolution=16)
+
+
+def test_a_run_killed_in_a_fade_in_resumes_exactly(tmp_path):
+    """ProGAN on 64 digits, 8 a step, 8 images per level and 16 per fade-in (lod per step: 3, 3,
+    2.5, 2, 2, 1.5, 1, 1), a checkpoint every 5 steps: killed in step 7, the run resumes from
+    the checkpoint after step 5, in the middle of 16x16's fade-in (its step 6 has lod 1.5), and
+    ends equal to the straight run: weights, optimizers, EMA, images shown, level of detail."""
+    from keras_gans.runs import train
+
+    class Killed(Exception):
+        pass
+
+    class KillAfter(keras.callbacks.Callback):
+        def on_train_batch_end(self, batch, logs=None):
+            if batch == 6:
+                raise Killed
+
+    settings = dict(
+        TINY, dataset="digits", limit=64, stage_images=8, fade_images=16, epochs=1, verbose=0
+    )
+    straight = train("progan", out=tmp_path / "straight", **settings)
+    with pytest.raises(Killed):
+        train(
+            "progan",
+            out=tmp_path / "killed",
+            callbacks=[KillAfter()],
+            checkpoint_every=5,
+            **settings,
+        )
+    from keras_gans.callbacks import checkpoint_position
+
+    assert checkpoint_position(tmp_path / "killed" / "checkpoints" / "latest.weights.h5") == (0, 5)
+    resumed = train("progan", out=tmp_path / "killed", checkpoint_every=5, **settings)
+    a, b = straight.trainer, resumed.trainer
+    assert int(b.images_seen.numpy()) == 64 and float(b.lod.numpy()) == 1.0
+    assert int(b.g_optimizer.iterations) == 8
+    for x, y in zip(a.variables, b.variables):
+        np.testing.assert_allclose(np.asarray(x), np.asarray(y), atol=1e-5)
+    import csv
+
+    (row,) = csv.DictReader(open(tmp_path / "straight" / "logs" / "history.csv"))
+    assert float(row["lod"]) == pytest.approx(16 / 8)  # the mean of the eight lods above
