@@ -373,21 +373,27 @@ print(
 )
 assert np.allclose(y_last, xb)
 
-fig, axes = plt.subplots(1, 4, figsize=(12, 3.2))
-for ax, (title, img) in zip(
-    axes,
+
+def show_maps(panels, name):
+    """One grey panel per (title, 2-D map), side by side, saved as ``name``."""
+    fig, axes = plt.subplots(1, len(panels), figsize=(3 * len(panels), 3.2))
+    for ax, (title, img) in zip(axes, panels):
+        ax.imshow(img, cmap="gray")
+        ax.set_title(title, fontsize=9)
+        ax.set_axis_off()
+    fig.tight_layout()
+    show(fig, name)
+
+
+show_maps(
     [
         ("input x (image 0, channel 0)", xb[0, :, :, 0]),
         ("random block: x + F(x)", y_random[0, :, :, 0]),
         ("F(x) = block(x) - x", y_random[0, :, :, 0] - xb[0, :, :, 0]),
         ("last norm zeroed: output = x", y_last[0, :, :, 0]),
     ],
-):
-    ax.imshow(img, cmap="gray")
-    ax.set_title(title, fontsize=9)
-    ax.set_axis_off()
-fig.tight_layout()
-show(fig, "residual_block.png")
+    "residual_block.png",
+)
 
 # %% [markdown]
 # Note the scale in the second panel: the branch ends in a normalisation, so a random $F(x)$
@@ -433,20 +439,14 @@ err = np.abs(y_proj - xb[:, ::2, ::2, :] @ w_s).max()
 print(f"branch off: max |block(x) - W_s x[::2, ::2]| = {err:.1e}")
 assert err < 1e-5
 
-fig, axes = plt.subplots(1, 3, figsize=(9, 3.2))
-for ax, (title, img) in zip(
-    axes,
+show_maps(
     [
         ("input x: 28x28 (channel 0)", xb[0, :, :, 0]),
         ("x[::2, ::2]: every other pixel", xb[0, ::2, ::2, 0]),
         ("branch off: W_s x (14x14, ch. 0)", y_proj[0, :, :, 0]),
     ],
-):
-    ax.imshow(img, cmap="gray")
-    ax.set_title(title, fontsize=9)
-    ax.set_axis_off()
-fig.tight_layout()
-show(fig, "residual_projection.png")
+    "residual_projection.png",
+)
 
 # %% [markdown]
 # ## Summary
