@@ -5,7 +5,8 @@
         --style ../shared/data/paintings/vangogh_starry_night.jpg \
         --sizes 256 512 --steps 100 --json runs/style_transfer.json --out-dir runs/style_transfer
 
-For each size and optimiser: the median wall time of a step (the first, traced step left out),
+For each size, optimiser and start (``--inits content noise``: from the photo, from uniform
+noise): the median wall time of a step (the first, traced step left out),
 the style and content loss at the start and at the end (unweighted), and the result image.
 ``--backbone vgg19`` without weights (``--weights none``) measures VGG19's speed, which does not
 depend on the weight values. Prints the load average next to every timing. Not part of the tests.
@@ -44,6 +45,14 @@ def main():
         help="steps per run; one value, or one per size",
     )
     p.add_argument("--optimizers", nargs="+", default=["lbfgs", "adam"])
+    p.add_argument("--inits", nargs="+", default=["content"], help="content and/or noise")
+    p.add_argument(
+        "--snapshots",
+        type=int,
+        default=0,
+        help="with --out-dir: also save a grid of the start and N snapshots of each run, one row"
+        " per run (snapshots.png)",
+    )
     p.add_argument("--style-weight", type=float, default=None)
     p.add_argument("--json", help="write the measurements here")
     p.add_argument("--out-dir", help="write the result images here")
@@ -54,20 +63,27 @@ def main():
     steps_per_size = (
         args.steps if len(args.steps) == len(args.sizes) else args.steps[:1] * len(args.sizes)
     )
-    rows = []
+    rows, grid_rows = [], []
     for size, steps in zip(args.sizes, steps_per_size):
         options = {} if args.style_weight is None else {"style_weight": args.style_weight}
         transfer = StyleTransfer(
             args.content, args.style, size=size, extractor=extractor, **options
         )
-        for optimizer in args.optimizers:
+        for optimizer, init in [(o, i) for o in args.optimizers for i in args.inits]:
             load_before = os.getloadavg()[0]
-            result = transfer.run(steps=steps, optimizer=optimizer, verbose=0)
+            every = max(1, steps // args.snapshots) if args.snapshots else None
+            result = transfer.run(
+                steps=steps, optimizer=optimizer, init=init, snapshot_every=every, verbose=0
+            )
+            if every:
+                start = np.clip(transfer.initial_image(init)[0], 0, 255).astype(np.uint8)
+                grid_rows.append([start, *(result.snapshots[k] for k in sorted(result.snapshots))])
             h = result.history
             row = dict(
                 size=size,
                 image=f"{transfer.content.shape[1]}x{transfer.content.shape[0]}",
                 optimizer=optimizer,
+                init=init,
                 steps=result.steps,
                 backbone=args.backbone,
                 weights=str(weights),
@@ -84,18 +100,25 @@ def main():
             )
             rows.append(row)
             print(
-                f"{size:4d} px {row['image']:>8s} {optimizer:5s} {row['steps']:4d} steps"
+                f"{size:4d} px {row['image']:>8s} {optimizer:5s} from {init:7s} {row['steps']:4d} steps"
                 f" {row['seconds_per_step']:7.3f} s/step  style {row['style_start']:.4g} ->"
                 f" {row['style_end']:.4g} (x{row['style_start'] / max(row['style_end'], 1e-30):.0f}"
-                f" lower)  content 0 -> {row['content_end']:.4g}  total {row['total_start']:.4g} ->"
+                f" lower)  content {row['content_start']:.4g} -> {row['content_end']:.4g}"
+                f"  total {row['total_start']:.4g} ->"
                 f" {row['total_end']:.4g}  load {row['load']}",
                 flush=True,
             )
             if args.out_dir:
                 write_image(
-                    os.path.join(args.out_dir, f"{args.backbone}_{size}_{optimizer}.png"),
+                    os.path.join(args.out_dir, f"{args.backbone}_{size}_{optimizer}_{init}.png"),
                     result.image,
                 )
+    if args.out_dir and grid_rows:
+        from keras_gans import viz
+
+        width = min(len(r) for r in grid_rows)
+        images = np.stack([image for r in grid_rows for image in r[:width]])
+        viz.save_grid(os.path.join(args.out_dir, "snapshots.png"), images, nrow=width, scale=1)
     if args.json:
         os.makedirs(os.path.dirname(os.path.abspath(args.json)), exist_ok=True)
         with open(args.json, "w") as f:

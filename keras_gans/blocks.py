@@ -11,7 +11,7 @@ import math
 
 import keras
 
-from keras_gans.errors import check_choice
+from keras_gans.errors import check_choice, check_positive
 from keras_gans.layers import InstanceNormalization, ReflectionPadding2D
 
 NORMS = ("batch", "instance", "layer", "group", "none")
@@ -134,19 +134,29 @@ def residual_block(
     affine=True,
     use_bias=None,
     kernel_initializer=None,
+    strides=1,
     name=None,
 ):
     """Two 3x3 convolutions with an identity shortcut: ``x + F(x)`` (He et al.; CycleGAN's block).
 
     The second convolution has no activation, so the block can learn the identity by driving
     F to zero. ``use_bias`` and ``kernel_initializer`` go to both convolutions (``conv_block``).
+    When the block changes the shape (``filters`` other than the input's, or ``strides`` > 1,
+    which the first convolution takes), the shortcut is a projection: a 1x1 convolution with the
+    same stride (``NAME_proj``, He et al.'s option B), so that ``x`` can still be added.
     """
     filters = filters or x.shape[-1]
+    strides = check_positive("strides", strides)
     nm = (lambda s: None) if name is None else (lambda s: f"{name}_{s}")
     shortcut = x
-    if shortcut.shape[-1] != filters:
+    if shortcut.shape[-1] != filters or strides != 1:
         shortcut = keras.layers.Conv2D(
-            filters, 1, use_bias=False, kernel_initializer=gan_init(), name=nm("proj")
+            filters,
+            1,
+            strides=strides,
+            use_bias=False,
+            kernel_initializer=gan_init(),
+            name=nm("proj"),
         )(x)
     conv = dict(
         norm=norm,
@@ -155,6 +165,6 @@ def residual_block(
         use_bias=use_bias,
         kernel_initializer=kernel_initializer,
     )
-    y = conv_block(x, filters, 3, act=act, name=nm("a"), **conv)
+    y = conv_block(x, filters, 3, strides=strides, act=act, name=nm("a"), **conv)
     y = conv_block(y, filters, 3, act="none", name=nm("b"), **conv)
     return keras.layers.Add(name=nm("add"))([shortcut, y])

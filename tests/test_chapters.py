@@ -23,14 +23,18 @@ EXPECTED = {
     "building_blocks.py": [
         "normalisation_groups.png",
         "normalisation_stats.png",
+        "batch_norm_of_one.png",
         "residual_block.png",
+        "residual_projection.png",
     ],
     "style_transfer.py": [
         "style_gram_matrices.png",
+        "style_gram_correlation.png",
         "style_result.png",
         "style_losses.png",
         "style_snapshots.png",
         "style_optimizers.png",
+        "style_noise_vs_photo.png",
         "style_layers.png",
         "style_weights.png",
     ],
@@ -42,6 +46,7 @@ EXPECTED = {
         "toy_comparison.png",
     ],
     "dcgan.py": [
+        "fractionally_strided_conv.png",
         "dcgan_epochs.png",
         "dcgan_losses.png",
         "dcgan_real_vs_fake.png",
@@ -61,6 +66,8 @@ EXPECTED = {
         "wgan-gp_digits_quick/logs/history.csv",
     ],
     "vae.py": [
+        "vae_elbo_check.png",
+        "kl_asymmetry.png",
         "vae_losses.png",
         "vae_reconstructions.png",
         "vae_latent_scatter.png",

@@ -76,6 +76,10 @@ def test_list():
             "error: unknown normalisation 'weight'",
         ),
         (
+            ["train", "dcgan", "--set", "d_head=pool", "--dataset", "digits"],
+            "error: unknown d_head 'pool'; choose one of: dense, gap",
+        ),
+        (
             ["train", "dcgan", "--checkpoint-every", "often"],
             "error: --checkpoint-every must be 'epoch' or a number",
         ),

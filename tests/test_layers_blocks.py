@@ -98,6 +98,52 @@ def test_residual_block_projection_when_widths_differ():
     assert tuple(y.shape) == (None, 8, 8, 6)
 
 
+def test_batch_norm_of_one_image_is_instance_norm():
+    """With a batch of one, batch norm's (N, H, W) statistics are that image's (H, W) ones: the
+    CycleGAN lecture's remark, exact up to float rounding (both use epsilon 1e-5)."""
+    x = batch()[:1]
+    bn = np.asarray(blocks.normalization("batch")(x, training=True))
+    inorm = np.asarray(blocks.normalization("instance")(x))
+    np.testing.assert_allclose(bn, inorm, atol=1e-5)
+    # with more images they differ: batch norm pools the statistics of the whole batch
+    x4 = batch()
+    assert (
+        np.abs(
+            np.asarray(blocks.normalization("batch")(x4, training=True))
+            - np.asarray(blocks.normalization("instance")(x4))
+        ).max()
+        > 0.1
+    )
+
+
+@pytest.mark.parametrize("padding", ["reflect", "same"])
+def test_strided_residual_block_has_a_strided_projection_shortcut(padding):
+    x_in = keras.Input((8, 8, 4))
+    model = keras.Model(
+        x_in, blocks.residual_block(x_in, 6, strides=2, norm="instance", padding=padding, name="r")
+    )
+    assert tuple(model.output.shape) == (None, 4, 4, 6)
+    proj = model.get_layer("r_proj")
+    assert proj.kernel_size == (1, 1) and proj.strides == (2, 2)
+    assert model.get_layer("r_a_conv").strides == (2, 2)
+    # zero the branch's last norm: what is left is the projection alone, a 1x1 matrix applied at
+    # every other pixel
+    norm_b = model.get_layer("r_b_norm")
+    norm_b.set_weights([np.zeros_like(w) for w in norm_b.get_weights()])
+    x = np.random.default_rng(0).normal(size=(2, 8, 8, 4)).astype("float32")
+    w = proj.get_weights()[0][0, 0]  # (4, 6)
+    np.testing.assert_allclose(np.asarray(model(x)), x[:, ::2, ::2, :] @ w, atol=1e-6)
+
+
+def test_stride_alone_also_projects_and_strides_are_checked():
+    x_in = keras.Input((8, 8, 4))
+    model = keras.Model(x_in, blocks.residual_block(x_in, strides=2, name="r"))
+    assert tuple(model.output.shape) == (None, 4, 4, 4)
+    assert model.get_layer("r_proj").strides == (2, 2)
+    with pytest.raises(KerasGansError, match="strides must be a positive integer"):
+        blocks.residual_block(x_in, strides=0)
+
+
 def test_keras_round_trip(tmp_path):
     """Models built from the blocks save to .keras and load back with identical outputs."""
     x_in = keras.Input((8, 8, 3))

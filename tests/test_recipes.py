@@ -122,3 +122,34 @@ def test_every_trainer_declares_the_networks_its_recipe_builds(name):
     if not trainer.generates:  # declared, so nothing has to ask whether it exists
         with pytest.raises(KerasGansError, match=r"offers no generate\(\)"):
             trainer.generate(np.zeros((1, 8), "float32"))
+
+
+@pytest.mark.parametrize("model", ["dcgan", "wgan-gp"])
+def test_d_head_gap_scores_positions_and_averages(model):
+    """d_head="gap": the logit is the mean over positions of a 1x1 convolution of D's last
+    feature map (by hand below); a train step updates it; "dense" stays the default."""
+    import keras
+
+    from keras_gans.models import build_trainer, default_config
+
+    assert default_config(model)["d_head"] == "dense"
+    config = default_config(model, **{**TINY_DCGAN, "d_head": "gap", "d_steps": 1})
+    trainer = build_trainer(config)
+    d = trainer.discriminator
+    assert "dense" not in [type(layer).__name__.lower() for layer in d.layers]
+    assert isinstance(d.layers[-1], keras.layers.GlobalAveragePooling2D)
+    images = np.random.default_rng(0).uniform(-1, 1, (4, 28, 28, 1)).astype("float32")
+    features = keras.Model(d.input, d.get_layer("score_map").input)(images)
+    kernel, bias = d.get_layer("score_map").get_weights()
+    by_hand = (np.asarray(features) @ kernel[0, 0]).mean(axis=(1, 2)) + bias
+    np.testing.assert_allclose(np.asarray(d(images)), by_hand, atol=1e-5)
+    before = d.get_layer("score_map").get_weights()[0].copy()
+    trainer.fit(images, batch_size=4, epochs=1, verbose=0)
+    assert not np.array_equal(before, d.get_layer("score_map").get_weights()[0])
+
+
+def test_unknown_d_head_is_refused_before_building():
+    from keras_gans.models import default_config
+
+    with pytest.raises(KerasGansError, match="unknown d_head 'pool'; choose one of: dense, gap"):
+        default_config("dcgan", d_head="pool")

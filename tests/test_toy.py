@@ -5,6 +5,7 @@ import math
 import numpy as np
 import pytest
 
+from keras_gans import toy
 from keras_gans.errors import KerasGansError
 from keras_gans.toy import (
     gan_value,
@@ -205,3 +206,145 @@ def test_generator_losses_saturate_where_d_rejects_fakes():
     # at D = 0.001 the minimax slope is -0.001 while the non-saturating one is -0.999
     assert out["minimax_grad"][0] == pytest.approx(-1e-3)
     assert out["nonsaturating_grad"][0] == pytest.approx(-0.999)
+
+
+# -- mode coverage on the ring ----------------------------------------------------------------------
+def test_ring_centres_and_samples():
+    c = toy.ring_centres(4, radius=2.0)
+    np.testing.assert_allclose(c, [[2, 0], [0, 2], [-2, 0], [0, -2]], atol=1e-12)
+    s = toy.sample_ring(4000, 8, 2.0, 0.02, seed=0)
+    assert s.shape == (4000, 2) and s.dtype == np.float32
+    out = toy.mode_coverage(s, toy.ring_centres(8, 2.0), 0.02)
+    # 3 std holds 98.9 % of a 2-D Gaussian (chi-square with 2 dof: 1 - exp(-9 / 2))
+    assert out["modes_covered"] == 8
+    assert out["high_quality"] == pytest.approx(1 - math.exp(-4.5), abs=0.005)
+
+
+def test_mode_coverage_hand_count():
+    centres = np.array([[0.0, 0.0], [10.0, 0.0], [0.0, 10.0]])
+    samples = np.array(
+        [
+            [0.0, 0.0],  # mode 0, distance 0
+            [0.25, 0.0],  # mode 0, 2.5 std: high quality
+            [0.0, 0.35],  # mode 0, 3.5 std: not
+            [10.0, 0.29],  # mode 1, 2.9 std
+            [5.0, 5.0],  # between modes: not
+            [10.1, 0.1],  # mode 1
+            [0.0, 9.9],  # mode 2
+            [9.0, 0.0],  # mode 1, 10 std: not
+            [0.0, 0.1],  # mode 0
+            [-0.1, 0.0],  # mode 0
+        ]
+    )
+    out = toy.mode_coverage(samples, centres, std=0.1, min_share=0.2)
+    # high quality: 4 of mode 0, 2 of mode 1, 1 of mode 2 = 7 of 10; covered: >= 0.2 * 10 = 2
+    assert out["counts"].tolist() == [4, 2, 1]
+    assert out["high_quality"] == pytest.approx(0.7)
+    assert out["covered"].tolist() == [True, True, False] and out["modes_covered"] == 2
+
+
+def test_mode_coverage_refuses_bad_input():
+    with pytest.raises(KerasGansError, match="same d"):
+        toy.mode_coverage(np.zeros((3, 3)), toy.ring_centres(8), 0.02)
+    with pytest.raises(KerasGansError, match="min_share"):
+        toy.mode_coverage(np.zeros((3, 2)), toy.ring_centres(8), 0.02, min_share=2)
+
+
+# -- the earth mover's distance -----------------------------------------------------------------------
+def test_emd_of_the_lecture_example_is_one():
+    # half the mass at 0 and half at 1, moved to 1 and 2: 0.5 x 1 + 0.5 x 1 = 1
+    cost = np.abs(np.subtract.outer([0.0, 1.0], [1.0, 2.0]))
+    value, plan = toy.earth_movers_distance([0.5, 0.5], [0.5, 0.5], cost)
+    assert value == pytest.approx(1.0)
+    np.testing.assert_allclose(plan.sum(axis=1), [0.5, 0.5], atol=1e-9)
+    np.testing.assert_allclose(plan.sum(axis=0), [0.5, 0.5], atol=1e-9)
+    assert (plan * cost).sum() == pytest.approx(1.0)
+
+
+def test_emd_hand_value_with_unequal_masses():
+    # 0.2 at 0, 0.8 at 3 -> 0.5 at 1, 0.5 at 2: 0.2 -> 1 (cost 0.2), 0.3 of 3 -> 1 (0.6), 0.5 of
+    # 3 -> 2 (0.5); total 1.3, which matches the integral of |CDF_a - CDF_b|:
+    # 0.2 on [0, 1), 0.3 on [1, 2), 0.8 on [2, 3) -> 0.2 + 0.3 + 0.8 = 1.3
+    cost = np.abs(np.subtract.outer([0.0, 3.0], [1.0, 2.0]))
+    value, _ = toy.earth_movers_distance([0.2, 0.8], [0.5, 0.5], cost)
+    assert value == pytest.approx(1.3)
+
+
+def test_emd_refuses_unbalanced_masses_and_wrong_costs():
+    with pytest.raises(KerasGansError, match="same total mass"):
+        toy.earth_movers_distance([0.5, 0.5], [1.0, 0.5], np.ones((2, 2)))
+    with pytest.raises(KerasGansError, match=r"\(2, 3\) matrix"):
+        toy.earth_movers_distance([0.5, 0.5], [0.2, 0.3, 0.5], np.ones((2, 2)))
+
+
+def test_sorted_samples_match_scipy_and_the_linear_program():
+    from scipy.stats import wasserstein_distance
+
+    rng = np.random.default_rng(0)
+    x, y = rng.normal(0, 1, 30), rng.normal(1.5, 0.5, 30)
+    w = toy.wasserstein_1d_samples(x, y)
+    assert w == pytest.approx(wasserstein_distance(x, y), rel=1e-12)
+    lp, _ = toy.earth_movers_distance(
+        np.full(30, 1 / 30), np.full(30, 1 / 30), np.abs(np.subtract.outer(x, y))
+    )
+    assert w == pytest.approx(lp, rel=1e-7)
+    assert toy.wasserstein_1d_samples([0.0, 1.0], [1.0, 2.0]) == 1.0
+    with pytest.raises(KerasGansError, match="same size"):
+        toy.wasserstein_1d_samples([0.0], [1.0, 2.0])
+
+
+# -- the VAE derivation -----------------------------------------------------------------------------
+def test_gaussian_kl_matches_integration_and_is_asymmetric():
+    x, dx = np.linspace(-20, 20, 40001, retstep=True)
+    p, q = gaussian_mixture_pdf(x, 0.0, 1.0), gaussian_mixture_pdf(x, 1.0, 2.0)
+    pq, qp = toy.gaussian_kl(0.0, 1.0, 1.0, 2.0), toy.gaussian_kl(1.0, 2.0, 0.0, 1.0)
+    assert pq == pytest.approx(kl_divergence(p, q, dx), rel=1e-6)
+    assert qp == pytest.approx(kl_divergence(q, p, dx), rel=1e-6)
+    # by hand: log 2 + (1 + 1) / 8 - 1/2 and -log 2 + (4 + 1) / 2 - 1/2
+    assert pq == pytest.approx(LOG2 - 0.25) and qp == pytest.approx(2 - LOG2)
+    assert toy.gaussian_kl(0.0, 1.0, 3.0, 1.0) == pytest.approx(toy.gaussian_kl(3.0, 1.0, 0.0, 1.0))
+
+
+def test_elbo_is_below_the_evidence_and_equal_at_the_true_posterior():
+    m = toy.linear_gaussian_model(1.5, noise_std=0.5)
+    # p(x) = N(0, 1.25): log p(1.5) by hand; posterior N(1.5 / 1.25, 0.25 / 1.25)
+    assert m["log_evidence"] == pytest.approx(-0.5 * math.log(2 * math.pi * 1.25) - 2.25 / 2.5)
+    assert m["posterior_mean"] == pytest.approx(1.2) and m["posterior_std"] == pytest.approx(
+        math.sqrt(0.2)
+    )
+    exact = toy.linear_gaussian_elbo(1.5, m["posterior_mean"], m["posterior_std"], 0.5)
+    assert exact == pytest.approx(m["log_evidence"], abs=1e-12)
+    for q_mean, q_std in [(0.0, 1.0), (1.2, 0.2), (1.0, 0.45)]:
+        elbo = toy.linear_gaussian_elbo(1.5, q_mean, q_std, 0.5)
+        # the gap is exactly KL(q || p(z | x))
+        gap = toy.gaussian_kl(q_mean, q_std, m["posterior_mean"], m["posterior_std"])
+        assert elbo < m["log_evidence"] and m["log_evidence"] - elbo == pytest.approx(gap)
+
+
+# -- the fractionally-strided convolution -------------------------------------------------------------
+def test_insert_zeros():
+    x = np.arange(4.0).reshape(1, 2, 2, 1)
+    assert toy.insert_zeros(x, 2)[0, :, :, 0].tolist() == [[0, 0, 1], [0, 0, 0], [2, 0, 3]]
+
+
+@pytest.mark.parametrize(
+    "kernel, stride, padding",
+    [
+        (4, 2, "same"),
+        (3, 2, "same"),
+        (5, 2, "same"),
+        (4, 2, "valid"),
+        (3, 3, "same"),
+        (1, 2, "valid"),
+    ],
+)
+def test_zero_insertion_then_convolution_equals_conv2d_transpose(kernel, stride, padding):
+    import keras
+
+    x = np.random.default_rng(0).normal(size=(2, 5, 6, 3)).astype("float32")
+    layer = keras.layers.Conv2DTranspose(4, kernel, strides=stride, padding=padding)
+    expected = np.asarray(layer(x))
+    weights, bias = (w.numpy() for w in layer.weights)
+    got = toy.transposed_conv_by_zero_insertion(x, weights, stride, padding, bias)
+    assert got.shape == expected.shape
+    np.testing.assert_allclose(got, expected, atol=1e-5)

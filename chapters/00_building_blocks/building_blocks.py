@@ -15,8 +15,9 @@
 # # Chapter 0 — Building blocks: normalisation layers and residual blocks
 #
 # **What you will see:** which values of one batch share a mean and standard deviation under
-# batch, instance, layer and group norm, the statistics after each, and a residual block that is
-# the identity with its branch switched off.
+# batch, instance, layer and group norm, the statistics after each, batch norm with batch size 1
+# equal to instance norm, a residual block that is the identity with its branch switched off, and
+# the strided block's 1×1 projection shortcut.
 #
 # ![building_blocks_normalisation_groups.png](../../docs/figures/building_blocks_normalisation_groups.png)
 #
@@ -280,6 +281,42 @@ print(
 )
 
 # %% [markdown]
+# ### Batch norm with a batch of one *is* instance norm
+#
+# The CycleGAN lecture trains with batch size 1 and calls its normalisation "instance norm".
+# The table says why that is the same thing: with $N = 1$, batch norm's statistics over
+# $(N, H, W)$ are the statistics over $(H, W)$ of the one image, per channel — instance norm's.
+# (Only in training mode: at test time batch norm would use its running averages instead, which
+# is why the networks use an instance-norm layer rather than batch norm with batch size 1.)
+
+# %%
+one = x[3:4]  # the brightest image, alone
+bn_one = np.asarray(normalization("batch")(one, training=True))
+in_one = np.asarray(normalization("instance")(one))
+print(
+    f"batch norm (N = 1) vs instance norm: max |difference| = {np.abs(bn_one - in_one).max():.1e}"
+)
+assert np.allclose(bn_one, in_one, atol=1e-5)
+bn_in_batch = y["batch"][3:4]  # the same image normalised inside the batch of four
+
+fig, axes = plt.subplots(1, 4, figsize=(13, 3.0))
+for ax, (title, img) in zip(
+    axes,
+    [
+        ("image 3, channel 15 (input)", one[0, :, :, -1]),
+        ("batch norm, N = 1", bn_one[0, :, :, -1]),
+        ("instance norm", in_one[0, :, :, -1]),
+        ("batch norm inside the batch of 4", bn_in_batch[0, :, :, -1]),
+    ],
+):
+    lim = 10 if title.endswith("(input)") else 4
+    im = ax.imshow(img, cmap="RdBu_r", vmin=-lim, vmax=lim)
+    ax.set_title(f"{title}\nmean {img.mean():+.2f}, std {img.std():.2f}", fontsize=9)
+    ax.set_axis_off()
+fig.colorbar(im, ax=axes, fraction=0.02)
+show(fig, "batch_norm_of_one.png")
+
+# %% [markdown]
 # ## Residual blocks
 #
 # `keras_gans.blocks.residual_block(x)` is the block of ResNet and of the CycleGAN generator:
@@ -336,21 +373,27 @@ print(
 )
 assert np.allclose(y_last, xb)
 
-fig, axes = plt.subplots(1, 4, figsize=(12, 3.2))
-for ax, (title, img) in zip(
-    axes,
+
+def show_maps(panels, name):
+    """One grey panel per (title, 2-D map), side by side, saved as ``name``."""
+    fig, axes = plt.subplots(1, len(panels), figsize=(3 * len(panels), 3.2))
+    for ax, (title, img) in zip(axes, panels):
+        ax.imshow(img, cmap="gray")
+        ax.set_title(title, fontsize=9)
+        ax.set_axis_off()
+    fig.tight_layout()
+    show(fig, name)
+
+
+show_maps(
     [
         ("input x (image 0, channel 0)", xb[0, :, :, 0]),
         ("random block: x + F(x)", y_random[0, :, :, 0]),
         ("F(x) = block(x) - x", y_random[0, :, :, 0] - xb[0, :, :, 0]),
         ("last norm zeroed: output = x", y_last[0, :, :, 0]),
     ],
-):
-    ax.imshow(img, cmap="gray")
-    ax.set_title(title, fontsize=9)
-    ax.set_axis_off()
-fig.tight_layout()
-show(fig, "residual_block.png")
+    "residual_block.png",
+)
 
 # %% [markdown]
 # Note the scale in the second panel: the branch ends in a normalisation, so a random $F(x)$
@@ -367,9 +410,50 @@ print([layer.name for layer in wider.layers])
 print("output shape:", wider.output_shape)
 
 # %% [markdown]
+# ### Down-sampling inside a residual block: the strided 1×1 projection
+#
+# ResNet's blocks that halve the resolution (and the lecture's figure of them) put the stride in
+# the branch's first 3×3 convolution; the shortcut $x$ then has the wrong height, width and
+# often channel count. He et al.'s fix ("option B") is a **projection shortcut**: a 1×1
+# convolution with the same stride 2,
+#
+# $$y = W_s * x + F(x), \qquad (W_s * x)_{h,w} = W_s^\top x_{2h,\,2w},$$
+#
+# which keeps every other pixel and mixes its channels with one matrix — no spatial context, just
+# enough to add. `residual_block(x, filters, strides=2)` builds it. The check: switch the branch
+# off (its last norm's γ, β to 0) and the block's output must be exactly that matrix applied
+# to the even pixels.
+
+# %%
+strided = keras.Model(
+    inputs, residual_block(inputs, filters=32, strides=2, name="res3"), name="strided_block"
+)
+print("output shape:", strided.output_shape)
+proj = strided.get_layer("res3_proj")
+print(f"shortcut {proj.name}: kernel {proj.kernel_size}, strides {proj.strides}")
+for w in strided.get_layer("res3_b_norm").weights:
+    w.assign(np.zeros(w.shape, "float32"))
+w_s = proj.get_weights()[0][0, 0]  # (16, 32): the 1x1 kernel is one matrix
+y_proj = np.asarray(strided(xb))
+err = np.abs(y_proj - xb[:, ::2, ::2, :] @ w_s).max()
+print(f"branch off: max |block(x) - W_s x[::2, ::2]| = {err:.1e}")
+assert err < 1e-5
+
+show_maps(
+    [
+        ("input x: 28x28 (channel 0)", xb[0, :, :, 0]),
+        ("x[::2, ::2]: every other pixel", xb[0, ::2, ::2, 0]),
+        ("branch off: W_s x (14x14, ch. 0)", y_proj[0, :, :, 0]),
+    ],
+    "residual_projection.png",
+)
+
+# %% [markdown]
 # ## Summary
 #
 # * Batch, instance, layer and group norm are the same formula over different axes: (N, H, W),
 #   (H, W), (H, W, C) and (H, W, C/G). Only batch norm mixes images of a batch.
+# * Batch norm of a batch of one image (in training mode) is instance norm.
 # * A residual block is $x + F(x)$; with its branch zeroed (or just the branch's last γ, β) it
-#   is the identity.
+#   is the identity. A block that changes the shape (`filters`, `strides=2`) adds a strided
+#   1×1 projection $W_s * x$ instead of $x$.

@@ -15,7 +15,8 @@
 # # Chapter 1 — Neural style transfer (Gatys, Ecker & Bethge, 2016)
 #
 # **What you will see:** the photo, the style image and their mix by L-BFGS and by Adam (VGG16
-# ImageNet weights, 256 px); then Gram matrices, the losses per step, and what shallow and deep
+# ImageNet weights, 256 px); then Gram matrices (read as channel correlations), the losses per
+# step, noise turning into the image beside a start from the photo, and what shallow and deep
 # style layers and the ratio alpha/beta change.
 #
 # ![style_transfer_vgg16_256.jpg](../../docs/figures/style_transfer_vgg16_256.jpg)
@@ -45,7 +46,7 @@
 #
 # This chapter:
 #
-# 1. looks at Gram matrices of a few VGG layers;
+# 1. looks at Gram matrices of a few VGG layers, and reads one as a correlation between channels;
 # 2. transfers a style with L-BFGS (the classic optimiser) and follows every loss term;
 # 3. compares L-BFGS with Adam, and starting from the photo with starting from noise;
 # 4. shows what shallow and deep style layers capture, and what the ratio $\alpha/\beta$ does.
@@ -163,6 +164,71 @@ fig.tight_layout()
 show(fig, "style_gram_matrices.png")
 
 # %% [markdown]
+# ### Reading a Gram matrix as a correlation
+#
+# The lecture calls $G^l$ a correlation between channels. It is one without the usual
+# normalisation: $G_{ij} = \frac1M \sum_m F_{mi} F_{mj}$ subtracts no mean and divides by no
+# standard deviation. VGG's features come out of ReLUs, so every $F_{mi} \ge 0$ and every
+# Gram entry is $\ge 0$: in the raw Gram matrix no pair of channels can look *anti*-correlated,
+# and big entries mostly mean "both channels are strong on average". Subtract the means
+# ($C = G - \mu\mu^\top$, the covariance) and divide by the standard deviations
+# ($R_{ij} = C_{ij} / \sigma_i \sigma_j$, Pearson's correlation) and the sign appears: channels
+# that fire at the *same* places of the style image (positive), and channels that exclude each
+# other — one fires where the other is silent (negative). The Gram matrix holds all of this
+# (together with the means), which is why matching it matches which features co-occur.
+
+# %%
+CORR_LAYER = "block2_conv1"
+feats = np.asarray(extractor(np.asarray(style, "float32")[None])[CORR_LAYER])[0]  # (H, W, C)
+flat = feats.reshape(-1, feats.shape[-1])
+gram = np.asarray(gram_matrix(feats[None]))[0]
+mu, sd = flat.mean(0), flat.std(0)
+alive = sd > 1e-6  # channels that never fire have no correlation
+cov = gram - np.outer(mu, mu)
+corr = np.where(
+    np.outer(alive, alive), cov / np.outer(np.maximum(sd, 1e-6), np.maximum(sd, 1e-6)), 0.0
+)
+np.fill_diagonal(corr, 0.0)  # a channel with itself is 1: leave it out of the search
+i_pos, j_pos = np.unravel_index(np.argmax(corr), corr.shape)
+i_neg, j_neg = np.unravel_index(np.argmin(corr), corr.shape)
+print(
+    f"{CORR_LAYER}: Gram entries in [{gram.min():.3g}, {gram.max():.3g}] (never negative: ReLU features)"
+)
+print(
+    f"most positive pair: channels {i_pos}, {j_pos} (r = {corr[i_pos, j_pos]:+.2f});"
+    f" most negative pair: channels {i_neg}, {j_neg} (r = {corr[i_neg, j_neg]:+.2f})"
+)
+
+fig, axes = plt.subplots(2, 4, figsize=(15, 7))
+viz.heat_map(gram, ax=axes[0, 0], title=f"{CORR_LAYER}: Gram matrix G (all >= 0)")
+im = axes[0, 1].imshow(corr, cmap="RdBu_r", vmin=-1, vmax=1)
+fig.colorbar(im, ax=axes[0, 1], fraction=0.046)
+axes[0, 1].set_title("correlation R = (G - mu mu^T) / (sd sd^T)")
+axes[0, 2].hist(gram[np.triu_indices_from(gram, 1)], bins=50)
+axes[0, 2].set_title("off-diagonal Gram entries")
+axes[0, 3].hist(corr[np.triu_indices_from(corr, 1)], bins=50, range=(-1, 1))
+axes[0, 3].set_title("off-diagonal correlations")
+for col, (kind, i, j) in enumerate([("positive", i_pos, j_pos), ("negative", i_neg, j_neg)]):
+    for k, ch in enumerate((i, j)):
+        ax = axes[1, 2 * col + k]
+        ax.imshow(feats[:, :, ch], cmap="magma")
+        ax.set_title(
+            f"{kind} pair (r = {corr[i, j]:+.2f}): channel {ch}\nG[{i}, {j}] = {gram[i, j]:.3g}",
+            fontsize=9,
+        )
+        ax.set_axis_off()
+fig.suptitle(
+    f"the style image's {CORR_LAYER} features: which channels fire together, which exclude"
+)
+fig.tight_layout()
+show(fig, "style_gram_correlation.png")
+
+# %% [markdown]
+# The positively correlated pair lights up at the same strokes; the negatively correlated pair
+# splits the image between them (one channel bright where the other is dark). Both Gram entries
+# are positive numbers — the raw Gram matrix keeps the sign only relative to the product of the
+# means, $G_{ij} - \mu_i \mu_j$.
+#
 # ## One transfer, step by step
 #
 # `StyleTransfer` holds the fixed part — the resized images, the extractor, the content features
@@ -242,17 +308,59 @@ show(fig, "style_snapshots.png")
 # L-BFGS builds a curvature estimate from the last gradients and takes few, long steps; it is
 # the classic choice for this problem (one smooth loss, one "sample"). Adam is what we use for
 # networks; here it needs a learning rate in pixel units (the default moves pixels by up to ~10
-# grey levels per step) and more steps. Gatys et al. started from white noise: the content then
-# has to be *built*, not kept, and the result is a different local minimum.
+# grey levels per step) and more steps.
+#
+# **Noise or photo.** The lecture's picture of style transfer starts from **white noise**, as
+# Gatys et al. did: the optimiser updates the noise, step by step, into an image whose content
+# features match the photo's and whose Gram matrices match the painting's — the content has to
+# be *built*, not kept. `run(init="noise")` does that (uniform noise in [0, 255], seeded);
+# `init="content"` (the package's default, as most implementations) starts from the photo. The
+# two land in different local minima of the same loss.
+#
+# ![style_noise_vs_photo_vgg16_256.jpg](../../docs/figures/style_noise_vs_photo_vgg16_256.jpg)
+#
+# What we saw with the real VGG16 weights at 256 px, 30 L-BFGS steps from each start (the figure
+# above, RESULTS.md chapter 1): from noise the total loss fell *lower* than from the photo (5.3e4
+# against 7.7e4), but by matching the style alone — the content loss stayed where the noise put
+# it (2.7e4 → 2.8e4) and no cat appeared. With $\beta = 10^{-3}$ the style term dominates the
+# loss from noise; building the content takes many more steps or a larger $\alpha / \beta$
+# (try `StyleTransfer(..., content_weight=10)`).
 
 # %%
+SNAP = max(1, STUDY_STEPS // 4)
 runs = {
-    "L-BFGS from the photo": transfer.run(steps=STUDY_STEPS, optimizer="lbfgs", verbose=0),
+    "L-BFGS from the photo": transfer.run(
+        steps=STUDY_STEPS, optimizer="lbfgs", snapshot_every=SNAP, verbose=0
+    ),
     "Adam from the photo": transfer.run(steps=STUDY_STEPS, optimizer="adam", verbose=0),
     "L-BFGS from noise": transfer.run(
-        steps=STUDY_STEPS, optimizer="lbfgs", init="noise", verbose=0
+        steps=STUDY_STEPS, optimizer="lbfgs", init="noise", snapshot_every=SNAP, verbose=0
     ),
 }
+
+starts = {
+    "from the photo": (transfer.initial_image("content")[0], runs["L-BFGS from the photo"]),
+    "from noise": (transfer.initial_image("noise", seed=0)[0], runs["L-BFGS from noise"]),
+}
+shown_steps = sorted(runs["L-BFGS from noise"].snapshots)
+fig, axes = plt.subplots(2, 1 + len(shown_steps), figsize=(2.8 * (1 + len(shown_steps)), 5.2))
+for row, (name, (start, run)) in zip(axes, starts.items()):
+    row[0].imshow(np.clip(start, 0, 255).astype("uint8"))
+    row[0].set_title(f"{name}: step 0", fontsize=9)
+    for ax, step in zip(row[1:], shown_steps):
+        ax.imshow(run.snapshots[step])
+        ax.set_title(f"step {step}: loss {run.history['total'][step]:.3g}", fontsize=9)
+    for ax in row:
+        ax.set_axis_off()
+fig.suptitle("L-BFGS from noise (the lecture's picture) and from the photo, same loss")
+fig.tight_layout()
+show(fig, "style_noise_vs_photo.png")
+for name, (_, run) in starts.items():
+    h = run.history
+    print(
+        f"{name:15s}: total {h['total'][0]:.4g} -> {h['total'][-1]:.4g}; content"
+        f" {h['content'][-1]:.4g}, style {h['style'][-1]:.4g} after {run.steps} steps"
+    )
 fig, axes = plt.subplots(1, 2 + len(runs), figsize=(5 * 2 + 3.2 * len(runs), 3.4))
 for name, run in runs.items():
     axes[0].plot(run.history["total"], label=name)

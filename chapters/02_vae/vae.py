@@ -14,9 +14,11 @@
 # %% [markdown]
 # # Chapter 2 — Autoencoders and variational autoencoders
 #
-# **What you will see:** the VAE's 2-D latent space decoded on a grid (here after 12 epochs of
-# MNIST), beside reconstructions, both latent spaces coloured by digit, and samples from N(0, I)
-# that show why a plain autoencoder is not generative.
+# **What you will see:** the ELBO derived from Bayes' rule and checked on a model whose
+# likelihood is known, the asymmetry of the KL divergence, the VAE's 2-D latent space decoded on
+# a grid (here after 12 epochs of MNIST), beside reconstructions, the likelihood bound a VAE gives
+# for a test digit (and a GAN does not), both latent spaces coloured by digit, and samples from
+# N(0, I) that show why a plain autoencoder is not generative.
 #
 # ![vae_cpu_mnist.png](../../docs/figures/vae_cpu_mnist.png)
 #
@@ -82,7 +84,7 @@ import numpy as np
 from scipy.stats import norm
 
 import keras_gans
-from keras_gans import data, runs, viz
+from keras_gans import data, runs, toy, viz
 from keras_gans.chapter import Chapter
 from keras_gans.evaluate import negative_elbo
 
@@ -91,6 +93,123 @@ chapter = Chapter(globals().get("__file__"), preset=PRESET)
 QUICK, OUT, show = chapter.quick, chapter.out, chapter.show
 DATA_DIR, DATASET = chapter.data_dir, chapter.dataset
 TAG = f"{DATASET}{'_quick' if QUICK else ''}"
+
+# %% [markdown]
+# ## Where the ELBO comes from
+#
+# A latent-variable model draws a code $z \sim p(z)$ and then an image $x \sim p_\theta(x \mid z)$
+# (the decoder). Learning it by maximum likelihood needs the **evidence**
+# $p_\theta(x) = \int p_\theta(x \mid z)\, p(z)\, dz$, and the encoder would want the
+# **posterior** from Bayes' rule,
+#
+# $$p_\theta(z \mid x) = \frac{p_\theta(x \mid z)\, p(z)}{p_\theta(x)}.$$
+#
+# With a neural decoder neither is computable: the integral over $z$ has no closed form, and
+# the posterior needs it as its denominator. The VAE therefore *approximates* the posterior
+# with a distribution it can compute, the encoder's
+# $q_\phi(z \mid x) = \mathcal N(\mu(x), \operatorname{diag} \sigma^2(x))$. How far is it from
+# the true one? Take the KL divergence and use Bayes' rule inside the logarithm:
+#
+# $$\mathrm{KL}\big(q_\phi(z \mid x) \,\|\, p_\theta(z \mid x)\big)
+#   = \mathbb E_q\big[\log q_\phi(z \mid x) - \log p_\theta(x \mid z) - \log p(z)\big]
+#     + \log p_\theta(x).$$
+#
+# $\log p_\theta(x)$ does not depend on $z$, so it leaves the expectation. Rearranged:
+#
+# $$\log p_\theta(x) = \underbrace{\mathbb E_q[\log p_\theta(x \mid z)]
+#   - \mathrm{KL}\big(q_\phi(z \mid x) \,\|\, p(z)\big)}_{\text{ELBO}}
+#   + \underbrace{\mathrm{KL}\big(q_\phi(z \mid x) \,\|\, p_\theta(z \mid x)\big)}_{\ge 0}.$$
+#
+# A KL is never negative, so the ELBO is a lower bound on $\log p_\theta(x)$, and the gap is
+# exactly how wrong the encoder's posterior is. Everything in the ELBO is computable: the
+# reconstruction term by sampling $z \sim q$, the KL against the prior in closed form.
+#
+# **A check where everything is known.** In the 1-D linear Gaussian model $z \sim \mathcal
+# N(0, 1)$, $x \mid z \sim \mathcal N(z, s^2)$, the evidence is $x \sim \mathcal N(0, 1 + s^2)$ and
+# the posterior is Gaussian too (`keras_gans.toy.linear_gaussian_model`). So we can evaluate the
+# ELBO for a whole range of candidate posteriors $q = \mathcal N(m, v)$
+# (`toy.linear_gaussian_elbo`, exact) and compare it with $\log p(x)$.
+
+# %%
+X_OBS, NOISE = 1.5, 0.5
+exact = toy.linear_gaussian_model(X_OBS, NOISE)
+m_grid, sd_grid = np.linspace(-0.5, 2.5, 121), np.linspace(0.05, 1.2, 116)
+elbo = toy.linear_gaussian_elbo(X_OBS, m_grid[None, :], sd_grid[:, None], NOISE)
+best = np.unravel_index(elbo.argmax(), elbo.shape)
+print(f"log p(x = {X_OBS}) = {float(exact['log_evidence']):.4f} nats (exact)")
+print(
+    f"largest ELBO on the grid = {elbo.max():.4f} at q = N({m_grid[best[1]]:.3f}, {sd_grid[best[0]]:.3f}^2)"
+)
+print(
+    f"true posterior p(z | x) = N({float(exact['posterior_mean']):.3f},"
+    f" {float(exact['posterior_std']):.3f}^2); ELBO there ="
+    f" {float(toy.linear_gaussian_elbo(X_OBS, exact['posterior_mean'], exact['posterior_std'], NOISE)):.4f}"
+)
+assert np.all(elbo <= exact["log_evidence"] + 1e-12)
+
+fig, axes = plt.subplots(1, 2, figsize=(12, 3.8))
+cs = axes[0].contourf(
+    m_grid, sd_grid, elbo, levels=np.linspace(-12, float(exact["log_evidence"]), 25)
+)
+fig.colorbar(cs, ax=axes[0], label="ELBO (nats)")
+axes[0].plot(exact["posterior_mean"], exact["posterior_std"], "r*", ms=12, label="true posterior")
+axes[0].set_xlabel("mean m of q")
+axes[0].set_ylabel("std of q")
+axes[0].set_title(f"ELBO <= log p(x) = {float(exact['log_evidence']):.3f}, equal only at the star")
+axes[0].legend(fontsize=8)
+axes[1].plot(sd_grid, elbo[:, np.argmin(np.abs(m_grid - exact["posterior_mean"]))], label="ELBO")
+axes[1].axhline(exact["log_evidence"], color="k", ls="--", label="log p(x)")
+axes[1].axvline(exact["posterior_std"], color="r", ls=":", label="posterior std")
+axes[1].set_ylim(float(exact["log_evidence"]) - 3, float(exact["log_evidence"]) + 0.3)
+axes[1].set_xlabel(f"std of q (mean fixed at {float(exact['posterior_mean']):.2f})")
+axes[1].legend(fontsize=8)
+fig.tight_layout()
+show(fig, "vae_elbo_check.png")
+
+# %% [markdown]
+# Every ELBO on the grid lies below $\log p(x)$, and the largest one touches it at the true
+# posterior: maximising the ELBO over $q$ *is* fitting the posterior. (A real VAE's $q$ is
+# limited to diagonal Gaussians and to what one encoder can output for every $x$, so its
+# gap never closes.)
+#
+# **The KL is not symmetric.** The VAE uses $\mathrm{KL}(q \,\|\, p)$, not
+# $\mathrm{KL}(p \,\|\, q)$; the two are different numbers and prefer different fits. For two
+# 1-D Gaussians the closed form is $\log\frac{\sigma_q}{\sigma_p} + \frac{\sigma_p^2 + (\mu_p -
+# \mu_q)^2}{2 \sigma_q^2} - \frac12$ (`toy.gaussian_kl`); below it is checked against numerical
+# integration of $\int p \log(p / q)$ (`toy.kl_divergence`) both ways round.
+
+# %%
+pairs = [((0.0, 1.0), (1.0, 2.0)), ((0.0, 1.0), (0.0, 0.3)), ((0.0, 1.0), (2.0, 1.0))]
+fig, axes = plt.subplots(1, len(pairs), figsize=(4.2 * len(pairs), 3.2))
+for ax, ((mp, sp), (mq, sq)) in zip(axes, pairs):
+    # 10 of the wider std either side: the tails hold no mass, and the narrow density does not
+    # underflow to 0 there (which would make log(p / q) infinite)
+    XS, DXS = np.linspace(
+        min(mp, mq) - 10 * max(sp, sq), max(mp, mq) + 10 * max(sp, sq), 40001, retstep=True
+    )
+    p, q = toy.gaussian_mixture_pdf(XS, mp, sp), toy.gaussian_mixture_pdf(XS, mq, sq)
+    pq, qp = toy.gaussian_kl(mp, sp, mq, sq), toy.gaussian_kl(mq, sq, mp, sp)
+    pq_num, qp_num = toy.kl_divergence(p, q, DXS), toy.kl_divergence(q, p, DXS)
+    print(
+        f"p = N({mp:g}, {sp:g}^2), q = N({mq:g}, {sq:g}^2): KL(p||q) = {float(pq):.4f}"
+        f" (integrated {pq_num:.4f}), KL(q||p) = {float(qp):.4f} (integrated {qp_num:.4f})"
+    )
+    assert np.isclose(pq, pq_num, rtol=1e-5) and np.isclose(qp, qp_num, rtol=1e-5)
+    ax.plot(XS, p, label=f"p = N({mp:g}, {sp:g}²)")
+    ax.plot(XS, q, label=f"q = N({mq:g}, {sq:g}²)")
+    ax.set_xlim(-5, 6)
+    ax.set_title(f"KL(p||q) = {float(pq):.3f}, KL(q||p) = {float(qp):.3f}", fontsize=9)
+    ax.legend(fontsize=8)
+fig.tight_layout()
+show(fig, "kl_asymmetry.png")
+
+# %% [markdown]
+# Only equal standard deviations make the two directions agree (the third pair). A wide $p$
+# against a narrow $q$ (the second pair) is the asymmetry that matters for the VAE:
+# $\mathrm{KL}(q \,\|\, p)$ is small when $q$ sits *inside* $p$ — it only asks that $q$ put no mass
+# where $p$ has none — while $\mathrm{KL}(p \,\|\, q)$ punishes every place $p$ covers and $q$
+# misses. Fitting $q$ by $\mathrm{KL}(q \,\|\, p)$, as the ELBO does, therefore tends to give
+# posteriors that are too *narrow* rather than too wide.
 
 # %% [markdown]
 # ## The networks
@@ -261,6 +380,48 @@ print(
 )
 
 # %% [markdown]
+# ## Explicit and implicit generative models
+#
+# The VAE is an **explicit** model: it writes down a density, $p_\theta(x) = \int p_\theta(x \mid
+# z) p(z) dz$, and although it cannot compute it, the ELBO bounds it from below *for any image
+# you hand it*, such as one test digit. A GAN is **implicit**: it only defines how to *sample*
+# ($x = G(z)$), and offers no number for $p(x)$ of a given image at all — not even a bound. Worse,
+# $G$ maps a $d$-dimensional $z$ to 784 pixels, so its samples lie on an (at most) $d$-dimensional
+# surface in pixel space: its distribution has no density there, and a real test digit, which
+# lies off that surface, has probability 0 under it. The Jacobian of a generator (DCGAN's, with
+# the `cpu` preset's 64-d code, untrained: the rank is a property of the shapes) shows the
+# dimension of that surface.
+
+# %%
+digit = x_test[:1]
+bound = negative_elbo(vae, digit)
+print(
+    f"VAE, test digit 0 (label {y_test[0]}): log p(x) >= -{bound['neg_elbo']:.1f} nats"
+    f" = -({bound['reconstruction_loss']:.1f} reconstruction + {bound['kl_loss']:.1f} KL),"
+    f" i.e. {bound['neg_elbo'] / (784 * np.log(2)):.3f} bits per pixel at most"
+)
+
+import tensorflow as tf
+
+from keras_gans.networks import dcgan_generator
+
+gan_g = dcgan_generator(64, (28, 28, 1), filters=16)
+z0 = tf.constant(np.random.default_rng(0).standard_normal((1, 64)), tf.float32)
+with tf.GradientTape() as tape:
+    tape.watch(z0)
+    pixels = tf.reshape(gan_g(z0, training=False), (-1,))
+jacobian = tape.jacobian(pixels, z0)[:, 0, :]  # (784 pixels, 64 latent dimensions)
+print(
+    f"GAN generator: Jacobian {tuple(jacobian.shape)}, rank {np.linalg.matrix_rank(jacobian.numpy())}:"
+    " its images fill at most a 64-dimensional surface of the 784-dimensional pixel space;"
+    " no likelihood, no bound for the test digit"
+)
+
+# %% [markdown]
+# That is the trade the lectures keep returning to: the VAE pays for its likelihood bound with a
+# pixel-wise noise model (the blur of its samples); the GAN gives up likelihoods altogether and
+# is judged by its samples (FID, classifiers, the eye).
+#
 # For scale: the Keras example "Variational AutoEncoder" (the `paper` preset's networks, 30
 # epochs on all 70,000 MNIST digits) ends near 142 + 6.6 ≈ 148.6 nats on its *training* data.
 # Our measured MNIST numbers are in RESULTS.md. Note how small the KL is: with 2 dimensions

@@ -15,7 +15,9 @@
 # # Chapter 3, part 2 — DCGAN: convolutional GANs, latent walks and vector arithmetic
 #
 # **What you will see:** DCGAN samples (here the cpu preset after 5 epochs of MNIST, FID 48.8),
-# the same noise improving epoch by epoch, latent walks and vector arithmetic on stroke thickness.
+# a transposed convolution taken apart into zero insertion and a convolution, D's dense and
+# global-average-pooling heads, the same noise improving epoch by epoch, latent walks and vector
+# arithmetic on stroke thickness.
 #
 # ![dcgan_cpu_mnist.png](../../docs/figures/dcgan_cpu_mnist.png)
 #
@@ -124,6 +126,77 @@ discriminator = keras.Model(image, logit, name="discriminator")  # D(x) = sigmoi
 
 generator.summary(line_length=90)
 discriminator.summary(line_length=90)
+
+# %% [markdown]
+# ## A fractionally-strided convolution is zeros between the pixels, then a convolution
+#
+# The lecture draws G's up-sampling layer as an ordinary convolution over an input whose pixels
+# have been pulled apart: insert $s - 1$ zeros between neighbouring pixels (stride $s = 2$: one
+# zero), pad the border with $k - 1$ zeros, and slide a stride-1 $k \times k$ kernel over it.
+# That is what "fractionally strided" means — a stride of $1/2$ over the input — and it is
+# exactly what `keras.layers.Conv2DTranspose` computes, with the kernel flipped in space and its
+# in/out channel axes swapped. `keras_gans.toy.transposed_conv_by_zero_insertion` does it in
+# plain numpy; we compare it with the layer `up1` of the generator above would use (4×4 kernel,
+# stride 2, "same" padding).
+
+# %%
+from keras_gans import toy
+
+tconv = keras.layers.Conv2DTranspose(3, 4, strides=2, padding="same")
+x_small = np.random.default_rng(0).normal(size=(1, 5, 5, 2)).astype("float32")
+y_keras = np.asarray(tconv(x_small))
+kernel, bias = (w.numpy() for w in tconv.weights)
+y_zeros = toy.transposed_conv_by_zero_insertion(x_small, kernel, 2, "same", bias)
+print(f"input {x_small.shape[1:3]} -> zeros inserted {toy.insert_zeros(x_small, 2).shape[1:3]}")
+print(f"Conv2DTranspose output {y_keras.shape}, zero insertion + convolution {y_zeros.shape}")
+print(f"max |difference| = {np.abs(y_keras - y_zeros).max():.1e}")
+assert np.allclose(y_keras, y_zeros, atol=1e-5)
+
+fig, axes = plt.subplots(1, 4, figsize=(14, 3.4))
+for ax, (title, img) in zip(
+    axes,
+    [
+        ("input (5x5, channel 0)", x_small[0, :, :, 0]),
+        ("zeros inserted (9x9)", toy.insert_zeros(x_small, 2)[0, :, :, 0]),
+        ("zeros + stride-1 conv (10x10)", y_zeros[0, :, :, 0]),
+        ("keras Conv2DTranspose (10x10)", y_keras[0, :, :, 0]),
+    ],
+):
+    lim = np.abs(img).max()  # the layer's random weights make the outputs small
+    ax.imshow(img, cmap="RdBu_r", vmin=-lim, vmax=lim)
+    ax.set_title(title, fontsize=9)
+    ax.set_xticks([])
+    ax.set_yticks([])
+fig.tight_layout()
+show(fig, "fractionally_strided_conv.png")
+
+# %% [markdown]
+# Most of the zero-inserted input is zeros, so most of that convolution's multiplications are
+# wasted — which is why libraries compute the same result as the gradient of a strided
+# convolution instead. The picture is still the right way to think about it, and it explains the
+# checkerboard artefacts of early GAN samples: with kernel 3 and stride 2, output pixels receive
+# alternately 1 and 2 kernel taps (kernel 4, used here, divides evenly by the stride).
+#
+# ## D's last layer: dense or global average pooling
+#
+# The DCGAN paper lists "eliminating fully connected layers" with **global average pooling** as
+# an option for the discriminator's end. `dcgan_discriminator(head="gap")` (the recipes'
+# `d_head` setting: `keras-gans train dcgan --set d_head=gap`) replaces the flatten + dense
+# logit by a 1×1 convolution that scores every position, averaged over the positions — one
+# weight per channel instead of one per (position, channel). The default stays `"dense"`: after
+# the same 1,874 generator updates on MNIST (RESULTS.md, chapter 3) the dense head reached FID
+# 63.2 and the pooled one 136.7, with a D that stayed near chance and a class histogram that had
+# nearly lost the 1s and 4s — the paper's "increased stability but hurt convergence speed".
+
+# %%
+from keras_gans.networks import dcgan_discriminator
+
+for head in ("dense", "gap"):
+    d_net = dcgan_discriminator(IMAGE_SHAPE, filters=D_WIDTH, norm=C["d_norm"], head=head)
+    print(
+        f"head={head!r}: last layers {[layer.name for layer in d_net.layers[-3:]]},"
+        f" {d_net.count_params():,} parameters"
+    )
 
 # %% [markdown]
 # ## Training

@@ -10,7 +10,8 @@ import math
 import keras
 
 from keras_gans.blocks import conv_block, gan_init, normalization, up
-from keras_gans.errors import KerasGansError, check_positive
+from keras_gans.errors import KerasGansError, check_choice, check_positive
+from keras_gans.recipes.gan import D_HEADS
 
 
 def check_image_shape(image_shape):
@@ -79,15 +80,23 @@ def dcgan_generator(
 
 
 def dcgan_discriminator(
-    image_shape=(28, 28, 1), filters=64, norm="batch", dropout=0.0, name="discriminator"
+    image_shape=(28, 28, 1),
+    filters=64,
+    norm="batch",
+    dropout=0.0,
+    head="dense",
+    name="discriminator",
 ):
     """DCGAN discriminator: n stride-2 convolutions (no norm on the first) -> one logit.
 
     Use ``norm="layer"`` or ``"none"`` for a WGAN-GP critic: the gradient penalty is per sample,
-    which batch norm would break.
+    which batch norm would break. ``head`` is "dense" (flatten, one dense unit) or "gap" (a 1x1
+    convolution to one channel, then the mean over positions: the same linear map as a dense
+    layer on globally averaged features, with weights shared across positions).
     """
     h, w, c = check_image_shape(image_shape)
     filters = check_positive("filters", filters)
+    check_choice("discriminator head", head, D_HEADS)
     _, n = dcgan_stages(h)
     x_in = keras.Input((h, w, c), name="image")
     x = x_in
@@ -102,6 +111,10 @@ def dcgan_discriminator(
             dropout=dropout,
             name=f"down{i + 1}",
         )
+    if head == "gap":
+        x = keras.layers.Conv2D(1, 1, kernel_initializer=gan_init(), name="score_map")(x)
+        logits = keras.layers.GlobalAveragePooling2D(name="logit")(x)
+        return keras.Model(x_in, logits, name=name)
     x = keras.layers.Flatten()(x)
     logits = keras.layers.Dense(1, kernel_initializer=gan_init(), name="logit")(x)
     return keras.Model(x_in, logits, name=name)

@@ -4,7 +4,13 @@ The four share their networks (MLPs for ``gan``, DCGAN convolutions for the othe
 compile step; they differ in the loss and how D is kept in check (:mod:`keras_gans.trainers.gan`).
 """
 
+from keras_gans.errors import check_choice
 from keras_gans.recipes.base import Recipe
+
+# How the DCGAN discriminator turns its last feature map into one logit: "dense" flattens it into
+# a dense layer (the DCGAN paper's D); "gap" scores every position with a 1x1 convolution and
+# averages the scores (global average pooling: the paper's alternative to a dense classifier).
+D_HEADS = ("dense", "gap")
 
 
 def networks(config):
@@ -21,9 +27,16 @@ def networks(config):
             config["latent_dim"], shape, filters=config["g_filters"], norm=config["g_norm"]
         ),
         discriminator=nets.dcgan_discriminator(
-            shape, filters=config["d_filters"], norm=config["d_norm"]
+            shape,
+            filters=config["d_filters"],
+            norm=config["d_norm"],
+            head=config.get("d_head", "dense"),  # runs older than the setting: dense
         ),
     )
+
+
+def check(config):
+    check_choice("d_head", config.get("d_head", "dense"), D_HEADS)
 
 
 def trainer(config, generator, discriminator):
@@ -78,6 +91,7 @@ DCGAN = Recipe(
         beta_2=0.999,
         g_norm="batch",
         d_norm="batch",
+        d_head="dense",
     ),
     presets={
         # a generator twice as wide as D: FID 48.8 vs 59.4 with g_filters=32 after 5 MNIST epochs
@@ -96,6 +110,7 @@ DCGAN = Recipe(
     },
     networks=networks,
     trainer=trainer,
+    check=check,
 )
 WGAN = Recipe(
     name="wgan",
@@ -109,6 +124,7 @@ WGAN = Recipe(
         clip_value=0.01,
         g_norm="batch",
         d_norm="batch",
+        d_head="dense",
     ),
     presets={
         "cpu": dict(
@@ -132,6 +148,7 @@ WGAN = Recipe(
     },
     networks=networks,
     trainer=trainer,
+    check=check,
 )
 WGAN_GP = Recipe(
     name="wgan-gp",
@@ -148,6 +165,7 @@ WGAN_GP = Recipe(
         gp_weight=10.0,
         g_norm="batch",
         d_norm="layer",
+        d_head="dense",
     ),
     presets={
         "cpu": dict(
@@ -171,4 +189,5 @@ WGAN_GP = Recipe(
     },
     networks=networks,
     trainer=trainer,
+    check=check,
 )
