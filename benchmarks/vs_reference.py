@@ -586,9 +586,11 @@ def step_flops(trainer, ds):
 
 
 def timed_fit(model, ds, steps):
-    start = time.perf_counter()
+    """Wall and process CPU seconds of ``steps`` steps (on a shared box the CPU time of the
+    process varies less with the load than the wall time does)."""
+    start, cpu = time.perf_counter(), time.process_time()
     model.fit(ds, steps_per_epoch=steps, epochs=1, verbose=0)
-    return time.perf_counter() - start
+    return time.perf_counter() - start, time.process_time() - cpu
 
 
 def matmul_timer(n=1024, repeats=10):
@@ -629,17 +631,24 @@ def measure(model, steps, repeats, overrides, rng, matmul, flip=True):
         net.fit(ds, steps_per_epoch=2, epochs=1, verbose=0)
         trace[name] = time.perf_counter() - start
     times = {name: [] for name in contenders}
+    cpu = {name: [] for name in contenders}
     peaks = []
     for _ in range(repeats):
         for name, (net, ds) in contenders.items():
-            times[name].append(timed_fit(net, ds, steps) / steps)
+            wall, used = timed_fit(net, ds, steps)
+            times[name].append(wall / steps)
+            cpu[name].append(used / steps)
         peaks.append(matmul())
     med = {name: statistics.median(t) for name, t in times.items()}
-    ratio = {
-        name: statistics.median(r / o for r, o in zip(times["reference"], times[name]))
-        for name in contenders
-        if name != "reference"
-    }
+
+    def ratios(seconds):
+        return {
+            name: statistics.median(r / o for r, o in zip(seconds["reference"], seconds[name]))
+            for name in contenders
+            if name != "reference"
+        }
+
+    ratio, cpu_ratio = ratios(times), ratios(cpu)
     peak = statistics.median(peaks)
     return {
         "model": model,
@@ -647,7 +656,10 @@ def measure(model, steps, repeats, overrides, rng, matmul, flip=True):
         "xla": jit,
         "s_per_step": med,
         "times": times,
+        "cpu_s_per_step": {name: statistics.median(t) for name, t in cpu.items()},
+        "cpu_times": cpu,
         "ratio_ref_over_ours": ratio["ours"],
+        "cpu_ratio_ref_over_ours": cpu_ratio["ours"],
         "ratio_ref_over_ours_xla_flipped": ratio.get("ours_xla_flipped"),
         "gflop_per_step": {k: v / 1e9 for k, v in flops.items()},
         "gflops": {k: flops[k] / med[k] / 1e9 for k in flops},
@@ -707,7 +719,7 @@ def main():
         print(
             f"{model:9s} XLA {'on ' if row['xla'] else 'off'} ours {t['ours'] * 1e3:7.1f} ms "
             f" {flipped}reference {t['reference'] * 1e3:7.1f} ms  ratio"
-            f" {row['ratio_ref_over_ours']:.2f}  GFLOP/s {g['ours']:.1f} vs {g['reference']:.1f},"
+            f" {row['ratio_ref_over_ours']:.2f} (CPU time {row['cpu_ratio_ref_over_ours']:.2f})  GFLOP/s {g['ours']:.1f} vs {g['reference']:.1f},"
             f" matmul {row['matmul_gflops']:.1f}  GFLOP/step {row['gflop_per_step']['ours']:.2f} vs"
             f" {row['gflop_per_step']['reference']:.2f}  trace"
             f" {', '.join(f'{k} {v:.0f} s' for k, v in row['trace_s'].items())}  load"
