@@ -719,7 +719,8 @@ def main():
         print(
             f"{model:9s} XLA {'on ' if row['xla'] else 'off'} ours {t['ours'] * 1e3:7.1f} ms "
             f" {flipped}reference {t['reference'] * 1e3:7.1f} ms  ratio"
-            f" {row['ratio_ref_over_ours']:.2f} (CPU time {row['cpu_ratio_ref_over_ours']:.2f})  GFLOP/s {g['ours']:.1f} vs {g['reference']:.1f},"
+            f" {row['ratio_ref_over_ours']:.2f} (CPU time {row['cpu_ratio_ref_over_ours']:.2f})"
+            f"  GFLOP/s {g['ours']:.1f} vs {g['reference']:.1f},"
             f" matmul {row['matmul_gflops']:.1f}  GFLOP/step {row['gflop_per_step']['ours']:.2f} vs"
             f" {row['gflop_per_step']['reference']:.2f}  trace"
             f" {', '.join(f'{k} {v:.0f} s' for k, v in row['trace_s'].items())}  load"
