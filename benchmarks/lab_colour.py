@@ -98,20 +98,16 @@ def figure(run, row, data_dir, path):
     test = data.load_run_domains(run.config, "test", data_dir)
     pick = np.linspace(0, len(test.a) - 1, min(8, len(test.a))).astype(int)
     rows = [test.a[pick], run.translate(test.a[pick]), test.b[pick]]
-    size = test.b.shape[1]
-    fig, ax = plt.subplots(figsize=(8.5, 3.6))
-    ax.imshow(viz.rows_grid(rows))
-    ax.set_yticks(
-        [(size + 2) * (i + 0.5) for i in range(3)],
-        [
-            f"grey input\n{row['psnr_grey_copy']:.2f} dB",
-            f"{row['model']}, Lab\n{row['psnr']:.2f} dB",
-            "true colours",
-        ],
+    labels = (
+        f"grey input\n{row['psnr_grey_copy']:.2f} dB",
+        f"{row['model']}, Lab\n{row['psnr']:.2f} dB",
+        "true colours",
     )
-    ax.set_xticks([])
+    fig, ax = plt.subplots(figsize=(8.5, 3.6))
+    grid = np.concatenate([viz.to_rgb(r) for r in rows])
+    viz.show_images(grid, nrow=len(pick), ax=ax, row_labels=labels)
     ax.set_title(
-        f"held-out {size} px images coloured in Lab after {row['steps']} steps"
+        f"held-out {test.b.shape[1]} px images coloured in Lab after {row['steps']} steps"
         " (PSNR over the whole held-out set)",
         fontsize=9,
     )

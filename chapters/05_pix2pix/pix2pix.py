@@ -441,17 +441,17 @@ rows = [
     grey_test.b[pick],
 ]
 fig, ax = plt.subplots(figsize=(10, 4.2))
-ax.imshow(viz.rows_grid(rows))
-ax.set_yticks(
-    [(SIZE + 2) * (i + 0.5) for i in range(3)],
-    [
+viz.show_images(
+    np.concatenate([viz.to_rgb(r) for r in rows]),
+    nrow=len(pick),
+    ax=ax,
+    row_labels=[
         f"grey input\n{lab_scores['psnr_input_copy']:.2f} dB",
         f"Lab cGAN + L1\n{lab_scores['psnr']:.2f} dB",
         "the photo",
     ],
+    title="held-out grey photos coloured in Lab (PSNR against the true colours)",
 )
-ax.set_xticks([])
-ax.set_title("held-out grey photos coloured in Lab (PSNR against the true colours)")
 show(fig, "pix2pix_lab_colour.png")
 
 # %% [markdown]
