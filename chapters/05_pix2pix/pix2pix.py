@@ -21,17 +21,17 @@
 #
 # ![pix2pix_loss_ablation_grey2colour.jpg](../../docs/figures/pix2pix_loss_ablation_grey2colour.jpg)
 #
-# **Goal and result** (RESULTS.md, chapter 5): colour held-out grey photos better than the grey
-# copy (PSNR against the true colours; the copy scores 22.23 dB on the 15 held-out photos, the
-# goal was 1 dB above it). The cpu preset's plain command, `keras-gans train pix2pix --dataset
-# grey2colour --data-dir DIR --out runs/p2p-grey` (660 steps, in Lab): **22.35 dB** — level with
-# the copy, not 1 dB above it (in RGB the same budget gave 19.59 dB).
-#
 # Time on 2 CPU cores: that command trains in 5.5 minutes on a box shared at load 11–13 (2.3
 # minutes of process CPU time), so at most that on 2 idle cores; the chapter trains it, the
 # main edges-to-photo run and five study runs of the same size (the three 15-epoch
 # edges-to-photo runs of the figure took 6.5 minutes on an almost idle box). On a GPU: not
 # measured yet.
+#
+# **Goal and result** (RESULTS.md, chapter 5): colour held-out grey photos better than the grey
+# copy (PSNR against the true colours; the copy scores 22.23 dB on the 15 held-out photos, the
+# goal was 1 dB above it). The cpu preset's plain command, `keras-gans train pix2pix --dataset
+# grey2colour --data-dir DIR --out runs/p2p-grey` (660 steps, in Lab): **22.35 dB** — level with
+# the copy, not 1 dB above it (in RGB the same budget gave 19.59 dB).
 #
 # Many vision tasks map one image to another: edges to a photo, a grey photo to colour, a
 # label map to a facade, day to night. With **pairs** $(x, y)$ of the same scene in both
