@@ -65,6 +65,45 @@ class Clip(keras.constraints.Constraint):
         return {"min_value": self.min_value, "max_value": self.max_value}
 
 
+@keras.saving.register_keras_serializable(package="keras_gans")
+class Lightness(keras.layers.Layer):
+    """Images in [-1, 1] (RGB, or grey in one channel) -> their Lab lightness L in [-1, 1]:
+    what a Lab colouriser's network sees (:mod:`keras_gans.colour`)."""
+
+    def call(self, images):
+        from keras_gans.colour import lightness
+
+        return lightness(images)
+
+    def compute_output_shape(self, input_shape):
+        return (*input_shape[:-1], 1)
+
+
+@keras.saving.register_keras_serializable(package="keras_gans")
+class LabToRGB(keras.layers.Layer):
+    """``[L, ab]`` -> RGB in [-1, 1], with L in [-1, 1] and ab / 110 (a tanh output), or ``L``
+    alone (a = b = 0: grey); the first ``channels`` channels (1: a grey image's one channel)."""
+
+    def __init__(self, channels=3, **kwargs):
+        super().__init__(**kwargs)
+        self.channels = int(channels)
+
+    def call(self, inputs):
+        from keras_gans.colour import lab_image
+
+        light, ab = inputs if isinstance(inputs, (list, tuple)) else (inputs, None)
+        if ab is None:
+            ab = ops.zeros_like(ops.concatenate([light, light], axis=-1))
+        return lab_image(light, ab)[..., : self.channels]
+
+    def compute_output_shape(self, input_shapes):
+        shape = input_shapes[0] if isinstance(input_shapes, list) else input_shapes
+        return (*shape[:-1], self.channels)
+
+    def get_config(self):
+        return {**super().get_config(), "channels": self.channels}
+
+
 def layer_instance_norm(x, rho, epsilon=1e-5):
     """``rho * IN(x) + (1 - rho) * LN(x)`` for NHWC ``x``, ``rho`` one value per channel.
 

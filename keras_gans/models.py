@@ -13,6 +13,7 @@ import copy
 
 from keras_gans.errors import KerasGansError, check_choice
 from keras_gans.recipes import RECIPES
+from keras_gans.recipes.base import uses_lab  # noqa: F401  (a chapter asks it of a config)
 from keras_gans.settings_check import check_numbers
 
 MODELS = RECIPES  # name -> Recipe
@@ -42,6 +43,8 @@ def default_config(model, preset="cpu", **overrides):
     recipe = MODELS[model]
     config = {"model": model, "preset": preset, **COMMON, **copy.deepcopy(recipe.base)}
     config.update(copy.deepcopy(recipe.presets[preset]))
+    dataset = str(overrides.get("dataset") or "").strip().lower().replace("_", "-")
+    config.update(copy.deepcopy(recipe.dataset_presets.get((preset, dataset), {})))
     unknown = (
         set(overrides)
         - set(config)

@@ -110,9 +110,12 @@ EXPECTED = {
         "pix2pix_edges2photo_skimage_quick/metrics.json",
         "pix2pix_l1_skimage_quick/metrics.json",
         "pix2pix_patch1_skimage_quick/metrics.json",
+        "pix2pix_lab_colour.png",
+        "pix2pix_grey2colour_lab_skimage_quick/metrics.json",
     ],
     "cyclegan_colour.py": [
         "colour_domains.png",
+        "colour_lab.png",
         "colour_losses.png",
         "colour_translations.png",
         "colour_metrics.png",

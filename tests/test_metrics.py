@@ -95,3 +95,26 @@ def test_classifier_learns_digits_and_separates_real_from_noise(digits):
     assert metrics.frechet_distance(f_test, f_train) < 0.2 * metrics.frechet_distance(
         f_test, metrics.features(ext, noise)
     )
+
+
+def test_kid_difference_equals_kid_and_resamples_pictures():
+    from keras_gans.metrics import kernel_inception_distance, kid_difference
+
+    rng = np.random.default_rng(0)
+    ref = rng.normal(1.0, 1.0, (40, 8))
+    old = rng.normal(-1.0, 1.0, (40, 8))
+    new = old * 0.2 + 0.8  # translated towards the reference
+    groups = np.repeat(np.arange(8), 5)  # 8 pictures of 5 crops
+    out = kid_difference(new, old, ref, groups, np.repeat(np.arange(8), 5), resamples=300)
+    # on all rows (equal sizes: KID's one subset holds every row) it is the unbiased KID
+    assert out["kid_new"] == pytest.approx(kernel_inception_distance(new, ref, 1, 1000)[0])
+    assert out["kid_old"] == pytest.approx(kernel_inception_distance(old, ref, 1, 1000)[0])
+    assert out["difference"] == pytest.approx(out["kid_new"] - out["kid_old"])
+    assert out["low"] <= out["difference"] <= out["high"] < 0
+    same = kid_difference(old, old, ref, groups, resamples=50)
+    assert same["difference"] == same["low"] == same["high"] == 0
+    # one picture of identical crops resampled as a whole gives no spread; as crops it would
+    one = kid_difference(new, old, ref, np.zeros(40), np.zeros(40), resamples=50)
+    assert one["low"] == pytest.approx(one["high"])
+    with pytest.raises(KerasGansError, match="one shape"):
+        kid_difference(new[:5], old, ref)

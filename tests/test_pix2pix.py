@@ -366,6 +366,10 @@ def test_cli_translate_a_folder(tiny_run, tmp_path, capsys):
         ),
         (["--set", "direction=up"], "error: unknown direction 'up'; choose one of: A2B, B2A"),
         (
+            ["--set", "colour_space=hsv"],
+            "error: unknown colour_space 'hsv'; choose one of: auto, rgb, lab",
+        ),
+        (
             ["--set", "patch_size=286"],
             "error: a 286x286 PatchGAN needs larger images than 32x32 px",
         ),

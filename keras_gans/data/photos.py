@@ -17,8 +17,9 @@ EMBEDDED_PHOTOS = {"train": ("astronaut", "chelsea", "rocket"), "test": ("coffee
 _NOTICED = []
 
 
-def photo_tiles(split, data_dir, size, scale=None, test_every=10):
-    """uint8 RGB tiles (N, size, size, 3) cut from real photos.
+def photo_tiles(split, data_dir, size, scale=None, test_every=10, groups=False):
+    """uint8 RGB tiles (N, size, size, 3) cut from real photos (``groups``: and, (N,), the index
+    of the photo each tile was cut from, for statistics that resample photos, not tiles).
 
     From ``data_dir`` (any folder of photos): every ``test_every``-th file (sorted by name, the
     first included) is the test split, the rest train; each photo gives its central square
@@ -46,8 +47,11 @@ def photo_tiles(split, data_dir, size, scale=None, test_every=10):
         picked = [p for i, p in enumerate(paths) if (i % test_every == 0) == (split == "test")]
         photos = [files.read_image(p, 3) for p in picked]
         scale = 1 if scale is None else scale
-    out = [t for photo in photos for t in files.tiles(photo, size, scale)]
-    return np.stack(out)
+    cut = [files.tiles(photo, size, scale) for photo in photos]
+    out = np.stack([t for tiles in cut for t in tiles])
+    if groups:
+        return out, np.repeat(np.arange(len(cut)), [len(tiles) for tiles in cut])
+    return out
 
 
 def grey(images):

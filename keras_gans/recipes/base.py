@@ -8,7 +8,7 @@ loads.
 """
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from keras_gans.errors import check_choice
 
@@ -69,6 +69,23 @@ def compile_one_optimizer(trainer, config):
     return trainer
 
 
+# the grey -> colour data sets, on which colour_space "auto" colours in Lab
+LAB_DATASETS = ("grey2colour", "cifar10-colour")
+
+
+def uses_lab(config):
+    """Whether the config colours in Lab (G sees L, predicts a and b: :mod:`keras_gans.networks.lab`).
+
+    ``colour_space`` "lab", or "auto" on a grey -> colour data set translated A -> B; runs saved
+    before the setting existed have none and stay in RGB.
+    """
+    space = check_choice("colour_space", config.get("colour_space", "rgb"), ("auto", "rgb", "lab"))
+    if space == "auto":
+        dataset = str(config.get("dataset") or "").strip().lower().replace("_", "-")
+        return dataset in LAB_DATASETS and config.get("direction", "A2B") == "A2B"
+    return space == "lab"
+
+
 @dataclass(frozen=True)
 class Recipe:
     """One trainable model: its presets, settings check and build, side by side.
@@ -82,6 +99,8 @@ class Recipe:
     * ``check(config)``: what can be refused before TensorFlow loads (names, choices, numbers);
       the shapes are the network builders' to check.
     * ``describe(config)``: an optional line ``train`` prints (what the lecture asks about).
+    * ``dataset_presets``: {(preset, data set): {...}}, applied over the preset when training on
+      that data set (the setting that meets a chapter's goal in its time on that data).
     * ``data``: what it trains on ("images", "paired", "unpaired" or "attributes"), ``dataset``
       its default data set, ``labels`` whether its image batches carry the class labels.
     """
@@ -95,6 +114,7 @@ class Recipe:
     compile: Callable = compile_two_players
     check: Callable | None = None
     describe: Callable | None = None
+    dataset_presets: dict = field(default_factory=dict)
     data: str = "images"
     dataset: str | None = None
     labels: bool = False

@@ -1,11 +1,12 @@
 """Pix2Pix (lecture 5): paired translation, a U-Net generator and a conditional PatchGAN, cGAN + L1."""
 
 from keras_gans.errors import KerasGansError, check_choice
-from keras_gans.recipes.base import Recipe
+from keras_gans.recipes.base import Recipe, uses_lab
 
 
 def check(config):
     check_choice("direction", config["direction"], ("A2B", "B2A"))
+    uses_lab(config)  # colour_space is one of its choices
     load = config.get("load_size")
     if load is not None and load < config["image_size"]:
         raise KerasGansError(
@@ -37,15 +38,20 @@ def networks(config):
     from keras_gans import networks as nets
 
     shape_a, shape_b = tuple(config["image_shape"]), tuple(config["image_shape_b"])
+    lab = uses_lab(config)
+    unet = nets.unet_generator(
+        (*shape_a[:2], 1) if lab else shape_a,
+        2 if lab else shape_b[-1],
+        filters=config["g_filters"],
+        norm=config["norm"],
+        dropout=config["dropout"],
+        dropout_blocks=config["dropout_blocks"],
+    )
     return dict(
-        generator=nets.unet_generator(
-            shape_a,
-            shape_b[-1],
-            filters=config["g_filters"],
-            norm=config["norm"],
-            dropout=config["dropout"],
-            dropout_blocks=config["dropout_blocks"],
-        ),
+        # Lab: the U-Net sees L and predicts ab; G's output is the input's L with them, in RGB
+        generator=nets.lab_colouriser(unet, shape_a, shape_b[-1], name="generator")
+        if lab
+        else unet,
         discriminator=nets.patchgan_discriminator(
             shape_b,
             condition_shape=shape_a,
@@ -88,6 +94,8 @@ PIX2PIX = Recipe(
         flip=True,
         dropout=0.5,
         dropout_blocks=3,
+        # "lab": G sees L, predicts ab (the authors' colorization mode); "auto": Lab on grey2colour
+        colour_space="auto",
     ),
     presets={
         # 64 px, batch 4, half-width networks, 34 px patches (half the image side; the paper's

@@ -97,7 +97,8 @@ def apply_jointly(tape, loss, groups, weight_decay=0.0):
                 g if g is None else g + ops.cast(factor, g.dtype) * ops.convert_to_tensor(v)
                 for g, v in zip(part, vs)
             ]
-        opt.apply_gradients(zip(part, vs))
+        if vs:  # a network without weights (CycleGAN's Lab decolouriser) has nothing to update
+            opt.apply_gradients(zip(part, vs))
 
 
 def translate_batches(net, x, batch_size=16, training=False):

@@ -1,0 +1,119 @@
+"""Colourisation in Lab against RGB on the same held-out photos (issue 17, item 1).
+
+    python benchmarks/lab_colour.py pix2pix --dataset grey2colour --data-dir ../shared/data/photos \\
+        --epochs 10 20 30 --out runs/lab-p2p
+    python benchmarks/lab_colour.py cyclegan --dataset cifar10-colour --data-dir ../shared/data \\
+        --epochs 6 --spaces lab --out runs/lab-cyclegan
+
+For each ``--spaces`` value (``colour_space`` setting; the same seed, data and preset otherwise)
+the run is trained to each of ``--epochs`` in turn (a later number resumes the run: only
+meaningful for a constant learning rate, as Pix2Pix's cpu preset; give one number for a decaying
+one) and evaluated on the held-out pairs (``keras-gans evaluate``: PSNR and SSIM against the true
+colours, beside the grey copy). Steps, wall and process CPU time and the 1-minute load are
+recorded in OUT/lab_colour.json. Not part of the test suite.
+"""
+
+import argparse
+import json
+import os
+import time
+from pathlib import Path
+
+import keras_gans  # noqa: F401  (selects the TensorFlow backend)
+from keras_gans.evaluate import evaluate
+from keras_gans.runs import train
+
+
+def main():
+    p = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    p.add_argument("model", choices=("pix2pix", "cyclegan"))
+    p.add_argument("--dataset", required=True)
+    p.add_argument("--data-dir", required=True)
+    p.add_argument("--epochs", type=int, nargs="+", required=True)
+    p.add_argument("--spaces", nargs="+", default=("rgb", "lab"))
+    p.add_argument("--out", required=True)
+    p.add_argument(
+        "--set",
+        nargs="*",
+        default=[],
+        metavar="KEY=NUMBER",
+        help="other settings, e.g. gan_weight=0",
+    )
+    p.add_argument("--figure", help="a figure of the last run: grey, coloured, true (8 held-out)")
+    args = p.parse_args()
+    settings = {k: float(v) for k, v in (item.split("=", 1) for item in args.set)}
+    name = "".join(f"_{k}{v:g}" for k, v in settings.items())
+    out = Path(args.out)
+    path = out / "lab_colour.json"
+    rows = json.loads(path.read_text()) if path.is_file() else []
+    for space in args.spaces:
+        for epochs in args.epochs:
+            load, wall, cpu = os.getloadavg()[0], time.time(), time.process_time()
+            run = train(
+                args.model,
+                dataset=args.dataset,
+                data_dir=args.data_dir,
+                out=out / f"{space}{name}",
+                epochs=epochs,
+                colour_space=space,
+                **settings,
+                verbose=2,
+            )
+            wall, cpu = time.time() - wall, time.process_time() - cpu
+            scores = evaluate(run.path, data_dir=args.data_dir)["A2B"]
+            rows.append(
+                dict(
+                    model=args.model,
+                    colour_space=space,
+                    **settings,
+                    epochs=epochs,
+                    steps=epochs * run.config["steps_per_epoch"],
+                    wall_s=round(wall, 1),
+                    cpu_s=round(cpu, 1),
+                    load=[round(load, 1), round(os.getloadavg()[0], 1)],
+                    psnr=scores["psnr"],
+                    ssim=scores["ssim"],
+                    psnr_grey_copy=scores["psnr_input_copy"],
+                    ssim_grey_copy=scores["ssim_input_copy"],
+                )
+            )
+            print(json.dumps(rows[-1]), flush=True)
+            out.mkdir(parents=True, exist_ok=True)
+            path.write_text(json.dumps(rows, indent=1))
+    if args.figure:
+        figure(run, rows[-1], args.data_dir, args.figure)
+
+
+def figure(run, row, data_dir, path):
+    """Rows: the grey inputs, their colourisation, the true colours (8 held-out images, picked
+    as the per-epoch figures pick them), PSNR in the labels."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+    import numpy as np
+
+    from keras_gans import data, viz
+
+    test = data.load_run_domains(run.config, "test", data_dir)
+    pick = np.linspace(0, len(test.a) - 1, min(8, len(test.a))).astype(int)
+    rows = [test.a[pick], run.translate(test.a[pick]), test.b[pick]]
+    labels = (
+        f"grey input\n{row['psnr_grey_copy']:.2f} dB",
+        f"{row['model']}, Lab\n{row['psnr']:.2f} dB",
+        "true colours",
+    )
+    fig, ax = plt.subplots(figsize=(8.5, 3.6))
+    grid = np.concatenate([viz.to_rgb(r) for r in rows])
+    viz.show_images(grid, nrow=len(pick), ax=ax, row_labels=labels)
+    ax.set_title(
+        f"held-out {test.b.shape[1]} px images coloured in Lab after {row['steps']} steps"
+        " (PSNR over the whole held-out set)",
+        fontsize=9,
+    )
+    fig.tight_layout()
+    fig.savefig(path, dpi=100)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,40 @@
+"""Colourisation in Lab, as the pix2pix authors' ``--dataset_mode colorization``: a network
+sees the lightness L and predicts the colour axes a and b; the output is the input's own L with
+those a, b, back in RGB. Luminance is never lost, and a network that predicts a = b = 0 returns
+the grey input unchanged -- training starts from the grey copy and can only add colour.
+
+Both builders wrap RGB (or one-channel grey) images in [-1, 1] on both sides, so a trainer, the
+run directory, ``translate`` and ``evaluate`` see an ordinary image-to-image network.
+"""
+
+import keras
+
+from keras_gans.errors import KerasGansError
+from keras_gans.layers import LabToRGB, Lightness
+
+
+def lab_colouriser(body, image_shape, out_channels=3, name="lab_colouriser"):
+    """G: images ``image_shape`` -> RGB (``out_channels`` 3) = Lab(L of the input, body(L)).
+
+    ``body``: a model from L, (H, W, 1) in [-1, 1], to ab / 110, (H, W, 2) in [-1, 1] (tanh):
+    ``unet_generator((H, W, 1), 2, ...)`` for instance.
+    """
+    height, width = tuple(image_shape)[:2]
+    if tuple(body.input_shape[1:]) != (height, width, 1) or body.output_shape[-1] != 2:
+        raise KerasGansError(
+            f"a Lab colouriser's network maps L ({height}, {width}, 1) to ab ({height}, {width}, 2);"
+            f" got {body.input_shape[1:]} -> {body.output_shape[1:]}"
+        )
+    images = keras.Input(tuple(image_shape), name="image")
+    light = Lightness(name="lightness")(images)
+    return keras.Model(
+        images, LabToRGB(out_channels, name="lab_to_rgb")([light, body(light)]), name=name
+    )
+
+
+def lab_decolouriser(image_shape, out_channels=3, name="lab_decolouriser"):
+    """Colour -> grey without weights: L of the input with a = b = 0 (the grey of equal
+    lightness), in ``out_channels`` equal channels. CycleGAN's colour -> grey in Lab mode."""
+    images = keras.Input(tuple(image_shape), name="image")
+    light = Lightness(name="lightness")(images)
+    return keras.Model(images, LabToRGB(out_channels, name="lab_to_rgb")(light), name=name)

@@ -1,0 +1,138 @@
+"""Colourisation in Lab (issue 17): the sRGB <-> Lab conversion against scikit-image and values
+by hand, the colouriser that keeps its input's lightness, the weightless decolouriser, and the
+colour_space setting of Pix2Pix and CycleGAN (Lab by default on the grey -> colour sets)."""
+
+import warnings
+
+import keras
+import numpy as np
+import pytest
+
+from keras_gans import colour
+from keras_gans.errors import KerasGansError
+from keras_gans.models import build_trainer, default_config
+
+
+def test_rgb_to_lab_by_hand_and_against_scikit_image():
+    from skimage.color import lab2rgb, rgb2lab
+
+    # white, black, sRGB red (the CIE values every converter prints: 53.24, 80.09, 67.20)
+    corners = np.array([[1.0, 1.0, 1.0], [0.0, 0.0, 0.0], [1.0, 0.0, 0.0]])
+    np.testing.assert_allclose(
+        np.asarray(colour.rgb_to_lab(corners)),
+        [[100, 0, 0], [0, 0, 0], [53.24, 80.09, 67.20]],
+        atol=0.01,
+    )
+    rng = np.random.default_rng(0)
+    rgb = rng.uniform(size=(2, 6, 6, 3))
+    rgb[0, 0, :3] = [[0.01, 0.02, 0.03], [0.5, 0.5, 0.5], [0.04, 0.9, 0.003]]  # both branches
+    lab = rgb2lab(rgb)
+    np.testing.assert_allclose(np.asarray(colour.rgb_to_lab(rgb)), lab, atol=1e-3)
+    np.testing.assert_allclose(np.asarray(colour.lab_to_rgb(lab)), rgb, atol=1e-5)
+    # colours outside sRGB are clipped as scikit-image clips them
+    shifted = lab.copy()
+    shifted[..., 1:] += 60 * rng.uniform(-1, 1, lab[..., 1:].shape)
+    with warnings.catch_warnings():  # scikit-image warns of the negative Z it clips
+        warnings.simplefilter("ignore")
+        expected = lab2rgb(shifted)
+    np.testing.assert_allclose(np.asarray(colour.lab_to_rgb(shifted)), expected, atol=1e-5)
+
+
+def test_gradients_are_finite_at_black_and_white():
+    import tensorflow as tf
+
+    rgb = tf.constant([[0.0, 0.0, 0.0], [1.0, 1.0, 1.0], [0.0, 0.5, 1.0]])
+    with tf.GradientTape() as tape:
+        tape.watch(rgb)
+        back = colour.lab_to_rgb(colour.rgb_to_lab(rgb))
+    assert np.all(np.isfinite(tape.gradient(back, rgb).numpy()))
+
+
+def _zero_body(size):
+    """A network that predicts a = b = 0 everywhere."""
+    light = keras.Input((size, size, 1))
+    conv = keras.layers.Conv2D(2, 1, kernel_initializer="zeros", activation="tanh")
+    return keras.Model(light, conv(light))
+
+
+def test_colouriser_keeps_the_lightness_and_zero_colour_is_the_grey_copy():
+    from keras_gans.networks import lab_colouriser
+
+    rng = np.random.default_rng(1)
+    grey = np.repeat(rng.uniform(-1, 1, (2, 8, 8, 1)), 3, -1).astype("float32")
+    g = lab_colouriser(_zero_body(8), (8, 8, 3))
+    np.testing.assert_allclose(np.asarray(g(grey)), grey, atol=1e-4)
+    # one grey channel in, RGB out; any predicted colour keeps the input's L where it is in gamut
+    body = keras.Sequential([keras.Input((8, 8, 1)), keras.layers.Conv2D(2, 3, padding="same")])
+    body.layers[-1].set_weights([np.full((3, 3, 1, 2), 0.02, "float32"), np.zeros(2, "float32")])
+    g1 = lab_colouriser(body, (8, 8, 1))
+    out = np.asarray(g1(grey[..., :1] * 0.5))
+    assert out.shape == (2, 8, 8, 3) and out.std(axis=-1).max() > 0.01  # coloured
+    light_in = np.asarray(colour.lightness(grey[..., :1] * 0.5))
+    np.testing.assert_allclose(np.asarray(colour.lightness(out)), light_in, atol=2e-3)
+    with pytest.raises(
+        KerasGansError, match=r"maps L \(16, 16, 1\) to ab \(16, 16, 2\); got \(8, 8, 1\)"
+    ):
+        lab_colouriser(body, (16, 16, 3))
+
+
+def test_decolouriser_has_no_weights_and_returns_the_grey_of_equal_lightness():
+    from keras_gans.networks import lab_decolouriser
+
+    rng = np.random.default_rng(2)
+    rgb = rng.uniform(-1, 1, (3, 4, 4, 3)).astype("float32")
+    g = lab_decolouriser((4, 4, 3), 3)
+    out = np.asarray(g(rgb))
+    assert g.count_params() == 0
+    np.testing.assert_allclose(out[..., 0], out[..., 2], atol=1e-4)  # grey
+    lab = colour.rgb_to_lab((rgb + 1) / 2)
+    np.testing.assert_allclose(
+        np.asarray(colour.rgb_to_lab((out + 1) / 2))[..., 0], np.asarray(lab)[..., 0], atol=1e-2
+    )
+    assert lab_decolouriser((4, 4, 3), 1).output_shape == (None, 4, 4, 1)
+
+
+def _config(model, **overrides):
+    shape = [16, 16, 1] if model == "pix2pix" else [16, 16, 3]
+    config = default_config(model, "cpu", image_shape=shape, **overrides)
+    config.update(image_size=16, image_shape_b=[16, 16, 3], g_filters=4, d_filters=4)
+    config.update(steps_per_epoch=1, patch_size=16)
+    return config
+
+
+@pytest.mark.parametrize(
+    ("model", "dataset", "space", "lab"),
+    [
+        ("pix2pix", "grey2colour", "auto", True),
+        ("pix2pix", "edges2photo", "auto", False),
+        ("pix2pix", "grey2colour", "rgb", False),
+        ("cyclegan", "cifar10-colour", "auto", True),
+        ("cyclegan", "monet-photo", "auto", False),
+    ],
+)
+def test_colour_space_setting_builds_lab_networks_on_the_grey_sets(model, dataset, space, lab):
+    trainer = build_trainer(_config(model, dataset=dataset, colour_space=space))
+    g = trainer.generator if model == "pix2pix" else trainer.g_a2b
+    assert ("lightness" in [layer.name for layer in g.layers]) == lab
+    if model == "cyclegan":  # colour -> grey is L itself; the identity loss repeats the cycle's
+        assert (trainer.g_b2a.count_params() == 0) == lab and (trainer.identity == 0) == lab
+
+
+def test_cyclegan_lab_step_trains_the_colouriser_only():
+    trainer = build_trainer(_config("cyclegan", dataset="cifar10-colour"))
+    rng = np.random.default_rng(3)
+    grey = np.repeat(rng.uniform(-1, 1, (2, 16, 16, 1)), 3, -1).astype("float32")
+    colourful = rng.uniform(-1, 1, (2, 16, 16, 3)).astype("float32")
+    before = [w.numpy().copy() for w in trainer.g_a2b.trainable_weights]
+    logs = trainer.train_on_batch(grey, colourful, return_dict=True)
+    assert logs["cycle_A"] < 0.01  # grey -> colour -> L: the input's own lightness comes back
+    assert any(
+        not np.allclose(b, w.numpy()) for b, w in zip(before, trainer.g_a2b.trainable_weights)
+    )
+
+
+def test_colour_space_must_be_one_of_its_choices():
+    with pytest.raises(
+        KerasGansError, match="unknown colour_space .hsv.; choose one of: auto, rgb, lab"
+    ):
+        default_config("pix2pix", "cpu", colour_space="hsv")
