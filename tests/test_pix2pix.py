@@ -158,6 +158,39 @@ def test_losses_against_hand_computed_numbers():
         np.testing.assert_allclose(got, want, rtol=1e-5, atol=1e-6)
 
 
+def test_unconditional_d_sees_only_the_output():
+    """ "GAN + L1": with conditional_d=False the recipe's D has one input, the output image, and
+    the step shows it real and generated images alone (the losses by hand, an affine D)."""
+    from keras_gans.models import default_config
+    from keras_gans.recipes.pix2pix import networks
+
+    config = default_config("pix2pix", conditional_d=False, image_shape=[64, 64, 1])
+    built = networks({**config, "image_shape_b": [64, 64, 3]})
+    assert [tuple(t.shape[1:]) for t in built["discriminator"].inputs] == [(64, 64, 3)]
+
+    g, _ = affine_networks()
+    img = keras.Input((4, 4, 3))
+    d_conv = keras.layers.Conv2D(1, 1)
+    d = keras.Model(img, d_conv(img))
+    dk, db = np.float32([-0.4, 0.3, 0.6]), np.float32([-0.2])
+    d_conv.set_weights([dk.reshape(1, 1, 3, 1), db])
+    gk, gb = (np.ravel(w) for w in g.get_weights())
+    trainer = Pix2Pix(g, d, gan_weight=1.0, l1_weight=3.0)
+    trainer.compile(g_optimizer=sgd(0.0), d_optimizer=sgd(0.0))
+    rng = np.random.default_rng(1)
+    x = rng.uniform(-1, 1, (2, 4, 4, 1)).astype("float32")
+    y = rng.uniform(-1, 1, (2, 4, 4, 3)).astype("float32")
+    logs = {k: float(v) for k, v in trainer.train_on_batch(x, y, return_dict=True).items()}
+    softplus = lambda v: np.logaddexp(0.0, v)  # noqa: E731
+    fake = x * gk + gb
+    real, faked = y @ dk + db, fake @ dk + db  # the input x is in neither
+    assert not trainer.conditional
+    assert logs["d_loss"] == pytest.approx(
+        0.5 * (softplus(-real).mean() + softplus(faked).mean()), rel=1e-5
+    )
+    assert logs["g_gan"] == pytest.approx(softplus(-faked).mean(), rel=1e-5)
+
+
 def test_train_step_moves_losses_and_weights(pairs):
     x, y = pairs
     trainer = tiny_pix2pix(g_lr=2e-3, d_lr=2e-3, eager=False)
