@@ -1,11 +1,12 @@
-"""Chapter 5's numbers: the loss ablation of Pix2Pix (L1 only, cGAN only, cGAN + L1) trained
+"""Chapter 5's numbers: the loss ablation of Pix2Pix (L1 only, cGAN only, GAN + L1, cGAN + L1) trained
 with the same budget, measured on held-out pairs, and the time of a training epoch per image size.
 
     python benchmarks/pix2pix_quality.py ablation --dataset grey2colour --data-dir ../shared/data/photos \\
         --out runs/p2p-grey --epochs 15
     python benchmarks/pix2pix_quality.py speed --sizes 64 128 256
 
-``ablation`` trains the three variants of the ``cpu`` preset (or resumes them), evaluates each
+``ablation`` trains the variants of the ``cpu`` preset (or resumes them; ``--variants`` picks some;
+"GAN + L1" is an unconditional D, ``conditional_d=False``), evaluates each
 (``keras-gans evaluate``: L1, PSNR, SSIM of the translated held-out pairs, and the same for copying
 the input), writes OUT/ablation.json and OUT/ablation.png (the same held-out inputs through every
 model, beside their targets). ``speed`` times training steps of the cpu preset's networks (and the
@@ -27,7 +28,12 @@ import keras_gans  # noqa: F401  (selects the TensorFlow backend)
 from keras_gans.evaluate import evaluate
 from keras_gans.runs import RunDir, load_run, train
 
-VARIANTS = {"L1 only": dict(gan_weight=0.0), "cGAN only": dict(l1_weight=0.0), "cGAN + L1": dict()}
+VARIANTS = {
+    "L1 only": dict(gan_weight=0.0),
+    "cGAN only": dict(l1_weight=0.0),
+    "GAN + L1": dict(conditional_d=False),
+    "cGAN + L1": dict(),
+}
 
 
 def load():
@@ -40,6 +46,8 @@ def ablation(args):
     out = Path(args.out)
     results = {}
     for name, weights in VARIANTS.items():
+        if args.variants and name not in args.variants:
+            continue
         run_dir = out / name.replace(" ", "").replace("+", "_").lower()
         load_before = load()
         train(
@@ -70,7 +78,7 @@ def ablation(args):
         print(name, json.dumps(results[name]))
     (out / "ablation.json").write_text(json.dumps(results, indent=2) + "\n")
 
-    run = load_run(results["cGAN + L1"]["run_dir"])
+    run = load_run(next(iter(results.values()))["run_dir"])
     test = data.load_domains(
         args.dataset,
         "test",
@@ -147,6 +155,7 @@ def main():
     p.add_argument("--data-dir")
     p.add_argument("--out", required=True)
     p.add_argument("--epochs", type=int, default=15)
+    p.add_argument("--variants", nargs="+", choices=list(VARIANTS), help="default: all")
     p.add_argument(
         "--set", dest="settings", action="append", default=[], type=setting, metavar="KEY=VALUE"
     )

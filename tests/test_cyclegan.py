@@ -61,26 +61,39 @@ def _affine(shape, out_channels, scale, shift, name):
     return model
 
 
-def test_losses_by_hand():
+def _affine_step(a, b, **settings):
+    """The logs of one CycleGAN step (learning rates 0) with affine networks: G_A2B(x) = 0.5 *
+    sum(x) + 0.1, G_B2A(x) = 0.2 * sum(x) - 0.3 (per pixel, to 3 channels), D_A = 0.7 * sum(x),
+    D_B = -0.4 * sum(x) + 0.2."""
     from keras_gans.trainers import CycleGAN
 
-    rng = np.random.default_rng(0)
-    a = rng.uniform(-1, 1, (2, 4, 4, 3)).astype("float32")
-    b = rng.uniform(-1, 1, (2, 4, 4, 3)).astype("float32")
     s = (4, 4, 3)
     trainer = CycleGAN(
         _affine(s, 3, 0.5, 0.1, "g_a2b"),
         _affine(s, 3, 0.2, -0.3, "g_b2a"),
         _affine(s, 1, 0.7, 0.0, "d_a"),
         _affine(s, 1, -0.4, 0.2, "d_b"),
-        pool_size=2,
         seed=0,
+        **settings,
     )
     trainer.compile(*(keras.optimizers.SGD(0.0) for _ in range(4)))
-    logs = {k: float(v) for k, v in trainer.train_on_batch(a, b, return_dict=True).items()}
+    return {k: float(v) for k, v in trainer.train_on_batch(a, b, return_dict=True).items()}
 
-    g_a2b = lambda x: 0.5 * x.sum(-1, keepdims=True).repeat(3, -1) + 0.1  # noqa: E731
-    g_b2a = lambda x: 0.2 * x.sum(-1, keepdims=True).repeat(3, -1) - 0.3  # noqa: E731
+
+def g_a2b(x):
+    return 0.5 * x.sum(-1, keepdims=True).repeat(3, -1) + 0.1
+
+
+def g_b2a(x):
+    return 0.2 * x.sum(-1, keepdims=True).repeat(3, -1) - 0.3
+
+
+def test_losses_by_hand():
+    rng = np.random.default_rng(0)
+    a = rng.uniform(-1, 1, (2, 4, 4, 3)).astype("float32")
+    b = rng.uniform(-1, 1, (2, 4, 4, 3)).astype("float32")
+    logs = _affine_step(a, b, pool_size=2)
+
     d_a = lambda x: 0.7 * x.sum(-1)  # noqa: E731
     d_b = lambda x: -0.4 * x.sum(-1) + 0.2  # noqa: E731
     fake_b, fake_a = g_a2b(a), g_b2a(b)
@@ -103,6 +116,27 @@ def test_losses_by_hand():
     )
     for key, value in expected.items():
         assert logs[key] == pytest.approx(value, rel=1e-5), key
+
+
+@pytest.mark.parametrize(
+    "cycle, gan_weight, weights",
+    [("forward", 1.0, (1, 0)), ("backward", 1.0, (0, 1)), ("both", 0.0, (1, 1))],
+)
+def test_ablation_settings_by_hand(cycle, gan_weight, weights):
+    """The paper's Table 4 rows: one round trip only ("GAN + forward" / "+ backward"), or no
+    adversarial term ("cycle alone"); both cycle errors are still logged."""
+    rng = np.random.default_rng(1)
+    a, b = (rng.uniform(-1, 1, (2, 4, 4, 3)).astype("float32") for _ in "ab")
+    logs = _affine_step(a, b, identity=0, cycle=cycle, gan_weight=gan_weight)
+    adv = np.mean((-0.4 * g_a2b(a).sum(-1) + 0.2 - 1) ** 2) + np.mean(
+        (0.7 * g_b2a(b).sum(-1) - 1) ** 2
+    )
+    cycle_a = np.mean(np.abs(g_b2a(g_a2b(a)) - a))
+    cycle_b = np.mean(np.abs(g_a2b(g_b2a(b)) - b))
+    assert logs["cycle_A"] == pytest.approx(cycle_a, rel=1e-5)
+    assert logs["cycle_B"] == pytest.approx(cycle_b, rel=1e-5)
+    expected = gan_weight * adv + 10 * (weights[0] * cycle_a + weights[1] * cycle_b)
+    assert logs["g_loss"] == pytest.approx(expected, rel=1e-5)
 
 
 def test_identity_needs_equal_channels():
@@ -331,6 +365,8 @@ def test_bad_settings_and_folders(tmp_path):
         (dict(image_size=24), "U-Net needs a square image whose side is a power of 2"),
         (dict(image_size=16, patch_size=70), "PatchGAN needs larger images than 16x16"),
         (dict(identity=-1), "identity must be 'auto' or a weight >= 0"),
+        (dict(cycle="one"), "unknown cycle 'one'; choose one of: both, forward, backward"),
+        (dict(gan_weight=-1), r"gan_weight must be a number >= 0 \(0: cycle alone\), got -1"),
         (
             dict(dataset="mnist"),
             "translates images between two domains; 'mnist' is a single-domain",

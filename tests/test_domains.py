@@ -148,6 +148,24 @@ def test_unpaired_folders(tmp_path):
         data.load_domains("folders", "train", size=16)
 
 
+def test_the_selfie2anime_layout_as_ugatit_reads_it(tmp_path):
+    """trainA/ trainB/ testA/ testB/ (the reference U-GAT-IT's dataset/selfie2anime/): each split
+    from its own folders, every file of them, in name order, whatever the file type."""
+    from keras_gans.models import default_config
+
+    for split, counts in (("train", (4, 3)), ("test", (2, 1))):
+        for side, n in zip("AB", counts):
+            for i in range(n):
+                flat = np.full((40, 30, 3), 10 * i + (100 if side == "B" else 0), np.uint8)
+                _save(tmp_path / f"{split}{side}" / f"{i}.{'jpg' if i % 2 else 'png'}", flat)
+    config = default_config("ugatit", dataset="folders", image_shape=[16, 16, 3])
+    for split, counts in (("train", (4, 3)), ("test", (2, 1))):
+        got = data.load_run_domains({**config, "image_size": 16}, split, data_dir=tmp_path)
+        assert (len(got.a), len(got.b)) == counts and got.a.shape[1:] == (16, 16, 3)
+        assert [int(x[8, 8, 0]) for x in got.a] == [10 * i for i in range(counts[0])]
+        assert [int(x[8, 8, 0]) for x in got.b] == [100 + 10 * i for i in range(counts[1])]
+
+
 def test_names_and_kinds():
     from keras_gans.models import MODELS, resolve_dataset
 

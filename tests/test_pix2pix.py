@@ -108,18 +108,22 @@ def affine_networks(size=4):
     return g, d
 
 
+def _one_step(trainer, g_lr, d_lr, seed):
+    """Compile ``trainer`` with plain SGD, take one step on random 4x4 pairs: (x, y, the logs)."""
+    trainer.compile(g_optimizer=sgd(g_lr), d_optimizer=sgd(d_lr))
+    rng = np.random.default_rng(seed)
+    x = rng.uniform(-1, 1, (2, 4, 4, 1)).astype("float32")
+    y = rng.uniform(-1, 1, (2, 4, 4, 3)).astype("float32")
+    return x, y, {k: float(v) for k, v in trainer.train_on_batch(x, y, return_dict=True).items()}
+
+
 def test_losses_against_hand_computed_numbers():
     """One step with affine networks, D's learning rate 0.5 and G's 0.1, gan_weight 2 and
     l1_weight 7: the logged losses, D's update, and G's update (the gradient of the weighted
     total, with the adversarial term judged by the updated D) against numpy."""
     g, d = affine_networks()
     (gk, gb), (dk, db) = ([np.ravel(w) for w in net.get_weights()] for net in (g, d))
-    trainer = Pix2Pix(g, d, gan_weight=2.0, l1_weight=7.0)
-    trainer.compile(g_optimizer=sgd(0.1), d_optimizer=sgd(0.5))
-    rng = np.random.default_rng(0)
-    x = rng.uniform(-1, 1, (2, 4, 4, 1)).astype("float32")
-    y = rng.uniform(-1, 1, (2, 4, 4, 3)).astype("float32")
-    logs = {k: float(v) for k, v in trainer.train_on_batch(x, y, return_dict=True).items()}
+    x, y, logs = _one_step(Pix2Pix(g, d, gan_weight=2.0, l1_weight=7.0), 0.1, 0.5, seed=0)
 
     softplus, sigmoid = (lambda v: np.logaddexp(0.0, v)), (lambda v: 1 / (1 + np.exp(-v)))
     pixels = 2 * 4 * 4
@@ -156,6 +160,35 @@ def test_losses_against_hand_computed_numbers():
         np.testing.assert_allclose(got, want, rtol=1e-5, atol=1e-6)
     for got, want in zip([np.ravel(w) for w in g.get_weights()], (gk1, gb1)):
         np.testing.assert_allclose(got, want, rtol=1e-5, atol=1e-6)
+
+
+def test_unconditional_d_sees_only_the_output():
+    """ "GAN + L1": with conditional_d=False the recipe's D has one input, the output image, and
+    the step shows it real and generated images alone (the losses by hand, an affine D)."""
+    from keras_gans.models import default_config
+    from keras_gans.recipes.pix2pix import networks
+
+    config = default_config("pix2pix", conditional_d=False, image_shape=[64, 64, 1])
+    built = networks({**config, "image_shape_b": [64, 64, 3]})
+    assert [tuple(t.shape[1:]) for t in built["discriminator"].inputs] == [(64, 64, 3)]
+
+    g, _ = affine_networks()
+    img = keras.Input((4, 4, 3))
+    d_conv = keras.layers.Conv2D(1, 1)
+    d = keras.Model(img, d_conv(img))
+    dk, db = np.float32([-0.4, 0.3, 0.6]), np.float32([-0.2])
+    d_conv.set_weights([dk.reshape(1, 1, 3, 1), db])
+    gk, gb = (np.ravel(w) for w in g.get_weights())
+    trainer = Pix2Pix(g, d, gan_weight=1.0, l1_weight=3.0)
+    x, y, logs = _one_step(trainer, 0.0, 0.0, seed=1)
+    softplus = lambda v: np.logaddexp(0.0, v)  # noqa: E731
+    fake = x * gk + gb
+    real, faked = y @ dk + db, fake @ dk + db  # the input x is in neither
+    assert not trainer.conditional
+    assert logs["d_loss"] == pytest.approx(
+        0.5 * (softplus(-real).mean() + softplus(faked).mean()), rel=1e-5
+    )
+    assert logs["g_gan"] == pytest.approx(softplus(-faked).mean(), rel=1e-5)
 
 
 def test_train_step_moves_losses_and_weights(pairs):

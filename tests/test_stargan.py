@@ -731,3 +731,86 @@ def test_attribute_classifier_rows_cap_each_data_set():
     np.testing.assert_array_equal(
         classifier_rows(joint, JOINT, 8), [0, 1, 2, 3, 10, 11, 12, 13]
     )  # both sets learnt
+
+
+# -- a folder of faces with a label file: the second data set of the mask vector ---------------------
+def _write_faces(folder, labels=("happy", "angry", "neutral"), n=12):
+    """``n`` flat-coloured 'faces' (image i has red level 20 * i) in img/, and labels.csv."""
+    from PIL import Image
+
+    (folder / "img").mkdir(parents=True)
+    rows = ["file,expression"]
+    for i in range(n):
+        image = np.zeros((24, 20, 3), np.uint8)
+        image[..., 0] = 20 * i
+        Image.fromarray(image).save(folder / "img" / f"{i:03d}.png")
+        rows.append(f"img/{i:03d}.png,{labels[i % len(labels)]}")
+    (folder / "labels.csv").write_text("\n".join(rows) + "\n")
+
+
+def test_celeba_plus_a_labelled_folder(tmp_path, monkeypatch):
+    monkeypatch.setenv("KERAS_GANS_CACHE", str(tmp_path / "cache"))
+    _write_celeba(tmp_path / "celeba")
+    _write_faces(tmp_path / "faces")
+    name = attrs.resolve_attribute_set(f"celeba+{tmp_path / 'faces'}")
+    assert name == f"celeba+{(tmp_path / 'faces').resolve()}"
+    train = attrs.load_attributes(name, "train", data_dir=tmp_path, size=16, attributes=["Male"])
+    test = attrs.load_attributes(name, "test", data_dir=tmp_path, size=16, attributes=["Male"])
+    # [Male | angry happy neutral | mask celeba, mask faces]; every 10th row (0, 10) is the test
+    assert train.condition.names == (
+        "Male",
+        "angry",
+        "happy",
+        "neutral",
+        "mask:celeba",
+        "mask:faces",
+    )
+    assert train.images.shape == (8 + 10, 16, 16, 3) and test.images.shape == (2 + 2, 16, 16, 3)
+    faces = train.conditions[8:]
+    rows = [i for i in range(12) if i % 10]
+    onehot = {"happy": [0, 1, 0], "angry": [1, 0, 0], "neutral": [0, 0, 1]}
+    labels = ["happy", "angry", "neutral"]  # row i of labels.csv: labels[i % 3]
+    np.testing.assert_array_equal(faces[:, 1:4], [onehot[labels[i % 3]] for i in rows])
+    np.testing.assert_array_equal(faces[:, [0, 4, 5]], [[0, 0, 1]] * 10)
+    assert [int(x[0, 0, 0]) for x in train.images[8:]] == [20 * i for i in rows]
+    np.testing.assert_array_equal(test.conditions[2:, 1:4], [[0, 1, 0], [1, 0, 0]])  # rows 0, 10
+
+
+@pytest.mark.parametrize(
+    "damage, message",
+    [
+        (lambda f: (f / "labels.csv").unlink(), "has no labels.csv: a CSV with the header file,"),
+        (
+            lambda f: (f / "labels.csv").write_text("name,expression\nimg/000.png,happy\n"),
+            "the first line must be file,LABEL or file,LABEL,split",
+        ),
+        (
+            lambda f: (f / "labels.csv").write_text("file,expression\nimg/000.png,happy,x\n"),
+            "line 2: 3 values for the 2 columns file,expression",
+        ),
+        (
+            lambda f: (f / "labels.csv").write_text(
+                "file,expression\nimg/000.png,happy\nno.png,sad\n"
+            ),
+            "line 3: no image file",
+        ),
+        (
+            lambda f: (f / "labels.csv").write_text("file,expression\nimg/000.png,happy\n"),
+            "every image has the label 'happy'; a label set needs at least two",
+        ),
+        (
+            lambda f: (f / "labels.csv").write_text(
+                "file,expression,split\nimg/000.png,happy,val\n"
+            ),
+            "line 2: split must be train or test, got 'val'",
+        ),
+        (lambda f: None, "no folder"),
+    ],
+)
+def test_malformed_label_files_are_one_line(tmp_path, damage, message):
+    folder = tmp_path / "faces"
+    _write_faces(folder)
+    damage(folder)
+    name = str(folder if "folder" not in message else tmp_path / "elsewhere")
+    with pytest.raises(KerasGansError, match=message):
+        attrs.load_attributes(name, size=8)

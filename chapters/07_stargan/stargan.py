@@ -50,6 +50,12 @@
 # and RaFD's facial expressions) can train one G. The condition becomes
 # $[c_\text{set 1}, c_\text{set 2}, m]$ with a one-hot mask $m$ naming the set whose labels are
 # real; the other part is zero, and the classification loss only counts the active part.
+
+# **RaFD is not freely downloadable**: the Radboud Faces Database is licensed on request, for
+# research only (https://rafd.socsci.ru.nl), so no chapter can fetch it. The package joins CelebA
+# with *any* folder of labelled faces instead — `--dataset celeba+FOLDER` — and the chapter
+# keeps the mask vector on two digit sets that need no download (below, and a labelled folder of
+# your own at the end of the next section).
 #
 # **Data.** CelebA is not on this machine, so the chapter uses two sets the package *builds from
 # real digits and real photos*, with attributes a classifier can check:
@@ -123,6 +129,32 @@ fig.suptitle(
 )
 show(fig, "stargan_data.png")
 print(train.conditions[show_idx[[0, 8]]])
+
+# %% [markdown]
+# **A labelled folder of your own** (the paper's second data set, RaFD, stands here). Any folder
+# of images with a `labels.csv` — a header `file,LABEL` (the label's name, e.g. `expression`),
+# then one line per image: its path inside the folder and its label (`img/001.jpg,happy`);
+# optionally a third column `split` (`train` / `test`), else every 10th line is the test split —
+# joins another set under the mask vector as `SET+FOLDER` (for faces: `keras-gans train stargan
+# --dataset celeba+~/faces --data-dir DIR`; CelebA from DIR). Each image's central square is
+# resized to the run's size, so crop the faces first. Below, 40 MNIST test digits with their
+# class written as such a file, joined to `colour-digits`: the condition is `colour-digits`'
+# labels, a 10-way one-hot `digit` group (`d0` ... `d9`, the labels sorted), and a 2-way mask.
+
+# %%
+from keras_gans.data import load_images
+from keras_gans.viz import save_image
+
+FOLDER = OUT / "labelled_digits"
+digits, classes = load_images("mnist", "test", data_dir=DATA_DIR, limit=40)
+lines = ["file,digit"]
+for i, (image, label) in enumerate(zip(digits, classes)):
+    save_image(FOLDER / "img" / f"{i:03d}.png", image)
+    lines.append(f"img/{i:03d}.png,d{label}")  # labels d0 ... d9
+(FOLDER / "labels.csv").write_text("\n".join(lines) + "\n")
+joined = load_attributes(f"colour-digits+{FOLDER}", "train", data_dir=DATA_DIR, limit=8)
+print("condition:", ", ".join(joined.condition.names))
+print("an image of the folder:", joined.conditions[-1])
 
 # %% [markdown]
 # ## The networks

@@ -332,3 +332,40 @@ show(fig, "ugatit_label_preservation.png")
 # full MLP moved it by less than the gap. The paper's advantage was measured at 256 px after
 # a million steps, on selfie ↔ anime, where the shape must change; `--preset paper` is that
 # setting, for a GPU.
+
+# %% [markdown]
+# ## The paper's application: selfie → anime on a GPU
+#
+# U-GAT-IT was built for translations whose *shape* changes, selfie2anime first. Its data (3,400
+# selfies and 3,400 anime faces for training, 100 of each for testing, 256×256 JPEGs) has no
+# download the package could fetch: the authors share it as a Google Drive file. The steps, on a
+# machine with a GPU:
+#
+# 1. Get `selfie2anime.zip` from the link in the *Dataset* section of
+#    https://github.com/taki0112/UGATIT and unzip it so that the folders are
+#    ```
+#    DATA/selfie2anime/trainA/   selfies (domain A), 3,400 files
+#    DATA/selfie2anime/trainB/   anime faces (domain B), 3,400 files
+#    DATA/selfie2anime/testA/    100 selfies
+#    DATA/selfie2anime/testB/    100 anime faces
+#    ```
+#    — the reference code's `dataset/selfie2anime/` layout, file names of any kind (`.jpg`,
+#    `.png`; each image's central square is resized to the run's size). `keras-gans data
+#    --data-dir DATA` says whether it is found.
+# 2. Train with the paper's preset (256 px from random 286 px crops and flips, the full
+#    generator with 4 residual blocks, 7- and 5-layer global and local discriminators, batch 1,
+#    Adam 1e-4, 300 epochs ≈ the reference's 1,000,000 iterations, the learning rate decaying
+#    over the second half):
+#    ```
+#    keras-gans train ugatit --dataset selfie2anime --data-dir DATA --preset paper \
+#        --checkpoint-every 10000 --out runs/selfie2anime
+#    ```
+#    `--dataset folders --data-dir DATA/selfie2anime` reads the same four folders (any other
+#    pair of domains in that layout too). Rerunning the command resumes from the last
+#    checkpoint. The reference's `--light True` (a smaller MLP for gamma and beta, for GPUs
+#    with less memory) is `--set light=true`.
+# 3. Look and translate: the run's `samples/epoch_NNN.png` show both directions each epoch;
+#    `keras-gans translate runs/selfie2anime my_selfies/ anime/ --direction A2B` translates a
+#    folder of your own (crop to the face first, as the training selfies are).
+#
+# How long this takes on a GPU has not been measured here; the paper trained for days.

@@ -9,6 +9,8 @@ Data sets (``ATTRIBUTE_SETS``, the one table below):
 * ``celeba``: CelebA faces (:mod:`keras_gans.data.celeba`), tfds ``celeb_a`` or the folder format.
 * ``colour-digits``, ``style-digits``: real digits with attributes that can be read back from
   the pixels (:mod:`keras_gans.data.attribute_digits`).
+* a folder path (``celeba+~/faces``): any images with a ``labels.csv`` of one label each, e.g.
+  facial expressions in place of the paper's RaFD (:mod:`keras_gans.data.labelled_folder`).
 """
 
 import os
@@ -16,7 +18,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from keras_gans.data import attribute_digits, celeba
+from keras_gans.data import attribute_digits, celeba, labelled_folder
 from keras_gans.data.celeba import check_celeba_attributes  # noqa: F401 - the recipes check with it
 from keras_gans.data.conditions import AttributeData, Condition
 from keras_gans.errors import KerasGansError, check_choice, check_positive
@@ -65,11 +67,26 @@ def _key(name):
     return str(name).strip().lower().replace("_", "-")
 
 
+def attribute_set(part):
+    """The :class:`AttributeSet` of one part of a data set name: registered, or a folder path
+    (already resolved by :func:`resolve_attribute_set`) with a label file."""
+    if part in ATTRIBUTE_SETS:
+        return ATTRIBUTE_SETS[part]
+    return AttributeSet(
+        part, f"images and labels of {part}", labelled_folder.build_labelled_folder(part)
+    )
+
+
+def _resolve_part(part):
+    if _key(part) not in ATTRIBUTE_SETS and labelled_folder.looks_like_folder(part):
+        return labelled_folder.folder_name(part)
+    return check_choice("attribute data set", _key(part), ATTRIBUTE_SETS)
+
+
 def resolve_attribute_set(name):
-    """The canonical name of an attribute data set or of a joint ``A+B`` (the mask vector)."""
-    parts = [_key(p) for p in str(name).split("+")]
-    for part in parts:
-        check_choice("attribute data set", part, ATTRIBUTE_SETS)
+    """The canonical name of an attribute data set or of a joint ``A+B`` (the mask vector); a
+    folder path becomes absolute."""
+    parts = [_resolve_part(p) for p in str(name).split("+")]
     if len(set(parts)) != len(parts):
         raise KerasGansError(f"{name!r} names the same data set twice")
     return "+".join(parts)
@@ -101,14 +118,14 @@ def load_attributes(
     size = check_positive("image size", size)
     if data_dir is None:
         data_dir = os.environ.get("KERAS_GANS_DATA_DIR") or None
-    if attributes is not None and not any(ATTRIBUTE_SETS[p].selectable for p in parts):
+    if attributes is not None and not any(attribute_set(p).selectable for p in parts):
         raise KerasGansError(
             f"the attributes setting chooses CelebA attributes; {name!r} has fixed ones (leave"
             " attributes unset)"
         )
     built = []
     for part in parts:
-        spec = ATTRIBUTE_SETS[part]
+        spec = attribute_set(part)
         images, labels, label_set = spec.build(
             split, data_dir, size, attributes if spec.selectable else None, seed, limit
         )

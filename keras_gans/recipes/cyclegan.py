@@ -10,6 +10,12 @@ def check(config):
     check_choice("adversarial loss", config["loss"], ("lsgan", "nonsaturating", "hinge"))
     check_choice("direction", config["direction"], ("A2B", "B2A"))
     uses_lab(config)  # colour_space is one of its choices
+    check_choice("cycle", config.get("cycle", "both"), ("both", "forward", "backward"))
+    gan_weight = config.get("gan_weight", 1.0)
+    if isinstance(gan_weight, bool) or not isinstance(gan_weight, (int, float)) or gan_weight < 0:
+        raise KerasGansError(
+            f"gan_weight must be a number >= 0 (0: cycle alone), got {gan_weight!r}"
+        )
     if config["identity"] != "auto" and (
         not isinstance(config["identity"], (int, float)) or config["identity"] < 0
     ):
@@ -110,6 +116,9 @@ def trainer(config, g_a2b, g_b2a, d_a, d_b):
         pool_size=config["pool_size"],
         loss=config["loss"],
         seed=config.get("seed"),
+        # runs written before the ablation settings existed trained both cycles and the GAN
+        cycle=config.get("cycle", "both"),
+        gan_weight=config.get("gan_weight", 1.0),
     )
 
 
@@ -135,6 +144,8 @@ CYCLEGAN = Recipe(
         generator="resnet",
         loss="lsgan",
         cycle_weight=10.0,
+        cycle="both",  # the ablation of the paper's Table 4: "forward", "backward" only
+        gan_weight=1.0,  # 0: "cycle alone"
         identity="auto",
         pool_size=50,
         optimizer="adam",

@@ -54,7 +54,8 @@ def networks(config):
         else unet,
         discriminator=nets.patchgan_discriminator(
             shape_b,
-            condition_shape=shape_a,
+            # runs written before the setting existed had the paper's conditional D
+            condition_shape=shape_a if config.get("conditional_d", True) else None,
             patch_size=config["patch_size"],
             filters=config["d_filters"],
             norm=config["norm"],
@@ -90,6 +91,7 @@ PIX2PIX = Recipe(
         d_lr=2e-4,
         gan_weight=1.0,
         l1_weight=100.0,
+        conditional_d=True,  # False: D sees only the output ("GAN + L1" of the loss study)
         direction="A2B",
         flip=True,
         dropout=0.5,

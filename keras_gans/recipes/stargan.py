@@ -7,14 +7,14 @@ from keras_gans.recipes.base import Recipe
 
 def check(config):
     from keras_gans.data.attributes import (
-        ATTRIBUTE_SETS,
+        attribute_set,
         check_celeba_attributes,
         resolve_attribute_set,
     )
 
     if config.get("attributes") is not None:
         parts = resolve_attribute_set(config.get("dataset", "colour-digits")).split("+")
-        if not any(ATTRIBUTE_SETS[p].selectable for p in parts):
+        if not any(attribute_set(p).selectable for p in parts):
             raise KerasGansError(
                 f"the attributes setting chooses CelebA attributes; {config.get('dataset')!r} has"
                 " fixed ones"

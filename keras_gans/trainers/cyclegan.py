@@ -19,6 +19,11 @@ One step, as ``optimize_parameters`` of the reference:
 
        L_D_B = 0.5 * [(D_B(b) - 1)^2 + D_B(pool_b(fake_b))^2]      (and the same for D_A)
 
+The paper's ablation (its Table 4) is two settings: ``gan_weight=0`` is "cycle alone" (the
+discriminators still learn, the generators ignore them), ``cycle_weight=0`` "GAN alone", and
+``cycle="forward"`` / ``"backward"`` keep only the A -> B -> A / B -> A -> B term ("GAN + forward",
+"GAN + backward"); both cycle errors are logged whatever is trained.
+
 Each network has its own Adam optimizer (the reference's two joint optimizers are the same
 thing: Adam is per weight); all four, their schedules' positions (their step counters), both
 pools and the trainer's seed state are in the checkpoint, so a resumed run continues exactly.
@@ -112,6 +117,10 @@ class ImagePool(keras.layers.Layer):
         return {**super().get_config(), "size": self.size, "image_shape": self.image_shape}
 
 
+# which round trips the cycle loss closes: (A -> B -> A, B -> A -> B)
+CYCLES = {"both": (1.0, 1.0), "forward": (1.0, 0.0), "backward": (0.0, 1.0)}
+
+
 @keras.saving.register_keras_serializable(package="keras_gans")
 class CycleGAN(TwoDomainTrainer):
     """CycleGAN trainer: ``fit`` on batches ``(a, b)`` of unpaired images in [-1, 1].
@@ -120,6 +129,9 @@ class CycleGAN(TwoDomainTrainer):
         g_a2b, g_b2a: generators A -> B and B -> A (functional models, tanh outputs).
         d_a, d_b: discriminators of domain A and B images (PatchGAN logit maps).
         cycle_weight: lambda of the cycle loss (10).
+        cycle: which round trips the cycle loss closes: "both" (the paper), "forward" (A -> B ->
+            A only) or "backward" (B -> A -> B only).
+        gan_weight: weight of both adversarial terms in G's loss (1; 0: "cycle alone").
         identity: weight of the identity loss as a fraction of lambda (the reference's
             ``lambda_identity`` 0.5); 0 switches it off. It needs domains with equally many channels.
         pool_size: fakes in each discriminator's history pool (50; 0: no pool).
@@ -151,6 +163,8 @@ class CycleGAN(TwoDomainTrainer):
         pool_size=50,
         loss="lsgan",
         seed=None,
+        cycle="both",
+        gan_weight=1.0,
         **kwargs,
     ):
         super().__init__(seed=seed, **kwargs)
@@ -162,6 +176,10 @@ class CycleGAN(TwoDomainTrainer):
                 f"{g_a2b.output_shape[1:]} and B2A -> {g_b2a.output_shape[1:]}"
             )
         self.cycle_weight, self.identity = float(cycle_weight), float(identity)
+        self.cycle = check_choice("cycle", cycle, CYCLES)
+        self.gan_weight = float(gan_weight)
+        if self.gan_weight < 0:
+            raise KerasGansError(f"gan_weight must be >= 0 (0: cycle alone), got {gan_weight}")
         if self.identity and shape_a[-1] != shape_b[-1]:
             raise KerasGansError(
                 f"the identity loss feeds B images to G_A2B: it needs domains with equally many channels, "
@@ -225,10 +243,9 @@ class CycleGAN(TwoDomainTrainer):
             logs["adv_B2A"] = self.g_loss_fn(self.d_a(fake_a, training=True))
             logs["cycle_A"] = l1_loss(rec_a, real_a)
             logs["cycle_B"] = l1_loss(rec_b, real_b)
-            g_loss = (
-                logs["adv_A2B"]
-                + logs["adv_B2A"]
-                + self.cycle_weight * (logs["cycle_A"] + logs["cycle_B"])
+            forward, backward = CYCLES[self.cycle]
+            g_loss = self.gan_weight * (logs["adv_A2B"] + logs["adv_B2A"]) + self.cycle_weight * (
+                forward * logs["cycle_A"] + backward * logs["cycle_B"]
             )
             if self.identity:
                 logs["identity_A2B"] = l1_loss(self.g_a2b(real_b, training=True), real_b)

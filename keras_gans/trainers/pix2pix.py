@@ -10,7 +10,10 @@ output fits the input, not only whether it looks real:
 
 with ``gan_weight = 1``, ``l1_weight = 100`` in the paper (the D loss is halved as there, to
 slow D down relative to G). The ablation of the lecture is a setting: ``gan_weight=0`` is
-"L1 only" (a plain regression, D is not trained at all), ``l1_weight=0`` "cGAN only". As in the
+"L1 only" (a plain regression, D is not trained at all), ``l1_weight=0`` "cGAN only". The
+lecture's third objective, "GAN + L1", is an *unconditional* D: given a discriminator with one
+input (the recipe's ``conditional_d=False``), D sees only the output image, never the input
+beside it, so it can say whether a photo looks real but not whether it fits its sketch. As in the
 reference code, D is updated first and G's adversarial loss is computed with the updated D.
 """
 
@@ -29,7 +32,8 @@ class Pix2Pix(TwoPlayerTrainer):
 
     Args:
         generator: functional model input image -> output image in [-1, 1] (a U-Net).
-        discriminator: conditional PatchGAN, ``[input, output] -> (N, h, w, 1)`` logits.
+        discriminator: conditional PatchGAN, ``[input, output] -> (N, h, w, 1)`` logits; or an
+            unconditional one, ``output -> logits`` (one input: "GAN + L1").
         gan_weight: weight of the adversarial loss (0: L1 only, D is not trained).
         l1_weight: weight of the L1 loss to the target (lambda = 100 in the paper; 0: cGAN only).
         loss: adversarial loss ("nonsaturating", the paper's; or "lsgan", "minimax" ...).
@@ -61,6 +65,7 @@ class Pix2Pix(TwoPlayerTrainer):
             ("d_loss", "g_gan", "g_l1", "d_real", "d_fake") if self.gan_weight else ("g_l1",)
         )
         super().__init__(generator, discriminator, **kwargs)
+        self.conditional = len(discriminator.inputs) == 2
 
     @property
     def translators(self):
@@ -71,7 +76,10 @@ class Pix2Pix(TwoPlayerTrainer):
         return self.generator(x, training=training)
 
     def discriminate(self, source, image, training=True):
-        """D's logit map for ``image`` shown beside the input it should belong to."""
+        """D's logit map for ``image`` shown beside the input it should belong to (a conditional D),
+        or alone (an unconditional D)."""
+        if not self.conditional:
+            return self.discriminator(image, training=training)
         return self.discriminator([source, image], training=training)
 
     def train_step(self, data):
