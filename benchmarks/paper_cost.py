@@ -54,6 +54,7 @@ def paper_trainer(model):
         ).to_config()
     if model in ("pix2pix", "cyclegan", "ugatit"):
         config["image_shape_b"] = list(shape)
+        config["direction"] = config.get("direction") or "A2B"  # a data set sets it
     config["steps_per_epoch"] = 1000
     trainer = build_trainer(config)
     per_step = config["batch_size"] * (config.get("d_steps") or 1)
