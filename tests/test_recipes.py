@@ -122,3 +122,36 @@ def test_every_trainer_declares_the_networks_its_recipe_builds(name):
     if not trainer.generates:  # declared, so nothing has to ask whether it exists
         with pytest.raises(KerasGansError, match=r"offers no generate\(\)"):
             trainer.generate(np.zeros((1, 8), "float32"))
+
+
+def test_a_data_set_preset_changes_its_data_set_only():
+    """U-GAT-IT's cpu preset on MNIST <-> MNIST-M trains 3,000 digits per domain: 5 epochs of
+    3,000 / 8 = 375 steps, 1,875 in all (RESULTS.md, chapter 8); other data sets and the paper
+    preset are untouched, and a setting given still wins."""
+    from keras_gans.models import default_config
+
+    plain = default_config("ugatit", "cpu", dataset="folders")
+    digits = default_config("ugatit", "cpu", dataset="mnist-mnistm")
+    assert "limit" not in plain and digits["limit"] == 3000
+    assert {k: v for k, v in digits.items() if k not in ("limit", "dataset")} == {
+        k: v for k, v in plain.items() if k != "dataset"
+    }
+    assert digits["epochs"] * digits["limit"] // digits["batch_size"] == 1875
+    assert default_config("ugatit", "cpu", dataset="mnist-mnistm", limit=16)["limit"] == 16
+    assert "limit" not in default_config("ugatit", "paper", dataset="mnist-mnistm")
+
+
+def test_the_plain_digit_commands_train_the_measured_budgets():
+    """What `keras-gans train MODEL --dataset D` trains, by hand: CycleGAN on the digits the
+    budget of U-GAT-IT (1,875 steps) without the identity loss, grey <-> colour as before;
+    StarGAN 3 epochs of 4,000 + 4,000 images at 16 x 5 a step (RESULTS.md, chapters 6-8)."""
+    from keras_gans.models import default_config
+
+    digits = default_config("cyclegan", "cpu", dataset="mnist-mnistm")
+    colour = default_config("cyclegan", "cpu", dataset="cifar10-colour")
+    assert digits["identity"] == 0.0 and colour["identity"] == "auto" and "limit" not in colour
+    assert digits["epochs"] * digits["limit"] // digits["batch_size"] == 1875
+    assert colour["epochs"] == 20 and digits["generator"] == colour["generator"] == "unet"
+    stargan = default_config("stargan", "cpu", dataset="colour-digits+style-digits")
+    steps = stargan["epochs"] * 2 * stargan["limit"] // (stargan["batch_size"] * stargan["d_steps"])
+    assert steps == 300 and "limit" not in default_config("stargan", "cpu", dataset="celeba")

@@ -8,7 +8,7 @@ loads.
 """
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from keras_gans.errors import check_choice
 
@@ -82,6 +82,9 @@ class Recipe:
     * ``check(config)``: what can be refused before TensorFlow loads (names, choices, numbers);
       the shapes are the network builders' to check.
     * ``describe(config)``: an optional line ``train`` prints (what the lecture asks about).
+    * ``dataset_presets``: {data set: {"cpu": {...}}}, what a preset changes for one data set
+      (applied over the preset), where one setting cannot fit every data set's size and
+      difficulty (CycleGAN's 1,542 photo tiles and its 30,000 digits per domain).
     * ``data``: what it trains on ("images", "paired", "unpaired" or "attributes"), ``dataset``
       its default data set, ``labels`` whether its image batches carry the class labels.
     """
@@ -95,6 +98,7 @@ class Recipe:
     compile: Callable = compile_two_players
     check: Callable | None = None
     describe: Callable | None = None
+    dataset_presets: dict = field(default_factory=dict)
     data: str = "images"
     dataset: str | None = None
     labels: bool = False
