@@ -21,11 +21,11 @@
 # ![stargan_cpu_digits_epoch4.png](../../docs/figures/stargan_cpu_digits_epoch4.png)
 #
 # Time on 2 CPU cores: 5 min 54 s of training (the cpu preset: 300 steps on 4,000 images per
-# label set) and 5 min 16 s of evaluation on an almost idle box (RESULTS.md, chapter 7). On a
-# GPU: not measured yet. **Goal metric**: translations with every target label right, read by an
-# independent classifier; this preset reaches **81.9 %** (the judge on real images: 97.8 %); the
-# lecture's goal of 95 % within 10 minutes is not reached yet (the stroke styles solid / outline
-# are the weak attributes).
+# label set) and 5 min 16 s of evaluation on an almost idle box (RESULTS.md, chapter 7).
+# On a GPU: not measured yet. **Goal metric**: translations with every target label right, read
+# by an independent classifier; this preset reaches **81.9 %** (the judge on real images:
+# 97.8 %); the goal of 95 % within 10 minutes is not reached yet (the stroke styles solid /
+# outline are the weak attributes).
 #
 # Pix2Pix and CycleGAN translate between *two* domains. With $k$ domains (hair colours, gender,
 # age ...) that takes $k(k-1)$ generators, each seeing only the images of its two domains.
