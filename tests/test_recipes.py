@@ -150,6 +150,8 @@ def test_the_plain_digit_commands_train_the_measured_budgets():
     digits = default_config("cyclegan", "cpu", dataset="mnist-mnistm")
     colour = default_config("cyclegan", "cpu", dataset="cifar10-colour")
     assert digits["identity"] == 0.0 and colour["identity"] == "auto" and "limit" not in colour
+    auto = default_config("cyclegan", "cpu", dataset="mnist-mnistm", identity="auto")
+    assert auto["identity"] == "auto"  # the preset's kind of setting, not the data set's number
     assert digits["epochs"] * digits["limit"] // digits["batch_size"] == 1875
     assert colour["epochs"] == 20 and digits["generator"] == colour["generator"] == "unet"
     stargan = default_config("stargan", "cpu", dataset="colour-digits+style-digits")

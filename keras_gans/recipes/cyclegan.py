@@ -165,6 +165,10 @@ CYCLEGAN = Recipe(
             flip=True,
         ),
     },
+    # MNIST <-> MNIST-M: 3,000 digits per domain for 5 epochs (1,875 steps, U-GAT-IT's budget),
+    # no identity loss: G_B2A(MNIST) ~ MNIST teaches the U-Net to copy its input through the
+    # skips, and on MNIST-M it then copies the photo too (probes: RESULTS.md, chapter 6)
+    dataset_presets={"mnist-mnistm": {"cpu": dict(limit=3000, epochs=5, identity=0.0)}},
     networks=networks,
     trainer=trainer,
     compile=compile_four,
