@@ -334,6 +334,8 @@ show(fig, "ugatit_label_preservation.png")
 # translations and **40.9 %** of MNIST-M → MNIST ones. CycleGAN, trained on the same data for
 # the same steps, keeps it in 87.7 % / 56.7 % (ResNet generator) and 94.6 % / 46.7 % (U-Net).
 # At this budget U-GAT-IT loses: probes of its CAM weight, learning rate, depth, D width and
-# full MLP moved it by less than the gap. The paper's advantage was measured at 256 px after
+# full MLP moved it by less than the gap, and without its identity loss it loses the digit
+# altogether (30.9 / 17.2 % at 750 steps): its generator has no skip connection, so the identity
+# term is what teaches it to carry the shape through the bottleneck (RESULTS.md, chapter 8). The paper's advantage was measured at 256 px after
 # a million steps, on selfie ↔ anime, where the shape must change; `--preset paper` is that
 # setting, for a GPU.
