@@ -43,8 +43,6 @@ def default_config(model, preset="cpu", **overrides):
     recipe = MODELS[model]
     config = {"model": model, "preset": preset, **COMMON, **copy.deepcopy(recipe.base)}
     config.update(copy.deepcopy(recipe.presets[preset]))
-    # a setting's kind is the preset's: a data set's number does not forbid "auto"
-    kinds = dict(config)
     for_dataset = recipe.dataset_presets.get(overrides.get("dataset"), {})
     config.update(copy.deepcopy(for_dataset.get(preset, {})))
     unknown = (
@@ -59,7 +57,7 @@ def default_config(model, preset="cpu", **overrides):
         )
     # a setting whose default is a number (a flag) takes a number (a flag)
     for key, value in overrides.items():
-        default = kinds.get(key, config.get(key))
+        default = config.get(key)
         if value is None or default is None:
             continue
         if isinstance(default, bool) and not isinstance(value, bool):
