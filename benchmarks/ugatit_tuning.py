@@ -5,8 +5,11 @@ would train (trained once, cached in OUT).
     TF_NUM_INTRAOP_THREADS=1 python benchmarks/ugatit_tuning.py NAME EPOCHS '{"cam_weight": 10}'
 
 with KERAS_GANS_DATA_DIR (default ../shared/data) and KERAS_GANS_TUNE_DIR (default runs/tune);
-one JSON line per run is appended to OUT/results.jsonl. The probes ran before the cpu preset
-changed: its "none" rows are today's `'{"cam_weight": 1000}'`."""
+one JSON line per run is appended to OUT/results.jsonl, and OUT/runs/NAME/translations.png
+shows 12 test digits each way (rows: MNIST, as MNIST-M, MNIST-M, as MNIST). Two keys of the
+JSON are not settings: "model" (default ugatit; CycleGAN's probes in RESULTS.md, chapter 6, are
+'{"model": "cyclegan", ...}') and "limit" (digits per domain, default 3000). The U-GAT-IT probes
+ran before its cpu preset changed: their "none" rows are today's `'{"cam_weight": 1000}'`."""
 
 import json
 import os
@@ -14,6 +17,7 @@ import sys
 import time
 
 import keras
+import numpy as np
 
 os.environ.setdefault("TF_NUM_INTRAOP_THREADS", "1")
 from keras_gans import data, metrics
@@ -25,6 +29,7 @@ os.makedirs(HERE, exist_ok=True)
 name, steps_epochs = sys.argv[1], int(sys.argv[2])
 overrides = json.loads(sys.argv[3]) if len(sys.argv) > 3 else {}
 model = overrides.pop("model", "ugatit")
+limit = overrides.pop("limit", 3000)
 N = 2000
 t0 = time.time()
 run = train(
@@ -32,7 +37,7 @@ run = train(
     dataset="mnist-mnistm",
     out=f"{HERE}/runs/{name}",
     data_dir=DATA,
-    limit=3000,
+    limit=limit,
     epochs=steps_epochs,
     verbose=2,
     **overrides,
@@ -41,17 +46,36 @@ t_train = time.time() - t0
 cfg = run.config
 test = data.load_run_domains(cfg, "test", DATA)
 
-res = {"name": name, "epochs": steps_epochs, "overrides": overrides, "train_s": round(t_train)}
+res = {
+    "name": name,
+    "model": model,
+    "limit": limit,
+    "epochs": steps_epochs,
+    "steps": cfg.get("steps_per_epoch", 0) * steps_epochs,
+    "overrides": overrides,
+    "train_s": round(t_train),
+}
+shown = []
 for d, src, lab, side in (
     ("A2B", test.a[:N], test.labels_a[:N], "B"),
     ("B2A", test.b[:N], test.labels_b[:N], "A"),
 ):
-    path = f"{HERE}/judge_{side}_{(test.b if side == 'B' else test.a).shape[-1]}.keras"
+    # one judge per domain: grey MNIST (channels=1) is read as its three equal channels
+    path = f"{HERE}/judge_{side}.keras"
     if not os.path.exists(path):
-        metrics.train_domain_classifier(data.load_run_domains(cfg, "train", DATA), side).save(path)
+        train_rgb = data.load_run_domains({**cfg, "channels": 3}, "train", DATA)
+        metrics.train_domain_classifier(train_rgb, side).save(path)
     clf = keras.models.load_model(path)
     out = run.translate(src, direction=d)
+    if out.shape[-1] == 1:
+        out = np.repeat(out, 3, axis=-1)
     res[d], _ = metrics.accuracy(clf, out, lab)
+    shown += [np.repeat(x[:12], 3 // x.shape[-1], axis=-1) for x in (src, out)]
+keras.utils.save_img(
+    f"{HERE}/runs/{name}/translations.png",
+    np.concatenate([np.concatenate(list(row), axis=1) for row in shown], axis=0),
+    scale=False,
+)
 print("RESULT", json.dumps(res), flush=True)
 with open(f"{HERE}/results.jsonl", "a") as f:
     f.write(json.dumps(res) + "\n")

@@ -37,7 +37,8 @@ PRECISIONS = ("float32", "mixed_float16", "mixed_bfloat16")
 
 
 def default_config(model, preset="cpu", **overrides):
-    """The full config of ``model`` under ``preset``, with ``overrides`` applied and checked."""
+    """The full config of ``model`` under ``preset`` (with the recipe's changes for the data set
+    ``overrides["dataset"]``, if it has any), with ``overrides`` applied and checked."""
     model = check_choice("model", model, MODELS)
     preset = check_choice("preset", preset, PRESETS)
     recipe = MODELS[model]

@@ -304,6 +304,15 @@ def test_first_cell_installs_the_package_and_sets_the_preset():
         assert "preset=PRESET" in text.split("chapter = Chapter(")[1].split("\n)")[0], script
 
 
+def test_translation_chapters_train_the_plain_preset():
+    """Outside quick mode these chapters pass no limit or epochs of their own: what they train
+    is what `keras-gans train` gives for their data set (its time in the opening cell)."""
+    for name in ("06_cyclegan/cyclegan_digits.py", "07_stargan/stargan.py", "08_ugatit/ugatit.py"):
+        text = (CHAPTERS / name).read_text()
+        assert re.search(r"(?m)^else:\n    SETTINGS = \{\}  #", text), name
+        assert re.search(r"default_config\(\s*\"\w+\", PRESET, dataset=", text), name
+
+
 def test_first_cell_installs_from_keras_gans_pip_or_says_how(monkeypatch):
     import importlib.util
 

@@ -434,6 +434,10 @@ def test_mnist_mnistm_and_mocked_svhn(monkeypatch):
     assert swapped.names == ("mnistm", "mnist") and np.array_equal(
         swapped.labels_a, swapped.labels_b
     )
+    grey = data.load_domains("mnist-mnistm", "test", size=32, channels=1)  # MNIST as the files are
+    rgb = data.load_domains("mnist-mnistm", "test", size=32)
+    assert grey.a.shape[1:] == (32, 32, 1) and np.array_equal(grey.a[..., 0], rgb.a[..., 1])
+    assert np.array_equal(grey.b, rgb.b) and np.array_equal(grey.labels_a, rgb.labels_a)
     small = data.load_domains(
         "mnist-mnistm", "test", size=16
     )  # other sizes: the padded 32 px digits resized

@@ -153,3 +153,37 @@ def test_unknown_d_head_is_refused_before_building():
 
     with pytest.raises(KerasGansError, match="unknown d_head 'pool'; choose one of: dense, gap"):
         default_config("dcgan", d_head="pool")
+
+
+def test_a_data_set_preset_changes_its_data_set_only():
+    """U-GAT-IT's cpu preset on MNIST <-> MNIST-M trains 3,000 digits per domain: 5 epochs of
+    3,000 / 8 = 375 steps, 1,875 in all (RESULTS.md, chapter 8); other data sets and the paper
+    preset are untouched, and a setting given still wins."""
+    from keras_gans.models import default_config
+
+    plain = default_config("ugatit", "cpu", dataset="folders")
+    digits = default_config("ugatit", "cpu", dataset="mnist-mnistm")
+    assert "limit" not in plain and digits["limit"] == 3000
+    assert {k: v for k, v in digits.items() if k not in ("limit", "dataset")} == {
+        k: v for k, v in plain.items() if k != "dataset"
+    }
+    assert digits["epochs"] * digits["limit"] // digits["batch_size"] == 1875
+    assert default_config("ugatit", "cpu", dataset="mnist-mnistm", limit=16)["limit"] == 16
+    assert "limit" not in default_config("ugatit", "paper", dataset="mnist-mnistm")
+
+
+def test_the_plain_digit_commands_train_the_measured_budgets():
+    """What `keras-gans train MODEL --dataset D` trains, by hand: CycleGAN on the digits the
+    budget of U-GAT-IT (1,875 steps), other data sets the plain preset;
+    StarGAN 3 epochs of 4,000 + 4,000 images at 16 x 5 a step (RESULTS.md, chapters 6-8)."""
+    from keras_gans.models import default_config
+
+    digits = default_config("cyclegan", "cpu", dataset="mnist-mnistm")
+    plain = default_config("cyclegan", "cpu", dataset="folders")
+    changed = {k for k in digits if digits[k] != plain.get(k)}
+    assert changed == {"dataset", "limit", "epochs"} and "limit" not in plain
+    assert digits["epochs"] * digits["limit"] // digits["batch_size"] == 1875
+    assert plain["epochs"] == 20 and digits["generator"] == plain["generator"] == "unet"
+    stargan = default_config("stargan", "cpu", dataset="colour-digits+style-digits")
+    steps = stargan["epochs"] * 2 * stargan["limit"] // (stargan["batch_size"] * stargan["d_steps"])
+    assert steps == 300 and "limit" not in default_config("stargan", "cpu", dataset="celeba")

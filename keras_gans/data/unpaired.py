@@ -192,13 +192,16 @@ def blend_mnistm(digits, photos, seed=0):
 
 
 def mnist_mnistm(split, data_dir, size, options):
+    """MNIST (A) and MNIST-M built from other digits (B). ``channels=1`` keeps MNIST in one
+    channel, as the files are (default: three equal channels, as SVHN's)."""
     digits, labels = mnist_rgb(split, data_dir, size)
     photos = photo_patches(split, data_dir)
     seed = {"train": 1, "test": 2}[split]
+    a_channels = options.get("channels") or 3
     # the test digits in both domains (not pairs to score pixels against: the patch is random)
     if split == "test":
         return Domains(
-            digits,
+            digits[..., :a_channels],
             blend_mnistm(digits, photos, seed),
             paired=False,
             names=("mnist", "mnistm"),
@@ -210,7 +213,7 @@ def mnist_mnistm(split, data_dir, size, options):
             f"MNIST <-> MNIST-M needs at least 2 training digits, got {len(digits)}"
         )
     return Domains(
-        digits[0::2],
+        digits[0::2, ..., :a_channels],
         blend_mnistm(digits[1::2], photos, seed),
         paired=False,
         names=("mnist", "mnistm"),

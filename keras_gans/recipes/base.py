@@ -100,7 +100,8 @@ class Recipe:
       the shapes are the network builders' to check.
     * ``describe(config)``: an optional line ``train`` prints (what the lecture asks about).
     * ``dataset_presets``: {(preset, data set): {...}}, applied over the preset when training on
-      that data set (the setting that meets a chapter's goal in its time on that data).
+      that data set (the setting that meets a chapter's goal in its time on that data), where one
+      setting cannot fit every data set's size and difficulty.
     * ``data``: what it trains on ("images", "paired", "unpaired" or "attributes"), ``dataset``
       its default data set, ``labels`` whether its image batches carry the class labels.
     """
