@@ -376,3 +376,14 @@ show(fig, "ugatit_label_preservation.png")
 #    folder of your own (crop to the face first, as the training selfies are).
 #
 # How long this takes on a GPU has not been measured here; the paper trained for days.
+#
+# **On the CPU, with the pictures you have.** The same plain command on the project's shared
+# paintings and photos (`keras-gans train ugatit --dataset monet-photo --data-dir DATA`: 32 px
+# tiles of 27 paintings and 131 photos, 1,155 steps; 610 s of CPU time on 2 cores) gives
+# attention maps concentrated on a few regions of each tile, but translations that are still
+# mostly colour noise, and held-out photos
+# that end *further* from the paintings in VGG16 features (KID 335 → 539, RESULTS.md, chapter 8;
+# CycleGAN's plain run: 335 → 375). Thirty paintings are far too few for a style; selfie2anime's
+# 3,400 + 3,400 faces on a GPU are what the method needs.
+#
+# ![ugatit_cpu_monet_attention.jpg](../../docs/figures/ugatit_cpu_monet_attention.jpg)
