@@ -20,11 +20,6 @@ from keras_gans.data.photos import photo_tiles
 from keras_gans.runs import load_run
 
 
-def held_out(folder):
-    paths = files.list_images(folder, "picture folder")
-    return [p for i, p in enumerate(paths) if i % 10 == 0]
-
-
 def main():
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     p.add_argument("run_dir")
@@ -46,7 +41,7 @@ def main():
     rows, names, used = [], [], []
     for domain, direction in (("paintings", "A2B"), ("photos", "B2A")):
         tiles, group = photo_tiles("test", root / domain, size, scale, groups=True)
-        pictures = held_out(root / domain)[: args.per_domain]
+        pictures = files.split_items(files.list_images(root / domain), "test")[: args.per_domain]
         picked = np.stack([tiles[group == g][args.tile] for g in range(len(pictures))])
         x = picked.astype("float32") / 127.5 - 1.0
         out, prob, heat = run.trainer.attention(x, direction)

@@ -190,6 +190,13 @@ def tiles(image, size, scale=1.0):
     ]
 
 
+def split_items(items, split, test_every=10):
+    """The ``split`` ("train" or "test") of a sorted list: every ``test_every``-th item, the
+    first included, is held out for test; the rest train (the package's one split rule for
+    folders without their own)."""
+    return [x for i, x in enumerate(items) if (i % test_every == 0) == (split == "test")]
+
+
 def list_images(folder, what="image folder"):
     """The image files directly inside ``folder`` (by suffix, case-insensitive), sorted by name.
 

@@ -121,7 +121,7 @@ def read_unpaired_folders(root, split, size, channels=None):
         out = []
         for d in "AB":
             paths = files.list_images(root / d, f"folder {d}")
-            picked = [p for i, p in enumerate(paths) if (i % 10 == 0) == (split == "test")]
+            picked = files.split_items(paths, split)
             if not picked:
                 raise KerasGansError(
                     f"{root / d}: too few images for a {split} split ({len(paths)})"

@@ -44,7 +44,7 @@ def photo_tiles(split, data_dir, size, scale=None, test_every=10, groups=False):
             raise KerasGansError(
                 f"photo folder {data_dir} needs at least 2 images (one for the test split)"
             )
-        picked = [p for i, p in enumerate(paths) if (i % test_every == 0) == (split == "test")]
+        picked = files.split_items(paths, split, test_every)
         photos = [files.read_image(p, 3) for p in picked]
         scale = 1 if scale is None else scale
     cut = [files.tiles(photo, size, scale) for photo in photos]
@@ -101,6 +101,4 @@ def photo_patches(split, data_dir):
         raise KerasGansError(
             f"photo folder {paths[0].parent} needs at least 2 images (one for the test split)"
         )
-    return [
-        files.read_image(p, 3) for i, p in enumerate(paths) if (i % 10 == 0) == (split == "test")
-    ]
+    return [files.read_image(p, 3) for p in files.split_items(paths, split)]
