@@ -11,11 +11,9 @@ import math
 
 import keras
 
+from keras_gans.choices import ACTIVATIONS, NORMS
 from keras_gans.errors import check_choice, check_positive
 from keras_gans.layers import InstanceNormalization, ReflectionPadding2D
-
-NORMS = ("batch", "instance", "layer", "group", "none")
-ACTIVATIONS = ("relu", "leaky_relu", "tanh", "sigmoid", "none")
 
 
 def gan_init(seed=None):

@@ -28,11 +28,9 @@ codes. Discriminators return a dict: ``{"logit": ..., "class_logits": ...}``.
 import keras
 
 from keras_gans.blocks import conv_block, gan_init, normalization, up
+from keras_gans.choices import CONDITIONS, LABEL_INPUTS
 from keras_gans.errors import KerasGansError, check_choice, check_positive
 from keras_gans.networks.dcgan import check_image_shape, dcgan_stages
-
-LABEL_INPUTS = ("onehot", "embedding")
-CONDITIONS = ("label_maps", "embedding", "projection", "none")
 
 
 def onehot(label, num_classes, name=None):

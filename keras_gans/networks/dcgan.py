@@ -10,8 +10,8 @@ import math
 import keras
 
 from keras_gans.blocks import conv_block, gan_init, normalization, up
+from keras_gans.choices import D_HEADS
 from keras_gans.errors import KerasGansError, check_choice, check_positive
-from keras_gans.recipes.gan import D_HEADS
 
 
 def check_image_shape(image_shape):

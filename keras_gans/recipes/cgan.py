@@ -1,18 +1,14 @@
 """Conditional GAN and AC-GAN (lecture 4): the class label enters G, and D (as input, by
 projection, or through an auxiliary classifier head) -- :mod:`keras_gans.networks.conditional`."""
 
+from keras_gans.choices import CONDITIONS, LABEL_INPUTS
 from keras_gans.errors import KerasGansError, check_choice
 from keras_gans.recipes.base import Recipe
 
 
 def check(config):
-    # the choices of keras_gans.networks.conditional (not imported here: it loads TensorFlow)
-    check_choice(
-        "discriminator condition",
-        config["d_condition"],
-        ("label_maps", "embedding", "projection", "none"),
-    )
-    check_choice("generator label input", config["g_label_input"], ("onehot", "embedding"))
+    check_choice("discriminator condition", config["d_condition"], CONDITIONS)
+    check_choice("generator label input", config["g_label_input"], LABEL_INPUTS)
     if config["d_condition"] == "none" and not config["aux_weight"]:
         raise KerasGansError(
             "d_condition='none' shows D no label: it needs an auxiliary classifier (aux_weight > 0)"

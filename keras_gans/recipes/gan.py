@@ -4,13 +4,9 @@ The four share their networks (MLPs for ``gan``, DCGAN convolutions for the othe
 compile step; they differ in the loss and how D is kept in check (:mod:`keras_gans.trainers.gan`).
 """
 
+from keras_gans.choices import D_HEADS
 from keras_gans.errors import check_choice
 from keras_gans.recipes.base import Recipe
-
-# How the DCGAN discriminator turns its last feature map into one logit: "dense" flattens it into
-# a dense layer (the DCGAN paper's D); "gap" scores every position with a 1x1 convolution and
-# averages the scores (global average pooling: the paper's alternative to a dense classifier).
-D_HEADS = ("dense", "gap")
 
 
 def networks(config):

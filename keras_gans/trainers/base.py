@@ -359,6 +359,8 @@ class TwoPlayerTrainer(Trainer):
 class AdversarialTrainer(TwoPlayerTrainer):
     """A generator G(z) of latent noise and a discriminator D(x): the GANs of lectures 3 and 4."""
 
+    ema_generator = None  # a copy of G averaged over training, for trainers that keep one
+
     def __init__(self, generator, discriminator, latent_dim=None, seed=None, **kwargs):
         if latent_dim is None:
             latent_dim = generator.inputs[0].shape[-1]
@@ -408,8 +410,7 @@ class AdversarialTrainer(TwoPlayerTrainer):
     @property
     def sampler(self):
         """The generator that samples: the average where the trainer keeps one, else G."""
-        average = getattr(self, "ema_generator", None)
-        return self.generator if average is None else average
+        return self.generator if self.ema_generator is None else self.ema_generator
 
     # -- using a trained model ------------------------------------------------------------------
     def generate(self, z):

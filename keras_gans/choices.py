@@ -1,0 +1,18 @@
+"""The named choices that blocks and networks accept, in a module without TensorFlow.
+
+Networks check their arguments against these tuples; recipes check the same settings before
+anything loads TensorFlow, so ``keras-gans train`` refuses a bad choice at once. One list, one
+place: a new choice added here is accepted by both.
+"""
+
+NORMS = ("batch", "instance", "layer", "group", "none")
+ACTIVATIONS = ("relu", "leaky_relu", "tanh", "sigmoid", "none")
+
+# How the DCGAN discriminator turns its last feature map into one logit: "dense" flattens it into
+# a dense layer (the DCGAN paper's D); "gap" scores every position with a 1x1 convolution and
+# averages the scores (global average pooling: the paper's alternative to a dense classifier).
+D_HEADS = ("dense", "gap")
+
+# How a conditional GAN's G takes the label, and how its D sees it (keras_gans.networks.conditional).
+LABEL_INPUTS = ("onehot", "embedding")
+CONDITIONS = ("label_maps", "embedding", "projection", "none")
