@@ -566,6 +566,11 @@ def cmd_list(args):
             if describe is not None:
                 _import_tensorflow_quietly()
                 print(f"  ({describe(config)})")
+            # what --dataset changes on top of this preset (Recipe.dataset_presets)
+            for (name, dataset), changes in MODELS[args.settings].dataset_presets.items():
+                if name == preset:
+                    shown = ", ".join(f"{k} = {v!r}" for k, v in sorted(changes.items()))
+                    print(f"  with --dataset {dataset}: {shown}")
         return
     print("models (keras-gans train MODEL):")
     for name, spec in MODELS.items():

@@ -43,6 +43,21 @@ def test_list():
     assert "gp_weight = 10.0" in settings.stdout and "d_steps = 5" in settings.stdout
 
 
+def test_list_settings_shows_what_each_data_set_changes():
+    from keras_gans.models import MODELS
+
+    out = run_cli("list", "--settings", "cyclegan").stdout
+    cpu, paper = out.split("cyclegan --preset paper:")
+    presets = MODELS["cyclegan"].dataset_presets
+    assert presets  # the recipe keeps per-data-set settings, or this test shows nothing
+    for (preset, dataset), changes in presets.items():
+        line = f"with --dataset {dataset}: " + ", ".join(
+            f"{k} = {v!r}" for k, v in sorted(changes.items())
+        )
+        assert line in (cpu if preset == "cpu" else paper)
+        assert line not in (paper if preset == "cpu" else cpu)
+
+
 @pytest.mark.parametrize(
     "args, message",
     [
