@@ -142,6 +142,12 @@ def build_parser():
         type=int,
         help="images per row (default: square grid; the class count for conditional runs)",
     )
+    p.add_argument(
+        "--truncation",
+        type=float,
+        metavar="PSI",
+        help="stylegan runs: pull each w towards the mean w (1 = none, 0 = the mean image)",
+    )
     p.add_argument("--out", required=True, help="output image (.png)")
 
     p = sub.add_parser(
@@ -380,6 +386,7 @@ def _labels(text):
 
 
 def cmd_sample(args):
+    from keras_gans.run import check_truncation
     from keras_gans.runs import check_run_dir, load_run
     from keras_gans.viz import save_grid
 
@@ -395,6 +402,8 @@ def cmd_sample(args):
         check_positive("nrow", nrow)
     if args.seed is not None:
         seed("seed", args.seed, None)
+    if args.truncation is not None:
+        check_truncation(args.truncation)
     height, width, channels = config.get("image_shape", (1, 1, 1))
     # float32 generator outputs, their uint8 copy, the grid with 2 px borders and its 2x copy
     per_image = height * width * channels * 5 + (height + 2) * (width + 2) * channels * 5
@@ -403,7 +412,7 @@ def cmd_sample(args):
     run = load_run(args.run_dir)
     if nrow is None and run.trainer.conditioning == "labels" and labels is None:
         nrow = run.trainer.num_classes  # the default labels take turns: one class per column
-    images = run.sample(n, seed=args.seed, labels=labels)
+    images = run.sample(n, seed=args.seed, labels=labels, truncation=args.truncation)
     path = save_grid(args.out, images, nrow=nrow)
     print(f"wrote {len(images)} samples to {path}")
 

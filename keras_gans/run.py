@@ -13,6 +13,18 @@ import numpy as np
 from keras_gans.errors import KerasGansError, check_choice, check_positive
 
 
+def check_truncation(truncation):
+    """psi as a float in [0, 1], or one line naming what is accepted (no TensorFlow needed, so
+    ``keras-gans sample --truncation`` refuses a bad value at once)."""
+    ok = isinstance(truncation, (int, float)) and not isinstance(truncation, bool)
+    if not ok or not 0 <= truncation <= 1:
+        raise KerasGansError(
+            "truncation must be a number in [0, 1] (psi: 1 = no truncation, 0 = the mean"
+            f" image), got {truncation!r}"
+        )
+    return float(truncation)
+
+
 class Run:
     """A trained (or training) run: its config, its trainer, and what the model can do."""
 
@@ -122,13 +134,7 @@ class Run:
                 f"{self.path} holds a {self.config['model']!r} run, which has no styles to"
                 " truncate; truncation=... needs a stylegan run"
             )
-        ok = isinstance(truncation, (int, float)) and not isinstance(truncation, bool)
-        if not ok or not 0 <= truncation <= 1:
-            raise KerasGansError(
-                "truncation must be a number in [0, 1] (psi: 1 = no truncation, 0 = the mean"
-                f" image), got {truncation!r}"
-            )
-        return float(truncation)
+        return check_truncation(truncation)
 
     def mix(self, z1, z2, layers, truncation=None, seed=None, batch_size=256):
         """Style mixing: uint8 images with the styles of ``z1`` except at ``layers``, which take

@@ -319,6 +319,10 @@ def test_bad_numbers_and_outputs_are_refused_before_tensorflow(tmp_path):
         (["sample", run, "--nrow", "-3", "--out", tmp_path / "g.png"], "nrow must be a positive"),
         (["sample", run, "--seed", "-1", "--out", tmp_path / "g.png"], "seed must be an integer"),
         (
+            ["sample", run, "--truncation", "1.5", "--out", tmp_path / "g.png"],
+            "truncation must be a number in [0, 1] (psi: 1 = no truncation, 0 = the mean image)",
+        ),
+        (
             ["sample", run, "-n", "1000000000", "--out", tmp_path / "g.png"],
             "sample -n 1000000000 would need about 8.",  # TB; the machine's size follows
         ),

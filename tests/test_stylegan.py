@@ -312,3 +312,27 @@ def test_a_run_killed_in_a_fade_in_resumes_exactly(tmp_path):
 
     (row,) = csv.DictReader(open(tmp_path / "straight" / "logs" / "history.csv"))
     assert float(row["lod"]) == pytest.approx(16 / 8)  # the mean of the eight lods above
+
+
+def test_the_cli_samples_with_truncation(tmp_path):
+    """``keras-gans sample RUN --truncation PSI`` draws what ``load_run(RUN).sample(n,
+    truncation=PSI)`` draws; psi 0 and 1 give different grids."""
+    from PIL import Image
+
+    from keras_gans.cli import main
+    from keras_gans.runs import load_run, train
+    from keras_gans.viz import save_grid
+
+    settings = dict(TINY, w_dim=8, dataset="digits", limit=8, epochs=1, verbose=0)
+    train("stylegan", out=tmp_path / "run", **settings)
+    grids = {}
+    for psi in ("0", "0.5", "1"):
+        grids[psi] = tmp_path / f"psi{psi}.png"
+        args = ["sample", tmp_path / "run", "-n", "4", "--seed", "1", "--truncation", psi]
+        assert main([str(a) for a in [*args, "--out", grids[psi]]]) == 0
+    expected = save_grid(
+        tmp_path / "api.png", load_run(tmp_path / "run").sample(4, seed=1, truncation=0.5)
+    )
+    pixels = {k: np.asarray(Image.open(v)) for k, v in {**grids, "api": expected}.items()}
+    np.testing.assert_array_equal(pixels["0.5"], pixels["api"])
+    assert not np.array_equal(pixels["0"], pixels["1"])
