@@ -3,6 +3,7 @@ generator updates, of G itself and of the moving average of its weights (``ema``
 
     python benchmarks/gan_curves.py dcgan --steps 3000 --every 500 --set ema=0.999
     python benchmarks/gan_curves.py wgan-gp --steps 1500 --every 250 --set ema=0.999 --set beta_2=0.99
+    python benchmarks/gan_curves.py dcgan --steps 1875 --every 625 --batch-stats
 
 Every ``--every`` generator updates it prints the FID of ``--n`` generated images (fixed z) in
 the feature space of the classifier ``benchmarks/gan_quality.py`` judges with (trained and cached
@@ -37,6 +38,11 @@ def main():
     p.add_argument("--every", type=int, default=500)
     p.add_argument("--n", type=int, default=5000, help="generated images per measurement")
     p.add_argument("--set", action="append", default=[], help="KEY=VALUE overrides (JSON values)")
+    p.add_argument(
+        "--batch-stats",
+        action="store_true",
+        help="also G sampling with its batch statistics, not batch norm's moving averages",
+    )
     args = p.parse_args()
 
     overrides = {k: json.loads(v) for k, v in (s.split("=", 1) for s in args.set)}
@@ -53,9 +59,9 @@ def main():
     ds = data.make_dataset(x, batch, seed=config["seed"], epochs=1000)
     z = np.random.default_rng(0).standard_normal((args.n, trainer.latent_dim)).astype("float32")
 
-    def fid(net):
+    def fid(net, training=False):
         fakes = np.concatenate(
-            [np.asarray(net(z[i : i + 500], training=False)) for i in range(0, args.n, 500)]
+            [np.asarray(net(z[i : i + 500], training=training)) for i in range(0, args.n, 500)]
         )
         fakes = data.to_uint8(fakes)
         probs = keras.ops.softmax(clf.predict(fakes.astype("float32"), verbose=0)).numpy()
@@ -66,6 +72,11 @@ def main():
         steps = int(trainer.g_optimizer.iterations)
         g_fid, hist = fid(trainer.generator)
         line = f"steps {steps:6d}  train {seconds:7.1f} s  FID G {g_fid:6.2f}"
+        if args.batch_stats:
+            stats = [v.numpy() for v in trainer.generator.non_trainable_variables]
+            line += f"  FID G (batch stats) {fid(trainer.generator, training=True)[0]:6.2f}"
+            for v, value in zip(trainer.generator.non_trainable_variables, stats):
+                v.assign(value)  # a call in training mode moved the averages: put them back
         if trainer.ema_generator is not None:
             ema_fid, hist = fid(trainer.ema_generator)
             line += f"  FID avg {ema_fid:6.2f}"
