@@ -39,7 +39,7 @@ from pathlib import Path
 import numpy as np
 
 import keras_gans  # noqa: F401  (selects the TensorFlow backend)
-from keras_gans.cli import _setting
+from keras_gans.cli import add_settings_option
 from keras_gans.runs import load_run, train
 
 # the paper's Table 4 (identity off, as there) and the preset with its identity loss
@@ -184,14 +184,8 @@ def main():
     parser.add_argument("--classifier-limit", type=int, default=10000)
     parser.add_argument("--datasets", nargs="+", default=list(DATASETS), choices=DATASETS)
     parser.add_argument("--variants", nargs="+", choices=list(VARIANTS), help="default: all")
-    parser.add_argument(
-        "--set",
-        dest="settings",
-        action="append",
-        default=[],
-        type=_setting,
-        metavar="KEY=VALUE",
-        help="a setting for every variant, e.g. colour_space=rgb (a variant's own settings win)",
+    add_settings_option(
+        parser, "a setting for every variant, e.g. colour_space=rgb (a variant's own settings win)"
     )
     args = parser.parse_args()
     out = Path(args.out)
