@@ -18,6 +18,11 @@ on two data sets, judged on the same held-out inputs:
 * ``cifar10-colour`` (32 px tiles of the photos): **PSNR / SSIM** of grey -> colour against the
   true colours.
 
+``--set KEY=VALUE`` changes a setting of every variant (a variant's own settings win), e.g.
+``--set colour_space=rgb --set cycle_weight=10`` for the RGB grey <-> colour study of RESULTS.md:
+in Lab (the default on ``cifar10-colour``) G_B2A has no weights and the identity loss is off, so
+the variants would not differ as the paper's do.
+
 Next to each, the spread of the outputs (mean over pixels of the standard deviation over the
 test images, as a share of the real target images' spread): a generator that paints the same
 image whatever the input has a spread near 0. Writes OUT/ablation.json and OUT/ablation.png (per
@@ -34,6 +39,7 @@ from pathlib import Path
 import numpy as np
 
 import keras_gans  # noqa: F401  (selects the TensorFlow backend)
+from keras_gans.cli import add_settings_option
 from keras_gans.runs import load_run, train
 
 # the paper's Table 4 (identity off, as there) and the preset with its identity loss
@@ -63,6 +69,7 @@ def train_variants(dataset, args):
         if args.variants and name not in args.variants:
             continue
         slug = name.replace(" + ", "_").replace(" ", "_").lower()
+        settings = {**dict(args.settings), **settings}
         run_dir = Path(args.out) / dataset / slug
         before, start, cpu = load(), time.perf_counter(), time.process_time()
         train(
@@ -177,6 +184,9 @@ def main():
     parser.add_argument("--classifier-limit", type=int, default=10000)
     parser.add_argument("--datasets", nargs="+", default=list(DATASETS), choices=DATASETS)
     parser.add_argument("--variants", nargs="+", choices=list(VARIANTS), help="default: all")
+    add_settings_option(
+        parser, "a setting for every variant, e.g. colour_space=rgb (a variant's own settings win)"
+    )
     args = parser.parse_args()
     out = Path(args.out)
     out.mkdir(parents=True, exist_ok=True)

@@ -1,18 +1,24 @@
-"""Chapter 5's numbers: the loss ablation of Pix2Pix (L1 only, cGAN only, GAN + L1, cGAN + L1) trained
-with the same budget, measured on held-out pairs, and the time of a training epoch per image size.
+"""Chapter 5's numbers: the loss ablation of Pix2Pix (L1 only, cGAN only, GAN + L1, cGAN + L1)
+trained with the same budget, measured on held-out pairs, and the time of a training epoch per
+image size.
 
-    python benchmarks/pix2pix_quality.py ablation --dataset grey2colour --data-dir ../shared/data/photos \\
-        --out runs/p2p-grey --epochs 15
+    python benchmarks/pix2pix_quality.py ablation --dataset grey2colour \
+        --data-dir ../shared/data/photos --out runs/p2p-grey --epochs 15
+    python benchmarks/pix2pix_quality.py ablation --dataset mnist2mnistm --data-dir ../shared/data \
+        --out runs/p2p-digits
     python benchmarks/pix2pix_quality.py speed --sizes 64 128 256
 
 ``ablation`` trains the variants of the ``cpu`` preset (or resumes them; ``--variants`` picks some;
 "GAN + L1" is an unconditional D, ``conditional_d=False``), evaluates each
-(``keras-gans evaluate``: L1, PSNR, SSIM of the translated held-out pairs, and the same for copying
+(``evaluate_pairs``: L1, PSNR, SSIM of the translated held-out pairs, and the same for copying
 the input), writes OUT/ablation.json and OUT/ablation.png (the same held-out inputs through every
-model, beside their targets). ``speed`` times training steps of the cpu preset's networks (and the
-paper's at 256 px) on random batches and reports seconds per epoch of ``--pairs`` training pairs.
-The machine is shared: the 1-minute load average is recorded with every number. Not part of the
-test suite.
+model, beside their targets). On labelled pairs (``mnist2mnistm``) it also gives the FCN-score's
+analogue: one classifier, trained once on ``--classifier-limit`` real target images, reads every
+variant's translations of the held-out inputs (accuracy, per-class accuracy, class IoU against
+the inputs' labels), beside its reading of the real targets. ``speed`` times training steps of the
+cpu preset's networks (and the paper's at 256 px) on random batches and reports seconds per epoch
+of ``--pairs`` training pairs. The machine is shared: the 1-minute load average is recorded with
+every number. Not part of the test suite.
 """
 
 import argparse
@@ -25,7 +31,8 @@ from pathlib import Path
 import numpy as np
 
 import keras_gans  # noqa: F401  (selects the TensorFlow backend)
-from keras_gans.evaluate import evaluate
+from keras_gans.cli import add_settings_option
+from keras_gans.evaluate import evaluate_pairs
 from keras_gans.runs import RunDir, load_run, train
 
 VARIANTS = {
@@ -41,10 +48,10 @@ def load():
 
 
 def ablation(args):
-    from keras_gans import data, viz
+    from keras_gans import data, metrics, viz
 
     out = Path(args.out)
-    results = {}
+    results, judge = {}, None
     for name, weights in VARIANTS.items():
         if args.variants and name not in args.variants:
             continue
@@ -61,39 +68,63 @@ def ablation(args):
             **dict(args.settings),
         )
         rows = list(csv.DictReader(open(RunDir(run_dir).logs / "history.csv")))
-        metrics = evaluate(run_dir, data_dir=args.data_dir)
+        run = load_run(run_dir)
+        if (
+            judge is None
+            and data.load_run_domains(run.config, "test", args.data_dir, 1).labels_b is not None
+        ):
+            # one judge of real target images for every variant (the FCN-score analogue)
+            start, cpu = time.perf_counter(), time.process_time()
+            judge = metrics.train_domain_classifier(
+                data.load_run_domains(run.config, "train", args.data_dir),
+                "B",
+                args.classifier_limit,
+            )
+            results["judge"] = dict(
+                training_images=args.classifier_limit,
+                wall_seconds=round(time.perf_counter() - start, 1),
+                cpu_seconds=round(time.process_time() - cpu, 1),
+            )
+        metrics_ = evaluate_pairs(run, data_dir=args.data_dir, judge=judge)
+        scores = metrics_["A2B"]
         results[name] = dict(
             run_dir=str(run_dir),
             **weights,
             epochs=len(rows),
+            steps=len(rows) * run.config["steps_per_epoch"],
             train_seconds=round(sum(float(r["seconds"]) for r in rows), 1),
             load_before=load_before,
             load_after=load(),
-            test_pairs=metrics["test_pairs"],
-            **{k: metrics["A2B"][k] for k in ("l1", "psnr", "ssim")},
+            test_pairs=metrics_["test_pairs"],
+            **{k: v for k, v in scores.items() if "input_copy" not in k and "real_target" not in k},
             baseline_copy_input={
-                k: metrics["A2B"][f"{k}_input_copy"] for k in ("l1", "psnr", "ssim")
+                k.replace("_input_copy", ""): v for k, v in scores.items() if "input_copy" in k
             },
         )
-        print(name, json.dumps(results[name]))
+        if "fcn_score_real_target" in scores:
+            results["judge"]["on_real_targets"] = scores["fcn_score_real_target"]
+        print(name, json.dumps(results[name]), flush=True)
     (out / "ablation.json").write_text(json.dumps(results, indent=2) + "\n")
 
-    run = load_run(next(iter(results.values()))["run_dir"])
-    test = data.load_domains(
-        args.dataset,
-        "test",
-        data_dir=args.data_dir,
-        size=run.config["image_size"],
-        direction=run.config.get("direction", "A2B"),
-    )
+    variants = {k: v for k, v in results.items() if k != "judge"}
+    run = load_run(next(iter(variants.values()))["run_dir"])
+    test = data.load_run_domains(run.config, "test", args.data_dir)
     pick = np.linspace(0, len(test.a) - 1, min(8, len(test.a))).astype(int)
     rows = (
         [test.a[pick]]
-        + [load_run(r["run_dir"]).translate(test.a[pick]) for r in results.values()]
+        + [load_run(r["run_dir"]).translate(test.a[pick]) for r in variants.values()]
         + [test.b[pick]]
     )
-    path = viz.save_image(out / "ablation.png", viz.rows_grid(rows), scale=2)
-    print(f"rows: input, {', '.join(results)}, target -> {path}")
+
+    def score(r):
+        if "fcn_score" in r:
+            return f"{r['fcn_score']['accuracy']:.0%} read right"
+        return f"{r['psnr']:.1f} dB"
+
+    labels = ["input", *(f"{name}: {score(r)}" for name, r in variants.items()), "target"]
+    fig = viz.grid_figure(viz.rows_grid(rows), row_labels=labels, scale=2)
+    path = viz.save_figure(out / "ablation.png", fig, labels={"rows": labels})
+    print(f"rows: {', '.join(labels)} -> {path}")
 
 
 def speed(args):
@@ -139,14 +170,6 @@ def speed(args):
     Path(args.json).write_text(json.dumps(results, indent=2) + "\n")
 
 
-def setting(text):
-    key, value = text.split("=", 1)
-    try:
-        return key, json.loads(value)
-    except json.JSONDecodeError:
-        return key, value
-
-
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     sub = parser.add_subparsers(dest="command", required=True)
@@ -154,11 +177,15 @@ def main():
     p.add_argument("--dataset", default="grey2colour")
     p.add_argument("--data-dir")
     p.add_argument("--out", required=True)
-    p.add_argument("--epochs", type=int, default=15)
+    p.add_argument("--epochs", type=int, help="default: the preset's on that data set")
     p.add_argument("--variants", nargs="+", choices=list(VARIANTS), help="default: all")
     p.add_argument(
-        "--set", dest="settings", action="append", default=[], type=setting, metavar="KEY=VALUE"
+        "--classifier-limit",
+        type=int,
+        default=10000,
+        help="labelled pairs (mnist2mnistm): real target images the judge trains on",
     )
+    add_settings_option(p, "a setting for every variant, e.g. colour_space=rgb")
     p = sub.add_parser("speed")
     p.add_argument("--sizes", type=int, nargs="+", default=[64, 128, 256])
     p.add_argument("--steps", type=int, default=5)

@@ -28,6 +28,20 @@ def _setting(text):
     return key.strip().replace("-", "_"), value
 
 
+def add_settings_option(parser, help):
+    """``--set KEY=VALUE`` (repeatable) into ``args.settings``, a list of (key, value) pairs;
+    also for the benchmark scripts."""
+    parser.add_argument(
+        "--set",
+        dest="settings",
+        action="append",
+        default=[],
+        type=_setting,
+        metavar="KEY=VALUE",
+        help=help,
+    )
+
+
 def build_parser():
     from keras_gans.models import MODELS, PRESETS
 
@@ -80,17 +94,10 @@ def build_parser():
         help="size of z (default: the preset's), e.g. 2 for a VAE whose latent space one can plot",
     )
     p.add_argument("--limit", type=int, help="use only the first N training images (quick runs)")
-    p.add_argument(
-        "--set",
-        dest="settings",
-        action="append",
-        default=[],
-        type=_setting,
-        metavar="KEY=VALUE",
-        help=(
-            "change any setting of the preset, e.g. --set g_lr=1e-4 --set loss=minimax "
-            "(see `keras-gans list --settings MODEL`)"
-        ),
+    add_settings_option(
+        p,
+        "change any setting of the preset, e.g. --set g_lr=1e-4 --set loss=minimax "
+        "(see `keras-gans list --settings MODEL`)",
     )
     p.add_argument(
         "--checkpoint-every",

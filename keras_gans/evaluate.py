@@ -20,7 +20,9 @@ What is measured depends on the kind the run's trainer declares, one function ea
   per image (Bernoulli reconstruction term + KL; the reconstruction alone for an autoencoder),
   see :func:`negative_elbo`. No classifier needed; with one, their samples get FID / KID too.
 * a paired image-to-image run (Pix2Pix, :func:`evaluate_pairs`): L1, PSNR and SSIM of its
-  translations of the held-out pairs against their targets, beside the same for copying the input.
+  translations of the held-out pairs against their targets, beside the same for copying the
+  input; where the pairs carry labels (``mnist2mnistm``), the FCN-score's analogue: a classifier
+  of real target images reads the translations (accuracy, per-class accuracy, class IoU).
 * an unpaired one (CycleGAN, U-GAT-IT, :func:`evaluate_translation`): PSNR / SSIM where the test
   split has pairs, label preservation where its domains have labels, FID / KID with VGG16 or
   InceptionV3 weights.
@@ -411,17 +413,26 @@ def paired_scores(outputs, targets):
     }
 
 
-def evaluate_pairs(run, n=10000, data_dir=None, say=print):
+def evaluate_pairs(
+    run, n=10000, data_dir=None, judge=None, classifier_limit=CLASSIFIER_LIMIT, say=print
+):
     """An image-to-image run with paired data (Pix2Pix) on its held-out pairs: L1, PSNR and SSIM
     of its translations against the targets, beside the trivial baseline of copying the input
-    (grey repeated to RGB, RGB to grey where the channels differ)."""
+    (grey repeated to RGB, RGB to grey where the channels differ).
+
+    Where the pairs carry class labels (``mnist2mnistm``), also the analogue of the paper's
+    FCN-score: a ``judge``, a classifier trained only on real target images (by default here, on
+    the first ``classifier_limit`` training targets), reads the translations, and
+    :func:`~keras_gans.metrics.class_scores` compares its reading with the inputs' labels; beside
+    it the judge on the real test targets (its ceiling) and on the untranslated inputs.
+    """
     from keras_gans import data
 
     config, say = run.config, Status.of(say)
     say(f"evaluating {config['model']} on held-out {config['dataset']} pairs ({run.path})")
     say.phase("loading the test pairs")
-    test = data.load_run_domains(config, "test", data_dir)
-    inputs, targets = test.a[:n], test.b[:n]
+    test = data.load_run_domains(config, "test", data_dir, limit=n)
+    inputs, targets = test.a, test.b
     say.phase(f"translating {len(inputs)} images")
     outputs = run.translate(inputs)
     scores = paired_scores(outputs, targets)
@@ -448,7 +459,42 @@ def evaluate_pairs(run, n=10000, data_dir=None, say=print):
         f" {scores['ssim']:.4f}   (copying the input: L1 {scores['l1_input_copy']:.4f}  PSNR"
         f" {scores['psnr_input_copy']:.2f} dB  SSIM {scores['ssim_input_copy']:.4f})"
     )
+    if test.labels_a is not None and test.labels_b is not None:
+        scores.update(_judged(run, test, outputs, judge, classifier_limit, data_dir, say))
     return result
+
+
+def _judged(run, test, outputs, judge, classifier_limit, data_dir, say):
+    """The FCN-score analogue of :func:`evaluate_pairs`: class scores of the judge's readings."""
+    from keras_gans import data, metrics
+
+    target = test.names[1]
+    if judge is None:
+        say.phase("loading the training pairs (for the judge of the target domain)")
+        train = data.load_run_domains(run.config, "train", data_dir)
+        say.phase(
+            f"training a classifier of real {target} images on"
+            f" {min(len(train.b), classifier_limit)} training targets"
+        )
+        judge = metrics.train_domain_classifier(train, "B", classifier_limit)
+    classes = judge.output_shape[-1]
+    readings = {
+        "fcn_score": (outputs, test.labels_a),
+        "fcn_score_real_target": (test.b, test.labels_b),
+        "fcn_score_input_copy": (copy_baseline(test.a, test.b), test.labels_a),
+    }
+    scores = {
+        key: metrics.class_scores(labels, metrics.predict_labels(judge, images), classes)
+        for key, (images, labels) in readings.items()
+    }
+    say(
+        "  FCN-score analogue (a classifier of real {0} reads the translations): accuracy"
+        " {1[accuracy]:.2%}, per-class {1[per_class_accuracy]:.2%}, class IoU {1[class_iou]:.3f}"
+        " (on real {0}: {2[accuracy]:.2%}; on the untranslated inputs: {3[accuracy]:.2%})".format(
+            target, *scores.values()
+        )
+    )
+    return scores
 
 
 def evaluate_translation(

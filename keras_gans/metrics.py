@@ -70,13 +70,18 @@ def features(extractor, images, batch_size=500):
     return np.asarray(extractor.predict(images, batch_size=batch_size, verbose=0), np.float64)
 
 
-def accuracy(classifier, images, labels, batch_size=500):
-    """Fraction of images classified as their label, and the per-class fractions."""
+def predict_labels(classifier, images, batch_size=500):
+    """The class a classifier reads in each uint8 image: (N,) ints."""
     from keras_gans.data import check_images
 
     images = check_images(images).astype("float32")
+    return np.argmax(classifier.predict(images, batch_size=batch_size, verbose=0), axis=-1)
+
+
+def accuracy(classifier, images, labels, batch_size=500):
+    """Fraction of images classified as their label, and the per-class fractions."""
     labels = np.asarray(labels)
-    pred = np.argmax(classifier.predict(images, batch_size=batch_size, verbose=0), axis=-1)
+    pred = predict_labels(classifier, images, batch_size)
     per_class = {int(c): float(np.mean(pred[labels == c] == c)) for c in np.unique(labels)}
     return float(np.mean(pred == labels)), per_class
 
@@ -211,6 +216,33 @@ def confusion_matrix(labels, predictions, num_classes=None):
         raise KerasGansError(f"{len(labels)} labels but {len(predictions)} predictions")
     k = int(num_classes or max(labels.max(), predictions.max()) + 1)
     return np.bincount(labels * k + predictions, minlength=k * k).reshape(k, k)
+
+
+def class_scores(labels, predictions, num_classes=None):
+    """The three columns of Pix2Pix's FCN-score (Isola et al., 2017, Table 1) for a judge's reading
+    of images whose true class is known, from the confusion matrix C (row: truth, column: read):
+
+    * ``accuracy``: sum(diag C) / sum(C), the share read right (the paper's per-pixel accuracy,
+      here per image);
+    * ``per_class_accuracy``: the mean over classes of C[k, k] / (row k's sum), every class
+      counting alike however often it occurs;
+    * ``class_iou``: the mean over classes of C[k, k] / (row k's sum + column k's sum - C[k, k]),
+      which also punishes reading class k where it is not.
+
+    Classes absent from both ``labels`` and ``predictions`` are left out of the means (the
+    formulas of the FCN-score's evaluation code).
+    """
+    counts = confusion_matrix(labels, predictions, num_classes).astype(np.float64)
+    hits, truth, read = np.diag(counts), counts.sum(axis=1), counts.sum(axis=0)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        per_class = np.where(truth > 0, hits / truth, np.nan)
+        union = truth + read - hits
+        iou = np.where(union > 0, hits / union, np.nan)
+    return {
+        "accuracy": float(hits.sum() / counts.sum()),
+        "per_class_accuracy": float(np.nanmean(per_class)),
+        "class_iou": float(np.nanmean(iou)),
+    }
 
 
 def matched_accuracy(labels, codes, num_classes=None):

@@ -323,7 +323,7 @@ def test_data_modules_import_one_way():
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.split() == [
-        "edges2photo,grey2colour,folder,facades,folders,cifar10-colour,mnist-svhn,mnist-mnistm,"
-        "monet-photo,selfie2anime",
+        "edges2photo,grey2colour,folder,facades,mnist2mnistm,folders,cifar10-colour,mnist-svhn,"
+        "mnist-mnistm,monet-photo,selfie2anime",
         "celeba,colour-digits,style-digits",
     ]

@@ -166,6 +166,36 @@ def test_the_selfie2anime_layout_as_ugatit_reads_it(tmp_path):
         assert [int(x[8, 8, 0]) for x in got.b] == [100 + 10 * i for i in range(counts[1])]
 
 
+def test_mnist2mnistm_pairs_are_the_same_digit_with_its_label():
+    from keras_gans.data import unpaired
+
+    pairs = data.load_domains("mnist2mnistm", "test", size=32)  # offline: embedded digits, coffee
+    digits, labels = data.load_images("mnist", "test")
+    assert pairs.paired and pairs.names == ("mnist", "mnistm")
+    assert pairs.a.shape == (len(digits), 32, 32, 3) and pairs.b.shape == pairs.a.shape
+    np.testing.assert_array_equal(pairs.a[:, 2:30, 2:30, 1], digits[..., 0])  # padded to 32 px
+    np.testing.assert_array_equal(pairs.labels_a, labels)
+    np.testing.assert_array_equal(pairs.labels_b, labels)
+    # B is |patch - ink|: with A's own strokes the photo patch comes back whole and smooth; with
+    # another digit's strokes it keeps a negative copy of both digits (sharp edges)
+    ink = pairs.a[..., :1] > 127
+
+    def roughness(b, strokes):
+        patch = np.where(strokes, 255 - b.astype(np.int16), b)
+        return np.abs(np.diff(patch, axis=0)).mean() + np.abs(np.diff(patch, axis=1)).mean()
+
+    own = np.array([roughness(pairs.b[i], ink[i]) for i in range(40)])
+    other = np.array([roughness(pairs.b[i], ink[i + 1]) for i in range(40)])
+    assert (own < other).all() and own.mean() < other.mean() / 2
+    # the training split is paired too; the unpaired set's test split is these very images
+    train = data.load_domains("mnist2mnistm", "train", size=32, limit=50)
+    assert train.paired and np.array_equal(train.labels_a, train.labels_b)
+    test = data.load_domains("mnist-mnistm", "test", size=32)
+    assert not test.paired and np.array_equal(test.b, pairs.b)
+    grey = unpaired.mnist_mnistm_pairs("test", None, 32, {"channels": 1})
+    assert grey.a.shape[-1] == 1 and np.array_equal(grey.b, pairs.b)
+
+
 def test_names_and_kinds():
     from keras_gans.models import MODELS, resolve_dataset
 

@@ -110,6 +110,19 @@ def test_confusion_matrix():
     np.testing.assert_array_equal(cm, [[1, 0, 0], [0, 1, 1], [0, 0, 1]])
 
 
+def test_class_scores_are_the_fcn_scores_three_columns():
+    # confusion (row: truth, column: read) [[1, 1, 0], [0, 2, 0], [1, 0, 0]], class 3 never seen
+    scores = metrics.class_scores([0, 0, 1, 1, 2], [0, 1, 1, 1, 0], num_classes=4)
+    assert scores["accuracy"] == pytest.approx(3 / 5)
+    assert scores["per_class_accuracy"] == pytest.approx((1 / 2 + 2 / 2 + 0 / 1) / 3)
+    # IoU: 1 / (2 + 2 - 1), 2 / (2 + 3 - 2), 0 / (1 + 0 - 0)
+    assert scores["class_iou"] == pytest.approx((1 / 3 + 2 / 3 + 0) / 3)
+    # a class read but never true counts in the IoU (0), not in the per-class accuracy
+    scores = metrics.class_scores([0, 0], [0, 1], num_classes=2)
+    assert scores["per_class_accuracy"] == pytest.approx(0.5)
+    assert scores["class_iou"] == pytest.approx((1 / 2 + 0) / 2)
+
+
 # -- the classifier run and `keras-gans evaluate` ----------------------------------------------------
 @pytest.fixture(scope="module")
 def runs(tmp_path_factory):

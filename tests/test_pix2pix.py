@@ -357,6 +357,46 @@ def test_evaluate_paired_run(tiny_run):
     assert paired_scores(same, same)["ssim"] == pytest.approx(1.0)
 
 
+def test_fcn_score_of_labelled_pairs(tmp_path, monkeypatch):
+    """mnist2mnistm carries labels: evaluate adds the FCN-score analogue, a judge of real MNIST-M
+    images reading the translations of the held-out digits."""
+    from keras_gans import metrics
+    from keras_gans.evaluate import evaluate, evaluate_pairs
+    from keras_gans.runs import train
+
+    tiny = {k: v for k, v in TINY.items() if k not in ("dataset", "image_size", "load_size")}
+    train("pix2pix", dataset="mnist2mnistm", out=tmp_path, limit=16, epochs=1, **tiny)
+    run = load_run(tmp_path)
+    assert run.config["image_size"] == 32 and run.config["flip"] is False  # the data set's preset
+    test = data.load_run_domains(run.config, "test", limit=200)
+    train_set = data.load_run_domains(run.config, "train", limit=300)
+    judge = metrics.train_classifier(train_set.b, train_set.labels_b, 10, epochs=1)
+    result = evaluate_pairs(run, n=200, judge=judge, say=lambda *a, **k: None)["A2B"]
+    read = metrics.predict_labels(judge, run.translate(test.a))
+    assert result["fcn_score"] == metrics.class_scores(test.labels_a, read, 10)
+    assert result["fcn_score_real_target"] == metrics.class_scores(
+        test.labels_b, metrics.predict_labels(judge, test.b), 10
+    )
+    assert result["fcn_score_input_copy"] == metrics.class_scores(
+        test.labels_a, metrics.predict_labels(judge, test.a), 10
+    )
+    # `keras-gans evaluate` trains its own judge, on the real targets of the training pairs
+    asked = []
+
+    def train_judge(domains, side, limit, *args):
+        asked.append((side, limit, domains.b[:5], domains.labels_b[:5]))
+        return judge
+
+    monkeypatch.setattr(metrics, "train_domain_classifier", train_judge)
+    saved = evaluate(tmp_path, n=200, verbose=False)["A2B"]
+    [(side, limit, images, labels)] = asked  # once
+    first = data.load_run_domains(run.config, "train", limit=5)
+    assert side == "B" and limit == metrics.CLASSIFIER_LIMIT
+    assert np.array_equal(images, first.b) and np.array_equal(labels, first.labels_b)
+    assert saved["fcn_score"] == result["fcn_score"]
+    assert 0 <= saved["fcn_score"]["class_iou"] <= saved["fcn_score"]["per_class_accuracy"] <= 1
+
+
 def cli(capsys, *args):
     """``keras-gans ARGS`` in this process (TensorFlow is loaded already): (status, stdout, stderr)."""
     from keras_gans.cli import main

@@ -72,6 +72,15 @@ DOMAIN_SETS = {
             names=("photo", "labels"),
         ),
         DomainSet(
+            "mnist2mnistm",
+            "MNIST -> MNIST-M pairs: each digit (padded to 32 px, RGB) and the same digit on a"
+            " photo patch, with its label (a judge of real MNIST-M reads the translations);"
+            " --data-dir as mnist-mnistm",
+            paired=True,
+            build=unpaired.mnist_mnistm_pairs,
+            names=("mnist", "mnistm"),
+        ),
+        DomainSet(
             "folders",
             "unpaired images from --data-dir: trainA/ trainB/ testA/ testB/, or A/ + B/",
             paired=False,

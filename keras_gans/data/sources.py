@@ -130,7 +130,8 @@ SOURCES = {
             "MNIST handwritten digits, 60,000 + 10,000, 28x28 grey",
             "the four IDX files (train-images-idx3-ubyte.gz ..., gzipped or not) or mnist.npz",
             ("train-images[-.]idx3-ubyte*", "*.npz"),
-            "mnist; mnist-svhn, mnist-mnistm, colour-digits, style-digits; chapters 0-4, 6-8",
+            "mnist; mnist-svhn, mnist-mnistm, mnist2mnistm, colour-digits, style-digits;"
+            " chapters 0-8",
             "keras.datasets.mnist",
             "storage.googleapis.com",
             "11 MB",

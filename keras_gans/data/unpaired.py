@@ -1,4 +1,5 @@
-"""The unpaired data sets of the CycleGAN chapter, registered as translation data sets.
+"""The unpaired data sets of the CycleGAN chapter, registered as translation data sets (and
+``mnist2mnistm``, MNIST <-> MNIST-M as labelled *pairs*, for Pix2Pix).
 
 =============== ============================ ================================ =======================================
 name            A                            B                                offline (``--data-dir DIR``)
@@ -6,6 +7,7 @@ name            A                            B                                of
 cifar10-colour  grey images (1 channel)      colour images (other half)       32x32 tiles of DIR/photos (or DIR)
 mnist-svhn      MNIST, padded to 32, RGB     SVHN (tfds ``svhn_cropped``)     MNIST from DIR; SVHN needs tfds
 mnist-mnistm    MNIST, padded to 32, RGB     MNIST-M built from other digits  MNIST from DIR, photos from DIR/photos
+mnist2mnistm    MNIST, padded to 32, RGB     the same digit's MNIST-M (pairs) as mnist-mnistm
 monet-photo     paintings                    photos                           DIR/paintings + DIR/photos
 =============== ============================ ================================ =======================================
 
@@ -22,6 +24,7 @@ the colourisation against the real colours), the digit sets keep their labels (d
 translated 7 still read as a 7?).
 """
 
+import dataclasses
 from pathlib import Path
 
 import numpy as np
@@ -36,6 +39,7 @@ from keras_gans.errors import KerasGansError
 
 SVHN_TFDS = "svhn_cropped"
 MONET_TFDS = "cycle_gan/monet2photo"
+MNISTM_SEEDS = {"train": 1, "test": 2}  # which photo patch lies behind each digit, per split
 
 
 def _resize_batch(images, size):
@@ -191,30 +195,39 @@ def blend_mnistm(digits, photos, seed=0):
     return out
 
 
+def mnist_mnistm_pairs(split, data_dir, size, options):
+    """Each MNIST digit (A) beside its own MNIST-M version (B): the same strokes on a photo patch,
+    both with the digit's label. Pix2Pix's labelled pairs: a classifier of real MNIST-M images
+    reads the translations (the FCN-score's analogue). ``channels=1`` keeps MNIST in one channel.
+    """
+    digits, labels = mnist_rgb(split, data_dir, size)
+    photos = photo_patches(split, data_dir)
+    return Domains(
+        digits[..., : options.get("channels") or 3],
+        blend_mnistm(digits, photos, MNISTM_SEEDS[split]),
+        paired=True,
+        names=("mnist", "mnistm"),
+        labels_a=labels,
+        labels_b=labels,
+    )
+
+
 def mnist_mnistm(split, data_dir, size, options):
     """MNIST (A) and MNIST-M built from other digits (B). ``channels=1`` keeps MNIST in one
     channel, as the files are (default: three equal channels, as SVHN's)."""
-    digits, labels = mnist_rgb(split, data_dir, size)
-    photos = photo_patches(split, data_dir)
-    seed = {"train": 1, "test": 2}[split]
-    a_channels = options.get("channels") or 3
     # the test digits in both domains (not pairs to score pixels against: the patch is random)
     if split == "test":
-        return Domains(
-            digits[..., :a_channels],
-            blend_mnistm(digits, photos, seed),
-            paired=False,
-            names=("mnist", "mnistm"),
-            labels_a=labels,
-            labels_b=labels,
-        )
+        return dataclasses.replace(mnist_mnistm_pairs(split, data_dir, size, options), paired=False)
+    digits, labels = mnist_rgb(split, data_dir, size)
+    photos = photo_patches(split, data_dir)
+    a_channels = options.get("channels") or 3
     if len(digits) < 2:
         raise KerasGansError(
             f"MNIST <-> MNIST-M needs at least 2 training digits, got {len(digits)}"
         )
     return Domains(
         digits[0::2, ..., :a_channels],
-        blend_mnistm(digits[1::2], photos, seed),
+        blend_mnistm(digits[1::2], photos, MNISTM_SEEDS["train"]),
         paired=False,
         names=("mnist", "mnistm"),
         labels_a=labels[0::2],
