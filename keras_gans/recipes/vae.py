@@ -1,6 +1,7 @@
 """The autoencoder and the VAE (lecture 2): the same encoder and decoder, one optimizer; the VAE's
 encoder outputs a Gaussian q(z|x) and its loss adds beta * KL."""
 
+from keras_gans.choices import NORMS
 from keras_gans.errors import KerasGansError, check_choice
 from keras_gans.recipes.base import Recipe, compile_one_optimizer
 
@@ -12,8 +13,8 @@ PRESETS = {
     "cpu": dict(
         latent_dim=2,
         enc_filters=32,
-        enc_dense=256,
-        dec_dense=256,
+        enc_dense=[256],
+        dec_dense=[256],
         dec_filters=16,
         lr=1e-3,
         lr_schedule="linear_decay",
@@ -26,8 +27,8 @@ PRESETS = {
     "paper": dict(
         latent_dim=2,
         enc_filters=32,
-        enc_dense=16,
-        dec_dense=0,
+        enc_dense=[16],
+        dec_dense=[],
         dec_filters=32,
         lr=1e-3,
         batch_size=128,
@@ -37,8 +38,7 @@ PRESETS = {
 
 
 def check(config):
-    # keras_gans.blocks.NORMS (not imported here: it loads TensorFlow)
-    check_choice("normalisation", config["norm"], ("batch", "instance", "layer", "group", "none"))
+    check_choice("normalisation", config["norm"], NORMS)
     beta = config.get("beta", 1.0)
     if isinstance(beta, bool) or not isinstance(beta, (int, float)) or not beta >= 0:
         raise KerasGansError(f"beta must be a number >= 0, got {beta!r}")
