@@ -140,6 +140,16 @@ def _hidden(name, value, config):
     return [count(1, 2**16, _filters)(f"{name} width", v, config) for v in value]
 
 
+def _dense(name, value, config):
+    """The dense layers around a latent code: one layer's units (0: none), or a list of widths
+    ([]: none)."""
+    if isinstance(value, (list, tuple)):
+        return _hidden(name, value, config) if value else []
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        raise KerasGansError(f"{name} must be units (0: none) or a list of widths, got {value!r}")
+    return count(0, 2**16, _filters)(name, value, config)
+
+
 _FILTERS = count(1, 2**13, _filters)
 # setting -> check(name, value, config) returning the value to store
 RULES = {
@@ -170,8 +180,8 @@ RULES = {
     "feature_dim": _FILTERS,
     "embed_dim": _FILTERS,
     "q_hidden": _FILTERS,
-    "enc_dense": count(0, 2**16, _filters),
-    "dec_dense": count(0, 2**16, _filters),
+    "enc_dense": _dense,
+    "dec_dense": _dense,
     "g_dense": count(0, 2**16, _filters),
     "d_dense": count(0, 2**16, _filters),
     "g_hidden": _hidden,

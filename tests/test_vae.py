@@ -63,6 +63,33 @@ def test_network_shapes(shape):
         conv_decoder(0)
 
 
+def test_dense_layers_around_z():
+    def kernels(model):
+        return [(w.path.split("/")[0], tuple(w.shape)) for w in model.weights if "kernel" in w.path]
+
+    # a list of widths: one ReLU layer each, in the order the data passes them
+    dec = conv_decoder(2, dense=[32, 24], filters=8)
+    assert kernels(dec)[:3] == [
+        ("dense", (2, 32)),
+        ("dense2", (32, 24)),
+        ("to_features", (24, 784)),
+    ]
+    enc = conv_encoder(dense=[40, 12], filters=8)
+    assert [k for k in kernels(enc) if k[0].startswith("dense") or k[0] == "z_mean"] == [
+        ("dense", (7 * 7 * 16, 40)),
+        ("dense2", (40, 12)),
+        ("z_mean", (12, 2)),
+    ]
+    assert dec.get_layer("dense2").activation.__name__ == "relu"
+    # one width and the list of that one width build the same network (runs saved with units load)
+    assert kernels(conv_decoder(2, dense=64, filters=8)) == kernels(
+        conv_decoder(2, dense=[64], filters=8)
+    )
+    # none: 0 or []
+    assert kernels(conv_decoder(2, dense=[], filters=8))[0] == ("to_features", (2, 784))
+    assert kernels(conv_encoder(dense=0, filters=8)) == kernels(conv_encoder(dense=[], filters=8))
+
+
 def test_kl_divergence_hand_computed():
     # KL(N(mu, s^2) || N(0, 1)) = (mu^2 + s^2 - log s^2 - 1) / 2 per dimension, summed
     mu = np.array([[1.0, 0.0], [0.0, 0.0]], "float32")
@@ -315,6 +342,14 @@ def test_cli_train_vae_latent_dim_and_evaluate(tmp_path):
             "error: latent dim must be a positive integer, got 0",
         ),
         (["train", "vae", "--set", "beta=-1"], "error: beta must be a number >= 0, got -1"),
+        (
+            ["train", "vae", "--set", "dec_dense=[512,0]"],
+            "error: dec_dense width must be a positive integer, got 0",
+        ),
+        (
+            ["train", "vae", "--set", "enc_dense=wide"],
+            "error: enc_dense must be units (0: none) or a list of widths, got 'wide'",
+        ),
         (
             ["train", "classifier", "--latent-dim", "2"],
             "error: unknown setting(s) for classifier: latent_dim",

@@ -2,11 +2,14 @@
 
 ::
 
-    encoder: image in [0, 1] -> n stride-2 convs (filters, 2 filters, ...) -> flatten -> [dense]
-             -> z                              (autoencoder: a point)
-             -> {"z_mean", "z_log_var"}        (VAE: a diagonal Gaussian q(z | x))
-    decoder: z -> [dense] -> dense to base x base x widest -> n stride-2 transposed convs
+    encoder: image in [0, 1] -> n stride-2 convs (filters, 2 filters, ...) -> flatten
+             -> [dense layers] -> z            (autoencoder: a point)
+                               -> {"z_mean", "z_log_var"}  (VAE: a diagonal Gaussian q(z | x))
+    decoder: z -> [dense layers] -> dense to base x base x widest -> n stride-2 transposed convs
              -> 3x3 conv -> logits             (Bernoulli means = sigmoid(logits), per pixel)
+
+``dense`` gives the dense layers around z: 0 none, an int one layer of that many units, a list
+one layer per width (in the order the data passes them).
 
 With ``filters=32, enc_dense=16, dec_dense=0`` and 3x3 kernels this is the convolutional VAE of
 the Keras example "Variational AutoEncoder" (fchollet): convs 32 and 64, dense 16, z of 2; the
@@ -31,6 +34,21 @@ def _stages(image_shape):
     return h, c, base, n
 
 
+def dense_stack(x, dense):
+    """ReLU dense layers on ``x``: ``dense`` is 0 (none), a width, or a list of widths.
+
+    The first layer is named ``dense``, the next ``dense2``, ``dense3`` ...: one width and a
+    list of that one width build the same network.
+    """
+    widths = list(dense) if isinstance(dense, (list, tuple)) else ([dense] if dense else [])
+    for i, units in enumerate(widths):
+        name = "dense" if i == 0 else f"dense{i + 1}"
+        x = keras.layers.Dense(check_positive("dense units", units), activation="relu", name=name)(
+            x
+        )
+    return x
+
+
 def conv_encoder(
     image_shape=(28, 28, 1),
     latent_dim=2,
@@ -44,7 +62,8 @@ def conv_encoder(
     """Image in [0, 1] -> ``{"z_mean", "z_log_var"}`` (``variational``) or a code ``z`` (autoencoder).
 
     ``filters`` is the width of the first convolution; each stride-2 convolution after it doubles
-    it. ``dense`` units (0: none) sit between the flattened features and the latent head(s).
+    it. The ``dense`` layers (0: none; units, or a list of widths) sit between the flattened
+    features and the latent head(s).
     """
     h, c, _, n = _stages(image_shape)
     latent_dim, filters = (
@@ -64,11 +83,7 @@ def conv_encoder(
             kernel_initializer=INIT,
             name=f"down{i + 1}",
         )
-    x = keras.layers.Flatten()(x)
-    if dense:
-        x = keras.layers.Dense(
-            check_positive("dense units", dense), activation="relu", name="dense"
-        )(x)
+    x = dense_stack(keras.layers.Flatten()(x), dense)
     if not variational:
         return keras.Model(x_in, keras.layers.Dense(latent_dim, name="z")(x), name=name)
     outputs = {
@@ -90,7 +105,8 @@ def conv_decoder(
     """z -> per-pixel logits of shape ``image_shape`` (the mirror image of :func:`conv_encoder`).
 
     ``filters`` is the width of the last transposed convolution; each one closer to z has twice as
-    many. ``dense`` units (0: none) sit between z and the dense layer that makes the feature map.
+    many. The ``dense`` layers (0: none; units, or a list of widths) sit between z and the dense
+    layer that makes the feature map.
     """
     h, c, base, n = _stages(image_shape)
     latent_dim, filters = (
@@ -99,11 +115,7 @@ def conv_decoder(
     )
     widest = filters * 2 ** (n - 1)
     z = keras.Input((latent_dim,), name="z")
-    x = z
-    if dense:
-        x = keras.layers.Dense(
-            check_positive("dense units", dense), activation="relu", name="dense"
-        )(x)
+    x = dense_stack(z, dense)
     x = keras.layers.Dense(base * base * widest, activation="relu", name="to_features")(x)
     x = keras.layers.Reshape((base, base, widest))(x)
     for i in range(n):
