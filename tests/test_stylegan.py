@@ -180,6 +180,17 @@ def test_ema_update_against_a_hand_computation():
         np.testing.assert_allclose(e, beta * old + (1 - beta) * new, rtol=1e-6)
 
 
+def test_the_ema_half_life_ramps_up_with_the_images_seen():
+    """StyleGAN2-ADA's ramp-up: half-life min(ema_half_life, rampup * images seen before the step)."""
+    from keras_gans.trainers.stylegan import ramped_ema_beta
+
+    beta = lambda seen, rampup: float(ramped_ema_beta(32, 10_000, seen, rampup))  # noqa: E731
+    assert beta(0, 0.05) == 0.0  # the first step copies G
+    assert beta(64_000, 0.05) == pytest.approx(0.5 ** (32 / 3_200))
+    assert beta(10**6, 0.05) == pytest.approx(0.5 ** (32 / 10_000))
+    assert beta(0, 0.0) == pytest.approx(0.5 ** (32 / 10_000))
+
+
 TINY = dict(g_filters=8, d_filters=8, filter_base=32, latent_dim=8, batch_size=8)
 
 
@@ -207,6 +218,23 @@ def test_a_train_step_moves_the_networks_and_their_ema():
     ):
         np.testing.assert_allclose(e, beta * old + (1 - beta) * new, rtol=1e-5, atol=1e-7)
     assert np.abs(trainer.w_avg.numpy()).sum() > 0  # the running mean of w moved off zero
+
+
+def test_the_train_step_ramps_the_ema_up():
+    """With ema_rampup 1 and batch 8: step 1 has seen no image (beta 0, the EMA is G), step 2
+    has seen 8, so the half-life is min(16, 8) and beta 0.5."""
+    trainer = tiny_trainer("stylegan", w_dim=8, ema_half_life=16, ema_rampup=1.0)
+    trainer.compile(g_optimizer="adam", d_optimizer="adam", run_eagerly=True)
+    x = RNG.uniform(-1, 1, (8, 28, 28, 1)).astype("float32")
+    trainer.train_on_batch(x)
+    first = trainer.generator.get_weights()
+    for e, g in zip(trainer.generator_ema.get_weights(), first):
+        np.testing.assert_allclose(e, g, rtol=1e-6)
+    trainer.train_on_batch(x)
+    for e, old, new in zip(
+        trainer.generator_ema.get_weights(), first, trainer.generator.get_weights()
+    ):
+        np.testing.assert_allclose(e, 0.5 * old + 0.5 * new, rtol=1e-5, atol=1e-7)
 
 
 @pytest.fixture(scope="module")
@@ -273,6 +301,7 @@ def test_a_run_without_styles_refuses_truncation_and_mixing(tmp_path):
         ("stylegan", dict(style="adalin"), "unknown style 'adalin'"),
         ("stylegan", dict(mixing_prob=1.5), r"mixing_prob must be a number in \[0, 1\]"),
         ("stylegan", dict(mapping_layers=0), "mapping_layers must be a positive integer"),
+        ("stylegan", dict(ema_rampup=-0.05), "ema_rampup must be a finite number >= 0"),
         ("progan", dict(stage_images=0), "stage_images must be a positive integer"),
         ("stylegan", dict(truncation=0.7), "unknown setting"),
     ],
@@ -280,6 +309,15 @@ def test_a_run_without_styles_refuses_truncation_and_mixing(tmp_path):
 def test_refused_settings(model, settings, message):
     with pytest.raises(KerasGansError, match=message):
         default_config(model, **settings)
+
+
+def test_a_run_saved_before_the_ema_rampup_setting_still_reads():
+    from keras_gans.models import validate_config
+
+    config = default_config("stylegan")
+    del config["ema_rampup"]
+    validate_config(config)
+    assert config["ema_rampup"] == 0.0  # as it trained: no ramp-up
 
 
 def test_a_frame_smaller_than_the_images_is_refused():

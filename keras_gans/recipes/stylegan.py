@@ -34,6 +34,8 @@ def check(config):
     config["r1_every"] = count(1, 10**6)("r1_every", config["r1_every"], config)
     config["mixing_prob"] = fraction(closed=True)("mixing_prob", config["mixing_prob"], config)
     config["w_avg_beta"] = fraction(closed=False)("w_avg_beta", config["w_avg_beta"], config)
+    # runs saved before the setting existed had none
+    config["ema_rampup"] = weight("ema_rampup", config.get("ema_rampup", 0.0), config)
 
 
 def describe(config):
@@ -100,6 +102,7 @@ def trainer(config, **nets):
         r1_every=config["r1_every"],
         mixing_prob=config["mixing_prob"],
         w_avg_beta=config["w_avg_beta"],
+        ema_rampup=config["ema_rampup"],
         **common,
     )
 
@@ -162,6 +165,7 @@ STYLEGAN = Recipe(
         r1_every=16,
         w_avg_beta=0.995,
         ema_half_life=10_000,
+        ema_rampup=0.0,
     ),
     presets={
         # 32 px frame, a 2-layer mapping network, 32 channels at 4-16 px and 16 at 32 px: 0.26 s
