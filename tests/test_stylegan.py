@@ -367,3 +367,36 @@ def test_a_run_killed_in_a_fade_in_resumes_exactly(tmp_path):
 
     (row,) = csv.DictReader(open(tmp_path / "straight" / "logs" / "history.csv"))
     assert float(row["lod"]) == pytest.approx(16 / 8)  # the mean of the eight lods above
+
+
+def test_a_stylegan_run_killed_mid_ramp_up_resumes_exactly(tmp_path):
+    """The EMA's ramp-up reads the images shown from G's optimizer steps, which the checkpoint
+    holds: killed in step 3 of 4 (checkpoint after step 2), the resumed run ends equal to the
+    straight one, EMA included (ema_rampup 1: every step's beta differs)."""
+    from keras_gans.callbacks import checkpoint_position
+    from keras_gans.runs import train
+
+    class Killed(Exception):
+        pass
+
+    class KillAfter(keras.callbacks.Callback):
+        def on_train_batch_end(self, batch, logs=None):
+            if batch == 2:
+                raise Killed
+
+    settings = dict(TINY, dataset="digits", limit=32, w_dim=8, ema_rampup=1.0, epochs=1, verbose=0)
+    straight = train("stylegan", out=tmp_path / "straight", **settings)
+    with pytest.raises(Killed):
+        train(
+            "stylegan",
+            out=tmp_path / "killed",
+            callbacks=[KillAfter()],
+            checkpoint_every=2,
+            **settings,
+        )
+    assert checkpoint_position(tmp_path / "killed" / "checkpoints" / "latest.weights.h5") == (0, 2)
+    resumed = train("stylegan", out=tmp_path / "killed", checkpoint_every=2, **settings)
+    a, b = straight.trainer, resumed.trainer
+    assert int(b.g_optimizer.iterations) == 4
+    for x, y in zip(a.generator_ema.weights, b.generator_ema.weights):
+        np.testing.assert_allclose(np.asarray(x), np.asarray(y), atol=1e-5)
