@@ -328,37 +328,39 @@ def test_a_frame_smaller_than_the_images_is_refused():
         stylegan_generator(8, (28, 28, 1), resolution=16)
 
 
+class Killed(Exception):
+    pass
+
+
+def straight_and_resumed(model, tmp_path, kill_at, every, settings):
+    """A straight run, and one killed after batch ``kill_at`` (0-based) with a checkpoint
+    every ``every`` steps, then resumed from that checkpoint; both runs."""
+    from keras_gans.callbacks import checkpoint_position
+    from keras_gans.runs import train
+
+    class KillAfter(keras.callbacks.Callback):
+        def on_train_batch_end(self, batch, logs=None):
+            if batch == kill_at:
+                raise Killed
+
+    straight = train(model, out=tmp_path / "straight", **settings)
+    killed = dict(out=tmp_path / "killed", checkpoint_every=every, **settings)
+    with pytest.raises(Killed):
+        train(model, callbacks=[KillAfter()], **killed)
+    latest = tmp_path / "killed" / "checkpoints" / "latest.weights.h5"
+    assert checkpoint_position(latest) == (0, every)
+    return straight, train(model, **killed)
+
+
 def test_a_run_killed_in_a_fade_in_resumes_exactly(tmp_path):
     """ProGAN on 64 digits, 8 a step, 8 images per level and 16 per fade-in (lod per step: 3, 3,
     2.5, 2, 2, 1.5, 1, 1), a checkpoint every 5 steps: killed in step 7, the run resumes from
     the checkpoint after step 5, in the middle of 16x16's fade-in (its step 6 has lod 1.5), and
     ends equal to the straight run: weights, optimizers, EMA, images shown, level of detail."""
-    from keras_gans.runs import train
-
-    class Killed(Exception):
-        pass
-
-    class KillAfter(keras.callbacks.Callback):
-        def on_train_batch_end(self, batch, logs=None):
-            if batch == 6:
-                raise Killed
-
     settings = dict(
         TINY, dataset="digits", limit=64, stage_images=8, fade_images=16, epochs=1, verbose=0
     )
-    straight = train("progan", out=tmp_path / "straight", **settings)
-    with pytest.raises(Killed):
-        train(
-            "progan",
-            out=tmp_path / "killed",
-            callbacks=[KillAfter()],
-            checkpoint_every=5,
-            **settings,
-        )
-    from keras_gans.callbacks import checkpoint_position
-
-    assert checkpoint_position(tmp_path / "killed" / "checkpoints" / "latest.weights.h5") == (0, 5)
-    resumed = train("progan", out=tmp_path / "killed", checkpoint_every=5, **settings)
+    straight, resumed = straight_and_resumed("progan", tmp_path, 6, 5, settings)
     a, b = straight.trainer, resumed.trainer
     assert int(b.images_seen.numpy()) == 64 and float(b.lod.numpy()) == 1.0
     assert int(b.g_optimizer.iterations) == 8
@@ -374,29 +376,8 @@ def test_a_stylegan_run_killed_mid_ramp_up_resumes_exactly(tmp_path):
     """The EMA's ramp-up reads the images shown from G's optimizer steps, which the checkpoint
     holds: killed in step 3 of 4 (checkpoint after step 2), the resumed run ends equal to the
     straight one, EMA included (ema_rampup 1: every step's beta differs)."""
-    from keras_gans.callbacks import checkpoint_position
-    from keras_gans.runs import train
-
-    class Killed(Exception):
-        pass
-
-    class KillAfter(keras.callbacks.Callback):
-        def on_train_batch_end(self, batch, logs=None):
-            if batch == 2:
-                raise Killed
-
     settings = dict(TINY, dataset="digits", limit=32, w_dim=8, ema_rampup=1.0, epochs=1, verbose=0)
-    straight = train("stylegan", out=tmp_path / "straight", **settings)
-    with pytest.raises(Killed):
-        train(
-            "stylegan",
-            out=tmp_path / "killed",
-            callbacks=[KillAfter()],
-            checkpoint_every=2,
-            **settings,
-        )
-    assert checkpoint_position(tmp_path / "killed" / "checkpoints" / "latest.weights.h5") == (0, 2)
-    resumed = train("stylegan", out=tmp_path / "killed", checkpoint_every=2, **settings)
+    straight, resumed = straight_and_resumed("stylegan", tmp_path, 2, 2, settings)
     a, b = straight.trainer, resumed.trainer
     assert int(b.g_optimizer.iterations) == 4
     for x, y in zip(a.generator_ema.weights, b.generator_ema.weights):
