@@ -121,6 +121,24 @@ def test_modulated_conv_equals_the_explicit_per_image_weights(demodulate):
     np.testing.assert_allclose(round_trip(layer, [x, w]), np.stack(want), rtol=1e-4, atol=1e-5)
 
 
+def test_the_synthesis_network_keeps_its_features_at_unit_scale():
+    """The official synthesis layer multiplies its leaky ReLU by sqrt(2) (the gain demodulation
+    would otherwise divide out of the weights), so the features every toRGB reads keep their
+    scale at the start, from 4x4 to the top level (without it the rms falls by 0.72 a layer:
+    about 0.6, 0.2, 0.1, 0.04; bilinear upsampling costs some once, in both cases)."""
+    from keras_gans.networks import stylegan_generator
+
+    keras.utils.set_random_seed(0)
+    g = stylegan_generator(8, (28, 28, 1), filters=64, filter_base=2048)  # 64 channels throughout
+    to_rgb = [layer for layer in g.layers if getattr(layer, "demodulate", True) is False]
+    features = keras.Model(g.inputs, [layer.input[0] for layer in to_rgb])
+    ws = RNG.normal(size=(16, *g.inputs[0].shape[1:])).astype("float32")
+    noise = RNG.normal(size=(16, *g.inputs[1].shape[1:])).astype("float32")
+    rms = [float(np.sqrt(np.mean(np.square(f)))) for f in features([ws, noise])]
+    assert len(rms) == 4 and all(0.3 < r < 1.5 for r in rms), rms  # 4, 8, 16 and 32 px
+    assert rms[3] > 0.5 * rms[1], rms
+
+
 def test_lod_mix_fades_between_levels():
     new, old = np.ones((3, 2, 2, 1), "float32"), np.zeros((3, 2, 2, 1), "float32")
     lod = np.array([[0.5], [1.25], [2.5]], "float32")
@@ -163,6 +181,17 @@ def test_ema_update_against_a_hand_computation():
         np.testing.assert_allclose(e, beta * old + (1 - beta) * new, rtol=1e-6)
 
 
+def test_the_ema_half_life_ramps_up_with_the_images_seen():
+    """StyleGAN2-ADA's ramp-up: half-life min(ema_half_life, rampup * images seen before the step)."""
+    from keras_gans.trainers.stylegan import ramped_ema_beta
+
+    beta = lambda seen, rampup: float(ramped_ema_beta(32, 10_000, seen, rampup))  # noqa: E731
+    assert beta(0, 0.05) == 0.0  # the first step copies G
+    assert beta(64_000, 0.05) == pytest.approx(0.5 ** (32 / 3_200))
+    assert beta(10**6, 0.05) == pytest.approx(0.5 ** (32 / 10_000))
+    assert beta(0, 0.0) == pytest.approx(0.5 ** (32 / 10_000))
+
+
 TINY = dict(g_filters=8, d_filters=8, filter_base=32, latent_dim=8, batch_size=8)
 
 
@@ -172,7 +201,7 @@ def tiny_trainer(model, **settings):
 
 
 def test_a_train_step_moves_the_networks_and_their_ema():
-    trainer = tiny_trainer("stylegan", w_dim=8, r1_every=1, ema_half_life=16)
+    trainer = tiny_trainer("stylegan", w_dim=8, r1_every=1, ema_half_life=16, ema_rampup=0.0)
     trainer.compile(g_optimizer="adam", d_optimizer="adam", run_eagerly=True)  # no tracing: faster
     nets = ("mapping", "generator", "discriminator")
     before = {k: [w.copy() for w in getattr(trainer, k).get_weights()] for k in nets}
@@ -190,6 +219,23 @@ def test_a_train_step_moves_the_networks_and_their_ema():
     ):
         np.testing.assert_allclose(e, beta * old + (1 - beta) * new, rtol=1e-5, atol=1e-7)
     assert np.abs(trainer.w_avg.numpy()).sum() > 0  # the running mean of w moved off zero
+
+
+def test_the_train_step_ramps_the_ema_up():
+    """With ema_rampup 1 and batch 8: step 1 has seen no image (beta 0, the EMA is G), step 2
+    has seen 8, so the half-life is min(16, 8) and beta 0.5."""
+    trainer = tiny_trainer("stylegan", w_dim=8, ema_half_life=16, ema_rampup=1.0)
+    trainer.compile(g_optimizer="adam", d_optimizer="adam", run_eagerly=True)
+    x = RNG.uniform(-1, 1, (8, 28, 28, 1)).astype("float32")
+    trainer.train_on_batch(x)
+    first = trainer.generator.get_weights()
+    for e, g in zip(trainer.generator_ema.get_weights(), first):
+        np.testing.assert_allclose(e, g, rtol=1e-6)
+    trainer.train_on_batch(x)
+    for e, old, new in zip(
+        trainer.generator_ema.get_weights(), first, trainer.generator.get_weights()
+    ):
+        np.testing.assert_allclose(e, 0.5 * old + 0.5 * new, rtol=1e-5, atol=1e-7)
 
 
 @pytest.fixture(scope="module")
@@ -256,6 +302,7 @@ def test_a_run_without_styles_refuses_truncation_and_mixing(tmp_path):
         ("stylegan", dict(style="adalin"), "unknown style 'adalin'"),
         ("stylegan", dict(mixing_prob=1.5), r"mixing_prob must be a number in \[0, 1\]"),
         ("stylegan", dict(mapping_layers=0), "mapping_layers must be a positive integer"),
+        ("stylegan", dict(ema_rampup=-0.05), "ema_rampup must be a finite number >= 0"),
         ("progan", dict(stage_images=0), "stage_images must be a positive integer"),
         ("stylegan", dict(truncation=0.7), "unknown setting"),
     ],
@@ -265,6 +312,15 @@ def test_refused_settings(model, settings, message):
         default_config(model, **settings)
 
 
+def test_a_run_saved_before_the_ema_rampup_setting_still_reads():
+    from keras_gans.models import validate_config
+
+    config = default_config("stylegan")
+    del config["ema_rampup"]
+    validate_config(config)
+    assert config["ema_rampup"] == 0.0  # as it trained: no ramp-up
+
+
 def test_a_frame_smaller_than_the_images_is_refused():
     from keras_gans.networks import stylegan_generator
 
@@ -272,37 +328,39 @@ def test_a_frame_smaller_than_the_images_is_refused():
         stylegan_generator(8, (28, 28, 1), resolution=16)
 
 
+class Killed(Exception):
+    pass
+
+
+def straight_and_resumed(model, tmp_path, kill_at, every, settings):
+    """A straight run, and one killed after batch ``kill_at`` (0-based) with a checkpoint
+    every ``every`` steps, then resumed from that checkpoint; both runs."""
+    from keras_gans.callbacks import checkpoint_position
+    from keras_gans.runs import train
+
+    class KillAfter(keras.callbacks.Callback):
+        def on_train_batch_end(self, batch, logs=None):
+            if batch == kill_at:
+                raise Killed
+
+    straight = train(model, out=tmp_path / "straight", **settings)
+    killed = dict(out=tmp_path / "killed", checkpoint_every=every, **settings)
+    with pytest.raises(Killed):
+        train(model, callbacks=[KillAfter()], **killed)
+    latest = tmp_path / "killed" / "checkpoints" / "latest.weights.h5"
+    assert checkpoint_position(latest) == (0, every)
+    return straight, train(model, **killed)
+
+
 def test_a_run_killed_in_a_fade_in_resumes_exactly(tmp_path):
     """ProGAN on 64 digits, 8 a step, 8 images per level and 16 per fade-in (lod per step: 3, 3,
     2.5, 2, 2, 1.5, 1, 1), a checkpoint every 5 steps: killed in step 7, the run resumes from
     the checkpoint after step 5, in the middle of 16x16's fade-in (its step 6 has lod 1.5), and
     ends equal to the straight run: weights, optimizers, EMA, images shown, level of detail."""
-    from keras_gans.runs import train
-
-    class Killed(Exception):
-        pass
-
-    class KillAfter(keras.callbacks.Callback):
-        def on_train_batch_end(self, batch, logs=None):
-            if batch == 6:
-                raise Killed
-
     settings = dict(
         TINY, dataset="digits", limit=64, stage_images=8, fade_images=16, epochs=1, verbose=0
     )
-    straight = train("progan", out=tmp_path / "straight", **settings)
-    with pytest.raises(Killed):
-        train(
-            "progan",
-            out=tmp_path / "killed",
-            callbacks=[KillAfter()],
-            checkpoint_every=5,
-            **settings,
-        )
-    from keras_gans.callbacks import checkpoint_position
-
-    assert checkpoint_position(tmp_path / "killed" / "checkpoints" / "latest.weights.h5") == (0, 5)
-    resumed = train("progan", out=tmp_path / "killed", checkpoint_every=5, **settings)
+    straight, resumed = straight_and_resumed("progan", tmp_path, 6, 5, settings)
     a, b = straight.trainer, resumed.trainer
     assert int(b.images_seen.numpy()) == 64 and float(b.lod.numpy()) == 1.0
     assert int(b.g_optimizer.iterations) == 8
@@ -336,3 +394,15 @@ def test_the_cli_samples_with_truncation(tmp_path):
     pixels = {k: np.asarray(Image.open(v)) for k, v in {**grids, "api": expected}.items()}
     np.testing.assert_array_equal(pixels["0.5"], pixels["api"])
     assert not np.array_equal(pixels["0"], pixels["1"])
+
+
+def test_a_stylegan_run_killed_mid_ramp_up_resumes_exactly(tmp_path):
+    """The EMA's ramp-up reads the images shown from G's optimizer steps, which the checkpoint
+    holds: killed in step 3 of 4 (checkpoint after step 2), the resumed run ends equal to the
+    straight one, EMA included (ema_rampup 1: every step's beta differs)."""
+    settings = dict(TINY, dataset="digits", limit=32, w_dim=8, ema_rampup=1.0, epochs=1, verbose=0)
+    straight, resumed = straight_and_resumed("stylegan", tmp_path, 2, 2, settings)
+    a, b = straight.trainer, resumed.trainer
+    assert int(b.g_optimizer.iterations) == 4
+    for x, y in zip(a.generator_ema.weights, b.generator_ema.weights):
+        np.testing.assert_allclose(np.asarray(x), np.asarray(y), atol=1e-5)

@@ -238,6 +238,7 @@ def stylegan_generator(
 
     from keras_gans.errors import check_choice
     from keras_gans.style_layers import (
+        SQRT2,
         AdaIN,
         ConstantInput,
         EqualizedConv2D,
@@ -255,18 +256,24 @@ def stylegan_generator(
     noise = keras.Input((R, R, n_noise), name="noise")
     count = iter(range(n_noise))
 
-    def noisy(x, res):
-        return _act(NoiseInjection(next(count), R // res)([x, noise]))
+    def noisy(x, res, gain=1.0):
+        x = _act(NoiseInjection(next(count), R // res)([x, noise]))
+        return x if gain == 1.0 else keras.layers.Rescaling(gain)(x)
 
     x = ConstantInput(nf(4))(ws)
     if style == "modulated":
-        x = noisy(ModulatedConv2D(nf(4), 3, index=0)([x, ws]), 4)
+        # demodulation divides out any gain in the weights, and a leaky ReLU halves the mean
+        # square: without the official activation gain sqrt(2) every layer would shrink the
+        # features by 0.72 (the 32 px toRGB reading them 16 times smaller than the 4x4 one),
+        # and the image would be the coarse levels' alone at the start
+        gain = SQRT2
+        x = noisy(ModulatedConv2D(nf(4), 3, index=0)([x, ws]), 4, gain)
         img = ModulatedConv2D(rgb, 1, demodulate=False, gain=1.0, index=1)([x, ws])
         for k, res in enumerate(2**r for r in range(3, top + 1)):
             i = 1 + 2 * k
             x = keras.layers.UpSampling2D(interpolation="bilinear")(x)
-            x = noisy(ModulatedConv2D(nf(res), 3, index=i)([x, ws]), res)
-            x = noisy(ModulatedConv2D(nf(res), 3, index=i + 1)([x, ws]), res)
+            x = noisy(ModulatedConv2D(nf(res), 3, index=i)([x, ws]), res, gain)
+            x = noisy(ModulatedConv2D(nf(res), 3, index=i + 1)([x, ws]), res, gain)
             new = ModulatedConv2D(rgb, 1, demodulate=False, gain=1.0, index=i + 2)([x, ws])
             img = keras.layers.Add()(
                 [keras.layers.UpSampling2D(interpolation="bilinear")(img), new]

@@ -6,12 +6,15 @@
   images are blurred to the level G is at (``fade_reals``).
 * ``StyleGAN`` (Karras et al., 2019; 2020): the non-saturating loss with the R1 penalty on real
   images, computed every ``r1_every`` D steps with ``r1_every`` times the weight (StyleGAN2's lazy
-  regularisation; the paper also rescales Adam's rate and betas on those steps, not done here);
+  regularisation; the official code takes the penalty as an extra Adam step, r + 1 steps for r
+  batches, and so scales D's rate by c = r / (r + 1) and its betas to the power c; here the
+  penalty joins that batch's D step, r steps for r batches, and nothing needs rescaling);
   style mixing regularisation (two w per image with probability
   ``mixing_prob``, switching at a random layer); the running mean of w for the truncation trick.
 
 Both keep an exponential moving average of G's weights (``ema_half_life`` images: after that
-many images an old weight counts half) for sampling: ``generate`` uses it. The images shown, the
+many images an old weight counts half; StyleGAN's ``ema_rampup`` shortens it early in a run) for
+sampling: ``generate`` uses it. The images shown, the
 level of detail and the mean w are variables of the checkpoint, so a run killed in the middle of
 a fade-in resumes exactly where it was.
 """
@@ -36,6 +39,18 @@ from keras_gans.trainers.base import (
 def ema_beta(batch_size, half_life):
     """The EMA's decay per step: after ``half_life`` images an old weight counts half."""
     return 0.5 ** (batch_size / half_life) if half_life else 0.0
+
+
+def ramped_ema_beta(batch_size, half_life, images_seen, rampup):
+    """:func:`ema_beta` with StyleGAN2-ADA's ramp-up: the half-life is at most ``rampup`` times
+    the images seen so far, so that in a short run the average follows G instead of holding on
+    to its first, untrained weights (``rampup`` 0: the plain ``half_life``)."""
+    if not half_life:
+        return 0.0
+    if rampup:
+        seen = ops.cast(images_seen, "float32") * float(rampup)
+        half_life = ops.maximum(ops.minimum(float(half_life), seen), 1e-8)
+    return ops.power(0.5, float(batch_size) / half_life)
 
 
 def update_ema(ema, net, beta):
@@ -187,7 +202,9 @@ class StyleGAN(Trainer):
         r1_gamma: gamma of the R1 penalty ``gamma / 2 * E[|grad D(x)|^2]`` on real images.
         r1_every: the penalty every this many D steps, with this many times the weight (1: always).
         mixing_prob: the probability that an image's styles come from two w (style mixing).
-        ema_half_life: as for ProGAN. w_avg_beta: decay of the running mean of w per step.
+        ema_half_life: as for ProGAN. ema_rampup: the half-life is at most this fraction of the
+            images seen (StyleGAN2-ADA's 0.05; 0: always ``ema_half_life``).
+        w_avg_beta: decay of the running mean of w per step.
     """
 
     kind = "samples"
@@ -205,6 +222,7 @@ class StyleGAN(Trainer):
         r1_every=16,
         mixing_prob=0.9,
         ema_half_life=10_000,
+        ema_rampup=0.0,
         w_avg_beta=0.995,
         seed=None,
         **kwargs,
@@ -220,7 +238,7 @@ class StyleGAN(Trainer):
         self.noise_shape = tuple(generator.inputs[1].shape[1:])
         self.r1_gamma, self.r1_every = float(r1_gamma), int(r1_every)
         self.mixing_prob, self.w_avg_beta = float(mixing_prob), float(w_avg_beta)
-        self.ema_half_life = float(ema_half_life)
+        self.ema_half_life, self.ema_rampup = float(ema_half_life), float(ema_rampup)
         self.mapping_ema, self.generator_ema = _clone(mapping), _clone(generator)
         self.w_avg = _state("w_avg", (self.w_dim,))
 
@@ -293,7 +311,10 @@ class StyleGAN(Trainer):
             scaled = scale_for_replicas(g_loss)
         self.apply(self.g_optimizer, tape, scaled, self.g_variables)
 
-        beta = ema_beta(m * replicas_in_sync(), self.ema_half_life)
+        batch = m * replicas_in_sync()
+        # the images shown before this step (the official cur_nimg): G's updates so far
+        seen = (self.g_optimizer.iterations - 1) * ops.cast(batch, "int64")
+        beta = ramped_ema_beta(batch, self.ema_half_life, seen, self.ema_rampup)
         update_ema(self.mapping_ema, self.mapping, beta)
         update_ema(self.generator_ema, self.generator, beta)
         w_mean = ops.mean(ops.stop_gradient(w1), axis=0)
