@@ -24,8 +24,8 @@
 #
 # The chapter trains the `cpu` preset as `keras-gans train ae|vae` does, nothing changed: on
 # full MNIST that is 9 epochs of batch 32 (16,875 updates) for each of the two models, about
-# 9 minutes each on an idle 2-core box (estimated from the step time; 23 minutes on a shared
-# one), and the VAE's test negative ELBO of 139.4 nats (RESULTS.md, chapter 2).
+# 10 minutes each on 2 CPU cores (2 epochs timed near idle; 23 minutes on a shared box), and
+# the VAE's test negative ELBO of 139.4 nats (RESULTS.md, chapter 2).
 # On the 6,000 embedded digits (the default) the same 9 epochs are only 1,683 updates, a tenth of
 # the MNIST run's: expect blurrier digits and a higher negative ELBO than in the figure (not
 # timed). On a GPU: not measured yet.
