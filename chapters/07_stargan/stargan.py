@@ -20,8 +20,8 @@
 #
 # ![stargan_cpu_digits_epoch4.png](../../docs/figures/stargan_cpu_digits_epoch4.png)
 #
-# Time on 2 CPU cores: about 9 minutes of training on an idle box (the cpu preset: 600 steps on
-# 4,000 images per label set, 0.85 s a step; 39 minutes measured on a box shared at load 7-11)
+# Time on 2 CPU cores: 5 min 51 s of training on an idle box (the cpu preset: 600 steps on
+# 4,000 images per label set, 0.5 s a step; 39 minutes measured on a box shared at load 7-11)
 # and about 5 minutes of evaluation (RESULTS.md, chapter 7). On a GPU: not measured yet.
 # **Goal metric**: translations with every target label right, read by an independent
 # classifier; this preset reaches **86.8 %** (the judge on real images: 98.0 %). The goal of
