@@ -16,3 +16,7 @@ D_HEADS = ("dense", "gap")
 # How a conditional GAN's G takes the label, and how its D sees it (keras_gans.networks.conditional).
 LABEL_INPUTS = ("onehot", "embedding")
 CONDITIONS = ("label_maps", "embedding", "projection", "none")
+
+# Which round trips CycleGAN's cycle loss closes, as weights of (A -> B -> A, B -> A -> B): the
+# paper's "both", or one of them ("GAN + forward", "GAN + backward" of its Table 4).
+CYCLES = {"both": (1.0, 1.0), "forward": (1.0, 0.0), "backward": (0.0, 1.0)}

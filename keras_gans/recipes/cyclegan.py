@@ -1,6 +1,7 @@
 """CycleGAN (lecture 6): unpaired A <-> B, two generators and two PatchGANs, LSGAN + cycle +
 identity losses, history pools of fakes."""
 
+from keras_gans.choices import CYCLES
 from keras_gans.errors import KerasGansError, check_choice, check_positive
 from keras_gans.recipes.base import Recipe, execution, optimizer, total_steps, uses_lab
 
@@ -10,7 +11,7 @@ def check(config):
     check_choice("adversarial loss", config["loss"], ("lsgan", "nonsaturating", "hinge"))
     check_choice("direction", config["direction"], ("A2B", "B2A"))
     uses_lab(config)  # colour_space is one of its choices
-    check_choice("cycle", config.get("cycle", "both"), ("both", "forward", "backward"))
+    check_choice("cycle", config.get("cycle", "both"), CYCLES)
     gan_weight = config.get("gan_weight", 1.0)
     if isinstance(gan_weight, bool) or not isinstance(gan_weight, (int, float)) or gan_weight < 0:
         raise KerasGansError(

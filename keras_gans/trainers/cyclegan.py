@@ -33,6 +33,7 @@ import keras
 import tensorflow as tf
 from keras import ops
 
+from keras_gans.choices import CYCLES
 from keras_gans.errors import KerasGansError, check_choice
 from keras_gans.losses import adversarial_losses, l1_loss
 from keras_gans.trainers.base import TwoDomainTrainer, apply_jointly, scale_for_replicas
@@ -115,10 +116,6 @@ class ImagePool(keras.layers.Layer):
 
     def get_config(self):
         return {**super().get_config(), "size": self.size, "image_shape": self.image_shape}
-
-
-# which round trips the cycle loss closes: (A -> B -> A, B -> A -> B)
-CYCLES = {"both": (1.0, 1.0), "forward": (1.0, 0.0), "backward": (0.0, 1.0)}
 
 
 @keras.saving.register_keras_serializable(package="keras_gans")
