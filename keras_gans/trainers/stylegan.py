@@ -45,11 +45,10 @@ def ramped_ema_beta(batch_size, half_life, images_seen, rampup):
     """:func:`ema_beta` with StyleGAN2-ADA's ramp-up: the half-life is at most ``rampup`` times
     the images seen so far, so that in a short run the average follows G instead of holding on
     to its first, untrained weights (``rampup`` 0: the plain ``half_life``)."""
-    if not half_life:
-        return 0.0
-    if rampup:
-        seen = ops.cast(images_seen, "float32") * float(rampup)
-        half_life = ops.maximum(ops.minimum(float(half_life), seen), 1e-8)
+    if not (half_life and rampup):
+        return ema_beta(batch_size, half_life)
+    seen = ops.cast(images_seen, "float32") * float(rampup)
+    half_life = ops.maximum(ops.minimum(float(half_life), seen), 1e-8)
     return ops.power(0.5, float(batch_size) / half_life)
 
 
