@@ -107,10 +107,12 @@ def read_label_file(folder):
     return paths, labels, header[1], splits
 
 
-def label_set(folder):
+def label_set(folder, labels=None, name=None):
     """The :class:`LabelSet` of a labelled folder: one one-hot group of its sorted labels, named
-    after the label file's second column; the set is named after the folder."""
-    _, labels, name, _ = read_label_file(folder)
+    after the label file's second column; the set is named after the folder. ``labels`` and
+    ``name``: what :func:`read_label_file` gave, if it was read already."""
+    if labels is None:
+        _, labels, name, _ = read_label_file(folder)
     return LabelSet(Path(folder).name, (Group(name, tuple(sorted(set(labels))), "onehot"),))
 
 
@@ -118,8 +120,8 @@ def build_labelled_folder(folder):
     """The ``build(split, data_dir, size, attributes, seed, limit)`` of an attribute set."""
 
     def build(split, data_dir, size, attributes, seed, limit=None):
-        paths, labels, _, splits = read_label_file(folder)
-        labels_of = label_set(folder)
+        paths, labels, name, splits = read_label_file(folder)
+        labels_of = label_set(folder, labels, name)
         classes = labels_of.groups[0].names
         picked = [i for i, s in enumerate(splits) if s == split][: limit or None]
         if not picked:
