@@ -60,9 +60,10 @@
 # Both models here share one convolutional encoder and decoder (`keras_gans.networks.vae`),
 # with a **2-D latent space** so that we can look at it.
 #
-# **Data.** Offline by default: the embedded 28×28 digits. With `KERAS_GANS_DATA_DIR` pointing
-# at the MNIST IDX files, the chapter trains on MNIST. `KERAS_GANS_QUICK=1` is a smoke test
-# (256 images, one epoch: the pictures will be blobs).
+# **Data.** MNIST, from `KERAS_GANS_DATA_DIR` (a folder with the MNIST IDX files, directly or
+# in `mnist/`), Keras' cache, or an 11 MB download the first time. Offline without them: the
+# 6,000 real MNIST digits embedded in the package, announced in one line.
+# `KERAS_GANS_QUICK=1` is a smoke test (256 images, one epoch: the pictures will be blobs).
 
 # %%
 # Opened alone (a notebook uploaded to Colab, say), the chapter first installs keras-gans. It is

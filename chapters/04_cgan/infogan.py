@@ -163,12 +163,7 @@ discriminator.summary(line_length=90)
 # networks to a run folder of their own.
 
 # %%
-if QUICK:
-    SETTINGS = dict(epochs=1, limit=256, batch_size=32)
-elif DATASET == "mnist":
-    SETTINGS = dict()
-else:
-    SETTINGS = dict(epochs=20)  # 6,000 embedded digits: ~1,900 updates
+SETTINGS = dict(epochs=1, limit=256, batch_size=32) if QUICK else {}  # else: the preset
 run = runs.train(
     "infogan",
     generator=generator,
