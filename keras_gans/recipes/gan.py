@@ -27,6 +27,7 @@ def networks(config):
             filters=config["d_filters"],
             norm=config["d_norm"],
             head=config.get("d_head", "dense"),  # runs older than the setting: dense
+            spectral_norm=config.get("d_spectral_norm", False),
         ),
     )
 
@@ -88,6 +89,7 @@ DCGAN = Recipe(
         g_norm="batch",
         d_norm="batch",
         d_head="dense",
+        d_spectral_norm=False,
     ),
     presets={
         # a generator twice as wide as D: FID 48.8 vs 59.4 with g_filters=32 after 5 MNIST epochs
@@ -121,6 +123,7 @@ WGAN = Recipe(
         g_norm="batch",
         d_norm="batch",
         d_head="dense",
+        d_spectral_norm=False,
     ),
     presets={
         "cpu": dict(
@@ -162,6 +165,7 @@ WGAN_GP = Recipe(
         g_norm="batch",
         d_norm="layer",
         d_head="dense",
+        d_spectral_norm=False,
     ),
     presets={
         "cpu": dict(
