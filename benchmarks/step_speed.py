@@ -1,10 +1,12 @@
 """Images per second of each trainer's train step under its CPU preset, with and without XLA.
 
     python benchmarks/step_speed.py [--models dcgan wgan-gp] [--steps 40] [--repeats 3]
+    python benchmarks/step_speed.py --models dcgan --set batch_size=32   # a preset variant
 
 "images/s" counts real images consumed by the step (batch x d_steps); "G steps/s" counts
-generator updates. Synthetic data, so the numbers measure the step, not the input pipeline.
-Not part of the test suite.
+generator updates; "CPU s/step" is the process CPU time per generator update (on a shared
+machine a steadier measure of the step's cost than wall time). Synthetic data, so the numbers
+measure the step, not the input pipeline. Not part of the test suite.
 """
 
 import argparse
@@ -20,13 +22,12 @@ import keras_gans  # noqa: F401
 from keras_gans.models import build_trainer, default_config
 
 
-def measure(model, steps, jit, steps_per_execution=1):
+def measure(model, steps, jit, steps_per_execution=1, overrides=None):
     config = default_config(
         model,
         "cpu",
         image_shape=[28, 28, 1],
-        jit_compile=jit,
-        steps_per_execution=steps_per_execution,
+        **{**(overrides or {}), "jit_compile": jit, "steps_per_execution": steps_per_execution},
     )
     keras.utils.set_random_seed(0)
     trainer = build_trainer(config)
@@ -40,12 +41,13 @@ def measure(model, steps, jit, steps_per_execution=1):
     )
     # trace and warm up
     trainer.fit(ds, steps_per_epoch=2 * steps_per_execution, epochs=1, verbose=0)
-    start = time.perf_counter()
+    start, cpu = time.perf_counter(), time.process_time()
     trainer.fit(ds, steps_per_epoch=steps, epochs=1, verbose=0)
-    seconds = time.perf_counter() - start
+    seconds, cpu = time.perf_counter() - start, time.process_time() - cpu
     return {
         "images_per_s": steps * per_step / seconds,
         "g_steps_per_s": steps / seconds,
+        "cpu_s_per_step": cpu / steps,
         "per_step_images": per_step,
     }
 
@@ -56,20 +58,23 @@ def main():
     p.add_argument("--steps", type=int, default=40)
     p.add_argument("--repeats", type=int, default=3)
     p.add_argument("--json")
+    p.add_argument("--set", action="append", default=[], help="KEY=VALUE overrides (JSON values)")
     args = p.parse_args()
+    overrides = {k: json.loads(v) for k, v in (s.split("=", 1) for s in args.set)}
     rows = []
     for model in args.models:
         for jit in (False, True):
-            runs = [measure(model, args.steps, jit) for _ in range(args.repeats)]
-            best = {
-                k: float(np.median([r[k] for r in runs])) for k in ("images_per_s", "g_steps_per_s")
-            }
+            runs = [
+                measure(model, args.steps, jit, overrides=overrides) for _ in range(args.repeats)
+            ]
+            keys = ("images_per_s", "g_steps_per_s", "cpu_s_per_step")
+            best = {k: float(np.median([r[k] for r in runs])) for k in keys}
             rows.append(
                 {"model": model, "xla": jit, **best, "batch_x_d_steps": runs[0]["per_step_images"]}
             )
             print(
                 f"{model:8s} xla={str(jit):5s} {best['images_per_s']:8.0f} images/s  "
-                f"{best['g_steps_per_s']:6.2f} G steps/s",
+                f"{best['g_steps_per_s']:6.2f} G steps/s  {best['cpu_s_per_step']:.3f} CPU s/step",
                 flush=True,
             )
     info = {
@@ -79,6 +84,7 @@ def main():
         ),
         "tensorflow": tf.__version__,
         "keras": keras.__version__,
+        "overrides": overrides,
         "rows": rows,
     }
     if args.json:

@@ -41,6 +41,11 @@ def normalization(norm, name=None, groups=8, affine=True):
     return None
 
 
+def spectral(layer, name=None):
+    """``layer`` (a convolution or dense layer) with spectral normalisation of its kernel."""
+    return keras.layers.SpectralNormalization(layer, name=name)
+
+
 def activation(act, name=None):
     """Return an activation layer by name, or None for ``"none"``."""
     check_choice("activation", act, ACTIVATIONS)
@@ -68,6 +73,7 @@ def conv_block(
     dropout=0.0,
     kernel_initializer=None,
     affine=True,
+    spectral_norm=False,
     name=None,
 ):
     """Convolution (or transposed convolution) -> normalisation -> activation [-> dropout].
@@ -78,6 +84,8 @@ def conv_block(
     ``affine=False`` (instance norm without scale and offset, the CycleGAN reference) the
     convolution keeps its bias, as in the reference code. The weights start from N(0, 0.02)
     (``gan_init``) unless ``kernel_initializer`` names another Keras initializer.
+    ``spectral_norm=True`` divides the kernel by its largest singular value at every training
+    call (Miyato et al., 2018; ``keras.layers.SpectralNormalization``, one power iteration).
     """
     check_choice("padding", padding, ("same", "valid", "reflect"))
     if use_bias is None:
@@ -87,7 +95,7 @@ def conv_block(
         x = ReflectionPadding2D(kernel_size // 2, name=nm("pad"))(x)
         padding = "valid"
     conv_cls = keras.layers.Conv2DTranspose if transpose else keras.layers.Conv2D
-    x = conv_cls(
+    conv = conv_cls(
         filters,
         kernel_size,
         strides=strides,
@@ -95,7 +103,8 @@ def conv_block(
         use_bias=use_bias,
         kernel_initializer=kernel_initializer or gan_init(),
         name=nm("conv"),
-    )(x)
+    )
+    x = spectral(conv, nm("sn"))(x) if spectral_norm else conv(x)
     x = _apply(normalization(norm, name=nm("norm"), groups=math.gcd(filters, 8), affine=affine), x)
     x = _apply(activation(act, name=nm("act")), x)
     if dropout:

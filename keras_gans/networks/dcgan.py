@@ -9,7 +9,7 @@ import math
 
 import keras
 
-from keras_gans.blocks import conv_block, gan_init, normalization, up
+from keras_gans.blocks import conv_block, gan_init, normalization, spectral, up
 from keras_gans.choices import D_HEADS
 from keras_gans.errors import KerasGansError, check_choice, check_positive
 
@@ -85,6 +85,7 @@ def dcgan_discriminator(
     norm="batch",
     dropout=0.0,
     head="dense",
+    spectral_norm=False,
     name="discriminator",
 ):
     """DCGAN discriminator: n stride-2 convolutions (no norm on the first) -> one logit.
@@ -93,6 +94,8 @@ def dcgan_discriminator(
     which batch norm would break. ``head`` is "dense" (flatten, one dense unit) or "gap" (a 1x1
     convolution to one channel, then the mean over positions: the same linear map as a dense
     layer on globally averaged features, with weights shared across positions).
+    ``spectral_norm=True`` wraps every convolution and the head in spectral normalisation
+    (Miyato et al., 2018), usually with ``norm="none"``: a per-sample Lipschitz bound on D.
     """
     h, w, c = check_image_shape(image_shape)
     filters = check_positive("filters", filters)
@@ -109,14 +112,19 @@ def dcgan_discriminator(
             norm="none" if i == 0 else norm,
             act="leaky_relu",
             dropout=dropout,
+            spectral_norm=spectral_norm,
             name=f"down{i + 1}",
         )
+
+    def wrap(layer):
+        return spectral(layer, f"{layer.name}_sn") if spectral_norm else layer
+
     if head == "gap":
-        x = keras.layers.Conv2D(1, 1, kernel_initializer=gan_init(), name="score_map")(x)
+        x = wrap(keras.layers.Conv2D(1, 1, kernel_initializer=gan_init(), name="score_map"))(x)
         logits = keras.layers.GlobalAveragePooling2D(name="logit")(x)
         return keras.Model(x_in, logits, name=name)
     x = keras.layers.Flatten()(x)
-    logits = keras.layers.Dense(1, kernel_initializer=gan_init(), name="logit")(x)
+    logits = wrap(keras.layers.Dense(1, kernel_initializer=gan_init(), name="logit"))(x)
     return keras.Model(x_in, logits, name=name)
 
 
