@@ -25,6 +25,7 @@ import numpy as np
 import keras_gans  # noqa: F401  (selects the TensorFlow backend)
 from keras_gans import metrics, runs
 from keras_gans.data import load_attributes
+from keras_gans.networks.classifier import build_classifier
 
 
 class Curve(keras.callbacks.Callback):
@@ -72,6 +73,29 @@ class Curve(keras.callbacks.Callback):
         )
 
 
+def judges(train, folder=None):
+    """``keras-gans evaluate``'s two judges of the training images ``train``: the attribute
+    classifier and the digit classifier (3 epochs, seed 0 each). With a ``folder``, the first
+    call saves them there and later calls load them (the same images and seed train the same
+    judges)."""
+    saved = [Path(folder or ".") / f"{k}.weights.h5" for k in ("attributes", "digits")]
+    if folder and all(f.is_file() for f in saved):
+        out = tuple(
+            build_classifier(train.images.shape[1:], k) for k in (train.condition.label_size, 10)
+        )
+        for model, f in zip(out, saved):
+            model.load_weights(f)
+        return out
+    out = (
+        metrics.train_attribute_classifier(train.images, train.conditions, train.condition),
+        metrics.train_classifier(train.images, train.digits, num_classes=10),
+    )
+    for model, f in zip(out, saved if folder else ()):  # weights: the judge's loss is a lambda
+        f.parent.mkdir(parents=True, exist_ok=True)
+        model.save_weights(f)
+    return out
+
+
 def main():
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     p.add_argument("--dataset", default="colour-digits+style-digits")
@@ -98,19 +122,7 @@ def main():
     test = load_attributes(args.dataset, "test", data_dir=args.data_dir)
     # the judge `keras-gans evaluate` trains (3 epochs, seed 0): 2 epochs read the photo
     # backgrounds of real test images only 79 % right (RESULTS.md, chapter 7)
-    saved = [Path(args.judges or ".") / f"{k}.keras" for k in ("attributes", "digits")]
-    if args.judges and all(f.is_file() for f in saved):
-        classifier, digit_classifier = (keras.saving.load_model(f, compile=False) for f in saved)
-    else:
-        classifier = metrics.train_attribute_classifier(
-            train.images, train.conditions, train.condition
-        )
-        # the judge of `keras-gans evaluate`'s digit kept: 3 epochs, seed 0, the same images
-        digit_classifier = metrics.train_classifier(train.images, train.digits, num_classes=10)
-        if args.judges:
-            for model, f in zip((classifier, digit_classifier), saved):
-                f.parent.mkdir(parents=True, exist_ok=True)
-                model.save(f)
+    classifier, digit_classifier = judges(train, args.judges)
     real, per = metrics.attribute_accuracy(classifier, test.images, test.conditions, test.condition)
     print(
         json.dumps(
