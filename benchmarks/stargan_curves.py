@@ -7,7 +7,8 @@ Trains the ``stargan`` cpu preset (``--set KEY=VALUE`` to change it) into ``--ou
 ``runs.train`` and after every epoch prints: the training time so far (evaluation excluded),
 the fraction of 1,000 held-out translations (each test image to the condition of another, a
 random permutation) in which an independently trained attribute classifier reads every target
-label, and the reconstruction L1 |x - G(G(x, t), c)|. The classifier (``metrics.
+label, the reconstruction L1 |x - G(G(x, t), c)|, and (digit sets) the fraction a digit
+classifier reads as the input's digit. The classifier (``metrics.
 train_attribute_classifier``) is trained first on the real training images. Not part of the
 test suite; its numbers are in RESULTS.md.
 """
@@ -16,6 +17,7 @@ import argparse
 import json
 import os
 import time
+from pathlib import Path
 
 import keras
 import numpy as np
@@ -23,14 +25,17 @@ import numpy as np
 import keras_gans  # noqa: F401  (selects the TensorFlow backend)
 from keras_gans import metrics, runs
 from keras_gans.data import load_attributes
+from keras_gans.networks.classifier import build_classifier
 
 
 class Curve(keras.callbacks.Callback):
-    def __init__(self, run_dir, classifier, test, n=1000):
+    def __init__(self, run_dir, classifier, test, n=1000, digit_classifier=None):
         super().__init__()
         pick = np.random.default_rng(0).permutation(len(test.images))[:n]
         self.images, self.conditions = test.images[pick], test.conditions[pick]
+        self.digits = None if test.digits is None else test.digits[pick]
         self.classifier, self.run_dir, self.train_seconds = classifier, run_dir, 0.0
+        self.digit_classifier = digit_classifier
 
     def on_epoch_begin(self, epoch, logs=None):
         self.start = time.perf_counter()
@@ -42,7 +47,14 @@ class Curve(keras.callbacks.Callback):
             {"image_shape": list(self.images.shape[1:]), "model": "stargan"},
             self.model,
         )
-        scores = metrics.translation_scores(run, self.classifier, self.images, self.conditions)
+        scores = metrics.translation_scores(
+            run,
+            self.classifier,
+            self.images,
+            self.conditions,
+            digits=self.digits,
+            digit_classifier=self.digit_classifier,
+        )
         print(
             json.dumps(
                 {
@@ -61,6 +73,29 @@ class Curve(keras.callbacks.Callback):
         )
 
 
+def judges(train, folder=None):
+    """``keras-gans evaluate``'s two judges of the training images ``train``: the attribute
+    classifier and the digit classifier (3 epochs, seed 0 each). With a ``folder``, the first
+    call saves them there and later calls load them (the same images and seed train the same
+    judges)."""
+    saved = [Path(folder or ".") / f"{k}.weights.h5" for k in ("attributes", "digits")]
+    if folder and all(f.is_file() for f in saved):
+        out = tuple(
+            build_classifier(train.images.shape[1:], k) for k in (train.condition.label_size, 10)
+        )
+        for model, f in zip(out, saved):
+            model.load_weights(f)
+        return out
+    out = (
+        metrics.train_attribute_classifier(train.images, train.conditions, train.condition),
+        metrics.train_classifier(train.images, train.digits, num_classes=10),
+    )
+    for model, f in zip(out, saved if folder else ()):  # weights: the judge's loss is a lambda
+        f.parent.mkdir(parents=True, exist_ok=True)
+        model.save_weights(f)
+    return out
+
+
 def main():
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     p.add_argument("--dataset", default="colour-digits+style-digits")
@@ -74,6 +109,11 @@ def main():
         default=[],
         help="KEY=VALUE overrides of the cpu preset (JSON values)",
     )
+    p.add_argument(
+        "--judges",
+        help="a folder to keep the two judges in: trained and saved there by the first run,"
+        " loaded by the next (the same data and seed give the same judges; saves their training)",
+    )
     args = p.parse_args()
     overrides = {k: json.loads(v) for k, v in (s.split("=", 1) for s in args.set)}
 
@@ -82,7 +122,7 @@ def main():
     test = load_attributes(args.dataset, "test", data_dir=args.data_dir)
     # the judge `keras-gans evaluate` trains (3 epochs, seed 0): 2 epochs read the photo
     # backgrounds of real test images only 79 % right (RESULTS.md, chapter 7)
-    classifier = metrics.train_attribute_classifier(train.images, train.conditions, train.condition)
+    classifier, digit_classifier = judges(train, args.judges)
     real, per = metrics.attribute_accuracy(classifier, test.images, test.conditions, test.condition)
     print(
         json.dumps(
@@ -101,7 +141,7 @@ def main():
         out=args.out,
         limit=args.limit,
         epochs=args.epochs,
-        callbacks=[Curve(args.out, classifier, test)],
+        callbacks=[Curve(args.out, classifier, test, digit_classifier=digit_classifier)],
         verbose=0,
         **overrides,
     )

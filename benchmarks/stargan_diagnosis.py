@@ -22,21 +22,12 @@ import json
 import os
 
 import numpy as np
+from stargan_curves import judges
 
 import keras_gans  # noqa: F401  (selects the TensorFlow backend)
 from keras_gans import data, metrics, runs
-from keras_gans.data.registry import load_images
 
 DATASET = "colour-digits+style-digits"
-
-
-def digit_labels(active, digits):
-    """MNIST labels of a joint set: each label set is built from the first digits, in order."""
-    out = np.empty(len(active), int)
-    for k in np.unique(active):
-        rows = np.flatnonzero(active == k)
-        out[rows] = digits[: len(rows)]
-    return out
 
 
 def per_group(pred, labels, condition):
@@ -62,21 +53,17 @@ def main():
     p.add_argument("runs", nargs="+")
     p.add_argument("--n", type=int, default=2000)
     p.add_argument("--data-dir", default=os.environ.get("KERAS_GANS_DATA_DIR", "../shared/data"))
+    p.add_argument("--judges", help="a folder of saved judges (stargan_curves.py --judges)")
     args = p.parse_args()
 
     train = data.load_attributes(DATASET, "train", data_dir=args.data_dir, limit=4000)
     test = data.load_attributes(DATASET, "test", data_dir=args.data_dir)
     cond = train.condition
-    judge = metrics.train_attribute_classifier(train.images, train.conditions, cond)
-    ytrain = np.asarray(load_images("mnist", "train", data_dir=args.data_dir)[1]).ravel()
-    ytest = np.asarray(load_images("mnist", "test", data_dir=args.data_dir)[1]).ravel()
-    digits = metrics.train_classifier(
-        train.images, digit_labels(cond.active_set(train.conditions), ytrain)
-    )
+    judge, digits = judges(train, args.judges)
     pick = np.random.default_rng(0).permutation(len(test.images))[: args.n]
     x, c = test.images[pick], test.conditions[pick]
     t = c[np.random.default_rng(0).permutation(len(c))]
-    digit = digit_labels(cond.active_set(test.conditions), ytest)[pick]
+    digit = test.digits[pick]
 
     def digit_kept(images):
         read = np.argmax(digits.predict(images.astype("float32"), verbose=0), 1)

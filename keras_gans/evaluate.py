@@ -30,7 +30,10 @@ What is measured depends on the kind the run's trainer declares, one function ea
   training images (no part of the GAN; at most ``metrics.CLASSIFIER_LIMIT`` = 20,000 of them,
   the first ones of each data set), then n test images are translated each to the condition of
   another test image; the fraction with every target label read right, per attribute, and the
-  reconstruction L1 |x - G(G(x, t), c)| (``metrics.translation_scores``).
+  reconstruction L1 |x - G(G(x, t), c)| (``metrics.translation_scores``); on the built digit
+  sets also the digit kept: how often a digit classifier (trained here on the same real
+  images) reads the input's digit in its translation, so that no attribute score is bought by
+  painting the attributes over another shape.
 
 Each phase prints a status line as it starts (``verbose``): on a CPU an evaluation takes minutes.
 """
@@ -630,8 +633,8 @@ def evaluate_translation(
 def evaluate_attributes(run, n=10000, seed=0, data_dir=None, say=print):
     """A multi-domain run (StarGAN): an attribute classifier trained here on the run's real
     training images judges n test images translated each to another test image's condition
-    (``metrics.translation_scores``): every target label right, per attribute, and the
-    reconstruction L1."""
+    (``metrics.translation_scores``): every target label right, per attribute, the
+    reconstruction L1, and on the built digit sets the digit kept."""
     from keras_gans import data, metrics
 
     config, say = run.config, Status.of(say)
@@ -658,9 +661,18 @@ def evaluate_attributes(run, n=10000, seed=0, data_dir=None, say=print):
     classifier = metrics.train_attribute_classifier(
         images, conditions, train.condition, seed=seed, limit=None
     )
+    digits = {}
+    if train.digits is not None:  # the built digit sets: does a translation keep the digit?
+        say.phase(f"training a digit classifier on the same {used} training images")
+        digits = dict(
+            digits=test.digits[pick],
+            digit_classifier=metrics.train_classifier(
+                images, train.digits[rows], num_classes=10, seed=seed
+            ),
+        )
     say.phase(f"translating {len(pick)} test images and back")
     scores = metrics.translation_scores(
-        run, classifier, test.images[pick], test.conditions[pick], seed=seed
+        run, classifier, test.images[pick], test.conditions[pick], seed=seed, **digits
     )
     result = {
         "run_dir": str(run.path),
@@ -675,6 +687,8 @@ def evaluate_attributes(run, n=10000, seed=0, data_dir=None, say=print):
         "classifier_real_test_accuracy": scores["real_accuracy"],
         "reconstruction_l1": scores["reconstruction_l1"],
     }
+    if digits:
+        result.update(digit_kept=scores["digit_kept"], digit_kept_real=scores["digit_kept_real"])
     say(
         "  translations with every target label right (independent attribute classifier):"
         f" {scores['accuracy']:.2%} (real test images with their own labels:"
@@ -687,6 +701,11 @@ def evaluate_attributes(run, n=10000, seed=0, data_dir=None, say=print):
         "  reconstruction L1 |x - G(G(x, t), c)| on the [-1, 1] scale:"
         f" {scores['reconstruction_l1']:.4f}"
     )
+    if digits:
+        say(
+            f"  digit kept (a digit classifier reads the input's digit in the translation):"
+            f" {scores['digit_kept']:.2%} (in the real test images: {scores['digit_kept_real']:.2%})"
+        )
     return result
 
 

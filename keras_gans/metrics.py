@@ -515,7 +515,9 @@ def attribute_accuracy(classifier, images, conditions, condition, batch_size=500
     return all_right, per_attribute
 
 
-def translation_scores(run, classifier, images, conditions, targets=None, seed=0):
+def translation_scores(
+    run, classifier, images, conditions, targets=None, seed=0, digits=None, digit_classifier=None
+):
     """StarGAN's numbers on held-out uint8 images with their conditions: each image translated to
     a target (default: the condition of another image, a random permutation, as in training);
 
@@ -523,7 +525,12 @@ def translation_scores(run, classifier, images, conditions, targets=None, seed=0
     * ``per_attribute``: the same per attribute;
     * ``real_accuracy``: the classifier on the real images and their own labels (its ceiling);
     * ``reconstruction_l1``: mean |x - G(G(x, target), own condition)| on the [-1, 1] scale of
-      the training loss.
+      the training loss;
+    * with ``digits`` (the digit each image shows) and a ``digit_classifier`` (logits over the
+      digits, :func:`train_classifier` on real images): ``digit_kept``, the fraction of
+      translations it reads as the input's digit, and ``digit_kept_real``, the same for the
+      inputs themselves (its ceiling). The attribute judge alone can be satisfied by a G that
+      paints the target attributes over any shape; this one cannot.
     """
     conditions = np.asarray(conditions, np.float32)
     if targets is None:
@@ -534,10 +541,14 @@ def translation_scores(run, classifier, images, conditions, targets=None, seed=0
     accuracy_, per_attribute = attribute_accuracy(classifier, fake, targets, condition)
     real_accuracy, _ = attribute_accuracy(classifier, images, conditions, condition)
     l1 = float(np.mean(np.abs(back.astype(np.float32) - np.asarray(images, np.float32))) / 127.5)
-    return {
+    scores = {
         "accuracy": accuracy_,
         "per_attribute": per_attribute,
         "real_accuracy": real_accuracy,
         "reconstruction_l1": l1,
         "n": int(len(images)),
     }
+    if digits is not None:
+        scores["digit_kept"] = accuracy(digit_classifier, fake, digits)[0]
+        scores["digit_kept_real"] = accuracy(digit_classifier, images, digits)[0]
+    return scores

@@ -209,6 +209,7 @@ RULES = {
             "info_weight",
             "l1_weight",
             "lambda_cls",
+            "lambda_cls_d",
             "lambda_gp",
             "lambda_rec",
         )

@@ -208,11 +208,13 @@ def _toy_networks(size, shape=(4, 4, 3)):
     return g, d, g_np, d_np
 
 
-def test_train_step_by_hand():
+@pytest.mark.parametrize("lambda_cls_d", [None, 7])
+def test_train_step_by_hand(lambda_cls_d):
     """One step (two critic updates, then G on the last sub-batch) with toy networks and
     learning rate 0: every logged term against numpy, with loss weights that differ (cls 2,
-    rec 3, gp 5). The real image's own condition c feeds D's classification and G's
-    reconstruction, the target t G's translation and its classification."""
+    rec 3, gp 5; D's own classification weight 7, or by default cls's). The real image's own
+    condition c feeds D's classification and G's reconstruction, the target t G's translation
+    and its classification."""
     import keras
     from keras import ops
 
@@ -220,7 +222,17 @@ def test_train_step_by_hand():
 
     single = attrs.Condition([adigits.COLOUR_DIGITS])  # red/green/blue, thick, photo
     g, d, g_np, d_np = _toy_networks(single.size)
-    trainer = StarGAN(g, d, single, lambda_cls=2, lambda_rec=3, lambda_gp=5, d_steps=2, seed=0)
+    trainer = StarGAN(
+        g,
+        d,
+        single,
+        lambda_cls=2,
+        lambda_rec=3,
+        lambda_gp=5,
+        d_steps=2,
+        seed=0,
+        lambda_cls_d=lambda_cls_d,
+    )
     trainer.compile(g_optimizer=keras.optimizers.SGD(0.0), d_optimizer=keras.optimizers.SGD(0.0))
     # the targets: each sub-batch's conditions reversed (the random permutation is tested above)
     trainer.permuted = lambda c: ops.flip(c, axis=0)
@@ -249,7 +261,8 @@ def test_train_step_by_hand():
         "g_cls": cls(target, fake_class),
         "g_rec": np.abs(real - g_np(fake, own)).mean(),
     }
-    expected["d_loss"] = expected["d_adv"] + 2 * expected["d_cls"] + 5 * expected["gp"]
+    d_weight = 2 if lambda_cls_d is None else lambda_cls_d
+    expected["d_loss"] = expected["d_adv"] + d_weight * expected["d_cls"] + 5 * expected["gp"]
     expected["g_loss"] = expected["g_adv"] + 2 * expected["g_cls"] + 3 * expected["g_rec"]
     assert set(logs) == set(expected)
     for key, value in expected.items():
@@ -352,8 +365,64 @@ def test_evaluate_a_stargan_run(stargan_run, monkeypatch, capsys):
     assert result["n_translated"] == 12 and 0 <= result["translation_accuracy"] <= 1
     assert set(result["translation_accuracy_per_attribute"]) == set(JOINT.attributes)
     assert result["reconstruction_l1"] > 0 and (stargan_run.path / "metrics.json").is_file()
+    assert 0 <= result["digit_kept"] <= 1 and 0 <= result["digit_kept_real"] <= 1
     with pytest.raises(KerasGansError, match="leave out --classifier"):
         evaluate(stargan_run.path, classifier="somewhere")
+
+
+def test_evaluate_digit_kept_sees_a_lost_digit(stargan_run, monkeypatch):
+    """Digit kept, end to end with evaluate's own digit classifier: a G that returns its input
+    keeps exactly as many digits as the classifier reads in the real images; a G that returns
+    one fixed image keeps only the test digits of the one class read in it (about 10 %)."""
+    from keras_gans import evaluate as evaluate_module
+    from keras_gans import runs
+    from keras_gans.evaluate import evaluate
+
+    monkeypatch.setattr(evaluate_module, "CLASSIFIER_LIMIT", 10)
+    monkeypatch.setattr(runs.Run, "translate", lambda self, images, target=None: images.copy())
+    same = evaluate(stargan_run.path, n=200, save=False, verbose=False)
+    assert same["digit_kept"] == same["digit_kept_real"] > 0.1
+    fixed = attrs.load_attributes("colour-digits", "test", limit=1).images
+    monkeypatch.setattr(
+        runs.Run, "translate", lambda self, images, target=None: np.repeat(fixed, len(images), 0)
+    )
+    lost = evaluate(stargan_run.path, n=200, save=False, verbose=False)
+    test = attrs.load_attributes("colour-digits+style-digits", "test")
+    digits = test.digits[np.random.default_rng(0).permutation(len(test.images))[:200]]
+    shares = [np.mean(digits == k) for k in range(10)]  # what one class read everywhere keeps
+    assert any(lost["digit_kept"] == pytest.approx(s) for s in shares)
+    assert max(shares) < 0.2 and lost["digit_kept_real"] == same["digit_kept_real"]
+
+
+def test_digit_kept_by_hand():
+    """``translation_scores``' digit kept with a classifier that knows each test image: the
+    identity keeps 100 %, one fixed image keeps the share of its digit."""
+    from keras_gans import metrics
+
+    data = attrs.load_attributes("colour-digits+style-digits", "test", size=16, limit=30)
+    known = {data.images[i].tobytes(): d for i, d in enumerate(data.digits)}
+
+    class Reader:  # logits: one-hot of the digit of the image it was shown (else digit 0)
+        def predict(self, images, **_):
+            return np.eye(10)[[known.get(np.asarray(x, np.uint8).tobytes(), 0) for x in images]]
+
+    class Run:
+        def __init__(self, g):
+            self.translate, self.trainer = g, type("T", (), {"condition": data.condition})
+
+    class Attributes:  # the attribute judge: not what this test checks
+        def predict(self, images, **_):
+            return np.zeros((len(images), data.condition.label_size))
+
+    args = (Attributes(), data.images, data.conditions)
+    kw = dict(digits=data.digits, digit_classifier=Reader())
+    same = metrics.translation_scores(Run(lambda x, target: x), *args, **kw)
+    assert same["digit_kept"] == same["digit_kept_real"] == 1.0
+    fixed = metrics.translation_scores(
+        Run(lambda x, target: np.repeat(data.images[:1], len(x), 0)), *args, **kw
+    )
+    assert fixed["digit_kept"] == pytest.approx(np.mean(data.digits == data.digits[0]))
+    assert "digit_kept" not in metrics.translation_scores(Run(lambda x, target: x), *args)
 
 
 def test_settings_errors_before_anything_is_written(tmp_path):
@@ -369,6 +438,7 @@ def test_settings_errors_before_anything_is_written(tmp_path):
         "did you mean 'Blond_Hair'", "--dataset", "celeba", "--set", 'attributes=["Blonde_Hair"]'
     )
     refused("attribute labels", "--dataset", "mnist")
+    refused("lambda_cls_d must be a finite number >= 0, got -1", "--set", "lambda_cls_d=-1")
     refused("unknown attribute data set 'nope'", "--dataset", "colour-digits+nope")
     assert not (tmp_path / "r").exists()
 
@@ -428,7 +498,12 @@ def test_digit_sets_draw_only_the_limit_and_the_same_images():
 
 
 def test_load_attributes_joins_two_sets_with_a_mask():
+    from keras_gans.data import load_images
+
     data = attrs.load_attributes("colour-digits+style-digits", "test", size=16, limit=5)
+    mnist = load_images("mnist", "test", limit=5)[1].ravel()  # both sets draw the digits in order
+    np.testing.assert_array_equal(data.digits, np.concatenate([mnist, mnist]))
+    np.testing.assert_array_equal(data.limited(3).digits, mnist[:3])
     assert data.images.shape == (10, 16, 16, 3) and data.conditions.shape == (10, 11)
     np.testing.assert_array_equal(data.conditions[:5, 9:], [[1, 0]] * 5)
     np.testing.assert_array_equal(data.conditions[5:, 9:], [[0, 1]] * 5)

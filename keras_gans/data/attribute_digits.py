@@ -35,6 +35,12 @@ def real_digits(split, data_dir):
     return x[..., 0]
 
 
+def digit_labels(split, data_dir, n):
+    """The digit (0-9) of each of the first n images of either set: both draw the digits in
+    MNIST's order, from the same source as :func:`real_digits`."""
+    return np.asarray(load_images("mnist", split, data_dir=data_dir, limit=n)[1]).ravel()
+
+
 def background_photos(split, data_dir):
     """Real photos (uint8 RGB squares) for backgrounds: ``data_dir/photos`` when it exists, else
     scikit-image's CC0 photos."""

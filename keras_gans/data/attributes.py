@@ -35,6 +35,8 @@ class AttributeSet:
     description: str
     build: object = field(repr=False)
     selectable: bool = False  # its attributes are chosen by the ``attributes`` setting
+    # digits(split, data_dir, n) -> the digit each of the first n images shows (built digit sets)
+    digits: object = field(default=None, repr=False)
 
 
 ATTRIBUTE_SETS = {
@@ -52,12 +54,14 @@ ATTRIBUTE_SETS = {
             "real digits (MNIST from --data-dir, else the embedded digits) in a stroke colour "
             "(red/green/blue), thin or thick, on black or on a real photo; 32x32 RGB",
             attribute_digits.build_colour,
+            digits=attribute_digits.digit_labels,
         ),
         AttributeSet(
             "style-digits",
             "the same real digits with another label set: stroke style (solid/outline/dotted) and"
             " a frame; join as colour-digits+style-digits to train with the mask vector",
             attribute_digits.build_style,
+            digits=attribute_digits.digit_labels,
         ),
     )
 }
@@ -135,8 +139,13 @@ def load_attributes(
     channels = {b[0].shape[-1] for b in built}
     if len(channels) > 1:
         built = [(np.repeat(x, 3, axis=-1) if x.shape[-1] == 1 else x, y, s) for x, y, s in built]
+    digits = None
+    if all(attribute_set(p).digits for p in parts):
+        digits = np.concatenate(
+            [attribute_set(p).digits(split, data_dir, len(b[0])) for p, b in zip(parts, built)]
+        )
     condition = Condition([b[2] for b in built])
     # one set: no copy
     images = built[0][0] if len(built) == 1 else np.concatenate([b[0] for b in built])
     conditions = np.concatenate([condition.vector(b[1], k) for k, b in enumerate(built)])
-    return AttributeData(images, conditions, condition)
+    return AttributeData(images, conditions, condition, digits)

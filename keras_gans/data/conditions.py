@@ -240,11 +240,14 @@ class Condition:
 
 @dataclass
 class AttributeData:
-    """uint8 images (N, H, W, C), their condition vectors (N, condition.size), the layout."""
+    """uint8 images (N, H, W, C), their condition vectors (N, condition.size), the layout, and
+    for the built digit sets the digit each image shows (int (N,); else None): what a
+    translation must keep while its attributes change."""
 
     images: np.ndarray
     conditions: np.ndarray
     condition: Condition = field(repr=False)
+    digits: np.ndarray | None = field(default=None, repr=False)
 
     def __post_init__(self):
         if self.images.ndim != 4 or len(self.images) == 0:
@@ -256,6 +259,8 @@ class AttributeData:
                 f"{len(self.images)} images need conditions of shape ({len(self.images)},"
                 f" {self.condition.size}), got {self.conditions.shape}"
             )
+        if self.digits is not None and len(self.digits) != len(self.images):
+            raise KerasGansError(f"{len(self.images)} images but {len(self.digits)} digit labels")
 
     @property
     def labels(self):
@@ -265,4 +270,5 @@ class AttributeData:
     def limited(self, limit):
         if not limit:
             return self
-        return AttributeData(self.images[:limit], self.conditions[:limit], self.condition)
+        digits = None if self.digits is None else self.digits[:limit]
+        return AttributeData(self.images[:limit], self.conditions[:limit], self.condition, digits)

@@ -51,6 +51,7 @@ def trainer(config, generator, discriminator):
         discriminator,
         condition(config),
         lambda_cls=config["lambda_cls"],
+        lambda_cls_d=config.get("lambda_cls_d"),
         lambda_rec=config["lambda_rec"],
         lambda_gp=config["lambda_gp"],
         d_steps=config["d_steps"],
@@ -69,6 +70,7 @@ STARGAN = Recipe(
         beta_2=0.999,
         d_steps=5,
         lambda_cls=1.0,
+        lambda_cls_d=None,  # D's weight on classifying real images; None: lambda_cls
         lambda_rec=10.0,
         lambda_gp=10.0,
         lr_schedule="linear_decay",

@@ -5,9 +5,11 @@ vector when two data sets are joined, see :class:`keras_gans.data.attributes.Con
 target of every image is the label of another image of the batch (a random permutation), so
 targets are always real label combinations. With ``c`` the image's condition and ``t`` its target:
 
-    D minimises  E[D(G(x, t))] - E[D(x)] + lambda_gp GP + lambda_cls  CLS(D_cls(x), c)
+    D minimises  E[D(G(x, t))] - E[D(x)] + lambda_gp GP + lambda_cls_d CLS(D_cls(x), c)
     G minimises  -E[D(G(x, t))] + lambda_cls CLS(D_cls(G(x, t)), t) + lambda_rec |x - G(G(x, t), c)|_1
 
+The paper has one ``lambda_cls`` for both (``lambda_cls_d`` defaults to it); a larger weight on D's
+term alone teaches D's classifier the real attributes without pulling G harder towards them.
 The adversarial part is WGAN-GP (critic scores on D's patch map). ``CLS`` is the domain
 classification: binary cross-entropy for each binary attribute, cross-entropy for each one-hot
 category, summed, and only over the label set the mask activates. Each train step makes
@@ -62,6 +64,7 @@ class StarGAN(AdversarialTrainer):
         discriminator: ``image -> {"logits", "class_logits"}``.
         condition: the :class:`~keras_gans.data.attributes.Condition` of the data.
         lambda_cls, lambda_rec, lambda_gp: loss weights (paper: 1, 10, 10).
+        lambda_cls_d: the weight of D's classification of real images (None: ``lambda_cls``).
         d_steps: critic updates per generator update (n_critic, paper: 5).
     """
 
@@ -79,6 +82,7 @@ class StarGAN(AdversarialTrainer):
         lambda_rec=10.0,
         lambda_gp=10.0,
         d_steps=5,
+        lambda_cls_d=None,
         **kwargs,
     ):
         self.condition = condition
@@ -87,6 +91,7 @@ class StarGAN(AdversarialTrainer):
             float(lambda_rec),
             float(lambda_gp),
         )
+        self.lambda_cls_d = self.lambda_cls if lambda_cls_d is None else float(lambda_cls_d)
         self.d_steps = int(d_steps)
         super().__init__(generator, discriminator, latent_dim=0, **kwargs)
 
@@ -126,7 +131,7 @@ class StarGAN(AdversarialTrainer):
                 d_cls = domain_classification_loss(c, out_real["class_logits"], self.condition)
                 alpha = self.random_uniform((ops.shape(real)[0], 1, 1, 1))
                 gp = gradient_penalty(self.critic, real, fake, alpha=alpha)
-                d_loss = d_adv + self.lambda_cls * d_cls + self.lambda_gp * gp
+                d_loss = d_adv + self.lambda_cls_d * d_cls + self.lambda_gp * gp
                 scaled = scale_for_replicas(d_loss)  # per-replica share of the global-batch loss
             self.apply(self.d_optimizer, tape, scaled, self.discriminator.trainable_variables)
 
