@@ -6,7 +6,11 @@ part of the test suite (RESULTS.md, chapter 9).
     python benchmarks/stylegan_probe.py --at 400,800 \\
         gamma0.01 '{"r1_gamma": 0.01}' nomix '{"mixing_prob": 0.0}'
 
-Variants are NAME JSON pairs of settings over the cpu preset (none: the preset alone). Needs
+Variants are NAME JSON pairs of settings over the cpu preset (none: the preset alone), and
+three keys that strip the model down to find which part fails: ``"g_net": "dcgan"`` /
+``"d_net": "dcgan"`` put chapter 3's DCGAN generator (fed w) / discriminator (batch norm) in
+place of StyleGAN2's, ``"noise": false`` freezes the noise strengths at zero. ``spread`` is the
+raw G's standard deviation over z (noise fixed) per pixel, averaged: near 0 is a collapse. Needs
 ../shared/data and the classifier ``benchmarks/gan_quality.py`` trains (runs/classifier-mnist.keras).
 """
 
@@ -24,14 +28,49 @@ from keras_gans.models import build_trainer, default_config
 N, CHUNK = 1000, 250
 
 
-def measure(trainer, clf, ext, f_test, grid=None):
+def dcgan_generator(config):
+    """Chapter 3's DCGAN generator behind the synthesis network's inputs: w of the first style
+    layer in, the noise multiplied by 0 (the functional model keeps the input)."""
+    from keras_gans.networks import dcgan_generator as dcgan
+    from keras_gans.networks.stylegan import resolution_for, style_layers
+
+    r = resolution_for(config["image_shape"], config["resolution"])
+    ws = keras.Input((style_layers(r), config["w_dim"]), name="ws")
+    noise = keras.Input((r, r, 2 * int(np.log2(r)) - 3), name="noise")
+    g = dcgan(config["w_dim"], tuple(config["image_shape"]), filters=64)
+    w = keras.layers.Flatten()(keras.layers.Cropping1D((0, style_layers(r) - 1))(ws))
+    unused = keras.layers.Rescaling(0.0)(keras.layers.GlobalAveragePooling2D()(noise))
+    unused = keras.layers.Reshape((1, 1, 1))(keras.layers.Dense(1, use_bias=False)(unused))
+    return keras.Model([ws, noise], keras.layers.Add()([g(w), unused]))
+
+
+def strip(config, settings):
+    """The networks a variant swaps in (see the module docstring), and the trainer's changes."""
+    from keras_gans.networks import dcgan_discriminator
+
+    nets = {}
+    if settings.get("g_net") == "dcgan":
+        nets["generator"] = dcgan_generator(config)
+    if settings.get("d_net") == "dcgan":
+        nets["discriminator"] = dcgan_discriminator(tuple(config["image_shape"]), filters=32)
+    return nets
+
+
+def measure(trainer, clf, ext, f_test, grid=None, batch_stats=False):
     z = np.random.default_rng(0).standard_normal((N, trainer.latent_dim)).astype("float32")
     chunks = range(0, N, CHUNK)
     ema = [trainer.generate(z[i : i + CHUNK], noise=trainer.noise(CHUNK)) for i in chunks]
     w = np.asarray(trainer.mapping(z))[:, None]  # one w for every style layer, no EMA
     ws = np.repeat(w, trainer.num_ws, axis=1)
-    raw = [trainer.generator([ws[i : i + CHUNK], trainer.noise(CHUNK)]) for i in chunks]
-    result = {}
+    # a DCGAN generator's batch norm has no settled moving statistics after a few hundred steps
+    raw = [
+        trainer.generator([ws[i : i + CHUNK], trainer.noise(CHUNK)], training=batch_stats)
+        for i in chunks
+    ]
+    one = trainer.noise(1)
+    same = np.repeat(one, CHUNK, 0)
+    spread = np.std(np.asarray(trainer.generator([ws[:CHUNK], same], training=batch_stats)), 0)
+    result = {"spread": round(float(spread.mean()), 3)}
     for tag, parts in (("raw", raw), ("ema", ema)):
         fakes = data.to_uint8(np.concatenate([np.asarray(p) for p in parts]))
         if grid:  # the first 64 as an 8 x 8 picture
@@ -64,9 +103,14 @@ def main():
     f_test = metrics.features(ext, xt)
     for name, settings in variants:
         keras.utils.set_random_seed(0)
-        config = default_config("stylegan", "cpu", image_shape=[28, 28, 1], **settings)
+        own = {k: v for k, v in settings.items() if k not in ("g_net", "d_net", "noise")}
+        config = default_config("stylegan", "cpu", image_shape=[28, 28, 1], **own)
         batch, last = config["batch_size"], steps[-1]
-        trainer = build_trainer({**config, "steps_per_epoch": last})
+        trainer = build_trainer({**config, "steps_per_epoch": last}, strip(config, settings))
+        if settings.get("noise") is False:
+            for v in trainer.generator.weights:
+                if v.path.endswith("strength"):
+                    v.trainable = False
         batches = iter(make_dataset(x, batch, seed=0, epochs=None))
         done, train_s, train_cpu = 0, 0.0, 0.0
         for at in steps:
@@ -80,7 +124,8 @@ def main():
             done = at
             took = f"train {train_s:.0f}s wall {train_cpu:.0f}s cpu"
             grid = f"{args.grids}/{name}_{at}" if args.grids and at == last else None
-            result = json.dumps(measure(trainer, clf, ext, f_test, grid))
+            dcgan_g = settings.get("g_net") == "dcgan"
+            result = json.dumps(measure(trainer, clf, ext, f_test, grid, batch_stats=dcgan_g))
             print(name, settings, f"step {at}", took, result, flush=True)
 
 

@@ -307,6 +307,12 @@ def test_a_run_without_styles_refuses_truncation_and_mixing(tmp_path):
         ("stylegan", dict(ema_rampup=-0.05), "ema_rampup must be a finite number >= 0"),
         ("progan", dict(stage_images=0), "stage_images must be a positive integer"),
         ("stylegan", dict(truncation=0.7), "unknown setting"),
+        (
+            "stylegan",
+            dict(group_size=32, batch_size=48),
+            "batch_size 48 must be a multiple of group_size 32",
+        ),
+        ("progan", dict(batch_size=6), "batch_size 6 must be a multiple of group_size 4"),
     ],
 )
 def test_refused_settings(model, settings, message):

@@ -9,7 +9,7 @@ Both sample from an exponential moving average of G. Images of another size than
 padded into it for D and cropped out of G's frame.
 """
 
-from keras_gans.errors import check_choice
+from keras_gans.errors import KerasGansError, check_choice
 from keras_gans.recipes.base import Recipe
 
 
@@ -20,6 +20,14 @@ def check(config):
     check_resolution(config["resolution"])
     config["filter_base"] = count(1, 2**20)("filter_base", config["filter_base"], config)
     config["group_size"] = count(1, 1024)("group_size", config["group_size"], config)
+    # MinibatchStdDev splits each batch into groups of min(group_size, batch): a remainder
+    # would fail inside D's first step with a reshape trace
+    batch, group = config.get("batch_size"), config["group_size"]
+    if isinstance(batch, int) and batch > 0 and batch % min(group, batch):
+        raise KerasGansError(
+            f"batch_size {batch} must be a multiple of group_size {group} (D's minibatch standard"
+            f" deviation compares images in groups of that size) or at most {group}"
+        )
     config["ema_half_life"] = weight("ema_half_life", config["ema_half_life"], config)
     if config["model"] == "progan":
         config["stage_images"] = count(1)("stage_images", config["stage_images"], config)
