@@ -35,11 +35,12 @@ from keras_gans.cli import add_settings_option
 from keras_gans.evaluate import evaluate_pairs
 from keras_gans.runs import RunDir, load_run, train
 
+# every weight spelt out: grey2colour's cpu preset is L1 only (gan_weight 0)
 VARIANTS = {
-    "L1 only": dict(gan_weight=0.0),
-    "cGAN only": dict(l1_weight=0.0),
-    "GAN + L1": dict(conditional_d=False),
-    "cGAN + L1": dict(),
+    "L1 only": dict(gan_weight=0.0, l1_weight=100.0),
+    "cGAN only": dict(gan_weight=1.0, l1_weight=0.0),
+    "GAN + L1": dict(gan_weight=1.0, l1_weight=100.0, conditional_d=False),
+    "cGAN + L1": dict(gan_weight=1.0, l1_weight=100.0),
 }
 
 

@@ -30,6 +30,7 @@ TINY = dict(
     g_filters=8,
     d_filters=8,
     patch_size=16,
+    gan_weight=1.0,  # cGAN + L1 (grey2colour's cpu preset is L1 only)
     verbose=0,
 )
 

@@ -13,11 +13,15 @@ from keras_gans.errors import KerasGansError
 from keras_gans.layers import LabToRGB, Lightness
 
 
-def lab_colouriser(body, image_shape, out_channels=3, name="lab_colouriser"):
+def lab_colouriser(body, image_shape, out_channels=3, start_grey=False, name="lab_colouriser"):
     """G: images ``image_shape`` -> RGB (``out_channels`` 3) = Lab(L of the input, body(L)).
 
     ``body``: a model from L, (H, W, 1) in [-1, 1], to ab / 110, (H, W, 2) in [-1, 1] (tanh):
-    ``unet_generator((H, W, 1), 2, ...)`` for instance.
+    ``unet_generator((H, W, 1), 2, ...)`` for instance. ``start_grey``: zero the weights of the
+    body's last layer (a convolution into tanh), so G starts as the grey copy; then the first
+    steps add the colours the data agree on instead of undoing random ones (on 135 photos, +0.3
+    dB held-out PSNR at 660 steps for Pix2Pix; -0.16 dB for CycleGAN, which keeps random
+    weights: RESULTS.md chapters 5 and 6).
     """
     height, width = tuple(image_shape)[:2]
     if tuple(body.input_shape[1:]) != (height, width, 1) or body.output_shape[-1] != 2:
@@ -25,6 +29,8 @@ def lab_colouriser(body, image_shape, out_channels=3, name="lab_colouriser"):
             f"a Lab colouriser's network maps L ({height}, {width}, 1) to ab ({height}, {width}, 2);"
             f" got {body.input_shape[1:]} -> {body.output_shape[1:]}"
         )
+    if start_grey:
+        _zero_output_layer(body)
     images = keras.Input(tuple(image_shape), name="image")
     light = Lightness(name="lightness")(images)
     return keras.Model(
@@ -38,3 +44,13 @@ def lab_decolouriser(image_shape, out_channels=3, name="lab_decolouriser"):
     images = keras.Input(tuple(image_shape), name="image")
     light = Lightness(name="lightness")(images)
     return keras.Model(images, LabToRGB(out_channels, name="lab_to_rgb")(light), name=name)
+
+
+def _zero_output_layer(body):
+    last = [layer for layer in body.layers if layer.weights][-1]
+    if not isinstance(last, keras.layers.Conv2D | keras.layers.Conv2DTranspose):
+        raise KerasGansError(
+            f"start_grey zeroes the body's last convolution; its last layer with weights is"
+            f" {last.name} ({type(last).__name__})"
+        )
+    last.set_weights([0 * w for w in last.get_weights()])
