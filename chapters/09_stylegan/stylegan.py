@@ -17,7 +17,7 @@
 # **What you will see:** ProGAN's growth stage by stage (what D sees at each level of detail,
 # with the fade-ins), StyleGAN2 samples from the `cpu` preset (one epoch of MNIST in a 32-pixel
 # frame; below, the measured run, which *collapsed* onto variants of one loop: FID 317 against
-# DCGAN's 48.8, RESULTS.md chapter 9 -- two defects found and fixed did not cure it, and the
+# DCGAN's 41.3, RESULTS.md chapter 9 -- two defects found and fixed did not cure it, and the
 # cpu preset still needs the settings that do), a linear probe asking whether
 # w is less entangled than z, AdaIN as a per-channel scale and bias, noise changing only fine
 # detail, style-mixing grids (coarse / middle / fine), truncation from psi = 0 to 1, and why
