@@ -226,3 +226,21 @@ def test_the_plain_digit_commands_train_the_measured_budgets():
     assert steps == 600 and stargan["lambda_cls"] == 1.0
     celeba = default_config("stargan", "cpu", dataset="celeba")
     assert "limit" not in celeba and celeba["epochs"] == 3
+
+
+def test_the_wgan_chapter_trains_what_keras_gans_train_gives():
+    """The WGAN chapter trains the plain presets. On MNIST, WGAN-GP's cpu preset is 8 epochs of
+    60,000 / (64 x 2) = 468 updates, 3,744 in all (RESULTS.md, chapter 3); on the 6,000 embedded
+    digits both WGANs train 15 epochs, as the chapter did with its own settings: 15 x 6,000 /
+    (32 x 5) -> 37 x 15 = 555 WGAN updates, 15 x 46 = 690 WGAN-GP updates; the paper preset
+    keeps the paper's 5 critic steps."""
+    from keras_gans.models import default_config
+
+    def updates(config, images):
+        return config["epochs"] * (images // (config["batch_size"] * config["d_steps"]))
+
+    assert updates(default_config("wgan-gp", "cpu", dataset="mnist"), 60000) == 3744
+    assert updates(default_config("wgan-gp", "cpu", dataset="digits"), 6000) == 690
+    assert updates(default_config("wgan", "cpu", dataset="digits"), 6000) == 555
+    assert updates(default_config("wgan", "cpu", dataset="mnist"), 60000) == 1870
+    assert default_config("wgan-gp", "paper", dataset="digits")["d_steps"] == 5
