@@ -17,14 +17,18 @@
 # **What you will see:** the earth mover's distance of the lecture's example solved exactly
 # (linear program, 1-D closed form) beside a critic's estimate, JSD against W1 for distributions
 # that do not overlap, the gradient penalty on a critic solved by hand, mode collapse of a plain
-# GAN on a ring of eight Gaussians against WGAN-GP, and WGAN and WGAN-GP samples (here WGAN-GP after 10 epochs
-# of MNIST, FID 47.3).
+# GAN on a ring of eight Gaussians against WGAN-GP, and WGAN and WGAN-GP samples (here the WGAN-GP
+# cpu preset after 8 epochs of MNIST, FID 24.2; 47.3 with the old preset's 5 critic steps).
 #
 # ![wgangp_cpu_mnist.png](../../docs/figures/wgangp_cpu_mnist.png)
 #
-# Time on 2 CPU cores: a WGAN-GP MNIST epoch took 98 s at load 4-5 (RESULTS.md, chapter 3; WGAN's
-# not timed), so the chapter's 3 + 3 MNIST epochs take roughly 10 minutes; on the embedded digits
-# about 4 minutes (chapters/README.md). On a GPU: not measured yet.
+# Time on 2 CPU cores: the chapter trains the plain `cpu` presets, what `keras-gans train wgan`
+# and `keras-gans train wgan-gp` run. On MNIST that is WGAN's 10 epochs (1,870 updates, about
+# 4.5 minutes) and WGAN-GP's 8 (3,744 updates, about 7.5 minutes; RESULTS.md, chapter 3): about
+# 14 minutes with the ring of Gaussians on an idle machine, up to twice that on a busy one
+# (WGAN-GP alone took 15 minutes at load 4). On the 6,000 embedded digits both presets train
+# 15 epochs (555 and 690 updates), about 4 minutes in all (chapters/README.md). On a GPU: not
+# measured yet.
 #
 # `gan.py` showed that with an optimal discriminator the GAN generator minimises the
 # Jensen-Shannon divergence — which is stuck at $\log 2$ whenever the two distributions do not
@@ -36,7 +40,8 @@
 # * **WGAN** clips every critic weight to $[-c, c]$ after each update (c = 0.01): crude but
 #   keeps $f$ $K$-Lipschitz for some $K$; RMSprop, lr 5e-5, 5 critic steps per G step.
 # * **WGAN-GP** (Gulrajani et al., 2017) penalises $(\|\nabla_{\hat x} f(\hat x)\|_2 - 1)^2$ at
-#   random points $\hat x$ between real and fake samples, λ = 10; Adam (β = 0, 0.9).
+#   random points $\hat x$ between real and fake samples, λ = 10; Adam (β = 0, 0.9). The paper
+#   takes 5 critic steps at lr 1e-4; the `cpu` preset takes 2 at 4e-4 (why: "Training both").
 #
 # Set `KERAS_GANS_QUICK=1` for a smoke test.
 
@@ -380,7 +385,7 @@ for kind, track in ring.items():
 # still improving. (Quick mode trains 120 updates: its pictures show only the start.) The same
 # happens with images, less visibly: the class histogram of RESULTS.md (chapter 3) shows the
 # DCGAN over-producing some digits (3.9× between the most and least frequent class) where
-# WGAN-GP's is flatter (2.3×). The remedies of the lectures attack this from different sides: the
+# WGAN-GP's is flatter (1.7×). The remedies of the lectures attack this from different sides: the
 # Wasserstein critic (here), minibatch discrimination and unrolled GANs (not implemented in the
 # package), and, for translation, the cycle loss.
 
@@ -423,19 +428,21 @@ for model in ("wgan", "wgan-gp"):
 # %% [markdown]
 # ## Training both
 #
-# `runs.train("wgan", ...)` and `runs.train("wgan-gp", ...)` with the networks above; both
-# update the critic 5 times per generator update (`d_steps=5`), so every train step consumes
-# `5 × batch_size` real images. Critics are slower to train than DCGAN's discriminator, so the
-# pictures after a few minutes on a CPU are rougher than DCGAN's — WGAN-GP usually ahead of
-# clipping. `if_changed="new"` sends edited networks to a run folder of their own.
+# `runs.train("wgan", ...)` and `runs.train("wgan-gp", ...)` with the networks above and the
+# plain `cpu` presets. WGAN updates the critic 5 times per generator update (`d_steps=5`), so
+# every train step consumes `5 × batch_size` real images; WGAN-GP's cpu preset only twice. On a
+# CPU an epoch costs about the same whatever `d_steps` (the critic's updates, with the penalty's
+# second backward pass, are most of the work), so fewer critic steps buy more generator updates
+# per minute: after 2 MNIST epochs (seed 0) FID 154 with 5 critic steps, 107 with 3, 85 with 2,
+# and 59 with 2 at Adam 4e-4 instead of 2e-4 (RESULTS.md, chapter 3). The penalty keeps the
+# critic's gradients useful even when it is not trained to its optimum. Clipping has no such
+# help: WGAN keeps the paper's 5 steps, and its pictures after a few CPU minutes are rougher.
+# `if_changed="new"` sends edited networks to a run folder of their own.
 
 # %%
-if QUICK:
-    SETTINGS = dict(epochs=1, limit=320, batch_size=16)
-elif DATASET == "mnist":
-    SETTINGS = dict(epochs=3)  # 187 generator updates per epoch
-else:
-    SETTINGS = dict(epochs=15, batch_size=32)  # 37 generator updates per epoch
+# outside quick mode: what `keras-gans train wgan|wgan-gp` trains on this data set (the presets,
+# with their own epochs for the 6,000 embedded digits: `keras-gans list --settings wgan-gp`)
+SETTINGS = dict(epochs=1, limit=320, batch_size=16) if QUICK else {}
 suffix = f"{DATASET}{'_quick' if QUICK else ''}"
 trained = {}
 for model in ("wgan", "wgan-gp"):
@@ -514,8 +521,8 @@ for model, h in hist.items():
 # %% [markdown]
 # What to expect: the estimate first *rises* — the critic learns to separate real from fake
 # faster than the generator improves — and then, if training works, falls as the samples
-# approach the data. In our full CPU run on the embedded digits (60 epochs, 540 generator
-# updates each) WGAN-GP's estimate peaked at about 30 around epoch 3 and fell steadily to about
+# approach the data. In an earlier CPU run on the embedded digits (60 epochs, 540 generator
+# updates each, WGAN-GP with the paper's 5 critic steps) WGAN-GP's estimate peaked at about 30 around epoch 3 and fell steadily to about
 # 1.6, with the penalty settling near 0.01, while the samples became digits. The clipped
 # critic's estimate rose and then levelled off around 0.3, and its samples were still blurry
 # blobs: with RMSprop at 5e-5 and clipped weights, WGAN needs many more generator updates than
@@ -581,5 +588,6 @@ show(fig, "critic_weights.png")
 # * The Lipschitz constraint is the whole difficulty: clipping enforces it crudely (weights
 #   pile up at $\pm c$); the gradient penalty enforces it softly along lines between real and
 #   fake samples, per sample — hence no batch norm in the WGAN-GP critic (`d_norm="layer"`).
-# * Both use `d_steps=5`: the critic should be near its optimum for its estimate to mean
-#   anything, so it trains five times per generator step.
+# * The papers use `d_steps=5`: the critic should be near its optimum for its estimate to mean
+#   anything, so it trains five times per generator step. With the penalty two are enough on a
+#   CPU budget (the `cpu` preset): more generator updates in the same minutes.
