@@ -24,8 +24,8 @@
 #
 # Time on 2 CPU cores: the chapter trains the plain `cpu` presets, what `keras-gans train wgan`
 # and `keras-gans train wgan-gp` run. On MNIST that is WGAN's 10 epochs (1,870 updates, about
-# 4.5 minutes) and WGAN-GP's 8 (3,744 updates, about 7.5 minutes; RESULTS.md, chapter 3): about
-# 14 minutes with the ring of Gaussians on an idle machine, up to twice that on a busy one
+# 4.5 minutes) and WGAN-GP's 8 (3,744 updates, about 8.5 minutes; RESULTS.md, chapter 3): about
+# 15 minutes with the ring of Gaussians on an idle machine, up to twice that on a busy one
 # (WGAN-GP alone took 15 minutes at load 4). On the 6,000 embedded digits both presets train
 # 15 epochs (555 and 690 updates), about 4 minutes in all (chapters/README.md). On a GPU: not
 # measured yet.
