@@ -13,6 +13,17 @@ colours, beside the grey copy; ``--train-psnr``: also on the training pairs, to 
 overfitting). Steps, wall and process CPU time and the 1-minute load are recorded in
 OUT/lab_colour.json. ``--set`` values are numbers or words (``lr_schedule=linear_decay``). Not
 part of the test suite.
+
+Two probes read the same run without changing it, at the end of each ``--probe-epochs`` epoch
+(default: the ``--epochs`` values):
+``--averages 0.99 ...`` keeps moving averages of the colouring generator's weights (the
+trainers' ``ema`` rule, decay min(d, (1 + t) / (10 + t)) at step t) and scores each on the
+held-out pairs; ``--colour-scales 0.5 0.75 ...`` scores the colourisation with its a, b scaled
+(how much of its colour the held-out photos support; of the run's G and of the first average).
+
+    python benchmarks/lab_colour.py pix2pix --dataset grey2colour --data-dir ../shared/data/photos \\
+        --epochs 20 --probe-epochs 10 20 --spaces lab --set ema=0 --averages 0.99 \\
+        --colour-scales 0.5 0.75 1.25 --out runs/lab-avg
 """
 
 import argparse
@@ -21,6 +32,7 @@ import os
 import time
 from pathlib import Path
 
+import keras
 import numpy as np
 
 import keras_gans  # noqa: F401  (selects the TensorFlow backend)
@@ -54,6 +66,64 @@ def probe(names):
         photos.photo_tiles = more_tiles
 
 
+class Averages(keras.callbacks.Callback):
+    """The probes of ``--averages`` and ``--colour-scales`` (module docstring), on the network
+    ``net`` of the trainer (the one that colours), at the end of the epochs in ``at``. The
+    averages start at the run's first step seen here, so give one ``--epochs`` value per run
+    with them (a resumed run would restart them)."""
+
+    def __init__(self, test, net, decays, scales, at, rows):
+        super().__init__()
+        self.test, self.net, self.decays, self.scales = test, net, decays, scales
+        self.at, self.rows, self.avg, self.t = set(at), rows, None, 0
+
+    def on_train_batch_end(self, batch, logs=None):
+        weights = [v.numpy() for v in getattr(self.model, self.net).weights]
+        if self.avg is None:
+            self.avg = {d: [w.copy() for w in weights] for d in self.decays}
+        for d in self.decays:
+            decay = min(d, (1.0 + self.t) / (10.0 + self.t))
+            for a, w in zip(self.avg[d], weights):
+                a *= decay
+                a += (1 - decay) * w
+        self.t += 1
+
+    def psnr(self, g, scales=(1.0,)):
+        from skimage.color import lab2rgb, rgb2lab
+
+        from keras_gans import metrics
+        from keras_gans.data import to_float, to_uint8
+        from keras_gans.trainers.base import translate_batches
+
+        out = (translate_batches(g, to_float(self.test.a)) + 1) / 2
+        lab = np.stack([rgb2lab(np.clip(x, 0, 1)) for x in out]) if scales != (1.0,) else None
+        scores = {}
+        for f in scales:
+            if f == 1.0:
+                rgb = out
+            else:
+                scaled = lab * np.array([1.0, f, f])
+                rgb = np.stack([lab2rgb(x) for x in scaled])
+            scores[f] = float(np.mean(metrics.psnr(to_uint8(rgb * 2 - 1), self.test.b)))
+        return scores
+
+    def on_epoch_end(self, epoch, logs=None):
+        if epoch + 1 not in self.at:
+            return
+        g = getattr(self.model, self.net)
+        own = [v.numpy() for v in g.weights]
+        scales = (1.0, *self.scales)
+        row = dict(epoch=epoch + 1, steps=self.t, psnr=self.psnr(g, scales))
+        for i, d in enumerate(self.decays):
+            for v, a in zip(g.weights, self.avg[d]):
+                v.assign(a)
+            row[f"psnr_average_{d}"] = self.psnr(g, scales if i == 0 else (1.0,))
+        for v, w in zip(g.weights, own):
+            v.assign(w)
+        self.rows.append(row)
+        print(json.dumps(row), flush=True)
+
+
 def main():
     p = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     p.add_argument("model", choices=("pix2pix", "cyclegan"))
@@ -81,6 +151,26 @@ def main():
         choices=("scales2", "scales3"),
         help="a probe, not a setting: training photos also cut into 2 x (and 3 x) finer tiles",
     )
+    p.add_argument(
+        "--averages",
+        type=float,
+        nargs="*",
+        default=[],
+        help="probe: moving averages of the colouring G of these decays, scored at each --epochs",
+    )
+    p.add_argument(
+        "--colour-scales",
+        type=float,
+        nargs="*",
+        default=[],
+        help="probe: also score the colourisation with its a, b times these factors",
+    )
+    p.add_argument(
+        "--probe-epochs",
+        type=int,
+        nargs="*",
+        help="the epochs at whose end the probes score (default: the --epochs values)",
+    )
     p.add_argument("--figure", help="a figure of the last run: grey, coloured, true (8 held-out)")
     args = p.parse_args()
     settings = {k: _value(v) for k, v in (item.split("=", 1) for item in args.set)}
@@ -92,6 +182,9 @@ def main():
     for space in args.spaces:
         for epochs in args.epochs:
             load, wall, cpu = os.getloadavg()[0], time.time(), time.process_time()
+            probes = []
+            if args.averages or args.colour_scales:
+                probes = [probe_callback(args, space, settings)]
             run = train(
                 args.model,
                 dataset=args.dataset,
@@ -100,6 +193,7 @@ def main():
                 epochs=epochs,
                 colour_space=space,
                 **settings,
+                callbacks=probes,
                 verbose=2,
             )
             wall, cpu = time.time() - wall, time.process_time() - cpu
@@ -122,11 +216,25 @@ def main():
             )
             if args.train_psnr:
                 rows[-1]["psnr_train"] = train_psnr(run, args.data_dir)
+            if probes:
+                rows[-1]["probes"] = probes[0].rows
             print(json.dumps(rows[-1]), flush=True)
             out.mkdir(parents=True, exist_ok=True)
             path.write_text(json.dumps(rows, indent=1))
     if args.figure:
         figure(run, rows[-1], args.data_dir, args.figure)
+
+
+def probe_callback(args, space, settings):
+    """The ``Averages`` callback of the run about to start, on its held-out pairs."""
+    from keras_gans import data
+    from keras_gans.models import default_config
+
+    config = default_config(args.model, "cpu", dataset=args.dataset, colour_space=space, **settings)
+    test = data.load_run_domains(config, "test", args.data_dir)
+    net = "generator" if args.model == "pix2pix" else "g_a2b"
+    at = args.probe_epochs or args.epochs
+    return Averages(test, net, args.averages, args.colour_scales, at, [])
 
 
 def train_psnr(run, data_dir):

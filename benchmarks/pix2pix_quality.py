@@ -65,8 +65,8 @@ def ablation(args):
             out=run_dir,
             epochs=args.epochs,
             verbose=2,
-            **weights,
-            **dict(args.settings),
+            # the paper's study translates with G itself, not grey2colour's moving average
+            **{"ema": 0.0, **weights, **dict(args.settings)},
         )
         rows = list(csv.DictReader(open(RunDir(run_dir).logs / "history.csv")))
         run = load_run(run_dir)

@@ -150,6 +150,9 @@ def test_cyclegan_lab_step_trains_the_colouriser_only():
     before = [w.numpy().copy() for w in trainer.g_a2b.trainable_weights]
     logs = trainer.train_on_batch(grey, colourful, return_dict=True)
     assert logs["cycle_A"] < 0.01  # grey -> colour -> L: the input's own lightness comes back
+    # cifar10-colour's preset: a regression with a little GAN (cycle 100, D_B's term 0.1)
+    adv, cycle = logs["adv_A2B"] + logs["adv_B2A"], logs["cycle_A"] + logs["cycle_B"]
+    assert logs["g_loss"] == pytest.approx(0.1 * adv + 100 * cycle, rel=1e-5)
     assert any(
         not np.allclose(b, w.numpy()) for b, w in zip(before, trainer.g_a2b.trainable_weights)
     )

@@ -260,6 +260,26 @@ def test_dropout_seed_states_are_checkpointed(tmp_path, pairs):
         np.testing.assert_array_equal(np.array(state), np.array(states[key]))
 
 
+def test_ema_translates_with_the_moving_average(pairs):
+    """After step t the average is d * average + (1 - d) * G, d = min(ema, (1 + t) / (10 + t)):
+    one step from G's copy gives 2/11 of the old G and 9/11 of the new (batch norm's moving
+    statistics too), and translating (``translators``, the per-epoch figure) uses the average."""
+    x, y = pairs
+    trainer = tiny_pix2pix(g_lr=1e-2, gan_weight=0.0, ema=0.5)
+    g0 = [np.array(w) for w in trainer.generator.weights]
+    trainer.train_on_batch(x, y)
+    g1 = [np.array(w) for w in trainer.generator.weights]
+    assert sum(not np.allclose(a, b) for a, b in zip(g0, g1)) > len(g0) // 2
+    for avg, before, after in zip(trainer.ema_generator.weights, g0, g1):
+        np.testing.assert_allclose(np.array(avg), 2 / 11 * before + 9 / 11 * after, atol=1e-6)
+    assert trainer.translators["A2B"] is trainer.ema_generator
+    shown = trainer.preview(x[:2], y[:2])[1]
+    np.testing.assert_allclose(shown, trainer.ema_generator(x[:2], training=False), atol=1e-6)
+    assert not np.allclose(shown, trainer.generator(x[:2], training=False), atol=1e-3)
+    plain = tiny_pix2pix(gan_weight=0.0)
+    assert plain.ema_generator is None and plain.translators["A2B"] is plain.generator
+
+
 # -- a run: CLI train, load_run, translate (API and CLI), evaluate -----------------------------
 @pytest.fixture(scope="module")
 def tiny_run(tmp_path_factory):
@@ -317,6 +337,9 @@ def test_load_run_translate_and_test_dropout(tiny_run):
 
     out, _ = tiny_run
     run = load_run(out)
+    # grey2colour's cpu preset translates with G's moving average, exported beside G
+    assert run.config["ema"] == 0.99 and run.trainer.translators["A2B"] is run.trainer.ema_generator
+    assert (out / "models" / "ema_generator.keras").is_file()
     photo = skimage.data.coffee()  # 400x600 RGB: made grey, translated at 32 px, resized back
     a, b = run.translate(photo[None]), run.translate(photo[None])
     assert a.shape == (1, 400, 600, 3) and a.dtype == np.uint8

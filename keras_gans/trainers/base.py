@@ -128,7 +128,7 @@ class TrainerAPI:
       U-GAT-IT), "attributes" (StarGAN's G(x, c)) or "classifier" (the evaluation classifier).
     * ``network_names``: its networks, named as its constructor's keywords (a recipe builds them
       under these names); ``exported_networks``: those ``RUN_DIR/models/`` gets (all of them,
-      and a GAN's ``ema_generator`` where it keeps one).
+      and the ``ema_generator`` of a trainer that keeps one: GANs, Pix2Pix).
     * ``conditioning``: what ``generate`` (StarGAN: ``translate``) takes besides z: None,
       "labels" (class-conditional), "codes" (InfoGAN) or "attributes" (condition vectors).
     * ``sample_classes``: the number of classes (InfoGAN: categorical codes) ``generate`` takes
@@ -338,6 +338,7 @@ class TwoPlayerTrainer(Trainer):
 
     tracked = ("d_loss", "g_loss")
     network_names = ("generator", "discriminator")
+    ema_generator = None  # a copy of G averaged over training, for trainers that keep one
 
     def __init__(self, generator, discriminator, latent_dim=None, seed=None, **kwargs):
         super().__init__(latent_dim, seed=seed, **kwargs)
@@ -355,36 +356,15 @@ class TwoPlayerTrainer(Trainer):
     def call(self, x, training=False):
         return self.generator(x, training=training)
 
-
-class AdversarialTrainer(TwoPlayerTrainer):
-    """A generator G(z) of latent noise and a discriminator D(x): the GANs of lectures 3 and 4."""
-
-    ema_generator = None  # a copy of G averaged over training, for trainers that keep one
-
-    def __init__(self, generator, discriminator, latent_dim=None, seed=None, **kwargs):
-        if latent_dim is None:
-            latent_dim = generator.inputs[0].shape[-1]
-        super().__init__(generator, discriminator, latent_dim=latent_dim, seed=seed, **kwargs)
-
-    @staticmethod
-    def split_batch(x, parts):
-        """Split a batch into ``parts`` equal chunks along axis 0 (k discriminator steps).
-
-        With a batch of ``parts * m + r`` images the last ``r`` are left out, so every step sees
-        the same m; the run API always builds batches of exactly ``parts * m``.
-        """
-        if parts == 1:
-            return [x]
-        m = ops.shape(x)[0] // parts
-        return [x[i * m : (i + 1) * m] for i in range(parts)]
-
     # -- an exponential moving average of G's weights, for sampling ------------------------------
     def track_average(self, ema):
         """Keep ``ema_generator``, a copy of G whose weights follow G's by an exponential moving
         average of decay ``ema`` (0: none). Late in training the average can sample better than
         the last step's G, which moves with every update of the game (Yazici et al., 2019); early
-        on it lags behind G (RESULTS.md, chapter 3: worse FID up to 1,500 DCGAN updates). It is
-        a network of the trainer, so the checkpoint holds it and a resumed run continues it."""
+        on it lags behind G (RESULTS.md, chapter 3: worse FID up to 1,500 DCGAN updates). For a
+        translator trained on few images (Pix2Pix on 135 photos) it averages out what each
+        step's batch pulled G towards (RESULTS.md, chapter 5). It is a network of the trainer,
+        so the checkpoint holds it, a resumed run continues it and the run exports it."""
         self.ema = float(ema)
         if not 0 <= self.ema < 1:
             from keras_gans.errors import KerasGansError
@@ -411,6 +391,31 @@ class AdversarialTrainer(TwoPlayerTrainer):
     def sampler(self):
         """The generator that samples: the average where the trainer keeps one, else G."""
         return self.generator if self.ema_generator is None else self.ema_generator
+
+    @property
+    def exported_networks(self):
+        return self.network_names + (() if self.ema_generator is None else ("ema_generator",))
+
+
+class AdversarialTrainer(TwoPlayerTrainer):
+    """A generator G(z) of latent noise and a discriminator D(x): the GANs of lectures 3 and 4."""
+
+    def __init__(self, generator, discriminator, latent_dim=None, seed=None, **kwargs):
+        if latent_dim is None:
+            latent_dim = generator.inputs[0].shape[-1]
+        super().__init__(generator, discriminator, latent_dim=latent_dim, seed=seed, **kwargs)
+
+    @staticmethod
+    def split_batch(x, parts):
+        """Split a batch into ``parts`` equal chunks along axis 0 (k discriminator steps).
+
+        With a batch of ``parts * m + r`` images the last ``r`` are left out, so every step sees
+        the same m; the run API always builds batches of exactly ``parts * m``.
+        """
+        if parts == 1:
+            return [x]
+        m = ops.shape(x)[0] // parts
+        return [x[i * m : (i + 1) * m] for i in range(parts)]
 
     # -- using a trained model ------------------------------------------------------------------
     def generate(self, z):

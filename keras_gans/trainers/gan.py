@@ -44,10 +44,6 @@ class GAN(AdversarialTrainer):
         self.track_average(ema)
 
     @property
-    def exported_networks(self):
-        return self.network_names + (() if self.ema_generator is None else ("ema_generator",))
-
-    @property
     def images_per_step(self):
         """Real images one train step consumes per generator sample (batch multiple)."""
         return self.d_steps

@@ -15,6 +15,10 @@ lecture's third objective, "GAN + L1", is an *unconditional* D: given a discrimi
 input (the recipe's ``conditional_d=False``), D sees only the output image, never the input
 beside it, so it can say whether a photo looks real but not whether it fits its sketch. As in the
 reference code, D is updated first and G's adversarial loss is computed with the updated D.
+
+``ema`` keeps a moving average of G's weights (``ema_generator``), and translating uses it: on
+few training pairs each step's G is pulled towards the colours of its batch, and the average
+of the last steps guesses less confidently wrong on new photos (RESULTS.md, chapter 5).
 """
 
 import keras
@@ -39,6 +43,8 @@ class Pix2Pix(TwoPlayerTrainer):
         loss: adversarial loss ("nonsaturating", the paper's; or "lsgan", "minimax" ...).
         test_dropout: translate with dropout on and batch-norm statistics of each image, as the
             paper does at test time (``training=True``); default off: deterministic outputs.
+        ema: decay of a moving average of G's weights that translating uses (0, the default:
+            none, G itself; 0.99 averages over about the last 100 steps).
     """
 
     kind = "pairs"
@@ -51,6 +57,7 @@ class Pix2Pix(TwoPlayerTrainer):
         l1_weight=100.0,
         loss="nonsaturating",
         test_dropout=False,
+        ema=0.0,
         **kwargs,
     ):
         self.gan_weight, self.l1_weight = float(gan_weight), float(l1_weight)
@@ -66,11 +73,13 @@ class Pix2Pix(TwoPlayerTrainer):
         )
         super().__init__(generator, discriminator, **kwargs)
         self.conditional = len(discriminator.inputs) == 2
+        self.track_average(ema)
 
     @property
     def translators(self):
-        """The networks that translate: A -> B only."""
-        return {"A2B": self.generator}
+        """The networks that translate: A -> B only (G's moving average where the trainer keeps
+        one)."""
+        return {"A2B": self.sampler}
 
     def call(self, x, training=False):
         return self.generator(x, training=training)
@@ -113,6 +122,7 @@ class Pix2Pix(TwoPlayerTrainer):
                 g_loss = self.gan_weight * g_gan + self.l1_weight * g_l1
             scaled = scale_for_replicas(g_loss)
         self.apply(self.g_optimizer, g_tape, scaled, self.generator.trainable_variables)
+        self.update_average()
         if not self.gan_weight:
             return self.update_trackers(g_l1=g_l1)
         return self.update_trackers(
@@ -129,4 +139,4 @@ class Pix2Pix(TwoPlayerTrainer):
 
     def preview(self, a, b):
         """Rows of the per-epoch figure: inputs, outputs (as :meth:`Run.translate` makes them), targets."""
-        return [a, translate_batches(self.generator, a, training=self.test_dropout), b]
+        return [a, translate_batches(self.sampler, a, training=self.test_dropout), b]
