@@ -511,29 +511,3 @@ def test_label_preservation_on_the_first_n_test_images(tmp_path):
     )
     assert result["test_images_a"] == result["test_images_b"] == 12
     assert 0 <= result["A2B"]["label_preservation"] <= 1
-
-
-def test_grey_a_draws_grey_images_for_domain_a(tmp_path):
-    """grey_a: G_B2A draws one channel repeated into MNIST's three, whatever its weights;
-    G_A2B keeps colour; a train step runs with the identity loss (3 -> 3 on both sides)."""
-    from keras_gans.networks import grey_generator, unet_generator
-
-    run = train(
-        "cyclegan",
-        out=tmp_path / "run",
-        epochs=1,
-        **{**QUICK, "dataset": "mnist-mnistm", "limit": 8},
-        grey_a=True,
-    )
-    digits = np.random.default_rng(0).integers(0, 256, (4, 32, 32, 3), dtype=np.uint8)
-    grey, colour = run.translate(digits, direction="B2A"), run.translate(digits, direction="A2B")
-    assert grey.shape == (4, 32, 32, 3) and np.ptp(grey.astype(int)) > 0
-    assert (grey == grey[..., :1]).all() and not (colour == colour[..., :1]).all()
-    history = (tmp_path / "run" / "logs" / "history.csv").read_text().splitlines()[0]
-    assert "identity_B2A" in history
-    body = unet_generator((16, 16, 3), 2, filters=4)
-    with pytest.raises(KerasGansError, match="draws one channel; got"):
-        grey_generator(body)
-    with pytest.raises(KerasGansError, match="grey_a must be true or false"):
-        train("cyclegan", out=tmp_path / "bad", epochs=1, **QUICK, grey_a="yes")
-    assert not (tmp_path / "bad").exists()

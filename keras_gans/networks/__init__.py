@@ -13,7 +13,7 @@ from keras_gans.networks.dcgan import (
     mlp_discriminator,
     mlp_generator,
 )
-from keras_gans.networks.lab import grey_generator, lab_colouriser, lab_decolouriser
+from keras_gans.networks.lab import lab_colouriser, lab_decolouriser
 from keras_gans.networks.patchgan import patchgan_discriminator, receptive_field
 from keras_gans.networks.resnet_generator import resnet_generator
 from keras_gans.networks.stargan import stargan_discriminator, stargan_generator
@@ -31,7 +31,6 @@ from keras_gans.networks.vgg import vgg_backbone, vgg_extractor, vgg_layer_names
 
 __all__ = [
     "build_classifier",
-    "grey_generator",
     "lab_colouriser",
     "lab_decolouriser",
     "patchgan_discriminator",

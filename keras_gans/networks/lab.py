@@ -46,21 +46,6 @@ def lab_decolouriser(image_shape, out_channels=3, name="lab_decolouriser"):
     return keras.Model(images, LabToRGB(out_channels, name="lab_to_rgb")(light), name=name)
 
 
-def grey_generator(body, out_channels=3, name="grey_generator"):
-    """G whose output is grey: ``body`` draws one channel (tanh), repeated into ``out_channels``
-    equal channels. For a grey domain kept in RGB (MNIST in three channels): G cannot leave
-    colour in its output, which a discriminator of grey images would spot at once."""
-    if body.output_shape[-1] != 1:
-        raise KerasGansError(
-            f"a grey generator's network draws one channel; got {body.output_shape[1:]}"
-        )
-    images = keras.Input(tuple(body.input_shape[1:]), name="image")
-    grey = body(images)
-    if out_channels > 1:
-        grey = keras.layers.Concatenate(name="grey_to_rgb")([grey] * int(out_channels))
-    return keras.Model(images, grey, name=name)
-
-
 def _zero_output_layer(body):
     last = [layer for layer in body.layers if layer.weights][-1]
     if not isinstance(last, keras.layers.Conv2D | keras.layers.Conv2DTranspose):

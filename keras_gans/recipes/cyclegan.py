@@ -33,10 +33,6 @@ def check(config):
             "pool_size must be 0 (no pool) or a positive number of images, got"
             f" {config['pool_size']!r}"
         )
-    if not isinstance(config.get("grey_a", False), bool):
-        raise KerasGansError(
-            f"grey_a must be true or false (G_B2A draws grey images), got {config['grey_a']!r}"
-        )
     for key in ("g_filters", "d_filters"):
         check_positive(key.replace("_", " "), config[key])
 
@@ -48,7 +44,6 @@ def shapes(config):
 
 def networks(config):
     from keras_gans.networks import (
-        grey_generator,
         lab_colouriser,
         lab_decolouriser,
         patchgan_discriminator,
@@ -60,9 +55,6 @@ def networks(config):
 
     def generator(shape_in, shape_out, name):
         if not uses_lab(config):
-            if name == "g_b2a" and config.get("grey_a"):
-                body = plain_generator(shape_in, (*shape_out[:2], 1), f"{name}_grey")
-                return grey_generator(body, shape_out[-1], name=name)
             return plain_generator(shape_in, shape_out, name)
         # A grey, B colour: G_A2B sees L and predicts ab; B -> A is L itself, without weights
         if name == "g_b2a":
@@ -172,8 +164,6 @@ CYCLEGAN = Recipe(
         # "lab": grey <-> colour in Lab (G_A2B sees L, predicts ab; G_B2A is L, no weights);
         # "auto": Lab on cifar10-colour
         colour_space="auto",
-        # domain A is grey (MNIST in three equal channels): G_B2A draws one channel, repeated
-        grey_a=False,
     ),
     presets={
         # 32 px: a U-Net G with batch norm (16 filters), 34x34 patches (a 70x70 patch is larger than
