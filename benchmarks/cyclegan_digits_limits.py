@@ -1,0 +1,138 @@
+"""What limits CycleGAN's MNIST-M -> MNIST (RESULTS.md, chapter 6, issue 17): how readable the
+inputs are, where the translations lose the digit, and what the same U-Net learns from pairs.
+
+    KERAS_GANS_TUNE_DIR=runs/tune python benchmarks/cyclegan_digits_limits.py readable RUN ...
+    KERAS_GANS_TUNE_DIR=runs/tune python benchmarks/cyclegan_digits_limits.py paired NAME
+
+The judges are ``benchmarks/ugatit_tuning.py``'s (the two domain classifiers cached in the tune
+folder; run a probe first to train them), the test digits its 2,000 (``KERAS_GANS_DATA_DIR``,
+default ../shared/data).
+
+``readable``: the MNIST-M judge on the MNIST-M inputs (how much of the digit a classifier that
+knows MNIST-M can read: the ceiling of any translator judged by readings), the MNIST judge on
+them (doing nothing) and on each RUN's translations, per quartile of two measures of the input:
+*texture*, the mean Sobel gradient of the photo away from the strokes (2 px around them left
+out), its *brightness* there (bright photo, dark strokes: MNIST's polarity reversed), and
+*contrast*, the mean over stroke pixels of ``|2 x - 255|`` / 255 (the stroke is
+``255 - patch``: a mid-grey patch hides it). Writes OUT/lowest_contrast.png: the 12 inputs of
+lowest contrast above their MNIST digits.
+
+``paired``: the cpu preset's U-Net G (16 filters, batch norm, no dropout), batch 8, flips, the
+preset's linear decay, 1,875 steps on 3,000 *pairs* MNIST-M -> MNIST with L1 alone (``pix2pix``,
+``gan_weight=0``): what the generator learns when told which strokes are the digit.
+"""
+
+import json
+import os
+import sys
+import time
+
+import keras
+import numpy as np
+from scipy import ndimage
+
+from keras_gans import data, load_run, metrics
+from keras_gans.runs import train
+
+DATA = os.environ.get("KERAS_GANS_DATA_DIR", "../shared/data")
+HERE = os.environ.get("KERAS_GANS_TUNE_DIR", "runs/tune")
+N = 2000
+
+
+def judges():
+    return (keras.models.load_model(f"{HERE}/judge_{side}.keras") for side in "AB")
+
+
+def measures(a, b):
+    """Per input: the photo's texture and brightness away from the strokes, the strokes'
+    contrast."""
+    ink = a[..., 0] > 127
+    near = ndimage.binary_dilation(ink, structure=np.ones((1, 5, 5), bool))
+    grey = b.astype(float).mean(-1)
+    gradient = np.hypot(ndimage.sobel(grey, axis=1), ndimage.sobel(grey, axis=2)) / 255
+    strokes = np.abs(2 * b.astype(float) - 255).max(-1) / 255
+    texture = np.array([gradient[i][~near[i]].mean() for i in range(len(a))])
+    contrast = np.array([strokes[i][ink[i]].mean() for i in range(len(a))])
+    brightness = np.array([grey[i][~near[i]].mean() / 255 for i in range(len(a))])
+    return texture, contrast, brightness
+
+
+def readable(runs):
+    test = data.load_domains("mnist-mnistm", "test", data_dir=DATA, size=32)
+    a, b, labels = test.a[:N], test.b[:N], test.labels_a[:N]
+    judge_a, judge_b = judges()
+    print(f"MNIST judge on the MNIST test digits: {metrics.accuracy(judge_a, a, labels)[0]:.3f}")
+    rows = {
+        "MNIST-M judge on the inputs (readable)": metrics.predict_labels(judge_b, b) == labels,
+        "MNIST judge on the inputs (untranslated)": metrics.predict_labels(judge_a, b) == labels,
+    }
+    for path in runs:
+        run = load_run(path)
+        out = (
+            run.translate(b)
+            if run.config["model"] == "pix2pix"
+            else run.translate(b, direction="B2A")
+        )
+        rows[os.path.basename(os.path.normpath(path))] = (
+            metrics.predict_labels(judge_a, out) == labels
+        )
+    texture, contrast, brightness = measures(a, b)
+    for name, measure in (
+        ("texture", texture),
+        ("contrast", contrast),
+        ("brightness (then the strokes are dark)", brightness),
+    ):
+        edges = np.quantile(measure, [0, 0.25, 0.5, 0.75, 1])
+        quartile = np.clip(np.searchsorted(edges, measure, side="right") - 1, 0, 3)
+        print(f"\n{name} quartile edges: {np.round(edges, 3).tolist()}")
+        print(f"{'':44s}" + "".join(f"{'Q' + str(q + 1):>8s}" for q in range(4)) + "     all")
+        for row, ok in rows.items():
+            cells = "".join(f"{100 * ok[quartile == q].mean():7.1f}%" for q in range(4))
+            print(f"{row:44s}{cells}{100 * ok.mean():7.1f}%")
+    lowest = np.argsort(contrast)[:12]
+    keras.utils.save_img(
+        f"{HERE}/lowest_contrast.png",
+        np.concatenate([np.concatenate(list(x[lowest]), 1) for x in (b, a)], 0),
+        scale=False,
+    )
+
+
+def paired(name):
+    start = time.time()
+    run = train(
+        "pix2pix",
+        dataset="mnist2mnistm",
+        data_dir=DATA,
+        out=f"{HERE}/runs/{name}",
+        direction="B2A",
+        gan_weight=0.0,
+        g_filters=16,
+        d_filters=32,  # not trained with gan_weight 0; as measured
+        norm="batch",
+        dropout=0.0,
+        batch_size=8,
+        image_size=32,
+        load_size=32,
+        flip=True,
+        lr_schedule="linear_decay",
+        decay_from=0.5,
+        limit=3000,
+        epochs=5,
+        verbose=2,
+    )
+    seconds = time.time() - start
+    test = data.load_domains("mnist-mnistm", "test", data_dir=DATA, size=32)
+    judge_a, _ = judges()
+    result = {
+        "name": name,
+        "model": "pix2pix L1, MNIST-M -> MNIST pairs",
+        "steps": run.config["steps_per_epoch"] * 5,
+        "train_s": round(seconds),
+        "B2A": metrics.accuracy(judge_a, run.translate(test.b[:N]), test.labels_a[:N])[0],
+    }
+    print("RESULT", json.dumps(result), flush=True)
+
+
+if __name__ == "__main__":
+    mode, args = sys.argv[1], sys.argv[2:]
+    readable(args) if mode == "readable" else paired(args[0])
