@@ -3,7 +3,14 @@ identity losses, history pools of fakes."""
 
 from keras_gans.choices import CYCLES
 from keras_gans.errors import KerasGansError, check_choice, check_positive
-from keras_gans.recipes.base import Recipe, execution, optimizer, total_steps, uses_lab
+from keras_gans.recipes.base import (
+    Recipe,
+    check_train_tile_scales,
+    execution,
+    optimizer,
+    total_steps,
+    uses_lab,
+)
 
 
 def check(config):
@@ -35,6 +42,7 @@ def check(config):
         )
     for key in ("g_filters", "d_filters"):
         check_positive(key.replace("_", " "), config[key])
+    check_train_tile_scales(config)
 
 
 def shapes(config):
@@ -120,6 +128,8 @@ def trainer(config, g_a2b, g_b2a, d_a, d_b):
         # runs written before the ablation settings existed trained both cycles and the GAN
         cycle=config.get("cycle", "both"),
         gan_weight=config.get("gan_weight", 1.0),
+        # runs written before the setting existed translated with G_A2B itself
+        ema=config.get("ema", 0.0),
     )
 
 
@@ -161,9 +171,13 @@ CYCLEGAN = Recipe(
         direction="A2B",
         channels=None,
         tile_scale=None,
+        # cifar10-colour's photo tiles: the training photos cut at each of these scales (more
+        # distinct tiles of the same photos); the held-out tiles keep tile_scale (4)
+        train_tile_scales=None,
         # "lab": grey <-> colour in Lab (G_A2B sees L, predicts ab; G_B2A is L, no weights);
         # "auto": Lab on cifar10-colour
         colour_space="auto",
+        ema=0.0,  # > 0: translate A -> B with a moving average of G_A2B's weights
     ),
     presets={
         # 32 px: a U-Net G with batch norm (16 filters), 34x34 patches (a 70x70 patch is larger than
