@@ -292,6 +292,7 @@ def test_run_directory_and_losses_move(trained):
     assert config["domain_names"] == ["grey", "colour"] and config["identity"] == "auto"
     assert config["generator"] == "unet" and config["channels"] == 3
     assert config["colour_space"] == "auto" and run.trainer.g_b2a.count_params() == 0
+    assert config["train_tile_scales"] == [3, 4, 5] and config["ema"] == 0.0
     assert sorted(p.name for p in (out / "models").iterdir()) == [
         "d_a.keras",
         "d_b.keras",
