@@ -11,7 +11,8 @@ meaningful for a constant learning rate, as Pix2Pix's cpu preset; give one numbe
 one) and evaluated on the held-out pairs (``keras-gans evaluate``: PSNR and SSIM against the true
 colours, beside the grey copy; ``--train-psnr``: also on the training pairs, to tell under- from
 overfitting). Steps, wall and process CPU time and the 1-minute load are recorded in
-OUT/lab_colour.json. ``--set`` values are numbers or words (``lr_schedule=linear_decay``). Not
+OUT/lab_colour.json. ``--set`` values are JSON (``train_tile_scales=[3,4,5]``) or words
+(``lr_schedule=linear_decay``). Not
 part of the test suite.
 
 Two probes read the same run without changing it, at the end of each ``--probe-epochs`` epoch
@@ -42,7 +43,7 @@ from keras_gans.runs import train
 
 def _value(text):
     try:
-        return float(text)
+        return json.loads(text)  # numbers, lists: train_tile_scales=[3,4,5]
     except ValueError:
         return text
 
@@ -50,7 +51,8 @@ def _value(text):
 def probe(names):
     """Scale augmentation, monkeypatched: the training photos (grey2colour) are cut into their
     central square and into the finer tiles of ``photo_tiles(scale=2, 3)``; the held-out split
-    stays the 15 central squares. Measured no better (RESULTS.md, chapter 5), so no setting."""
+    stays the 15 central squares. Measured no better (RESULTS.md, chapter 5), so no setting
+    (cifar10-colour's is the setting ``train_tile_scales``)."""
     from keras_gans.data import photos
 
     scales = {"scales2": (1, 2), "scales3": (1, 2, 3)}
@@ -174,7 +176,9 @@ def main():
     p.add_argument("--figure", help="a figure of the last run: grey, coloured, true (8 held-out)")
     args = p.parse_args()
     settings = {k: _value(v) for k, v in (item.split("=", 1) for item in args.set)}
-    name = "".join(f"_{k}{v}" for k, v in settings.items()) + "".join(f"_{p}" for p in args.probe)
+    name = "".join(f"_{k}{v}".replace(" ", "") for k, v in settings.items()) + "".join(
+        f"_{p}" for p in args.probe
+    )
     probe(args.probe)
     out = Path(args.out)
     path = out / "lab_colour.json"

@@ -61,10 +61,10 @@ def _affine(shape, out_channels, scale, shift, name):
     return model
 
 
-def _affine_step(a, b, **settings):
-    """The logs of one CycleGAN step (learning rates 0) with affine networks: G_A2B(x) = 0.5 *
-    sum(x) + 0.1, G_B2A(x) = 0.2 * sum(x) - 0.3 (per pixel, to 3 channels), D_A = 0.7 * sum(x),
-    D_B = -0.4 * sum(x) + 0.2."""
+def _affine_trainer(lr=0.0, **settings):
+    """A CycleGAN of affine networks, compiled with SGD(lr): G_A2B(x) = 0.5 * sum(x) + 0.1,
+    G_B2A(x) = 0.2 * sum(x) - 0.3 (per pixel, to 3 channels), D_A = 0.7 * sum(x), D_B = -0.4 *
+    sum(x) + 0.2."""
     from keras_gans.trainers import CycleGAN
 
     s = (4, 4, 3)
@@ -76,7 +76,13 @@ def _affine_step(a, b, **settings):
         seed=0,
         **settings,
     )
-    trainer.compile(*(keras.optimizers.SGD(0.0) for _ in range(4)))
+    trainer.compile(*(keras.optimizers.SGD(lr) for _ in range(4)))
+    return trainer
+
+
+def _affine_step(a, b, **settings):
+    """The logs of one CycleGAN step (learning rates 0) with the affine networks."""
+    trainer = _affine_trainer(**settings)
     return {k: float(v) for k, v in trainer.train_on_batch(a, b, return_dict=True).items()}
 
 
@@ -229,6 +235,29 @@ def test_pool_randomness_is_seeded_and_fair():
 
 
 # -- training, runs, resume ------------------------------------------------------------------------
+def test_ema_translates_a2b_with_the_moving_average():
+    """``ema``: after step t the average of G_A2B is d * average + (1 - d) * G_A2B, d = min(ema,
+    (1 + t) / (10 + t)); from G_A2B's copy one step gives 2/11 of the old weights and 9/11 of
+    the new. A -> B translates with the average, B -> A with G_B2A itself."""
+    trainer = _affine_trainer(0.05, ema=0.5)
+    rng = np.random.default_rng(0)
+    a, b = (rng.uniform(-1, 1, (2, 4, 4, 3)).astype("float32") for _ in range(2))
+    g0 = [np.array(w) for w in trainer.g_a2b.weights]
+    trainer.train_on_batch(a, b)
+    g1 = [np.array(w) for w in trainer.g_a2b.weights]
+    assert not any(np.allclose(w0, w1) for w0, w1 in zip(g0, g1))
+    for avg, before, after in zip(trainer.ema_generator.weights, g0, g1):
+        np.testing.assert_allclose(np.array(avg), 2 / 11 * before + 9 / 11 * after, atol=1e-6)
+    assert trainer.translators["A2B"] is trainer.ema_generator
+    assert trainer.translators["B2A"] is trainer.g_b2a
+    np.testing.assert_allclose(
+        trainer.translate(a), trainer.ema_generator(a, training=False), atol=1e-6
+    )
+    assert "ema_generator" in trainer.exported_networks
+    plain = _affine_trainer()
+    assert plain.ema_generator is None and plain.translators["A2B"] is plain.g_a2b
+
+
 @pytest.fixture(scope="module")
 def trained(tmp_path_factory):
     out = tmp_path_factory.mktemp("cyclegan") / "run"
@@ -263,6 +292,7 @@ def test_run_directory_and_losses_move(trained):
     assert config["domain_names"] == ["grey", "colour"] and config["identity"] == "auto"
     assert config["generator"] == "unet" and config["channels"] == 3
     assert config["colour_space"] == "auto" and run.trainer.g_b2a.count_params() == 0
+    assert config["train_tile_scales"] == [3, 4, 5] and config["ema"] == 0.0
     assert sorted(p.name for p in (out / "models").iterdir()) == [
         "d_a.keras",
         "d_b.keras",
@@ -367,6 +397,8 @@ def test_bad_settings_and_folders(tmp_path):
         (dict(identity=-1), "identity must be 'auto' or a weight >= 0"),
         (dict(cycle="one"), "unknown cycle 'one'; choose one of: both, forward, backward"),
         (dict(gan_weight=-1), r"gan_weight must be a number >= 0 \(0: cycle alone\), got -1"),
+        (dict(train_tile_scales=[4, 0.5]), r"train_tile_scales must be null or a list of tile"),
+        (dict(train_tile_scales=4), r"a list of tile scales >= 1 \(e.g. \[3, 4, 5\]\), got 4"),
         (
             dict(dataset="mnist"),
             "translates images between two domains; 'mnist' is a single-domain",
@@ -403,6 +435,22 @@ def test_bad_settings_and_folders(tmp_path):
 
 
 # -- the digit data sets -------------------------------------------------------------------------------
+@pytest.mark.parametrize("dataset", ["cifar10-colour", "grey2colour"])
+def test_train_tile_scales_cut_the_training_photos_at_each_scale(dataset):
+    """``train_tile_scales``: the training split is the tiles of every scale in turn (unpaired:
+    grey and colour halves alternate as before); the held-out tiles stay at ``tile_scale``."""
+    from keras_gans.data import load_domains
+    from keras_gans.data.photos import photo_tiles
+
+    plain = load_domains(dataset, "train", size=32)
+    more = load_domains(dataset, "train", size=32, train_tile_scales=[2, 4])
+    tiles = np.concatenate([photo_tiles("train", None, 32, s) for s in (2, 4)])
+    np.testing.assert_array_equal(more.b, tiles if more.paired else tiles[1::2])
+    assert len(more.b) > len(plain.b) and more.a.shape[-1] == 1 and len(more.a) == len(more.b)
+    test = load_domains(dataset, "test", size=32, train_tile_scales=[2, 4])
+    np.testing.assert_array_equal(test.b, load_domains(dataset, "test", size=32).b)
+
+
 def test_mnistm_blend():
     from keras_gans.data.unpaired import blend_mnistm
 

@@ -169,9 +169,11 @@ def load_domains(
 
 def load_run_domains(config, split="train", data_dir=None, limit=None):
     """The two-domain data a run's ``config`` trains on (``split="train"``) or is measured on
-    ("test"): its data set, image size, direction and load options (``channels``, ``tile_scale``),
+    ("test"): its data set, image size, direction and load options (``channels``, ``tile_scale``,
+    ``train_tile_scales``),
     read the same way by training (``runs.TrainingData``) and by ``evaluate``."""
-    options = {k: config[k] for k in ("channels", "tile_scale") if config.get(k) is not None}
+    keys = ("channels", "tile_scale", "train_tile_scales")
+    options = {k: config[k] for k in keys if config.get(k) is not None}
     return load_domains(
         config["dataset"],
         split,

@@ -54,6 +54,14 @@ def photo_tiles(split, data_dir, size, scale=None, test_every=10, groups=False):
     return out
 
 
+def photo_tiles_at(split, data_dir, size, scale=None, train_scales=None):
+    """:func:`photo_tiles` of the split; with ``train_scales`` the training photos are cut at
+    each of these scales in turn (more distinct tiles of the same photos), the test split
+    still at ``scale``."""
+    scales = train_scales if split == "train" and train_scales else [scale]
+    return np.concatenate([photo_tiles(split, data_dir, size, s) for s in scales])
+
+
 def grey(images):
     """ITU-R 601 luma of uint8 RGB images, as uint8 (N, H, W, 1) (what Pillow's 'L' computes)."""
     rgb = images.astype(np.float32)
@@ -81,7 +89,9 @@ def photo_pairs(make_a, names):
 
     def build(split, data_dir, size, options):
         folder = subfolder(data_dir, "photos")  # DIR/photos, or DIR a folder of photos
-        photos = photo_tiles(split, folder, size, options.get("tile_scale"))
+        photos = photo_tiles_at(
+            split, folder, size, options.get("tile_scale"), options.get("train_tile_scales")
+        )
         return Domains(make_a(photos), photos, paired=True, names=names)
 
     return build

@@ -32,7 +32,7 @@ import numpy as np
 from keras_gans.data import files, sources
 from keras_gans.data.folders import read_unpaired_folders
 from keras_gans.data.images import Domains
-from keras_gans.data.photos import grey, photo_patches, photo_tiles
+from keras_gans.data.photos import grey, photo_patches, photo_tiles, photo_tiles_at
 from keras_gans.data.registry import load_images, load_npz
 from keras_gans.data.sources import load_from_keras, load_from_tfds, subfolder
 from keras_gans.errors import KerasGansError
@@ -81,10 +81,11 @@ def read_cifar10_folder(folder, split):
     return np.concatenate(xs), np.concatenate(ys)
 
 
-def colour_images(split, data_dir, size, tile_scale=None):
+def colour_images(split, data_dir, size, tile_scale=None, train_scales=None):
     """Colour images for grey <-> colour: CIFAR10 (the data root's cifar10/, else
     keras.datasets), or, offline, ``size`` px tiles of real photos (the root's photos/, else
-    scikit-image's)."""
+    scikit-image's). ``train_scales``: the training photos are cut at each of these scales
+    instead (more distinct tiles from the same photos); the test split keeps ``tile_scale``."""
     where = sources.locate("cifar10", data_dir)
     if where is not None:
         if where.kind == "root":
@@ -97,16 +98,17 @@ def colour_images(split, data_dir, size, tile_scale=None):
         f"cifar10: {sources.not_found('cifar10', data_dir)}; using {size} px tiles of"
         f" {stand_in or 'scikit-image photos'} instead"
     )
-    if stand_in is not None:
-        return photo_tiles(split, stand_in, size, tile_scale or 4)
-    return photo_tiles(split, None, size, tile_scale)
+    scale = tile_scale or (4 if stand_in is not None else None)
+    return photo_tiles_at(split, stand_in, size, scale, train_scales)
 
 
 def grey_colour(split, data_dir, size, options):
     """Grey (A) and colour (B) images. ``channels=3`` keeps the grey images in three equal
     channels, so both domains have the same shape and CycleGAN's identity loss applies
     (G_A2B(colour) ~ colour, G_B2A(grey) ~ grey)."""
-    colour = colour_images(split, data_dir, size, options.get("tile_scale"))
+    colour = colour_images(
+        split, data_dir, size, options.get("tile_scale"), options.get("train_tile_scales")
+    )
     channels = options.get("channels") or 1
 
     def grey_images(images):

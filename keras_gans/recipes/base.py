@@ -10,7 +10,7 @@ loads.
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from keras_gans.errors import check_choice
+from keras_gans.errors import KerasGansError, check_choice
 
 
 def optimizer(config, lr, total_steps):
@@ -84,6 +84,23 @@ def uses_lab(config):
         dataset = str(config.get("dataset") or "").strip().lower().replace("_", "-")
         return dataset in LAB_DATASETS and config.get("direction", "A2B") == "A2B"
     return space == "lab"
+
+
+def check_train_tile_scales(config):
+    """``train_tile_scales`` (photo tiles: grey2colour, cifar10-colour): null, or the scales at
+    which the training photos are cut (a list of numbers >= 1)."""
+    scales = config.get("train_tile_scales")
+    if scales is not None and (
+        not isinstance(scales, (list, tuple))
+        or not scales
+        or not all(
+            isinstance(s, (int, float)) and not isinstance(s, bool) and s >= 1 for s in scales
+        )
+    ):
+        raise KerasGansError(
+            "train_tile_scales must be null or a list of tile scales >= 1 (e.g. [3, 4, 5]), got"
+            f" {scales!r}"
+        )
 
 
 @dataclass(frozen=True)

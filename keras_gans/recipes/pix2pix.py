@@ -1,12 +1,13 @@
 """Pix2Pix (lecture 5): paired translation, a U-Net generator and a conditional PatchGAN, cGAN + L1."""
 
 from keras_gans.errors import KerasGansError, check_choice
-from keras_gans.recipes.base import Recipe, uses_lab
+from keras_gans.recipes.base import Recipe, check_train_tile_scales, uses_lab
 
 
 def check(config):
     check_choice("direction", config["direction"], ("A2B", "B2A"))
     uses_lab(config)  # colour_space is one of its choices
+    check_train_tile_scales(config)
     load = config.get("load_size")
     if load is not None and load < config["image_size"]:
         raise KerasGansError(
@@ -101,6 +102,9 @@ PIX2PIX = Recipe(
         # "lab": G sees L, predicts ab (the authors' colorization mode); "auto": Lab on grey2colour
         colour_space="auto",
         ema=0.0,  # > 0: translate with a moving average of G's weights (grey2colour's cpu preset)
+        # pairs built from photos (grey2colour, edges2photo): the training photos cut at each of
+        # these scales (1: the central square); the held-out pairs stay central squares
+        train_tile_scales=None,
     ),
     presets={
         # 64 px, batch 4, half-width networks, 34 px patches (half the image side; the paper's

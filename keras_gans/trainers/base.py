@@ -128,7 +128,7 @@ class TrainerAPI:
       U-GAT-IT), "attributes" (StarGAN's G(x, c)) or "classifier" (the evaluation classifier).
     * ``network_names``: its networks, named as its constructor's keywords (a recipe builds them
       under these names); ``exported_networks``: those ``RUN_DIR/models/`` gets (all of them,
-      and the ``ema_generator`` of a trainer that keeps one: GANs, Pix2Pix).
+      and the ``ema_generator`` of a trainer that keeps one: GANs, Pix2Pix, CycleGAN).
     * ``conditioning``: what ``generate`` (StarGAN: ``translate``) takes besides z: None,
       "labels" (class-conditional), "codes" (InfoGAN) or "attributes" (condition vectors).
     * ``sample_classes``: the number of classes (InfoGAN: categorical codes) ``generate`` takes
@@ -328,7 +328,58 @@ class TwoDomainTrainer(Trainer):
         return data[0], data[1]
 
 
-class TwoPlayerTrainer(Trainer):
+class MovingAverage:
+    """An exponential moving average of one generator's weights (``ema_generator``), kept by
+    the trainers that offer ``ema``: the GANs and Pix2Pix (``generator``), CycleGAN (``g_a2b``,
+    the direction it colours). A subclass names the network (``averaged``) and the optimizer
+    whose step count times the warm-up (``averaged_optimizer``)."""
+
+    averaged = "generator"
+    averaged_optimizer = "g_optimizer"
+    ema_generator = None  # a copy of G averaged over training, for trainers that keep one
+
+    def track_average(self, ema):
+        """Keep ``ema_generator``, a copy of G whose weights follow G's by an exponential moving
+        average of decay ``ema`` (0: none). Late in training the average can sample better than
+        the last step's G, which moves with every update of the game (Yazici et al., 2019); early
+        on it lags behind G (RESULTS.md, chapter 3: worse FID up to 1,500 DCGAN updates). For a
+        translator trained on few images (Pix2Pix on 135 photos) it averages out what each
+        step's batch pulled G towards (RESULTS.md, chapters 5 and 6). It is a network of the
+        trainer, so the checkpoint holds it, a resumed run continues it and the run exports it."""
+        self.ema = float(ema)
+        if not 0 <= self.ema < 1:
+            from keras_gans.errors import KerasGansError
+
+            raise KerasGansError(f"ema must be a number in [0, 1), got {ema!r}")
+        self.ema_generator = None
+        if self.ema:
+            self.ema_generator = keras.models.clone_model(getattr(self, self.averaged))
+            self.ema_generator.name = "ema_generator"
+            self.ema_generator.set_weights(getattr(self, self.averaged).get_weights())
+
+    def update_average(self):
+        """One step of the average after a G update. Its decay starts low and rises to ``ema``
+        ((1 + t) / (10 + t) at G update t), so the random initial weights fade out early.
+        Batch norm's moving statistics are averaged with the weights."""
+        if self.ema_generator is None:
+            return
+        t = ops.cast(getattr(self, self.averaged_optimizer).iterations, "float32")
+        decay = ops.minimum(self.ema, (1.0 + t) / (10.0 + t))
+        for avg, w in zip(self.ema_generator.weights, getattr(self, self.averaged).weights):
+            avg.assign(decay * avg + (1.0 - decay) * ops.cast(w, avg.dtype))
+
+    @property
+    def sampler(self):
+        """The averaged network's stand-in that samples or translates: the average where the
+        trainer keeps one, else the network itself."""
+        return getattr(self, self.averaged) if self.ema_generator is None else self.ema_generator
+
+    @property
+    def exported_networks(self):
+        return self.network_names + (() if self.ema_generator is None else ("ema_generator",))
+
+
+class TwoPlayerTrainer(MovingAverage, Trainer):
     """A generator and a discriminator trained against each other, whatever G takes.
 
     Subclasses implement ``train_step``. ``compile(g_optimizer=..., d_optimizer=...)`` takes
@@ -338,7 +389,6 @@ class TwoPlayerTrainer(Trainer):
 
     tracked = ("d_loss", "g_loss")
     network_names = ("generator", "discriminator")
-    ema_generator = None  # a copy of G averaged over training, for trainers that keep one
 
     def __init__(self, generator, discriminator, latent_dim=None, seed=None, **kwargs):
         super().__init__(latent_dim, seed=seed, **kwargs)
@@ -355,46 +405,6 @@ class TwoPlayerTrainer(Trainer):
 
     def call(self, x, training=False):
         return self.generator(x, training=training)
-
-    # -- an exponential moving average of G's weights, for sampling ------------------------------
-    def track_average(self, ema):
-        """Keep ``ema_generator``, a copy of G whose weights follow G's by an exponential moving
-        average of decay ``ema`` (0: none). Late in training the average can sample better than
-        the last step's G, which moves with every update of the game (Yazici et al., 2019); early
-        on it lags behind G (RESULTS.md, chapter 3: worse FID up to 1,500 DCGAN updates). For a
-        translator trained on few images (Pix2Pix on 135 photos) it averages out what each
-        step's batch pulled G towards (RESULTS.md, chapter 5). It is a network of the trainer,
-        so the checkpoint holds it, a resumed run continues it and the run exports it."""
-        self.ema = float(ema)
-        if not 0 <= self.ema < 1:
-            from keras_gans.errors import KerasGansError
-
-            raise KerasGansError(f"ema must be a number in [0, 1), got {ema!r}")
-        self.ema_generator = None
-        if self.ema:
-            self.ema_generator = keras.models.clone_model(self.generator)
-            self.ema_generator.name = "ema_generator"
-            self.ema_generator.set_weights(self.generator.get_weights())
-
-    def update_average(self):
-        """One step of the average after a G update. Its decay starts low and rises to ``ema``
-        ((1 + t) / (10 + t) at G update t), so the random initial weights fade out early.
-        Batch norm's moving statistics are averaged with the weights."""
-        if self.ema_generator is None:
-            return
-        t = ops.cast(self.g_optimizer.iterations, "float32")
-        decay = ops.minimum(self.ema, (1.0 + t) / (10.0 + t))
-        for avg, w in zip(self.ema_generator.weights, self.generator.weights):
-            avg.assign(decay * avg + (1.0 - decay) * ops.cast(w, avg.dtype))
-
-    @property
-    def sampler(self):
-        """The generator that samples: the average where the trainer keeps one, else G."""
-        return self.generator if self.ema_generator is None else self.ema_generator
-
-    @property
-    def exported_networks(self):
-        return self.network_names + (() if self.ema_generator is None else ("ema_generator",))
 
 
 class AdversarialTrainer(TwoPlayerTrainer):

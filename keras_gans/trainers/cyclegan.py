@@ -36,7 +36,12 @@ from keras import ops
 from keras_gans.choices import CYCLES
 from keras_gans.errors import KerasGansError, check_choice
 from keras_gans.losses import adversarial_losses, l1_loss
-from keras_gans.trainers.base import TwoDomainTrainer, apply_jointly, scale_for_replicas
+from keras_gans.trainers.base import (
+    MovingAverage,
+    TwoDomainTrainer,
+    apply_jointly,
+    scale_for_replicas,
+)
 
 
 @keras.saving.register_keras_serializable(package="keras_gans")
@@ -119,7 +124,7 @@ class ImagePool(keras.layers.Layer):
 
 
 @keras.saving.register_keras_serializable(package="keras_gans")
-class CycleGAN(TwoDomainTrainer):
+class CycleGAN(MovingAverage, TwoDomainTrainer):
     """CycleGAN trainer: ``fit`` on batches ``(a, b)`` of unpaired images in [-1, 1].
 
     Args:
@@ -134,6 +139,8 @@ class CycleGAN(TwoDomainTrainer):
         pool_size: fakes in each discriminator's history pool (50; 0: no pool).
         loss: the adversarial loss ("lsgan", as the paper; any of ``keras_gans.losses``).
         seed: seed of the pools' random choices.
+        ema: decay of a moving average of G_A2B's weights (``ema_generator``) that translating
+            A -> B uses (0, the default: none; grey -> colour's cpu preset keeps one).
     """
 
     tracked = (
@@ -148,6 +155,7 @@ class CycleGAN(TwoDomainTrainer):
         "d_B",
     )
     network_names = ("g_a2b", "g_b2a", "d_a", "d_b")
+    averaged, averaged_optimizer = "g_a2b", "g_a2b_optimizer"
 
     def __init__(
         self,
@@ -162,6 +170,7 @@ class CycleGAN(TwoDomainTrainer):
         seed=None,
         cycle="both",
         gan_weight=1.0,
+        ema=0.0,
         **kwargs,
     ):
         super().__init__(seed=seed, **kwargs)
@@ -190,6 +199,7 @@ class CycleGAN(TwoDomainTrainer):
         if not self.identity:
             for name in ("identity_A2B", "identity_B2A"):
                 del self.trackers[name]
+        self.track_average(ema)
         self.built = True
 
     def compile(
@@ -215,8 +225,9 @@ class CycleGAN(TwoDomainTrainer):
 
     @property
     def translators(self):
-        """The two generators by direction, for ``Run.translate`` and ``keras-gans translate``."""
-        return {"A2B": self.g_a2b, "B2A": self.g_b2a}
+        """The two generators by direction, for ``Run.translate`` and ``keras-gans translate``
+        (A -> B: G_A2B's moving average where the trainer keeps one)."""
+        return {"A2B": self.sampler, "B2A": self.g_b2a}
 
     def call(self, a, training=False):
         return self.g_a2b(a, training=training)
@@ -261,6 +272,7 @@ class CycleGAN(TwoDomainTrainer):
                 (self.g_b2a_optimizer, self.g_b2a.trainable_variables),
             ],
         )
+        self.update_average()
 
         # 2. the discriminators, on real images and on fakes from their history pools
         uniform, slots = self.pool_randomness(ops.shape(real_a)[0])
