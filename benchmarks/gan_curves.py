@@ -4,14 +4,16 @@ generator updates, of G itself and of the moving average of its weights (``ema``
     python benchmarks/gan_curves.py dcgan --steps 3000 --every 500 --set ema=0.999
     python benchmarks/gan_curves.py wgan-gp --steps 1500 --every 250 --set ema=0.999 --set beta_2=0.99
     python benchmarks/gan_curves.py dcgan --steps 1875 --every 625 --batch-stats
+    python benchmarks/gan_curves.py cgan --steps 1500 --every 500
 
 Every ``--every`` generator updates it prints the FID of ``--n`` generated images (fixed z) in
 the feature space of the classifier ``benchmarks/gan_quality.py`` judges with (trained and cached
 there on first use) against the real test images, for G and, where the run keeps one, for G's
 average; beside it the ratio between the most and least frequent class of the G's-average
 samples and the training time so far (evaluation excluded). G's own curve is the run without
-``ema`` (the average only reads G's weights). Not part of the test suite; used to pick the cpu
-presets (RESULTS.md, chapter 3).
+``ema`` (the average only reads G's weights). ``cgan`` is measured the same way, its samples
+asking for each class in turn (what the unconditional models are up against). Not part of the
+test suite; used to pick the cpu presets (RESULTS.md, chapter 3).
 """
 
 import argparse
@@ -25,12 +27,12 @@ from gan_quality import classifier_for
 
 import keras_gans  # noqa: F401  (selects the TensorFlow backend)
 from keras_gans import data, metrics
-from keras_gans.models import build_trainer, default_config
+from keras_gans.models import MODELS, build_trainer, default_config
 
 
 def main():
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    p.add_argument("model", choices=["gan", "dcgan", "wgan", "wgan-gp"])
+    p.add_argument("model", choices=["gan", "dcgan", "wgan", "wgan-gp", "cgan"])
     p.add_argument("--dataset", default="mnist")
     p.add_argument("--data-dir", default=os.environ.get("KERAS_GANS_DATA_DIR"))
     p.add_argument("--classifier", default="runs/classifier-{dataset}.keras")
@@ -50,18 +52,27 @@ def main():
     ext = metrics.feature_extractor(clf)
     x_test, _ = data.load_images(args.dataset, "test", data_dir=args.data_dir)
     f_test = metrics.features(ext, x_test)
-    x, _ = data.load_images(args.dataset, "train", data_dir=args.data_dir)
+    x, y = data.load_images(args.dataset, "train", data_dir=args.data_dir)
+    conditional = MODELS[args.model].labels
     config = default_config(args.model, "cpu", image_shape=list(x.shape[1:]), **overrides)
+    if conditional:
+        config.update(num_classes=10)
     config.update(steps_per_epoch=len(x) // (config["batch_size"] * config["d_steps"]))
     keras.utils.set_random_seed(config["seed"])
     trainer = build_trainer(config)
-    batch = config["batch_size"] * trainer.images_per_step
-    ds = data.make_dataset(x, batch, seed=config["seed"], epochs=1000)
+    batch = config["batch_size"] * getattr(trainer, "images_per_step", 1)  # cGAN: one D step
+    ds = data.make_dataset(
+        x, batch, seed=config["seed"], epochs=1000, labels=y if conditional else None
+    )
     z = np.random.default_rng(0).standard_normal((args.n, trainer.latent_dim)).astype("float32")
+    asked = np.arange(args.n) % 10  # a cGAN draws every class equally often
 
     def fid(net, training=False):
+        def inputs(i):
+            return [z[i : i + 500], asked[i : i + 500]] if conditional else z[i : i + 500]
+
         fakes = np.concatenate(
-            [np.asarray(net(z[i : i + 500], training=training)) for i in range(0, args.n, 500)]
+            [np.asarray(net(inputs(i), training=training)) for i in range(0, args.n, 500)]
         )
         fakes = data.to_uint8(fakes)
         probs = keras.ops.softmax(clf.predict(fakes.astype("float32"), verbose=0)).numpy()
