@@ -76,8 +76,7 @@ def describe(config):
         )
     d = "chapter 3's D (batch norm)" if config.get("d_net") == "dcgan" else "residual D"
     return (
-        f"{frame}; {config['style']} styles, {config['mapping_layers']}-layer mapping network,"
-        f" {d}"
+        f"{frame}; {config['style']} styles, {config['mapping_layers']}-layer mapping network, {d}"
     )
 
 
