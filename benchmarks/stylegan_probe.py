@@ -7,9 +7,9 @@ part of the test suite (RESULTS.md, chapter 9).
         gamma0.01 '{"r1_gamma": 0.01}' nomix '{"mixing_prob": 0.0}'
 
 Variants are NAME JSON pairs of settings over the cpu preset (none: the preset alone), and
-three keys that strip the model down to find which part fails: ``"g_net": "dcgan"`` /
-``"d_net": "dcgan"`` put chapter 3's DCGAN generator (fed w) / discriminator (batch norm) in
-place of StyleGAN2's, ``"noise": false`` freezes the noise strengths at zero. ``spread`` is the
+two keys that strip the model down to find which part fails: ``"g_net": "dcgan"`` puts chapter
+3's DCGAN generator (fed w) in place of StyleGAN2's, ``"noise": false`` freezes the noise
+strengths at zero (``"d_net": "dcgan"``, chapter 3's discriminator, is a recipe setting). ``spread`` is the
 raw G's standard deviation over z (noise fixed) per pixel, averaged: near 0 is a collapse. Needs
 ../shared/data and the classifier ``benchmarks/gan_quality.py`` trains (runs/classifier-mnist.keras).
 """
@@ -45,15 +45,8 @@ def dcgan_generator(config):
 
 
 def strip(config, settings):
-    """The networks a variant swaps in (see the module docstring), and the trainer's changes."""
-    from keras_gans.networks import dcgan_discriminator
-
-    nets = {}
-    if settings.get("g_net") == "dcgan":
-        nets["generator"] = dcgan_generator(config)
-    if settings.get("d_net") == "dcgan":
-        nets["discriminator"] = dcgan_discriminator(tuple(config["image_shape"]), filters=32)
-    return nets
+    """The networks a variant swaps in (see the module docstring)."""
+    return {"generator": dcgan_generator(config)} if settings.get("g_net") == "dcgan" else {}
 
 
 def measure(trainer, clf, ext, f_test, grid=None, batch_stats=False):
@@ -103,7 +96,7 @@ def main():
     f_test = metrics.features(ext, xt)
     for name, settings in variants:
         keras.utils.set_random_seed(0)
-        own = {k: v for k, v in settings.items() if k not in ("g_net", "d_net", "noise")}
+        own = {k: v for k, v in settings.items() if k not in ("g_net", "noise")}
         config = default_config("stylegan", "cpu", image_shape=[28, 28, 1], **own)
         batch, last = config["batch_size"], steps[-1]
         trainer = build_trainer({**config, "steps_per_epoch": last}, strip(config, settings))

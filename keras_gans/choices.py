@@ -20,3 +20,8 @@ CONDITIONS = ("label_maps", "embedding", "projection", "none")
 # Which round trips CycleGAN's cycle loss closes, as weights of (A -> B -> A, B -> A -> B): the
 # paper's "both", or one of them ("GAN + forward", "GAN + backward" of its Table 4).
 CYCLES = {"both": (1.0, 1.0), "forward": (1.0, 0.0), "backward": (0.0, 1.0)}
+
+# StyleGAN's discriminator (keras_gans.recipes.stylegan): "residual" is StyleGAN2's (equalised
+# learning rate, minibatch standard deviation, no normalisation); "dcgan" is chapter 3's D, whose
+# batch norm sees each batch's statistics.
+STYLEGAN_DS = ("residual", "dcgan")

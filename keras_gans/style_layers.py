@@ -20,6 +20,8 @@ import math
 import keras
 from keras import ops
 
+from keras_gans.errors import KerasGansError
+
 SQRT2 = math.sqrt(2.0)
 
 
@@ -132,30 +134,46 @@ class PixelNorm(keras.layers.Layer):
 
 @keras.saving.register_keras_serializable(package="keras_gans")
 class MinibatchStdDev(keras.layers.Layer):
-    """One more channel: the standard deviation of each feature over a group of images, averaged
-    over features and pixels (Karras et al., 2018). Image i is in group ``i % (N / G)``, as in the
-    official code; the batch must be divisible by the group size ``min(group_size, N)``."""
+    """``num_channels`` more channels: the standard deviation of each feature over a group of
+    images, averaged over pixels and over the features of each of ``num_channels`` equal slices
+    of the channels (Karras et al., 2018; StyleGAN2's ``mbstd_num_channels``). Image i is in
+    group ``i % (N / G)``, as in the official code; the batch must be divisible by the group size
+    ``min(group_size, N)``, the channels by ``num_channels``."""
 
-    def __init__(self, group_size=4, epsilon=1e-8, **kw):
+    def __init__(self, group_size=4, num_channels=1, epsilon=1e-8, **kw):
         super().__init__(**kw)
-        self.group_size, self.epsilon = int(group_size), float(epsilon)
+        self.group_size, self.num_channels = int(group_size), int(num_channels)
+        self.epsilon = float(epsilon)
+
+    def build(self, input_shape):
+        if int(input_shape[-1]) % self.num_channels:
+            raise KerasGansError(
+                f"minibatch stddev: {input_shape[-1]} channels do not split into"
+                f" {self.num_channels} equal slices"
+            )
 
     def call(self, x):
         n, h, w, c = ops.shape(x)[0], ops.shape(x)[1], ops.shape(x)[2], x.shape[-1]
+        f = self.num_channels
         g = ops.minimum(self.group_size, n)
-        y = ops.reshape(x, (g, -1, h, w, c))
+        y = ops.reshape(x, (g, -1, h, w, f, c // f))
         y = y - ops.mean(y, axis=0, keepdims=True)
-        std = ops.sqrt(ops.mean(ops.square(y), axis=0) + self.epsilon)  # (N/G, H, W, C)
-        std = ops.mean(std, axis=(1, 2, 3))  # (N/G,)
-        std = ops.tile(std, (g,))  # image i -> group i % (N/G)
-        feature = ops.broadcast_to(ops.reshape(std, (-1, 1, 1, 1)), (n, h, w, 1))
+        std = ops.sqrt(ops.mean(ops.square(y), axis=0) + self.epsilon)  # (N/G, H, W, F, C/F)
+        std = ops.mean(std, axis=(1, 2, 4))  # (N/G, F)
+        std = ops.tile(std, (g, 1))  # image i -> group i % (N/G)
+        feature = ops.broadcast_to(ops.reshape(std, (-1, 1, 1, f)), (n, h, w, f))
         return ops.concatenate([x, ops.cast(feature, x.dtype)], axis=-1)
 
     def compute_output_shape(self, input_shape):
-        return (*input_shape[:-1], input_shape[-1] + 1)
+        return (*input_shape[:-1], input_shape[-1] + self.num_channels)
 
     def get_config(self):
-        return {**super().get_config(), "group_size": self.group_size, "epsilon": self.epsilon}
+        return {
+            **super().get_config(),
+            "group_size": self.group_size,
+            "num_channels": self.num_channels,
+            "epsilon": self.epsilon,
+        }
 
 
 @keras.saving.register_keras_serializable(package="keras_gans")

@@ -73,6 +73,20 @@ def test_minibatch_stddev_groups_image_i_with_i_mod_m():
         np.testing.assert_allclose(out[members, :, :, 3], std, rtol=1e-5)
 
 
+def test_minibatch_stddev_gives_one_channel_per_slice_of_the_features():
+    x = RNG.normal(size=(4, 2, 2, 6)).astype("float32")
+    x[..., 3:] *= 5.0  # the second slice varies more: its channel must say so
+    out = round_trip(sl.MinibatchStdDev(group_size=2, num_channels=3), x)
+    assert out.shape == (4, 2, 2, 9)
+    np.testing.assert_allclose(out[..., :6], x)
+    for members in ([0, 2], [1, 3]):
+        for f in range(3):  # slice f holds channels 2f, 2f + 1
+            std = np.sqrt(x[members][..., 2 * f : 2 * f + 2].var(axis=0) + 1e-8).mean()
+            np.testing.assert_allclose(out[members, :, :, 6 + f], std, rtol=1e-5)
+    with pytest.raises(KerasGansError, match="6 channels do not split into 4 equal slices"):
+        sl.MinibatchStdDev(num_channels=4)(x)
+
+
 def test_noise_injection_and_constant_input():
     x = RNG.normal(size=(2, 4, 4, 3)).astype("float32")
     noise = RNG.normal(size=(2, 8, 8, 5)).astype("float32")
@@ -240,6 +254,37 @@ def test_the_train_step_ramps_the_ema_up():
         np.testing.assert_allclose(e, 0.5 * old + 0.5 * new, rtol=1e-5, atol=1e-7)
 
 
+def test_d_net_dcgan_scores_an_image_by_its_batch_while_training():
+    """d_net="dcgan": chapter 3's D, batch norm after its second convolution. While D trains, an
+    image's score depends on the rest of its batch (the batch's statistics), at inference not;
+    StyleGAN2's residual D has no batch norm (its minibatch stddev mixes the batch always)."""
+    x = RNG.uniform(-1, 1, (15, 28, 28, 1)).astype("float32")
+    batches = [np.concatenate([x[:1], x[1:8]]), np.concatenate([x[:1], x[8:]])]
+    trainer = tiny_trainer("stylegan", w_dim=8, d_net="dcgan", r1_every=1)
+    d = trainer.discriminator
+    assert "BatchNormalization" in [type(lay).__name__ for lay in d.layers]
+    first = lambda batch, training: float(np.asarray(d(batch, training=training))[0, 0])  # noqa: E731
+    assert abs(first(batches[0], True) - first(batches[1], True)) > 1e-4
+    assert first(batches[0], False) == pytest.approx(first(batches[1], False), abs=1e-6)
+    trainer.compile(g_optimizer="adam", d_optimizer="adam", run_eagerly=True)
+    before = d.get_weights()
+    logs = trainer.train_on_batch(batches[0], return_dict=True)
+    assert np.isfinite(logs["d_loss"]) and np.isfinite(logs["g_loss"])
+    assert all(not np.allclose(u, v) for u, v in zip(before, d.get_weights()))  # and its statistics
+
+
+def test_noise_off_keeps_the_noise_strengths_at_zero():
+    trainer = tiny_trainer("stylegan", w_dim=8, noise=False)
+    trainer.compile(g_optimizer="adam", d_optimizer="adam", run_eagerly=True)
+    strengths = [v for v in trainer.generator.weights if v.path.endswith("strength")]
+    assert strengths and not any(v.trainable for v in strengths)
+    trainer.train_on_batch(RNG.uniform(-1, 1, (8, 28, 28, 1)).astype("float32"))
+    assert all(not np.asarray(v).any() for v in strengths)
+    z = RNG.normal(size=(2, 8)).astype("float32")
+    a, b = (np.asarray(trainer.generate(z, noise=trainer.noise(2, RNG))) for _ in range(2))
+    np.testing.assert_array_equal(a, b)  # other noise, the same images
+
+
 @pytest.fixture(scope="module")
 def styled(tmp_path_factory):
     """An untrained tiny StyleGAN run (mean w off zero, as after training)."""
@@ -313,6 +358,9 @@ def test_a_run_without_styles_refuses_truncation_and_mixing(tmp_path):
             "batch_size 48 must be a multiple of group_size 32",
         ),
         ("progan", dict(batch_size=6), "batch_size 6 must be a multiple of group_size 4"),
+        ("stylegan", dict(mbstd_channels=3), "mbstd_channels 3 must divide D's 32 channels"),
+        ("stylegan", dict(mbstd_channels=0), "mbstd_channels must be a positive integer"),
+        ("stylegan", dict(d_net="patchgan"), "unknown d_net 'patchgan'"),
     ],
 )
 def test_refused_settings(model, settings, message):

@@ -17,8 +17,9 @@
 # **What you will see:** ProGAN's growth stage by stage (what D sees at each level of detail,
 # with the fade-ins), StyleGAN2 samples from the `cpu` preset (one epoch of MNIST in a 32-pixel
 # frame; below, the measured run, which *collapsed* onto variants of one loop: FID 317 against
-# DCGAN's 41.3, RESULTS.md chapter 9 -- two defects found and fixed did not cure it, and the
-# cpu preset still needs the settings that do), a linear probe asking whether
+# DCGAN's 41.3, RESULTS.md chapter 9 -- two defects found and fixed did not cure it; the
+# measurements put it on D, which learns too slowly at this rate, and the cpu preset still needs
+# the settings that cure it), a linear probe asking whether
 # w is less entangled than z, AdaIN as a per-channel scale and bias, noise changing only fine
 # detail, style-mixing grids (coarse / middle / fine), truncation from psi = 0 to 1, and why
 # demodulation removes the "droplet".
@@ -136,6 +137,18 @@ show(fig, "progan_growth.png")
 # weight 1 every 16 steps, style mixing with probability 0.9, an EMA of G with a half-life of
 # 10,000 images, ramped up as StyleGAN2-ADA does (at most 5 % of the images seen so far: a
 # 60,000-image run would otherwise sample from a G that is mostly its untrained start).
+#
+# Why it collapses (RESULTS.md, chapter 9, measured): every scale inside G is what the paper's
+# formulas give, but D learns too slowly for G. Trained *alone* to tell real digits from a
+# fixed set of DCGAN fakes, this D is still at chance (50 %) after 400 steps at 5e-4, and at
+# 80 % at the paper's 2e-3: with an equalised learning rate Adam moves each weight by about the
+# rate *relative to its size* (chapter 3's D, weights of about 0.02 at 4e-4, moves some 2 % a
+# step). A D that scores only coarse features gives every fake nearly the same gradient, and G
+# gathers its samples where D scores best. A faster D with the minibatch standard deviation
+# over the whole batch in 4 features (`--set d_lr=2e-3 --set group_size=32 --set
+# mbstd_channels=4`), and chapter 3's D with batch norm (`--set d_net=dcgan`), collapsed
+# too; StyleGAN's AdaIN (`--set style=adain`) kept its samples apart but drew no digits in 600
+# updates.
 
 # %%
 settings = dict(limit=64, epochs=1) if QUICK else {}
@@ -295,8 +308,9 @@ show(fig, "stylegan_demodulation.png")
 # `python benchmarks/gan_quality.py stylegan --data-dir DATA --out runs/stylegan-mnist` measures
 # the cpu preset the way chapter 3 measures DCGAN and WGAN-GP (FID in an MNIST classifier's
 # features, the class histogram; RESULTS.md, chapter 9). Things to try: `--set style=adain`
-# (StyleGAN's AdaIN instead of demodulation), `mapping_layers=8`, `mixing_prob=0`, more epochs,
-# and `keras-gans train progan` to watch the sample grids grow level by level.
+# (StyleGAN's AdaIN instead of demodulation), `d_lr=2e-3` with `r1_gamma=10`, `noise=false`,
+# `mixing_prob=0`, `mapping_layers=8`, more epochs, and `keras-gans train progan` to watch the
+# sample grids grow level by level.
 
 # %%
 histogram = np.bincount(

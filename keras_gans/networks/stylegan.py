@@ -116,7 +116,13 @@ def progan_generator(
 
 
 def progan_discriminator(
-    image_shape, resolution=None, filters=512, filter_base=8192, group_size=4, name="discriminator"
+    image_shape,
+    resolution=None,
+    filters=512,
+    filter_base=8192,
+    group_size=4,
+    mbstd_channels=1,
+    name="discriminator",
 ):
     """ProGAN's D(x, lod): a fromRGB at every level (the images, averaged down, enter at the
     level ``lod`` selects, faded in), two 3x3 convolutions and a 2x average pool per level,
@@ -140,16 +146,16 @@ def progan_discriminator(
         img = keras.layers.AveragePooling2D(2)(img)
         y = _act(EqualizedConv2D(nf(res // 2), 1, name=f"from_rgb_{res // 2}")(img))
         x = LodMix(level, name=f"fade_in_{res // 2}")([x, y, lod])
-    return keras.Model([images, lod], _head(x, nf(4), group_size), name=name)
+    return keras.Model([images, lod], _head(x, nf(4), group_size, mbstd_channels), name=name)
 
 
-def _head(x, width, group_size):
+def _head(x, width, group_size, mbstd_channels=1):
     """The 4x4 end of both discriminators: minibatch stddev, a 3x3 convolution, two dense."""
     import keras
 
     from keras_gans.style_layers import EqualizedConv2D, EqualizedDense, MinibatchStdDev
 
-    x = MinibatchStdDev(group_size)(x)
+    x = MinibatchStdDev(group_size, mbstd_channels)(x)
     x = _act(EqualizedConv2D(width, 3)(x))
     x = _act(EqualizedDense(width)(keras.layers.Flatten()(x)))
     return EqualizedDense(1, gain=1.0, name="score")(x)
@@ -222,6 +228,7 @@ def stylegan_generator(
     filters=512,
     filter_base=16384,
     style="modulated",
+    noise=True,
     name="generator",
 ):
     """The synthesis network g(ws, noise) from a learnt 4x4 constant.
@@ -232,7 +239,8 @@ def stylegan_generator(
     convolutions, bilinear upsampling, and the *skip* output (a modulated toRGB at every level,
     the RGB images summed up the levels). ``style="adain"``: StyleGAN (Karras et al., 2019):
     convolution, noise, leaky ReLU and AdaIN twice per level, one toRGB at the end (without
-    progressive growing).
+    progressive growing). ``noise=False`` keeps the noise strengths at zero (not trained): the
+    input stays, so a run with and one without noise take the same inputs.
     """
     import keras
 
@@ -253,11 +261,11 @@ def stylegan_generator(
     rgb = int(image_shape[-1])
     n_noise = 2 * (top - 1) - (1 if style == "modulated" else 0)
     ws = keras.Input((style_layers(R), int(w_dim)), name="ws")
-    noise = keras.Input((R, R, n_noise), name="noise")
+    noise_in = keras.Input((R, R, n_noise), name="noise")
     count = iter(range(n_noise))
 
     def noisy(x, res, gain=1.0):
-        x = _act(NoiseInjection(next(count), R // res)([x, noise]))
+        x = _act(NoiseInjection(next(count), R // res, trainable=bool(noise))([x, noise_in]))
         return x if gain == 1.0 else keras.layers.Rescaling(gain)(x)
 
     x = ConstantInput(nf(4))(ws)
@@ -286,15 +294,21 @@ def stylegan_generator(
             x = AdaIN(index=2 + 2 * k)([noisy(EqualizedConv2D(nf(res), 3)(x), res), ws])
             x = AdaIN(index=3 + 2 * k)([noisy(EqualizedConv2D(nf(res), 3)(x), res), ws])
         img = EqualizedConv2D(rgb, 1, gain=1.0, name="to_rgb")(x)
-    return keras.Model([ws, noise], from_frame(img, image_shape, R), name=name)
+    return keras.Model([ws, noise_in], from_frame(img, image_shape, R), name=name)
 
 
 def stylegan_discriminator(
-    image_shape, resolution=None, filters=512, filter_base=16384, group_size=4, name="discriminator"
+    image_shape,
+    resolution=None,
+    filters=512,
+    filter_base=16384,
+    group_size=4,
+    mbstd_channels=1,
+    name="discriminator",
 ):
     """StyleGAN2's residual D: fromRGB, then per level two 3x3 convolutions and a 2x average
     pool beside a pooled 1x1 shortcut, summed and scaled by 1/sqrt(2); the 4x4 head with
-    minibatch standard deviation."""
+    minibatch standard deviation (``mbstd_channels`` slices of the features, 1 in the paper)."""
     import keras
 
     from keras_gans.style_layers import EqualizedConv2D
@@ -312,4 +326,4 @@ def stylegan_discriminator(
         x = keras.layers.AveragePooling2D(2)(_act(EqualizedConv2D(nf(res // 2), 3)(x)))
         x = keras.layers.Rescaling(1 / math.sqrt(2))(keras.layers.Add()([x, skip]))
         res //= 2
-    return keras.Model(images, _head(x, nf(4), group_size), name=name)
+    return keras.Model(images, _head(x, nf(4), group_size, mbstd_channels), name=name)

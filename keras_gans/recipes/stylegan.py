@@ -9,6 +9,7 @@ Both sample from an exponential moving average of G. Images of another size than
 padded into it for D and cropped out of G's frame.
 """
 
+from keras_gans.choices import STYLEGAN_DS
 from keras_gans.errors import KerasGansError, check_choice
 from keras_gans.recipes.base import Recipe
 
@@ -28,6 +29,19 @@ def check(config):
             f"batch_size {batch} must be a multiple of group_size {group} (D's minibatch standard"
             f" deviation compares images in groups of that size) or at most {group}"
         )
+    # (runs saved before the setting existed had one)
+    config["mbstd_channels"] = count(1, 1024)(
+        "mbstd_channels", config.get("mbstd_channels", 1), config
+    )
+    # MinibatchStdDev splits D's 4x4 features into that many equal slices
+    from keras_gans.networks.stylegan import channels
+
+    width = channels(4, config["d_filters"], config["filter_base"])
+    if width % config["mbstd_channels"]:
+        raise KerasGansError(
+            f"mbstd_channels {config['mbstd_channels']} must divide D's {width} channels at 4x4"
+            f" (d_filters, filter_base)"
+        )
     config["ema_half_life"] = weight("ema_half_life", config["ema_half_life"], config)
     if config["model"] == "progan":
         config["stage_images"] = count(1)("stage_images", config["stage_images"], config)
@@ -35,6 +49,9 @@ def check(config):
         config["drift_weight"] = weight("drift_weight", config["drift_weight"], config)
         return
     check_choice("style", config["style"], ("modulated", "adain"))
+    # runs saved before these settings existed had StyleGAN2's D
+    config["d_net"] = check_choice("d_net", config.get("d_net", "residual"), STYLEGAN_DS)
+    config.setdefault("noise", True)
     config["w_dim"] = count(1, 2**16)("w_dim", config["w_dim"], config)
     config["mapping_layers"] = count(1, 64)("mapping_layers", config["mapping_layers"], config)
     config["mapping_lr"] = rate("mapping_lr", config["mapping_lr"], config)
@@ -57,7 +74,10 @@ def describe(config):
             f"{frame}; growing from 4x4: {config['stage_images']:,} images per level,"
             f" {config['fade_images']:,} per fade-in"
         )
-    return f"{frame}; {config['style']} styles, {config['mapping_layers']}-layer mapping network"
+    d = "chapter 3's D (batch norm)" if config.get("d_net") == "dcgan" else "residual D"
+    return (
+        f"{frame}; {config['style']} styles, {config['mapping_layers']}-layer mapping network, {d}"
+    )
 
 
 def networks(config):
@@ -65,7 +85,12 @@ def networks(config):
 
     shape = tuple(config["image_shape"])
     size = dict(resolution=config["resolution"], filter_base=config["filter_base"])
-    d = dict(size, filters=config["d_filters"], group_size=config["group_size"])
+    d = dict(
+        size,
+        filters=config["d_filters"],
+        group_size=config["group_size"],
+        mbstd_channels=config.get("mbstd_channels", 1),
+    )
     if config["model"] == "progan":
         return dict(
             generator=nets.progan_generator(
@@ -73,6 +98,12 @@ def networks(config):
             ),
             discriminator=nets.progan_discriminator(shape, **d),
         )
+    if config.get("d_net", "residual") == "dcgan":
+        from keras_gans.networks import dcgan_discriminator
+
+        discriminator = dcgan_discriminator(shape, filters=config["d_filters"])
+    else:
+        discriminator = nets.stylegan_discriminator(shape, **d)
     return dict(
         mapping=nets.mapping_network(
             config["latent_dim"],
@@ -81,9 +112,14 @@ def networks(config):
             lr_multiplier=config["mapping_lr"],
         ),
         generator=nets.stylegan_generator(
-            config["w_dim"], shape, filters=config["g_filters"], style=config["style"], **size
+            config["w_dim"],
+            shape,
+            filters=config["g_filters"],
+            style=config["style"],
+            noise=config.get("noise", True),
+            **size,
         ),
-        discriminator=nets.stylegan_discriminator(shape, **d),
+        discriminator=discriminator,
     )
 
 
@@ -115,7 +151,9 @@ def trainer(config, **nets):
     )
 
 
-SHARED = dict(resolution=None, group_size=4, optimizer="adam", beta_1=0.0, beta_2=0.99)
+SHARED = dict(
+    resolution=None, group_size=4, mbstd_channels=1, optimizer="adam", beta_1=0.0, beta_2=0.99
+)
 
 PROGAN = Recipe(
     name="progan",
@@ -168,6 +206,8 @@ STYLEGAN = Recipe(
     base=dict(
         SHARED,
         style="modulated",
+        d_net="residual",
+        noise=True,
         mapping_lr=0.01,
         mixing_prob=0.9,
         r1_every=16,
