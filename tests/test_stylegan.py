@@ -273,6 +273,20 @@ def test_d_net_dcgan_scores_an_image_by_its_batch_while_training():
     assert all(not np.allclose(u, v) for u, v in zip(before, d.get_weights()))  # and its statistics
 
 
+def test_every_call_of_d_in_a_train_step_uses_the_batch_statistics():
+    """G's step too: against D's moving statistics (inference mode) G would be judged by a
+    different D from the one D's step trains."""
+    trainer = tiny_trainer("stylegan", w_dim=8, d_net="dcgan", r1_every=1)
+    d, flags = trainer.discriminator, []
+    call = d.call
+    d.call = lambda *args, training=None, **kwargs: (
+        flags.append(training) or call(*args, training=training, **kwargs)
+    )
+    trainer.compile(g_optimizer="adam", d_optimizer="adam", run_eagerly=True)
+    trainer.train_on_batch(RNG.uniform(-1, 1, (8, 28, 28, 1)).astype("float32"))
+    assert len(flags) == 4 and all(flags)  # real, fake, R1 on the reals, G's fakes
+
+
 def test_noise_off_keeps_the_noise_strengths_at_zero():
     trainer = tiny_trainer("stylegan", w_dim=8, noise=False)
     trainer.compile(g_optimizer="adam", d_optimizer="adam", run_eagerly=True)

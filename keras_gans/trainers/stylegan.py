@@ -305,7 +305,10 @@ class StyleGAN(Trainer):
 
         with tf.GradientTape() as tape:
             ws, w1 = self.mixed_styles(m)
-            fake_scores_g = self.discriminator(self.generator([ws, noise()], training=True))
+            # training=True: a D with batch norm (d_net "dcgan") judges G's batch by its own
+            # statistics, as in D's step and chapter 3's trainer; no effect on the residual D
+            fake = self.generator([ws, noise()], training=True)
+            fake_scores_g = self.discriminator(fake, training=True)
             g_loss = ops.mean(ops.softplus(-fake_scores_g))
             scaled = scale_for_replicas(g_loss)
         self.apply(self.g_optimizer, tape, scaled, self.g_variables)
