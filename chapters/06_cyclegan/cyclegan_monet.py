@@ -17,20 +17,25 @@
 # # Chapter 6, part 3 — CycleGAN: paintings ↔ photos
 #
 # **What you will see:** paintings to photos and back at 32 px, and KID before and after
-# translation with an interval over pictures. No stored figure: with 30 paintings and a few CPU
-# epochs the translations are blurry colour fields (RESULTS.md, chapter 6); the paper preset on
-# a GPU is what reproduces the paper.
+# translation with an interval over pictures. Held-out pictures after the cpu preset's run
+# (top: 8 tiles of the 3 held-out paintings; below: held-out photos turned into brushy,
+# painted-looking tiles, and back):
+#
+# ![cyclegan_cpu_monet.jpg](../../docs/figures/cyclegan_cpu_monet.jpg)
 #
 # **Goal and result** (RESULTS.md, chapter 6): translated images closer to the other domain than
 # untranslated ones, KID in VGG16 features with a 95 % interval (2,000 bootstrap draws of whole
-# pictures) that excludes zero; tested on 340 tiles of 15 held-out photos and 56 tiles of 3
+# pictures) that excludes zero; tested on 76 tiles of 15 held-out photos and 12 tiles of 3
 # held-out paintings. The cpu preset's plain command, `keras-gans train cyclegan --dataset
-# monet-photo --data-dir DIR --out runs/monet` (1,155 steps): **painting → photo meets it**
-# (KID 334.8 → 123.9, difference −210.9, interval [−1,374, −134]); **photo → painting does not**
-# (334.8 → 374.5, difference +39.7, interval [−137, +94]).
+# monet-photo --data-dir DIR --out runs/monet` (2,040 steps), **meets it in both directions**:
+# photo → painting KID 428.1 → 203.4 (difference −224.6, interval [−2,927, −30]), painting →
+# photo 428.1 → 334.0 (−94.0, [−2,280, −39]). Against the 27 *training* paintings (more of
+# them, but the 15 photos still limit the interval) the translated photos are closer too
+# (355 → 200–208), with an interval that still reaches above zero.
 #
-# Time on 2 CPU cores: 10.1 minutes of wall time on a box shared at load 16–18 (3.8 minutes of
-# process CPU time), so at most that on 2 idle cores. On a GPU: not measured yet.
+# Time on 2 CPU cores: 4.2 minutes of process CPU time, single-threaded (12 minutes of wall
+# time on a box shared at load 4–6), so about that or less on 2 idle cores. On a GPU: not
+# measured yet.
 #
 # The application that made CycleGAN famous: Monet ↔ photo, trained on 1,072 Monet paintings
 # and 6,853 Flickr photos that have nothing to do with each other. Here there is no true
@@ -98,9 +103,11 @@ VGG = VGG if VGG.is_file() else None
 #
 # `monet-photo` reads `DIR/paintings` and `DIR/photos`; every 10th image of each is held out.
 # At the CPU preset's 32 px a whole painting is a thumbnail, so the `cpu` preset cuts each
-# picture into tiles (`tile_scale=4`: the picture at four times the tile size, then its 32 px
-# tiles): several crops per picture, 556 painting and 3,084 photo tiles to train on, and closer
-# views of the brush strokes. The `folders` set reads any `trainA/ trainB/ testA/ testB/` (or
+# picture into tiles (`tile_scale=2`: the picture at twice the tile size, then its 32 px
+# tiles): four or more crops per picture, 118 painting and 682 photo tiles to train on. Closer
+# crops (`tile_scale=4`, 556 and 3,084 tiles) were tried first: each tile then shows a few
+# strokes, and G learnt to sprinkle speckle over the photos, which VGG16 did not read as
+# painted (RESULTS.md, chapter 6). The `folders` set reads any `trainA/ trainB/ testA/ testB/` (or
 # `A/ B/`) folder pair the same way.
 
 # %%
@@ -193,7 +200,7 @@ print({name: f"{net.count_params():,} weights" for name, net in NETWORKS.items()
 #
 # The `cyclegan` model with its `cpu` preset (a U-Net G at 32 px, see part 1; `keras-gans train
 # cyclegan --dataset monet-photo --data-dir DIR --out runs/monet`: on this data set the preset
-# tiles at `tile_scale=4` and trains 3 epochs). The identity loss is on: the paper
+# tiles at `tile_scale=2` and trains 24 epochs of 85 steps). The identity loss is on: the paper
 # introduced it for exactly this task, where without it the painting → photo generator
 # liked to turn daytime paintings into sunsets. For the paper's setup on a GPU:
 # `--preset paper` (256 px, random 256 crops of 286 px images, 9 residual blocks, batch 1,
@@ -235,7 +242,7 @@ show_source(CycleGAN.train_step)
 
 # %%
 run = keras_gans.load_run(RUN_DIR)
-test = data.load_domains(DATASET, "test", data_dir=SET_DIR, size=32, **OPTIONS)  # 56 and 340 tiles
+test = data.load_domains(DATASET, "test", data_dir=SET_DIR, size=32, **OPTIONS)  # 12 and 76 tiles
 m = min(8, len(test.a), len(test.b))
 a, b = test.a[:m], test.b[:m]
 fig, ax = plt.subplots(figsize=(8, 6.4))
@@ -271,7 +278,7 @@ else:
 # ## Is the difference real?
 #
 # KID's "± std" above is the spread over random subsets of *tiles*, but the tiles of one
-# picture are not independent: 56 painting tiles are only 3 held-out paintings. What the lecture
+# picture are not independent: 12 painting tiles are only 3 held-out paintings. What the lecture
 # claims is a difference — translated photos closer to paintings than the photos were — so we
 # compute exactly that, `KID(G(photos), paintings) − KID(photos, paintings)` on all held-out
 # tiles, with a 95 % bootstrap interval that resamples **whole pictures** (the 15 photos and 3
@@ -312,7 +319,9 @@ else:
     print("needs the shared paintings and the VGG16 weights (KERAS_GANS_DATA_DIR)")
 
 # %% [markdown]
-# **Reading the results.** At 32 px and a few epochs on the CPU, expect colour and texture
-# statistics to move (palettes, contrast, brush-like smoothing) rather than Monet's strokes;
-# RESULTS.md has the measured KID. The paper preset on a GPU is what reproduces the paper's
-# figures.
+# **Reading the results.** At 32 px and 2,040 steps on the CPU, the palette and the texture
+# move — photos come out softer, with dabs of colour, skies and grass in the paintings' muted
+# tones — rather than any one painter's strokes: the 30 paintings here mix Van Gogh, Hokusai,
+# Renoir and Arcimboldo, far too few and too varied for a style. RESULTS.md has the measured KID
+# of both seeds. The paper preset on a GPU (1,072 Monets, 256 px) is what reproduces the
+# paper's figures.
