@@ -12,7 +12,8 @@ For the same ``--n`` test images, each translated to the condition of another (t
   translations whose target labels it reads right, per label group (a D that reads the fakes
   better than the reals is being satisfied, not taught);
 * **digit kept**: a digit classifier trained on the built training images with their MNIST
-  labels reads the digit of the translation (the judge checks attributes, not content).
+  labels reads the digit of the translation (the judge checks attributes, not content), in all
+  and per target: into the colour set, into each stroke style.
 
 Uses ``../shared/data`` (``KERAS_GANS_DATA_DIR``). Not part of the test suite.
 """
@@ -65,9 +66,9 @@ def main():
     t = c[np.random.default_rng(0).permutation(len(c))]
     digit = test.digits[pick]
 
-    def digit_kept(images):
+    def digit_kept(images, rows=slice(None)):
         read = np.argmax(digits.predict(images.astype("float32"), verbose=0), 1)
-        return round(float(np.mean(read == digit)), 3)
+        return round(float(np.mean((read == digit)[rows])), 3)
 
     print(json.dumps({"real_digit_kept": digit_kept(x)}), flush=True)
     src, dst = cond.active_set(c), cond.active_set(t)
@@ -104,6 +105,14 @@ def main():
                     "d_reads_real": d_reads(run, x, c, cond),
                     "d_reads_fake_targets": d_reads(run, fake, t, cond),
                     "digit_kept": digit_kept(fake),
+                    # a G can meet a style target by drawing one pattern for every input
+                    "digit_kept_by_target": {
+                        "colour set": digit_kept(fake, dst == 0),
+                        **{
+                            name: digit_kept(fake, rows & (t[:, style + i] == 1))
+                            for i, name in enumerate(("solid", "outline", "dotted"))
+                        },
+                    },
                 }
             ),
             flush=True,
