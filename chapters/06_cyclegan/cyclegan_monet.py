@@ -200,7 +200,8 @@ print({name: f"{net.count_params():,} weights" for name, net in NETWORKS.items()
 #
 # The `cyclegan` model with its `cpu` preset (a U-Net G at 32 px, see part 1; `keras-gans train
 # cyclegan --dataset monet-photo --data-dir DIR --out runs/monet`: on this data set the preset
-# tiles at `tile_scale=2` and trains 24 epochs of 85 steps). The identity loss is on: the paper
+# tiles at `tile_scale=2` and trains 24 epochs of 85 steps; on the real monet2photo it takes
+# the first 700 paintings and photos, `limit=700`, for about the same steps). The identity loss is on: the paper
 # introduced it for exactly this task, where without it the painting → photo generator
 # liked to turn daytime paintings into sunsets. For the paper's setup on a GPU:
 # `--preset paper` (256 px, random 256 crops of 286 px images, 9 residual blocks, batch 1,
