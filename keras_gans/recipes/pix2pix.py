@@ -1,11 +1,13 @@
 """Pix2Pix (lecture 5): paired translation, a U-Net generator and a conditional PatchGAN, cGAN + L1."""
 
+from keras_gans.choices import RECON_LOSSES
 from keras_gans.errors import KerasGansError, check_choice
 from keras_gans.recipes.base import Recipe, check_train_tile_scales, uses_lab
 
 
 def check(config):
     check_choice("direction", config["direction"], ("A2B", "B2A"))
+    check_choice("recon_loss", config.get("recon_loss", "l1"), RECON_LOSSES)
     uses_lab(config)  # colour_space is one of its choices
     check_train_tile_scales(config)
     load = config.get("load_size")
@@ -76,6 +78,8 @@ def trainer(config, generator, discriminator):
         test_dropout=config["test_dropout"],
         # runs written before the setting existed translated with G itself
         ema=config.get("ema", 0.0),
+        # runs written before the setting existed had the paper's L1
+        recon_loss=config.get("recon_loss", "l1"),
         seed=config.get("seed"),
     )
 
@@ -94,6 +98,9 @@ PIX2PIX = Recipe(
         d_lr=2e-4,
         gan_weight=1.0,
         l1_weight=100.0,
+        # the loss l1_weight weighs: "l1" (the paper), "l2" (squared error, what PSNR measures) or
+        # "huber" (squared below keras_gans.losses.HUBER_DELTA, L1 beyond)
+        recon_loss="l1",
         conditional_d=True,  # False: D sees only the output ("GAN + L1" of the loss study)
         direction="A2B",
         flip=True,
