@@ -9,8 +9,10 @@ For each ``--spaces`` value (``colour_space`` setting; the same seed, data and p
 the run is trained to each of ``--epochs`` in turn (a later number resumes the run: only
 meaningful for a constant learning rate, as Pix2Pix's cpu preset; give one number for a decaying
 one) and evaluated on the held-out pairs (``keras-gans evaluate``: PSNR and SSIM against the true
-colours, beside the grey copy; ``--train-psnr``: also on the training pairs, to tell under- from
-overfitting). Steps, wall and process CPU time and the 1-minute load are recorded in
+colours, beside the grey copy; ``chroma_ratio``: the mean chroma sqrt(a^2 + b^2) of the
+colourisations over that of the true colours, so that a PSNR gained only by desaturating shows:
+1 is as colourful as the photos, 0 grey; ``--train-psnr``: also on the training pairs, to tell
+under- from overfitting). Steps, wall and process CPU time and the 1-minute load are recorded in
 OUT/lab_colour.json. ``--set`` values are JSON (``train_tile_scales=[3,4,5]``) or words
 (``lr_schedule=linear_decay``). Not
 part of the test suite.
@@ -98,8 +100,8 @@ class Averages(keras.callbacks.Callback):
         from keras_gans.trainers.base import translate_batches
 
         out = (translate_batches(g, to_float(self.test.a)) + 1) / 2
-        lab = np.stack([rgb2lab(np.clip(x, 0, 1)) for x in out]) if scales != (1.0,) else None
-        scores = {}
+        lab = np.stack([rgb2lab(np.clip(x, 0, 1)) for x in out])
+        scores = {"chroma_ratio": chroma(lab) / chroma(self.test.b)}
         for f in scales:
             if f == 1.0:
                 rgb = out
@@ -216,6 +218,7 @@ def main():
                     ssim=scores["ssim"],
                     psnr_grey_copy=scores["psnr_input_copy"],
                     ssim_grey_copy=scores["ssim_input_copy"],
+                    chroma_ratio=round(chroma_ratio(run, args.data_dir), 3),
                 )
             )
             if args.train_psnr:
@@ -227,6 +230,23 @@ def main():
             path.write_text(json.dumps(rows, indent=1))
     if args.figure:
         figure(run, rows[-1], args.data_dir, args.figure)
+
+
+def chroma(images):
+    """Mean chroma sqrt(a^2 + b^2) over every pixel of uint8 RGB images, or of Lab arrays (float)."""
+    from skimage.color import rgb2lab
+
+    if images.dtype == np.uint8:
+        images = np.stack([rgb2lab(x) for x in images])
+    return float(np.mean(np.hypot(images[..., 1], images[..., 2])))
+
+
+def chroma_ratio(run, data_dir):
+    """The held-out colourisations' mean chroma over the true colours' (1: as colourful)."""
+    from keras_gans import data
+
+    test = data.load_run_domains(run.config, "test", data_dir)
+    return chroma(run.translate(test.a)) / chroma(test.b)
 
 
 def probe_callback(args, space, settings):

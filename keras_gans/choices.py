@@ -21,6 +21,10 @@ CONDITIONS = ("label_maps", "embedding", "projection", "none")
 # paper's "both", or one of them ("GAN + forward", "GAN + backward" of its Table 4).
 CYCLES = {"both": (1.0, 1.0), "forward": (1.0, 0.0), "backward": (0.0, 1.0)}
 
+# The loss of a reconstruction term (Pix2Pix's "L1" to the target, CycleGAN's cycle): the papers'
+# "l1", a squared error "l2", or "huber" (squared below keras_gans.losses.HUBER_DELTA, L1 beyond).
+RECON_LOSSES = ("l1", "l2", "huber")
+
 # StyleGAN's discriminator (keras_gans.recipes.stylegan): "residual" is StyleGAN2's (equalised
 # learning rate, minibatch standard deviation, no normalisation); "dcgan" is chapter 3's D, whose
 # batch norm sees each batch's statistics.

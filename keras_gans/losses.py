@@ -23,6 +23,7 @@ import math
 import tensorflow as tf
 from keras import ops
 
+from keras_gans.choices import RECON_LOSSES
 from keras_gans.errors import KerasGansError, check_choice
 
 
@@ -126,6 +127,36 @@ def gradient_penalty(critic, real, fake, seed=None, alpha=None, training=True):
 def l1_loss(a, b):
     """Mean absolute error, the cycle, identity and Pix2Pix reconstruction loss."""
     return _mean(ops.abs(ops.cast(a, "float32") - ops.cast(b, "float32")))
+
+
+# -- the reconstruction term's loss (Pix2Pix's L1, CycleGAN's cycle): a setting, recon_loss --------
+# Under uncertainty L1 is smallest at the conditional *median* of the target, a squared error at
+# its *mean*. PSNR is a squared error: where G cannot tell a photo's colour, the mean (a hedge
+# towards grey) scores better than the median (one confident colour). Issue 17, RESULTS.md ch. 5, 6.
+HUBER_DELTA = 0.1  # in [-1, 1] image units: errors below ~13 of 255 grey levels are squared
+
+
+def l2_loss(a, b):
+    """Mean squared error. Below 1 its values are smaller than L1's: a weight tuned for L1
+    weighs it less against an adversarial term."""
+    return _mean(ops.square(ops.cast(a, "float32") - ops.cast(b, "float32")))
+
+
+def huber_loss(a, b, delta=HUBER_DELTA):
+    """Huber's loss divided by ``delta`` (PyTorch's smooth L1 with beta = delta), averaged:
+    e^2 / (2 delta) where |e| < delta, |e| - delta / 2 beyond. Large errors are L1's (slope 1,
+    so an L1 weight keeps its meaning), small ones are squared (pulled to the mean)."""
+    error = ops.abs(ops.cast(a, "float32") - ops.cast(b, "float32"))
+    return _mean(ops.where(error < delta, 0.5 * ops.square(error) / delta, error - 0.5 * delta))
+
+
+RECONSTRUCTION_LOSSES = {"l1": l1_loss, "l2": l2_loss, "huber": huber_loss}
+
+
+def reconstruction_loss(name):
+    """The loss function ``(a, b) -> scalar`` of a ``recon_loss`` name: l1, l2 or huber."""
+    check_choice("recon_loss", name, RECON_LOSSES)
+    return RECONSTRUCTION_LOSSES[name]
 
 
 # -- conditional GANs: AC-GAN's auxiliary classifier, InfoGAN's mutual-information bound ---------

@@ -158,6 +158,30 @@ def test_cyclegan_lab_step_trains_the_colouriser_only():
     )
 
 
+@pytest.mark.parametrize(
+    "model, dataset", [("pix2pix", "grey2colour"), ("cyclegan", "cifar10-colour")]
+)
+def test_recon_loss_setting_reaches_the_trainer(model, dataset):
+    """The recipes hand ``recon_loss`` to the trainer; a run written before the setting existed
+    (no key in its config) gets the papers' L1."""
+    from keras_gans import losses
+
+    trainer = build_trainer(_config(model, dataset=dataset, recon_loss="huber"))
+    assert trainer.recon_loss == "huber"
+    old = _config(model, dataset=dataset)
+    del old["recon_loss"]
+    fn = build_trainer(old)
+    assert fn.recon_loss == "l1"
+    assert fn.recon_fn is losses.l1_loss
+
+
+@pytest.mark.parametrize("model", ["pix2pix", "cyclegan"])
+def test_recon_loss_is_checked_with_the_settings(model):
+    """The recipe's check, before any network is built (the trainer would refuse it later)."""
+    with pytest.raises(KerasGansError, match="unknown recon_loss 'l3'; choose one of: l1, l2,"):
+        default_config(model, "cpu", recon_loss="l3")
+
+
 def test_colour_space_must_be_one_of_its_choices():
     with pytest.raises(
         KerasGansError, match="unknown colour_space .hsv.; choose one of: auto, rgb, lab"

@@ -145,6 +145,26 @@ def test_ablation_settings_by_hand(cycle, gan_weight, weights):
     assert logs["g_loss"] == pytest.approx(expected, rel=1e-5)
 
 
+@pytest.mark.parametrize("recon_loss", ["l2", "huber"])
+def test_recon_loss_of_the_cycles_by_hand(recon_loss):
+    """``recon_loss`` changes both cycle terms (squared; Huber divided by its delta 0.1), not the
+    identity loss (L1)."""
+    rng = np.random.default_rng(2)
+    a, b = (rng.uniform(-0.3, 0.3, (2, 4, 4, 3)).astype("float32") for _ in "ab")
+    logs = _affine_step(a, b, identity=0.5, recon_loss=recon_loss)
+
+    def loss(error):
+        if recon_loss == "l2":
+            return np.mean(error**2)
+        small = np.abs(error) < 0.1
+        assert 0 < small.sum() < small.size  # both sides of delta
+        return np.mean(np.where(small, error**2 / 0.2, np.abs(error) - 0.05))
+
+    assert logs["cycle_A"] == pytest.approx(loss(g_b2a(g_a2b(a)) - a), rel=1e-5)
+    assert logs["cycle_B"] == pytest.approx(loss(g_a2b(g_b2a(b)) - b), rel=1e-5)
+    assert logs["identity_A2B"] == pytest.approx(np.mean(np.abs(g_a2b(b) - b)), rel=1e-5)
+
+
 def test_identity_needs_equal_channels():
     from keras_gans.trainers import CycleGAN
 
@@ -397,6 +417,7 @@ def test_bad_settings_and_folders(tmp_path):
         (dict(identity=-1), "identity must be 'auto' or a weight >= 0"),
         (dict(cycle="one"), "unknown cycle 'one'; choose one of: both, forward, backward"),
         (dict(gan_weight=-1), r"gan_weight must be a number >= 0 \(0: cycle alone\), got -1"),
+        (dict(recon_loss="l3"), "unknown recon_loss 'l3'; choose one of: l1, l2, huber"),
         (dict(train_tile_scales=[4, 0.5]), r"train_tile_scales must be null or a list of tile"),
         (dict(train_tile_scales=4), r"a list of tile scales >= 1 \(e.g. \[3, 4, 5\]\), got 4"),
         (

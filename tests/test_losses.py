@@ -98,6 +98,32 @@ def test_patch_maps_average_over_all_elements():
         assert f(got) == pytest.approx(float(want), rel=1e-5), i
 
 
+def test_reconstruction_losses_by_hand():
+    """recon_loss's three losses on errors worked out by hand: 0, 0.05 (below Huber's delta 0.1),
+    -0.3 and 1 (above it). Huber is divided by delta: e^2 / 0.2 below, |e| - 0.05 above."""
+    fake = np.array([[0.0, 0.05, -0.3, 1.0]], "float32")
+    real = np.zeros_like(fake)
+    assert losses.HUBER_DELTA == 0.1
+    by_hand = {
+        "l1": (0 + 0.05 + 0.3 + 1) / 4,
+        "l2": (0 + 0.0025 + 0.09 + 1) / 4,
+        "huber": (0 + 0.0025 / 0.2 + (0.3 - 0.05) + (1 - 0.05)) / 4,
+    }
+    assert set(losses.RECONSTRUCTION_LOSSES) == set(by_hand)
+    for name, want in by_hand.items():
+        assert f(losses.reconstruction_loss(name)(real, fake)) == pytest.approx(want, rel=1e-6)
+    # continuous at delta, and with L1's slope beyond it
+    at = np.float32([[0.1]])
+    assert f(losses.huber_loss(at * 0, at)) == pytest.approx(0.05, rel=1e-5)
+    assert f(losses.huber_loss(0 * at, 2 * at)) - f(losses.huber_loss(0 * at, at)) == (
+        pytest.approx(0.1, rel=1e-4)
+    )
+    with pytest.raises(
+        KerasGansError, match="unknown recon_loss 'l3'; choose one of: l1, l2, huber"
+    ):
+        losses.reconstruction_loss("l3")
+
+
 def test_loss_registry():
     """Every name of the registry gives its own pair: D and G losses at a real logit 2 and a
     fake logit -0.5, worked out by hand (minimax and non-saturating share D, not G)."""

@@ -163,6 +163,31 @@ def test_losses_against_hand_computed_numbers():
         np.testing.assert_allclose(got, want, rtol=1e-5, atol=1e-6)
 
 
+@pytest.mark.parametrize("recon_loss", ["l2", "huber"])
+def test_recon_loss_step_by_hand(recon_loss):
+    """L1 only with ``recon_loss`` l2 / huber: the logged term (named after it) and G's SGD
+    update, the gradient of 7 * loss(y, G(x)) through an affine G, against numpy; Huber's
+    errors on both sides of its delta 0.1."""
+    g, d = affine_networks()
+    gk, gb = (np.ravel(w) for w in g.get_weights())
+    trainer = Pix2Pix(g, d, gan_weight=0.0, l1_weight=7.0, recon_loss=recon_loss)
+    x, y, logs = _one_step(trainer, 0.1, 0.0, seed=2)
+    error = x * gk + gb - y
+    small = np.abs(error) < 0.1
+    assert 0 < small.sum() < small.size
+    if recon_loss == "l2":
+        loss, by_error = (error**2).mean(), 2 * error
+    else:
+        loss = np.where(small, error**2 / 0.2, np.abs(error) - 0.05).mean()
+        by_error = np.where(small, error / 0.1, np.sign(error))
+    by_fake = 7 * by_error / error.size
+    assert set(logs) == {f"g_{recon_loss}"}
+    assert logs[f"g_{recon_loss}"] == pytest.approx(loss, rel=1e-5)
+    gk1, gb1 = gk - 0.1 * (by_fake * x).sum((0, 1, 2)), gb - 0.1 * by_fake.sum((0, 1, 2))
+    for got, want in zip([np.ravel(w) for w in g.get_weights()], (gk1, gb1)):
+        np.testing.assert_allclose(got, want, rtol=1e-5, atol=1e-6)
+
+
 def test_unconditional_d_sees_only_the_output():
     """ "GAN + L1": with conditional_d=False the recipe's D has one input, the output image, and
     the step shows it real and generated images alone (the losses by hand, an affine D)."""
@@ -462,6 +487,10 @@ def test_cli_translate_a_folder(tiny_run, tmp_path, capsys):
             "error: gan_weight and l1_weight must be numbers >= 0",
         ),
         (["--set", "direction=up"], "error: unknown direction 'up'; choose one of: A2B, B2A"),
+        (
+            ["--set", "recon_loss=l3"],
+            "error: unknown recon_loss 'l3'; choose one of: l1, l2, huber",
+        ),
         (
             ["--set", "colour_space=hsv"],
             "error: unknown colour_space 'hsv'; choose one of: auto, rgb, lab",

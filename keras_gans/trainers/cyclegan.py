@@ -22,7 +22,9 @@ One step, as ``optimize_parameters`` of the reference:
 The paper's ablation (its Table 4) is two settings: ``gan_weight=0`` is "cycle alone" (the
 discriminators still learn, the generators ignore them), ``cycle_weight=0`` "GAN alone", and
 ``cycle="forward"`` / ``"backward"`` keep only the A -> B -> A / B -> A -> B term ("GAN + forward",
-"GAN + backward"); both cycle errors are logged whatever is trained.
+"GAN + backward"); both cycle errors are logged whatever is trained. ``recon_loss`` measures
+the cycle errors with a squared error ("l2") or a Huber loss ("huber") instead of L1: in Lab the
+B cycle is a paired regression on the colour photos, and PSNR is a squared error (issue 17).
 
 Each network has its own Adam optimizer (the reference's two joint optimizers are the same
 thing: Adam is per weight); all four, their schedules' positions (their step counters), both
@@ -35,7 +37,7 @@ from keras import ops
 
 from keras_gans.choices import CYCLES
 from keras_gans.errors import KerasGansError, check_choice
-from keras_gans.losses import adversarial_losses, l1_loss
+from keras_gans.losses import adversarial_losses, l1_loss, reconstruction_loss
 from keras_gans.trainers.base import (
     MovingAverage,
     TwoDomainTrainer,
@@ -141,6 +143,8 @@ class CycleGAN(MovingAverage, TwoDomainTrainer):
         seed: seed of the pools' random choices.
         ema: decay of a moving average of G_A2B's weights (``ema_generator``) that translating
             A -> B uses (0, the default: none; grey -> colour's cpu preset keeps one).
+        recon_loss: the cycle terms' loss: "l1" (the paper's), "l2" (squared error) or "huber"
+            (``keras_gans.losses``); the identity loss stays L1.
     """
 
     tracked = (
@@ -171,6 +175,7 @@ class CycleGAN(MovingAverage, TwoDomainTrainer):
         cycle="both",
         gan_weight=1.0,
         ema=0.0,
+        recon_loss="l1",
         **kwargs,
     ):
         super().__init__(seed=seed, **kwargs)
@@ -184,6 +189,7 @@ class CycleGAN(MovingAverage, TwoDomainTrainer):
         self.cycle_weight, self.identity = float(cycle_weight), float(identity)
         self.cycle = check_choice("cycle", cycle, CYCLES)
         self.gan_weight = float(gan_weight)
+        self.recon_loss, self.recon_fn = recon_loss, reconstruction_loss(recon_loss)
         if self.gan_weight < 0:
             raise KerasGansError(f"gan_weight must be >= 0 (0: cycle alone), got {gan_weight}")
         if self.identity and shape_a[-1] != shape_b[-1]:
@@ -249,8 +255,8 @@ class CycleGAN(MovingAverage, TwoDomainTrainer):
             rec_b = self.g_a2b(fake_a, training=True)
             logs["adv_A2B"] = self.g_loss_fn(self.d_b(fake_b, training=True))
             logs["adv_B2A"] = self.g_loss_fn(self.d_a(fake_a, training=True))
-            logs["cycle_A"] = l1_loss(rec_a, real_a)
-            logs["cycle_B"] = l1_loss(rec_b, real_b)
+            logs["cycle_A"] = self.recon_fn(rec_a, real_a)
+            logs["cycle_B"] = self.recon_fn(rec_b, real_b)
             forward, backward = CYCLES[self.cycle]
             g_loss = self.gan_weight * (logs["adv_A2B"] + logs["adv_B2A"]) + self.cycle_weight * (
                 forward * logs["cycle_A"] + backward * logs["cycle_B"]

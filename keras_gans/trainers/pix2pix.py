@@ -16,6 +16,11 @@ input (the recipe's ``conditional_d=False``), D sees only the output image, neve
 beside it, so it can say whether a photo looks real but not whether it fits its sketch. As in the
 reference code, D is updated first and G's adversarial loss is computed with the updated D.
 
+``recon_loss`` replaces the L1 distance by a squared error ("l2") or a Huber loss ("huber",
+``keras_gans.losses``): L1 pulls G towards the target's conditional median, a squared error
+towards its mean, which is what PSNR rewards (issue 17, RESULTS.md chapter 5). The logged term is
+named after it (``g_l1``, ``g_l2``, ``g_huber``); ``l1_weight`` weighs it whichever it is.
+
 ``ema`` keeps a moving average of G's weights (``ema_generator``), and translating uses it: on
 few training pairs each step's G is pulled towards the colours of its batch, and the average
 of the last steps guesses less confidently wrong on new photos (RESULTS.md, chapter 5).
@@ -26,7 +31,7 @@ import tensorflow as tf
 from keras import ops
 
 from keras_gans.errors import KerasGansError
-from keras_gans.losses import adversarial_losses, l1_loss
+from keras_gans.losses import adversarial_losses, reconstruction_loss
 from keras_gans.trainers.base import TwoPlayerTrainer, scale_for_replicas, translate_batches
 
 
@@ -40,6 +45,7 @@ class Pix2Pix(TwoPlayerTrainer):
             unconditional one, ``output -> logits`` (one input: "GAN + L1").
         gan_weight: weight of the adversarial loss (0: L1 only, D is not trained).
         l1_weight: weight of the L1 loss to the target (lambda = 100 in the paper; 0: cGAN only).
+        recon_loss: that loss: "l1" (the paper's), "l2" (squared error) or "huber".
         loss: adversarial loss ("nonsaturating", the paper's; or "lsgan", "minimax" ...).
         test_dropout: translate with dropout on and batch-norm statistics of each image, as the
             paper does at test time (``training=True``); default off: deterministic outputs.
@@ -58,6 +64,7 @@ class Pix2Pix(TwoPlayerTrainer):
         loss="nonsaturating",
         test_dropout=False,
         ema=0.0,
+        recon_loss="l1",
         **kwargs,
     ):
         self.gan_weight, self.l1_weight = float(gan_weight), float(l1_weight)
@@ -68,8 +75,12 @@ class Pix2Pix(TwoPlayerTrainer):
         self.loss_name = loss
         self.d_loss_fn, self.g_loss_fn = adversarial_losses(loss)
         self.test_dropout = bool(test_dropout)
+        self.recon_fn, self.recon_loss = reconstruction_loss(recon_loss), recon_loss
+        self.recon_name = f"g_{recon_loss}"
         self.tracked = (
-            ("d_loss", "g_gan", "g_l1", "d_real", "d_fake") if self.gan_weight else ("g_l1",)
+            ("d_loss", "g_gan", self.recon_name, "d_real", "d_fake")
+            if self.gan_weight
+            else (self.recon_name,)
         )
         super().__init__(generator, discriminator, **kwargs)
         self.conditional = len(discriminator.inputs) == 2
@@ -104,8 +115,8 @@ class Pix2Pix(TwoPlayerTrainer):
         with tf.GradientTape() as g_tape:
             fake = self.generator(source, training=True)
             if not self.gan_weight:  # L1 only: a regression, no D
-                g_l1 = l1_loss(target, fake)
-                g_loss = self.l1_weight * g_l1
+                g_rec = self.recon_fn(target, fake)
+                g_loss = self.l1_weight * g_rec
             else:
                 with g_tape.stop_recording(), tf.GradientTape() as d_tape:
                     real_logits = self.discriminate(source, target)
@@ -118,17 +129,17 @@ class Pix2Pix(TwoPlayerTrainer):
                     )
                 g_logits = self.discriminate(source, fake)  # the updated D judges G's output
                 g_gan = self.g_loss_fn(g_logits)
-                g_l1 = l1_loss(target, fake)
-                g_loss = self.gan_weight * g_gan + self.l1_weight * g_l1
+                g_rec = self.recon_fn(target, fake)
+                g_loss = self.gan_weight * g_gan + self.l1_weight * g_rec
             scaled = scale_for_replicas(g_loss)
         self.apply(self.g_optimizer, g_tape, scaled, self.generator.trainable_variables)
         self.update_average()
         if not self.gan_weight:
-            return self.update_trackers(g_l1=g_l1)
+            return self.update_trackers(**{self.recon_name: g_rec})
         return self.update_trackers(
             d_loss=d_loss,
             g_gan=g_gan,
-            g_l1=g_l1,
+            **{self.recon_name: g_rec},
             d_real=self.scores_summary(real_logits),
             d_fake=self.scores_summary(fake_logits),
         )
