@@ -69,7 +69,11 @@ def default_config(model, preset="cpu", **overrides):
             and (isinstance(value, bool) or not isinstance(value, (int, float)))
         ):
             raise KerasGansError(f"{key} must be a number, got {value!r}")
-    config.update({k: v for k, v in overrides.items() if v is not None})
+    # None is "not given" (the Python API's keyword defaults), except for a setting whose own
+    # default is None: there null is a value, and `--set train_tile_scales=null` switches off
+    # what a data-set preset turned on
+    nullable = {k for k, v in {**COMMON, **recipe.base}.items() if v is None}
+    config.update({k: v for k, v in overrides.items() if v is not None or k in nullable})
     validate_config(config)
     return config
 

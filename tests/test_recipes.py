@@ -209,6 +209,22 @@ def test_a_data_set_preset_changes_its_data_set_only():
     assert "limit" not in default_config("ugatit", "paper", dataset="mnist-mnistm")
 
 
+def test_null_switches_off_what_a_data_set_preset_turned_on():
+    """`--set train_tile_scales=null` gives one tile scale on cifar10-colour, whose preset cuts
+    three; None for a setting with a non-null default (epochs) still means "not given"."""
+    from keras_gans.cli import _setting
+    from keras_gans.models import default_config
+
+    key, value = _setting("train-tile-scales=null")
+    colour = default_config("cyclegan", "cpu", dataset="cifar10-colour")
+    assert colour["train_tile_scales"] == [3, 4, 5]
+    off = default_config("cyclegan", "cpu", dataset="cifar10-colour", **{key: value})
+    assert off["train_tile_scales"] is None
+    assert {k for k in colour if colour[k] != off[k]} == {"train_tile_scales"}
+    kept = default_config("cyclegan", "cpu", dataset="cifar10-colour", epochs=None, limit=None)
+    assert kept["epochs"] == 4 and kept["limit"] == 4700
+
+
 def test_the_plain_digit_commands_train_the_measured_budgets():
     """What `keras-gans train MODEL --dataset D` trains, by hand: CycleGAN on the digits 3 epochs
     of 12,000 digits at lr 4e-4 (4,500 steps), other data sets the plain preset;
