@@ -132,7 +132,8 @@ def l1_loss(a, b):
 # -- the reconstruction term's loss (Pix2Pix's L1, CycleGAN's cycle): a setting, recon_loss --------
 # Under uncertainty L1 is smallest at the conditional *median* of the target, a squared error at
 # its *mean*. PSNR is a squared error: where G cannot tell a photo's colour, the mean (a hedge
-# towards grey) scores better than the median (one confident colour). Issue 17, RESULTS.md ch. 5, 6.
+# towards grey) scores better than the median (one confident colour), in theory; measured on the
+# colourisation presets L1 still scored higher (G is underfit there): RESULTS.md ch. 5, 6.
 HUBER_DELTA = 0.1  # in [-1, 1] image units: errors below ~13 of 255 grey levels are squared
 
 
