@@ -9,7 +9,7 @@ Both sample from an exponential moving average of G. Images of another size than
 padded into it for D and cropped out of G's frame.
 """
 
-from keras_gans.choices import STYLEGAN_DS
+from keras_gans.choices import STYLEGAN_DS, STYLEGAN_OUTPUTS
 from keras_gans.errors import KerasGansError, check_choice
 from keras_gans.recipes.base import Recipe
 
@@ -51,6 +51,9 @@ def check(config):
     check_choice("style", config["style"], ("modulated", "adain"))
     # runs saved before these settings existed had StyleGAN2's D
     config["d_net"] = check_choice("d_net", config.get("d_net", "residual"), STYLEGAN_DS)
+    config["g_output"] = check_choice(
+        "g_output", config.get("g_output", "linear"), STYLEGAN_OUTPUTS
+    )
     config.setdefault("noise", True)
     config["w_dim"] = count(1, 2**16)("w_dim", config["w_dim"], config)
     config["mapping_layers"] = count(1, 64)("mapping_layers", config["mapping_layers"], config)
@@ -117,6 +120,7 @@ def networks(config):
             filters=config["g_filters"],
             style=config["style"],
             noise=config.get("noise", True),
+            output=config.get("g_output", "linear"),
             **size,
         ),
         discriminator=discriminator,
@@ -207,6 +211,7 @@ STYLEGAN = Recipe(
         SHARED,
         style="modulated",
         d_net="residual",
+        g_output="linear",
         noise=True,
         mapping_lr=0.01,
         mixing_prob=0.9,
