@@ -29,3 +29,8 @@ RECON_LOSSES = ("l1", "l2", "huber")
 # learning rate, minibatch standard deviation, no normalisation); "dcgan" is chapter 3's D, whose
 # batch norm sees each batch's statistics.
 STYLEGAN_DS = ("residual", "dcgan")
+
+# What StyleGAN's G puts on its output (keras_gans.networks.stylegan): "linear" (the papers: the
+# summed toRGB layers), or "tanh" (chapter 3's G), which chapter 3's D needs: its batch norm
+# cannot see how large a batch of fakes is, so without a bound G's output drifts.
+STYLEGAN_OUTPUTS = ("linear", "tanh")

@@ -15,20 +15,19 @@
 # # Chapter 9 — From ProGAN to StyleGAN2: where GANs went next
 #
 # **What you will see:** ProGAN's growth stage by stage (what D sees at each level of detail,
-# with the fade-ins), StyleGAN2 samples from the `cpu` preset (one epoch of MNIST in a 32-pixel
-# frame; below, the measured run, which *collapsed* onto variants of one loop: FID 317 against
-# DCGAN's 41.3, RESULTS.md chapter 9 -- two defects found and fixed did not cure it; the
-# measurements put it on D, which learns too slowly at this rate, and the cpu preset still needs
-# the settings that cure it), a linear probe asking whether
-# w is less entangled than z, AdaIN as a per-channel scale and bias, noise changing only fine
-# detail, style-mixing grids (coarse / middle / fine), truncation from psi = 0 to 1, and why
-# demodulation removes the "droplet".
+# with the fade-ins), StyleGAN2 samples from the `cpu` preset (two epochs of MNIST in a 32-pixel
+# frame; below, the measured run: all ten digits, FID 48.9 against DCGAN's 41.3, and 316.6 for
+# the collapsed preset before it -- StyleGAN2's G against chapter 3's D, since with StyleGAN2's
+# own small D every setting tried collapsed onto one or two shapes; RESULTS.md chapter 9), a
+# linear probe asking whether w is less entangled than z, AdaIN as a per-channel scale and bias,
+# noise changing only fine detail, style-mixing grids (coarse / middle / fine), truncation from
+# psi = 0 to 1, and why demodulation removes the "droplet".
 #
 # ![stylegan_cpu_mnist.png](../../docs/figures/stylegan_cpu_mnist.png)
 #
-# Time on 2 CPU cores: the `cpu` preset's epoch of MNIST is 1,875 updates; on this project's
-# shared 2-core box it took 11 minutes at load 7-8 (8 minutes of CPU time; RESULTS.md,
-# chapter 9), the rest of the chapter a few minutes. On a GPU: not measured yet.
+# Time on 2 CPU cores: the `cpu` preset's two epochs of MNIST are 3,750 updates, about 6.5
+# minutes of CPU time single-threaded (19 minutes' wall beside other work; RESULTS.md, chapter
+# 9), the rest of the chapter a few minutes. On a GPU: not measured yet.
 #
 # The GAN lecture ends its history with NVIDIA's line of work:
 #
@@ -131,24 +130,26 @@ show(fig, "progan_growth.png")
 # %% [markdown]
 # ## StyleGAN2 on digits
 #
-# The `cpu` preset (one epoch of MNIST; `keras-gans list --settings stylegan` shows every
-# setting): a 2-layer mapping network (the paper: 8), channels 32 up to 16x16 and 16 at 32x32,
-# batch 32, Adam 5e-4 with betas (0, 0.99) (the paper: 2e-3, which collapsed faster here), R1
-# weight 1 every 16 steps, style mixing with probability 0.9, an EMA of G with a half-life of
-# 10,000 images, ramped up as StyleGAN2-ADA does (at most 5 % of the images seen so far: a
-# 60,000-image run would otherwise sample from a G that is mostly its untrained start).
+# The `cpu` preset (two epochs of MNIST; `keras-gans list --settings stylegan` shows every
+# setting): a 2-layer mapping network (the paper: 8), G's channels 32 up to 16x16 and 16 at
+# 32x32, batch 32, Adam with betas (0, 0.99), G at 2e-3 (the paper's rate), an EMA of G with a
+# half-life of 10,000 images, ramped up as StyleGAN2-ADA does (at most 5 % of the images seen
+# so far: a short run would otherwise sample from a G that is mostly its untrained start).
 #
-# Why it collapses (RESULTS.md, chapter 9, measured): every scale inside G is what the paper's
-# formulas give, but D learns too slowly for G. Trained *alone* to tell real digits from a
-# fixed set of DCGAN fakes, this D is still at chance (50 %) after 400 steps at 5e-4, and at
-# 80 % at the paper's 2e-3: with an equalised learning rate Adam moves each weight by about the
-# rate *relative to its size* (chapter 3's D, weights of about 0.02 at 4e-4, moves some 2 % a
-# step). A D that scores only coarse features gives every fake nearly the same gradient, and G
-# gathers its samples where D scores best. A faster D with the minibatch standard deviation
-# over the whole batch in 4 features (`--set d_lr=2e-3 --set group_size=32 --set
-# mbstd_channels=4`), and chapter 3's D with batch norm (`--set d_net=dcgan`), collapsed
-# too; StyleGAN's AdaIN (`--set style=adain`) kept its samples apart but drew no digits in 600
-# updates.
+# **The discriminator is chapter 3's** (`d_net="dcgan"`: strided convolutions with batch norm,
+# Adam 2e-4), not StyleGAN2's residual D, and G's images are bounded by a tanh as in chapter 3
+# (`g_output="tanh"`). Why (RESULTS.md, chapter 9, measured): at this size StyleGAN2's own D
+# (16-32 channels, no normalisation) collapsed G onto one or two shapes within 200-600 updates
+# at every setting tried -- its rates from 5e-4 to the paper's 2.5e-3, R1 from 0.01 to 10, the
+# minibatch standard deviation over 4 to 32 images or none, 128 channels at 4x4 (the paper's
+# are 512). A likely reason (not proven): such a D learns first what *every* real digit shares,
+# a template, and every fake climbs the same slope towards it; chapter 3's D normalises each
+# all-fake batch by the batch's own mean and variance, so a template shared by the whole batch is
+# invisible to it, and what is left to judge is how the fakes differ among themselves. Batch
+# norm cannot see the batch's scale either: without the tanh, G's pixels drifted far outside
+# [-1, 1]. The noise inputs, the style-mixing regularisation and R1 are off in this preset, as
+# in the probes that found it (`--set d_net=residual --set g_output=linear --set noise=true
+# --set mixing_prob=0.9 --set r1_gamma=1` bring StyleGAN2's own D and regularisers back).
 
 # %%
 settings = dict(limit=64, epochs=1) if QUICK else {}
@@ -213,7 +214,10 @@ print("mean after AdaIN:", styled.mean(axis=(1, 2))[0].round(3), "= y_b:", style
 #
 # Every layer adds per-pixel noise scaled by a learnt factor per channel. With w fixed, new noise
 # moves only local detail (where a stroke frays, its exact edge), not the digit: the figure shows
-# one w with four noise draws, and the standard deviation over 32 draws, per pixel.
+# one w with four noise draws, and the standard deviation over 32 draws, per pixel. The `cpu`
+# preset trains with the noise off (its strengths stay zero; beside StyleGAN2's own D the noise
+# took over from the styles, per-pixel speckle), so there the four draws are one picture and the
+# map is black; train with `--set noise=true` to see the noise at work.
 
 # %%
 z_one = run.latent(1, seed=3)
@@ -237,7 +241,8 @@ show(fig, "stylegan_noise.png")
 # digits at every layer except one group, which comes from the left column's digit: the coarse
 # styles (4x4 and 8x8) carry the digit's identity and pose, the fine ones (32x32) the stroke. The
 # training's style-mixing regularisation (two w per image, switching at a random layer) is what
-# keeps neighbouring layers from relying on each other.
+# keeps neighbouring layers from relying on each other; the `cpu` preset trains without it, as
+# StyleGAN2-ADA's small-data configuration does, so its layers are less cleanly separated.
 
 # %%
 sources_a, sources_b = run.latent(5, seed=4), run.latent(4, seed=5)
@@ -307,10 +312,11 @@ show(fig, "stylegan_demodulation.png")
 #
 # `python benchmarks/gan_quality.py stylegan --data-dir DATA --out runs/stylegan-mnist` measures
 # the cpu preset the way chapter 3 measures DCGAN and WGAN-GP (FID in an MNIST classifier's
-# features, the class histogram; RESULTS.md, chapter 9). Things to try: `--set style=adain`
-# (StyleGAN's AdaIN instead of demodulation), `d_lr=2e-3` with `r1_gamma=10`, `noise=false`,
-# `mixing_prob=0`, `mapping_layers=8`, more epochs, and `keras-gans train progan` to watch the
-# sample grids grow level by level.
+# features, the class histogram; RESULTS.md, chapter 9). Things to try: `--set d_net=residual
+# --set g_output=linear` (StyleGAN2's own D: watch the samples collapse), `--set style=adain`
+# (StyleGAN's AdaIN instead of demodulation), `noise=true`, `mixing_prob=0.9`,
+# `mapping_layers=8`, more epochs, and `keras-gans train progan` to watch the sample grids grow
+# level by level.
 
 # %%
 histogram = np.bincount(

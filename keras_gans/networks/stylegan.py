@@ -229,6 +229,7 @@ def stylegan_generator(
     filter_base=16384,
     style="modulated",
     noise=True,
+    output="linear",
     name="generator",
 ):
     """The synthesis network g(ws, noise) from a learnt 4x4 constant.
@@ -240,10 +241,12 @@ def stylegan_generator(
     the RGB images summed up the levels). ``style="adain"``: StyleGAN (Karras et al., 2019):
     convolution, noise, leaky ReLU and AdaIN twice per level, one toRGB at the end (without
     progressive growing). ``noise=False`` keeps the noise strengths at zero (not trained): the
-    input stays, so a run with and one without noise take the same inputs.
+    input stays, so a run with and one without noise take the same inputs. ``output="tanh"``
+    bounds the images to (-1, 1) as chapter 3's G does (the papers' is "linear").
     """
     import keras
 
+    from keras_gans.choices import STYLEGAN_OUTPUTS
     from keras_gans.errors import check_choice
     from keras_gans.style_layers import (
         SQRT2,
@@ -255,6 +258,7 @@ def stylegan_generator(
     )
 
     style = check_choice("style", style, ("modulated", "adain"))
+    output = check_choice("output", output, STYLEGAN_OUTPUTS)
     R = resolution_for(image_shape, resolution)
     top = int(math.log2(R))
     nf = lambda res: channels(res, filters, filter_base)  # noqa: E731
@@ -294,6 +298,8 @@ def stylegan_generator(
             x = AdaIN(index=2 + 2 * k)([noisy(EqualizedConv2D(nf(res), 3)(x), res), ws])
             x = AdaIN(index=3 + 2 * k)([noisy(EqualizedConv2D(nf(res), 3)(x), res), ws])
         img = EqualizedConv2D(rgb, 1, gain=1.0, name="to_rgb")(x)
+    if output == "tanh":
+        img = keras.layers.Activation("tanh")(img)
     return keras.Model([ws, noise_in], from_frame(img, image_shape, R), name=name)
 
 

@@ -9,7 +9,7 @@ Both sample from an exponential moving average of G. Images of another size than
 padded into it for D and cropped out of G's frame.
 """
 
-from keras_gans.choices import STYLEGAN_DS
+from keras_gans.choices import STYLEGAN_DS, STYLEGAN_OUTPUTS
 from keras_gans.errors import KerasGansError, check_choice
 from keras_gans.recipes.base import Recipe
 
@@ -51,6 +51,9 @@ def check(config):
     check_choice("style", config["style"], ("modulated", "adain"))
     # runs saved before these settings existed had StyleGAN2's D
     config["d_net"] = check_choice("d_net", config.get("d_net", "residual"), STYLEGAN_DS)
+    config["g_output"] = check_choice(
+        "g_output", config.get("g_output", "linear"), STYLEGAN_OUTPUTS
+    )
     config.setdefault("noise", True)
     config["w_dim"] = count(1, 2**16)("w_dim", config["w_dim"], config)
     config["mapping_layers"] = count(1, 64)("mapping_layers", config["mapping_layers"], config)
@@ -117,6 +120,7 @@ def networks(config):
             filters=config["g_filters"],
             style=config["style"],
             noise=config.get("noise", True),
+            output=config.get("g_output", "linear"),
             **size,
         ),
         discriminator=discriminator,
@@ -207,6 +211,7 @@ STYLEGAN = Recipe(
         SHARED,
         style="modulated",
         d_net="residual",
+        g_output="linear",
         noise=True,
         mapping_lr=0.01,
         mixing_prob=0.9,
@@ -216,10 +221,12 @@ STYLEGAN = Recipe(
         ema_rampup=0.0,
     ),
     presets={
-        # 32 px frame, a 2-layer mapping network, 32 channels at 4-16 px and 16 at 32 px: 0.26 s
-        # of CPU a step (64 and 32 channels: 0.64 s); one epoch. Adam 5e-4 and R1 gamma 1: lr
-        # 2e-3 with gamma 0.01-10 collapsed onto one shape by 800 steps; this still collapses,
-        # a little less (FID 317 against 338; RESULTS.md, chapter 9). EMA ramp-up as ADA's
+        # 32 px frame, a 2-layer mapping network, G with 32 channels at 4-16 px and 16 at 32 px;
+        # two epochs. StyleGAN2's G against chapter 3's D (batch norm, 32 filters), G's images
+        # bounded by tanh (that D cannot see a batch's scale), no noise, mixing or R1: every
+        # setting with StyleGAN2's residual D collapsed onto one or two shapes (lr 5e-4 to
+        # 2.5e-3, R1 gamma 0.01-10, minibatch stddev over 4 to 32 images, 128 channels at 4 px;
+        # RESULTS.md, chapter 9); this one draws all ten digits. EMA ramp-up as ADA's
         "cpu": dict(
             latent_dim=64,
             w_dim=64,
@@ -227,12 +234,16 @@ STYLEGAN = Recipe(
             g_filters=32,
             d_filters=32,
             filter_base=512,
-            r1_gamma=1.0,
-            g_lr=5e-4,
-            d_lr=5e-4,
+            d_net="dcgan",
+            g_output="tanh",
+            noise=False,
+            mixing_prob=0.0,
+            r1_gamma=0.0,
+            g_lr=2e-3,
+            d_lr=2e-4,
             ema_rampup=0.05,
             batch_size=32,
-            epochs=1,
+            epochs=2,
         ),
         # StyleGAN2 config F for FFHQ 1024 px: 8-layer mapping (lr x 0.01), 512 channels up to
         # 64 px and halving above (32 at 1024), gamma 10 every 16 steps, batch 32, Adam 2e-3
