@@ -291,6 +291,22 @@ def test_every_call_of_d_in_a_train_step_uses_the_batch_statistics():
     assert len(flags) == 4 and all(flags)  # real, fake, R1 on the reals, G's fakes
 
 
+def test_r1_gamma_0_skips_the_penalty_pass():
+    """gamma 0 (the cpu preset): no R1 pass on the reals, so a batch-norm D is called 3 times a
+    step, not 4, and its moving statistics see only the batches it trains on."""
+    trainer = tiny_trainer("stylegan", w_dim=8, d_net="dcgan", r1_every=1, r1_gamma=0.0)
+    d, flags = trainer.discriminator, []
+    call = d.call
+    d.call = lambda *args, training=None, **kwargs: (
+        flags.append(training) or call(*args, training=training, **kwargs)
+    )
+    trainer.compile(g_optimizer="adam", d_optimizer="adam", run_eagerly=True)
+    logs = trainer.train_on_batch(
+        RNG.uniform(-1, 1, (8, 28, 28, 1)).astype("float32"), return_dict=True
+    )
+    assert len(flags) == 3 and logs["r1"] == 0.0 and np.isfinite(logs["d_loss"])
+
+
 def test_g_output_tanh_bounds_what_the_linear_output_does_not():
     """g_output="tanh": the images are the linear output's, squashed into (-1, 1) -- chapter 3's
     D normalises each batch by its own statistics, so G's scale is free without a bound."""

@@ -298,7 +298,10 @@ class StyleGAN(Trainer):
             real_scores = self.discriminator(real, training=True)
             fake_scores = self.discriminator(fake, training=True)
             d_loss = ops.mean(ops.softplus(fake_scores)) + ops.mean(ops.softplus(-real_scores))
-            r1 = tf.cond(lazy, lambda: self.r1_penalty(real), lambda: tf.constant(0.0))
+            if self.r1_gamma:
+                r1 = tf.cond(lazy, lambda: self.r1_penalty(real), lambda: tf.constant(0.0))
+            else:  # gamma 0 (the cpu preset): no penalty pass, no extra call of a batch-norm D
+                r1 = tf.constant(0.0)
             total = d_loss + r1 * (self.r1_gamma / 2 * self.r1_every)
             scaled = scale_for_replicas(total)
         self.apply(self.d_optimizer, tape, scaled, self.discriminator.trainable_variables)
@@ -322,7 +325,9 @@ class StyleGAN(Trainer):
         w_mean = ops.mean(ops.stop_gradient(w1), axis=0)
         self.w_avg.assign(w_mean + (self.w_avg - w_mean) * self.w_avg_beta)
         # the epoch's mean over the steps that computed it
-        self.trackers["r1"].update_state(r1, sample_weight=ops.cast(lazy, "float32"))
+        self.trackers["r1"].update_state(
+            r1, sample_weight=ops.cast(lazy, "float32") * float(self.r1_gamma > 0)
+        )
         return self.update_trackers(
             d_loss=d_loss,
             g_loss=g_loss,
