@@ -16,6 +16,7 @@ raw G's standard deviation over z (noise fixed) per pixel, averaged: near 0 is a
 
 import argparse
 import json
+import os
 import time
 
 import keras
@@ -84,6 +85,7 @@ def main():
     p.add_argument("--data-dir", default="../shared/data")
     p.add_argument("--classifier", default="runs/classifier-mnist.keras")
     p.add_argument("--grids", help="folder for each variant's samples at its last step")
+    p.add_argument("--seed", type=int, default=0, help="initial weights, noise and data order")
     args = p.parse_args()
     pairs = args.variants or ["preset", "{}"]
     variants = [(pairs[i], json.loads(pairs[i + 1])) for i in range(0, len(pairs), 2)]
@@ -91,20 +93,30 @@ def main():
 
     x, _ = data.load_images("mnist", "train", data_dir=args.data_dir)
     xt, _ = data.load_images("mnist", "test", data_dir=args.data_dir)
-    clf = keras.models.load_model(args.classifier)
-    ext = metrics.feature_extractor(clf)
-    f_test = metrics.features(ext, xt)
+    judge = {}
+
+    def judged():
+        """The classifier, its feature extractor and the test digits' features, loaded at the
+        first measurement (training can start while the judge is still being made)."""
+        if not judge:
+            while not os.path.exists(args.classifier):
+                time.sleep(5)
+            clf = keras.models.load_model(args.classifier)
+            ext = metrics.feature_extractor(clf)
+            judge.update(clf=clf, ext=ext, f_test=metrics.features(ext, xt))
+        return judge["clf"], judge["ext"], judge["f_test"]
+
     for name, settings in variants:
-        keras.utils.set_random_seed(0)
+        keras.utils.set_random_seed(args.seed)
         own = {k: v for k, v in settings.items() if k not in ("g_net", "noise")}
-        config = default_config("stylegan", "cpu", image_shape=[28, 28, 1], **own)
+        config = default_config("stylegan", "cpu", image_shape=[28, 28, 1], seed=args.seed, **own)
         batch, last = config["batch_size"], steps[-1]
         trainer = build_trainer({**config, "steps_per_epoch": last}, strip(config, settings))
         if settings.get("noise") is False:
             for v in trainer.generator.weights:
                 if v.path.endswith("strength"):
                     v.trainable = False
-        batches = iter(make_dataset(x, batch, seed=0, epochs=None))
+        batches = iter(make_dataset(x, batch, seed=args.seed, epochs=None))
         done, train_s, train_cpu = 0, 0.0, 0.0
         for at in steps:
             start, cpu = time.time(), time.process_time()
@@ -118,8 +130,9 @@ def main():
             took = f"train {train_s:.0f}s wall {train_cpu:.0f}s cpu"
             grid = f"{args.grids}/{name}_{at}" if args.grids and at == last else None
             dcgan_g = settings.get("g_net") == "dcgan"
+            clf, ext, f_test = judged()
             result = json.dumps(measure(trainer, clf, ext, f_test, grid, batch_stats=dcgan_g))
-            print(name, settings, f"step {at}", took, result, flush=True)
+            print(name, settings, f"seed {args.seed} step {at}", took, result, flush=True)
 
 
 if __name__ == "__main__":

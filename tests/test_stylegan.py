@@ -307,6 +307,31 @@ def test_r1_gamma_0_skips_the_penalty_pass():
     assert len(flags) == 3 and logs["r1"] == 0.0 and np.isfinite(logs["d_loss"])
 
 
+def test_wgan_gp_loss_penalises_the_critic_gradient_norm():
+    """loss="wgan-gp": for a linear critic C(x) = <v, x> + b the gradient is v at every point, so
+    the logged penalty is (|v| - 1)^2 with D's weights before the step, whatever the mix of real
+    and fake; chapter 3's D gets layer norm instead of batch norm (per-image penalty)."""
+    x_in = keras.Input((28, 28, 1))
+    critic = keras.Model(x_in, keras.layers.Dense(1)(keras.layers.Flatten()(x_in)))
+    v = RNG.normal(size=(28 * 28, 1)).astype("float32") * 0.1
+    critic.set_weights([v, np.zeros(1, "float32")])
+    config = default_config(
+        "stylegan", image_shape=[28, 28, 1], **{**TINY, "w_dim": 8, "loss": "wgan-gp"}
+    )
+    trainer = build_trainer({**config, "steps_per_epoch": 1}, {"discriminator": critic})
+    trainer.compile(g_optimizer="adam", d_optimizer="adam", run_eagerly=True)
+    logs = trainer.train_on_batch(
+        RNG.uniform(-1, 1, (8, 28, 28, 1)).astype("float32"), return_dict=True
+    )
+    assert "r1" not in logs
+    np.testing.assert_allclose(logs["gp"], (np.linalg.norm(v) - 1.0) ** 2, rtol=1e-4)
+    layers = {
+        type(layer).__name__
+        for layer in tiny_trainer("stylegan", d_net="dcgan", loss="wgan-gp").discriminator.layers
+    }
+    assert "LayerNormalization" in layers and "BatchNormalization" not in layers
+
+
 def test_g_output_tanh_bounds_what_the_linear_output_does_not():
     """g_output="tanh": the images are the linear output's, squashed into (-1, 1) -- chapter 3's
     D normalises each batch by its own statistics, so G's scale is free without a bound."""
@@ -417,6 +442,8 @@ def test_a_run_without_styles_refuses_truncation_and_mixing(tmp_path):
         ("stylegan", dict(mbstd_channels=0), "mbstd_channels must be a positive integer"),
         ("stylegan", dict(d_net="patchgan"), "unknown d_net 'patchgan'"),
         ("stylegan", dict(g_output="sigmoid"), "unknown g_output 'sigmoid'"),
+        ("stylegan", dict(loss="hinge"), "unknown loss 'hinge'"),
+        ("stylegan", dict(gp_weight=-1.0), "gp_weight must be a finite number >= 0"),
     ],
 )
 def test_refused_settings(model, settings, message):

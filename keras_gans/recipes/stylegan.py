@@ -55,6 +55,11 @@ def check(config):
         "g_output", config.get("g_output", "linear"), STYLEGAN_OUTPUTS
     )
     config.setdefault("noise", True)
+    # runs saved before these settings existed had the non-saturating loss
+    config["loss"] = check_choice(
+        "loss", config.get("loss", "nonsaturating"), ("nonsaturating", "wgan-gp")
+    )
+    config["gp_weight"] = weight("gp_weight", config.get("gp_weight", 10.0), config)
     config["w_dim"] = count(1, 2**16)("w_dim", config["w_dim"], config)
     config["mapping_layers"] = count(1, 64)("mapping_layers", config["mapping_layers"], config)
     config["mapping_lr"] = rate("mapping_lr", config["mapping_lr"], config)
@@ -104,7 +109,10 @@ def networks(config):
     if config.get("d_net", "residual") == "dcgan":
         from keras_gans.networks import dcgan_discriminator
 
-        discriminator = dcgan_discriminator(shape, filters=config["d_filters"])
+        # a WGAN-GP critic's penalty is per image, which batch norm breaks: layer norm, as in
+        # chapter 3's wgan-gp
+        norm = "layer" if config.get("loss") == "wgan-gp" else "batch"
+        discriminator = dcgan_discriminator(shape, filters=config["d_filters"], norm=norm)
     else:
         discriminator = nets.stylegan_discriminator(shape, **d)
     return dict(
@@ -151,6 +159,8 @@ def trainer(config, **nets):
         mixing_prob=config["mixing_prob"],
         w_avg_beta=config["w_avg_beta"],
         ema_rampup=config["ema_rampup"],
+        loss=config.get("loss", "nonsaturating"),
+        gp_weight=config.get("gp_weight", 10.0),
         **common,
     )
 
@@ -219,6 +229,8 @@ STYLEGAN = Recipe(
         w_avg_beta=0.995,
         ema_half_life=10_000,
         ema_rampup=0.0,
+        loss="nonsaturating",
+        gp_weight=10.0,
     ),
     presets={
         # 32 px frame, a 2-layer mapping network, G with 32 channels at 4-16 px and 16 at 32 px;

@@ -204,6 +204,9 @@ class StyleGAN(Trainer):
         ema_half_life: as for ProGAN. ema_rampup: the half-life is at most this fraction of the
             images seen (StyleGAN2-ADA's 0.05; 0: always ``ema_half_life``).
         w_avg_beta: decay of the running mean of w per step.
+        loss: "nonsaturating" (StyleGAN's, with R1) or "wgan-gp" (chapter 3's best: the
+            Wasserstein critic with the gradient penalty ``gp_weight``, one critic step a G step;
+            needs a D without batch norm, and R1 is then off).
     """
 
     kind = "samples"
@@ -223,9 +226,16 @@ class StyleGAN(Trainer):
         ema_half_life=10_000,
         ema_rampup=0.0,
         w_avg_beta=0.995,
+        loss="nonsaturating",
+        gp_weight=10.0,
         seed=None,
         **kwargs,
     ):
+        from keras_gans.errors import check_choice
+
+        self.loss_name = check_choice("loss", loss, ("nonsaturating", "wgan-gp"))
+        if self.loss_name == "wgan-gp":  # the penalty's mean takes R1's place in the logs
+            self.tracked = ("d_loss", "g_loss", "d_real", "d_fake", "gp")
         super().__init__(latent_dim=mapping.inputs[0].shape[-1], seed=seed, **kwargs)
         self.mapping, self.generator, self.discriminator = mapping, generator, discriminator
         self.num_ws, self.w_dim = generator.inputs[0].shape[1:]
@@ -236,6 +246,7 @@ class StyleGAN(Trainer):
             )
         self.noise_shape = tuple(generator.inputs[1].shape[1:])
         self.r1_gamma, self.r1_every = float(r1_gamma), int(r1_every)
+        self.gp_weight = float(gp_weight)
         self.mixing_prob, self.w_avg_beta = float(mixing_prob), float(w_avg_beta)
         self.ema_half_life, self.ema_rampup = float(ema_half_life), float(ema_rampup)
         self.mapping_ema, self.generator_ema = _clone(mapping), _clone(generator)
@@ -297,12 +308,18 @@ class StyleGAN(Trainer):
             fake = self.generator([ws, noise()], training=True)
             real_scores = self.discriminator(real, training=True)
             fake_scores = self.discriminator(fake, training=True)
-            d_loss = ops.mean(ops.softplus(fake_scores)) + ops.mean(ops.softplus(-real_scores))
-            if self.r1_gamma:
-                r1 = tf.cond(lazy, lambda: self.r1_penalty(real), lambda: tf.constant(0.0))
-            else:  # gamma 0 (the cpu preset): no penalty pass, no extra call of a batch-norm D
-                r1 = tf.constant(0.0)
-            total = d_loss + r1 * (self.r1_gamma / 2 * self.r1_every)
+            if self.loss_name == "wgan-gp":
+                d_loss = ops.mean(fake_scores) - ops.mean(real_scores)
+                alpha = self.random_uniform([m, 1, 1, 1])
+                penalty = gradient_penalty(self.discriminator, real, fake, alpha=alpha)
+                total = d_loss + self.gp_weight * penalty
+            else:
+                d_loss = ops.mean(ops.softplus(fake_scores)) + ops.mean(ops.softplus(-real_scores))
+                if self.r1_gamma:
+                    penalty = tf.cond(lazy, lambda: self.r1_penalty(real), lambda: tf.constant(0.0))
+                else:  # gamma 0: no penalty pass, no extra call of a batch-norm D
+                    penalty = tf.constant(0.0)
+                total = d_loss + penalty * (self.r1_gamma / 2 * self.r1_every)
             scaled = scale_for_replicas(total)
         self.apply(self.d_optimizer, tape, scaled, self.discriminator.trainable_variables)
 
@@ -312,7 +329,10 @@ class StyleGAN(Trainer):
             # statistics, as in D's step and chapter 3's trainer; no effect on the residual D
             fake = self.generator([ws, noise()], training=True)
             fake_scores_g = self.discriminator(fake, training=True)
-            g_loss = ops.mean(ops.softplus(-fake_scores_g))
+            if self.loss_name == "wgan-gp":
+                g_loss = -ops.mean(fake_scores_g)
+            else:
+                g_loss = ops.mean(ops.softplus(-fake_scores_g))
             scaled = scale_for_replicas(g_loss)
         self.apply(self.g_optimizer, tape, scaled, self.g_variables)
 
@@ -325,14 +345,18 @@ class StyleGAN(Trainer):
         w_mean = ops.mean(ops.stop_gradient(w1), axis=0)
         self.w_avg.assign(w_mean + (self.w_avg - w_mean) * self.w_avg_beta)
         # the epoch's mean over the steps that computed it
-        self.trackers["r1"].update_state(
-            r1, sample_weight=ops.cast(lazy, "float32") * float(self.r1_gamma > 0)
-        )
+        if self.loss_name == "wgan-gp":
+            self.trackers["gp"].update_state(penalty)
+        else:
+            self.trackers["r1"].update_state(
+                penalty, sample_weight=ops.cast(lazy, "float32") * float(self.r1_gamma > 0)
+            )
+        # D(x) as a probability for the logit loss, the raw critic value for WGAN-GP
         return self.update_trackers(
             d_loss=d_loss,
             g_loss=g_loss,
-            d_real=ops.mean(ops.sigmoid(real_scores)),
-            d_fake=ops.mean(ops.sigmoid(fake_scores)),
+            d_real=self.scores_summary(real_scores),
+            d_fake=self.scores_summary(fake_scores),
         )
 
     # -- using a trained model --------------------------------------------------------------------
