@@ -16,8 +16,8 @@
 #
 # **What you will see:** ProGAN's growth stage by stage (what D sees at each level of detail,
 # with the fade-ins), StyleGAN2 samples from the `cpu` preset (two epochs of MNIST in a 32-pixel
-# frame; below, the measured run: all ten digits, FID 48.9 against DCGAN's 41.3, and 316.6 for
-# the collapsed preset before it -- StyleGAN2's G against chapter 3's D, since with StyleGAN2's
+# frame; below, the measured run: all ten digits, FID 45.6 (48.8 with seed 1) against DCGAN's
+# 41.3 (measured with an earlier copy of the judge), and 316.6 for the collapsed preset before it -- StyleGAN2's G against chapter 3's D, since with StyleGAN2's
 # own small D every setting tried collapsed onto one or two shapes; RESULTS.md chapter 9), a
 # linear probe asking whether w is less entangled than z, AdaIN as a per-channel scale and bias,
 # noise changing only fine detail, style-mixing grids (coarse / middle / fine), truncation from
@@ -137,7 +137,7 @@ show(fig, "progan_growth.png")
 # so far: a short run would otherwise sample from a G that is mostly its untrained start).
 #
 # **The discriminator is chapter 3's** (`d_net="dcgan"`: strided convolutions with batch norm,
-# Adam 2e-4), not StyleGAN2's residual D, and G's images are bounded by a tanh as in chapter 3
+# Adam 1e-3), not StyleGAN2's residual D, and G's images are bounded by a tanh as in chapter 3
 # (`g_output="tanh"`). Why (RESULTS.md, chapter 9, measured): at this size StyleGAN2's own D
 # (16-32 channels, no normalisation) collapsed G onto one or two shapes within 200-600 updates
 # at every setting tried -- its rates from 5e-4 to the paper's 2.5e-3, R1 from 0.01 to 10, the
@@ -314,7 +314,8 @@ show(fig, "stylegan_demodulation.png")
 # the cpu preset the way chapter 3 measures DCGAN and WGAN-GP (FID in an MNIST classifier's
 # features, the class histogram; RESULTS.md, chapter 9). Things to try: `--set d_net=residual
 # --set g_output=linear` (StyleGAN2's own D: watch the samples collapse), `--set style=adain`
-# (StyleGAN's AdaIN instead of demodulation), `noise=true`, `mixing_prob=0.9`,
+# (StyleGAN's AdaIN instead of demodulation), `loss=wgan-gp` (chapter 3's loss and layer-norm
+# critic), `noise=true`, `mixing_prob=0.9`,
 # `mapping_layers=8`, more epochs, and `keras-gans train progan` to watch the sample grids grow
 # level by level.
 
