@@ -33,12 +33,12 @@
 # goal is 1 dB above it, 23.23 dB). The cpu preset's plain command, `keras-gans train pix2pix
 # --dataset grey2colour --data-dir DIR --out runs/p2p-grey` (660 steps, in Lab, L1 only, G
 # starting as the grey copy, dropout in every decoder block, translating with a moving average
-# of G's weights): **23.28, 23.28, 23.34, 23.23 and 23.32 dB** with seeds 0–4 — the goal met on
-# every seed, by 0.002 to 0.11 dB (dropout in the paper's 3 innermost blocks only: 23.39, 23.06,
-# 23.07, 22.99 and 23.12 dB; without the average 23.00 / 22.60 dB, cGAN + L1 22.35 dB, RGB 19.59
-# dB; 15 held-out photos move a number ±0.2 dB). It trains in about 90–105 s of process CPU
-# time single-threaded (the old preset: 88 s CPU, 272 s wall on 2 cores at load 1–7; either
-# preset takes 8–12 minutes of wall time at load 10–16, as the other sessions left it).
+# of G's weights): **23.28, 23.28, 23.34, 23.23, 23.32 and 23.12 dB** with seeds 0–5 — the goal
+# met on five seeds of six (dropout in the paper's 3 innermost blocks only: 23.39, 23.06, 23.07,
+# 22.99, 23.12 and 23.20 dB, the goal met on one; without the average 23.00 / 22.60 dB, cGAN +
+# L1 22.35 dB, RGB 19.59 dB; 15 held-out photos move a number ±0.2 dB). It trains in about 90–105 s of process CPU
+# time single-threaded (191 s of wall time on 2 cores at load 3.5–7; 8–12 minutes at load
+# 10–16, as the other sessions left it).
 #
 # ![pix2pix_cpu_lab_colour.jpg](../../docs/figures/pix2pix_cpu_lab_colour.jpg)
 #
@@ -470,7 +470,7 @@ show(fig, "pix2pix_patch_ablation.png")
 # (`dropout_blocks=5`; the paper's 3 innermost ones work at 2–8 px, as here): even so G's
 # colours were stronger than 135 photos support, and dropout, training G as an average over
 # thinned networks, keeps the colours many of them agree on (chroma 0.35–0.42 of the photos'
-# against 0.44–0.51: the goal met on five seeds of five, against one of five).
+# against 0.44–0.51: the goal met on five seeds of six, against one of six).
 
 # %%
 from keras_gans.networks import lab_colouriser  # noqa: E402
