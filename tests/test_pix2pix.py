@@ -188,6 +188,32 @@ def test_recon_loss_step_by_hand(recon_loss):
         np.testing.assert_allclose(got, want, rtol=1e-5, atol=1e-6)
 
 
+def test_grey2colour_preset_drops_out_in_every_decoder_block():
+    """grey2colour's cpu preset: dropout 0.5 in all 5 decoder blocks of the 64 px U-Net (the
+    paper's 3 innermost elsewhere), inside the Lab colouriser, and none in the encoder."""
+    from keras_gans.models import default_config
+    from keras_gans.recipes.pix2pix import networks
+
+    def dropouts(model):
+        found = []
+        for layer in model.layers:
+            if isinstance(layer, keras.Model):
+                found += dropouts(layer)
+            elif isinstance(layer, keras.layers.Dropout):
+                found.append((layer.name, layer.rate))
+        return found
+
+    shapes = dict(image_shape=[64, 64, 1], image_shape_b=[64, 64, 3])
+    grey = default_config("pix2pix", dataset="grey2colour", image_shape=[64, 64, 1])
+    assert grey["dropout_blocks"] == 5 and grey["gan_weight"] == 0 and grey["ema"] == 0.99
+    found = dropouts(networks({**grey, **shapes})["generator"])
+    assert sorted(name.split("_")[0] for name, _ in found) == [f"up{i}" for i in range(1, 6)]
+    assert {rate for _, rate in found} == {0.5}
+    edges = default_config("pix2pix", dataset="edges2photo", image_shape=[64, 64, 3])
+    found = dropouts(networks({**edges, **shapes, "image_shape": [64, 64, 3]})["generator"])
+    assert sorted(name.split("_")[0] for name, _ in found) == ["up1", "up2", "up3"]
+
+
 def test_unconditional_d_sees_only_the_output():
     """ "GAN + L1": with conditional_d=False the recipe's D has one input, the output image, and
     the step shows it real and generated images alone (the losses by hand, an affine D)."""
