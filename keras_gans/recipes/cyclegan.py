@@ -1,7 +1,7 @@
 """CycleGAN (lecture 6): unpaired A <-> B, two generators and two PatchGANs, LSGAN + cycle +
 identity losses, history pools of fakes."""
 
-from keras_gans.choices import CYCLES, RECON_LOSSES
+from keras_gans.choices import CYCLES, GREYS, RECON_LOSSES
 from keras_gans.errors import KerasGansError, check_choice, check_positive
 from keras_gans.recipes.base import (
     Recipe,
@@ -20,6 +20,7 @@ def check(config):
     uses_lab(config)  # colour_space is one of its choices
     check_choice("cycle", config.get("cycle", "both"), CYCLES)
     check_choice("recon_loss", config.get("recon_loss", "l1"), RECON_LOSSES)
+    check_choice("grey", config.get("grey", "lightness"), GREYS)
     gan_weight = config.get("gan_weight", 1.0)
     if isinstance(gan_weight, bool) or not isinstance(gan_weight, (int, float)) or gan_weight < 0:
         raise KerasGansError(
@@ -65,9 +66,11 @@ def networks(config):
     def generator(shape_in, shape_out, name):
         if not uses_lab(config):
             return plain_generator(shape_in, shape_out, name)
-        # A grey, B colour: G_A2B sees L and predicts ab; B -> A is L itself, without weights
+        # A grey, B colour: G_A2B sees L and predicts ab; B -> A is a grey without weights.
+        # Runs written before the setting existed took L (a = b = 0) for it
         if name == "g_b2a":
-            return lab_decolouriser(shape_in, shape_out[-1], name=name)
+            grey = config.get("grey", "lightness")
+            return lab_decolouriser(shape_in, shape_out[-1], grey=grey, name=name)
         body = plain_generator((*shape_in[:2], 1), (*shape_out[:2], 2), f"{name}_ab")
         return lab_colouriser(body, shape_in, shape_out[-1], name=name)
 
@@ -183,6 +186,10 @@ CYCLEGAN = Recipe(
         # "lab": grey <-> colour in Lab (G_A2B sees L, predicts ab; G_B2A is L, no weights);
         # "auto": Lab on cifar10-colour
         colour_space="auto",
+        # Lab's colour -> grey (G_B2A): "luma", the data sets' 8-bit ITU-R 601 grey, which the
+        # held-out inputs are, or "lightness" (L with a = b = 0: G_A2B learnt on the B cycle
+        # to colour greys it is never given)
+        grey="luma",
         ema=0.0,  # > 0: translate A -> B with a moving average of G_A2B's weights
     ),
     presets={
