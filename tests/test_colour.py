@@ -285,6 +285,16 @@ def test_recon_loss_setting_reaches_the_trainer(model, dataset):
     assert fn.recon_fn is losses.l1_loss
 
 
+def test_cycle_weight_a_setting_reaches_the_trainer():
+    """CycleGAN's ``cycle_weight_a``: given, the A cycle's weight; absent (runs written before
+    the setting) or None, ``cycle_weight`` (100 on cifar10-colour)."""
+    trainer = build_trainer(_config("cyclegan", dataset="cifar10-colour", cycle_weight_a=5))
+    assert trainer.cycle_weight_a == 5.0 and trainer.cycle_weight == 100.0
+    old = _config("cyclegan", dataset="cifar10-colour")
+    del old["cycle_weight_a"]
+    assert build_trainer(old).cycle_weight_a == 100.0
+
+
 @pytest.mark.parametrize("model", ["pix2pix", "cyclegan"])
 def test_recon_loss_is_checked_with_the_settings(model):
     """The recipe's check, before any network is built (the trainer would refuse it later)."""

@@ -145,6 +145,23 @@ def test_ablation_settings_by_hand(cycle, gan_weight, weights):
     assert logs["g_loss"] == pytest.approx(expected, rel=1e-5)
 
 
+def test_cycle_weight_a_by_hand():
+    """``cycle_weight_a`` weighs the A -> B -> A term alone; the B cycle and the identity loss
+    keep ``cycle_weight``; None (the default) is ``cycle_weight``."""
+    rng = np.random.default_rng(3)
+    a, b = (rng.uniform(-1, 1, (2, 4, 4, 3)).astype("float32") for _ in "ab")
+    adv = np.mean((-0.4 * g_a2b(a).sum(-1) + 0.2 - 1) ** 2) + np.mean(
+        (0.7 * g_b2a(b).sum(-1) - 1) ** 2
+    )
+    cycle_a = np.mean(np.abs(g_b2a(g_a2b(a)) - a))
+    cycle_b = np.mean(np.abs(g_a2b(g_b2a(b)) - b))
+    identity = np.mean(np.abs(g_a2b(b) - b)) + np.mean(np.abs(g_b2a(a) - a))
+    for weight_a, expected_a in [(3.0, 3.0), (None, 10.0)]:
+        logs = _affine_step(a, b, identity=0.5, cycle_weight_a=weight_a)
+        expected = adv + expected_a * cycle_a + 10 * cycle_b + 0.5 * 10 * identity
+        assert logs["g_loss"] == pytest.approx(expected, rel=1e-5)
+
+
 @pytest.mark.parametrize("recon_loss", ["l2", "huber"])
 def test_recon_loss_of_the_cycles_by_hand(recon_loss):
     """``recon_loss`` changes both cycle terms (squared; Huber divided by its delta 0.1), not the
@@ -421,6 +438,7 @@ def test_bad_settings_and_folders(tmp_path):
         (dict(gan_weight=-1), r"gan_weight must be a number >= 0 \(0: cycle alone\), got -1"),
         (dict(recon_loss="l3"), "unknown recon_loss 'l3'; choose one of: l1, l2, huber"),
         (dict(grey="y"), "unknown grey 'y'; choose one of: luma, lightness"),
+        (dict(cycle_weight_a=-1), "cycle_weight_a must be a finite number >= 0, got -1"),
         (dict(train_tile_scales=[4, 0.5]), r"train_tile_scales must be null or a list of tile"),
         (dict(train_tile_scales=4), r"a list of tile scales >= 1 \(e.g. \[3, 4, 5\]\), got 4"),
         (

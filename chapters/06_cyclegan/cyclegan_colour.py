@@ -260,8 +260,8 @@ def plain_generator(shape_in, out_channels, name):
 def generator(name):
     if not uses_lab(C):  # colour_space="rgb": image to image in RGB
         return plain_generator(SHAPE, SHAPE[-1], name)
-    if name == "g_b2a":  # colour -> grey is L itself
-        return lab_decolouriser(SHAPE, SHAPE[-1], name=name)
+    if name == "g_b2a":  # colour -> grey without weights: the data set's luma, 8-bit levels
+        return lab_decolouriser(SHAPE, SHAPE[-1], grey=C["grey"], name=name)
     # L (one channel) -> a, b (two); the colouriser keeps the input's L
     return lab_colouriser(plain_generator((*SHAPE[:2], 1), 2, f"{name}_ab"), SHAPE, name=name)
 

@@ -125,6 +125,8 @@ def trainer(config, g_a2b, g_b2a, d_a, d_b):
         d_a,
         d_b,
         cycle_weight=config["cycle_weight"],
+        # None (and runs written before the setting): the A cycle weighs cycle_weight too
+        cycle_weight_a=config.get("cycle_weight_a"),
         identity=identity,
         pool_size=config["pool_size"],
         loss=config["loss"],
@@ -161,6 +163,7 @@ CYCLEGAN = Recipe(
         generator="resnet",
         loss="lsgan",
         cycle_weight=10.0,
+        cycle_weight_a=None,  # the A -> B -> A term's own weight (None: cycle_weight)
         cycle="both",  # the ablation of the paper's Table 4: "forward", "backward" only
         # the cycle terms' loss: "l1" (the paper), "l2" or "huber" (keras_gans.losses); in Lab the
         # B cycle is a paired regression on the colour photos, where a squared error aims at PSNR
