@@ -260,9 +260,11 @@ def test_cyclegan_lab_step_trains_the_colouriser_only():
     before = [w.numpy().copy() for w in trainer.g_a2b.trainable_weights]
     logs = trainer.train_on_batch(grey, colourful, return_dict=True)
     assert logs["cycle_A"] < 0.01  # grey -> colour -> L: the input's own lightness comes back
-    # cifar10-colour's preset: a regression with a little GAN (cycle 100, D_B's term 0.1)
-    adv, cycle = logs["adv_A2B"] + logs["adv_B2A"], logs["cycle_A"] + logs["cycle_B"]
-    assert logs["g_loss"] == pytest.approx(0.1 * adv + 100 * cycle, rel=1e-5)
+    # cifar10-colour's preset: a regression with a little GAN (B cycle 100, A cycle 1,000, D_B's
+    # term 0.1)
+    adv = logs["adv_A2B"] + logs["adv_B2A"]
+    cycles = 1000 * logs["cycle_A"] + 100 * logs["cycle_B"]
+    assert logs["g_loss"] == pytest.approx(0.1 * adv + cycles, rel=1e-5)
     assert any(
         not np.allclose(b, w.numpy()) for b, w in zip(before, trainer.g_a2b.trainable_weights)
     )
@@ -290,6 +292,8 @@ def test_cycle_weight_a_setting_reaches_the_trainer():
     the setting) or None, ``cycle_weight`` (100 on cifar10-colour)."""
     trainer = build_trainer(_config("cyclegan", dataset="cifar10-colour", cycle_weight_a=5))
     assert trainer.cycle_weight_a == 5.0 and trainer.cycle_weight == 100.0
+    assert build_trainer(_config("cyclegan", dataset="cifar10-colour")).cycle_weight_a == 1000.0
+    assert build_trainer(_config("cyclegan", dataset="monet-photo")).cycle_weight_a == 10.0
     old = _config("cyclegan", dataset="cifar10-colour")
     del old["cycle_weight_a"]
     assert build_trainer(old).cycle_weight_a == 100.0

@@ -331,6 +331,7 @@ def test_run_directory_and_losses_move(trained):
     assert config["colour_space"] == "auto" and run.trainer.g_b2a.count_params() == 0
     assert config["train_tile_scales"] == [3, 4, 5] and config["ema"] == 0.0
     assert config["grey"] == "luma" and "luma" in [x.name for x in run.trainer.g_b2a.layers]
+    assert config["cycle_weight_a"] == 1000.0 and run.trainer.cycle_weight_a == 1000.0
     assert sorted(p.name for p in (out / "models").iterdir()) == [
         "d_a.keras",
         "d_b.keras",
