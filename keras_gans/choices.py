@@ -25,6 +25,10 @@ CYCLES = {"both": (1.0, 1.0), "forward": (1.0, 0.0), "backward": (0.0, 1.0)}
 # "l1", a squared error "l2", or "huber" (squared below keras_gans.losses.HUBER_DELTA, L1 beyond).
 RECON_LOSSES = ("l1", "l2", "huber")
 
+# CycleGAN's colour -> grey in Lab (keras_gans.networks.lab_decolouriser): the data sets' grey,
+# ITU-R 601 "luma" in 8-bit levels, or the Lab "lightness" with a = b = 0 (runs of before).
+GREYS = ("luma", "lightness")
+
 # StyleGAN's discriminator (keras_gans.recipes.stylegan): "residual" is StyleGAN2's (equalised
 # learning rate, minibatch standard deviation, no normalisation); "dcgan" is chapter 3's D, whose
 # batch norm sees each batch's statistics.

@@ -80,6 +80,41 @@ class Lightness(keras.layers.Layer):
 
 
 @keras.saving.register_keras_serializable(package="keras_gans")
+class Luma(keras.layers.Layer):
+    """RGB images in [-1, 1] -> their ITU-R 601 luma in [-1, 1], ``channels`` equal channels:
+    the grey the grey <-> colour sets are made of (``keras_gans.data.photos.grey``).
+
+    ``levels`` (256) rounds the luma to that many levels of [-1, 1], as the data set's uint8
+    greys are, with a straight-through gradient (the rounding's is taken as 1); None: no rounding.
+    """
+
+    def __init__(self, channels=1, levels=256, **kwargs):
+        super().__init__(**kwargs)
+        self.channels = int(channels)
+        self.levels = None if levels is None else int(levels)
+
+    def call(self, images):
+        from keras_gans.data.photos import LUMA
+
+        if images.shape[-1] == 1:
+            y = images
+        else:  # in [0, levels - 1] as photos.grey computes it on uint8 values
+            top = 255.0 if self.levels is None else self.levels - 1.0
+            rgb = (images + 1.0) * (top / 2)
+            y = rgb[..., :1] * LUMA[0] + rgb[..., 1:2] * LUMA[1] + rgb[..., 2:3] * LUMA[2]
+            if self.levels is not None:
+                y = y + ops.stop_gradient(ops.clip(ops.round(y), 0.0, top) - y)
+            y = y / (top / 2) - 1.0
+        return ops.repeat(y, self.channels, axis=-1) if self.channels > 1 else y
+
+    def compute_output_shape(self, input_shape):
+        return (*input_shape[:-1], self.channels)
+
+    def get_config(self):
+        return {**super().get_config(), "channels": self.channels, "levels": self.levels}
+
+
+@keras.saving.register_keras_serializable(package="keras_gans")
 class LabToRGB(keras.layers.Layer):
     """``[L, ab]`` -> RGB in [-1, 1], with L in [-1, 1] and ab / 110 (a tanh output), or ``L``
     alone (a = b = 0: grey); the first ``channels`` channels (1: a grey image's one channel)."""

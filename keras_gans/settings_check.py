@@ -203,6 +203,7 @@ RULES = {
             "cam_weight",
             "continuous_weight",
             "cycle_weight",
+            "cycle_weight_a",
             "gan_weight",
             "gp_weight",
             "identity_weight",

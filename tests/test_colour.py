@@ -81,7 +81,7 @@ def test_decolouriser_has_no_weights_and_returns_the_grey_of_equal_lightness():
 
     rng = np.random.default_rng(2)
     rgb = rng.uniform(-1, 1, (3, 4, 4, 3)).astype("float32")
-    g = lab_decolouriser((4, 4, 3), 3)
+    g = lab_decolouriser((4, 4, 3), 3, grey="lightness")
     out = np.asarray(g(rgb))
     assert g.count_params() == 0
     np.testing.assert_allclose(out[..., 0], out[..., 2], atol=1e-4)  # grey
@@ -89,7 +89,117 @@ def test_decolouriser_has_no_weights_and_returns_the_grey_of_equal_lightness():
     np.testing.assert_allclose(
         np.asarray(colour.rgb_to_lab((out + 1) / 2))[..., 0], np.asarray(lab)[..., 0], atol=1e-2
     )
+    assert lab_decolouriser((4, 4, 3), 1, grey="lightness").output_shape == (None, 4, 4, 1)
     assert lab_decolouriser((4, 4, 3), 1).output_shape == (None, 4, 4, 1)
+
+
+def _grey_uint8(rgb):
+    """ITU-R 601 luma of uint8 RGB by hand, in integers (exact): x 1000, and the rounded grey."""
+    rgb = rgb.astype(np.int64)
+    thousandths = 299 * rgb[..., 0] + 587 * rgb[..., 1] + 114 * rgb[..., 2]
+    return thousandths, np.rint(thousandths / 1000).astype(np.int64)
+
+
+def test_luma_layer_by_hand_and_as_the_data_sets_grey():
+    from keras_gans.data import photos, to_float
+    from keras_gans.layers import Luma
+
+    # red, green, blue, a dark colour: 76.245, 149.685, 29.07, 18.15 -> 76, 150, 29, 18 of 255
+    rgb = np.array([[[255, 0, 0], [0, 255, 0]], [[0, 0, 255], [10, 20, 30]]], np.uint8)[None]
+    out = np.asarray(Luma(channels=3)(to_float(rgb)))
+    assert out.shape == (1, 2, 2, 3)
+    np.testing.assert_allclose(out[..., 0], out[..., 2])  # equal channels
+    expected = np.array([[76, 150], [29, 18]]) / 127.5 - 1
+    np.testing.assert_allclose(out[0, ..., 0], expected, atol=1e-6)
+    unrounded = np.array([[76.245, 149.685], [29.07, 18.15]]) / 127.5 - 1
+    np.testing.assert_allclose(
+        np.asarray(Luma(levels=None)(to_float(rgb)))[0, ..., 0], unrounded, atol=1e-6
+    )
+    # the data set's grey (photos.grey) of every pixel of random photos, in [-1, 1]; at an
+    # exact half level (x.5) float32 round-off picks the side in both, so those may differ by 1
+    images = np.random.default_rng(7).integers(0, 256, (4, 16, 16, 3), dtype=np.uint8)
+    thousandths, by_hand = _grey_uint8(images)
+    grey = photos.grey(images)[..., 0].astype(np.int64)
+    luma = np.rint((np.asarray(Luma()(to_float(images)))[..., 0] + 1) * 127.5).astype(np.int64)
+    tie = thousandths % 1000 == 500
+    np.testing.assert_array_equal(luma[~tie], grey[~tie])
+    np.testing.assert_array_equal(luma[~tie], by_hand[~tie])
+    assert np.abs(luma - grey).max() <= 1 and tie.mean() < 0.01
+    assert photos.LUMA == (0.299, 0.587, 0.114)
+
+
+def test_luma_rounds_with_a_straight_through_gradient_and_saves(tmp_path):
+    import tensorflow as tf
+
+    from keras_gans.layers import Luma
+
+    x = tf.constant(np.random.default_rng(8).uniform(-1, 1, (2, 3, 3, 3)), tf.float32)
+    with tf.GradientTape() as tape:
+        tape.watch(x)
+        y = Luma(channels=3)(x)
+    # d(sum of 3 equal channels)/dx = 3 x the weights: rounding's zero gradient is passed over
+    np.testing.assert_allclose(
+        tape.gradient(y, x).numpy(), np.broadcast_to([0.897, 1.761, 0.342], x.shape), rtol=1e-5
+    )
+    levels = (np.asarray(y) + 1) * 127.5
+    np.testing.assert_allclose(levels, np.rint(levels), atol=1e-4)  # on the 256 levels
+    model = keras.Sequential([keras.Input((3, 3, 3)), Luma(channels=1, levels=16)])
+    model.save(tmp_path / "luma.keras")
+    again = keras.saving.load_model(tmp_path / "luma.keras")
+    assert again.layers[-1].get_config()["levels"] == 16 and again.output_shape[-1] == 1
+    np.testing.assert_allclose(np.asarray(again(x)), np.asarray(model(x)))
+    sixteen = (np.asarray(model(x)) + 1) * 7.5  # 16 levels: 0 ... 15
+    np.testing.assert_allclose(sixteen, np.rint(sixteen), atol=1e-4)
+
+
+def test_decolouriser_grey_setting_luma_or_lightness():
+    """CycleGAN's G_B2A in Lab: the data sets' luma by default; a saved run without the
+    setting keeps the lightness it trained with; an unknown grey is one line."""
+    from keras_gans.layers import Luma
+    from keras_gans.networks import lab_decolouriser
+
+    rgb = np.random.default_rng(9).uniform(-1, 1, (2, 4, 4, 3)).astype("float32")
+    g = lab_decolouriser((4, 4, 3), 3)
+    assert g.count_params() == 0
+    np.testing.assert_allclose(np.asarray(g(rgb)), np.asarray(Luma(3)(rgb)))
+    names = {
+        grey: [layer.name for layer in build_trainer(config).g_b2a.layers]
+        for grey, config in [
+            ("luma", _config("cyclegan", dataset="cifar10-colour")),
+            ("lightness", _config("cyclegan", dataset="cifar10-colour", grey="lightness")),
+        ]
+    }
+    assert "luma" in names["luma"] and "lightness" in names["lightness"]
+    old = _config("cyclegan", dataset="cifar10-colour")
+    del old["grey"]
+    assert "lightness" in [layer.name for layer in build_trainer(old).g_b2a.layers]
+    with pytest.raises(KerasGansError, match="unknown grey 'y'; choose one of: luma, lightness"):
+        default_config("cyclegan", "cpu", grey="y")
+    with pytest.raises(KerasGansError, match="unknown grey 'y'; choose one of: luma, lightness"):
+        lab_decolouriser((4, 4, 3), 3, grey="y")
+
+
+def test_cyclegan_luma_cycle_a_is_the_luma_of_the_colourisation():
+    """With the luma grey the A cycle measures how far G_A2B's colours move the luma of the
+    grey they were given (with L: ~0, the colouriser keeps L); its gradient reaches G_A2B."""
+    import tensorflow as tf
+
+    from keras_gans.data import photos
+
+    trainer = build_trainer(_config("cyclegan", dataset="cifar10-colour"))
+    rng = np.random.default_rng(10)
+    grey = np.repeat(rng.uniform(-1, 1, (2, 16, 16, 1)), 3, -1).astype("float32")
+    colour = np.asarray(trainer.g_a2b(grey))
+    weights = np.array(photos.LUMA, np.float32)
+    luma = np.rint(((colour + 1) * 127.5) @ weights) / 127.5 - 1
+    expected = np.mean(np.abs(luma[..., None] - grey))
+    rec = trainer.g_b2a(trainer.g_a2b(grey))
+    assert float(trainer.recon_fn(rec, grey)) == pytest.approx(expected, rel=1e-4, abs=1e-6)
+    assert expected > 1e-3
+    with tf.GradientTape() as tape:
+        loss = trainer.recon_fn(trainer.g_b2a(trainer.g_a2b(grey, training=True)), grey)
+    grads = tape.gradient(loss, trainer.g_a2b.trainable_weights)
+    assert any(float(tf.reduce_sum(tf.abs(g))) > 0 for g in grads if g is not None)
 
 
 def _config(model, **overrides):
@@ -143,16 +253,18 @@ def test_start_grey_needs_a_body_ending_in_a_convolution():
 
 
 def test_cyclegan_lab_step_trains_the_colouriser_only():
-    trainer = build_trainer(_config("cyclegan", dataset="cifar10-colour"))
+    trainer = build_trainer(_config("cyclegan", dataset="cifar10-colour", grey="lightness"))
     rng = np.random.default_rng(3)
     grey = np.repeat(rng.uniform(-1, 1, (2, 16, 16, 1)), 3, -1).astype("float32")
     colourful = rng.uniform(-1, 1, (2, 16, 16, 3)).astype("float32")
     before = [w.numpy().copy() for w in trainer.g_a2b.trainable_weights]
     logs = trainer.train_on_batch(grey, colourful, return_dict=True)
     assert logs["cycle_A"] < 0.01  # grey -> colour -> L: the input's own lightness comes back
-    # cifar10-colour's preset: a regression with a little GAN (cycle 100, D_B's term 0.1)
-    adv, cycle = logs["adv_A2B"] + logs["adv_B2A"], logs["cycle_A"] + logs["cycle_B"]
-    assert logs["g_loss"] == pytest.approx(0.1 * adv + 100 * cycle, rel=1e-5)
+    # cifar10-colour's preset: a regression with a little GAN (B cycle 100, A cycle 1,000, D_B's
+    # term 0.1)
+    adv = logs["adv_A2B"] + logs["adv_B2A"]
+    cycles = 1000 * logs["cycle_A"] + 100 * logs["cycle_B"]
+    assert logs["g_loss"] == pytest.approx(0.1 * adv + cycles, rel=1e-5)
     assert any(
         not np.allclose(b, w.numpy()) for b, w in zip(before, trainer.g_a2b.trainable_weights)
     )
@@ -173,6 +285,18 @@ def test_recon_loss_setting_reaches_the_trainer(model, dataset):
     fn = build_trainer(old)
     assert fn.recon_loss == "l1"
     assert fn.recon_fn is losses.l1_loss
+
+
+def test_cycle_weight_a_setting_reaches_the_trainer():
+    """CycleGAN's ``cycle_weight_a``: given, the A cycle's weight; absent (runs written before
+    the setting) or None, ``cycle_weight`` (100 on cifar10-colour)."""
+    trainer = build_trainer(_config("cyclegan", dataset="cifar10-colour", cycle_weight_a=5))
+    assert trainer.cycle_weight_a == 5.0 and trainer.cycle_weight == 100.0
+    assert build_trainer(_config("cyclegan", dataset="cifar10-colour")).cycle_weight_a == 1000.0
+    assert build_trainer(_config("cyclegan", dataset="monet-photo")).cycle_weight_a == 10.0
+    old = _config("cyclegan", dataset="cifar10-colour")
+    del old["cycle_weight_a"]
+    assert build_trainer(old).cycle_weight_a == 100.0
 
 
 @pytest.mark.parametrize("model", ["pix2pix", "cyclegan"])

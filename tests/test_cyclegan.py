@@ -145,6 +145,23 @@ def test_ablation_settings_by_hand(cycle, gan_weight, weights):
     assert logs["g_loss"] == pytest.approx(expected, rel=1e-5)
 
 
+def test_cycle_weight_a_by_hand():
+    """``cycle_weight_a`` weighs the A -> B -> A term alone; the B cycle and the identity loss
+    keep ``cycle_weight``; None (the default) is ``cycle_weight``."""
+    rng = np.random.default_rng(3)
+    a, b = (rng.uniform(-1, 1, (2, 4, 4, 3)).astype("float32") for _ in "ab")
+    adv = np.mean((-0.4 * g_a2b(a).sum(-1) + 0.2 - 1) ** 2) + np.mean(
+        (0.7 * g_b2a(b).sum(-1) - 1) ** 2
+    )
+    cycle_a = np.mean(np.abs(g_b2a(g_a2b(a)) - a))
+    cycle_b = np.mean(np.abs(g_a2b(g_b2a(b)) - b))
+    identity = np.mean(np.abs(g_a2b(b) - b)) + np.mean(np.abs(g_b2a(a) - a))
+    for weight_a, expected_a in [(3.0, 3.0), (None, 10.0)]:
+        logs = _affine_step(a, b, identity=0.5, cycle_weight_a=weight_a)
+        expected = adv + expected_a * cycle_a + 10 * cycle_b + 0.5 * 10 * identity
+        assert logs["g_loss"] == pytest.approx(expected, rel=1e-5)
+
+
 @pytest.mark.parametrize("recon_loss", ["l2", "huber"])
 def test_recon_loss_of_the_cycles_by_hand(recon_loss):
     """``recon_loss`` changes both cycle terms (squared; Huber divided by its delta 0.1), not the
@@ -313,6 +330,8 @@ def test_run_directory_and_losses_move(trained):
     assert config["generator"] == "unet" and config["channels"] == 3
     assert config["colour_space"] == "auto" and run.trainer.g_b2a.count_params() == 0
     assert config["train_tile_scales"] == [3, 4, 5] and config["ema"] == 0.0
+    assert config["grey"] == "luma" and "luma" in [x.name for x in run.trainer.g_b2a.layers]
+    assert config["cycle_weight_a"] == 1000.0 and run.trainer.cycle_weight_a == 1000.0
     assert sorted(p.name for p in (out / "models").iterdir()) == [
         "d_a.keras",
         "d_b.keras",
@@ -323,7 +342,8 @@ def test_run_directory_and_losses_move(trained):
     assert rows[0][:4] == ["epoch", "adv_A2B", "adv_B2A", "cycle_A"]
     assert "identity_A2B" not in rows[0]
     first, second = (dict(zip(rows[0], map(float, r))) for r in rows[1:])
-    # grey -> colour -> L gives the input's L back; colour -> L -> colour is learnt
+    # grey -> colour -> luma gives nearly the input back (colours move the luma a little);
+    # colour -> luma -> colour is learnt
     assert first["cycle_A"] < 0.01 and second["cycle_B"] < first["cycle_B"]
     assert second["g_loss"] < first["g_loss"]
     grid = np.asarray(Image.open(out / "samples" / "epoch_002.png"))
@@ -418,6 +438,8 @@ def test_bad_settings_and_folders(tmp_path):
         (dict(cycle="one"), "unknown cycle 'one'; choose one of: both, forward, backward"),
         (dict(gan_weight=-1), r"gan_weight must be a number >= 0 \(0: cycle alone\), got -1"),
         (dict(recon_loss="l3"), "unknown recon_loss 'l3'; choose one of: l1, l2, huber"),
+        (dict(grey="y"), "unknown grey 'y'; choose one of: luma, lightness"),
+        (dict(cycle_weight_a=-1), "cycle_weight_a must be a finite number >= 0, got -1"),
         (dict(train_tile_scales=[4, 0.5]), r"train_tile_scales must be null or a list of tile"),
         (dict(train_tile_scales=4), r"a list of tile scales >= 1 \(e.g. \[3, 4, 5\]\), got 4"),
         (

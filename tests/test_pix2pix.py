@@ -430,6 +430,9 @@ def test_evaluate_paired_run(tiny_run):
     scores = paired_scores(other, same)
     assert scores["l1"] == pytest.approx(0.2) and scores["ssim"] < 1.0
     assert paired_scores(same, same)["ssim"] == pytest.approx(1.0)
+    # an identical pair counts as 100 dB, not inf (which made the mean inf, the JSON invalid)
+    assert paired_scores(same, same)["psnr"] == 100.0
+    assert scores["psnr"] == pytest.approx((20 * np.log10(255 / 51) + 100) / 2, rel=1e-5)
 
 
 def test_fcn_score_of_labelled_pairs(tmp_path, monkeypatch):

@@ -62,10 +62,15 @@ def photo_tiles_at(split, data_dir, size, scale=None, train_scales=None):
     return np.concatenate([photo_tiles(split, data_dir, size, s) for s in scales])
 
 
+# ITU-R 601 luma weights of R, G, B: the grey of every grey <-> colour set, and what CycleGAN's
+# Lab decolouriser computes (keras_gans.layers.Luma), so that both greys are the same
+LUMA = (0.299, 0.587, 0.114)
+
+
 def grey(images):
     """ITU-R 601 luma of uint8 RGB images, as uint8 (N, H, W, 1) (what Pillow's 'L' computes)."""
     rgb = images.astype(np.float32)
-    y = rgb[..., 0] * 0.299 + rgb[..., 1] * 0.587 + rgb[..., 2] * 0.114
+    y = rgb[..., 0] * LUMA[0] + rgb[..., 1] * LUMA[1] + rgb[..., 2] * LUMA[2]
     return np.clip(np.rint(y), 0, 255).astype(np.uint8)[..., None]
 
 

@@ -9,8 +9,9 @@ run directory, ``translate`` and ``evaluate`` see an ordinary image-to-image net
 
 import keras
 
-from keras_gans.errors import KerasGansError
-from keras_gans.layers import LabToRGB, Lightness
+from keras_gans.choices import GREYS
+from keras_gans.errors import KerasGansError, check_choice
+from keras_gans.layers import LabToRGB, Lightness, Luma
 
 
 def lab_colouriser(body, image_shape, out_channels=3, start_grey=False, name="lab_colouriser"):
@@ -38,10 +39,16 @@ def lab_colouriser(body, image_shape, out_channels=3, start_grey=False, name="la
     )
 
 
-def lab_decolouriser(image_shape, out_channels=3, name="lab_decolouriser"):
-    """Colour -> grey without weights: L of the input with a = b = 0 (the grey of equal
-    lightness), in ``out_channels`` equal channels. CycleGAN's colour -> grey in Lab mode."""
+def lab_decolouriser(image_shape, out_channels=3, grey="luma", name="lab_decolouriser"):
+    """Colour -> grey without weights, in ``out_channels`` equal channels: CycleGAN's colour ->
+    grey in Lab mode. ``grey``: "luma", the ITU-R 601 luma rounded to 8-bit levels (the grey
+    the data sets are made of, so G_A2B learns on the B cycle from the greys it is tested on;
+    straight-through gradient), or "lightness", L of the input with a = b = 0 (the grey of
+    equal lightness; runs saved before the setting)."""
+    check_choice("grey", grey, GREYS)
     images = keras.Input(tuple(image_shape), name="image")
+    if grey == "luma":
+        return keras.Model(images, Luma(out_channels, name="luma")(images), name=name)
     light = Lightness(name="lightness")(images)
     return keras.Model(images, LabToRGB(out_channels, name="lab_to_rgb")(light), name=name)
 

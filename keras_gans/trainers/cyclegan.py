@@ -133,6 +133,8 @@ class CycleGAN(MovingAverage, TwoDomainTrainer):
         g_a2b, g_b2a: generators A -> B and B -> A (functional models, tanh outputs).
         d_a, d_b: discriminators of domain A and B images (PatchGAN logit maps).
         cycle_weight: lambda of the cycle loss (10).
+        cycle_weight_a: the A -> B -> A term's own lambda (None: ``cycle_weight``); in Lab the A
+            cycle is how far G_A2B's colours move the grey's luma, the B cycle the colouring.
         cycle: which round trips the cycle loss closes: "both" (the paper), "forward" (A -> B ->
             A only) or "backward" (B -> A -> B only).
         gan_weight: weight of both adversarial terms in G's loss (1; 0: "cycle alone").
@@ -176,6 +178,7 @@ class CycleGAN(MovingAverage, TwoDomainTrainer):
         gan_weight=1.0,
         ema=0.0,
         recon_loss="l1",
+        cycle_weight_a=None,
         **kwargs,
     ):
         super().__init__(seed=seed, **kwargs)
@@ -187,6 +190,7 @@ class CycleGAN(MovingAverage, TwoDomainTrainer):
                 f"{g_a2b.output_shape[1:]} and B2A -> {g_b2a.output_shape[1:]}"
             )
         self.cycle_weight, self.identity = float(cycle_weight), float(identity)
+        self.cycle_weight_a = self.cycle_weight if cycle_weight_a is None else float(cycle_weight_a)
         self.cycle = check_choice("cycle", cycle, CYCLES)
         self.gan_weight = float(gan_weight)
         self.recon_loss, self.recon_fn = recon_loss, reconstruction_loss(recon_loss)
@@ -258,8 +262,10 @@ class CycleGAN(MovingAverage, TwoDomainTrainer):
             logs["cycle_A"] = self.recon_fn(rec_a, real_a)
             logs["cycle_B"] = self.recon_fn(rec_b, real_b)
             forward, backward = CYCLES[self.cycle]
-            g_loss = self.gan_weight * (logs["adv_A2B"] + logs["adv_B2A"]) + self.cycle_weight * (
-                forward * logs["cycle_A"] + backward * logs["cycle_B"]
+            g_loss = (
+                self.gan_weight * (logs["adv_A2B"] + logs["adv_B2A"])
+                + self.cycle_weight_a * forward * logs["cycle_A"]
+                + self.cycle_weight * backward * logs["cycle_B"]
             )
             if self.identity:
                 logs["identity_A2B"] = l1_loss(self.g_a2b(real_b, training=True), real_b)
