@@ -32,7 +32,10 @@ def classifier_for(dataset, data_dir, cache):
     clf = metrics.train_classifier(x, y, epochs=3, verbose=2)
     print(f"classifier trained in {time.time() - t:.0f} s")
     cache.parent.mkdir(parents=True, exist_ok=True)
-    clf.save(cache)
+    # other processes may read the cache: write a temporary name, then rename (atomic)
+    tmp = cache.with_name(f"{cache.stem}.tmp{os.getpid()}{cache.suffix}")
+    clf.save(tmp)
+    os.replace(tmp, cache)
     return clf
 
 
