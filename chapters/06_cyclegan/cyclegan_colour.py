@@ -25,10 +25,10 @@
 # preset's plain command, `keras-gans train cyclegan --dataset cifar10-colour --data-dir DIR
 # --out runs/colour` (2,344 steps, G_B2A the data set's 8-bit luma, B cycle weight 100, A cycle
 # 1,000, D_B's weight 0.1, the training photos cut into tiles at three scales): **25.09 dB**
-# (seed 0; 25.10 dB with seed 1), SSIM 0.934–0.935 — +1.0 dB over the grey copy with muted,
-# plausible colours: the goal, by 0.01–0.02 dB (G_B2A as Lab's L, the former preset: 24.85 /
-# 24.72 dB; D_B's weight 1 tied the copy, 24.11 dB; the former RGB preset: 20.06 dB after 3,840
-# steps).
+# (seed 0; 25.10, 24.95 and 25.07 dB with seeds 1-3, mean 25.05), SSIM 0.933–0.935 — +1.0 dB
+# over the grey copy with muted, plausible colours: the goal on two seeds of four (G_B2A as
+# Lab's L, the former preset: 24.85 / 24.72 dB; D_B's weight 1 tied the copy, 24.11 dB; the
+# former RGB preset: 20.06 dB after 3,840 steps).
 #
 # Time on 2 CPU cores: 11.6 minutes of wall time, single-threaded on a box shared at load 13–15
 # (166 s of process CPU time for the training), so about 3 minutes on an idle core, well within
@@ -444,7 +444,7 @@ show(fig, "colour_metrics.png")
 # **Reading the numbers.** RESULTS.md has the cpu preset's numbers on the shared photos with
 # the time it took. In Lab the colouriser keeps every tile's lightness, so it starts where the
 # grey copy is and can only win or lose on colour: after 2,344 steps on tiles cut at three
-# scales it beats the grey copy by 1.0 dB (25.09–25.10 against 24.08 dB) with muted colours
+# scales it beats the grey copy by about 1.0 dB (24.95–25.10 against 24.08 dB) with muted colours
 # that are right more often than not — pale blue sky and sea, pale green grass, white fur —
 # where the RGB generator of the former preset lost 4 dB rebuilding the brightness. The colours
 # it cannot know are those of scenes it has not seen (a stone wall and a pink rock pale
