@@ -38,3 +38,7 @@ STYLEGAN_DS = ("residual", "dcgan")
 # summed toRGB layers), or "tanh" (chapter 3's G), which chapter 3's D needs: its batch norm
 # cannot see how large a batch of fakes is, so without a bound G's output drifts.
 STYLEGAN_OUTPUTS = ("linear", "tanh")
+
+# StyleGAN's adversarial loss: "nonsaturating" with R1 (the papers) or "wgan-gp" (chapter 3's
+# Wasserstein critic with the gradient penalty; needs a D without batch norm).
+STYLEGAN_LOSSES = ("nonsaturating", "wgan-gp")

@@ -9,7 +9,7 @@ Both sample from an exponential moving average of G. Images of another size than
 padded into it for D and cropped out of G's frame.
 """
 
-from keras_gans.choices import STYLEGAN_DS, STYLEGAN_OUTPUTS
+from keras_gans.choices import STYLEGAN_DS, STYLEGAN_LOSSES, STYLEGAN_OUTPUTS
 from keras_gans.errors import KerasGansError, check_choice
 from keras_gans.recipes.base import Recipe
 
@@ -56,9 +56,7 @@ def check(config):
     )
     config.setdefault("noise", True)
     # runs saved before these settings existed had the non-saturating loss
-    config["loss"] = check_choice(
-        "loss", config.get("loss", "nonsaturating"), ("nonsaturating", "wgan-gp")
-    )
+    config["loss"] = check_choice("loss", config.get("loss", "nonsaturating"), STYLEGAN_LOSSES)
     config["gp_weight"] = weight("gp_weight", config.get("gp_weight", 10.0), config)
     config["w_dim"] = count(1, 2**16)("w_dim", config["w_dim"], config)
     config["mapping_layers"] = count(1, 64)("mapping_layers", config["mapping_layers"], config)

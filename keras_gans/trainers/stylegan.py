@@ -26,8 +26,9 @@ import numpy as np
 import tensorflow as tf
 from keras import ops
 
-from keras_gans.errors import KerasGansError
-from keras_gans.losses import gradient_penalty
+from keras_gans.choices import STYLEGAN_LOSSES
+from keras_gans.errors import KerasGansError, check_choice
+from keras_gans.losses import gradient_penalty, wasserstein_d_loss, wasserstein_g_loss
 from keras_gans.trainers.base import (
     AdversarialTrainer,
     Trainer,
@@ -162,14 +163,14 @@ class ProGAN(AdversarialTrainer):
             alpha = self.random_uniform([m, 1, 1, 1])
             gp = gradient_penalty(critic, real, fake, alpha=alpha)
             drift = ops.mean(ops.square(real_scores))
-            d_loss = ops.mean(fake_scores) - ops.mean(real_scores)
+            d_loss = wasserstein_d_loss(real_scores, fake_scores)
             total = d_loss + self.gp_weight * gp + self.drift_weight * drift
             scaled = scale_for_replicas(total)
         self.apply(self.d_optimizer, tape, scaled, self.discriminator.trainable_variables)
 
         z = self.sample_noise(m)
         with tf.GradientTape() as tape:
-            g_loss = -ops.mean(critic(self.generator([z, lods], training=True)))
+            g_loss = wasserstein_g_loss(critic(self.generator([z, lods], training=True)))
             scaled = scale_for_replicas(g_loss)
         self.apply(self.g_optimizer, tape, scaled, self.generator.trainable_variables)
 
@@ -231,9 +232,7 @@ class StyleGAN(Trainer):
         seed=None,
         **kwargs,
     ):
-        from keras_gans.errors import check_choice
-
-        self.loss_name = check_choice("loss", loss, ("nonsaturating", "wgan-gp"))
+        self.loss_name = check_choice("loss", loss, STYLEGAN_LOSSES)
         if self.loss_name == "wgan-gp":  # the penalty's mean takes R1's place in the logs
             self.tracked = ("d_loss", "g_loss", "d_real", "d_fake", "gp")
         super().__init__(latent_dim=mapping.inputs[0].shape[-1], seed=seed, **kwargs)
@@ -309,7 +308,7 @@ class StyleGAN(Trainer):
             real_scores = self.discriminator(real, training=True)
             fake_scores = self.discriminator(fake, training=True)
             if self.loss_name == "wgan-gp":
-                d_loss = ops.mean(fake_scores) - ops.mean(real_scores)
+                d_loss = wasserstein_d_loss(real_scores, fake_scores)
                 alpha = self.random_uniform([m, 1, 1, 1])
                 penalty = gradient_penalty(self.discriminator, real, fake, alpha=alpha)
                 total = d_loss + self.gp_weight * penalty
@@ -330,7 +329,7 @@ class StyleGAN(Trainer):
             fake = self.generator([ws, noise()], training=True)
             fake_scores_g = self.discriminator(fake, training=True)
             if self.loss_name == "wgan-gp":
-                g_loss = -ops.mean(fake_scores_g)
+                g_loss = wasserstein_g_loss(fake_scores_g)
             else:
                 g_loss = ops.mean(ops.softplus(-fake_scores_g))
             scaled = scale_for_replicas(g_loss)
