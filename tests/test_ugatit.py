@@ -429,3 +429,36 @@ def test_bad_settings(tmp_path):
         " got 30x30"
     )
     assert not (tmp_path / "cli").exists()
+
+
+# -- the generator swap of benchmarks/ugatit_tuning.py (issue 17's gap experiment) ------------------
+def test_tuning_benchmark_swaps_generators_whole_and_without_cam():
+    import importlib.util
+    from pathlib import Path
+
+    from keras_gans.trainers.ugatit import cam_bce
+
+    path = Path(__file__).parents[1] / "benchmarks" / "ugatit_tuning.py"
+    spec = importlib.util.spec_from_file_location("ugatit_tuning", path)
+    bench = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(bench)  # defines, runs nothing (main() only as a script)
+    x = np.random.default_rng(0).uniform(-1, 1, (2, 32, 32, 3)).astype("float32")
+
+    # CycleGAN with U-GAT-IT's G: the image output of the very network, every weight trainable
+    ug = bench.generators("ugatit")
+    inner = ug["g_a2b"].get_layer("g_a2b_ugatit")
+    assert inner.count_params() == ug["g_a2b"].count_params() > 0
+    np.testing.assert_allclose(ug["g_a2b"](x), inner(x)[0], atol=1e-6)
+    assert ug["g_b2a"](x).shape == (2, 32, 32, 3)
+
+    # U-GAT-IT with CycleGAN's G: its trainable weights are the ResNet's alone, and the CAM
+    # logits are 0 whatever the input, so the CAM term is the constant ln 2 a side (no gradient)
+    rn = bench.generators("resnet")["g_b2a"]
+    image, cam, heat = rn(x)
+    assert image.shape == (2, 32, 32, 3) and cam.shape == (2, 2) and heat.shape == (2, 8, 8, 1)
+    assert not np.any(cam) and not np.any(heat)
+    resnet = rn.get_layer("g_b2a_resnet")
+    assert len(rn.trainable_weights) == len(resnet.trainable_weights)
+    np.testing.assert_allclose(float(cam_bce(cam, 1.0) + cam_bce(cam, 0.0)), 2 * np.log(2), 1e-6)
+    with pytest.raises(SystemExit, match="g must be ugatit or resnet"):
+        bench.generators("unet")
