@@ -27,7 +27,8 @@
 # data and steps (94.6 / 46.7 %; CycleGAN's cpu preset now trains 4,500 steps on 12,000 digits
 # for 93.5 / 55.0 %, chapter 6): the lecture's claim that U-GAT-IT wins does not hold at this
 # budget. RESULTS.md, chapter 8, checks the method term by term against the authors' code and
-# says where the gap comes from.
+# measures where the gap comes from: U-GAT-IT's generator (U-GAT-IT's training with CycleGAN's
+# generator keeps the digit as often as CycleGAN), and, MNIST-M → MNIST, its CAM loss.
 #
 # CycleGAN (chapter 6) translates textures well but struggles when the *shape* must change
 # (selfie → anime face: bigger eyes, a smaller chin). **U-GAT-IT** (Kim et al., 2020) keeps
@@ -337,10 +338,16 @@ show(fig, "ugatit_label_preservation.png")
 # chapter 6's preset, 4,500 steps on 12,000 digits: 93.5 / 55.0 %).
 # At this budget U-GAT-IT loses: probes of its CAM weight, learning rate, depth, D width and
 # full MLP moved it by less than the gap, and without its identity loss it loses the digit
-# altogether (30.9 / 17.2 % at 750 steps): its generator has no skip connection, so the identity
-# term is what teaches it to carry the shape through the bottleneck (RESULTS.md, chapter 8). The paper's advantage was measured at 256 px after
-# a million steps, on selfie ↔ anime, where the shape must change; `--preset paper` is that
-# setting, for a GPU.
+# altogether (30.9 / 17.2 % at 750 steps). Where the gap comes from was measured by swapping the
+# generators (RESULTS.md, chapter 8; 750 steps, seed 0, MNIST → MNIST-M / MNIST-M → MNIST):
+# U-GAT-IT's losses and discriminators with CycleGAN's ResNet G (the same size and bottleneck,
+# without attention or AdaLIN) keep 72.6 / 50.9 % (its own G: 58.2 / 39.2 %), and CycleGAN's
+# with U-GAT-IT's generator 56.7 / 54.7 % and 69.1 / 56.1 % on seeds 0 / 1 (its own ResNet G:
+# 69.8 / 54.6 and 75.2 / 53.7 %). So the **generator** holds the large gap: what U-GAT-IT adds
+# to the ResNet encoder-decoder (the attention, AdaLIN with γ, β from pooled features, LIN
+# up-sampling) costs 6–14 points of MNIST → MNIST-M under either training; MNIST-M → MNIST also loses to the CAM term (off:
+# 45.7 %). The paper's advantage was measured at 256 px after a million steps, on selfie ↔
+# anime, where the shape must change; `--preset paper` is that setting, for a GPU.
 
 # %% [markdown]
 # ## The paper's application: selfie → anime on a GPU
