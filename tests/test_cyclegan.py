@@ -94,6 +94,34 @@ def g_b2a(x):
     return 0.2 * x.sum(-1, keepdims=True).repeat(3, -1) - 0.3
 
 
+def test_g_b2a_of_its_own_kind_and_norm():
+    """``generator_b2a`` / ``g_norm_b2a`` build G_B2A differently from G_A2B (MNIST-M -> MNIST's
+    ResNet beside a U-Net G_A2B); None builds both alike."""
+    from keras_gans.layers import InstanceNormalization
+    from keras_gans.recipes.cyclegan import CYCLEGAN, networks
+
+    config = {
+        **CYCLEGAN.base,
+        **CYCLEGAN.presets["cpu"],
+        **dict(image_shape=[32, 32, 3], g_filters=4, g_blocks=1, d_filters=4),
+    }
+
+    def kinds(net):
+        return (
+            any(layer.name.startswith("res1") for layer in net.layers),
+            any(isinstance(layer, keras.layers.BatchNormalization) for layer in net.layers),
+            any(isinstance(layer, InstanceNormalization) for layer in net.layers),
+        )
+
+    # (ResNet blocks, batch norm, instance norm) of each generator
+    alike = networks(config)
+    assert kinds(alike["g_a2b"]) == kinds(alike["g_b2a"]) == (False, True, False)
+    own = networks({**config, "generator_b2a": "resnet", "g_norm_b2a": "instance"})
+    assert kinds(own["g_a2b"]) == (False, True, False)
+    assert kinds(own["g_b2a"]) == (True, False, True)
+    assert own["g_b2a"].output_shape == (None, 32, 32, 3)
+
+
 def test_losses_by_hand():
     rng = np.random.default_rng(0)
     a = rng.uniform(-1, 1, (2, 4, 4, 3)).astype("float32")
@@ -439,6 +467,8 @@ def test_bad_settings_and_folders(tmp_path):
         (dict(gan_weight=-1), r"gan_weight must be a number >= 0 \(0: cycle alone\), got -1"),
         (dict(recon_loss="l3"), "unknown recon_loss 'l3'; choose one of: l1, l2, huber"),
         (dict(grey="y"), "unknown grey 'y'; choose one of: luma, lightness"),
+        (dict(generator_b2a="vgg"), "unknown generator_b2a 'vgg'; choose one of: resnet, unet"),
+        (dict(g_norm_b2a="box"), "unknown g_norm_b2a 'box'; choose one of: batch, instance"),
         (dict(cycle_weight_a=-1), "cycle_weight_a must be a finite number >= 0, got -1"),
         (dict(train_tile_scales=[4, 0.5]), r"train_tile_scales must be null or a list of tile"),
         (dict(train_tile_scales=4), r"a list of tile scales >= 1 \(e.g. \[3, 4, 5\]\), got 4"),

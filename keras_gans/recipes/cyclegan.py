@@ -1,7 +1,7 @@
 """CycleGAN (lecture 6): unpaired A <-> B, two generators and two PatchGANs, LSGAN + cycle +
 identity losses, history pools of fakes."""
 
-from keras_gans.choices import CYCLES, GREYS, RECON_LOSSES
+from keras_gans.choices import CYCLES, GREYS, NORMS, RECON_LOSSES
 from keras_gans.errors import KerasGansError, check_choice, check_positive
 from keras_gans.recipes.base import (
     Recipe,
@@ -15,6 +15,10 @@ from keras_gans.recipes.base import (
 
 def check(config):
     check_choice("generator", config["generator"], ("resnet", "unet"))
+    if config.get("generator_b2a") is not None:
+        check_choice("generator_b2a", config["generator_b2a"], ("resnet", "unet"))
+    if config.get("g_norm_b2a") is not None:
+        check_choice("g_norm_b2a", config["g_norm_b2a"], NORMS)
     check_choice("adversarial loss", config["loss"], ("lsgan", "nonsaturating", "hinge"))
     check_choice("direction", config["direction"], ("A2B", "B2A"))
     uses_lab(config)  # colour_space is one of its choices
@@ -75,12 +79,17 @@ def networks(config):
         return lab_colouriser(body, shape_in, shape_out[-1], name=name)
 
     def plain_generator(shape_in, shape_out, name):
-        if config["generator"] == "unet":
+        # G_B2A may be built differently (generator_b2a, g_norm_b2a; None: as G_A2B)
+        kind, norm = config["generator"], config["g_norm"]
+        if name == "g_b2a":
+            kind = config.get("generator_b2a") or kind
+            norm = config.get("g_norm_b2a") or norm
+        if kind == "unet":
             return unet_generator(
                 shape_in,
                 shape_out[-1],
                 filters=config["g_filters"],
-                norm=config["g_norm"],
+                norm=norm,
                 dropout=0.0,
                 name=name,
             )
@@ -89,7 +98,7 @@ def networks(config):
             shape_out[-1],
             filters=config["g_filters"],
             blocks=config["g_blocks"],
-            norm=config["g_norm"],
+            norm=norm,
             name=name,
         )
 
@@ -161,6 +170,8 @@ CYCLEGAN = Recipe(
     base=dict(
         network="cyclegan",
         generator="resnet",
+        generator_b2a=None,  # G_B2A's own kind ("unet", "resnet"; None: generator's)
+        g_norm_b2a=None,  # G_B2A's own normalisation (None: g_norm's)
         loss="lsgan",
         cycle_weight=10.0,
         cycle_weight_a=None,  # the A -> B -> A term's own weight (None: cycle_weight)
