@@ -20,6 +20,8 @@ def check(config):
     uses_lab(config)  # colour_space is one of its choices
     check_choice("cycle", config.get("cycle", "both"), CYCLES)
     check_choice("recon_loss", config.get("recon_loss", "l1"), RECON_LOSSES)
+    if config.get("recon_loss_a") is not None:
+        check_choice("recon_loss_a", config["recon_loss_a"], RECON_LOSSES)
     check_choice("grey", config.get("grey", "lightness"), GREYS)
     gan_weight = config.get("gan_weight", 1.0)
     if isinstance(gan_weight, bool) or not isinstance(gan_weight, (int, float)) or gan_weight < 0:
@@ -138,6 +140,8 @@ def trainer(config, g_a2b, g_b2a, d_a, d_b):
         ema=config.get("ema", 0.0),
         # runs written before the setting existed had the paper's L1 cycle
         recon_loss=config.get("recon_loss", "l1"),
+        # None (and runs written before the setting): the A cycle's loss is recon_loss
+        recon_loss_a=config.get("recon_loss_a"),
     )
 
 
@@ -168,6 +172,7 @@ CYCLEGAN = Recipe(
         # the cycle terms' loss: "l1" (the paper), "l2" or "huber" (keras_gans.losses); in Lab the
         # B cycle is a paired regression on the colour photos, where a squared error aims at PSNR
         recon_loss="l1",
+        recon_loss_a=None,  # the A -> B -> A term's own loss (None: recon_loss)
         gan_weight=1.0,  # 0: "cycle alone"
         identity="auto",
         pool_size=50,
