@@ -247,7 +247,9 @@ CYCLEGAN = Recipe(
         # (luma of the colouring against the grey) damps colours that move the luma, as the
         # held-out tiles want: weighted 1,000 (cycle_weight_a), 25.09 / 25.10 dB, the goal;
         # 0 / 100 / 600 / 3,000 / 10,000: 24.83 / 25.02 / 25.10 / 24.93 / 24.78 (two-seed
-        # means; 600 gave 25.15 / 25.05: the seeds spread by up to 0.1 dB)
+        # means; 600 gave 25.15 / 25.05: the seeds spread by up to 0.1 dB). Seeds 2 / 3 miss
+        # (24.95 / 25.07); D_B 0.03, a constant lr with G's average, a log_mse B cycle did not
+        # lift seed 2 past 25.02
         # limit 4,700 leaves the 4,694 tiles per domain whole and holds real CIFAR-10 (25,000
         # per domain) to the same ~2,350 steps instead of 12,500
         ("cpu", "cifar10-colour"): dict(
