@@ -22,8 +22,9 @@ CONDITIONS = ("label_maps", "embedding", "projection", "none")
 CYCLES = {"both": (1.0, 1.0), "forward": (1.0, 0.0), "backward": (0.0, 1.0)}
 
 # The loss of a reconstruction term (Pix2Pix's "L1" to the target, CycleGAN's cycle): the papers'
-# "l1", a squared error "l2", or "huber" (squared below keras_gans.losses.HUBER_DELTA, L1 beyond).
-RECON_LOSSES = ("l1", "l2", "huber")
+# "l1", a squared error "l2", "huber" (squared below keras_gans.losses.HUBER_DELTA, L1 beyond), or
+# "log_mse": each image's log squared error, the per-image PSNR the evaluations average.
+RECON_LOSSES = ("l1", "l2", "huber", "log_mse")
 
 # CycleGAN's colour -> grey in Lab (keras_gans.networks.lab_decolouriser): the data sets' grey,
 # ITU-R 601 "luma" in 8-bit levels, or the Lab "lightness" with a = b = 0 (runs of before).

@@ -287,6 +287,19 @@ def test_recon_loss_setting_reaches_the_trainer(model, dataset):
     assert fn.recon_fn is losses.l1_loss
 
 
+def test_recon_loss_a_setting_reaches_the_trainer():
+    """CycleGAN's ``recon_loss_a``: given, the A cycle's loss; absent (runs written before the
+    setting) or None, ``recon_loss``."""
+    from keras_gans import losses
+
+    config = _config("cyclegan", dataset="cifar10-colour", recon_loss="log_mse", recon_loss_a="l1")
+    trainer = build_trainer(config)
+    assert (trainer.recon_loss, trainer.recon_loss_a) == ("log_mse", "l1")
+    assert trainer.recon_fn is losses.log_mse_loss and trainer.recon_fn_a is losses.l1_loss
+    del config["recon_loss_a"]
+    assert build_trainer(config).recon_fn_a is losses.log_mse_loss
+
+
 def test_cycle_weight_a_setting_reaches_the_trainer():
     """CycleGAN's ``cycle_weight_a``: given, the A cycle's weight; absent (runs written before
     the setting) or None, ``cycle_weight`` (100 on cifar10-colour)."""

@@ -210,6 +210,23 @@ def test_recon_loss_of_the_cycles_by_hand(recon_loss):
     assert logs["identity_A2B"] == pytest.approx(np.mean(np.abs(g_a2b(b) - b)), rel=1e-5)
 
 
+def test_recon_loss_a_by_hand():
+    """``recon_loss_a`` gives the A -> B -> A term its own loss (here L1 beside a log_mse B
+    cycle); None (the default) is ``recon_loss``. The weights stay where they were."""
+    rng = np.random.default_rng(4)
+    a, b = (rng.uniform(-0.3, 0.3, (2, 4, 4, 3)).astype("float32") for _ in "ab")
+
+    def log_mse(error):
+        return np.mean(np.log(np.mean(error.reshape(len(error), -1) ** 2, axis=1) + 1e-3))
+
+    error_a, error_b = g_b2a(g_a2b(a)) - a, g_a2b(g_b2a(b)) - b
+    logs = _affine_step(a, b, identity=0, recon_loss="log_mse", recon_loss_a="l1")
+    assert logs["cycle_A"] == pytest.approx(np.mean(np.abs(error_a)), rel=1e-5)
+    assert logs["cycle_B"] == pytest.approx(log_mse(error_b), rel=1e-5)
+    logs = _affine_step(a, b, identity=0, recon_loss="log_mse")
+    assert logs["cycle_A"] == pytest.approx(log_mse(error_a), rel=1e-5)
+
+
 def test_identity_needs_equal_channels():
     from keras_gans.trainers import CycleGAN
 
@@ -466,6 +483,7 @@ def test_bad_settings_and_folders(tmp_path):
         (dict(cycle="one"), "unknown cycle 'one'; choose one of: both, forward, backward"),
         (dict(gan_weight=-1), r"gan_weight must be a number >= 0 \(0: cycle alone\), got -1"),
         (dict(recon_loss="l3"), "unknown recon_loss 'l3'; choose one of: l1, l2, huber"),
+        (dict(recon_loss_a="l0"), "unknown recon_loss_a 'l0'; choose one of: l1, l2, huber"),
         (dict(grey="y"), "unknown grey 'y'; choose one of: luma, lightness"),
         (dict(generator_b2a="vgg"), "unknown generator_b2a 'vgg'; choose one of: resnet, unet"),
         (dict(g_norm_b2a="box"), "unknown g_norm_b2a 'box'; choose one of: batch, instance"),

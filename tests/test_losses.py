@@ -108,6 +108,8 @@ def test_reconstruction_losses_by_hand():
         "l1": (0 + 0.05 + 0.3 + 1) / 4,
         "l2": (0 + 0.0025 + 0.09 + 1) / 4,
         "huber": (0 + 0.0025 / 0.2 + (0.3 - 0.05) + (1 - 0.05)) / 4,
+        # one image: ln of its mean squared error plus the floor 1e-3
+        "log_mse": np.log((0 + 0.0025 + 0.09 + 1) / 4 + 1e-3),
     }
     assert set(losses.RECONSTRUCTION_LOSSES) == set(by_hand)
     for name, want in by_hand.items():
@@ -119,9 +121,38 @@ def test_reconstruction_losses_by_hand():
         pytest.approx(0.1, rel=1e-4)
     )
     with pytest.raises(
-        KerasGansError, match="unknown recon_loss 'l3'; choose one of: l1, l2, huber"
+        KerasGansError, match="unknown recon_loss 'l3'; choose one of: l1, l2, huber, log_mse"
     ):
         losses.reconstruction_loss("l3")
+
+
+def test_log_mse_is_per_image_and_weighs_small_errors_more():
+    """log_mse averages ln(MSE + 1e-3) over the images, each image's MSE over its own pixels
+    (not one MSE over the batch); it is -ln(10) / 10 times the PSNR in [-1, 1] units (peak 2)
+    plus a constant; and its gradient weighs an image by 1 / (MSE + 1e-3), so the same error
+    costs more on an image that is otherwise right."""
+    import tensorflow as tf
+
+    real = np.zeros((2, 2, 2, 3), "float32")
+    fake = real.copy()
+    fake[0, 0, 0, 0] = 0.1  # image 0: MSE 0.01 / 12
+    fake[1] = 0.2  # image 1: MSE 0.04
+    mse = np.array([0.01 / 12, 0.04])
+    assert losses.LOG_MSE_FLOOR == 1e-3
+    want = np.mean(np.log(mse + 1e-3))
+    assert f(losses.log_mse_loss(real, fake)) == pytest.approx(want, rel=1e-5)
+    assert want != pytest.approx(np.log(mse.mean() + 1e-3), rel=1e-3)  # not the batch's MSE
+    psnr = 10 * np.log10(4 / mse)  # no floor: the identity with PSNR
+    no_floor = f(losses.log_mse_loss(real, fake, floor=0.0))
+    assert no_floor == pytest.approx(np.mean(-np.log(10) / 10 * psnr + np.log(4)), rel=1e-5)
+    x = tf.Variable(fake)
+    with tf.GradientTape() as tape:
+        loss = losses.log_mse_loss(real, x)
+    grad = tape.gradient(loss, x).numpy()
+    # d/dx of mean_i ln(mse_i + floor): (1 / 2) * (2 x / 12) / (mse_i + floor)
+    assert grad[0, 0, 0, 0] == pytest.approx(0.5 * 0.2 / 12 / (mse[0] + 1e-3), rel=1e-4)
+    assert grad[1, 0, 0, 0] == pytest.approx(0.5 * 0.4 / 12 / (mse[1] + 1e-3), rel=1e-4)
+    assert grad[0, 0, 0, 0] > 4 * grad[1, 0, 0, 0]  # half the error, over 4 x the pull
 
 
 def test_loss_registry():

@@ -24,6 +24,8 @@ def check(config):
     uses_lab(config)  # colour_space is one of its choices
     check_choice("cycle", config.get("cycle", "both"), CYCLES)
     check_choice("recon_loss", config.get("recon_loss", "l1"), RECON_LOSSES)
+    if config.get("recon_loss_a") is not None:
+        check_choice("recon_loss_a", config["recon_loss_a"], RECON_LOSSES)
     check_choice("grey", config.get("grey", "lightness"), GREYS)
     gan_weight = config.get("gan_weight", 1.0)
     if isinstance(gan_weight, bool) or not isinstance(gan_weight, (int, float)) or gan_weight < 0:
@@ -147,6 +149,8 @@ def trainer(config, g_a2b, g_b2a, d_a, d_b):
         ema=config.get("ema", 0.0),
         # runs written before the setting existed had the paper's L1 cycle
         recon_loss=config.get("recon_loss", "l1"),
+        # None (and runs written before the setting): the A cycle's loss is recon_loss
+        recon_loss_a=config.get("recon_loss_a"),
     )
 
 
@@ -179,6 +183,7 @@ CYCLEGAN = Recipe(
         # the cycle terms' loss: "l1" (the paper), "l2" or "huber" (keras_gans.losses); in Lab the
         # B cycle is a paired regression on the colour photos, where a squared error aims at PSNR
         recon_loss="l1",
+        recon_loss_a=None,  # the A -> B -> A term's own loss (None: recon_loss)
         gan_weight=1.0,  # 0: "cycle alone"
         identity="auto",
         pool_size=50,
@@ -253,7 +258,9 @@ CYCLEGAN = Recipe(
         # (luma of the colouring against the grey) damps colours that move the luma, as the
         # held-out tiles want: weighted 1,000 (cycle_weight_a), 25.09 / 25.10 dB, the goal;
         # 0 / 100 / 600 / 3,000 / 10,000: 24.83 / 25.02 / 25.10 / 24.93 / 24.78 (two-seed
-        # means; 600 gave 25.15 / 25.05: the seeds spread by up to 0.1 dB)
+        # means; 600 gave 25.15 / 25.05: the seeds spread by up to 0.1 dB). Seeds 2 / 3 miss
+        # (24.95 / 25.07); D_B 0.03, a constant lr with G's average, a log_mse B cycle did not
+        # lift seed 2 past 25.02
         # limit 4,700 leaves the 4,694 tiles per domain whole and holds real CIFAR-10 (25,000
         # per domain) to the same ~2,350 steps instead of 12,500
         ("cpu", "cifar10-colour"): dict(

@@ -145,8 +145,10 @@ class CycleGAN(MovingAverage, TwoDomainTrainer):
         seed: seed of the pools' random choices.
         ema: decay of a moving average of G_A2B's weights (``ema_generator``) that translating
             A -> B uses (0, the default: none; grey -> colour's cpu preset keeps one).
-        recon_loss: the cycle terms' loss: "l1" (the paper's), "l2" (squared error) or "huber"
-            (``keras_gans.losses``); the identity loss stays L1.
+        recon_loss: the cycle terms' loss: "l1" (the paper's), "l2" (squared error), "huber" or
+            "log_mse" (``keras_gans.losses``); the identity loss stays L1.
+        recon_loss_a: the A -> B -> A term's own loss (None: ``recon_loss``); in Lab the B cycle
+            is the colouring, scored as PSNR is, and the A cycle a penalty on the grey's luma.
     """
 
     tracked = (
@@ -179,6 +181,7 @@ class CycleGAN(MovingAverage, TwoDomainTrainer):
         ema=0.0,
         recon_loss="l1",
         cycle_weight_a=None,
+        recon_loss_a=None,
         **kwargs,
     ):
         super().__init__(seed=seed, **kwargs)
@@ -194,6 +197,8 @@ class CycleGAN(MovingAverage, TwoDomainTrainer):
         self.cycle = check_choice("cycle", cycle, CYCLES)
         self.gan_weight = float(gan_weight)
         self.recon_loss, self.recon_fn = recon_loss, reconstruction_loss(recon_loss)
+        self.recon_loss_a = recon_loss if recon_loss_a is None else recon_loss_a
+        self.recon_fn_a = reconstruction_loss(self.recon_loss_a)
         if self.gan_weight < 0:
             raise KerasGansError(f"gan_weight must be >= 0 (0: cycle alone), got {gan_weight}")
         if self.identity and shape_a[-1] != shape_b[-1]:
@@ -259,7 +264,7 @@ class CycleGAN(MovingAverage, TwoDomainTrainer):
             rec_b = self.g_a2b(fake_a, training=True)
             logs["adv_A2B"] = self.g_loss_fn(self.d_b(fake_b, training=True))
             logs["adv_B2A"] = self.g_loss_fn(self.d_a(fake_a, training=True))
-            logs["cycle_A"] = self.recon_fn(rec_a, real_a)
+            logs["cycle_A"] = self.recon_fn_a(rec_a, real_a)
             logs["cycle_B"] = self.recon_fn(rec_b, real_b)
             forward, backward = CYCLES[self.cycle]
             g_loss = (

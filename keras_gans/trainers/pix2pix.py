@@ -16,10 +16,11 @@ input (the recipe's ``conditional_d=False``), D sees only the output image, neve
 beside it, so it can say whether a photo looks real but not whether it fits its sketch. As in the
 reference code, D is updated first and G's adversarial loss is computed with the updated D.
 
-``recon_loss`` replaces the L1 distance by a squared error ("l2") or a Huber loss ("huber",
-``keras_gans.losses``): L1 pulls G towards the target's conditional median, a squared error
-towards its mean, which is what PSNR rewards (issue 17, RESULTS.md chapter 5). The logged term is
-named after it (``g_l1``, ``g_l2``, ``g_huber``); ``l1_weight`` weighs it whichever it is.
+``recon_loss`` replaces the L1 distance by a squared error ("l2"), a Huber loss ("huber") or
+each image's log squared error ("log_mse", ``keras_gans.losses``): L1 pulls G towards the
+target's conditional median, a squared error towards its mean, which is what PSNR rewards
+(issue 17, RESULTS.md chapter 5). The logged term is named after it (``g_l1``, ``g_l2``,
+``g_huber``, ``g_log_mse``); ``l1_weight`` weighs it whichever it is.
 
 ``ema`` keeps a moving average of G's weights (``ema_generator``), and translating uses it: on
 few training pairs each step's G is pulled towards the colours of its batch, and the average
@@ -45,7 +46,7 @@ class Pix2Pix(TwoPlayerTrainer):
             unconditional one, ``output -> logits`` (one input: "GAN + L1").
         gan_weight: weight of the adversarial loss (0: L1 only, D is not trained).
         l1_weight: weight of the L1 loss to the target (lambda = 100 in the paper; 0: cGAN only).
-        recon_loss: that loss: "l1" (the paper's), "l2" (squared error) or "huber".
+        recon_loss: that loss: "l1" (the paper's), "l2" (squared error), "huber" or "log_mse".
         loss: adversarial loss ("nonsaturating", the paper's; or "lsgan", "minimax" ...).
         test_dropout: translate with dropout on and batch-norm statistics of each image, as the
             paper does at test time (``training=True``); default off: deterministic outputs.
