@@ -116,7 +116,9 @@ def main():
             for v in trainer.generator.weights:
                 if v.path.endswith("strength"):
                     v.trainable = False
-        batches = iter(make_dataset(x, batch, seed=args.seed, epochs=None))
+        # a step takes d_steps batches (one a D update), as in a run
+        step_batch = batch * config.get("d_steps", 1)
+        batches = iter(make_dataset(x, step_batch, seed=args.seed, epochs=None))
         done, train_s, train_cpu = 0, 0.0, 0.0
         for at in steps:
             start, cpu = time.time(), time.process_time()
