@@ -118,7 +118,10 @@ def main():
                     v.trainable = False
         # a step takes d_steps batches (one a D update), as in a run
         step_batch = batch * config.get("d_steps", 1)
-        batches = iter(make_dataset(x, step_batch, seed=args.seed, epochs=None))
+        # epochs=None is epoch 0 alone: past it the iterator ran dry (StopIteration); epoch 0 is
+        # the same batches either way
+        epochs = -(-last * step_batch // len(x)) + 1  # (drop_remainder)
+        batches = iter(make_dataset(x, step_batch, seed=args.seed, epochs=epochs))
         done, train_s, train_cpu = 0, 0.0, 0.0
         for at in steps:
             start, cpu = time.time(), time.process_time()
