@@ -116,7 +116,12 @@ def main():
             for v in trainer.generator.weights:
                 if v.path.endswith("strength"):
                     v.trainable = False
-        batches = iter(make_dataset(x, batch, seed=args.seed, epochs=None))
+        # a step takes d_steps batches (one a D update), as in a run
+        step_batch = batch * config.get("d_steps", 1)
+        # epochs=None is epoch 0 alone: past it the iterator ran dry (StopIteration); epoch 0 is
+        # the same batches either way
+        epochs = -(-last * step_batch // len(x)) + 1  # (drop_remainder)
+        batches = iter(make_dataset(x, step_batch, seed=args.seed, epochs=epochs))
         done, train_s, train_cpu = 0, 0.0, 0.0
         for at in steps:
             start, cpu = time.time(), time.process_time()

@@ -332,6 +332,40 @@ def test_wgan_gp_loss_penalises_the_critic_gradient_norm():
     assert "LayerNormalization" in layers and "BatchNormalization" not in layers
 
 
+def test_d_steps_train_d_on_its_own_share_of_the_batch():
+    """d_steps=2 (chapter 3's n_critic): a step of 16 images updates D twice, on images 0-7 and
+    then 8-15 (each with 8 fresh fakes and its gradient penalty), and G once."""
+    trainer = tiny_trainer("stylegan", w_dim=8, d_net="dcgan", loss="wgan-gp", d_steps=2)
+    d, seen = trainer.discriminator, []
+    call = d.call
+    d.call = lambda x, *args, training=None, **kwargs: (
+        seen.append(np.asarray(x)) or call(x, *args, training=training, **kwargs)
+    )
+    trainer.compile(g_optimizer="adam", d_optimizer="adam", run_eagerly=True)
+    x = RNG.uniform(-1, 1, (16, 28, 28, 1)).astype("float32")
+    logs = trainer.train_on_batch(x, return_dict=True)
+    assert int(trainer.d_optimizer.iterations) == 2 and int(trainer.g_optimizer.iterations) == 1
+    # per D step: the reals, the fakes, the penalty's mixes; then G's fakes
+    assert [len(batch) for batch in seen] == [8] * 7
+    np.testing.assert_array_equal(seen[0], x[:8])
+    np.testing.assert_array_equal(seen[3], x[8:])
+    assert np.isfinite(logs["gp"]) and logs["gp"] > 0
+
+
+def test_a_run_with_d_steps_takes_d_steps_batches_a_step(tmp_path):
+    """The run's pipeline follows d_steps: 32 digits in batches of 8 with 2 D steps are 2 steps
+    of 16 images, 4 D updates and 2 G updates an epoch."""
+    from keras_gans.runs import train
+
+    settings = dict(TINY, w_dim=8, d_net="dcgan", loss="wgan-gp", d_steps=2)
+    run = train(
+        "stylegan", dataset="digits", out=tmp_path, limit=32, epochs=1, verbose=0, **settings
+    )
+    assert int(run.trainer.g_optimizer.iterations) == 2
+    assert int(run.trainer.d_optimizer.iterations) == 4
+    assert run.config["d_steps"] == 2
+
+
 def test_g_output_tanh_bounds_what_the_linear_output_does_not():
     """g_output="tanh": the images are the linear output's, squashed into (-1, 1) -- chapter 3's
     D normalises each batch by its own statistics, so G's scale is free without a bound."""
@@ -444,6 +478,8 @@ def test_a_run_without_styles_refuses_truncation_and_mixing(tmp_path):
         ("stylegan", dict(g_output="sigmoid"), "unknown g_output 'sigmoid'"),
         ("stylegan", dict(loss="hinge"), "unknown loss 'hinge'"),
         ("stylegan", dict(gp_weight=-1.0), "gp_weight must be a finite number >= 0"),
+        ("stylegan", dict(d_steps=0), "d steps must be a positive integer"),
+        ("progan", dict(d_steps=2), "unknown setting"),
     ],
 )
 def test_refused_settings(model, settings, message):

@@ -159,6 +159,7 @@ def trainer(config, **nets):
         ema_rampup=config["ema_rampup"],
         loss=config.get("loss", "nonsaturating"),
         gp_weight=config.get("gp_weight", 10.0),
+        d_steps=config.get("d_steps", 1),
         **common,
     )
 
@@ -229,6 +230,7 @@ STYLEGAN = Recipe(
         ema_rampup=0.0,
         loss="nonsaturating",
         gp_weight=10.0,
+        d_steps=1,
     ),
     presets={
         # 32 px frame, a 2-layer mapping network, G with 32 channels at 4-16 px and 16 at 32 px;

@@ -288,6 +288,18 @@ class Trainer(TrainerAPI, keras.Model):
         return data, None
 
     @staticmethod
+    def split_batch(x, parts):
+        """Split a batch into ``parts`` equal chunks along axis 0 (k discriminator steps).
+
+        With a batch of ``parts * m + r`` images the last ``r`` are left out, so every step sees
+        the same m; the run API always builds batches of exactly ``parts * m``.
+        """
+        if parts == 1:
+            return [x]
+        m = ops.shape(x)[0] // parts
+        return [x[i * m : (i + 1) * m] for i in range(parts)]
+
+    @staticmethod
     def apply(optimizer, tape, loss, variables):
         """The gradients of ``loss`` (recorded by ``tape``) applied to ``variables`` (loss-scaled
         under mixed float16: :func:`apply_jointly`)."""
@@ -414,18 +426,6 @@ class AdversarialTrainer(TwoPlayerTrainer):
         if latent_dim is None:
             latent_dim = generator.inputs[0].shape[-1]
         super().__init__(generator, discriminator, latent_dim=latent_dim, seed=seed, **kwargs)
-
-    @staticmethod
-    def split_batch(x, parts):
-        """Split a batch into ``parts`` equal chunks along axis 0 (k discriminator steps).
-
-        With a batch of ``parts * m + r`` images the last ``r`` are left out, so every step sees
-        the same m; the run API always builds batches of exactly ``parts * m``.
-        """
-        if parts == 1:
-            return [x]
-        m = ops.shape(x)[0] // parts
-        return [x[i * m : (i + 1) * m] for i in range(parts)]
 
     # -- using a trained model ------------------------------------------------------------------
     def generate(self, z):

@@ -27,7 +27,7 @@ import tensorflow as tf
 from keras import ops
 
 from keras_gans.choices import STYLEGAN_LOSSES
-from keras_gans.errors import KerasGansError, check_choice
+from keras_gans.errors import KerasGansError, check_choice, check_positive
 from keras_gans.losses import gradient_penalty, wasserstein_d_loss, wasserstein_g_loss
 from keras_gans.trainers.base import (
     AdversarialTrainer,
@@ -206,8 +206,10 @@ class StyleGAN(Trainer):
             images seen (StyleGAN2-ADA's 0.05; 0: always ``ema_half_life``).
         w_avg_beta: decay of the running mean of w per step.
         loss: "nonsaturating" (StyleGAN's, with R1) or "wgan-gp" (chapter 3's best: the
-            Wasserstein critic with the gradient penalty ``gp_weight``, one critic step a G step;
-            needs a D without batch norm, and R1 is then off).
+            Wasserstein critic with the gradient penalty ``gp_weight``; needs a D without batch
+            norm, and R1 is then off).
+        d_steps: D updates a G update (n_critic), each on its own ``batch / d_steps`` real
+            images and fresh fakes, as chapter 3's trainer: a step takes ``d_steps`` batches.
     """
 
     kind = "samples"
@@ -229,10 +231,12 @@ class StyleGAN(Trainer):
         w_avg_beta=0.995,
         loss="nonsaturating",
         gp_weight=10.0,
+        d_steps=1,
         seed=None,
         **kwargs,
     ):
         self.loss_name = check_choice("loss", loss, STYLEGAN_LOSSES)
+        self.d_steps = check_positive("d_steps", d_steps)
         if self.loss_name == "wgan-gp":  # the penalty's mean takes R1's place in the logs
             self.tracked = ("d_loss", "g_loss", "d_real", "d_fake", "gp")
         super().__init__(latent_dim=mapping.inputs[0].shape[-1], seed=seed, **kwargs)
@@ -295,16 +299,19 @@ class StyleGAN(Trainer):
         grads = tape.gradient(scores, real)  # of their sum: each score depends on its image only
         return ops.mean(ops.sum(ops.square(grads), axis=[1, 2, 3]))
 
-    def train_step(self, data):
-        images, _ = self.unpack(data)
-        real = ops.cast(images, "float32")
-        m = ops.shape(real)[0]
-        noise = lambda: self.draw(tf.random.stateless_normal, (m, *self.noise_shape))  # noqa: E731
-        lazy = ops.equal(self.d_optimizer.iterations % self.r1_every, 0)
+    @property
+    def images_per_step(self):
+        """Real images one train step consumes per generator sample (batch multiple)."""
+        return self.d_steps
 
-        ws, _ = self.mixed_styles(m)
+    def d_step(self, real):
+        """One update of D on ``real`` and as many fresh fakes; its loss, penalty and scores."""
+        m = ops.shape(real)[0]
+        lazy = ops.equal(self.d_optimizer.iterations % self.r1_every, 0)
+        ws, _ = self.mixed_styles(m)  # before the noise: the random draws in their old order
+        noise = self.draw(tf.random.stateless_normal, (m, *self.noise_shape))
         with tf.GradientTape() as tape:
-            fake = self.generator([ws, noise()], training=True)
+            fake = self.generator([ws, noise], training=True)
             real_scores = self.discriminator(real, training=True)
             fake_scores = self.discriminator(fake, training=True)
             if self.loss_name == "wgan-gp":
@@ -321,6 +328,22 @@ class StyleGAN(Trainer):
                 total = d_loss + penalty * (self.r1_gamma / 2 * self.r1_every)
             scaled = scale_for_replicas(total)
         self.apply(self.d_optimizer, tape, scaled, self.discriminator.trainable_variables)
+        # the epoch's mean over the D steps that computed it
+        if self.loss_name == "wgan-gp":
+            self.trackers["gp"].update_state(penalty)
+        else:
+            self.trackers["r1"].update_state(
+                penalty, sample_weight=ops.cast(lazy, "float32") * float(self.r1_gamma > 0)
+            )
+        return d_loss, real_scores, fake_scores
+
+    def train_step(self, data):
+        images, _ = self.unpack(data)
+        # d_steps D updates (n_critic), each on its own share of the batch, then one G update
+        for real in self.split_batch(ops.cast(images, "float32"), self.d_steps):
+            d_loss, real_scores, fake_scores = self.d_step(real)
+        m = ops.shape(real)[0]
+        noise = lambda: self.draw(tf.random.stateless_normal, (m, *self.noise_shape))  # noqa: E731
 
         with tf.GradientTape() as tape:
             ws, w1 = self.mixed_styles(m)
@@ -343,13 +366,6 @@ class StyleGAN(Trainer):
         update_ema(self.generator_ema, self.generator, beta)
         w_mean = ops.mean(ops.stop_gradient(w1), axis=0)
         self.w_avg.assign(w_mean + (self.w_avg - w_mean) * self.w_avg_beta)
-        # the epoch's mean over the steps that computed it
-        if self.loss_name == "wgan-gp":
-            self.trackers["gp"].update_state(penalty)
-        else:
-            self.trackers["r1"].update_state(
-                penalty, sample_weight=ops.cast(lazy, "float32") * float(self.r1_gamma > 0)
-            )
         # D(x) as a probability for the logit loss, the raw critic value for WGAN-GP
         return self.update_trackers(
             d_loss=d_loss,
