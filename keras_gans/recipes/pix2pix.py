@@ -101,6 +101,7 @@ PIX2PIX = Recipe(
         # the loss l1_weight weighs: "l1" (the paper), "l2" (squared error, what PSNR measures) or
         # "huber" (squared below keras_gans.losses.HUBER_DELTA, L1 beyond)
         recon_loss="l1",
+        weight_decay=0.0,  # with optimizer="adamw": decoupled decay, w -= lr * weight_decay * w
         conditional_d=True,  # False: D sees only the output ("GAN + L1" of the loss study)
         direction="A2B",
         flip=True,
