@@ -36,9 +36,10 @@
 # of G's weights): **23.28, 23.28, 23.34, 23.23, 23.32 and 23.12 dB** with seeds 0–5 — the goal
 # met on five seeds of six (dropout in the paper's 3 innermost blocks only: 23.39, 23.06, 23.07,
 # 22.99, 23.12 and 23.20 dB, the goal met on one; without the average 23.00 / 22.60 dB, cGAN +
-# L1 22.35 dB, RGB 19.59 dB; 15 held-out photos move a number ±0.2 dB). It trains in about 90–105 s of process CPU
-# time single-threaded (191 s of wall time on 2 cores at load 3.5–7; 8–12 minutes at load
-# 10–16, as the other sessions left it).
+# L1 22.35 dB, RGB 19.59 dB; dropout 0.7, Adam β₁ 0.9, weight decay or a narrower U-Net each
+# gain on some seeds and lose on others; 15 held-out photos move a number ±0.2 dB). It trains
+# in about 90–105 s of process CPU time single-threaded (191 s of wall time on 2 cores at load
+# 3.5–7; 8–12 minutes at load 10–16, as the other sessions left it).
 #
 # ![pix2pix_cpu_lab_colour.jpg](../../docs/figures/pix2pix_cpu_lab_colour.jpg)
 #
