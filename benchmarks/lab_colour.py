@@ -86,7 +86,8 @@ class Averages(keras.callbacks.Callback):
         if self.avg is None:
             self.avg = {d: [w.copy() for w in weights] for d in self.decays}
         for d in self.decays:
-            decay = min(d, (1.0 + self.t) / (10.0 + self.t))
+            rate, warm = average_spec(d)
+            decay = min(rate, (1.0 + self.t) / (warm + self.t))
             for a, w in zip(self.avg[d], weights):
                 a *= decay
                 a += (1 - decay) * w
@@ -157,10 +158,10 @@ def main():
     )
     p.add_argument(
         "--averages",
-        type=float,
         nargs="*",
         default=[],
-        help="probe: moving averages of the colouring G of these decays, scored at each --epochs",
+        help="probe: moving averages of the colouring G of these decays, scored at each --epochs;"
+        " D:K for the warm-up min(D, (1 + t) / (K + t)) (K 10 without :K, the trainers')",
     )
     p.add_argument(
         "--colour-scales",
@@ -230,6 +231,14 @@ def main():
             path.write_text(json.dumps(rows, indent=1))
     if args.figure:
         figure(run, rows[-1], args.data_dir, args.figure)
+
+
+def average_spec(text):
+    """``"0.99"`` -> (0.99, 10.0), the trainers' rule; ``"0.999:3"`` -> (0.999, 3.0): the warm-up
+    min(D, (1 + t) / (K + t)) with K 3. At 660 steps the warm-up, not D, bounds the decay below
+    0.99 (K 10: 0.9865), so a longer average needs a smaller K (2: the plain mean of every step)."""
+    rate, _, warm = str(text).partition(":")
+    return float(rate), float(warm or 10.0)
 
 
 def chroma(images):

@@ -192,6 +192,34 @@ def test_d_spectral_norm_must_be_a_boolean():
         default_config("dcgan", d_spectral_norm="yes")
 
 
+def test_adamw_decays_each_weight_by_lr_times_weight_decay():
+    """optimizer=adamw: with a zero gradient Adam moves nothing, so only the decoupled decay acts:
+    a kernel w = 2 -> 2 - 0.1 * 0.5 * 2 = 1.9, a bias stays 2; a Pix2Pix config builds it
+    (weight_decay defaults to 0)."""
+    import keras
+
+    from keras_gans.models import default_config
+    from keras_gans.recipes.base import optimizer
+
+    config = default_config("pix2pix", "cpu", optimizer="adamw", weight_decay=0.5)
+    assert default_config("pix2pix", "cpu")["weight_decay"] == 0.0
+    opt = optimizer(config, 0.1, None)
+    w = keras.Variable(np.full(3, 2.0, "float32"), name="kernel")
+    b = keras.Variable(np.full(3, 2.0, "float32"), name="bias")
+    opt.build([w, b])
+    opt.apply_gradients([(np.zeros(3, "float32"), w), (np.zeros(3, "float32"), b)])
+    assert isinstance(opt, keras.optimizers.AdamW)
+    assert np.asarray(w) == pytest.approx(np.full(3, 1.9))
+    assert np.asarray(b) == pytest.approx(np.full(3, 2.0))
+
+
+def test_ugatit_refuses_adamw_over_its_own_l2_term():
+    from keras_gans.models import default_config
+
+    with pytest.raises(KerasGansError, match="use optimizer=adam, not adamw"):
+        default_config("ugatit", "cpu", optimizer="adamw")
+
+
 def test_a_data_set_preset_changes_its_data_set_only():
     """U-GAT-IT's cpu preset on MNIST <-> MNIST-M trains 3,000 digits per domain: 5 epochs of
     3,000 / 8 = 375 steps, 1,875 in all (RESULTS.md, chapter 8); other data sets and the paper

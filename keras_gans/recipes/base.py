@@ -22,9 +22,18 @@ def optimizer(config, lr, total_steps):
     lr = learning_rate(
         lr, config.get("lr_schedule", "constant"), total_steps, config.get("decay_from", 0.5)
     )
-    name = check_choice("optimizer", config["optimizer"], ("adam", "rmsprop"))
+    name = check_choice("optimizer", config["optimizer"], ("adam", "adamw", "rmsprop"))
     if name == "rmsprop":
         opt = keras.optimizers.RMSprop(lr)
+    elif name == "adamw":  # decoupled decay (Loshchilov & Hutter): w -= lr * weight_decay * w
+        opt = keras.optimizers.AdamW(
+            lr,
+            weight_decay=config.get("weight_decay", 0.0),
+            beta_1=config["beta_1"],
+            beta_2=config["beta_2"],
+        )
+        # the kernels only, as usual: decaying norm scales and biases shrinks no capacity
+        opt.exclude_from_weight_decay(var_names=["bias", "gamma", "beta"])
     else:
         opt = keras.optimizers.Adam(lr, beta_1=config["beta_1"], beta_2=config["beta_2"])
     # the train steps start backward passes from its scale

@@ -24,6 +24,11 @@ def check(config):
         value = config[key]
         if isinstance(value, bool) or not isinstance(value, (int, float)) or not value >= 0:
             raise KerasGansError(f"{key} must be a number >= 0, got {value!r}")
+    if config.get("optimizer") == "adamw":  # the trainer adds its own L2 term: not twice
+        raise KerasGansError(
+            "ugatit's weight_decay is an L2 term its trainer adds to the gradients (the reference"
+            " code's Adam); use optimizer=adam, not adamw"
+        )
 
 
 def describe(config):
