@@ -345,8 +345,8 @@ show(fig, "ugatit_label_preservation.png")
 # with U-GAT-IT's generator 56.7 / 54.7 % and 69.1 / 56.1 % on seeds 0 / 1 (its own ResNet G:
 # 69.8 / 54.6 and 75.2 / 53.7 %). So the **generator** holds the large gap: what U-GAT-IT adds
 # to the ResNet encoder-decoder (the attention, AdaLIN with γ, β from pooled features, LIN
-# up-sampling) costs 6–14 points of MNIST → MNIST-M under either training; MNIST-M → MNIST also loses to the CAM term (off:
-# 45.7 %). The paper's advantage was measured at 256 px after a million steps, on selfie ↔
+# up-sampling) costs 6–14 points of MNIST → MNIST-M under either training; MNIST-M → MNIST
+# also loses to the CAM term (off: 45.7 %). The paper's advantage was measured at 256 px after a million steps, on selfie ↔
 # anime, where the shape must change; `--preset paper` is that setting, for a GPU.
 
 # %% [markdown]
