@@ -94,14 +94,14 @@ class Luma(keras.layers.Layer):
         self.levels = None if levels is None else int(levels)
 
     def call(self, images):
-        from keras_gans.data.photos import LUMA
+        from keras_gans.data.photos import luma_sum
 
         if images.shape[-1] == 1:
             y = images
         else:  # in [0, levels - 1] as photos.grey computes it on uint8 values
             top = 255.0 if self.levels is None else self.levels - 1.0
             rgb = (images + 1.0) * (top / 2)
-            y = rgb[..., :1] * LUMA[0] + rgb[..., 1:2] * LUMA[1] + rgb[..., 2:3] * LUMA[2]
+            y = luma_sum(rgb)
             if self.levels is not None:
                 y = y + ops.stop_gradient(ops.clip(ops.round(y), 0.0, top) - y)
             y = y / (top / 2) - 1.0

@@ -67,11 +67,16 @@ def photo_tiles_at(split, data_dir, size, scale=None, train_scales=None):
 LUMA = (0.299, 0.587, 0.114)
 
 
+def luma_sum(rgb):
+    """The LUMA-weighted sum of the last axis of RGB values (..., 3) -> (..., 1), unrounded: a
+    numpy array or a Keras tensor alike (``grey`` and ``keras_gans.layers.Luma``)."""
+    return rgb[..., 0:1] * LUMA[0] + rgb[..., 1:2] * LUMA[1] + rgb[..., 2:3] * LUMA[2]
+
+
 def grey(images):
     """ITU-R 601 luma of uint8 RGB images, as uint8 (N, H, W, 1) (what Pillow's 'L' computes)."""
-    rgb = images.astype(np.float32)
-    y = rgb[..., 0] * LUMA[0] + rgb[..., 1] * LUMA[1] + rgb[..., 2] * LUMA[2]
-    return np.clip(np.rint(y), 0, 255).astype(np.uint8)[..., None]
+    y = luma_sum(images.astype(np.float32))
+    return np.clip(np.rint(y), 0, 255).astype(np.uint8)
 
 
 def edges(images, sigma=None):
