@@ -18,6 +18,7 @@ import argparse
 import json
 import os
 import time
+from pathlib import Path
 
 import keras
 import numpy as np
@@ -90,6 +91,8 @@ def main():
     pairs = args.variants or ["preset", "{}"]
     variants = [(pairs[i], json.loads(pairs[i + 1])) for i in range(0, len(pairs), 2)]
     steps = sorted(int(s) for s in args.at.split(","))
+    if args.grids:  # made now: a missing folder would lose the run at its last measurement
+        Path(args.grids).mkdir(parents=True, exist_ok=True)
 
     x, _ = data.load_images("mnist", "train", data_dir=args.data_dir)
     xt, _ = data.load_images("mnist", "test", data_dir=args.data_dir)
