@@ -6,7 +6,9 @@ of an MNIST classifier, against real test digits; plus the classifier's own refe
     python benchmarks/gan_quality.py stylegan --data-dir ../shared/data --out runs/stylegan-mnist
     python benchmarks/gan_quality.py progan --data-dir ../shared/data --out runs/progan-mnist
 
-Writes RUN_DIR/metrics.json and RUN_DIR/final_grid.png. Not part of the test suite.
+Writes RUN_DIR/metrics.json and RUN_DIR/final_grid.png. A run with ``--set ema=DECAY`` samples G's
+moving average (the headline numbers) and its metrics.json also judges G itself on the same z
+(``generator_without_average``). Not part of the test suite.
 """
 
 import argparse
@@ -39,6 +41,23 @@ def classifier_for(dataset, data_dir, cache):
     return clf
 
 
+def samples_of(run, n, **styled):
+    """The run's ``n`` samples from z of seed 0 (G's moving average where it keeps one), and G's
+    own from the same z where it keeps one (else None).
+
+    G's own are what the run without ``ema`` samples (the average only reads G's weights), so one
+    run with ``--set ema=DECAY`` judges both."""
+    fakes = run.sample(n, seed=0, **styled)
+    average = getattr(run.trainer, "ema_generator", None)
+    if average is None:
+        return fakes, None
+    run.trainer.ema_generator = None  # the trainer samples G itself without one
+    try:
+        return fakes, run.sample(n, seed=0, **styled)
+    finally:
+        run.trainer.ema_generator = average
+
+
 def main():
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     p.add_argument("model")
@@ -65,23 +84,32 @@ def main():
     ext = metrics.feature_extractor(clf)
     f_test = metrics.features(ext, x_test)
     styled = {} if args.truncation is None else {"truncation": args.truncation}
-    fakes = load_run(args.out).sample(args.n, seed=0, **styled)
-    f_fake = metrics.features(ext, fakes)
+    fakes, g_fakes = samples_of(load_run(args.out), args.n, **styled)
     f_train = metrics.features(ext, x_train[: args.n])
-    probs = keras.ops.softmax(clf.predict(fakes.astype("float32"), verbose=0)).numpy()
+
+    def judged(images):
+        f_fake = metrics.features(ext, images)
+        probs = keras.ops.softmax(clf.predict(images.astype("float32"), verbose=0)).numpy()
+        return {
+            "fid_generated_vs_test": metrics.frechet_distance(f_fake, f_test),
+            "kid_generated_vs_test": metrics.kernel_inception_distance(f_fake, f_test),
+            "generated_class_histogram": np.bincount(probs.argmax(-1), minlength=10).tolist(),
+            "generated_mean_max_prob": float(probs.max(-1).mean()),
+        }
+
     result = {
         "model": args.model,
         "dataset": args.dataset,
         "train_seconds_this_call": round(train_seconds, 1),
         **styled,
         "classifier_test_accuracy": metrics.accuracy(clf, x_test, y_test)[0],
-        "fid_generated_vs_test": metrics.frechet_distance(f_fake, f_test),
-        "kid_generated_vs_test": metrics.kernel_inception_distance(f_fake, f_test),
+        **judged(fakes),
         "fid_train_vs_test": metrics.frechet_distance(f_train, f_test),
         "kid_train_vs_test": metrics.kernel_inception_distance(f_train, f_test),
-        "generated_class_histogram": np.bincount(probs.argmax(-1), minlength=10).tolist(),
-        "generated_mean_max_prob": float(probs.max(-1).mean()),
     }
+    if g_fakes is not None:
+        result["sampled_from"] = "ema_generator"
+        result["generator_without_average"] = judged(g_fakes)
     hist = RunDir(args.out).logs / "history.csv"
     if hist.is_file():
         import csv

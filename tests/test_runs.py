@@ -77,6 +77,32 @@ def test_resume_continues_and_equals_uninterrupted(tmp_path, trained):
     del first
 
 
+def test_gan_quality_judges_the_average_and_g_itself_on_the_same_z(tmp_path, trained):
+    """benchmarks/gan_quality.py with ``ema``: the run's samples (the average's) and G's own."""
+    import importlib.util
+    from pathlib import Path
+
+    from keras_gans.data import to_uint8
+
+    path = Path(__file__).parents[1] / "benchmarks" / "gan_quality.py"
+    spec = importlib.util.spec_from_file_location("gan_quality", path)
+    bench = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(bench)  # defines, runs nothing (main() only as a script)
+
+    plain, none = bench.samples_of(load_run(trained[0]), 6)
+    assert none is None and plain.shape == (6, 28, 28, 1)
+    train("dcgan", out=tmp_path / "avg", epochs=1, ema=0.5, **QUICK)
+    run = load_run(tmp_path / "avg")
+    average, g_own = bench.samples_of(run, 6)
+    z = run.latent(6, seed=0)
+    t = run.trainer
+    np.testing.assert_array_equal(average, to_uint8(np.asarray(t.ema_generator(z, training=False))))
+    np.testing.assert_array_equal(g_own, to_uint8(np.asarray(t.generator(z, training=False))))
+    assert not np.array_equal(average, g_own)
+    assert run.trainer.ema_generator is not None  # put back: the run samples its average again
+    np.testing.assert_array_equal(run.sample(6, seed=0), average)
+
+
 def test_resume_mid_epoch_skips_exactly_the_trained_batches(tmp_path):
     """Killed after step 4 of 4 with a checkpoint after step 3: the resumed run trains step 4 of
     epoch 1 again, from the step-3 state, on the same batch. Killed again at the same place of
