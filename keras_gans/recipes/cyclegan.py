@@ -50,6 +50,12 @@ def check(config):
         )
     for key in ("g_filters", "d_filters"):
         check_positive(key.replace("_", " "), config[key])
+    dropout = config.get("dropout", 0.0)
+    if isinstance(dropout, bool) or not isinstance(dropout, (int, float)) or not 0 <= dropout < 1:
+        raise KerasGansError(f"dropout must be a rate in [0, 1), got {dropout!r}")
+    blocks = config.get("dropout_blocks", 3)
+    if isinstance(blocks, bool) or not isinstance(blocks, int) or blocks < 0:
+        raise KerasGansError(f"dropout_blocks must be a whole number >= 0, got {blocks!r}")
     check_train_tile_scales(config)
 
 
@@ -92,7 +98,9 @@ def networks(config):
                 shape_out[-1],
                 filters=config["g_filters"],
                 norm=norm,
-                dropout=0.0,
+                # runs written before the setting existed had none
+                dropout=config.get("dropout", 0.0),
+                dropout_blocks=config.get("dropout_blocks", 3),
                 name=name,
             )
         return resnet_generator(
@@ -210,6 +218,9 @@ CYCLEGAN = Recipe(
         # to colour greys it is never given)
         grey="luma",
         ema=0.0,  # > 0: translate A -> B with a moving average of G_A2B's weights
+        # the U-Net G's dropout (training only), in its dropout_blocks innermost decoder blocks
+        dropout=0.0,
+        dropout_blocks=3,
     ),
     presets={
         # 32 px: a U-Net G with batch norm (16 filters), 34x34 patches (a 70x70 patch is larger than
