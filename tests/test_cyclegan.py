@@ -122,6 +122,34 @@ def test_g_b2a_of_its_own_kind_and_norm():
     assert own["g_b2a"].output_shape == (None, 32, 32, 3)
 
 
+def test_unet_dropout_setting():
+    """``dropout`` / ``dropout_blocks``: that many Dropout layers of that rate in each U-Net G's
+    innermost decoder blocks (Lab: in G_A2B's body; G_B2A has no weights); 0 (the base): none."""
+    from keras_gans.recipes.cyclegan import CYCLEGAN, networks
+
+    config = {
+        **CYCLEGAN.base,
+        **CYCLEGAN.presets["cpu"],
+        **dict(image_shape=[32, 32, 3], g_filters=4, d_filters=4),
+    }
+
+    def rates(model):
+        found = []
+        for layer in model.layers:
+            if isinstance(layer, keras.Model):
+                found += rates(layer)
+            elif isinstance(layer, keras.layers.Dropout):
+                found.append(layer.rate)
+        return found
+
+    assert rates(networks(config)["g_a2b"]) == []
+    rgb = networks({**config, "dropout": 0.3, "dropout_blocks": 2})
+    assert rates(rgb["g_a2b"]) == rates(rgb["g_b2a"]) == [0.3, 0.3]
+    lab = networks({**config, "colour_space": "lab", "dropout": 0.5, "dropout_blocks": 4})
+    assert rates(lab["g_a2b"]) == [0.5] * 4  # all 4 decoder blocks of the 32 px U-Net
+    assert rates(lab["g_b2a"]) == []
+
+
 def test_losses_by_hand():
     rng = np.random.default_rng(0)
     a = rng.uniform(-1, 1, (2, 4, 4, 3)).astype("float32")
@@ -488,6 +516,8 @@ def test_bad_settings_and_folders(tmp_path):
         (dict(generator_b2a="vgg"), "unknown generator_b2a 'vgg'; choose one of: resnet, unet"),
         (dict(g_norm_b2a="box"), "unknown g_norm_b2a 'box'; choose one of: batch, instance"),
         (dict(cycle_weight_a=-1), "cycle_weight_a must be a finite number >= 0, got -1"),
+        (dict(dropout=1), r"dropout must be a rate in \[0, 1\), got 1"),
+        (dict(dropout_blocks=-1), "dropout_blocks must be a whole number >= 0, got -1"),
         (dict(train_tile_scales=[4, 0.5]), r"train_tile_scales must be null or a list of tile"),
         (dict(train_tile_scales=4), r"a list of tile scales >= 1 \(e.g. \[3, 4, 5\]\), got 4"),
         (
