@@ -480,6 +480,8 @@ def test_settings_errors_before_anything_is_written(tmp_path):
     )
     refused("attribute labels", "--dataset", "mnist")
     refused("lambda_cls_d must be a finite number >= 0, got -1", "--set", "lambda_cls_d=-1")
+    refused("lambda_id must be a finite number >= 0, got -2", "--set", "lambda_id=-2")
+    refused("ema must be a number in [0, 1), got 1", "--set", "ema=1")
     refused("unknown attribute data set 'nope'", "--dataset", "colour-digits+nope")
     assert not (tmp_path / "r").exists()
 
