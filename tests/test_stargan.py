@@ -277,7 +277,8 @@ def test_train_step_by_hand(lambda_cls_d, lambda_id):
 def test_ema_translates_with_the_moving_average():
     """With ``ema`` the trainer keeps a copy of G whose weights follow G's by
     d * average + (1 - d) * G after each G update, d = min(ema, (1 + t) / (10 + t)) at update t
-    (t = 1 after the first: the warm-up's 2 / 11), and translating uses it; ``average=False`` (or no ema) uses G."""
+    (t = 1 after the first: the warm-up's 2 / 11), and translating uses it; ``average=False``
+    (or no ema) uses G."""
     import keras
     from keras import ops
 
