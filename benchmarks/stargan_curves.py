@@ -8,7 +8,8 @@ Trains the ``stargan`` cpu preset (``--set KEY=VALUE`` to change it) into ``--ou
 the fraction of 1,000 held-out translations (each test image to the condition of another, a
 random permutation) in which an independently trained attribute classifier reads every target
 label, the reconstruction L1 |x - G(G(x, t), c)|, and (digit sets) the fraction a digit
-classifier reads as the input's digit. The classifier (``metrics.
+classifier reads as the input's digit; with ``--set ema=...`` the same for G itself
+(``g_itself``) beside its moving average, which translating uses. The classifier (``metrics.
 train_attribute_classifier``) is trained first on the real training images. Not part of the
 test suite; its numbers are in RESULTS.md.
 """
@@ -16,6 +17,7 @@ test suite; its numbers are in RESULTS.md.
 import argparse
 import json
 import os
+import resource
 import time
 from pathlib import Path
 
@@ -47,7 +49,32 @@ class Curve(keras.callbacks.Callback):
             {"image_shape": list(self.images.shape[1:]), "model": "stargan"},
             self.model,
         )
-        scores = metrics.translation_scores(
+        scores = self.scores(run)
+        if self.model.ema_generator is not None:  # G itself beside its moving average
+            translate = self.model.translate
+            self.model.translate = lambda x, c, batch_size=16: translate(x, c, batch_size, False)
+            try:
+                scores["g_itself"] = {
+                    k: v for k, v in self.scores(run).items() if k != "per_attribute"
+                }
+            finally:
+                del self.model.translate
+        usage = resource.getrusage(resource.RUSAGE_SELF)
+        print(
+            json.dumps(
+                {
+                    "epoch": epoch + 1,
+                    "train_seconds": round(self.train_seconds, 1),
+                    "process_cpu_seconds": round(usage.ru_utime + usage.ru_stime, 1),
+                    "load": os.getloadavg()[0],
+                    **{k: rounded(v) for k, v in scores.items()},
+                }
+            ),
+            flush=True,
+        )
+
+    def scores(self, run):
+        return metrics.translation_scores(
             run,
             self.classifier,
             self.images,
@@ -55,22 +82,12 @@ class Curve(keras.callbacks.Callback):
             digits=self.digits,
             digit_classifier=self.digit_classifier,
         )
-        print(
-            json.dumps(
-                {
-                    "epoch": epoch + 1,
-                    "train_seconds": round(self.train_seconds, 1),
-                    "load": os.getloadavg()[0],
-                    **{
-                        k: round(v, 4) if isinstance(v, float) else v
-                        for k, v in scores.items()
-                        if k != "per_attribute"
-                    },
-                    "per_attribute": {k: round(v, 3) for k, v in scores["per_attribute"].items()},
-                }
-            ),
-            flush=True,
-        )
+
+
+def rounded(v):
+    if isinstance(v, dict):
+        return {k: rounded(x) for k, x in v.items()}
+    return round(v, 4) if isinstance(v, float) else v
 
 
 def judges(train, folder=None):

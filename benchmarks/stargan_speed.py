@@ -1,8 +1,9 @@
-"""CPU cost of a StarGAN cpu-preset step, n_critic 5 against 3, measured side by side.
+"""CPU cost of a StarGAN cpu-preset step, n_critic 5 against 3 (and 3 with the identity term and
+G's moving average), measured side by side.
 
     TF_NUM_INTRAOP_THREADS=1 TF_NUM_INTEROP_THREADS=1 python benchmarks/stargan_speed.py 12
 
-Builds both trainers in one process on 400 real built digits of each set (``../shared/data``),
+Builds the trainers in one process on 400 real built digits of each set (``../shared/data``),
 traces and XLA-compiles each with 2 steps, then runs 3 alternating rounds of N steps each and
 prints the wall and process CPU seconds per step of every round. On a shared box the CPU time
 per step is what compares (RESULTS.md, chapter 7). Not part of the test suite.
@@ -21,7 +22,12 @@ from keras_gans.data import load_attributes
 from keras_gans.models import build_trainer, default_config
 
 DATASET = "colour-digits+style-digits"
-VARIANTS = {"d_steps=5": dict(d_steps=5), "d_steps=3": dict(d_steps=3)}
+VARIANTS = {
+    "d_steps=5": dict(d_steps=5),
+    "d_steps=3": dict(d_steps=3),
+    # one more G pass and its gradient per G update, and the average's update
+    "d_steps=3 lambda_id=10 ema=0.999": dict(d_steps=3, lambda_id=10.0, ema=0.999),
+}
 
 
 def main():

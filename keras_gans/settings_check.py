@@ -212,6 +212,7 @@ RULES = {
             "lambda_cls",
             "lambda_cls_d",
             "lambda_gp",
+            "lambda_id",
             "lambda_rec",
         )
     },

@@ -208,13 +208,14 @@ def _toy_networks(size, shape=(4, 4, 3)):
     return g, d, g_np, d_np
 
 
-@pytest.mark.parametrize("lambda_cls_d", [None, 7])
-def test_train_step_by_hand(lambda_cls_d):
+@pytest.mark.parametrize("lambda_cls_d, lambda_id", [(None, 0), (7, 0), (None, 4)])
+def test_train_step_by_hand(lambda_cls_d, lambda_id):
     """One step (two critic updates, then G on the last sub-batch) with toy networks and
     learning rate 0: every logged term against numpy, with loss weights that differ (cls 2,
-    rec 3, gp 5; D's own classification weight 7, or by default cls's). The real image's own
-    condition c feeds D's classification and G's reconstruction, the target t G's translation
-    and its classification."""
+    rec 3, gp 5; D's own classification weight 7, or by default cls's; the identity term
+    |x - G(x, c)| at 4, or none). The real image's own condition c feeds D's classification,
+    G's reconstruction and the identity term, the target t G's translation and its
+    classification."""
     import keras
     from keras import ops
 
@@ -232,6 +233,7 @@ def test_train_step_by_hand(lambda_cls_d):
         d_steps=2,
         seed=0,
         lambda_cls_d=lambda_cls_d,
+        lambda_id=lambda_id,
     )
     trainer.compile(g_optimizer=keras.optimizers.SGD(0.0), d_optimizer=keras.optimizers.SGD(0.0))
     # the targets: each sub-batch's conditions reversed (the random permutation is tested above)
@@ -264,9 +266,49 @@ def test_train_step_by_hand(lambda_cls_d):
     d_weight = 2 if lambda_cls_d is None else lambda_cls_d
     expected["d_loss"] = expected["d_adv"] + d_weight * expected["d_cls"] + 5 * expected["gp"]
     expected["g_loss"] = expected["g_adv"] + 2 * expected["g_cls"] + 3 * expected["g_rec"]
+    if lambda_id:
+        expected["g_id"] = np.abs(real - g_np(real, own)).mean()
+        expected["g_loss"] += lambda_id * expected["g_id"]
     assert set(logs) == set(expected)
     for key, value in expected.items():
         assert logs[key] == pytest.approx(value, rel=1e-5, abs=1e-6), key
+
+
+def test_ema_translates_with_the_moving_average():
+    """With ``ema`` the trainer keeps a copy of G whose weights follow G's by
+    d * average + (1 - d) * G after each G update, d = min(ema, (1 + t) / (10 + t)) at update t
+    (t = 1 after the first: the warm-up's 2 / 11), and translating uses it; ``average=False``
+    (or no ema) uses G."""
+    import keras
+    from keras import ops
+
+    from keras_gans.trainers import StarGAN
+
+    single = attrs.Condition([adigits.COLOUR_DIGITS])
+    g, d, _, _ = _toy_networks(single.size)
+    trainer = StarGAN(g, d, single, d_steps=1, seed=0, ema=0.5)
+    trainer.compile(g_optimizer=keras.optimizers.SGD(0.1), d_optimizer=keras.optimizers.SGD(0.0))
+    trainer.permuted = lambda c: ops.flip(c, axis=0)
+    x = np.random.default_rng(0).uniform(-1, 1, (2, 4, 4, 3)).astype("float32")
+    c = np.concatenate([single.encode(t) for t in ("red", "blue,thick")])
+    g0 = [np.array(w) for w in g.weights]
+    trainer.train_on_batch(x, c)
+    g1 = [np.array(w) for w in g.weights]
+    assert any(not np.allclose(a, b) for a, b in zip(g0, g1))  # G moved
+    decay = min(0.5, 2 / 11)  # the warm-up at t = 1
+    for avg, before, after in zip(trainer.ema_generator.weights, g0, g1):
+        np.testing.assert_allclose(
+            np.array(avg), decay * before + (1 - decay) * after, rtol=1e-5, atol=1e-6
+        )
+    np.testing.assert_allclose(
+        trainer.translate(x, c), trainer.ema_generator([x, c], training=False), atol=1e-6
+    )
+    np.testing.assert_allclose(
+        trainer.translate(x, c, average=False), g([x, c], training=False), atol=1e-6
+    )
+    assert not np.allclose(trainer.translate(x, c), trainer.translate(x, c, average=False))
+    plain = StarGAN(*_toy_networks(single.size)[:2], single, d_steps=1)
+    assert plain.ema_generator is None and plain.sampler is plain.generator
 
 
 # -- a run: train, load, translate --------------------------------------------------------------------
@@ -439,6 +481,8 @@ def test_settings_errors_before_anything_is_written(tmp_path):
     )
     refused("attribute labels", "--dataset", "mnist")
     refused("lambda_cls_d must be a finite number >= 0, got -1", "--set", "lambda_cls_d=-1")
+    refused("lambda_id must be a finite number >= 0, got -2", "--set", "lambda_id=-2")
+    refused("ema must be a number in [0, 1), got 1", "--set", "ema=1")
     refused("unknown attribute data set 'nope'", "--dataset", "colour-digits+nope")
     assert not (tmp_path / "r").exists()
 

@@ -53,6 +53,8 @@ def trainer(config, generator, discriminator):
         lambda_cls=config["lambda_cls"],
         lambda_cls_d=config.get("lambda_cls_d"),
         lambda_rec=config["lambda_rec"],
+        lambda_id=config.get("lambda_id", 0.0),
+        ema=config.get("ema", 0.0),
         lambda_gp=config["lambda_gp"],
         d_steps=config["d_steps"],
         seed=config.get("seed"),
@@ -72,6 +74,8 @@ STARGAN = Recipe(
         lambda_cls=1.0,
         lambda_cls_d=None,  # D's weight on classifying real images; None: lambda_cls
         lambda_rec=10.0,
+        lambda_id=0.0,  # identity term |x - G(x, c)|_1 (not in the paper)
+        ema=0.0,  # > 0: translate with a moving average of G's weights
         lambda_gp=10.0,
         lr_schedule="linear_decay",
         decay_from=0.5,

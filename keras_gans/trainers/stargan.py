@@ -7,7 +7,13 @@ targets are always real label combinations. With ``c`` the image's condition and
 
     D minimises  E[D(G(x, t))] - E[D(x)] + lambda_gp GP + lambda_cls_d CLS(D_cls(x), c)
     G minimises  -E[D(G(x, t))] + lambda_cls CLS(D_cls(G(x, t)), t) + lambda_rec |x - G(G(x, t), c)|_1
+                 + lambda_id |x - G(x, c)|_1
 
+``lambda_id`` (0 in the paper) is an identity term, as CycleGAN's: asked for its own condition,
+G should return its input. The reconstruction alone can be met by a translation that hides the
+input in faint detail (RESULTS.md, chapter 7: a seed whose translations kept 4 % of the digits);
+the identity term rewards a G that passes the input through visibly.
+``ema`` keeps a moving average of G's weights (``ema_generator``) that translating uses.
 The paper has one ``lambda_cls`` for both (``lambda_cls_d`` defaults to it); a larger weight on D's
 term alone teaches D's classifier the real attributes without pulling G harder towards them.
 The adversarial part is WGAN-GP (critic scores on D's patch map). ``CLS`` is the domain
@@ -66,6 +72,8 @@ class StarGAN(AdversarialTrainer):
         lambda_cls, lambda_rec, lambda_gp: loss weights (paper: 1, 10, 10).
         lambda_cls_d: the weight of D's classification of real images (None: ``lambda_cls``).
         d_steps: critic updates per generator update (n_critic, paper: 5).
+        lambda_id: weight of the identity term |x - G(x, c)|_1 (0, the paper's: none).
+        ema: decay of a moving average of G's weights that translating uses (0: none, G).
     """
 
     kind = "attributes"
@@ -83,6 +91,8 @@ class StarGAN(AdversarialTrainer):
         lambda_gp=10.0,
         d_steps=5,
         lambda_cls_d=None,
+        lambda_id=0.0,
+        ema=0.0,
         **kwargs,
     ):
         self.condition = condition
@@ -92,8 +102,12 @@ class StarGAN(AdversarialTrainer):
             float(lambda_gp),
         )
         self.lambda_cls_d = self.lambda_cls if lambda_cls_d is None else float(lambda_cls_d)
+        self.lambda_id = float(lambda_id)
         self.d_steps = int(d_steps)
+        if self.lambda_id:
+            self.tracked = self.tracked + ("g_id",)
         super().__init__(generator, discriminator, latent_dim=0, **kwargs)
+        self.track_average(ema)
 
     def permuted(self, conditions):
         """Targets: the batch's own conditions in a random order (from the trainer's seed state).
@@ -142,10 +156,16 @@ class StarGAN(AdversarialTrainer):
             g_cls = domain_classification_loss(target, out_fake["class_logits"], self.condition)
             g_rec = l1_loss(real, self.generator([fake, c], training=True))
             g_loss = g_adv + self.lambda_cls * g_cls + self.lambda_rec * g_rec
+            extra = {}
+            if self.lambda_id:
+                extra["g_id"] = l1_loss(real, self.generator([real, c], training=True))
+                g_loss = g_loss + self.lambda_id * extra["g_id"]
             scaled = scale_for_replicas(g_loss)
         self.apply(self.g_optimizer, tape, scaled, self.generator.trainable_variables)
+        self.update_average()
 
         return self.update_trackers(
+            **extra,
             d_loss=d_loss,
             g_loss=g_loss,
             d_adv=d_adv,
@@ -160,11 +180,13 @@ class StarGAN(AdversarialTrainer):
         return self.generator(inputs, training=training)
 
     # -- using a trained model ------------------------------------------------------------------
-    def translate(self, images, conditions, batch_size=16):
-        """Float images in [-1, 1] translated to the given condition vectors (one per image)."""
+    def translate(self, images, conditions, batch_size=16, average=True):
+        """Float images in [-1, 1] translated to the given condition vectors (one per image), by
+        G's moving average where the trainer keeps one (``average=False``: by G itself)."""
+        network = self.sampler if average else self.generator
         out = [
             np.asarray(
-                self.generator(
+                network(
                     [images[i : i + batch_size], conditions[i : i + batch_size]], training=False
                 )
             )
