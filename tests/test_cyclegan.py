@@ -12,6 +12,7 @@ from PIL import Image
 
 from keras_gans import load_run
 from keras_gans.errors import KerasGansError
+from keras_gans.models import default_config
 from keras_gans.runs import train
 
 # the offline grey <-> colour set (scikit-image's photos, 32 px tiles), tiny networks
@@ -148,6 +149,11 @@ def test_unet_dropout_setting():
     lab = networks({**config, "colour_space": "lab", "dropout": 0.5, "dropout_blocks": 4})
     assert rates(lab["g_a2b"]) == [0.5] * 4  # all 4 decoder blocks of the 32 px U-Net
     assert rates(lab["g_b2a"]) == []
+    # cifar10-colour's cpu preset: 25.09 dB mean over seeds 0-3 against 25.05 without
+    preset = default_config("cyclegan", "cpu", dataset="cifar10-colour")
+    assert (preset["dropout"], preset["dropout_blocks"], preset["epochs"]) == (0.5, 4, 5)
+    coloured = networks({**preset, "image_shape": [32, 32, 3], "g_filters": 4, "d_filters": 4})
+    assert rates(coloured["g_a2b"]) == [0.5] * 4 and rates(coloured["g_b2a"]) == []
 
 
 def test_losses_by_hand():
