@@ -2,6 +2,7 @@
 inputs are, where the translations lose the digit, and what the same U-Net learns from pairs.
 
     KERAS_GANS_TUNE_DIR=runs/tune python benchmarks/cyclegan_digits_limits.py readable RUN ...
+    KERAS_GANS_TUNE_DIR=runs/tune python benchmarks/cyclegan_digits_limits.py variants RUN ...
     KERAS_GANS_TUNE_DIR=runs/tune python benchmarks/cyclegan_digits_limits.py paired NAME
 
 The judges are ``benchmarks/ugatit_tuning.py``'s (the two domain classifiers cached in the tune
@@ -16,6 +17,14 @@ out), its *brightness* there (bright photo, dark strokes: MNIST's polarity rever
 *contrast*, the mean over stroke pixels of ``|2 x - 255|`` / 255 (the stroke is
 ``255 - patch``: a mid-grey patch hides it). Writes OUT/lowest_contrast.png: the 12 inputs of
 lowest contrast above their MNIST digits.
+
+``variants``: each RUN's translators both ways, as trained and with each generator's batch-norm
+statistics re-estimated on the first 2,000 real training images of its input domain
+(``recalibrated``: ``trainers.base.recalibrate_batch_norm``, weights unchanged), for G and,
+where the run keeps them, the moving averages (``ema``, ``ema_b2a``); MNIST-M -> MNIST also per
+quartile of the photo's brightness, with the share of outputs whose strokes (the paired MNIST
+digit's ink) are lighter than the rest by more than 0.1 (MNIST's polarity) and the label kept
+with and without it.
 
 ``paired``: the cpu preset's U-Net G (16 filters, batch norm, no dropout), batch 8, flips, the
 preset's linear decay, 1,875 steps on 3,000 *pairs* MNIST-M -> MNIST with L1 alone (``pix2pix``,
@@ -97,6 +106,90 @@ def readable(runs):
     )
 
 
+def batch_norms(model):
+    from keras_gans.trainers.base import batch_norms
+
+    return batch_norms(model)
+
+
+def recalibrated(generator, images):
+    """A copy of ``generator`` with its batch-norm statistics re-estimated on ``images``."""
+    from keras_gans.trainers.base import recalibrate_batch_norm
+
+    copy = keras.models.clone_model(generator)
+    copy.set_weights(generator.get_weights())
+    recalibrate_batch_norm(copy, images)
+    return copy
+
+
+def variants(runs):
+    from keras_gans.data import to_float
+    from keras_gans.trainers.base import translate_batches
+
+    test = data.load_domains("mnist-mnistm", "test", data_dir=DATA, size=32)
+    a, b, labels = test.a[:N], test.b[:N], test.labels_a[:N]
+    judge_a, judge_b = judges()
+    _, _, brightness = measures(a, b)
+    edges = np.quantile(brightness, [0, 0.25, 0.5, 0.75, 1])
+    quartile = np.clip(np.searchsorted(edges, brightness, side="right") - 1, 0, 3)
+    ink = a[..., 0] > 127
+    grey = b.astype(float).mean(-1) / 255
+    light = np.array([grey[i][ink[i]].mean() - grey[i][~ink[i]].mean() for i in range(N)]) > 0.1
+    print(
+        "inputs: light strokes Q1-Q4 "
+        + " ".join(f"{100 * light[quartile == q].mean():5.1f}" for q in range(4))
+    )
+    for path in runs:
+        run = load_run(path)
+        t = run.trainer
+        # the first 2,000 training images of each domain
+        train_rgb = data.load_run_domains(run.config, "train", DATA, limit=run.config["limit"])
+        real = {"A2B": to_float(train_rgb.a[:2000]), "B2A": to_float(train_rgb.b[:2000])}
+        nets = {"A2B": {"G": t.g_a2b}, "B2A": {"G": t.g_b2a}}
+        if t.ema_generator is not None:
+            nets["A2B"]["ema"] = t.ema_generator
+        if getattr(t, "ema_generator_b2a", None) is not None:
+            nets["B2A"]["ema"] = t.ema_generator_b2a
+        print(f"\n{path}")
+        for direction, src, judge in (("A2B", a, judge_b), ("B2A", b, judge_a)):
+            for kind, g in nets[direction].items():
+                fixed = recalibrated(g, real[direction])
+                # how far the moving statistics are from the input domain's, per layer: the
+                # median over channels of the variance ratio and of the mean shift in its SDs
+                gaps = []
+                for moving, domain in zip(batch_norms(g), batch_norms(fixed)):
+                    var = np.asarray(domain.moving_variance)
+                    ratio = np.asarray(moving.moving_variance) / var
+                    shift = np.abs(np.asarray(moving.moving_mean - domain.moving_mean)) / var**0.5
+                    gaps.append(f"{moving.name}:{np.median(ratio):.2f}/{np.median(shift):.2f}")
+                print(f"STATS {direction} {kind} moving/domain variance, mean shift: {gaps}")
+                for recal in (False, True):
+                    net = fixed if recal else g
+                    out = translate_batches(net, to_float(src), 64, training=False)
+                    ok = metrics.predict_labels(judge, data.to_uint8(out)) == labels
+                    name = f"{direction} {kind}{' recalibrated' if recal else ''}"
+                    cells = ""
+                    if direction == "B2A":
+                        # polarity: the output's mean on the digit's strokes minus its mean away
+                        # from them (grey, 0..1); > 0: light strokes on a darker ground, as MNIST
+                        grey = (np.asarray(out).mean(-1) + 1) / 2
+                        polarity = np.array(
+                            [grey[i][ink[i]].mean() - grey[i][~ink[i]].mean() for i in range(N)]
+                        )
+                        light = polarity > 0.1
+                        cells = (
+                            "  brightness Q1-Q4 "
+                            + " ".join(f"{100 * ok[quartile == q].mean():5.1f}" for q in range(4))
+                            + "  light strokes Q1-Q4 "
+                            + " ".join(
+                                f"{100 * light[quartile == q].mean():5.1f}" for q in range(4)
+                            )
+                            + f"  kept if light {100 * ok[light].mean():.1f}"
+                            + f" / not {100 * ok[~light].mean():.1f}"
+                        )
+                    print(f"RESULT {name:28s} {100 * ok.mean():5.2f}%{cells}", flush=True)
+
+
 def paired(name):
     start = time.time()
     run = train(
@@ -135,4 +228,4 @@ def paired(name):
 
 if __name__ == "__main__":
     mode, args = sys.argv[1], sys.argv[2:]
-    readable(args) if mode == "readable" else paired(args[0])
+    {"readable": readable, "variants": variants}.get(mode, lambda a: paired(a[0]))(args)

@@ -170,6 +170,7 @@ RULES = {
     "decay_from": fraction(closed=True),
     "dropout": fraction(closed=False),
     "ema": fraction(closed=False),
+    "ema_b2a": fraction(closed=False),
     "clip_value": rate,
     "weight_decay": weight,
     "beta": weight,

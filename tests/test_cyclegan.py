@@ -224,6 +224,29 @@ def test_cycle_weight_a_by_hand():
         assert logs["g_loss"] == pytest.approx(expected, rel=1e-5)
 
 
+def test_identity_b2a_by_hand():
+    """``identity_b2a`` weighs the G_B2A(a) ~ a term alone (None: ``identity``); with
+    ``identity=0`` and ``identity_b2a`` > 0 only G_B2A's term counts, and both are logged."""
+    rng = np.random.default_rng(4)
+    a, b = (rng.uniform(-1, 1, (2, 4, 4, 3)).astype("float32") for _ in "ab")
+    adv = np.mean((-0.4 * g_a2b(a).sum(-1) + 0.2 - 1) ** 2) + np.mean(
+        (0.7 * g_b2a(b).sum(-1) - 1) ** 2
+    )
+    cycles = 10 * np.mean(np.abs(g_b2a(g_a2b(a)) - a)) + 10 * np.mean(np.abs(g_a2b(g_b2a(b)) - b))
+    id_a2b, id_b2a = np.mean(np.abs(g_a2b(b) - b)), np.mean(np.abs(g_b2a(a) - a))
+    for identity, identity_b2a, weights in [
+        (0.5, 0.0, (0.5, 0.0)),
+        (0.5, None, (0.5, 0.5)),
+        (0.0, 0.2, (0.0, 0.2)),
+    ]:
+        logs = _affine_step(a, b, identity=identity, identity_b2a=identity_b2a)
+        expected = adv + cycles + 10 * (weights[0] * id_a2b + weights[1] * id_b2a)
+        assert logs["g_loss"] == pytest.approx(expected, rel=1e-5)
+        assert logs["identity_B2A"] == pytest.approx(id_b2a, rel=1e-5)
+    with pytest.raises(KerasGansError, match="identity_b2a must be a weight >= 0, got -1"):
+        _affine_trainer(identity_b2a=-1)
+
+
 @pytest.mark.parametrize("recon_loss", ["l2", "huber"])
 def test_recon_loss_of_the_cycles_by_hand(recon_loss):
     """``recon_loss`` changes both cycle terms (squared; Huber divided by its delta 0.1), not the
@@ -372,6 +395,30 @@ def test_ema_translates_a2b_with_the_moving_average():
     assert "ema_generator" in trainer.exported_networks
     plain = _affine_trainer()
     assert plain.ema_generator is None and plain.translators["A2B"] is plain.g_a2b
+
+
+def test_ema_b2a_translates_b2a_with_its_own_moving_average():
+    """``ema_b2a``: G_B2A's average follows the same rule as ``ema``'s (2/11 of the old weights
+    and 9/11 of the new after the first step); B -> A translates with it, A -> B with G_A2B."""
+    trainer = _affine_trainer(0.05, ema_b2a=0.5)
+    rng = np.random.default_rng(1)
+    a, b = (rng.uniform(-1, 1, (2, 4, 4, 3)).astype("float32") for _ in range(2))
+    g0 = [np.array(w) for w in trainer.g_b2a.weights]
+    trainer.train_on_batch(a, b)
+    g1 = [np.array(w) for w in trainer.g_b2a.weights]
+    assert not any(np.allclose(w0, w1) for w0, w1 in zip(g0, g1))
+    for avg, before, after in zip(trainer.ema_generator_b2a.weights, g0, g1):
+        np.testing.assert_allclose(np.array(avg), 2 / 11 * before + 9 / 11 * after, atol=1e-6)
+    assert trainer.translators["B2A"] is trainer.ema_generator_b2a
+    assert trainer.translators["A2B"] is trainer.g_a2b and trainer.ema_generator is None
+    np.testing.assert_allclose(
+        trainer.translate(b, "B2A"), trainer.ema_generator_b2a(b, training=False), atol=1e-6
+    )
+    assert trainer.exported_networks[-1] == "ema_generator_b2a"
+    both = _affine_trainer(ema=0.5, ema_b2a=0.9)
+    assert both.exported_networks[-2:] == ("ema_generator", "ema_generator_b2a")
+    with pytest.raises(KerasGansError, match=r"ema_b2a must be a number in \[0, 1\), got 1"):
+        _affine_trainer(ema_b2a=1)
 
 
 @pytest.fixture(scope="module")
@@ -524,6 +571,8 @@ def test_bad_settings_and_folders(tmp_path):
         (dict(cycle_weight_a=-1), "cycle_weight_a must be a finite number >= 0, got -1"),
         (dict(dropout=1), r"dropout must be a rate in \[0, 1\), got 1"),
         (dict(dropout_blocks=-1), "dropout_blocks must be a whole number >= 0, got -1"),
+        (dict(identity_b2a=-0.5), r"identity_b2a must be null or a weight >= 0 \(a fraction"),
+        (dict(ema_b2a=1.5), r"ema_b2a must be a number in \[0, 1\), got 1.5"),
         (dict(train_tile_scales=[4, 0.5]), r"train_tile_scales must be null or a list of tile"),
         (dict(train_tile_scales=4), r"a list of tile scales >= 1 \(e.g. \[3, 4, 5\]\), got 4"),
         (
@@ -686,3 +735,70 @@ def test_label_preservation_on_the_first_n_test_images(tmp_path):
     )
     assert result["test_images_a"] == result["test_images_b"] == 12
     assert 0 <= result["A2B"]["label_preservation"] <= 1
+
+
+def test_ema_b2a_round_trips_through_the_run(tmp_path):
+    """A run with ``ema_b2a`` exports G_B2A's average, and ``load_run`` translates B -> A with
+    it as the trained trainer did (checkpoint round trip)."""
+    settings = {**QUICK, "dataset": "mnist-mnistm", "ema_b2a": 0.5}
+    trained = train("cyclegan", out=tmp_path / "run", epochs=1, **settings)
+    assert (tmp_path / "run" / "models" / "ema_generator_b2a.keras").is_file()
+    run = load_run(tmp_path / "run")
+    assert run.config["ema_b2a"] == 0.5
+    assert run.trainer.translators["B2A"] is run.trainer.ema_generator_b2a
+    for before, after in zip(
+        trained.trainer.ema_generator_b2a.weights, run.trainer.ema_generator_b2a.weights
+    ):
+        np.testing.assert_array_equal(np.asarray(before), np.asarray(after))
+    # the average differs from G_B2A after training, so the round trip is not G's
+    assert not all(
+        np.allclose(np.asarray(w), np.asarray(v))
+        for w, v in zip(run.trainer.g_b2a.weights, run.trainer.ema_generator_b2a.weights)
+    )
+    digits = np.random.default_rng(0).integers(0, 256, (3, 32, 32, 3), dtype=np.uint8)
+    np.testing.assert_array_equal(
+        run.translate(digits, direction="B2A"), trained.translate(digits, direction="B2A")
+    )
+
+
+def test_recalibrate_batch_norm_averages_the_batches_statistics():
+    """``recalibrate_batch_norm``: each batch-norm layer's moving mean and variance become the
+    plain average of the batches' (biased) moments of its input, by hand; no weight moves and
+    the layers' momentum is restored."""
+    from keras_gans.trainers.base import batch_norms, recalibrate_batch_norm
+
+    x = keras.Input((4, 4, 2))
+    h = keras.layers.Conv2D(3, 1, name="c1")(x)
+    h = keras.layers.BatchNormalization(name="bn1")(h)
+    inner = keras.Model(x, keras.layers.ReLU()(h), name="inner")  # nested: found too
+    y = keras.Input((4, 4, 2))
+    out = keras.layers.BatchNormalization(name="bn2", momentum=0.9)(inner(y))
+    net = keras.Model(y, out)
+    assert [layer.name for layer in batch_norms(net)] == ["bn1", "bn2"]
+    images = np.random.default_rng(0).normal(2.0, 3.0, (10, 4, 4, 2)).astype("float32")
+    weights = [np.array(w) for w in net.trainable_weights]
+    recalibrate_batch_norm(net, images, batch_size=6)  # batches of 6 and 4 images
+    features = np.asarray(inner.get_layer("c1")(images))
+    batches = (features[:6], features[6:])
+    bn1 = inner.get_layer("bn1")
+    np.testing.assert_allclose(
+        np.asarray(bn1.moving_mean), np.mean([f.mean((0, 1, 2)) for f in batches], 0), rtol=1e-5
+    )
+    np.testing.assert_allclose(
+        np.asarray(bn1.moving_variance),
+        np.mean([f.var((0, 1, 2)) for f in batches], 0),
+        rtol=1e-4,
+    )
+    for w, before in zip(net.trainable_weights, weights):
+        np.testing.assert_array_equal(np.asarray(w), before)
+    assert bn1.momentum == 0.99 and net.get_layer("bn2").momentum == 0.9
+    # bn2's input, the ReLU of bn1 in training mode: each batch normalised by its own moments
+    relu = [
+        np.maximum((f - f.mean((0, 1, 2))) / np.sqrt(f.var((0, 1, 2)) + 1e-3), 0) for f in batches
+    ]
+    np.testing.assert_allclose(
+        np.asarray(net.get_layer("bn2").moving_mean),
+        np.mean([r.mean((0, 1, 2)) for r in relu], 0),
+        rtol=1e-4,
+        atol=1e-6,
+    )

@@ -39,6 +39,16 @@ def check(config):
             "identity must be 'auto' or a weight >= 0 (a fraction of cycle_weight), "
             f"got {config['identity']!r}"
         )
+    identity_b2a = config.get("identity_b2a")
+    if identity_b2a is not None and (
+        isinstance(identity_b2a, bool)
+        or not isinstance(identity_b2a, (int, float))
+        or identity_b2a < 0
+    ):
+        raise KerasGansError(
+            f"identity_b2a must be null or a weight >= 0 (a fraction of cycle_weight), got"
+            f" {identity_b2a!r}"
+        )
     if config["channels"] not in (None, 1, 3):
         raise KerasGansError(
             f"channels must be 1, 3 or null (as the files are), got {config['channels']!r}"
@@ -159,6 +169,10 @@ def trainer(config, g_a2b, g_b2a, d_a, d_b):
         recon_loss=config.get("recon_loss", "l1"),
         # None (and runs written before the setting): the A cycle's loss is recon_loss
         recon_loss_a=config.get("recon_loss_a"),
+        # runs written before the setting existed translated B -> A with G_B2A itself
+        ema_b2a=config.get("ema_b2a", 0.0),
+        # None (and runs written before the setting): G_B2A's identity term weighs identity too
+        identity_b2a=identity if config.get("identity_b2a") is None else config["identity_b2a"],
     )
 
 
@@ -194,6 +208,7 @@ CYCLEGAN = Recipe(
         recon_loss_a=None,  # the A -> B -> A term's own loss (None: recon_loss)
         gan_weight=1.0,  # 0: "cycle alone"
         identity="auto",
+        identity_b2a=None,  # G_B2A(a) ~ a's own weight (None: identity's)
         pool_size=50,
         optimizer="adam",
         beta_1=0.5,
@@ -221,6 +236,7 @@ CYCLEGAN = Recipe(
         # the U-Net G's dropout (training only), in its dropout_blocks innermost decoder blocks
         dropout=0.0,
         dropout_blocks=3,
+        ema_b2a=0.0,  # > 0: translate B -> A with a moving average of G_B2A's weights
     ),
     presets={
         # 32 px: a U-Net G with batch norm (16 filters), 34x34 patches (a 70x70 patch is larger than

@@ -340,6 +340,57 @@ class TwoDomainTrainer(Trainer):
         return data[0], data[1]
 
 
+def batch_norms(model):
+    """Every BatchNormalization layer of ``model``, nested models included."""
+    found = []
+    for layer in model.layers:
+        if isinstance(layer, keras.layers.BatchNormalization):
+            found.append(layer)
+        elif isinstance(layer, keras.Model):
+            found += batch_norms(layer)
+    return found
+
+
+def recalibrate_batch_norm(network, images, batch_size=50):
+    """Set ``network``'s batch-norm moving statistics to those of ``images`` (floats), its
+    weights unchanged: training-mode passes in batches of ``batch_size``, each layer's moving
+    mean and variance the plain average of the batches' (precise batch norm, Wu & Johnson,
+    2021). Training never reads the moving statistics; translating does. Returns the layers."""
+    layers = batch_norms(network)
+    if not layers:
+        return layers
+    momenta = [layer.momentum for layer in layers]
+    images = np.asarray(images, np.float32)
+    try:
+        for k, start in enumerate(range(0, len(images), batch_size)):
+            for layer in layers:  # after batch k the moving value is the mean of batches 0..k
+                layer.momentum = k / (k + 1.0)
+            network(images[start : start + batch_size], training=True)
+    finally:
+        for layer, momentum in zip(layers, momenta):
+            layer.momentum = momentum
+    return layers
+
+
+def average_copy(network, name):
+    """A copy of ``network`` named ``name``, with its weights: the start of a moving average."""
+    copy = keras.models.clone_model(network)
+    copy.name = name
+    copy.set_weights(network.get_weights())
+    return copy
+
+
+def step_average(average, network, ema, iterations):
+    """One step of ``average``, a copy of ``network`` following it with decay ``ema``: the
+    decay starts low and rises to ``ema`` ((1 + t) / (10 + t) after t updates of the network),
+    so the random initial weights fade out early. Batch norm's moving statistics are averaged
+    with the weights."""
+    t = ops.cast(iterations, "float32")
+    decay = ops.minimum(ema, (1.0 + t) / (10.0 + t))
+    for avg, w in zip(average.weights, network.weights):
+        avg.assign(decay * avg + (1.0 - decay) * ops.cast(w, avg.dtype))
+
+
 class MovingAverage:
     """An exponential moving average of one generator's weights (``ema_generator``), kept by
     the trainers that offer ``ema``: the GANs and Pix2Pix (``generator``), CycleGAN (``g_a2b``,
@@ -365,9 +416,7 @@ class MovingAverage:
             raise KerasGansError(f"ema must be a number in [0, 1), got {ema!r}")
         self.ema_generator = None
         if self.ema:
-            self.ema_generator = keras.models.clone_model(getattr(self, self.averaged))
-            self.ema_generator.name = "ema_generator"
-            self.ema_generator.set_weights(getattr(self, self.averaged).get_weights())
+            self.ema_generator = average_copy(getattr(self, self.averaged), "ema_generator")
 
     def update_average(self):
         """One step of the average after a G update. Its decay starts low and rises to ``ema``
@@ -375,10 +424,12 @@ class MovingAverage:
         Batch norm's moving statistics are averaged with the weights."""
         if self.ema_generator is None:
             return
-        t = ops.cast(getattr(self, self.averaged_optimizer).iterations, "float32")
-        decay = ops.minimum(self.ema, (1.0 + t) / (10.0 + t))
-        for avg, w in zip(self.ema_generator.weights, getattr(self, self.averaged).weights):
-            avg.assign(decay * avg + (1.0 - decay) * ops.cast(w, avg.dtype))
+        step_average(
+            self.ema_generator,
+            getattr(self, self.averaged),
+            self.ema,
+            getattr(self, self.averaged_optimizer).iterations,
+        )
 
     @property
     def sampler(self):

@@ -42,7 +42,9 @@ from keras_gans.trainers.base import (
     MovingAverage,
     TwoDomainTrainer,
     apply_jointly,
+    average_copy,
     scale_for_replicas,
+    step_average,
 )
 
 
@@ -140,6 +142,8 @@ class CycleGAN(MovingAverage, TwoDomainTrainer):
         gan_weight: weight of both adversarial terms in G's loss (1; 0: "cycle alone").
         identity: weight of the identity loss as a fraction of lambda (the reference's
             ``lambda_identity`` 0.5); 0 switches it off. It needs domains with equally many channels.
+        identity_b2a: the G_B2A(a) ~ a term's own weight (None: ``identity``), the term that
+            teaches G_B2A to copy its input through (MNIST-M -> MNIST, RESULTS.md, chapter 6).
         pool_size: fakes in each discriminator's history pool (50; 0: no pool).
         loss: the adversarial loss ("lsgan", as the paper; any of ``keras_gans.losses``).
         seed: seed of the pools' random choices.
@@ -149,6 +153,8 @@ class CycleGAN(MovingAverage, TwoDomainTrainer):
             "log_mse" (``keras_gans.losses``); the identity loss stays L1.
         recon_loss_a: the A -> B -> A term's own loss (None: ``recon_loss``); in Lab the B cycle
             is the colouring, scored as PSNR is, and the A cycle a penalty on the grey's luma.
+        ema_b2a: decay of a moving average of G_B2A's weights (``ema_generator_b2a``, the same
+            warm-up as ``ema``) that translating B -> A uses (0, the default: none).
     """
 
     tracked = (
@@ -182,6 +188,8 @@ class CycleGAN(MovingAverage, TwoDomainTrainer):
         recon_loss="l1",
         cycle_weight_a=None,
         recon_loss_a=None,
+        ema_b2a=0.0,
+        identity_b2a=None,
         **kwargs,
     ):
         super().__init__(seed=seed, **kwargs)
@@ -193,6 +201,9 @@ class CycleGAN(MovingAverage, TwoDomainTrainer):
                 f"{g_a2b.output_shape[1:]} and B2A -> {g_b2a.output_shape[1:]}"
             )
         self.cycle_weight, self.identity = float(cycle_weight), float(identity)
+        self.identity_b2a = self.identity if identity_b2a is None else float(identity_b2a)
+        if self.identity_b2a < 0:
+            raise KerasGansError(f"identity_b2a must be a weight >= 0, got {identity_b2a!r}")
         self.cycle_weight_a = self.cycle_weight if cycle_weight_a is None else float(cycle_weight_a)
         self.cycle = check_choice("cycle", cycle, CYCLES)
         self.gan_weight = float(gan_weight)
@@ -201,7 +212,7 @@ class CycleGAN(MovingAverage, TwoDomainTrainer):
         self.recon_fn_a = reconstruction_loss(self.recon_loss_a)
         if self.gan_weight < 0:
             raise KerasGansError(f"gan_weight must be >= 0 (0: cycle alone), got {gan_weight}")
-        if self.identity and shape_a[-1] != shape_b[-1]:
+        if (self.identity or self.identity_b2a) and shape_a[-1] != shape_b[-1]:
             raise KerasGansError(
                 f"the identity loss feeds B images to G_A2B: it needs domains with equally many channels, "
                 f"here A has {shape_a[-1]} and B {shape_b[-1]}; switch it off with identity=0"
@@ -211,11 +222,20 @@ class CycleGAN(MovingAverage, TwoDomainTrainer):
         # fakes of domain A, shown to D_A
         self.pool_a = ImagePool(pool_size, shape_a, name="pool_a")
         self.pool_b = ImagePool(pool_size, shape_b, name="pool_b")
-        if not self.identity:
+        if not (self.identity or self.identity_b2a):
             for name in ("identity_A2B", "identity_B2A"):
                 del self.trackers[name]
         self.track_average(ema)
+        self.ema_b2a = float(ema_b2a)
+        if not 0 <= self.ema_b2a < 1:
+            raise KerasGansError(f"ema_b2a must be a number in [0, 1), got {ema_b2a!r}")
+        self.ema_generator_b2a = average_copy(g_b2a, "ema_generator_b2a") if self.ema_b2a else None
         self.built = True
+
+    @property
+    def exported_networks(self):
+        extra = () if self.ema_generator_b2a is None else ("ema_generator_b2a",)
+        return super().exported_networks + extra
 
     def compile(
         self,
@@ -241,8 +261,9 @@ class CycleGAN(MovingAverage, TwoDomainTrainer):
     @property
     def translators(self):
         """The two generators by direction, for ``Run.translate`` and ``keras-gans translate``
-        (A -> B: G_A2B's moving average where the trainer keeps one)."""
-        return {"A2B": self.sampler, "B2A": self.g_b2a}
+        (each G's moving average where the trainer keeps one)."""
+        b2a = self.g_b2a if self.ema_generator_b2a is None else self.ema_generator_b2a
+        return {"A2B": self.sampler, "B2A": b2a}
 
     def call(self, a, training=False):
         return self.g_a2b(a, training=training)
@@ -272,13 +293,11 @@ class CycleGAN(MovingAverage, TwoDomainTrainer):
                 + self.cycle_weight_a * forward * logs["cycle_A"]
                 + self.cycle_weight * backward * logs["cycle_B"]
             )
-            if self.identity:
+            if self.identity or self.identity_b2a:
                 logs["identity_A2B"] = l1_loss(self.g_a2b(real_b, training=True), real_b)
                 logs["identity_B2A"] = l1_loss(self.g_b2a(real_a, training=True), real_a)
-                g_loss += (
-                    self.cycle_weight
-                    * self.identity
-                    * (logs["identity_A2B"] + logs["identity_B2A"])
+                g_loss += self.cycle_weight * (
+                    self.identity * logs["identity_A2B"] + self.identity_b2a * logs["identity_B2A"]
                 )
             scaled = scale_for_replicas(g_loss)
         apply_jointly(
@@ -290,6 +309,10 @@ class CycleGAN(MovingAverage, TwoDomainTrainer):
             ],
         )
         self.update_average()
+        if self.ema_generator_b2a is not None:
+            step_average(
+                self.ema_generator_b2a, self.g_b2a, self.ema_b2a, self.g_b2a_optimizer.iterations
+            )
 
         # 2. the discriminators, on real images and on fakes from their history pools
         uniform, slots = self.pool_randomness(ops.shape(real_a)[0])
