@@ -111,6 +111,14 @@ def fraction(closed):
     return check
 
 
+def share(name, value, config):
+    """A number in (0, 1]: a share of a batch (top-k training's floor) or a decay factor."""
+    value = _number(name, value, "a number in (0, 1]")
+    if not 0 < value <= 1:
+        raise KerasGansError(f"{name} must be a number in (0, 1], got {value!r}")
+    return value
+
+
 def _z_layer(value, config):
     # every network reading z has a dense layer (or a 1x1 transposed convolution) with one weight
     # per z entry and unit; Adam keeps two moments beside each weight
@@ -171,6 +179,8 @@ RULES = {
     "dropout": fraction(closed=False),
     "ema": fraction(closed=False),
     "ema_b2a": fraction(closed=False),
+    "top_k": share,
+    "top_k_decay": share,
     "clip_value": rate,
     "weight_decay": weight,
     "beta": weight,

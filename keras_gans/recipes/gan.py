@@ -41,7 +41,15 @@ def trainer(config, generator, discriminator):
     from keras_gans.trainers import WGAN as WGANTrainer
     from keras_gans.trainers import WGANGP
 
-    kwargs = dict(seed=config.get("seed"), d_steps=config["d_steps"], ema=config["ema"])
+    kwargs = dict(
+        seed=config.get("seed"),
+        d_steps=config["d_steps"],
+        ema=config["ema"],
+        # runs older than the setting: every fake; k decays once an epoch (the paper's period)
+        top_k=config.get("top_k", 1.0),
+        top_k_decay=config.get("top_k_decay", 0.99),
+        top_k_period=config.get("steps_per_epoch"),
+    )
     if config["model"] == "wgan":
         return WGANTrainer(generator, discriminator, clip_value=config["clip_value"], **kwargs)
     if config["model"] == "wgan-gp":
@@ -58,6 +66,8 @@ GAN = Recipe(
         loss="nonsaturating",
         d_steps=1,
         ema=0.0,
+        top_k=1.0,
+        top_k_decay=0.99,
         optimizer="adam",
         beta_1=0.5,
         beta_2=0.999,
@@ -83,6 +93,8 @@ DCGAN = Recipe(
         loss="nonsaturating",
         d_steps=1,
         ema=0.0,
+        top_k=1.0,
+        top_k_decay=0.99,
         optimizer="adam",
         beta_1=0.5,
         beta_2=0.999,
@@ -120,6 +132,8 @@ WGAN = Recipe(
         loss="wasserstein",
         d_steps=5,
         ema=0.0,
+        top_k=1.0,
+        top_k_decay=0.99,
         optimizer="rmsprop",
         clip_value=0.01,
         g_norm="batch",
@@ -162,6 +176,8 @@ WGAN_GP = Recipe(
         loss="wasserstein",
         d_steps=5,
         ema=0.0,
+        top_k=1.0,
+        top_k_decay=0.99,
         optimizer="adam",
         beta_1=0.0,
         beta_2=0.9,

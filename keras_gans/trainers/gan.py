@@ -13,9 +13,16 @@ import keras
 import tensorflow as tf
 from keras import ops
 
-from keras_gans.errors import check_positive
+from keras_gans.errors import KerasGansError, check_positive
 from keras_gans.losses import adversarial_losses, gradient_penalty
 from keras_gans.trainers.base import AdversarialTrainer, scale_for_replicas
+
+
+def _share(name, value):
+    """A number in (0, 1], the share of a batch (top-k training's floor and decay)."""
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or not 0 < value <= 1:
+        raise KerasGansError(f"{name} must be a number in (0, 1], got {value!r}")
+    return float(value)
 
 
 @keras.saving.register_keras_serializable(package="keras_gans")
@@ -29,17 +36,43 @@ class GAN(AdversarialTrainer):
         d_steps: discriminator updates per generator update (k; n_critic for WGANs).
         ema: decay of an exponential moving average of G's weights that ``generate`` samples
             from (0, the default: none; 0.999 averages over about the last 1,000 G updates).
+        top_k: top-k training (Sinha et al., 2020): G's loss averages only over the k fakes of
+            its batch of m that D rates most real; ``top_k`` is the floor nu of k / m (1, the
+            default: every fake). k / m starts at 1 and is multiplied by ``top_k_decay`` (gamma)
+            every ``top_k_period`` G updates (an epoch, as in the paper), k = floor(m * max(
+            gamma^e, nu)). The paper: gamma 0.99, nu 0.5. The step counts G's optimizer's
+            updates, so a resumed run anneals k exactly as the uninterrupted run.
         seed: seed of the trainer's noise (``keras.random.SeedGenerator``).
     """
 
     tracked = ("d_loss", "g_loss", "d_real", "d_fake")
 
     def __init__(
-        self, generator, discriminator, loss="nonsaturating", d_steps=1, ema=0.0, **kwargs
+        self,
+        generator,
+        discriminator,
+        loss="nonsaturating",
+        d_steps=1,
+        ema=0.0,
+        top_k=1.0,
+        top_k_decay=0.99,
+        top_k_period=None,
+        **kwargs,
     ):
         self.loss_name = loss
         self.d_loss_fn, self.g_loss_fn = adversarial_losses(loss)
         self.d_steps = check_positive("d_steps", d_steps)
+        self.top_k = _share("top_k", top_k)
+        self.top_k_decay = _share("top_k_decay", top_k_decay)
+        if self.top_k < 1 and self.top_k_decay < 1:
+            if top_k_period is None:
+                raise KerasGansError(
+                    "top_k below 1 with top_k_decay below 1 needs top_k_period (G updates between"
+                    " two decays of k, e.g. the updates of an epoch)"
+                )
+            self.top_k_period = check_positive("top_k_period", top_k_period)
+        else:
+            self.top_k_period = None
         super().__init__(generator, discriminator, **kwargs)
         self.track_average(ema)
 
@@ -51,6 +84,31 @@ class GAN(AdversarialTrainer):
     def critic_penalty(self, real, fake):
         """Extra term of the discriminator loss (WGAN-GP's gradient penalty); none here."""
         return None
+
+    def top_k_count(self, m):
+        """k of top-k training for a batch of ``m`` fakes, after G's updates so far (None: off)."""
+        if self.top_k >= 1:
+            return None
+        share = ops.convert_to_tensor(self.top_k, "float32")
+        if self.top_k_period is not None:
+            decays = ops.floor(
+                ops.cast(self.g_optimizer.iterations, "float32") / float(self.top_k_period)
+            )
+            share = ops.maximum(ops.power(self.top_k_decay, decays), share)
+        # 1e-4: m * share may land just below an integer in float32 (0.5 * 64 -> 31.99999)
+        k = ops.cast(ops.floor(ops.cast(m, "float32") * share + 1e-4), "int32")
+        return ops.maximum(k, 1)
+
+    def generator_scores(self, scores):
+        """D's scores of G's batch that G's loss sees: all of them, or under top-k training
+        the k highest (the fakes D rates most real)."""
+        k = self.top_k_count(ops.shape(scores)[0])
+        if k is None:
+            return scores
+        flat = ops.reshape(scores, (ops.shape(scores)[0], -1))
+        # one score a sample (a PatchGAN map: its mean) decides which samples are kept
+        keep = tf.math.top_k(ops.mean(flat, axis=1), k=k).indices
+        return ops.take(scores, keep, axis=0)
 
     def after_critic_update(self):
         """Hook after each discriminator update (WGAN clips the critic's weights here)."""
@@ -80,7 +138,7 @@ class GAN(AdversarialTrainer):
         with tf.GradientTape() as tape:
             fake = self.generator(z, training=True)
             fake_scores_g = self.discriminator(fake, training=True)
-            g_loss = self.g_loss_fn(fake_scores_g)
+            g_loss = self.g_loss_fn(self.generator_scores(fake_scores_g))
             scaled = scale_for_replicas(g_loss)
         self.apply(self.g_optimizer, tape, scaled, self.generator.trainable_variables)
         self.update_average()
