@@ -17,9 +17,10 @@
 # **What you will see:** ProGAN's growth stage by stage (what D sees at each level of detail,
 # with the fade-ins), StyleGAN2 samples from the `cpu` preset (two epochs of MNIST in a 32-pixel
 # frame; below, the measured run: all ten digits, FID 45.6 (48.8 with seed 1) against DCGAN's
-# 33.5 in the same judge (38.0 at its earlier Adam 4e-4), and 316.6 for the collapsed preset before it -- StyleGAN2's G against
-# chapter 3's D, since with StyleGAN2's own small D every setting tried collapsed onto one or
-# two shapes; RESULTS.md chapter 9), a
+# 31.8 in the same judge (33.5 without G's average, 38.0 at its earlier Adam 4e-4), and 316.6
+# for the collapsed preset before it -- StyleGAN2's G against chapter 3's D, since with
+# StyleGAN2's own small D every setting tried collapsed onto one or two shapes; RESULTS.md
+# chapter 9), a
 # linear probe asking whether w is less entangled than z, AdaIN as a per-channel scale and bias,
 # noise changing only fine detail, style-mixing grids (coarse / middle / fine), truncation from
 # psi = 0 to 1, and why demodulation removes the "droplet".
