@@ -39,7 +39,7 @@ def _rename(value, names):
     return value
 
 
-def _layers(net):
+def all_layers(net):
     """Every layer of ``net``, nested models' layers included, in order."""
     children = list(getattr(net, "layers", ()))
     first = (getattr(net, "_layers", None) or [None])[0]
@@ -49,14 +49,14 @@ def _layers(net):
     for layer in children:
         out.append(layer)
         if getattr(layer, "layers", None):
-            out.extend(_layers(layer))
+            out.extend(all_layers(layer))
     return out
 
 
 def network_signature(net):
     """What makes ``net`` the network it is, as plain JSON values: its class, its layers'
     classes and configurations (functional wiring included) and its weight shapes."""
-    layers = _layers(net)
+    layers = all_layers(net)
     names = {layer.name: f"L{i}" for i, layer in enumerate(layers)}
     try:
         config = _rename(net.get_config(), names)

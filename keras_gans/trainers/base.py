@@ -342,13 +342,9 @@ class TwoDomainTrainer(Trainer):
 
 def batch_norms(model):
     """Every BatchNormalization layer of ``model``, nested models included."""
-    found = []
-    for layer in model.layers:
-        if isinstance(layer, keras.layers.BatchNormalization):
-            found.append(layer)
-        elif isinstance(layer, keras.Model):
-            found += batch_norms(layer)
-    return found
+    from keras_gans.fingerprint import all_layers
+
+    return [x for x in all_layers(model) if isinstance(x, keras.layers.BatchNormalization)]
 
 
 def recalibrate_batch_norm(network, images, batch_size=50):
