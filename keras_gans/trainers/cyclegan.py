@@ -38,6 +38,7 @@ from keras import ops
 from keras_gans.choices import CYCLES
 from keras_gans.errors import KerasGansError, check_choice
 from keras_gans.losses import adversarial_losses, l1_loss, reconstruction_loss
+from keras_gans.settings_check import fraction
 from keras_gans.trainers.base import (
     MovingAverage,
     TwoDomainTrainer,
@@ -226,9 +227,7 @@ class CycleGAN(MovingAverage, TwoDomainTrainer):
             for name in ("identity_A2B", "identity_B2A"):
                 del self.trackers[name]
         self.track_average(ema)
-        self.ema_b2a = float(ema_b2a)
-        if not 0 <= self.ema_b2a < 1:
-            raise KerasGansError(f"ema_b2a must be a number in [0, 1), got {ema_b2a!r}")
+        self.ema_b2a = float(fraction(closed=False)("ema_b2a", ema_b2a, None))
         self.ema_generator_b2a = average_copy(g_b2a, "ema_generator_b2a") if self.ema_b2a else None
         self.built = True
 

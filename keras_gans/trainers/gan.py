@@ -15,14 +15,8 @@ from keras import ops
 
 from keras_gans.errors import KerasGansError, check_positive
 from keras_gans.losses import adversarial_losses, gradient_penalty
+from keras_gans.settings_check import share
 from keras_gans.trainers.base import AdversarialTrainer, scale_for_replicas
-
-
-def _share(name, value):
-    """A number in (0, 1], the share of a batch (top-k training's floor and decay)."""
-    if isinstance(value, bool) or not isinstance(value, (int, float)) or not 0 < value <= 1:
-        raise KerasGansError(f"{name} must be a number in (0, 1], got {value!r}")
-    return float(value)
 
 
 @keras.saving.register_keras_serializable(package="keras_gans")
@@ -62,8 +56,9 @@ class GAN(AdversarialTrainer):
         self.loss_name = loss
         self.d_loss_fn, self.g_loss_fn = adversarial_losses(loss)
         self.d_steps = check_positive("d_steps", d_steps)
-        self.top_k = _share("top_k", top_k)
-        self.top_k_decay = _share("top_k_decay", top_k_decay)
+        # the settings' own rule: the API refuses what the command line refuses
+        self.top_k = float(share("top_k", top_k, None))
+        self.top_k_decay = float(share("top_k_decay", top_k_decay, None))
         if self.top_k < 1 and self.top_k_decay < 1:
             if top_k_period is None:
                 raise KerasGansError(
