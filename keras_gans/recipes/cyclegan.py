@@ -60,12 +60,6 @@ def check(config):
         )
     for key in ("g_filters", "d_filters"):
         check_positive(key.replace("_", " "), config[key])
-    dropout = config.get("dropout", 0.0)
-    if isinstance(dropout, bool) or not isinstance(dropout, (int, float)) or not 0 <= dropout < 1:
-        raise KerasGansError(f"dropout must be a rate in [0, 1), got {dropout!r}")
-    blocks = config.get("dropout_blocks", 3)
-    if isinstance(blocks, bool) or not isinstance(blocks, int) or blocks < 0:
-        raise KerasGansError(f"dropout_blocks must be a whole number >= 0, got {blocks!r}")
     check_train_tile_scales(config)
 
 
