@@ -24,9 +24,11 @@
 # ![dcgan_cpu_mnist.png](../../docs/figures/dcgan_cpu_mnist.png)
 #
 # Time on 2 CPU cores: the chapter trains the plain `cpu` preset, what `keras-gans train dcgan`
-# runs: 5 epochs. An MNIST epoch (937 updates) took about 93 s at load 3-4 (RESULTS.md, chapter 3),
-# so on MNIST about 8 minutes; the 6,000 embedded digits make 93 updates an epoch, under a
-# minute in all, and rougher digits. On a GPU: not measured yet.
+# runs: 5 epochs (4,685 updates on MNIST). The whole measured run, training and judging 10,000
+# samples, took 362-372 s of CPU single-threaded (7-8 minutes of wall time with two runs sharing
+# the 2 cores, RESULTS.md, chapter 3), so on MNIST about 6 minutes on an idle core; the 6,000
+# embedded digits make 93 updates an epoch, under a minute in all, and rougher digits. On a GPU:
+# not measured yet.
 #
 # Radford et al. (2016) found an architecture with which GANs train reliably on images:
 #
