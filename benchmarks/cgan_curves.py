@@ -13,7 +13,6 @@ of the test suite; used to pick the CPU presets (RESULTS.md).
 """
 
 import argparse
-import json
 import os
 import time
 
@@ -23,6 +22,7 @@ import tensorflow as tf
 
 import keras_gans  # noqa: F401  (selects the TensorFlow backend)
 from keras_gans import data, load_run, metrics
+from keras_gans.cli import add_settings_option
 from keras_gans.models import MODELS, build_trainer, default_config
 
 
@@ -64,18 +64,13 @@ def main():
     p.add_argument("--steps", type=int, default=1800)
     p.add_argument("--every", type=int, default=300)
     p.add_argument("--threads", type=int, help="TensorFlow intra-op threads (default: all cores)")
-    p.add_argument(
-        "--set",
-        action="append",
-        default=[],
-        help="KEY=VALUE overrides of the cpu preset (JSON values)",
-    )
+    add_settings_option(p, help="KEY=VALUE overrides of the cpu preset (JSON values)")
     args = p.parse_args()
     if args.threads:
         tf.config.threading.set_intra_op_parallelism_threads(args.threads)
         tf.config.threading.set_inter_op_parallelism_threads(1)
 
-    overrides = {k: json.loads(v) for k, v in (s.split("=", 1) for s in args.set)}
+    overrides = dict(args.settings)
     x, y = data.load_images(args.dataset, "train", data_dir=args.data_dir)
     config = default_config(args.model, "cpu", image_shape=list(x.shape[1:]), **overrides)
     config.update(num_classes=10, steps_per_epoch=len(x) // config["batch_size"])

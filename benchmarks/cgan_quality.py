@@ -25,6 +25,7 @@ import time
 from pathlib import Path
 
 import keras_gans  # noqa: F401  (selects the TensorFlow backend)
+from keras_gans.cli import add_settings_option
 from keras_gans.evaluate import evaluate
 from keras_gans.runs import RunDir, train
 
@@ -61,12 +62,10 @@ def main():
         default=1.3,
         help="refuse to start above this 1-minute load average",
     )
-    p.add_argument(
-        "--set", action="append", default=[], help="KEY=VALUE overrides of the preset (JSON values)"
-    )
+    add_settings_option(p, help="KEY=VALUE overrides of the preset (JSON values)")
     args = p.parse_args()
 
-    overrides = {k: json.loads(v) for k, v in (s.split("=", 1) for s in args.set)}
+    overrides = dict(args.settings)
     classifier = args.classifier and args.classifier.format(dataset=args.dataset)
     if classifier is None and args.model not in ("ae", "vae"):
         classifier = f"runs/classifier-{args.dataset}"

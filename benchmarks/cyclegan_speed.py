@@ -20,6 +20,7 @@ import numpy as np
 import tensorflow as tf
 
 import keras_gans  # noqa: F401
+from keras_gans.cli import add_settings_option
 from keras_gans.models import build_trainer, default_config
 
 
@@ -61,21 +62,10 @@ def main():
     p.add_argument("--sizes", nargs="+", type=int, default=[32, 64, 128])
     p.add_argument("--steps", type=int, default=10)
     p.add_argument("--xla", action="store_true", help="also measure with jit_compile=True")
-    p.add_argument(
-        "--set",
-        action="append",
-        default=[],
-        help="KEY=VALUE overrides of the cpu preset (JSON values)",
-    )
+    add_settings_option(p, help="KEY=VALUE overrides of the cpu preset (JSON values)")
     p.add_argument("--json")
     args = p.parse_args()
-    overrides = {}
-    for item in args.set:
-        key, value = item.split("=", 1)
-        try:
-            overrides[key] = json.loads(value)
-        except json.JSONDecodeError:
-            overrides[key] = value
+    overrides = dict(args.settings)
     rows = []
     for size in args.sizes:
         for jit in (False, True) if args.xla else (False,):

@@ -17,7 +17,6 @@ test suite; used to pick the cpu presets (RESULTS.md, chapter 3).
 """
 
 import argparse
-import json
 import os
 
 import keras
@@ -27,6 +26,7 @@ from gan_quality import classifier_for
 
 import keras_gans  # noqa: F401  (selects the TensorFlow backend)
 from keras_gans import data, metrics
+from keras_gans.cli import add_settings_option
 from keras_gans.models import MODELS, build_trainer, default_config
 
 
@@ -39,7 +39,7 @@ def main():
     p.add_argument("--steps", type=int, default=3000)
     p.add_argument("--every", type=int, default=500)
     p.add_argument("--n", type=int, default=5000, help="generated images per measurement")
-    p.add_argument("--set", action="append", default=[], help="KEY=VALUE overrides (JSON values)")
+    add_settings_option(p, help="KEY=VALUE overrides (JSON values)")
     p.add_argument(
         "--batch-stats",
         action="store_true",
@@ -47,7 +47,7 @@ def main():
     )
     args = p.parse_args()
 
-    overrides = {k: json.loads(v) for k, v in (s.split("=", 1) for s in args.set)}
+    overrides = dict(args.settings)
     clf = classifier_for(args.dataset, args.data_dir, args.classifier.format(dataset=args.dataset))
     ext = metrics.feature_extractor(clf)
     x_test, _ = data.load_images(args.dataset, "test", data_dir=args.data_dir)

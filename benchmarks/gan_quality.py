@@ -22,6 +22,7 @@ import numpy as np
 
 import keras_gans  # noqa: F401  (selects the TensorFlow backend)
 from keras_gans import data, metrics, viz
+from keras_gans.cli import add_settings_option
 from keras_gans.runs import RunDir, load_run, train
 
 
@@ -67,11 +68,11 @@ def main():
     p.add_argument("--epochs", type=int)
     p.add_argument("--n", type=int, default=10000, help="generated images to measure")
     p.add_argument("--classifier", default="runs/classifier-{dataset}.keras")
-    p.add_argument("--set", action="append", default=[], help="KEY=VALUE overrides (JSON values)")
+    add_settings_option(p, help="KEY=VALUE overrides (JSON values)")
     p.add_argument("--truncation", type=float, help="stylegan: psi of the measured samples")
     args = p.parse_args()
 
-    overrides = {k: json.loads(v) for k, v in (s.split("=", 1) for s in args.set)}
+    overrides = dict(args.settings)
     if args.epochs:
         overrides["epochs"] = args.epochs
     t0 = time.time()

@@ -26,6 +26,7 @@ import numpy as np
 
 import keras_gans  # noqa: F401  (selects the TensorFlow backend)
 from keras_gans import metrics, runs
+from keras_gans.cli import add_settings_option
 from keras_gans.data import load_attributes
 from keras_gans.networks.classifier import build_classifier
 
@@ -120,19 +121,14 @@ def main():
     p.add_argument("--limit", type=int, default=4000)
     p.add_argument("--epochs", type=int, default=6)
     p.add_argument("--out", default="runs/stargan-curve")
-    p.add_argument(
-        "--set",
-        action="append",
-        default=[],
-        help="KEY=VALUE overrides of the cpu preset (JSON values)",
-    )
+    add_settings_option(p, help="KEY=VALUE overrides of the cpu preset (JSON values)")
     p.add_argument(
         "--judges",
         help="a folder to keep the two judges in: trained and saved there by the first run,"
         " loaded by the next (the same data and seed give the same judges; saves their training)",
     )
     args = p.parse_args()
-    overrides = {k: json.loads(v) for k, v in (s.split("=", 1) for s in args.set)}
+    overrides = dict(args.settings)
 
     t = time.perf_counter()
     train = load_attributes(args.dataset, "train", data_dir=args.data_dir, limit=args.limit)

@@ -19,6 +19,7 @@ import numpy as np
 import tensorflow as tf
 
 import keras_gans  # noqa: F401
+from keras_gans.cli import add_settings_option
 from keras_gans.models import build_trainer, default_config
 
 
@@ -58,9 +59,9 @@ def main():
     p.add_argument("--steps", type=int, default=40)
     p.add_argument("--repeats", type=int, default=3)
     p.add_argument("--json")
-    p.add_argument("--set", action="append", default=[], help="KEY=VALUE overrides (JSON values)")
+    add_settings_option(p, help="KEY=VALUE overrides (JSON values)")
     args = p.parse_args()
-    overrides = {k: json.loads(v) for k, v in (s.split("=", 1) for s in args.set)}
+    overrides = dict(args.settings)
     rows = []
     for model in args.models:
         for jit in (False, True):
