@@ -167,6 +167,8 @@ def trainer(config, g_a2b, g_b2a, d_a, d_b):
         ema_b2a=config.get("ema_b2a", 0.0),
         # None (and runs written before the setting): G_B2A's identity term weighs identity too
         identity_b2a=identity if config.get("identity_b2a") is None else config["identity_b2a"],
+        # runs written before the setting existed never inverted B
+        invert_b=config.get("invert_b", 0.0),
     )
 
 
@@ -231,6 +233,8 @@ CYCLEGAN = Recipe(
         dropout=0.0,
         dropout_blocks=3,
         ema_b2a=0.0,  # > 0: translate B -> A with a moving average of G_B2A's weights
+        # probability of training on a B image's negative (MNIST-M: the negative photo's image)
+        invert_b=0.0,
     ),
     presets={
         # 32 px: a U-Net G with batch norm (16 filters), 34x34 patches (a 70x70 patch is larger than
