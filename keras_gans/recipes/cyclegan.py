@@ -312,7 +312,8 @@ CYCLEGAN = Recipe(
         # At 1,875 steps more digits (+2.6 points MNIST-M -> MNIST) and lr 4e-4 (+3.4) were the
         # two probes that helped; grey output, instance norm, 16 px patches, a forward cycle
         # only did not. The identity loss stays: switched off it traded 4 points of one
-        # direction for 4 of the other (RESULTS.md, chapter 6)
+        # direction for 4 of the other (RESULTS.md, chapter 6). Half the B images inverted
+        # (invert_b 0.5, MNIST-M's own symmetry) did not help either (91.0 / 54.6 %, seed 0)
         ("cpu", "mnist-mnistm"): dict(limit=12000, epochs=3, g_lr=4e-4, d_lr=4e-4),
     },
     networks=networks,
