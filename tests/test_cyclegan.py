@@ -453,6 +453,23 @@ def test_invert_b_negates_b_images_with_its_probability():
             _affine_trainer(invert_b=bad)
 
 
+def test_invert_b_reaches_the_trainer_from_the_recipe():
+    """The recipe passes ``invert_b`` to the trainer; its default (and a run's config written
+    before the setting existed) is 0."""
+    from keras_gans.recipes.cyclegan import CYCLEGAN, networks, trainer
+
+    config = {
+        **CYCLEGAN.base,
+        **CYCLEGAN.presets["cpu"],
+        **dict(image_shape=[32, 32, 3], g_filters=4, g_blocks=1, d_filters=4),
+    }
+    nets = networks(config)
+    assert CYCLEGAN.base["invert_b"] == 0.0
+    assert trainer({**config, "invert_b": 0.25}, **nets).invert_b == 0.25
+    del config["invert_b"]
+    assert trainer(config, **nets).invert_b == 0.0
+
+
 def test_invert_b_one_step_is_the_step_on_the_negated_batch():
     """With ``invert_b=1`` a step on (a, b) logs what a step on (a, -b) logs without it: every
     term (D_B's real images, the B cycle, G_A2B's identity) sees the inverted images."""
