@@ -26,6 +26,11 @@ quartile of the photo's brightness, with the share of outputs whose strokes (the
 digit's ink) are lighter than the rest by more than 0.1 (MNIST's polarity) and the label kept
 with and without it.
 
+``polarity``: each RUN's G_B2A on the MNIST-M inputs as they are and with the bright ones
+inverted first (mean grey above 0.5, the input alone decides: the negative of MNIST-M is the
+MNIST-M image of the negative photo, light strokes on a dark ground), per quartile of the
+photo's brightness; and the MNIST judge on the inputs so normalised (doing nothing, normalised).
+
 ``paired``: the cpu preset's U-Net G (16 filters, batch norm, no dropout), batch 8, flips, the
 preset's linear decay, 1,875 steps on 3,000 *pairs* MNIST-M -> MNIST with L1 alone (``pix2pix``,
 ``gan_weight=0``): what the generator learns when told which strokes are the digit.
@@ -190,6 +195,38 @@ def variants(runs):
                     print(f"RESULT {name:28s} {100 * ok.mean():5.2f}%{cells}", flush=True)
 
 
+def polarity(runs):
+    from keras_gans.data import to_float
+    from keras_gans.trainers.base import translate_batches
+
+    test = data.load_domains("mnist-mnistm", "test", data_dir=DATA, size=32)
+    a, b, labels = test.a[:N], test.b[:N], test.labels_a[:N]
+    judge_a, _ = judges()
+    _, _, brightness = measures(a, b)
+    edges = np.quantile(brightness, [0, 0.25, 0.5, 0.75, 1])
+    quartile = np.clip(np.searchsorted(edges, brightness, side="right") - 1, 0, 3)
+    bright = b.astype(float).mean(axis=(1, 2, 3)) / 255 > 0.5
+    flipped = np.where(bright[:, None, None, None], 255 - b, b)
+    print(
+        "inverted Q1-Q4 "
+        + " ".join(f"{100 * bright[quartile == q].mean():5.1f}" for q in range(4))
+        + f"  all {100 * bright.mean():.1f}%"
+    )
+
+    def report(name, images):
+        ok = metrics.predict_labels(judge_a, images) == labels
+        cells = " ".join(f"{100 * ok[quartile == q].mean():5.1f}" for q in range(4))
+        print(f"RESULT {name:40s} {100 * ok.mean():5.2f}%  brightness Q1-Q4 {cells}", flush=True)
+
+    report("untranslated", b)
+    report("untranslated, bright ones inverted", flipped)
+    for path in runs:
+        g = load_run(path).trainer.g_b2a
+        for name, x in (("as is", b), ("bright ones inverted", flipped)):
+            out = translate_batches(g, to_float(x), 64, training=False)
+            report(f"{os.path.basename(path)} G_B2A, {name}", data.to_uint8(out))
+
+
 def paired(name):
     start = time.time()
     run = train(
@@ -228,4 +265,6 @@ def paired(name):
 
 if __name__ == "__main__":
     mode, args = sys.argv[1], sys.argv[2:]
-    {"readable": readable, "variants": variants}.get(mode, lambda a: paired(a[0]))(args)
+    {"readable": readable, "variants": variants, "polarity": polarity}.get(
+        mode, lambda a: paired(a[0])
+    )(args)

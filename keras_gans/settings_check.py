@@ -179,6 +179,7 @@ RULES = {
     "dropout": fraction(closed=False),
     "ema": fraction(closed=False),
     "ema_b2a": fraction(closed=False),
+    "invert_b": fraction(closed=True),
     "top_k": share,
     "top_k_decay": share,
     "clip_value": rate,

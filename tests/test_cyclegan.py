@@ -421,6 +421,66 @@ def test_ema_b2a_translates_b2a_with_its_own_moving_average():
         _affine_trainer(ema_b2a=1)
 
 
+def test_invert_b_negates_b_images_with_its_probability():
+    """``invert_b``: each B image becomes -x in [-1, 1] (1 - x in [0, 1]) with that probability,
+    seeded; 0 draws nothing (the default's random stream is unchanged), 1 inverts every image."""
+    rng = np.random.default_rng(2)
+    b = rng.uniform(-1, 1, (4000, 2, 2, 3)).astype("float32")
+    half = np.asarray(_affine_trainer(invert_b=0.5).invert_some(b))
+    negated = np.all(np.isclose(half, -b), axis=(1, 2, 3))
+    kept = np.all(np.isclose(half, b), axis=(1, 2, 3))
+    assert np.all(negated ^ kept)  # whole images, each either kept or negated
+    assert 0.47 < negated.mean() < 0.53  # binomial SD 0.008
+    again = np.asarray(_affine_trainer(invert_b=0.5).invert_some(b))
+    np.testing.assert_array_equal(half, again)  # the same seed, the same images inverted
+    assert (
+        0.08
+        < np.all(
+            np.isclose(np.asarray(_affine_trainer(invert_b=0.1).invert_some(b)), -b), axis=(1, 2, 3)
+        ).mean()
+        < 0.12
+    )
+    every = np.asarray(_affine_trainer(invert_b=1).invert_some(b))
+    np.testing.assert_allclose((every + 1) / 2, 1 - (b + 1) / 2, atol=1e-6)  # 1 - x in [0, 1]
+    none = _affine_trainer()
+    state = np.array(none.seed_generator.state)
+    assert none.invert_some(b) is b
+    np.testing.assert_array_equal(np.array(none.seed_generator.state), state)
+    for bad in (-0.1, 1.5):
+        with pytest.raises(
+            KerasGansError, match=rf"invert_b must be a number in \[0, 1\], got {bad}"
+        ):
+            _affine_trainer(invert_b=bad)
+
+
+def test_invert_b_reaches_the_trainer_from_the_recipe():
+    """The recipe passes ``invert_b`` to the trainer; its default (and a run's config written
+    before the setting existed) is 0."""
+    from keras_gans.recipes.cyclegan import CYCLEGAN, networks, trainer
+
+    config = {
+        **CYCLEGAN.base,
+        **CYCLEGAN.presets["cpu"],
+        **dict(image_shape=[32, 32, 3], g_filters=4, g_blocks=1, d_filters=4),
+    }
+    nets = networks(config)
+    assert CYCLEGAN.base["invert_b"] == 0.0
+    assert trainer({**config, "invert_b": 0.25}, **nets).invert_b == 0.25
+    del config["invert_b"]
+    assert trainer(config, **nets).invert_b == 0.0
+
+
+def test_invert_b_one_step_is_the_step_on_the_negated_batch():
+    """With ``invert_b=1`` a step on (a, b) logs what a step on (a, -b) logs without it: every
+    term (D_B's real images, the B cycle, G_A2B's identity) sees the inverted images."""
+    rng = np.random.default_rng(3)
+    a, b = (rng.uniform(-1, 1, (2, 4, 4, 3)).astype("float32") for _ in range(2))
+    inverted = _affine_step(a, b, invert_b=1.0)
+    plain = _affine_step(a, -b)
+    assert inverted == pytest.approx(plain, rel=1e-6)
+    assert _affine_step(a, b)["cycle_B"] != pytest.approx(plain["cycle_B"])
+
+
 @pytest.fixture(scope="module")
 def trained(tmp_path_factory):
     out = tmp_path_factory.mktemp("cyclegan") / "run"
@@ -574,6 +634,7 @@ def test_bad_settings_and_folders(tmp_path):
         (dict(dropout_blocks=-1), "dropout_blocks must be an integer >= 0, got -1"),
         (dict(identity_b2a=-0.5), r"identity_b2a must be null or a weight >= 0 \(a fraction"),
         (dict(ema_b2a=1.5), r"ema_b2a must be a number in \[0, 1\), got 1.5"),
+        (dict(invert_b=1.5), r"invert_b must be a number in \[0, 1\], got 1.5"),
         (dict(train_tile_scales=[4, 0.5]), r"train_tile_scales must be null or a list of tile"),
         (dict(train_tile_scales=4), r"a list of tile scales >= 1 \(e.g. \[3, 4, 5\]\), got 4"),
         (

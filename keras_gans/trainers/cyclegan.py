@@ -156,6 +156,10 @@ class CycleGAN(MovingAverage, TwoDomainTrainer):
             is the colouring, scored as PSNR is, and the A cycle a penalty on the grey's luma.
         ema_b2a: decay of a moving average of G_B2A's weights (``ema_generator_b2a``, the same
             warm-up as ``ema``) that translating B -> A uses (0, the default: none).
+        invert_b: probability that a training B image is replaced by its negative (-x in
+            [-1, 1], 1 - x in [0, 1]), drawn per image from the seed state (0, the default: never).
+            For MNIST-M, |photo - digit|, the negative is the MNIST-M image of the negative photo:
+            an augmentation inside domain B that shows light and dark strokes equally often.
     """
 
     tracked = (
@@ -191,6 +195,7 @@ class CycleGAN(MovingAverage, TwoDomainTrainer):
         recon_loss_a=None,
         ema_b2a=0.0,
         identity_b2a=None,
+        invert_b=0.0,
         **kwargs,
     ):
         super().__init__(seed=seed, **kwargs)
@@ -228,6 +233,7 @@ class CycleGAN(MovingAverage, TwoDomainTrainer):
                 del self.trackers[name]
         self.track_average(ema)
         self.ema_b2a = float(fraction(closed=False)("ema_b2a", ema_b2a, None))
+        self.invert_b = float(fraction(closed=True)("invert_b", invert_b, None))
         self.ema_generator_b2a = average_copy(g_b2a, "ema_generator_b2a") if self.ema_b2a else None
         self.built = True
 
@@ -273,8 +279,17 @@ class CycleGAN(MovingAverage, TwoDomainTrainer):
         size = max(self.pool_a.size, 1)
         return uniform, ops.cast(ops.floor(self.random_uniform((2, n), axis=1) * size), "int32")
 
+    def invert_some(self, images):
+        """``images`` (in [-1, 1]) with each replaced by its negative with probability
+        ``invert_b``, from the seed state (no draw when it is 0: the default's stream unchanged)."""
+        if not self.invert_b:
+            return images
+        flip = self.random_uniform((ops.shape(images)[0],)) < self.invert_b
+        return ops.where(ops.reshape(flip, (-1,) + (1,) * (len(images.shape) - 1)), -images, images)
+
     def train_step(self, data):
         real_a, real_b = self.unpack(data)
+        real_b = self.invert_some(real_b)
         logs = {}
         # 1. both generators: fool the discriminators, come back after a round trip, keep identities
         with tf.GradientTape() as tape:
