@@ -180,6 +180,7 @@ RULES = {
     "ema": fraction(closed=False),
     "ema_b2a": fraction(closed=False),
     "invert_b": fraction(closed=True),
+    "cycle_inverted": weight,
     "top_k": share,
     "top_k_decay": share,
     "clip_value": rate,

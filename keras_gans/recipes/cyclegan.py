@@ -169,6 +169,7 @@ def trainer(config, g_a2b, g_b2a, d_a, d_b):
         identity_b2a=identity if config.get("identity_b2a") is None else config["identity_b2a"],
         # runs written before the setting existed never inverted B
         invert_b=config.get("invert_b", 0.0),
+        cycle_inverted=config.get("cycle_inverted", 0.0),
     )
 
 
@@ -235,6 +236,8 @@ CYCLEGAN = Recipe(
         ema_b2a=0.0,  # > 0: translate B -> A with a moving average of G_B2A's weights
         # probability of training on a B image's negative (MNIST-M: the negative photo's image)
         invert_b=0.0,
+        # > 0: a second A cycle through G_A2B(a)'s negative, weighed against the A cycle
+        cycle_inverted=0.0,
     ),
     presets={
         # 32 px: a U-Net G with batch norm (16 filters), 34x34 patches (a 70x70 patch is larger than

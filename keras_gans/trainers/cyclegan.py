@@ -38,7 +38,7 @@ from keras import ops
 from keras_gans.choices import CYCLES
 from keras_gans.errors import KerasGansError, check_choice
 from keras_gans.losses import adversarial_losses, l1_loss, reconstruction_loss
-from keras_gans.settings_check import fraction
+from keras_gans.settings_check import fraction, weight
 from keras_gans.trainers.base import (
     MovingAverage,
     TwoDomainTrainer,
@@ -160,6 +160,10 @@ class CycleGAN(MovingAverage, TwoDomainTrainer):
             [-1, 1], 1 - x in [0, 1]), drawn per image from the seed state (0, the default: never).
             For MNIST-M, |photo - digit|, the negative is the MNIST-M image of the negative photo:
             an augmentation inside domain B that shows light and dark strokes equally often.
+        cycle_inverted: weight (relative to the A cycle's) of a second A cycle through the negative
+            of G_A2B(a): G_B2A(-G_A2B(a)) ~ a (0, the default: none). For MNIST-M the negative is
+            the image of the negative photo, dark strokes on a bright ground: the case G_B2A
+            otherwise never meets with a target, as G_A2B paints dark grounds.
     """
 
     tracked = (
@@ -168,6 +172,7 @@ class CycleGAN(MovingAverage, TwoDomainTrainer):
         "adv_B2A",
         "cycle_A",
         "cycle_B",
+        "cycle_A_inverted",
         "identity_A2B",
         "identity_B2A",
         "d_A",
@@ -196,6 +201,7 @@ class CycleGAN(MovingAverage, TwoDomainTrainer):
         ema_b2a=0.0,
         identity_b2a=None,
         invert_b=0.0,
+        cycle_inverted=0.0,
         **kwargs,
     ):
         super().__init__(seed=seed, **kwargs)
@@ -234,6 +240,9 @@ class CycleGAN(MovingAverage, TwoDomainTrainer):
         self.track_average(ema)
         self.ema_b2a = float(fraction(closed=False)("ema_b2a", ema_b2a, None))
         self.invert_b = float(fraction(closed=True)("invert_b", invert_b, None))
+        self.cycle_inverted = float(weight("cycle_inverted", cycle_inverted, None))
+        if not self.cycle_inverted:
+            del self.trackers["cycle_A_inverted"]
         self.ema_generator_b2a = average_copy(g_b2a, "ema_generator_b2a") if self.ema_b2a else None
         self.built = True
 
@@ -307,6 +316,12 @@ class CycleGAN(MovingAverage, TwoDomainTrainer):
                 + self.cycle_weight_a * forward * logs["cycle_A"]
                 + self.cycle_weight * backward * logs["cycle_B"]
             )
+            if self.cycle_inverted:
+                rec_a_inverted = self.g_b2a(-fake_b, training=True)
+                logs["cycle_A_inverted"] = self.recon_fn_a(rec_a_inverted, real_a)
+                g_loss += (
+                    self.cycle_weight_a * forward * self.cycle_inverted * logs["cycle_A_inverted"]
+                )
             if self.identity or self.identity_b2a:
                 logs["identity_A2B"] = l1_loss(self.g_a2b(real_b, training=True), real_b)
                 logs["identity_B2A"] = l1_loss(self.g_b2a(real_a, training=True), real_a)
