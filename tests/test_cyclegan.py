@@ -149,9 +149,9 @@ def test_unet_dropout_setting():
     lab = networks({**config, "colour_space": "lab", "dropout": 0.5, "dropout_blocks": 4})
     assert rates(lab["g_a2b"]) == [0.5] * 4  # all 4 decoder blocks of the 32 px U-Net
     assert rates(lab["g_b2a"]) == []
-    # cifar10-colour's cpu preset: 25.09 dB mean over seeds 0-3 against 25.05 without
+    # cifar10-colour's cpu preset: 8 epochs, 25.21 dB mean over seeds 0-3 (5 epochs: 25.09)
     preset = default_config("cyclegan", "cpu", dataset="cifar10-colour")
-    assert (preset["dropout"], preset["dropout_blocks"], preset["epochs"]) == (0.5, 4, 5)
+    assert (preset["dropout"], preset["dropout_blocks"], preset["epochs"]) == (0.5, 4, 8)
     coloured = networks({**preset, "image_shape": [32, 32, 3], "g_filters": 4, "d_filters": 4})
     assert rates(coloured["g_a2b"]) == [0.5] * 4 and rates(coloured["g_b2a"]) == []
 

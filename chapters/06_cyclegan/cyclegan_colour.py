@@ -23,17 +23,19 @@
 # **Goal and result** (RESULTS.md, chapter 6): PSNR of the colourised held-out tiles against
 # their true colours, beside the grey copy (24.08 dB; the goal: 1 dB above it, 25.08). The cpu
 # preset's plain command, `keras-gans train cyclegan --dataset cifar10-colour --data-dir DIR
-# --out runs/colour` (2,930 steps, G_B2A the data set's 8-bit luma, B cycle weight 100, A cycle
-# 1,000, D_B's weight 0.1, the training photos cut into tiles at three scales, dropout 0.5 in
-# G's four decoder blocks): **25.07 dB** (seed 0; 25.10, 25.08 and 25.10 dB with seeds 1-3, mean
-# 25.09), SSIM 0.935–0.936 — +1.0 dB over the grey copy with muted, plausible colours; seed 0
-# ends 0.02 dB short of the goal (without dropout, 4 epochs: 25.09 / 25.10 / 24.95 / 25.07,
-# mean 25.05; G_B2A as Lab's L: 24.85 / 24.72 dB; D_B's weight 1 tied the copy, 24.11 dB; the
-# former RGB preset: 20.06 dB after 3,840 steps).
+# --out runs/colour` (4,688 steps in 8 epochs, G_B2A the data set's 8-bit luma, B cycle weight
+# 100, A cycle 1,000, D_B's weight 0.1, the training photos cut into tiles at three scales,
+# dropout 0.5 in G's four decoder blocks): **25.20 dB** (seed 0; 25.25, 25.15 and 25.23 dB with
+# seeds 1-3, mean 25.21), SSIM 0.937–0.938 — +1.07 to +1.17 dB over the grey copy on every seed,
+# the goal met, with muted, plausible colours (5 epochs: 25.07 / 25.10 / 25.08 / 25.10, seed 0
+# short; without dropout, 4 epochs: 25.09 / 25.10 / 24.95 / 25.07; G_B2A as Lab's L: 24.85 /
+# 24.72 dB; D_B's weight 1 tied the copy, 24.11 dB; the former RGB preset: 20.06 dB after 3,840
+# steps).
 #
-# Time on 2 CPU cores: about 190 s of CPU time for the training single-threaded (223–229 s
-# measured on a box shared at load 9–12, 14–21 minutes of wall time there), so about 3 to 4
-# minutes on an idle core, well within 15. On a GPU: not measured yet.
+# Time on 2 CPU cores: 315–325 s of CPU time for the training single-threaded, measured on a
+# box shared at load 7–13 (about 31 minutes of wall time there); about 300 s single-threaded
+# near idle, and about 3 minutes with the plain command's 2 threads on an idle box (estimated,
+# not timed), well within 15. On a GPU: not measured yet.
 #
 # Pix2Pix needs *pairs*: the same scene in domain A and in domain B. For most interesting
 # translations (paintings ↔ photos, horses ↔ zebras, MNIST ↔ SVHN) nobody has pairs. CycleGAN
@@ -451,8 +453,8 @@ show(fig, "colour_metrics.png")
 # %% [markdown]
 # **Reading the numbers.** RESULTS.md has the cpu preset's numbers on the shared photos with
 # the time it took. In Lab the colouriser keeps every tile's lightness, so it starts where the
-# grey copy is and can only win or lose on colour: after 2,930 steps on tiles cut at three
-# scales it beats the grey copy by about 1.0 dB (25.07–25.10 against 24.08 dB) with muted colours
+# grey copy is and can only win or lose on colour: after 4,688 steps on tiles cut at three
+# scales it beats the grey copy by 1.1 dB (25.15–25.25 against 24.08 dB) with muted colours
 # that are right more often than not — pale blue sky and sea, pale green grass, white fur —
 # where the RGB generator of the former preset lost 4 dB rebuilding the brightness. The colours
 # it cannot know are those of scenes it has not seen (a stone wall and a pink rock pale
