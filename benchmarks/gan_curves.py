@@ -19,6 +19,7 @@ test suite; used to pick the cpu presets (RESULTS.md, chapter 3).
 import argparse
 import json
 import os
+from pathlib import Path
 
 import keras
 import numpy as np
@@ -26,7 +27,7 @@ from cgan_curves import Curve
 from gan_quality import classifier_for
 
 import keras_gans  # noqa: F401  (selects the TensorFlow backend)
-from keras_gans import data, metrics
+from keras_gans import data, metrics, viz
 from keras_gans.models import MODELS, build_trainer, default_config
 
 
@@ -45,9 +46,16 @@ def main():
         action="store_true",
         help="also G sampling with its batch statistics, not batch norm's moving averages",
     )
+    p.add_argument(
+        "--grids",
+        help="folder for a 10x10 grid of the first 100 samples (the average's where the run keeps"
+        " one) at every measurement: grid_STEPS.png",
+    )
     args = p.parse_args()
 
     overrides = {k: json.loads(v) for k, v in (s.split("=", 1) for s in args.set)}
+    if args.grids:
+        Path(args.grids).mkdir(parents=True, exist_ok=True)
     clf = classifier_for(args.dataset, args.data_dir, args.classifier.format(dataset=args.dataset))
     ext = metrics.feature_extractor(clf)
     x_test, _ = data.load_images(args.dataset, "test", data_dir=args.data_dir)
@@ -77,11 +85,11 @@ def main():
         fakes = data.to_uint8(fakes)
         probs = keras.ops.softmax(clf.predict(fakes.astype("float32"), verbose=0)).numpy()
         hist = np.bincount(probs.argmax(-1), minlength=10)
-        return metrics.frechet_distance(metrics.features(ext, fakes), f_test), hist
+        return metrics.frechet_distance(metrics.features(ext, fakes), f_test), hist, fakes
 
     def report(epoch, seconds, logs):
         steps = int(trainer.g_optimizer.iterations)
-        g_fid, hist = fid(trainer.generator)
+        g_fid, hist, fakes = fid(trainer.generator)
         line = f"steps {steps:6d}  train {seconds:7.1f} s  FID G {g_fid:6.2f}"
         if args.batch_stats:
             stats = [v.numpy() for v in trainer.generator.non_trainable_variables]
@@ -89,8 +97,10 @@ def main():
             for v, value in zip(trainer.generator.non_trainable_variables, stats):
                 v.assign(value)  # a call in training mode moved the averages: put them back
         if trainer.ema_generator is not None:
-            ema_fid, hist = fid(trainer.ema_generator)
+            ema_fid, hist, fakes = fid(trainer.ema_generator)
             line += f"  FID avg {ema_fid:6.2f}"
+        if args.grids:
+            viz.save_grid(Path(args.grids) / f"grid_{steps}.png", fakes[:100], nrow=10)
         line += f"  classes max/min {hist.max() / max(hist.min(), 1):.2f}"
         losses = " ".join(f"{k}={float(v):.3f}" for k, v in logs.items())
         print(f"{line}  {losses}  load {os.getloadavg()[0]:.2f}", flush=True)
