@@ -29,6 +29,7 @@ from gan_quality import classifier_for
 import keras_gans  # noqa: F401  (selects the TensorFlow backend)
 from keras_gans import data, metrics, viz
 from keras_gans.models import MODELS, build_trainer, default_config
+from keras_gans.trainers.base import average_copy, step_average
 
 
 def main():
@@ -51,6 +52,14 @@ def main():
         help="folder for a 10x10 grid of the first 100 samples (the average's where the run keeps"
         " one) at every measurement: grid_STEPS.png",
     )
+    p.add_argument(
+        "--extra-ema",
+        type=float,
+        action="append",
+        default=[],
+        help="also measure a moving average of G with this decay (kept beside the run's own;"
+        " it only reads G's weights, so training is unchanged)",
+    )
     args = p.parse_args()
 
     overrides = {k: json.loads(v) for k, v in (s.split("=", 1) for s in args.set)}
@@ -72,6 +81,7 @@ def main():
     ds = data.make_dataset(
         x, batch, seed=config["seed"], epochs=1000, labels=y if conditional else None
     )
+    extras = [(decay, average_copy(trainer.generator, f"ema_{decay}")) for decay in args.extra_ema]
     z = np.random.default_rng(0).standard_normal((args.n, trainer.latent_dim)).astype("float32")
     asked = np.arange(args.n) % 10  # a cGAN draws every class equally often
 
@@ -101,6 +111,8 @@ def main():
             line += f"  FID avg {ema_fid:6.2f}"
         if args.grids:
             viz.save_grid(Path(args.grids) / f"grid_{steps}.png", fakes[:100], nrow=10)
+        for decay, average in extras:
+            line += f"  FID avg {decay} {fid(average)[0]:6.2f}"
         line += f"  classes max/min {hist.max() / max(hist.min(), 1):.2f}"
         losses = " ".join(f"{k}={float(v):.3f}" for k, v in logs.items())
         print(f"{line}  {losses}  load {os.getloadavg()[0]:.2f}", flush=True)
@@ -111,7 +123,23 @@ def main():
         f" load average {os.getloadavg()[0]:.2f}",
         flush=True,
     )
-    Curve.fit(trainer, ds, args.every, report)
+    Curve.fit(
+        trainer, ds, args.every, report, callbacks=[Averages(trainer, extras)] if extras else []
+    )
+
+
+class Averages(keras.callbacks.Callback):
+    """Steps ``--extra-ema``'s averages after every G update, as the trainer steps its own."""
+
+    def __init__(self, trainer, extras):
+        super().__init__()
+        self.trainer, self.extras = trainer, extras
+
+    def on_train_batch_end(self, batch, logs=None):
+        for decay, average in self.extras:
+            step_average(
+                average, self.trainer.generator, decay, self.trainer.g_optimizer.iterations
+            )
 
 
 if __name__ == "__main__":
