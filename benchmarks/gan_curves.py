@@ -60,7 +60,15 @@ def main():
         help="also measure a moving average of G with this decay (kept beside the run's own;"
         " it only reads G's weights, so training is unchanged)",
     )
+    p.add_argument(
+        "--at",
+        type=lambda v: {int(n) for n in v.split(",")},
+        help="measure only at these G update counts (comma-separated, each a multiple of --every;"
+        " the run stops at the last): fewer measurements where a run is long",
+    )
     args = p.parse_args()
+    if args.at:
+        args.steps = max(args.at)
 
     overrides = {k: json.loads(v) for k, v in (s.split("=", 1) for s in args.set)}
     if args.grids:
@@ -99,6 +107,12 @@ def main():
 
     def report(epoch, seconds, logs):
         steps = int(trainer.g_optimizer.iterations)
+        if args.at and steps not in args.at:  # only a line of progress (costs nothing)
+            print(
+                f"steps {steps:6d}  train {seconds:7.1f} s  load {os.getloadavg()[0]:.2f}",
+                flush=True,
+            )
+            return False
         g_fid, hist, fakes = fid(trainer.generator)
         line = f"steps {steps:6d}  train {seconds:7.1f} s  FID G {g_fid:6.2f}"
         if args.batch_stats:
