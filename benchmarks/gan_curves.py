@@ -5,13 +5,17 @@ generator updates, of G itself and of the moving average of its weights (``ema``
     python benchmarks/gan_curves.py wgan-gp --steps 1500 --every 250 --set ema=0.999 --set beta_2=0.99
     python benchmarks/gan_curves.py dcgan --steps 1875 --every 625 --batch-stats
     python benchmarks/gan_curves.py cgan --steps 1500 --every 500
+    python benchmarks/gan_curves.py dcgan --every 937 --at 4685,9370,11244 --n 10000 \
+        --set ema=0.999 --extra-ema 0.9995 --grids runs/dcgan-curve-grids
 
 Every ``--every`` generator updates it prints the FID of ``--n`` generated images (fixed z) in
 the feature space of the classifier ``benchmarks/gan_quality.py`` judges with (trained and cached
 there on first use) against the real test images, for G and, where the run keeps one, for G's
 average; beside it the ratio between the most and least frequent class of the G's-average
 samples and the training time so far (evaluation excluded). G's own curve is the run without
-``ema`` (the average only reads G's weights). ``cgan`` is measured the same way, its samples
+``ema`` (the average only reads G's weights); ``--extra-ema`` measures more averages of the
+same run, ``--at`` measures only at some update counts, ``--grids`` saves each measurement's
+first 100 samples as a 10x10 grid. ``cgan`` is measured the same way, its samples
 asking for each class in turn (what the unconditional models are up against). Not part of the
 test suite; used to pick the cpu presets (RESULTS.md, chapter 3).
 """
@@ -58,7 +62,7 @@ def main():
         action="append",
         default=[],
         help="also measure a moving average of G with this decay (kept beside the run's own;"
-        " it only reads G's weights, so training is unchanged)",
+        " it only reads G's weights, so training is unchanged; its steps count as training time)",
     )
     p.add_argument(
         "--at",
