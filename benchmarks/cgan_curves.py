@@ -43,14 +43,15 @@ class Curve(keras.callbacks.Callback):
             self.model.stop_training = True
 
     @classmethod
-    def fit(cls, trainer, ds, every, report):
-        """Train on ``ds`` in epochs of ``every`` steps until ``report`` says stop."""
+    def fit(cls, trainer, ds, every, report, callbacks=()):
+        """Train on ``ds`` in epochs of ``every`` steps until ``report`` says stop (``callbacks``:
+        more of them, called before it)."""
         trainer.fit(
             ds,
             steps_per_epoch=every,
             epochs=10**6,
             verbose=0,
-            callbacks=[cls(report)],
+            callbacks=[*callbacks, cls(report)],
             shuffle=False,
         )
 

@@ -14,9 +14,9 @@
 # %% [markdown]
 # # Chapter 3, part 2 — DCGAN: convolutional GANs, latent walks and vector arithmetic
 #
-# **What you will see:** DCGAN samples (here the cpu preset after 5 epochs of MNIST, drawn by the
-# moving average of G's weights: FID 31.8 in the classifier judge that chapter 3's WGAN-GP and
-# chapter 9 are measured in; 31.3 and 29.4 with seeds 1 and 2),
+# **What you will see:** DCGAN samples (here the cpu preset after 8 epochs of MNIST, drawn by the
+# moving average of G's weights: FID 27.5 in the classifier judge that chapter 3's WGAN-GP and
+# chapter 9 are measured in; 26.7 with seed 1; 31.8 and 31.3 after 5 epochs),
 # a transposed convolution taken apart into zero insertion and a convolution, D's dense and
 # global-average-pooling heads, the same noise improving epoch by epoch, latent walks and vector
 # arithmetic on stroke thickness.
@@ -24,11 +24,10 @@
 # ![dcgan_cpu_mnist.png](../../docs/figures/dcgan_cpu_mnist.png)
 #
 # Time on 2 CPU cores: the chapter trains the plain `cpu` preset, what `keras-gans train dcgan`
-# runs: 5 epochs (4,685 updates on MNIST). The whole measured run, training and judging 10,000
-# samples, took 362-372 s of CPU single-threaded (7-8 minutes of wall time with two runs sharing
-# the 2 cores, RESULTS.md, chapter 3), so on MNIST about 6 minutes on an idle core; the 6,000
-# embedded digits make 93 updates an epoch, under a minute in all, and rougher digits. On a GPU:
-# not measured yet.
+# runs: 8 epochs (7,496 updates on MNIST). An epoch takes about 40 s on an idle 2-core box (two
+# threads, the plain command), so about 5.3 minutes of training (RESULTS.md, chapter 3); the
+# 6,000 embedded digits keep 5 epochs of 93 updates, under a minute in all, and rougher digits.
+# On a GPU: not measured yet.
 #
 # Radford et al. (2016) found an architecture with which GANs train reliably on images:
 #
@@ -39,7 +38,8 @@
 #   (the `cpu` preset raises the rate to 1e-3 for both networks: FID 33.5 / 32.6 / 29.8 with
 #   seeds 0-2 instead of 38.0 / 42.1 at 4e-4, and 48.8 at 2e-4 in an earlier judge, after the same
 #   4,685 updates; and it samples from a moving average of G's weights, `ema=0.999`, which G's
-#   training never sees: 31.8 / 31.3 / 29.4, RESULTS.md).
+#   training never sees: 31.8 / 31.3 / 29.4; and it trains 8 epochs, not 5: 27.5 / 26.7,
+#   RESULTS.md).
 #
 # `keras_gans.runs.train("dcgan", ...)` trains exactly that (the `cpu` preset narrows the
 # networks so that a laptop can train it) into a *run directory* holding the config, checkpoints,
@@ -209,8 +209,8 @@ for head in ("dense", "gap"):
 # %% [markdown]
 # ## Training
 #
-# The `cpu` preset as it is (the config printed below): 5 epochs of batches of 64, 4,685
-# generator updates on MNIST's 60,000 digits, 465 on the 6,000 embedded ones. Running the
+# The `cpu` preset as it is (the config printed below): 8 epochs of batches of 64, 7,496
+# generator updates on MNIST's 60,000 digits; 5 epochs, 465 updates, on the 6,000 embedded ones. Running the
 # chapter again *resumes* the run directory: with all epochs done it just loads the result.
 # `if_changed="new"` is what sends edited networks to a run folder of their own. To train
 # longer, pass `epochs=...` to `runs.train` (or `--epochs` to `keras-gans train`).
