@@ -3,6 +3,7 @@ generator updates, of G itself and of the moving average of its weights (``ema``
 
     python benchmarks/gan_curves.py dcgan --steps 3000 --every 500 --set ema=0.999
     python benchmarks/gan_curves.py wgan-gp --steps 1500 --every 250 --set ema=0.999 --set beta_2=0.99
+    python benchmarks/gan_curves.py wgan-gp --steps 8424 --every 936 --n 10000 --set ema=0.999 --grids runs/g
     python benchmarks/gan_curves.py dcgan --steps 1875 --every 625 --batch-stats
     python benchmarks/gan_curves.py cgan --steps 1500 --every 500
 
@@ -13,7 +14,8 @@ average; beside it the ratio between the most and least frequent class of the G'
 samples and the training time so far (evaluation excluded). G's own curve is the run without
 ``ema`` (the average only reads G's weights). ``cgan`` is measured the same way, its samples
 asking for each class in turn (what the unconditional models are up against). Not part of the
-test suite; used to pick the cpu presets (RESULTS.md, chapter 3).
+test suite; used to pick the cpu presets (RESULTS.md, chapter 3). ``--grids DIR`` also saves
+each measurement's first 100 samples there (``G_<updates>.png``, ``avg_<updates>.png``).
 """
 
 import argparse
@@ -26,7 +28,7 @@ from cgan_curves import Curve
 from gan_quality import classifier_for
 
 import keras_gans  # noqa: F401  (selects the TensorFlow backend)
-from keras_gans import data, metrics
+from keras_gans import data, metrics, viz
 from keras_gans.models import MODELS, build_trainer, default_config
 
 
@@ -40,6 +42,7 @@ def main():
     p.add_argument("--every", type=int, default=500)
     p.add_argument("--n", type=int, default=5000, help="generated images per measurement")
     p.add_argument("--set", action="append", default=[], help="KEY=VALUE overrides (JSON values)")
+    p.add_argument("--grids", help="folder for each measurement's first 100 samples (PNG)")
     p.add_argument(
         "--batch-stats",
         action="store_true",
@@ -67,7 +70,7 @@ def main():
     z = np.random.default_rng(0).standard_normal((args.n, trainer.latent_dim)).astype("float32")
     asked = np.arange(args.n) % 10  # a cGAN draws every class equally often
 
-    def fid(net, training=False):
+    def fid(net, training=False, grid=None):
         def inputs(i):
             return [z[i : i + 500], asked[i : i + 500]] if conditional else z[i : i + 500]
 
@@ -75,13 +78,16 @@ def main():
             [np.asarray(net(inputs(i), training=training)) for i in range(0, args.n, 500)]
         )
         fakes = data.to_uint8(fakes)
+        if grid and args.grids:
+            os.makedirs(args.grids, exist_ok=True)
+            viz.save_grid(os.path.join(args.grids, grid), fakes[:100], nrow=10)
         probs = keras.ops.softmax(clf.predict(fakes.astype("float32"), verbose=0)).numpy()
         hist = np.bincount(probs.argmax(-1), minlength=10)
         return metrics.frechet_distance(metrics.features(ext, fakes), f_test), hist
 
     def report(epoch, seconds, logs):
         steps = int(trainer.g_optimizer.iterations)
-        g_fid, hist = fid(trainer.generator)
+        g_fid, hist = fid(trainer.generator, grid=f"G_{steps:06d}.png")
         line = f"steps {steps:6d}  train {seconds:7.1f} s  FID G {g_fid:6.2f}"
         if args.batch_stats:
             stats = [v.numpy() for v in trainer.generator.non_trainable_variables]
@@ -89,7 +95,7 @@ def main():
             for v, value in zip(trainer.generator.non_trainable_variables, stats):
                 v.assign(value)  # a call in training mode moved the averages: put them back
         if trainer.ema_generator is not None:
-            ema_fid, hist = fid(trainer.ema_generator)
+            ema_fid, hist = fid(trainer.ema_generator, grid=f"avg_{steps:06d}.png")
             line += f"  FID avg {ema_fid:6.2f}"
         line += f"  classes max/min {hist.max() / max(hist.min(), 1):.2f}"
         losses = " ".join(f"{k}={float(v):.3f}" for k, v in logs.items())
