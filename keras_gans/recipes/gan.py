@@ -200,8 +200,8 @@ WGAN_GP = Recipe(
         # n_critic (the critic's updates dominate), so 2 give 2.5x the G updates; 8 epochs at
         # Adam 4e-4 reached FID 24.2 against 47.3 for 10 epochs of 5 steps at 2e-4, in about the
         # same CPU time; Adam 1e-3 then beat 4e-4 on two seeds, same steps (RESULTS.md, chapter 3).
-        # 12 epochs, not 8: the FID still falls after 8 (15.8 / 15.3 against 18.3 / 21.1, seeds
-        # 0 / 1, from G's moving average), and an epoch takes 30 s on 2 idle cores: ≈ 6 minutes
+        # 14 epochs, not 8: the FID still falls after 8 (15.2 / 13.8 against 18.3 / 21.1, seeds
+        # 0 / 1, from G's moving average), and an epoch takes 30 s on 2 idle cores: ≈ 7 minutes
         "cpu": dict(
             latent_dim=64,
             g_filters=32,
@@ -211,7 +211,7 @@ WGAN_GP = Recipe(
             d_lr=1e-3,
             ema=0.999,
             batch_size=64,
-            epochs=12,
+            epochs=14,
         ),
         "paper": dict(
             latent_dim=128,
