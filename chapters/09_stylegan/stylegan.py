@@ -15,10 +15,10 @@
 # # Chapter 9 — From ProGAN to StyleGAN2: where GANs went next
 #
 # **What you will see:** ProGAN's growth stage by stage (what D sees at each level of detail,
-# with the fade-ins), StyleGAN2 samples from the `cpu` preset (two epochs of MNIST in a 32-pixel
-# frame; below, the measured run: all ten digits, FID 45.6 (48.8 with seed 1) against DCGAN's
-# 31.8 in the same judge after 5 epochs (33.5 without G's average, 38.0 at its earlier Adam 4e-4;
-# 27.5 after the 8 epochs its cpu preset trains now), and 316.6
+# with the fade-ins), StyleGAN2 samples from the `cpu` preset (five epochs of MNIST in a 32-pixel
+# frame, about 8 idle minutes; below, the measured run: all ten digits, FID 37.2 (35.0 with seed
+# 1) against DCGAN's 27.5 / 26.7 in the same judge after the 8 epochs (about 5.3 idle minutes) its
+# cpu preset trains (31.8 after 5; 33.5 without G's average, 38.0 at its earlier Adam 4e-4), and 316.6
 # for the collapsed preset before it -- StyleGAN2's G against chapter 3's D, since with
 # StyleGAN2's own small D every setting tried collapsed onto one or two shapes; RESULTS.md
 # chapter 9), a
@@ -28,9 +28,8 @@
 #
 # ![stylegan_cpu_mnist.png](../../docs/figures/stylegan_cpu_mnist.png)
 #
-# Time on 2 CPU cores: the `cpu` preset's two epochs of MNIST are 3,750 updates, about 6.5
-# minutes of CPU time single-threaded (19 minutes' wall beside other work; RESULTS.md, chapter
-# 9), the rest of the chapter a few minutes. On a GPU: not measured yet.
+# Time on 2 CPU cores: the `cpu` preset's five epochs of MNIST are 9,375 updates, about 8
+# idle minutes (850-880 s of CPU single-threaded; RESULTS.md, chapter 9), the rest of the chapter a few minutes. On a GPU: not measured yet.
 #
 # The GAN lecture ends its history with NVIDIA's line of work:
 #
@@ -133,7 +132,7 @@ show(fig, "progan_growth.png")
 # %% [markdown]
 # ## StyleGAN2 on digits
 #
-# The `cpu` preset (two epochs of MNIST; `keras-gans list --settings stylegan` shows every
+# The `cpu` preset (five epochs of MNIST; `keras-gans list --settings stylegan` shows every
 # setting): a 2-layer mapping network (the paper: 8), G's channels 32 up to 16x16 and 16 at
 # 32x32, batch 32, Adam with betas (0, 0.99), G at 2e-3 (the paper's rate), an EMA of G with a
 # half-life of 10,000 images, ramped up as StyleGAN2-ADA does (at most 5 % of the images seen
@@ -319,7 +318,7 @@ show(fig, "stylegan_demodulation.png")
 # --set g_output=linear` (StyleGAN2's own D: watch the samples collapse), `--set style=adain`
 # (StyleGAN's AdaIN instead of demodulation), `loss=wgan-gp` (chapter 3's loss and layer-norm
 # critic; with `d_steps=2`, its 2 critic steps, and Adam 1e-3 (0, 0.9), three epochs scored FID
-# 56.1 against the preset's 45.6 at more CPU: that recipe's win in chapter 3 does not carry over
+# 56.1 against the 2-epoch preset's 45.6 at more CPU: that recipe's win in chapter 3 does not carry over
 # to this G), `noise=true`, `mixing_prob=0.9`,
 # `mapping_layers=8`, more epochs, and `keras-gans train progan` to watch the sample grids grow
 # level by level.
