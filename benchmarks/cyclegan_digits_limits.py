@@ -127,16 +127,22 @@ def recalibrated(generator, images):
     return copy
 
 
+def held_out_quarters():
+    """The first N test pairs (MNIST, MNIST-M, labels) and each MNIST-M image's photo-brightness
+    quarter (0 darkest .. 3 brightest)."""
+    test = data.load_domains("mnist-mnistm", "test", data_dir=DATA, size=32)
+    a, b, labels = test.a[:N], test.b[:N], test.labels_a[:N]
+    _, _, brightness = measures(a, b)
+    edges = np.quantile(brightness, [0, 0.25, 0.5, 0.75, 1])
+    return a, b, labels, np.clip(np.searchsorted(edges, brightness, side="right") - 1, 0, 3)
+
+
 def variants(runs):
     from keras_gans.data import to_float
     from keras_gans.trainers.base import translate_batches
 
-    test = data.load_domains("mnist-mnistm", "test", data_dir=DATA, size=32)
-    a, b, labels = test.a[:N], test.b[:N], test.labels_a[:N]
+    a, b, labels, quartile = held_out_quarters()
     judge_a, judge_b = judges()
-    _, _, brightness = measures(a, b)
-    edges = np.quantile(brightness, [0, 0.25, 0.5, 0.75, 1])
-    quartile = np.clip(np.searchsorted(edges, brightness, side="right") - 1, 0, 3)
     ink = a[..., 0] > 127
     grey = b.astype(float).mean(-1) / 255
     light = np.array([grey[i][ink[i]].mean() - grey[i][~ink[i]].mean() for i in range(N)]) > 0.1
@@ -199,12 +205,8 @@ def polarity(runs):
     from keras_gans.data import to_float
     from keras_gans.trainers.base import translate_batches
 
-    test = data.load_domains("mnist-mnistm", "test", data_dir=DATA, size=32)
-    a, b, labels = test.a[:N], test.b[:N], test.labels_a[:N]
+    a, b, labels, quartile = held_out_quarters()
     judge_a, _ = judges()
-    _, _, brightness = measures(a, b)
-    edges = np.quantile(brightness, [0, 0.25, 0.5, 0.75, 1])
-    quartile = np.clip(np.searchsorted(edges, brightness, side="right") - 1, 0, 3)
     bright = b.astype(float).mean(axis=(1, 2, 3)) / 255 > 0.5
     flipped = np.where(bright[:, None, None, None], 255 - b, b)
     print(
