@@ -253,7 +253,7 @@ def test_null_switches_off_what_a_data_set_preset_turned_on():
     assert off["train_tile_scales"] is None
     assert {k for k in colour if colour[k] != off[k]} == {"train_tile_scales"}
     kept = default_config("cyclegan", "cpu", dataset="cifar10-colour", epochs=None, limit=None)
-    assert kept["epochs"] == 5 and kept["limit"] == 4700
+    assert kept["epochs"] == 8 and kept["limit"] == 4700
 
 
 def test_the_plain_digit_commands_train_the_measured_budgets():
