@@ -374,19 +374,27 @@ def test_pool_randomness_is_seeded_and_fair():
 
 
 # -- training, runs, resume ------------------------------------------------------------------------
+def _first_averaged_step(trainer, network, average, seed):
+    """One step of ``trainer`` on a random (a, b): ``network`` moves, and its moving average
+    ``average`` holds 2/11 of its old weights and 9/11 of the new (decay min(ema, (1 + t) /
+    (10 + t)) = 2/11 at t = 1). Returns (a, b)."""
+    rng = np.random.default_rng(seed)
+    a, b = (rng.uniform(-1, 1, (2, 4, 4, 3)).astype("float32") for _ in range(2))
+    g0 = [np.array(w) for w in getattr(trainer, network).weights]
+    trainer.train_on_batch(a, b)
+    g1 = [np.array(w) for w in getattr(trainer, network).weights]
+    assert not any(np.allclose(w0, w1) for w0, w1 in zip(g0, g1))
+    for avg, before, after in zip(getattr(trainer, average).weights, g0, g1):
+        np.testing.assert_allclose(np.array(avg), 2 / 11 * before + 9 / 11 * after, atol=1e-6)
+    return a, b
+
+
 def test_ema_translates_a2b_with_the_moving_average():
     """``ema``: after step t the average of G_A2B is d * average + (1 - d) * G_A2B, d = min(ema,
     (1 + t) / (10 + t)); from G_A2B's copy one step gives 2/11 of the old weights and 9/11 of
     the new. A -> B translates with the average, B -> A with G_B2A itself."""
     trainer = _affine_trainer(0.05, ema=0.5)
-    rng = np.random.default_rng(0)
-    a, b = (rng.uniform(-1, 1, (2, 4, 4, 3)).astype("float32") for _ in range(2))
-    g0 = [np.array(w) for w in trainer.g_a2b.weights]
-    trainer.train_on_batch(a, b)
-    g1 = [np.array(w) for w in trainer.g_a2b.weights]
-    assert not any(np.allclose(w0, w1) for w0, w1 in zip(g0, g1))
-    for avg, before, after in zip(trainer.ema_generator.weights, g0, g1):
-        np.testing.assert_allclose(np.array(avg), 2 / 11 * before + 9 / 11 * after, atol=1e-6)
+    a, _ = _first_averaged_step(trainer, "g_a2b", "ema_generator", seed=0)
     assert trainer.translators["A2B"] is trainer.ema_generator
     assert trainer.translators["B2A"] is trainer.g_b2a
     np.testing.assert_allclose(
@@ -401,14 +409,7 @@ def test_ema_b2a_translates_b2a_with_its_own_moving_average():
     """``ema_b2a``: G_B2A's average follows the same rule as ``ema``'s (2/11 of the old weights
     and 9/11 of the new after the first step); B -> A translates with it, A -> B with G_A2B."""
     trainer = _affine_trainer(0.05, ema_b2a=0.5)
-    rng = np.random.default_rng(1)
-    a, b = (rng.uniform(-1, 1, (2, 4, 4, 3)).astype("float32") for _ in range(2))
-    g0 = [np.array(w) for w in trainer.g_b2a.weights]
-    trainer.train_on_batch(a, b)
-    g1 = [np.array(w) for w in trainer.g_b2a.weights]
-    assert not any(np.allclose(w0, w1) for w0, w1 in zip(g0, g1))
-    for avg, before, after in zip(trainer.ema_generator_b2a.weights, g0, g1):
-        np.testing.assert_allclose(np.array(avg), 2 / 11 * before + 9 / 11 * after, atol=1e-6)
+    _, b = _first_averaged_step(trainer, "g_b2a", "ema_generator_b2a", seed=1)
     assert trainer.translators["B2A"] is trainer.ema_generator_b2a
     assert trainer.translators["A2B"] is trainer.g_a2b and trainer.ema_generator is None
     np.testing.assert_allclose(
