@@ -14,9 +14,9 @@
 # %% [markdown]
 # # Chapter 3, part 2 — DCGAN: convolutional GANs, latent walks and vector arithmetic
 #
-# **What you will see:** DCGAN samples (here the cpu preset after 8 epochs of MNIST, drawn by the
-# moving average of G's weights: FID 27.5 in the classifier judge that chapter 3's WGAN-GP and
-# chapter 9 are measured in; 26.7 with seed 1; 31.8 and 31.3 after 5 epochs),
+# **What you will see:** DCGAN samples (here the cpu preset after 12 epochs of MNIST, drawn by the
+# moving average of G's weights: FID 23.4 in the classifier judge that chapter 3's WGAN-GP and
+# chapter 9 are measured in; 23.8 with seed 1; 27.5 / 26.7 after 8 epochs, 31.8 / 31.3 after 5),
 # a transposed convolution taken apart into zero insertion and a convolution, D's dense and
 # global-average-pooling heads, the same noise improving epoch by epoch, latent walks and vector
 # arithmetic on stroke thickness.
@@ -24,8 +24,8 @@
 # ![dcgan_cpu_mnist.png](../../docs/figures/dcgan_cpu_mnist.png)
 #
 # Time on 2 CPU cores: the chapter trains the plain `cpu` preset, what `keras-gans train dcgan`
-# runs: 8 epochs (7,496 updates on MNIST). An epoch takes about 40 s on an idle 2-core box (two
-# threads, the plain command), so about 5.3 minutes of training (RESULTS.md, chapter 3); the
+# runs: 12 epochs (11,244 updates on MNIST). An epoch takes about 40 s on an idle 2-core box (two
+# threads, the plain command), so about 8 minutes of training (RESULTS.md, chapter 3); the
 # 6,000 embedded digits keep 5 epochs of 93 updates, under a minute in all, and rougher digits.
 # On a GPU: not measured yet.
 #
@@ -38,8 +38,8 @@
 #   (the `cpu` preset raises the rate to 1e-3 for both networks: FID 33.5 / 32.6 / 29.8 with
 #   seeds 0-2 instead of 38.0 / 42.1 at 4e-4, and 48.8 at 2e-4 in an earlier judge, after the same
 #   4,685 updates; and it samples from a moving average of G's weights, `ema=0.999`, which G's
-#   training never sees: 31.8 / 31.3 / 29.4; and it trains 8 epochs, not 5: 27.5 / 26.7,
-#   RESULTS.md).
+#   training never sees: 31.8 / 31.3 / 29.4; and it trains 12 epochs, not 5: 23.4 / 23.8 (8
+#   epochs: 27.5 / 26.7), RESULTS.md).
 #
 # `keras_gans.runs.train("dcgan", ...)` trains exactly that (the `cpu` preset narrows the
 # networks so that a laptop can train it) into a *run directory* holding the config, checkpoints,
@@ -209,7 +209,7 @@ for head in ("dense", "gap"):
 # %% [markdown]
 # ## Training
 #
-# The `cpu` preset as it is (the config printed below): 8 epochs of batches of 64, 7,496
+# The `cpu` preset as it is (the config printed below): 12 epochs of batches of 64, 11,244
 # generator updates on MNIST's 60,000 digits; 5 epochs, 465 updates, on the 6,000 embedded ones. Running the
 # chapter again *resumes* the run directory: with all epochs done it just loads the result.
 # `if_changed="new"` is what sends edited networks to a run folder of their own. To train
