@@ -18,15 +18,15 @@
 # (linear program, 1-D closed form) beside a critic's estimate, JSD against W1 for distributions
 # that do not overlap, the gradient penalty on a critic solved by hand, mode collapse of a plain
 # GAN on a ring of eight Gaussians against WGAN-GP, and WGAN and WGAN-GP samples (here the WGAN-GP
-# cpu preset after 14 epochs of MNIST, from G's moving average, FID 15.2; 18.3 after 8
-# epochs in the same curve, RESULTS.md).
+# cpu preset after 16 epochs of MNIST, from G's moving average, FID 14.4; 15.2 after 14 and
+# 18.3 (G) after 8 epochs, RESULTS.md).
 #
 # ![wgangp_cpu_mnist.png](../../docs/figures/wgangp_cpu_mnist.png)
 #
 # Time on 2 CPU cores: the chapter trains the plain `cpu` presets, what `keras-gans train wgan`
 # and `keras-gans train wgan-gp` run. On MNIST that is WGAN's 10 epochs (1,870 updates, about
-# 4.5 minutes) and WGAN-GP's 14 (6,552 updates, about 7 minutes: an epoch takes 30 s on 2 idle
-# cores; RESULTS.md, chapter 3): about 15 minutes with the ring of Gaussians on an idle machine, up
+# 4.5 minutes) and WGAN-GP's 16 (7,488 updates, about 8 minutes: an epoch takes 30 s on 2 idle
+# cores; RESULTS.md, chapter 3): about 16 minutes with the ring of Gaussians on an idle machine, up
 # to several times that on a busy one. On the 6,000 embedded digits both presets train
 # 15 epochs (555 and 690 updates), about 4 minutes in all (chapters/README.md). On a GPU: not
 # measured yet.
@@ -439,7 +439,8 @@ for model in ("wgan", "wgan-gp"):
 # gain: 6 epochs of it, the CPU of 8 epochs of two, reach FID 23.6 against 24.2 (at 4e-4). The
 # preset trains at Adam 1e-3: after 8 epochs FID 18.3 and 21.2 (seeds 0, 1) against 22.7 and
 # 25.3 at 4e-4, with a flatter class histogram; and the FID still falls after 8 epochs, so the
-# preset trains 14 (about 7 idle minutes): 15.2 and 13.8 from G's moving average.
+# preset trains 16 (about 8 idle minutes): 14.4 and 13.0 from G's moving average
+# (15.2 and 13.8 after 14 epochs).
 # The penalty keeps the critic's gradients useful even when it is not trained to its optimum. Clipping has no such
 # help: WGAN keeps the paper's 5 steps, and its pictures after a few CPU minutes are rougher.
 # `if_changed="new"` sends edited networks to a run folder of their own.
