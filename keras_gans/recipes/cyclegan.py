@@ -312,8 +312,9 @@ CYCLEGAN = Recipe(
         # limit 700 leaves those tiles whole and holds the real monet2photo (tfds or DIR/,
         # 6,287 photos at 32 px) to the same ~2,100 steps instead of 18,800
         ("cpu", "monet-photo"): dict(tile_scale=2, epochs=24, limit=700),
-        # MNIST <-> MNIST-M: 12,000 digits per domain for 3 epochs (4,500 steps, about 12 idle
-        # minutes; all 30,000 for 20 epochs would be 75,000) at twice the paper's learning rate.
+        # MNIST <-> MNIST-M: 12,000 digits per domain for 3 epochs (4,500 steps, about 5.5 idle
+        # minutes at 109 s an epoch; all 30,000 for 20 epochs would be 75,000) at twice the
+        # paper's learning rate.
         # At 1,875 steps more digits (+2.6 points MNIST-M -> MNIST) and lr 4e-4 (+3.4) were the
         # two probes that helped; grey output, instance norm, 16 px patches, a forward cycle
         # only did not. The identity loss stays: switched off it traded 4 points of one
