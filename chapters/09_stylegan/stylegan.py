@@ -16,9 +16,10 @@
 #
 # **What you will see:** ProGAN's growth stage by stage (what D sees at each level of detail,
 # with the fade-ins), StyleGAN2 samples from the `cpu` preset (five epochs of MNIST in a 32-pixel
-# frame, about 8 idle minutes; below, the measured run: all ten digits, FID 37.2 (35.0 with seed
-# 1) against DCGAN's 23.4 / 23.8 in the same judge after the 12 epochs (about 8 idle minutes) its
-# cpu preset trains (27.5 after 8, 31.8 after 5; 38.0 at its earlier Adam 4e-4), and 316.6
+# frame, batch 64, about 7.5 idle minutes; below, the measured run: all ten digits, FID 28.7
+# (28.8 with seed 1; batch 32, the preset before: 37.2 / 35.0) against DCGAN's 23.4 / 23.8 in the
+# same judge after the 12 epochs (about 8 idle minutes) its cpu preset trains (27.5 after 8,
+# 31.8 after 5; 38.0 at its earlier Adam 4e-4), and 316.6
 # for the collapsed preset before it -- StyleGAN2's G against chapter 3's D, since with
 # StyleGAN2's own small D every setting tried collapsed onto one or two shapes; RESULTS.md
 # chapter 9), a
@@ -28,8 +29,8 @@
 #
 # ![stylegan_cpu_mnist.png](../../docs/figures/stylegan_cpu_mnist.png)
 #
-# Time on 2 CPU cores: the `cpu` preset's five epochs of MNIST are 9,375 updates, about 8
-# idle minutes (850-880 s of CPU single-threaded; RESULTS.md, chapter 9), the rest of the chapter a few minutes. On a GPU: not measured yet.
+# Time on 2 CPU cores: the `cpu` preset's five epochs of MNIST are 4,685 updates of batch 64,
+# about 7.5 idle minutes (about 840 s of CPU single-threaded; RESULTS.md, chapter 9), the rest of the chapter a few minutes. On a GPU: not measured yet.
 #
 # The GAN lecture ends its history with NVIDIA's line of work:
 #
@@ -134,12 +135,13 @@ show(fig, "progan_growth.png")
 #
 # The `cpu` preset (five epochs of MNIST; `keras-gans list --settings stylegan` shows every
 # setting): a 2-layer mapping network (the paper: 8), G's channels 32 up to 16x16 and 16 at
-# 32x32, batch 32, Adam with betas (0, 0.99), G at 2e-3 (the paper's rate), an EMA of G with a
+# 32x32, batch 64, Adam with betas (0, 0.99), G at 2.5e-3 (StyleGAN2-ADA's rate for batch 64 at
+# low resolution; D at 1.25e-3), an EMA of G with a
 # half-life of 10,000 images, ramped up as StyleGAN2-ADA does (at most 5 % of the images seen
 # so far: a short run would otherwise sample from a G that is mostly its untrained start).
 #
 # **The discriminator is chapter 3's** (`d_net="dcgan"`: strided convolutions with batch norm,
-# Adam 1e-3), not StyleGAN2's residual D, and G's images are bounded by a tanh as in chapter 3
+# Adam 1.25e-3), not StyleGAN2's residual D, and G's images are bounded by a tanh as in chapter 3
 # (`g_output="tanh"`). Why (RESULTS.md, chapter 9, measured): at this size StyleGAN2's own D
 # (16-32 channels, no normalisation) collapsed G onto one or two shapes within 200-600 updates
 # at every setting tried -- its rates from 5e-4 to the paper's 2.5e-3, R1 from 0.01 to 10, the
