@@ -124,6 +124,28 @@ def gradient_penalty(critic, real, fake, seed=None, alpha=None, training=True):
     return _mean(ops.square(norms - 1.0))
 
 
+def r1_penalty(discriminator, real, training=True):
+    """R1 penalty E[|grad_x D(x)|^2] over real images (Mescheder et al., 2018), before its
+    weight gamma / 2. The gradient is of the batch's summed scores: with a per-image D each score
+    depends on its own image only (a batch-norm D in training mode couples them a little, through
+    the batch's statistics)."""
+    real = ops.cast(real, "float32")
+    with tf.GradientTape() as tape:
+        tape.watch(real)
+        scores = discriminator(real, training=training)
+    grads = tape.gradient(scores, real)
+    return _mean(ops.sum(ops.square(grads), axis=list(range(1, len(grads.shape)))))
+
+
+def lazy_r1_penalty(discriminator, real, d_updates, every):
+    """StyleGAN2's lazy R1: the penalty when D's update count ``d_updates`` (before this update)
+    is a multiple of ``every``, else 0 (no extra pass); the caller weighs it by gamma / 2 * every
+    so its mean weight is gamma / 2. Returns (penalty, due) with ``due`` a boolean tensor."""
+    due = ops.equal(d_updates % every, 0)
+    penalty = tf.cond(due, lambda: r1_penalty(discriminator, real), lambda: tf.constant(0.0))
+    return penalty, due
+
+
 def l1_loss(a, b):
     """Mean absolute error, the cycle, identity and Pix2Pix reconstruction loss."""
     return _mean(ops.abs(ops.cast(a, "float32") - ops.cast(b, "float32")))

@@ -183,6 +183,8 @@ RULES = {
     "cycle_inverted": weight,
     "top_k": share,
     "top_k_decay": share,
+    "r1_gamma": weight,
+    "r1_every": count(1, 10**6),
     "clip_value": rate,
     "weight_decay": weight,
     "beta": weight,
@@ -230,6 +232,16 @@ RULES = {
         )
     },
 }
+
+
+def check_r1(r1_gamma, loss):
+    """R1 (``r1_gamma`` > 0) pulls D's gradients on real images to 0: meaningless for a
+    Wasserstein critic, whose gradients should have norm 1 (WGAN-GP's penalty)."""
+    if r1_gamma and loss == "wasserstein":
+        raise KerasGansError(
+            "r1_gamma needs a loss other than wasserstein: R1 pulls D's gradients on real images"
+            " to 0, a Wasserstein critic's should have norm 1 (wgan-gp's gp_weight)"
+        )
 
 
 def check_numbers(config):

@@ -7,6 +7,7 @@ compile step; they differ in the loss and how D is kept in check (:mod:`keras_ga
 from keras_gans.choices import D_HEADS
 from keras_gans.errors import check_choice
 from keras_gans.recipes.base import Recipe
+from keras_gans.settings_check import check_r1
 
 
 def networks(config):
@@ -34,6 +35,7 @@ def networks(config):
 
 def check(config):
     check_choice("d_head", config.get("d_head", "dense"), D_HEADS)
+    check_r1(config.get("r1_gamma", 0.0), config["loss"])
 
 
 def trainer(config, generator, discriminator):
@@ -49,6 +51,9 @@ def trainer(config, generator, discriminator):
         top_k=config.get("top_k", 1.0),
         top_k_decay=config.get("top_k_decay", 0.99),
         top_k_period=config.get("steps_per_epoch"),
+        # runs older than the settings: no R1
+        r1_gamma=config.get("r1_gamma", 0.0),
+        r1_every=config.get("r1_every", 16),
     )
     if config["model"] == "wgan":
         return WGANTrainer(generator, discriminator, clip_value=config["clip_value"], **kwargs)
@@ -68,6 +73,8 @@ GAN = Recipe(
         ema=0.0,
         top_k=1.0,
         top_k_decay=0.99,
+        r1_gamma=0.0,
+        r1_every=16,
         optimizer="adam",
         beta_1=0.5,
         beta_2=0.999,
@@ -84,6 +91,7 @@ GAN = Recipe(
     },
     networks=networks,
     trainer=trainer,
+    check=check,
 )
 DCGAN = Recipe(
     name="dcgan",
@@ -95,6 +103,8 @@ DCGAN = Recipe(
         ema=0.0,
         top_k=1.0,
         top_k_decay=0.99,
+        r1_gamma=0.0,
+        r1_every=16,
         optimizer="adam",
         beta_1=0.5,
         beta_2=0.999,

@@ -14,8 +14,8 @@ import tensorflow as tf
 from keras import ops
 
 from keras_gans.errors import KerasGansError, check_positive
-from keras_gans.losses import adversarial_losses, gradient_penalty
-from keras_gans.settings_check import share
+from keras_gans.losses import adversarial_losses, gradient_penalty, lazy_r1_penalty
+from keras_gans.settings_check import RULES, check_r1, share
 from keras_gans.trainers.base import AdversarialTrainer, scale_for_replicas
 
 
@@ -36,6 +36,14 @@ class GAN(AdversarialTrainer):
             every ``top_k_period`` G updates (an epoch, as in the paper), k = floor(m * max(
             gamma^e, nu)). The paper: gamma 0.99, nu 0.5. The step counts G's optimizer's
             updates, so a resumed run anneals k exactly as the uninterrupted run.
+        r1_gamma: gamma of the R1 penalty ``gamma / 2 * E[|grad D(x)|^2]`` on real images
+            (Mescheder et al., 2018; 0, the default: none, and no extra pass of D). Not with the
+            Wasserstein loss: its critic is meant to have gradients of norm 1, not 0. A D with
+            batch norm is called in training mode for it, normalised by the real batch's own
+            statistics as in D's loss (the pass also moves D's running statistics, unused while
+            training).
+        r1_every: the penalty every this many D updates with this many times the weight
+            (StyleGAN2's lazy regularisation; 1: every update), as chapter 9's StyleGAN.
         seed: seed of the trainer's noise (``keras.random.SeedGenerator``).
     """
 
@@ -51,6 +59,8 @@ class GAN(AdversarialTrainer):
         top_k=1.0,
         top_k_decay=0.99,
         top_k_period=None,
+        r1_gamma=0.0,
+        r1_every=16,
         **kwargs,
     ):
         self.loss_name = loss
@@ -68,6 +78,11 @@ class GAN(AdversarialTrainer):
             self.top_k_period = check_positive("top_k_period", top_k_period)
         else:
             self.top_k_period = None
+        self.r1_gamma = float(RULES["r1_gamma"]("r1_gamma", r1_gamma, None))
+        self.r1_every = RULES["r1_every"]("r1_every", r1_every, None)
+        check_r1(self.r1_gamma, loss)
+        if self.r1_gamma:  # the mean penalty over the D updates that computed it
+            self.tracked = GAN.tracked + ("r1",)
         super().__init__(generator, discriminator, **kwargs)
         self.track_average(ema)
 
@@ -125,7 +140,14 @@ class GAN(AdversarialTrainer):
                 if penalty is not None:
                     logs["gp"] = penalty
                     d_loss = d_loss + self.gp_weight * penalty
-                scaled = scale_for_replicas(d_loss)
+                total = d_loss
+                if self.r1_gamma:  # d_loss logged without it, as StyleGAN's
+                    r1, due = lazy_r1_penalty(
+                        self.discriminator, real, self.d_optimizer.iterations, self.r1_every
+                    )
+                    total = d_loss + r1 * (self.r1_gamma / 2 * self.r1_every)
+                    self.trackers["r1"].update_state(r1, sample_weight=ops.cast(due, "float32"))
+                scaled = scale_for_replicas(total)
             self.apply(self.d_optimizer, tape, scaled, self.discriminator.trainable_variables)
             self.after_critic_update()
 

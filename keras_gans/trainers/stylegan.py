@@ -28,7 +28,12 @@ from keras import ops
 
 from keras_gans.choices import STYLEGAN_LOSSES
 from keras_gans.errors import KerasGansError, check_choice, check_positive
-from keras_gans.losses import gradient_penalty, wasserstein_d_loss, wasserstein_g_loss
+from keras_gans.losses import (
+    gradient_penalty,
+    lazy_r1_penalty,
+    wasserstein_d_loss,
+    wasserstein_g_loss,
+)
 from keras_gans.trainers.base import (
     AdversarialTrainer,
     Trainer,
@@ -291,14 +296,6 @@ class StyleGAN(Trainer):
         layer = ops.arange(self.num_ws, dtype="float32")[None, :, None]
         return ops.where(layer < cut[:, None, None], w1[:, None], w2[:, None]), w1
 
-    def r1_penalty(self, real):
-        """E[|grad_x D(x)|^2] over real images (Mescheder et al., 2018)."""
-        with tf.GradientTape() as tape:
-            tape.watch(real)
-            scores = self.discriminator(real, training=True)
-        grads = tape.gradient(scores, real)  # of their sum: each score depends on its image only
-        return ops.mean(ops.sum(ops.square(grads), axis=[1, 2, 3]))
-
     @property
     def images_per_step(self):
         """Real images one train step consumes per generator sample (batch multiple)."""
@@ -307,7 +304,6 @@ class StyleGAN(Trainer):
     def d_step(self, real):
         """One update of D on ``real`` and as many fresh fakes; its loss, penalty and scores."""
         m = ops.shape(real)[0]
-        lazy = ops.equal(self.d_optimizer.iterations % self.r1_every, 0)
         ws, _ = self.mixed_styles(m)  # before the noise: the random draws in their old order
         noise = self.draw(tf.random.stateless_normal, (m, *self.noise_shape))
         with tf.GradientTape() as tape:
@@ -322,9 +318,11 @@ class StyleGAN(Trainer):
             else:
                 d_loss = ops.mean(ops.softplus(fake_scores)) + ops.mean(ops.softplus(-real_scores))
                 if self.r1_gamma:
-                    penalty = tf.cond(lazy, lambda: self.r1_penalty(real), lambda: tf.constant(0.0))
+                    penalty, lazy = lazy_r1_penalty(
+                        self.discriminator, real, self.d_optimizer.iterations, self.r1_every
+                    )
                 else:  # gamma 0: no penalty pass, no extra call of a batch-norm D
-                    penalty = tf.constant(0.0)
+                    penalty, lazy = tf.constant(0.0), tf.constant(False)
                 total = d_loss + penalty * (self.r1_gamma / 2 * self.r1_every)
             scaled = scale_for_replicas(total)
         self.apply(self.d_optimizer, tape, scaled, self.discriminator.trainable_variables)
