@@ -17,9 +17,9 @@
 # **What you will see:** ProGAN's growth stage by stage (what D sees at each level of detail,
 # with the fade-ins), StyleGAN2 samples from the `cpu` preset (five epochs of MNIST in a 32-pixel
 # frame, batch 64, about 7.5 idle minutes; below, the measured run: all ten digits, FID 28.7
-# (28.8 with seed 1; batch 32, the preset before: 37.2 / 35.0) against DCGAN's 23.4 / 23.8 in the
-# same judge after the 12 epochs (about 8 idle minutes) its cpu preset trains (27.5 after 8,
-# 31.8 after 5; 38.0 at its earlier Adam 4e-4), and 316.6
+# (28.8 with seed 1; batch 32, the preset before: 37.2 / 35.0) against DCGAN's 14.9 / 14.8 in the
+# same judge after the 12 epochs with R1 (about 8.5 idle minutes) its cpu preset trains (23.4
+# without R1, 27.5 after 8 epochs; 38.0 at its earlier Adam 4e-4), and 316.6
 # for the collapsed preset before it -- StyleGAN2's G against chapter 3's D, since with
 # StyleGAN2's own small D every setting tried collapsed onto one or two shapes; RESULTS.md
 # chapter 9), a
