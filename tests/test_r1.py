@@ -108,9 +108,11 @@ def test_r1_moves_a_batch_norm_d_differently_and_gamma_0_is_unchanged():
 
 
 def test_recipes_pass_the_settings_off_by_default():
-    config = default_config("dcgan", image_shape=[28, 28, 1])
+    # off in the recipes' base (the paper presets, `gan`); DCGAN's cpu preset turns it on
+    config = default_config("dcgan", "paper", image_shape=[28, 28, 1])
     assert config["r1_gamma"] == 0.0 and config["r1_every"] == 16
     assert default_config("gan")["r1_gamma"] == 0.0
+    assert default_config("dcgan", image_shape=[28, 28, 1])["r1_gamma"] == 0.1
     trainer = build_trainer({**config, "r1_gamma": 0.1, "r1_every": 8, "latent_dim": 4})
     assert (trainer.r1_gamma, trainer.r1_every) == (0.1, 8)
     assert "r1" in trainer.tracked
