@@ -54,10 +54,10 @@
 # a sample grid per epoch, the loss log and the final networks. We train one, look at what it
 # logged, and then explore its latent space.
 #
-# **Data.** Offline by default: the embedded digits (6,000 real MNIST training digits shipped
-# in the package). With `KERAS_GANS_DATA_DIR` pointing at a folder that holds the MNIST IDX files
-# (e.g. `KERAS_GANS_DATA_DIR=/path/to/data` with `data/mnist/train-images-idx3-ubyte.gz` ...),
-# the chapter trains on MNIST instead. `keras-gans list` shows the data sets.
+# **Data.** MNIST, from `KERAS_GANS_DATA_DIR` (a folder with the MNIST IDX files, directly or
+# in `mnist/`), Keras' cache, or an 11 MB download the first time. Offline without them: the
+# 6,000 real MNIST digits embedded in the package, announced in one line (5 epochs of them).
+# `keras-gans list` shows the data sets.
 #
 # Set `KERAS_GANS_QUICK=1` for a smoke test (256 images, one epoch: the pictures will be noise).
 

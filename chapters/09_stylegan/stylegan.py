@@ -48,8 +48,9 @@
 #   regularisation. `keras-gans train stylegan` (`--set style=adain` for StyleGAN's AdaIN).
 #
 # Both sample from an exponential moving average of G's weights. **Data:** MNIST from
-# `KERAS_GANS_DATA_DIR` (a folder with `mnist/`), padded from 28 to a 32-pixel frame; without it,
-# the embedded digits (6,000: one epoch is then only 187 updates). `KERAS_GANS_QUICK=1` is a
+# `KERAS_GANS_DATA_DIR` (a folder with `mnist/`), Keras' cache or an 11 MB download the first
+# time, padded from 28 to a 32-pixel frame; offline without them, the embedded digits (6,000:
+# one epoch is then only 93 updates of 64), announced in one line. `KERAS_GANS_QUICK=1` is a
 # smoke test.
 
 # %%
