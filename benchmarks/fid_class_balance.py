@@ -5,7 +5,8 @@ images, in the judge chapter 3 is measured with.
     python benchmarks/fid_class_balance.py --dataset mnist --data-dir ../shared/data \
         --classifier /work/runs/judges/classifier-mnist.keras --ratios 1 1.4 2 3
 
-The class shares are geometric (class c gets R ** (c / 9) of the weight), n images in all. A GAN
+The class shares are geometric (class c gets R ** (c / 9) of the weight), n images in all; the
+draws share one seeded generator, so each ratio's draw depends on the ratios listed before it. A GAN
 whose samples score near this row for its own histogram loses its FID to the histogram; one far
 above it loses it to the samples themselves. Not part of the test suite (RESULTS.md, chapter 3).
 """
@@ -20,13 +21,17 @@ import keras_gans  # noqa: F401  (selects the TensorFlow backend)
 from keras_gans import data, metrics
 
 
-def balanced_draw(labels, ratio, n, rng, num_classes=10):
-    """Indices of ``n`` images whose class counts rise geometrically, max / min = ``ratio``."""
-    weights = ratio ** (np.arange(num_classes) / (num_classes - 1))
-    counts = np.round(weights / weights.sum() * n).astype(int)
+def draw(labels, counts, rng):
+    """Indices of ``counts[c]`` distinct images of each class ``c``."""
     return np.concatenate(
         [rng.choice(np.flatnonzero(labels == c), k, replace=False) for c, k in enumerate(counts)]
     )
+
+
+def geometric_counts(ratio, n, num_classes=10):
+    """Class counts of ``n`` images rising geometrically, max / min = ``ratio``."""
+    weights = ratio ** (np.arange(num_classes) / (num_classes - 1))
+    return np.round(weights / weights.sum() * n).astype(int)
 
 
 def main():
@@ -50,18 +55,13 @@ def main():
     train = metrics.features(extractor, x_train)
     rng = np.random.default_rng(args.seed)
     for ratio in args.ratios:
-        pick = balanced_draw(y_train, ratio, args.n, rng)
-        fid = metrics.frechet_distance(train[pick], test)
+        fid = metrics.frechet_distance(
+            train[draw(y_train, geometric_counts(ratio, args.n), rng)], test
+        )
         print(f"{args.dataset}: classes max / min {ratio:.1f}: FID {fid:.3f}", flush=True)
     if args.counts:
         counts = [int(c) for c in args.counts.split(",")]
-        pick = np.concatenate(
-            [
-                rng.choice(np.flatnonzero(y_train == c), k, replace=False)
-                for c, k in enumerate(counts)
-            ]
-        )
-        fid = metrics.frechet_distance(train[pick], test)
+        fid = metrics.frechet_distance(train[draw(y_train, counts, rng)], test)
         ratio = max(counts) / min(counts)
         print(f"{args.dataset}: the counts {args.counts} (max / min {ratio:.2f}): FID {fid:.3f}")
 
