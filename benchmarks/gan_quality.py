@@ -43,29 +43,32 @@ def classifier_for(dataset, data_dir, cache):
 
 
 def samples_of(run, n, **styled):
-    """The run's ``n`` samples from z of seed 0 (G's moving average where it keeps one), and G's
-    own from the same z where it keeps one (else None; StyleGAN / ProGAN: always).
+    """The run's ``n`` samples from z of seed 0 (G's moving average where it keeps one), G's own
+    from the same z and the average's name where it keeps one (else None, None; StyleGAN /
+    ProGAN: always).
 
     G's own are what the run without ``ema`` samples (the average only reads G's weights), so one
     run with ``--set ema=DECAY`` judges both."""
     fakes = run.sample(n, seed=0, **styled)
     t = run.trainer
     if getattr(t, "ema_generator", None) is not None:
+        average = "ema_generator"
         swaps = {"ema_generator": None}  # the trainer samples G itself without one
     elif hasattr(t, "generator_ema"):
         # ProGAN / StyleGAN always sample their averages (``generator_ema``, ``mapping_ema``;
         # renaming them would orphan saved runs' weights): G's own nets stand in for them
+        average = "generator_ema"
         swaps = {"generator_ema": t.generator}
         if hasattr(t, "mapping_ema"):
             swaps["mapping_ema"] = t.mapping
     else:
-        return fakes, None
+        return fakes, None, None
     kept = {name: getattr(t, name) for name in swaps}
     # object's setattr: Keras would track the stand-ins as new layers of the trainer
     for name, net in swaps.items():
         object.__setattr__(t, name, net)
     try:
-        return fakes, run.sample(n, seed=0, **styled)
+        return fakes, run.sample(n, seed=0, **styled), average
     finally:
         for name, net in kept.items():
             object.__setattr__(t, name, net)
@@ -98,7 +101,7 @@ def main():
     f_test = metrics.features(ext, x_test)
     styled = {} if args.truncation is None else {"truncation": args.truncation}
     run = load_run(args.out)
-    fakes, g_fakes = samples_of(run, args.n, **styled)
+    fakes, g_fakes, average = samples_of(run, args.n, **styled)
     f_train = metrics.features(ext, x_train[: args.n])
 
     def judged(images):
@@ -122,8 +125,7 @@ def main():
         "kid_train_vs_test": metrics.kernel_inception_distance(f_train, f_test),
     }
     if g_fakes is not None:
-        kept = getattr(run.trainer, "ema_generator", None) is not None
-        result["sampled_from"] = "ema_generator" if kept else "generator_ema"
+        result["sampled_from"] = average
         result["generator_without_average"] = judged(g_fakes)
     hist = RunDir(args.out).logs / "history.csv"
     if hist.is_file():

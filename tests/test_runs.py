@@ -90,11 +90,12 @@ def test_gan_quality_judges_the_average_and_g_itself_on_the_same_z(tmp_path):
     spec.loader.exec_module(bench)  # defines, runs nothing (main() only as a script)
 
     train("dcgan", out=tmp_path / "plain", epochs=1, ema=0.0, **QUICK)  # the preset keeps one
-    plain, none = bench.samples_of(load_run(tmp_path / "plain"), 6)
-    assert none is None and plain.shape == (6, 28, 28, 1)
+    plain, none, name = bench.samples_of(load_run(tmp_path / "plain"), 6)
+    assert none is None and name is None and plain.shape == (6, 28, 28, 1)
     train("dcgan", out=tmp_path / "avg", epochs=1, ema=0.5, **QUICK)
     run = load_run(tmp_path / "avg")
-    average, g_own = bench.samples_of(run, 6)
+    average, g_own, name = bench.samples_of(run, 6)
+    assert name == "ema_generator"
     z = run.latent(6, seed=0)
     t = run.trainer
     np.testing.assert_array_equal(average, to_uint8(np.asarray(t.ema_generator(z, training=False))))

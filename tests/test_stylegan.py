@@ -603,8 +603,8 @@ def test_gan_quality_judges_stylegans_g_itself_beside_its_average(tmp_path):
     train("stylegan", out=tmp_path / "run", g_lr=0.05, ema_rampup=0.0, **settings)
     run = load_run(tmp_path / "run")
     t = run.trainer
-    average, g_own = bench.samples_of(run, 6)
-    assert g_own is not None and g_own.shape == average.shape
+    average, g_own, name = bench.samples_of(run, 6)
+    assert name == "generator_ema" and g_own is not None and g_own.shape == average.shape
     z = run.latent(6, seed=0)
     ws = np.repeat(np.asarray(t.mapping(z))[:, None], t.num_ws, axis=1)
     noise = t.noise(6, np.random.default_rng([0, 2]))  # as Run.sample draws it for seed 0
