@@ -565,3 +565,21 @@ def test_cli_lists_the_patch_of_the_presets(capsys):
         in stdout
     )
     assert "l1_weight = 100.0" in stdout and "test_dropout = True" in stdout
+
+
+def test_describe_counts_the_dropout_blocks_the_unet_has():
+    """More dropout blocks than a small U-Net's decoder has means all of them, and says so."""
+    from keras_gans.recipes.pix2pix import describe
+
+    config = dict(image_size=16, patch_size=16, dropout=0.5)
+    assert describe({**config, "dropout_blocks": 9}).endswith(
+        "U-Net G: 4 downsamplings to a 1x1 bottleneck, dropout 0.5 in 3 of its 3 decoder blocks"
+        " (none in the output layer)"
+    )
+    assert "dropout 0.5 in 2 of its 3" in describe({**config, "dropout_blocks": 2})
+    rates = [
+        layer.rate
+        for layer in unet_generator((16, 16, 1), 3, filters=4, dropout_blocks=9).layers
+        if isinstance(layer, keras.layers.Dropout)
+    ]
+    assert rates == [0.5] * 3

@@ -4,6 +4,9 @@ Encoder: 4x4 stride-2 convolutions C64-C128-C256-C512-C512-... with LeakyReLU 0.
 the first layer nor on the bottleneck, as in the reference code); decoder: 4x4 stride-2
 transposed convolutions with ReLU, dropout 0.5 in the innermost ``dropout_blocks`` blocks (the
 noise source of Pix2Pix), each concatenated with the encoder layer of the same size; tanh out.
+The output layer never has dropout, as in the reference code: ``dropout_blocks`` counts the
+``depth - 1`` decoder blocks before it, and any larger number means all of them (a dataset
+preset's 4 of a 32 px U-Net stays valid when a smaller image leaves fewer).
 The depth follows the image size: 8 downsamplings at 256 px, down to a 1x1 bottleneck.
 """
 

@@ -30,10 +30,12 @@ def describe(config):
     from keras_gans.networks.unet import unet_depth
 
     size = config["image_size"]
+    depth = unet_depth(size)
+    dropped = min(config["dropout_blocks"], depth - 1)  # more than it has: all of them
     return (
-        f"{describe_patchgan(config['patch_size'], size)}; U-Net G: {unet_depth(size)} downsamplings"
-        f" to a 1x1 bottleneck, dropout {config['dropout']} in its {config['dropout_blocks']}"
-        " innermost decoder blocks"
+        f"{describe_patchgan(config['patch_size'], size)}; U-Net G: {depth} downsamplings"
+        f" to a 1x1 bottleneck, dropout {config['dropout']} in {dropped} of its {depth - 1}"
+        " decoder blocks (none in the output layer)"
     )
 
 
