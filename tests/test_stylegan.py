@@ -292,8 +292,8 @@ def test_every_call_of_d_in_a_train_step_uses_the_batch_statistics():
 
 
 def test_r1_gamma_0_skips_the_penalty_pass():
-    """gamma 0 (the cpu preset): no R1 pass on the reals, so a batch-norm D is called 3 times a
-    step, not 4, and its moving statistics see only the batches it trains on."""
+    """gamma 0 (the cpu preset until style35): no R1 pass on the reals, so a batch-norm D is
+    called 3 times a step, not 4, and its moving statistics see only the batches it trains on."""
     trainer = tiny_trainer("stylegan", w_dim=8, d_net="dcgan", r1_every=1, r1_gamma=0.0)
     d, flags = trainer.discriminator, []
     call = d.call
@@ -619,8 +619,12 @@ def test_the_cpu_preset_is_the_measured_one():
     """RESULTS.md chapter 9 measured this preset: StyleGAN2's G against chapter 3's D, G 2.5e-3 /
     D 1.25e-3, batch 64, five epochs of MNIST (4,685 updates; FID 28.7 / 28.8 on seeds 0 / 1
     against batch 32 at 2e-3 / 1e-3: 37.2 / 35.0 in the same epochs, style34; no learning-rate
-    schedule, so a 5-epoch run is the 2-epoch run continued)."""
+    schedule, so a 5-epoch run is the 2-epoch run continued); with R1 gamma 0.1 every 16 D steps,
+    as chapter 3's DCGAN: 17.4 / 16.0 (style35)."""
     preset = default_config("stylegan", "cpu")
     assert (preset["epochs"], preset["batch_size"]) == (5, 64)
     assert (preset["g_lr"], preset["d_lr"], preset["lr_schedule"]) == (2.5e-3, 1.25e-3, "constant")
     assert (preset["d_net"], preset["g_output"], preset["mapping_layers"]) == ("dcgan", "tanh", 2)
+    assert (preset["r1_gamma"], preset["r1_every"], preset["loss"]) == (0.1, 16, "nonsaturating")
+    trainer = build_trainer({**preset, "image_shape": [28, 28, 1], "steps_per_epoch": 1})
+    assert (trainer.r1_gamma, trainer.r1_every) == (0.1, 16)  # the setting reaches the trainer

@@ -16,8 +16,9 @@
 #
 # **What you will see:** ProGAN's growth stage by stage (what D sees at each level of detail,
 # with the fade-ins), StyleGAN2 samples from the `cpu` preset (five epochs of MNIST in a 32-pixel
-# frame, batch 64, about 7.5 idle minutes; below, the measured run: all ten digits, FID 28.7
-# (28.8 with seed 1; batch 32, the preset before: 37.2 / 35.0) against DCGAN's 14.9 / 14.8 in the
+# frame, batch 64, the R1 penalty, about 7.6 idle minutes; below, the measured run: all ten
+# digits, FID 17.4 (16.0 with seed 1; without R1, the preset before: 28.7 / 28.8; batch 32:
+# 37.2 / 35.0) against DCGAN's 14.9 / 14.8 in the
 # same judge after the 12 epochs with R1 (about 8.5 idle minutes) its cpu preset trains (23.4
 # without R1, 27.5 after 8 epochs; 38.0 at its earlier Adam 4e-4), and 316.6
 # for the collapsed preset before it -- StyleGAN2's G against chapter 3's D, since with
@@ -30,7 +31,8 @@
 # ![stylegan_cpu_mnist.png](../../docs/figures/stylegan_cpu_mnist.png)
 #
 # Time on 2 CPU cores: the `cpu` preset's five epochs of MNIST are 4,685 updates of batch 64,
-# about 7.5 idle minutes (about 840 s of CPU single-threaded; RESULTS.md, chapter 9), the rest of the chapter a few minutes. On a GPU: not measured yet.
+# about 7.6 idle minutes (about 855 s of CPU single-threaded; RESULTS.md, chapter 9), the
+# rest of the chapter a few minutes. On a GPU: not measured yet.
 #
 # The GAN lecture ends its history with NVIDIA's line of work:
 #
@@ -137,7 +139,8 @@ show(fig, "progan_growth.png")
 # The `cpu` preset (five epochs of MNIST; `keras-gans list --settings stylegan` shows every
 # setting): a 2-layer mapping network (the paper: 8), G's channels 32 up to 16x16 and 16 at
 # 32x32, batch 64, Adam with betas (0, 0.99), G at 2.5e-3 (StyleGAN2-ADA's rate for batch 64 at
-# low resolution; D at 1.25e-3), an EMA of G with a
+# low resolution; D at 1.25e-3), the R1 penalty on D (γ 0.1, lazily every 16 D steps, as
+# chapter 3's DCGAN), an EMA of G with a
 # half-life of 10,000 images, ramped up as StyleGAN2-ADA does (at most 5 % of the images seen
 # so far: a short run would otherwise sample from a G that is mostly its untrained start).
 #
@@ -152,9 +155,12 @@ show(fig, "progan_growth.png")
 # all-fake batch by the batch's own mean and variance, so a template shared by the whole batch is
 # invisible to it, and what is left to judge is how the fakes differ among themselves. Batch
 # norm cannot see the batch's scale either: without the tanh, G's pixels drifted far outside
-# [-1, 1]. The noise inputs, the style-mixing regularisation and R1 are off in this preset, as
-# in the probes that found it (`--set d_net=residual --set g_output=linear --set noise=true
-# --set mixing_prob=0.9 --set r1_gamma=1` bring StyleGAN2's own D and regularisers back).
+# [-1, 1]. The noise inputs and the style-mixing regularisation are off in this preset, as in
+# the probes that found it. R1 was off too until it took chapter 3's DCGAN -- the same D -- from
+# FID 23.4 to 14.9; here γ 0.1 took the same five epochs from 28.7 / 28.8 to 17.4 / 16.0 for
+# 1 % more CPU (`--set r1_gamma=0` turns it off; `--set d_net=residual --set g_output=linear
+# --set noise=true --set mixing_prob=0.9 --set r1_gamma=1` bring StyleGAN2's own D and
+# regularisers back).
 
 # %%
 settings = dict(limit=64, epochs=1) if QUICK else {}
