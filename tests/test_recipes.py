@@ -258,7 +258,7 @@ def test_null_switches_off_what_a_data_set_preset_turned_on():
 
 def test_the_plain_digit_commands_train_the_measured_budgets():
     """What `keras-gans train MODEL --dataset D` trains, by hand: CycleGAN on the digits 3 epochs
-    of 12,000 digits at lr 4e-4 (4,500 steps), other data sets the plain preset;
+    of 28,000 digits at lr 4e-4 (10,500 steps), other data sets the plain preset;
     StarGAN 6 epochs of 4,000 + 4,000 images at 16 x 5 a step (RESULTS.md, chapters 6-8)."""
     from keras_gans.models import default_config
 
@@ -266,7 +266,7 @@ def test_the_plain_digit_commands_train_the_measured_budgets():
     plain = default_config("cyclegan", "cpu", dataset="folders")
     changed = {k for k in digits if digits[k] != plain.get(k)}
     assert changed == {"dataset", "limit", "epochs", "g_lr", "d_lr"} and "limit" not in plain
-    assert digits["epochs"] * digits["limit"] // digits["batch_size"] == 4500
+    assert digits["epochs"] * digits["limit"] // digits["batch_size"] == 10500
     assert digits["g_lr"] == digits["d_lr"] == 2 * plain["g_lr"] == 4e-4
     assert plain["epochs"] == 20 and digits["generator"] == plain["generator"] == "unet"
     stargan = default_config("stargan", "cpu", dataset="colour-digits+style-digits")

@@ -145,7 +145,7 @@ UGATIT = Recipe(
     # MNIST <-> MNIST-M: 3,000 digits per domain, so that the cpu preset's 5 epochs are 1,875
     # steps (15 min on 2 busy cores; all 30,000 would be 18,750 steps)
     # the same data and budget as CycleGAN's on each data set when chapter 8 compared the two
-    # (CycleGAN's presets have moved on since: 4,500 steps on digits, 32 px tiles at scale 2 for
+    # (CycleGAN's presets have moved on since: 10,500 steps on digits, 32 px tiles at scale 2 for
     # 24 epochs on paintings; RESULTS.md, chapter 6)
     dataset_presets={
         ("cpu", "mnist-mnistm"): dict(limit=3000),
