@@ -158,6 +158,42 @@ def _dense(name, value, config):
     return count(0, 2**16, _filters)(name, value, config)
 
 
+def ramp(name, value, config=None):
+    """``[start, end]``: a span of updates, integers with 0 <= start < end."""
+    ok = (
+        isinstance(value, (list, tuple))
+        and len(value) == 2
+        and all(isinstance(v, (int, float)) and not isinstance(v, bool) for v in value)
+        and all(math.isfinite(v) and float(v).is_integer() for v in value)
+        and 0 <= value[0] < value[1]
+    )
+    if not ok:
+        raise KerasGansError(
+            f"{name} must be [start, end], updates with 0 <= start < end, got {value!r}"
+        )
+    return [int(value[0]), int(value[1])]
+
+
+def label_set_names(name, value, known):
+    """A list of label set names (one name alone is accepted), each one of ``known``; returns
+    them in ``known``'s order, without repeats."""
+    names = [value] if isinstance(value, str) else value
+    if (
+        not isinstance(names, (list, tuple))
+        or not names
+        or not all(isinstance(n, str) for n in names)
+    ):
+        raise KerasGansError(
+            f"{name} must be a list of label set names ({', '.join(known)}), got {value!r}"
+        )
+    for n in names:
+        if n not in known:
+            raise KerasGansError(
+                f"{name} names {n!r}, not a label set of this data ({', '.join(known)})"
+            )
+    return [k for k in known if k in names]
+
+
 _FILTERS = count(1, 2**13, _filters)
 # setting -> check(name, value, config) returning the value to store
 RULES = {
@@ -210,6 +246,7 @@ RULES = {
     "d_local_layers": count(1, 100),
     "kernel_size": count(1, 99),
     "pool_size": count(0, 10**5),
+    "lambda_id_ramp": ramp,
     **{
         key: weight
         for key in (

@@ -274,6 +274,73 @@ def test_train_step_by_hand(lambda_cls_d, lambda_id):
         assert logs[key] == pytest.approx(value, rel=1e-5, abs=1e-6), key
 
 
+def test_identity_term_on_chosen_label_sets_and_its_ramp():
+    """``lambda_id_sets``: the identity term is the mean |x - G(x, c)| over the images of the
+    named label sets only (the others count nothing); ``lambda_id_ramp`` = (1, 3): the weight
+    is lambda_id at G updates 0 and 1, half at 2, 0 from 3 on (learning rate 0, so every step
+    sees the same networks)."""
+    import keras
+    from keras import ops
+
+    from keras_gans.trainers import StarGAN
+
+    x = np.random.default_rng(0).uniform(-1, 1, (4, 4, 4, 3)).astype("float32")
+    c = np.concatenate([JOINT.encode(t) for t in ("red", "outline,frame", "blue,photo", "dotted")])
+
+    def trainer_with(**settings):
+        g, d, g_np, _ = _toy_networks(JOINT.size)
+        trainer = StarGAN(g, d, JOINT, d_steps=1, seed=0, lambda_id=4, **settings)
+        trainer.compile(
+            g_optimizer=keras.optimizers.SGD(0.0), d_optimizer=keras.optimizers.SGD(0.0)
+        )
+        trainer.permuted = lambda c: ops.flip(c, axis=0)
+        return trainer, g_np
+
+    def step(trainer):
+        logs = trainer.train_on_batch(x, c, return_dict=True)
+        return {k: float(v) for k, v in logs.items()}
+
+    per_image = None
+    for sets, chosen in (
+        (None, [0, 1, 2, 3]),
+        (["colour-digits"], [0, 2]),
+        ("style-digits", [1, 3]),
+    ):
+        trainer, g_np = trainer_with(lambda_id_sets=sets)
+        per_image = np.abs(x - g_np(x, c)).mean((1, 2, 3))
+        logs = step(trainer)
+        assert logs["g_id"] == pytest.approx(per_image[chosen].mean(), rel=1e-5), sets
+        rest = logs["g_adv"] + logs["g_cls"] + 10 * logs["g_rec"]  # lambda_cls 1, lambda_rec 10
+        assert logs["g_loss"] == pytest.approx(rest + 4 * logs["g_id"], rel=1e-5), sets
+    assert not np.isclose(per_image[[0, 2]].mean(), per_image[[1, 3]].mean())
+
+    trainer, _ = trainer_with(lambda_id_ramp=[1, 3])
+    weights = []
+    for _ in range(5):
+        logs = step(trainer)
+        rest = logs["g_adv"] + logs["g_cls"] + 10 * logs["g_rec"]
+        weights.append((logs["g_loss"] - rest) / logs["g_id"])
+    np.testing.assert_allclose(weights, [4, 4, 2, 0, 0], atol=1e-4)
+    assert int(trainer.g_optimizer.iterations) == 5
+
+
+@pytest.mark.parametrize(
+    "settings, message",
+    [
+        (dict(lambda_id_sets=["colour"]), "lambda_id_sets names 'colour', not a label set"),
+        (dict(lambda_id_sets=[]), "lambda_id_sets must be a list of label set names"),
+        (dict(lambda_id_ramp=[664, 498]), "lambda_id_ramp must be [start, end], updates"),
+        (dict(lambda_id_ramp=[1.5, 3]), "lambda_id_ramp must be [start, end], updates"),
+        (dict(lambda_id_ramp=5), "lambda_id_ramp must be [start, end], updates"),
+    ],
+)
+def test_identity_settings_errors(settings, message):
+    from keras_gans.trainers import StarGAN
+
+    with pytest.raises(KerasGansError, match=message.replace("[", "\\[")):
+        StarGAN(*_toy_networks(JOINT.size)[:2], JOINT, lambda_id=3, **settings)
+
+
 def test_ema_translates_with_the_moving_average():
     """With ``ema`` the trainer keeps a copy of G whose weights follow G's by
     d * average + (1 - d) * G after each G update, d = min(ema, (1 + t) / (10 + t)) at update t
@@ -483,6 +550,12 @@ def test_settings_errors_before_anything_is_written(tmp_path):
     refused("lambda_cls_d must be a finite number >= 0, got -1", "--set", "lambda_cls_d=-1")
     refused("lambda_id must be a finite number >= 0, got -2", "--set", "lambda_id=-2")
     refused("ema must be a number in [0, 1), got 1", "--set", "ema=1")
+    refused(
+        "lambda_id_sets names 'colour', not a label set of this data",
+        *("--dataset", "colour-digits+style-digits", "--data-dir", "/nonexistent"),
+        *("--set", "lambda_id=3", "--set", 'lambda_id_sets=["colour"]'),
+    )
+    refused("lambda_id_ramp must be [start, end], updates", "--set", "lambda_id_ramp=[664, 498]")
     refused("unknown attribute data set 'nope'", "--dataset", "colour-digits+nope")
     assert not (tmp_path / "r").exists()
 

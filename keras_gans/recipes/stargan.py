@@ -20,6 +20,13 @@ def check(config):
                 " fixed ones"
             )
         check_celeba_attributes(config["attributes"])
+    if config.get("lambda_id_sets") is not None:
+        from pathlib import Path
+
+        from keras_gans.settings_check import label_set_names
+
+        parts = resolve_attribute_set(config.get("dataset", "colour-digits")).split("+")
+        label_set_names("lambda_id_sets", config["lambda_id_sets"], [Path(p).name for p in parts])
 
 
 def condition(config):
@@ -55,6 +62,8 @@ def trainer(config, generator, discriminator):
         lambda_rec=config["lambda_rec"],
         lambda_id=config.get("lambda_id", 0.0),
         ema=config.get("ema", 0.0),
+        lambda_id_sets=config.get("lambda_id_sets"),
+        lambda_id_ramp=config.get("lambda_id_ramp"),
         lambda_gp=config["lambda_gp"],
         d_steps=config["d_steps"],
         seed=config.get("seed"),
@@ -75,6 +84,8 @@ STARGAN = Recipe(
         lambda_cls_d=None,  # D's weight on classifying real images; None: lambda_cls
         lambda_rec=10.0,
         lambda_id=0.0,  # identity term |x - G(x, c)|_1 (not in the paper)
+        lambda_id_sets=None,  # label set names whose inputs take it (None: all)
+        lambda_id_ramp=None,  # [start, end]: its weight falls linearly to 0 over these G updates
         ema=0.0,  # > 0: translate with a moving average of G's weights
         lambda_gp=10.0,
         lr_schedule="linear_decay",
