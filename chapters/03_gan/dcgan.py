@@ -14,9 +14,10 @@
 # %% [markdown]
 # # Chapter 3, part 2 — DCGAN: convolutional GANs, latent walks and vector arithmetic
 #
-# **What you will see:** DCGAN samples (here the cpu preset after 12 epochs of MNIST with the R1
-# penalty, drawn by the moving average of G's weights: FID 14.9 in the classifier judge that
-# chapter 3's WGAN-GP and chapter 9 are measured in; 14.8 with seed 1; 23.4 / 23.8 without R1),
+# **What you will see:** DCGAN samples (here the cpu preset after 13 epochs of MNIST with the R1
+# penalty, drawn by the moving average of G's weights: FID 14.3 in the classifier judge that
+# chapter 3's WGAN-GP and chapter 9 are measured in; 14.4 with seed 1; after 12 epochs 14.9 /
+# 14.8, and 23.4 / 23.8 without R1),
 # a transposed convolution taken apart into zero insertion and a convolution, D's dense and
 # global-average-pooling heads, the same noise improving epoch by epoch, latent walks and vector
 # arithmetic on stroke thickness.
@@ -24,8 +25,8 @@
 # ![dcgan_cpu_mnist.png](../../docs/figures/dcgan_cpu_mnist.png)
 #
 # Time on 2 CPU cores: the chapter trains the plain `cpu` preset, what `keras-gans train dcgan`
-# runs: 12 epochs (11,244 updates on MNIST). An epoch takes about 40 s on an idle 2-core box (two
-# threads, the plain command; R1 adds about 5 %), so about 8.5 minutes of training (RESULTS.md); the
+# runs: 13 epochs (12,181 updates on MNIST). An epoch takes about 40 s on an idle 2-core box (two
+# threads, the plain command; R1 adds about 5 %), so about 9.1 minutes of training (RESULTS.md); the
 # 6,000 embedded digits keep 5 epochs of 93 updates, under a minute in all, and rougher digits.
 # On a GPU: not measured yet.
 #
@@ -38,8 +39,8 @@
 #   (the `cpu` preset raises the rate to 1e-3 for both networks: FID 33.5 / 32.6 / 29.8 with
 #   seeds 0-2 instead of 38.0 / 42.1 at 4e-4, and 48.8 at 2e-4 in an earlier judge, after the same
 #   4,685 updates; and it samples from a moving average of G's weights, `ema=0.999`, which G's
-#   training never sees: 31.8 / 31.3 / 29.4; and it trains 12 epochs, not 5: 23.4 / 23.8 (8
-#   epochs: 27.5 / 26.7), RESULTS.md).
+#   training never sees: 31.8 / 31.3 / 29.4; and it trains longer than 5 epochs: 23.4 / 23.8
+#   after 12 (8 epochs: 27.5 / 26.7), RESULTS.md).
 #
 # One thing the `cpu` preset adds that Radford et al. did not have: the **R1 penalty** (Mescheder
 # et al., 2018), $\frac{\gamma}{2}\,\mathbb E_x \lVert \nabla_x D(x) \rVert^2$ on real
@@ -47,7 +48,7 @@
 # as StyleGAN2 does, for about 5 % more time). It flattens D around the real data, so D cannot
 # push G away from digits it already draws well; the game then settles instead of circling.
 # After the same 12 epochs: FID 14.9 / 14.8 against 23.4 / 23.8 without it (γ 1 is too strong:
-# D sits at chance). Put `r1_gamma=0` into `SETTINGS` (training cell) to see it.
+# D sits at chance; 0.03 and 0.3 score 15.0 and 16.2); a 13th epoch, the preset's, 14.3 / 14.4. Put `r1_gamma=0` into `SETTINGS` (training cell) to see it.
 #
 # `keras_gans.runs.train("dcgan", ...)` trains exactly that (the `cpu` preset narrows the
 # networks so that a laptop can train it) into a *run directory* holding the config, checkpoints,
@@ -217,7 +218,7 @@ for head in ("dense", "gap"):
 # %% [markdown]
 # ## Training
 #
-# The `cpu` preset as it is (the config printed below): 12 epochs of batches of 64, R1 0.1, 11,244
+# The `cpu` preset as it is (the config printed below): 13 epochs of batches of 64, R1 0.1, 12,181
 # generator updates on MNIST's 60,000 digits; 5 epochs, 465 updates, on the 6,000 embedded ones. Running the
 # chapter again *resumes* the run directory: with all epochs done it just loads the result.
 # `if_changed="new"` is what sends edited networks to a run folder of their own. To train
