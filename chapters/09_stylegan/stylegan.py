@@ -329,8 +329,9 @@ show(fig, "stylegan_demodulation.png")
 # --set g_output=linear` (StyleGAN2's own D: watch the samples collapse), `--set style=adain`
 # (StyleGAN's AdaIN instead of demodulation), `loss=wgan-gp` (chapter 3's loss and layer-norm
 # critic; with `d_steps=2`, its 2 critic steps, and Adam 1e-3 (0, 0.9), three epochs scored FID
-# 56.1 against the 2-epoch preset's 45.6 at more CPU: that recipe's win in chapter 3 does not carry over
-# to this G), `noise=true`, `mixing_prob=0.9`,
+# 56.1 against 45.6 for the preset of then, batch 32 for 2 epochs, at more CPU: that recipe's win
+# in chapter 3 does not carry over to this G; today's preset scores 13.3), `r1_gamma=0` (the
+# preset without R1: 28.7), `noise=true`, `mixing_prob=0.9`,
 # `mapping_layers=8`, more epochs, and `keras-gans train progan` to watch the sample grids grow
 # level by level.
 
