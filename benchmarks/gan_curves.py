@@ -58,11 +58,13 @@ def main():
     )
     p.add_argument(
         "--extra-ema",
-        type=float,
+        type=extra_average,
         action="append",
         default=[],
-        help="also measure a moving average of G with this decay (kept beside the run's own;"
-        " it only reads G's weights, so training is unchanged; its steps count as training time)",
+        help="also measure a moving average of G with this decay, DECAY or DECAY:WARMUP (the"
+        " warm-up (1 + t) / (1 + WARMUP + t), 9 by default, spans about the last t / WARMUP"
+        " updates until it reaches DECAY; kept beside the run's own average; it only reads G's"
+        " weights, so training is unchanged; its steps count as training time)",
     )
     p.add_argument(
         "--at",
@@ -93,7 +95,10 @@ def main():
     ds = data.make_dataset(
         x, batch, seed=config["seed"], epochs=1000, labels=y if conditional else None
     )
-    extras = [(decay, average_copy(trainer.generator, f"ema_{decay}")) for decay in args.extra_ema]
+    extras = [
+        (name, decay, warmup, average_copy(trainer.generator, f"ema_{i}"))
+        for i, (name, decay, warmup) in enumerate(args.extra_ema)
+    ]
     z = np.random.default_rng(0).standard_normal((args.n, trainer.latent_dim)).astype("float32")
     asked = np.arange(args.n) % 10  # a cGAN draws every class equally often
 
@@ -129,8 +134,8 @@ def main():
             line += f"  FID avg {ema_fid:6.2f}"
         if args.grids:
             viz.save_grid(Path(args.grids) / f"grid_{steps}.png", fakes[:100], nrow=10)
-        for decay, average in extras:
-            line += f"  FID avg {decay} {fid(average)[0]:6.2f}"
+        for name, _, _, average in extras:
+            line += f"  FID avg {name} {fid(average)[0]:6.2f}"
         line += f"  classes max/min {hist.max() / max(hist.min(), 1):.2f}"
         losses = " ".join(f"{k}={float(v):.3f}" for k, v in logs.items())
         print(f"{line}  {losses}  load {os.getloadavg()[0]:.2f}", flush=True)
@@ -154,10 +159,16 @@ class Averages(keras.callbacks.Callback):
         self.trainer, self.extras = trainer, extras
 
     def on_train_batch_end(self, batch, logs=None):
-        for decay, average in self.extras:
+        for _, decay, warmup, average in self.extras:
             step_average(
-                average, self.trainer.generator, decay, self.trainer.g_optimizer.iterations
+                average, self.trainer.generator, decay, self.trainer.g_optimizer.iterations, warmup
             )
+
+
+def extra_average(text):
+    """``--extra-ema``'s DECAY or DECAY:WARMUP as (its name, decay, warm-up)."""
+    decay, _, warmup = text.partition(":")
+    return text, float(decay), float(warmup or 9)
 
 
 if __name__ == "__main__":

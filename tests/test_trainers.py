@@ -166,6 +166,22 @@ def test_ema_generator_follows_g_by_the_warmed_up_decay():
     assert plain.ema_generator is None and plain.sampler is plain.generator
 
 
+def test_step_average_warm_up_constant():
+    """d = min(ema, (1 + t) / (1 + warmup + t)): warm-up 3 at t = 1 gives 2/5, the default 9 gives
+    2/11, and a cap below either wins."""
+    from keras_gans.trainers.base import average_copy, step_average
+
+    net = keras.Sequential([keras.Input((2,)), keras.layers.Dense(1)])
+    before = weights_of(net)
+    for warmup, ema, d in [(3.0, 0.99, 2 / 5), (9.0, 0.99, 2 / 11), (3.0, 0.1, 0.1)]:
+        average = average_copy(net, "average")
+        net.set_weights([w + 1.0 for w in before])
+        step_average(average, net, ema, 1, warmup)
+        for avg, w in zip(weights_of(average), before):
+            np.testing.assert_allclose(avg, d * w + (1 - d) * (w + 1.0), atol=1e-6)
+        net.set_weights(before)
+
+
 def test_trainer_weights_round_trip(tmp_path):
     """save_weights/load_weights restore networks, optimizer moments and the noise state."""
     g, d = conv_pair()

@@ -376,13 +376,14 @@ def average_copy(network, name):
     return copy
 
 
-def step_average(average, network, ema, iterations):
+def step_average(average, network, ema, iterations, warmup=9.0):
     """One step of ``average``, a copy of ``network`` following it with decay ``ema``: the
-    decay starts low and rises to ``ema`` ((1 + t) / (10 + t) after t updates of the network),
-    so the random initial weights fade out early. Batch norm's moving statistics are averaged
-    with the weights."""
+    decay starts low and rises to ``ema`` ((1 + t) / (1 + warmup + t) after t updates of the
+    network: until it reaches ``ema`` the average spans about the last t / warmup updates), so
+    the random initial weights fade out early. Batch norm's moving statistics are averaged with
+    the weights."""
     t = ops.cast(iterations, "float32")
-    decay = ops.minimum(ema, (1.0 + t) / (10.0 + t))
+    decay = ops.minimum(ema, (1.0 + t) / (1.0 + warmup + t))
     for avg, w in zip(average.weights, network.weights):
         avg.assign(decay * avg + (1.0 - decay) * ops.cast(w, avg.dtype))
 
