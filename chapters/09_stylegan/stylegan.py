@@ -18,8 +18,8 @@
 # with the fade-ins), StyleGAN2 samples from the `cpu` preset (five epochs of MNIST in a 32-pixel
 # frame, batch 64, the R1 penalty, about 7.6 idle minutes; below, the measured run: all ten
 # digits, FID 13.3 (13.1 with seed 1; at the rates before, 2.5e-3 / 1.25e-3: 17.4 / 16.0;
-# without R1: 28.7 / 28.8; batch 32: 37.2 / 35.0) against DCGAN's 14.4 / 14.1 in the
-# same judge after 12 epochs with R1 at its preset's rates (about 8.4 idle minutes; 13.7 / 13.4
+# without R1: 28.7 / 28.8; batch 32: 37.2 / 35.0) against DCGAN's 13.4 / 13.1 in the
+# same judge after 12 epochs with R1 at its preset's rates (about 8.4 idle minutes; 12.9 / 12.4
 # after the 13, about 9.1, its cpu preset trains; 23.4
 # without R1, 27.5 after 8 epochs; 38.0 at its earlier Adam 4e-4), and 316.6
 # for the collapsed preset before it -- StyleGAN2's G against chapter 3's D, since with
