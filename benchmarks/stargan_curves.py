@@ -4,14 +4,14 @@
         --out runs/stargan-curve
 
 Trains the ``stargan`` cpu preset (``--set KEY=VALUE`` to change it) into ``--out`` through
-``runs.train`` and after every epoch prints: the training time so far (evaluation excluded),
-the fraction of 1,000 held-out translations (each test image to the condition of another, a
-random permutation) in which an independently trained attribute classifier reads every target
-label, the reconstruction L1 |x - G(G(x, t), c)|, and (digit sets) the fraction a digit
-classifier reads as the input's digit; with ``--set ema=...`` the same for G itself
-(``g_itself``) beside its moving average, which translating uses. The classifier (``metrics.
-train_attribute_classifier``) is trained first on the real training images. Not part of the
-test suite; its numbers are in RESULTS.md.
+``runs.train`` and after every epoch (``--eval-epochs``: the named ones) prints: the training
+time so far (evaluation excluded), the fraction of 1,000 held-out translations (each test
+image to the condition of another, a random permutation) in which an independently trained
+attribute classifier reads every target label, the reconstruction L1 |x - G(G(x, t), c)|, and
+(digit sets) the fraction a digit classifier reads as the input's digit; with ``--set
+ema=...`` the same for G itself (``g_itself``) beside its moving average, which translating
+uses. The classifier (``metrics.train_attribute_classifier``) is trained first on the real
+training images. Not part of the test suite; its numbers are in RESULTS.md.
 """
 
 import argparse
@@ -32,8 +32,9 @@ from keras_gans.networks.classifier import build_classifier
 
 
 class Curve(keras.callbacks.Callback):
-    def __init__(self, run_dir, classifier, test, n=1000, digit_classifier=None):
+    def __init__(self, run_dir, classifier, test, n=1000, digit_classifier=None, at=None):
         super().__init__()
+        self.at = at  # the epochs (1-based) to score; None: every one
         pick = np.random.default_rng(0).permutation(len(test.images))[:n]
         self.images, self.conditions = test.images[pick], test.conditions[pick]
         self.digits = None if test.digits is None else test.digits[pick]
@@ -45,6 +46,22 @@ class Curve(keras.callbacks.Callback):
 
     def on_epoch_end(self, epoch, logs=None):
         self.train_seconds += time.perf_counter() - self.start
+        scores = {} if self.at is not None and epoch + 1 not in self.at else self.all_scores()
+        usage = resource.getrusage(resource.RUSAGE_SELF)
+        print(
+            json.dumps(
+                {
+                    "epoch": epoch + 1,
+                    "train_seconds": round(self.train_seconds, 1),
+                    "process_cpu_seconds": round(usage.ru_utime + usage.ru_stime, 1),
+                    "load": os.getloadavg()[0],
+                    **{k: rounded(v) for k, v in scores.items()},
+                }
+            ),
+            flush=True,
+        )
+
+    def all_scores(self):
         run = runs.Run(
             self.run_dir,
             {"image_shape": list(self.images.shape[1:]), "model": "stargan"},
@@ -60,19 +77,7 @@ class Curve(keras.callbacks.Callback):
                 }
             finally:
                 del self.model.translate
-        usage = resource.getrusage(resource.RUSAGE_SELF)
-        print(
-            json.dumps(
-                {
-                    "epoch": epoch + 1,
-                    "train_seconds": round(self.train_seconds, 1),
-                    "process_cpu_seconds": round(usage.ru_utime + usage.ru_stime, 1),
-                    "load": os.getloadavg()[0],
-                    **{k: rounded(v) for k, v in scores.items()},
-                }
-            ),
-            flush=True,
-        )
+        return scores
 
     def scores(self, run):
         return metrics.translation_scores(
@@ -114,7 +119,7 @@ def judges(train, folder=None):
     return out
 
 
-def main():
+def parser():
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     p.add_argument("--dataset", default="colour-digits+style-digits")
     p.add_argument("--data-dir", default=os.environ.get("KERAS_GANS_DATA_DIR"))
@@ -127,7 +132,17 @@ def main():
         help="a folder to keep the two judges in: trained and saved there by the first run,"
         " loaded by the next (the same data and seed give the same judges; saves their training)",
     )
-    args = p.parse_args()
+    p.add_argument(
+        "--eval-epochs",
+        type=lambda v: {int(e) for e in v.split(",")},
+        help="score only after these epochs (1-based, comma-separated; the others print their"
+        " times only): each scoring costs about a fifth of an epoch's CPU. Default: every epoch",
+    )
+    return p
+
+
+def main():
+    args = parser().parse_args()
     overrides = dict(args.settings)
 
     t = time.perf_counter()
@@ -154,7 +169,15 @@ def main():
         out=args.out,
         limit=args.limit,
         epochs=args.epochs,
-        callbacks=[Curve(args.out, classifier, test, digit_classifier=digit_classifier)],
+        callbacks=[
+            Curve(
+                args.out,
+                classifier,
+                test,
+                digit_classifier=digit_classifier,
+                at=args.eval_epochs,
+            )
+        ],
         verbose=0,
         **overrides,
     )

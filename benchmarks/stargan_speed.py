@@ -2,6 +2,8 @@
 G's moving average), measured side by side.
 
     TF_NUM_INTRAOP_THREADS=1 TF_NUM_INTEROP_THREADS=1 python benchmarks/stargan_speed.py 12
+    # other variants: each further argument one, its settings as JSON
+    python benchmarks/stargan_speed.py 6 '{"d_steps": 3}' '{"d_steps": 3, "d_filters": 48}'
 
 Builds the trainers in one process on 400 real built digits of each set (``../shared/data``),
 traces and XLA-compiles each with 2 steps, then runs 3 alternating rounds of N steps each and
@@ -32,11 +34,12 @@ VARIANTS = {
 
 def main():
     steps = int(sys.argv[1]) if len(sys.argv) > 1 else 20
+    variants = {v: json.loads(v) for v in sys.argv[2:]} or VARIANTS
     data_dir = os.environ.get("KERAS_GANS_DATA_DIR", "../shared/data")
     train = load_attributes(DATASET, "train", data_dir=data_dir, limit=400)
     images = train.images.astype("float32") / 127.5 - 1
     trainers, data = {}, {}
-    for name, settings in VARIANTS.items():
+    for name, settings in variants.items():
         config = default_config("stargan", "cpu", dataset=DATASET, **settings)
         config.update(
             image_shape=[32, 32, 3], label_sets=train.condition.to_config(), steps_per_epoch=1000
@@ -51,9 +54,9 @@ def main():
         )
         trainer.fit(batches, steps_per_epoch=2, epochs=1, verbose=0)  # trace + XLA compile
         trainers[name], data[name] = trainer, batches
-    rounds = {name: [] for name in VARIANTS}
+    rounds = {name: [] for name in variants}
     for _ in range(3):
-        for name in VARIANTS:
+        for name in variants:
             wall, cpu = time.perf_counter(), time.process_time()
             trainers[name].fit(data[name], steps_per_epoch=steps, epochs=1, verbose=0)
             rounds[name].append((time.perf_counter() - wall, time.process_time() - cpu))

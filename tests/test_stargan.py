@@ -1006,3 +1006,31 @@ def test_malformed_label_files_are_one_line(tmp_path, damage, message):
     name = str(folder if "folder" not in message else tmp_path / "elsewhere")
     with pytest.raises(KerasGansError, match=message):
         attrs.load_attributes(name, size=8)
+
+
+def test_curve_scores_only_the_chosen_epochs(capsys):
+    """benchmarks/stargan_curves.py ``--eval-epochs 2,4``: epochs 2 and 4 are scored, the others
+    print their times only (scoring a fifth of an epoch's CPU is what a loaded box cuts)."""
+    import importlib.util
+    import json
+    from pathlib import Path
+    from types import SimpleNamespace
+
+    path = Path(__file__).parents[1] / "benchmarks" / "stargan_curves.py"
+    spec = importlib.util.spec_from_file_location("stargan_curves", path)
+    bench = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(bench)  # defines, runs nothing (main() only as a script)
+    assert bench.parser().parse_args(["--eval-epochs", "2,4"]).eval_epochs == {2, 4}
+    assert bench.parser().parse_args([]).eval_epochs is None
+
+    test = SimpleNamespace(images=np.zeros((5, 4, 4, 3)), conditions=np.zeros((5, 2)), digits=None)
+    for at, scored in ((None, [1, 2, 3, 4]), ({2, 4}, [2, 4])):
+        curve = bench.Curve("unused", None, test, n=3, at=at)
+        curve.all_scores = lambda: {"accuracy": 0.5}
+        for epoch in range(4):
+            curve.on_epoch_begin(epoch)
+            curve.on_epoch_end(epoch)
+        rows = [json.loads(line) for line in capsys.readouterr().out.splitlines()]
+        assert [r["epoch"] for r in rows] == [1, 2, 3, 4]
+        assert [r["epoch"] for r in rows if "accuracy" in r] == scored
+        assert all("train_seconds" in r and "process_cpu_seconds" in r for r in rows)
