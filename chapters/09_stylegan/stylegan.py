@@ -17,8 +17,8 @@
 # **What you will see:** ProGAN's growth stage by stage (what D sees at each level of detail,
 # with the fade-ins), StyleGAN2 samples from the `cpu` preset (five epochs of MNIST in a 32-pixel
 # frame, batch 64, the R1 penalty, about 7.6 idle minutes; below, the measured run: all ten
-# digits, FID 13.3 (13.1 with seed 1; at the rates before, 2.5e-3 / 1.25e-3: 17.4 / 16.0;
-# without R1: 28.7 / 28.8; batch 32: 37.2 / 35.0) against DCGAN's 13.4 / 13.1 in the
+# digits, FID 9.6 (11.4 with seed 1; at 1.4 times StyleGAN2-ADA's rates 13.3 / 13.1, at 1 time
+# 17.4 / 16.0; without R1: 28.7 / 28.8; batch 32: 37.2 / 35.0) against DCGAN's 13.4 / 13.1 in the
 # same judge after 12 epochs with R1 at its preset's rates (about 8.4 idle minutes; 12.9 / 12.4
 # after the 13, about 9.1, its cpu preset trains; 23.4
 # without R1, 27.5 after 8 epochs; 38.0 at its earlier Adam 4e-4), and 316.6
@@ -139,14 +139,14 @@ show(fig, "progan_growth.png")
 #
 # The `cpu` preset (five epochs of MNIST; `keras-gans list --settings stylegan` shows every
 # setting): a 2-layer mapping network (the paper: 8), G's channels 32 up to 16x16 and 16 at
-# 32x32, batch 64, Adam with betas (0, 0.99), G at 3.5e-3 (1.4 times StyleGAN2-ADA's rate for
-# batch 64 at low resolution; D at 1.75e-3), the R1 penalty on D (γ 0.1, lazily every 16 D steps, as
+# 32x32, batch 64, Adam with betas (0, 0.99), G at 4.25e-3 (1.7 times StyleGAN2-ADA's rate for
+# batch 64 at low resolution; D at 2.125e-3), the R1 penalty on D (γ 0.1, lazily every 16 D steps, as
 # chapter 3's DCGAN), an EMA of G with a
 # half-life of 10,000 images, ramped up as StyleGAN2-ADA does (at most 5 % of the images seen
 # so far: a short run would otherwise sample from a G that is mostly its untrained start).
 #
 # **The discriminator is chapter 3's** (`d_net="dcgan"`: strided convolutions with batch norm,
-# Adam 1.75e-3), not StyleGAN2's residual D, and G's images are bounded by a tanh as in chapter 3
+# Adam 2.125e-3), not StyleGAN2's residual D, and G's images are bounded by a tanh as in chapter 3
 # (`g_output="tanh"`). Why (RESULTS.md, chapter 9, measured): at this size StyleGAN2's own D
 # (16-32 channels, no normalisation) collapsed G onto one or two shapes within 200-600 updates
 # at every setting tried -- its rates from 5e-4 to the paper's 2.5e-3, R1 from 0.01 to 10, the
@@ -159,7 +159,8 @@ show(fig, "progan_growth.png")
 # [-1, 1]. The noise inputs and the style-mixing regularisation are off in this preset, as in
 # the probes that found it. R1 was off too until it took chapter 3's DCGAN -- the same D -- from
 # FID 23.4 to 14.9; here γ 0.1 took the same five epochs from 28.7 / 28.8 to 17.4 / 16.0 for
-# 1 % more CPU, and with D held still by the penalty both rates could rise 1.4-fold: 13.3 / 13.1
+# 1 % more CPU, and with D held still by the penalty both rates could rise 1.4-fold: 13.3 / 13.1,
+# and 1.7-fold, as chapter 3's DCGAN's: 9.6 / 11.4
 # (`--set r1_gamma=0` turns it off; `--set d_net=residual --set g_output=linear --set
 # noise=true --set mixing_prob=0.9 --set r1_gamma=1` bring StyleGAN2's own D and regularisers
 # back).
@@ -330,7 +331,7 @@ show(fig, "stylegan_demodulation.png")
 # (StyleGAN's AdaIN instead of demodulation), `loss=wgan-gp` (chapter 3's loss and layer-norm
 # critic; with `d_steps=2`, its 2 critic steps, and Adam 1e-3 (0, 0.9), three epochs scored FID
 # 56.1 against 45.6 for the preset of then, batch 32 for 2 epochs, at more CPU: that recipe's win
-# in chapter 3 does not carry over to this G; today's preset scores 13.3), `r1_gamma=0` (the
+# in chapter 3 does not carry over to this G; today's preset scores 9.6), `r1_gamma=0` (the
 # preset without R1: 28.7), `noise=true`, `mixing_prob=0.9`,
 # `mapping_layers=8`, more epochs, and `keras-gans train progan` to watch the sample grids grow
 # level by level.
