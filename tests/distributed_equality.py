@@ -28,6 +28,9 @@ import tensorflow as tf
 
 cpu = tf.config.list_physical_devices("CPU")[0]
 tf.config.set_logical_device_configuration(cpu, [tf.config.LogicalDeviceConfiguration()] * 2)
+# Threaded kernels may sum in any order; a weight whose gradient nearly cancels then moved by a
+# few per cent more or less from run to run (StarGAN once failed so): one order for every run.
+tf.config.experimental.enable_op_determinism()
 
 import keras  # noqa: E402
 import numpy as np  # noqa: E402
