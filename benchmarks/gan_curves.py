@@ -33,7 +33,7 @@ import keras_gans  # noqa: F401  (selects the TensorFlow backend)
 from keras_gans import data, metrics, viz
 from keras_gans.cli import add_settings_option
 from keras_gans.models import MODELS, build_trainer, default_config
-from keras_gans.trainers.base import average_copy, step_average
+from keras_gans.trainers.base import AVERAGE_WARMUP, average_copy, step_average
 
 
 def main():
@@ -62,7 +62,7 @@ def main():
         action="append",
         default=[],
         help="also measure a moving average of G with this decay, DECAY or DECAY:WARMUP (the"
-        " warm-up (1 + t) / (1 + WARMUP + t), 9 by default, spans about the last t / WARMUP"
+        " warm-up (1 + t) / (1 + WARMUP + t), step_average's 9 by default, spans about the last t / WARMUP"
         " updates until it reaches DECAY; kept beside the run's own average; it only reads G's"
         " weights, so training is unchanged; its steps count as training time)",
     )
@@ -168,7 +168,7 @@ class Averages(keras.callbacks.Callback):
 def extra_average(text):
     """``--extra-ema``'s DECAY or DECAY:WARMUP as (its name, decay, warm-up)."""
     decay, _, warmup = text.partition(":")
-    return text, float(decay), float(warmup or 9)
+    return text, float(decay), float(warmup or AVERAGE_WARMUP)
 
 
 if __name__ == "__main__":

@@ -376,7 +376,10 @@ def average_copy(network, name):
     return copy
 
 
-def step_average(average, network, ema, iterations, warmup=9.0):
+AVERAGE_WARMUP = 9.0  # step_average's warm-up constant: (1 + t) / (10 + t)
+
+
+def step_average(average, network, ema, iterations, warmup=AVERAGE_WARMUP):
     """One step of ``average``, a copy of ``network`` following it with decay ``ema``: the
     decay starts low and rises to ``ema`` ((1 + t) / (1 + warmup + t) after t updates of the
     network: until it reaches ``ema`` the average spans about the last t / warmup updates), so
