@@ -217,6 +217,7 @@ RULES = {
     "ema_b2a": fraction(closed=False),
     "invert_b": fraction(closed=True),
     "cycle_inverted": weight,
+    "cycle_noise": weight,
     "top_k": share,
     "top_k_decay": share,
     "r1_gamma": weight,

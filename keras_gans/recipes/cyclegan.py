@@ -170,6 +170,7 @@ def trainer(config, g_a2b, g_b2a, d_a, d_b):
         # runs written before the setting existed never inverted B
         invert_b=config.get("invert_b", 0.0),
         cycle_inverted=config.get("cycle_inverted", 0.0),
+        cycle_noise=config.get("cycle_noise", 0.0),
     )
 
 
@@ -238,6 +239,8 @@ CYCLEGAN = Recipe(
         invert_b=0.0,
         # > 0: a second A cycle through G_A2B(a)'s negative, weighed against the A cycle
         cycle_inverted=0.0,
+        # > 0: std of noise on each translation before the way back (against hidden signals)
+        cycle_noise=0.0,
     ),
     presets={
         # 32 px: a U-Net G with batch norm (16 filters), 34x34 patches (a 70x70 patch is larger than

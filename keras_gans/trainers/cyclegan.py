@@ -164,6 +164,12 @@ class CycleGAN(MovingAverage, TwoDomainTrainer):
             of G_A2B(a): G_B2A(-G_A2B(a)) ~ a (0, the default: none). For MNIST-M the negative is
             the image of the negative photo, dark strokes on a bright ground: the case G_B2A
             otherwise never meets with a target, as G_A2B paints dark grounds.
+        cycle_noise: standard deviation (in [-1, 1] units) of Gaussian noise added to each
+            translation before it is translated back in both cycles, drawn from the seed state (0,
+            the default: none). A translator can hide what the round trip needs in a faint,
+            invisible signal (Chu et al., 2017, "CycleGAN, a master of steganography"): G_B2A hides
+            MNIST-M's photo in its MNIST digit. Noise drowns such a signal, so only what is
+            visible can come back.
     """
 
     tracked = (
@@ -202,6 +208,7 @@ class CycleGAN(MovingAverage, TwoDomainTrainer):
         identity_b2a=None,
         invert_b=0.0,
         cycle_inverted=0.0,
+        cycle_noise=0.0,
         **kwargs,
     ):
         super().__init__(seed=seed, **kwargs)
@@ -243,6 +250,7 @@ class CycleGAN(MovingAverage, TwoDomainTrainer):
         self.cycle_inverted = float(weight("cycle_inverted", cycle_inverted, None))
         if not self.cycle_inverted:
             del self.trackers["cycle_A_inverted"]
+        self.cycle_noise = float(weight("cycle_noise", cycle_noise, None))
         self.ema_generator_b2a = average_copy(g_b2a, "ema_generator_b2a") if self.ema_b2a else None
         self.built = True
 
@@ -296,6 +304,13 @@ class CycleGAN(MovingAverage, TwoDomainTrainer):
         flip = self.random_uniform((ops.shape(images)[0],)) < self.invert_b
         return ops.where(ops.reshape(flip, (-1,) + (1,) * (len(images.shape) - 1)), -images, images)
 
+    def noisy(self, images):
+        """``images`` plus N(0, ``cycle_noise``²) per pixel from the seed state (no draw when it
+        is 0: the default's stream unchanged)."""
+        if not self.cycle_noise:
+            return images
+        return images + self.cycle_noise * self.draw(tf.random.stateless_normal, ops.shape(images))
+
     def train_step(self, data):
         real_a, real_b = self.unpack(data)
         real_b = self.invert_some(real_b)
@@ -303,9 +318,9 @@ class CycleGAN(MovingAverage, TwoDomainTrainer):
         # 1. both generators: fool the discriminators, come back after a round trip, keep identities
         with tf.GradientTape() as tape:
             fake_b = self.g_a2b(real_a, training=True)
-            rec_a = self.g_b2a(fake_b, training=True)
+            rec_a = self.g_b2a(self.noisy(fake_b), training=True)
             fake_a = self.g_b2a(real_b, training=True)
-            rec_b = self.g_a2b(fake_a, training=True)
+            rec_b = self.g_a2b(self.noisy(fake_a), training=True)
             logs["adv_A2B"] = self.g_loss_fn(self.d_b(fake_b, training=True))
             logs["adv_B2A"] = self.g_loss_fn(self.d_a(fake_a, training=True))
             logs["cycle_A"] = self.recon_fn_a(rec_a, real_a)
