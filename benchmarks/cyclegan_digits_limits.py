@@ -3,7 +3,7 @@ inputs are, where the translations lose the digit, and what the same U-Net learn
 
     KERAS_GANS_TUNE_DIR=runs/tune python benchmarks/cyclegan_digits_limits.py readable RUN ...
     KERAS_GANS_TUNE_DIR=runs/tune python benchmarks/cyclegan_digits_limits.py variants RUN ...
-    KERAS_GANS_TUNE_DIR=runs/tune python benchmarks/cyclegan_digits_limits.py paired NAME
+    KERAS_GANS_TUNE_DIR=runs/tune python benchmarks/cyclegan_digits_limits.py paired NAME [JSON]
 
 The judges are ``benchmarks/ugatit_tuning.py``'s (the two domain classifiers cached in the tune
 folder; run a probe first to train them), the test digits its 2,000 (``KERAS_GANS_DATA_DIR``,
@@ -33,7 +33,10 @@ photo's brightness; and the MNIST judge on the inputs so normalised (doing nothi
 
 ``paired``: the cpu preset's U-Net G (16 filters, batch norm, no dropout), batch 8, flips, the
 preset's linear decay, 1,875 steps on 3,000 *pairs* MNIST-M -> MNIST with L1 alone (``pix2pix``,
-``gan_weight=0``): what the generator learns when told which strokes are the digit.
+``gan_weight=0``): what the generator learns when told which strokes are the digit. An optional
+JSON changes its settings (``train``'s: ``limit``, ``epochs``, ``g_filters``, ``g_lr`` ...; and
+``"g": "resnet"``, CycleGAN's ResNet G of 4 blocks, instance norm, ``g_filters`` wide), e.g. the
+preset's budget, 10,500 steps: ``paired NAME '{"limit": 28000, "epochs": 3}'``.
 """
 
 import json
@@ -229,8 +232,33 @@ def polarity(runs):
             report(f"{os.path.basename(path)} G_B2A, {name}", data.to_uint8(out))
 
 
-def paired(name):
-    start = time.time()
+# the first probe (cycle17d): 3,000 pairs x 5 epochs = 1,875 steps
+PAIRED = dict(
+    g_filters=16,
+    d_filters=32,  # not trained with gan_weight 0; as measured
+    norm="batch",
+    dropout=0.0,
+    batch_size=8,
+    image_size=32,
+    load_size=32,
+    flip=True,
+    lr_schedule="linear_decay",
+    decay_from=0.5,
+    limit=3000,
+    epochs=5,
+)
+
+
+def paired(name, overrides=""):
+    overrides = json.loads(overrides or "{}")
+    settings = {**PAIRED, **overrides}
+    if settings.pop("g", "unet") == "resnet":
+        from keras_gans.networks import resnet_generator
+
+        settings["generator"] = resnet_generator(
+            (32, 32, 3), 3, filters=settings["g_filters"], blocks=4, norm="instance"
+        )
+    start, cpu = time.time(), time.process_time()
     run = train(
         "pix2pix",
         dataset="mnist2mnistm",
@@ -238,28 +266,22 @@ def paired(name):
         out=f"{HERE}/runs/{name}",
         direction="B2A",
         gan_weight=0.0,
-        g_filters=16,
-        d_filters=32,  # not trained with gan_weight 0; as measured
-        norm="batch",
-        dropout=0.0,
-        batch_size=8,
-        image_size=32,
-        load_size=32,
-        flip=True,
-        lr_schedule="linear_decay",
-        decay_from=0.5,
-        limit=3000,
-        epochs=5,
         verbose=2,
+        **settings,
     )
-    seconds = time.time() - start
+    seconds, cpu = time.time() - start, time.process_time() - cpu
+    steps = run.config["steps_per_epoch"] * settings["epochs"]
     test = data.load_domains("mnist-mnistm", "test", data_dir=DATA, size=32)
     judge_a, _ = judges()
     result = {
         "name": name,
         "model": "pix2pix L1, MNIST-M -> MNIST pairs",
-        "steps": run.config["steps_per_epoch"] * 5,
+        "overrides": overrides,
+        "steps": steps,
         "train_s": round(seconds),
+        # all threads' CPU over the training (data included): the step's cost without the load
+        "train_cpu_s": round(cpu, 1),
+        "cpu_s_per_step": round(cpu / steps, 4),
         "B2A": metrics.accuracy(judge_a, run.translate(test.b[:N]), test.labels_a[:N])[0],
     }
     print("RESULT", json.dumps(result), flush=True)
@@ -268,5 +290,5 @@ def paired(name):
 if __name__ == "__main__":
     mode, args = sys.argv[1], sys.argv[2:]
     {"readable": readable, "variants": variants, "polarity": polarity}.get(
-        mode, lambda a: paired(a[0])
+        mode, lambda a: paired(*a)
     )(args)
