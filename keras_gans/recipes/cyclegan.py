@@ -239,7 +239,8 @@ CYCLEGAN = Recipe(
         invert_b=0.0,
         # > 0: a second A cycle through G_A2B(a)'s negative, weighed against the A cycle
         cycle_inverted=0.0,
-        # > 0: std of noise on each translation before the way back (against hidden signals)
+        # > 0: std of noise on each translation before the way back (against hidden signals;
+        # 0.1 / 0.3 cost MNIST-M -> MNIST ~3 points at 4,500 steps, cyc37: off)
         cycle_noise=0.0,
     ),
     presets={
