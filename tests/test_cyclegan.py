@@ -422,6 +422,22 @@ def test_ema_b2a_translates_b2a_with_its_own_moving_average():
         _affine_trainer(ema_b2a=1)
 
 
+def _recipe_passes_on(name, value):
+    """The cyclegan recipe gives the trainer ``name`` from the config, and 0 where the config
+    (a run written before the setting existed) has none."""
+    from keras_gans.recipes.cyclegan import CYCLEGAN, networks, trainer
+
+    config = {
+        **CYCLEGAN.base,
+        **CYCLEGAN.presets["cpu"],
+        **dict(image_shape=[32, 32, 3], g_filters=4, g_blocks=1, d_filters=4),
+    }
+    nets = networks(config)
+    assert getattr(trainer({**config, name: value}, **nets), name) == value
+    del config[name]
+    assert getattr(trainer(config, **nets), name) == 0.0
+
+
 def test_invert_b_negates_b_images_with_its_probability():
     """``invert_b``: each B image becomes -x in [-1, 1] (1 - x in [0, 1]) with that probability,
     seeded; 0 draws nothing (the default's random stream is unchanged), 1 inverts every image."""
@@ -457,18 +473,10 @@ def test_invert_b_negates_b_images_with_its_probability():
 def test_invert_b_reaches_the_trainer_from_the_recipe():
     """The recipe passes ``invert_b`` to the trainer; its default (and a run's config written
     before the setting existed) is 0."""
-    from keras_gans.recipes.cyclegan import CYCLEGAN, networks, trainer
+    from keras_gans.recipes.cyclegan import CYCLEGAN
 
-    config = {
-        **CYCLEGAN.base,
-        **CYCLEGAN.presets["cpu"],
-        **dict(image_shape=[32, 32, 3], g_filters=4, g_blocks=1, d_filters=4),
-    }
-    nets = networks(config)
     assert CYCLEGAN.base["invert_b"] == 0.0
-    assert trainer({**config, "invert_b": 0.25}, **nets).invert_b == 0.25
-    del config["invert_b"]
-    assert trainer(config, **nets).invert_b == 0.0
+    _recipe_passes_on("invert_b", 0.25)
 
 
 def test_invert_b_one_step_is_the_step_on_the_negated_batch():
@@ -486,7 +494,6 @@ def test_cycle_inverted_is_the_a_cycle_through_the_negative_of_g_a2b():
     """``cycle_inverted`` w adds |G_B2A(-G_A2B(a)) - a| (mean) weighed w x the A cycle's weight
     to G's loss, by hand with the affine networks; 0 (the default) logs no such term; the recipe
     passes it on (0 for runs older than the setting); a negative weight is refused."""
-    from keras_gans.recipes.cyclegan import CYCLEGAN, networks, trainer
 
     rng = np.random.default_rng(4)
     a, b = (rng.uniform(-1, 1, (2, 4, 4, 3)).astype("float32") for _ in range(2))
@@ -500,23 +507,13 @@ def test_cycle_inverted_is_the_a_cycle_through_the_negative_of_g_a2b():
     assert both["g_loss"] == pytest.approx(plain["g_loss"] + extra, rel=1e-5)
     with pytest.raises(KerasGansError, match="cycle_inverted must be a finite number >= 0, got -1"):
         _affine_trainer(cycle_inverted=-1)
-
-    config = {
-        **CYCLEGAN.base,
-        **CYCLEGAN.presets["cpu"],
-        **dict(image_shape=[32, 32, 3], g_filters=4, g_blocks=1, d_filters=4),
-    }
-    nets = networks(config)
-    assert trainer({**config, "cycle_inverted": 2.0}, **nets).cycle_inverted == 2.0
-    del config["cycle_inverted"]
-    assert trainer(config, **nets).cycle_inverted == 0.0
+    _recipe_passes_on("cycle_inverted", 2.0)
 
 
 def test_cycle_noise_draws_seeded_gaussian_noise_of_its_std():
     """``noisy``: images + N(0, cycle_noise^2) per pixel from the seed state (the same seed, the
     same noise); 0 (the default) returns the images and draws nothing; a negative std is
     refused; the recipe passes it on (0 for runs older than the setting)."""
-    from keras_gans.recipes.cyclegan import CYCLEGAN, networks, trainer
 
     x = np.full((500, 8, 8, 3), 0.25, "float32")
     noise = np.asarray(_affine_trainer(cycle_noise=0.3).noisy(x)) - x
@@ -529,16 +526,7 @@ def test_cycle_noise_draws_seeded_gaussian_noise_of_its_std():
     np.testing.assert_array_equal(np.array(none.seed_generator.state), state)
     with pytest.raises(KerasGansError, match="cycle_noise must be a finite number >= 0, got -1"):
         _affine_trainer(cycle_noise=-1)
-
-    config = {
-        **CYCLEGAN.base,
-        **CYCLEGAN.presets["cpu"],
-        **dict(image_shape=[32, 32, 3], g_filters=4, g_blocks=1, d_filters=4),
-    }
-    nets = networks(config)
-    assert trainer({**config, "cycle_noise": 0.1}, **nets).cycle_noise == 0.1
-    del config["cycle_noise"]
-    assert trainer(config, **nets).cycle_noise == 0.0
+    _recipe_passes_on("cycle_noise", 0.1)
 
 
 def test_cycle_noise_reaches_both_round_trips_but_not_the_discriminators():
