@@ -26,7 +26,7 @@
 #
 # Time on 2 CPU cores: the chapter trains the plain `cpu` preset, what `keras-gans train dcgan`
 # runs: 13 epochs (12,181 updates on MNIST). An epoch takes about 40 s on an idle 2-core box (two
-# threads, the plain command; R1 adds about 5 %), so about 9.1 minutes of training (RESULTS.md); the
+# threads, the plain command, R1 included): 8.9 minutes of training, measured (RESULTS.md); the
 # 6,000 embedded digits keep 5 epochs of 93 updates, under a minute in all, and rougher digits.
 # On a GPU: not measured yet.
 #
