@@ -22,7 +22,7 @@
 #
 # ![cyclegan_cpu_digits.jpg](../../docs/figures/cyclegan_cpu_digits.jpg)
 #
-# Time on 2 CPU cores: about 13 idle minutes of training (10,500 steps; 1,016 s of CPU
+# Time on 2 CPU cores: 11.3 idle minutes of training, measured (10,500 steps; 1,016 s of CPU
 # single-threaded, 64 minutes on a box at load 7–9) and 22 of evaluation (RESULTS.md, chapter
 # 6). On a GPU: not measured yet. **Goal metric**: label preservation, read by a classifier of
 # the target domain: MNIST → MNIST-M **93.5 %**, MNIST-M → MNIST **60.0 %** (2,000 test
