@@ -22,8 +22,8 @@
 #
 # ![pix2pix_loss_ablation_grey2colour.jpg](../../docs/figures/pix2pix_loss_ablation_grey2colour.jpg)
 #
-# Time on 2 CPU cores: that command trains in 5.5 minutes on a box shared at load 11–13 (2.3
-# minutes of process CPU time), so at most that on 2 idle cores; the chapter trains it, the
+# Time on 2 CPU cores: the grey-to-colour preset (its command below) trains in 98 s, measured
+# single-threaded near idle (5.5 minutes on a box shared at load 11–13); the chapter trains it, the
 # main edges-to-photo run and five study runs of the same size (the three 15-epoch
 # edges-to-photo runs of the figure took 6.5 minutes on an almost idle box). On a GPU: not
 # measured yet.
