@@ -218,6 +218,7 @@ RULES = {
     "invert_b": fraction(closed=True),
     "cycle_inverted": weight,
     "cycle_noise": weight,
+    "invert_consistency": weight,
     "top_k": share,
     "top_k_decay": share,
     "r1_gamma": weight,

@@ -546,6 +546,52 @@ def test_cycle_noise_reaches_both_round_trips_but_not_the_discriminators():
         assert logs[term] == pytest.approx(plain[term], rel=1e-6)
 
 
+def test_invert_consistency_ties_g_b2a_of_b_to_g_b2a_of_its_negative():
+    """``invert_consistency`` w adds w x mean |G_B2A(b) - G_B2A(-b)| to G's loss, by hand with the
+    affine networks; 0 (the default) logs no such term and leaves G's loss as it was; D's losses
+    never change; a negative weight is refused; the recipe passes it on."""
+    rng = np.random.default_rng(6)
+    a, b = (rng.uniform(-1, 1, (2, 4, 4, 3)).astype("float32") for _ in range(2))
+    plain = _affine_step(a, b)
+    zero = _affine_step(a, b, invert_consistency=0.0)
+    tied = _affine_step(a, b, invert_consistency=2.0)
+    by_hand = np.abs(g_b2a(b) - g_b2a(-b)).mean()  # = mean |0.4 * sum(b)|: the shift cancels
+    assert "invert_consistency" not in plain and zero == plain
+    assert tied["invert_consistency"] == pytest.approx(by_hand, rel=1e-5)
+    assert tied["g_loss"] == pytest.approx(plain["g_loss"] + 2.0 * by_hand, rel=1e-5)
+    for term in ("adv_A2B", "adv_B2A", "cycle_A", "cycle_B", "d_A", "d_B"):
+        assert tied[term] == pytest.approx(plain[term], rel=1e-6)
+    with pytest.raises(
+        KerasGansError, match="invert_consistency must be a finite number >= 0, got -1"
+    ):
+        _affine_trainer(invert_consistency=-1)
+    _recipe_passes_on("invert_consistency", 1.0)
+
+
+def test_invert_consistency_trains_g_b2a_through_both_inputs_and_no_d():
+    """One SGD step: the term moves G_B2A's kernel by lr x w x its gradient, by hand: for output
+    channel j, d/dk_ij mean |2 sum_i k_ij b_i| = mean(2 b_i sign(sum(b))) / 3 (all k 0.2, and
+    the mean runs over 3 channels). G_A2B, D_A and D_B end as without the term."""
+    rng = np.random.default_rng(7)
+    a, b = (rng.uniform(-1, 1, (2, 4, 4, 3)).astype("float32") for _ in range(2))
+    plain, tied = _affine_trainer(lr=0.1), _affine_trainer(lr=0.1, invert_consistency=2.0)
+    for trainer in (plain, tied):
+        trainer.train_on_batch(a, b)
+    grad = (2 * b * np.sign(b.sum(-1, keepdims=True))).mean((0, 1, 2)) / 3  # per input channel i
+    moved, kept = (t.g_b2a.get_weights() for t in (tied, plain))
+    np.testing.assert_allclose(
+        moved[0] - kept[0],
+        np.broadcast_to(-0.1 * 2.0 * grad[None, None, :, None], moved[0].shape),
+        atol=1e-6,
+    )
+    np.testing.assert_allclose(moved[1], kept[1], atol=1e-7)  # the shift cancels in the term
+    for name in ("g_a2b", "d_a", "d_b"):
+        for w_tied, w_plain in zip(
+            getattr(tied, name).get_weights(), getattr(plain, name).get_weights()
+        ):
+            np.testing.assert_allclose(w_tied, w_plain, atol=1e-7)
+
+
 @pytest.fixture(scope="module")
 def trained(tmp_path_factory):
     out = tmp_path_factory.mktemp("cyclegan") / "run"
