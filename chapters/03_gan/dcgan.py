@@ -15,9 +15,10 @@
 # # Chapter 3, part 2 — DCGAN: convolutional GANs, latent walks and vector arithmetic
 #
 # **What you will see:** DCGAN samples (here the cpu preset after 13 epochs of MNIST with the R1
-# penalty at Adam 1.7e-3, drawn by the moving average of G's weights: FID 12.9 in the classifier
-# judge that chapter 3's WGAN-GP and chapter 9 are measured in; 12.4 with seed 1; at 1.4e-3
-# 13.7 / 13.4, at 1e-3 14.3 / 14.4, and 23.4 / 23.8 after 12 epochs without R1),
+# penalty at Adam 1.7e-3 with $\beta_1 = 0$, drawn by the moving average of G's weights: FID
+# 11.44 in the classifier judge that chapter 3's WGAN-GP and chapter 9 are measured in; 12.01 with
+# seed 1; with $\beta_1 = 0.5$ 12.9 / 12.4, at 1.4e-3 13.7 / 13.4, at 1e-3 14.3 / 14.4, and
+# 23.4 / 23.8 after 12 epochs without R1),
 # a transposed convolution taken apart into zero insertion and a convolution, D's dense and
 # global-average-pooling heads, the same noise improving epoch by epoch, latent walks and vector
 # arithmetic on stroke thickness.
@@ -41,8 +42,9 @@
 #   4,685 updates; and it samples from a moving average of G's weights, `ema=0.999`, which G's
 #   training never sees: 31.8 / 31.3 / 29.4; and it trains longer than 5 epochs: 23.4 / 23.8
 #   after 12 (8 epochs: 27.5 / 26.7); with the R1 penalty below and 13 epochs, both rates at
-#   1.7e-3, the preset's now, score 12.86 / 12.44 against 1.4e-3's 13.7 / 13.4 and 1e-3's 14.3 /
-#   14.4, RESULTS.md).
+#   1.7e-3, score 12.86 / 12.44 against 1.4e-3's 13.7 / 13.4 and 1e-3's 14.3 / 14.4; and at
+#   such rates it drops the momentum, $\beta_1 = 0$ as in StyleGAN2, the preset's now: 11.44 /
+#   12.01, RESULTS.md).
 #
 # One thing the `cpu` preset adds that Radford et al. did not have: the **R1 penalty** (Mescheder
 # et al., 2018), $\frac{\gamma}{2}\,\mathbb E_x \lVert \nabla_x D(x) \rVert^2$ on real
@@ -51,9 +53,10 @@
 # push G away from digits it already draws well; the game then settles instead of circling.
 # After the same 12 epochs: FID 14.9 / 14.8 against 23.4 / 23.8 without it (γ 1 is too strong:
 # D sits at chance; 0.03 and 0.3 score 15.0 and 16.2); a 13th epoch, the preset's, 14.3 / 14.4.
-# With D held near chance, both networks can also learn faster: the preset's Adam 1.7e-3 for
-# both scores 12.9 / 12.4 after the same 13 epochs (1.4e-3: 13.7 / 13.4). Put `r1_gamma=0` into
-# `SETTINGS` (training cell) to see R1's part.
+# With D held near chance, both networks can also learn faster: Adam 1.7e-3 for both scores
+# 12.9 / 12.4 after the same 13 epochs (1.4e-3: 13.7 / 13.4), and without Adam's momentum
+# ($\beta_1 = 0$, the preset's) 11.44 / 12.01. Put `r1_gamma=0` into `SETTINGS` (training cell)
+# to see R1's part.
 #
 # `keras_gans.runs.train("dcgan", ...)` trains exactly that (the `cpu` preset narrows the
 # networks so that a laptop can train it) into a *run directory* holding the config, checkpoints,
