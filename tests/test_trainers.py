@@ -11,6 +11,7 @@ import numpy as np
 import pytest
 import tensorflow as tf
 
+from keras_gans.errors import KerasGansError
 from keras_gans.networks import (
     dcgan_discriminator,
     dcgan_generator,
@@ -370,3 +371,55 @@ def test_cli_trains_with_the_mirrored_strategy(tmp_path, model, args):
     history = (tmp_path / "run" / "logs" / "history.csv").read_text().splitlines()
     assert len(history) == 2 and "nan" not in history[1].lower()
     assert (tmp_path / "run" / "checkpoints" / "latest.weights.h5").is_file()
+
+
+@pytest.mark.parametrize(
+    "cls, kwargs, d_norm",
+    [(GAN, dict(r1_gamma=0.1, r1_every=1), "batch"), (WGANGP, dict(d_steps=2), "layer")],
+)
+def test_reuse_fakes_is_the_same_update_with_one_pass_of_g_fewer(cls, kwargs, d_norm):
+    """With z given, G's update scores the last D step's z either way, so ``reuse_fakes`` must
+    give the same weights. It runs G once where the fresh draw runs it twice on that z, so G's
+    batch-norm moving mean (0 at first) moves once: (1 - m) mu against (1 - m^2) mu."""
+    g, d = conv_pair(d_norm=d_norm)
+    steps = kwargs.get("d_steps", 1)
+    x = tiny_images(16 * steps)
+    z = np.random.default_rng(1).standard_normal((16 * steps, 8)).astype("float32")
+    trainers = []
+    for reuse in (False, True):
+        gc, dc = keras.models.clone_model(g), keras.models.clone_model(d)
+        gc.set_weights(g.get_weights())
+        dc.set_weights(d.get_weights())
+        trainer = cls(gc, dc, seed=0, reuse_fakes=reuse, **kwargs)
+        trainer.compile(adam(), adam())
+        trainer.train_on_batch((x, z))
+        trainers.append(trainer)
+    fresh, reused = trainers
+    for net in ("generator", "discriminator"):
+        a, b = getattr(fresh, net), getattr(reused, net)
+        assert changed(weights_of(g if net == "generator" else d), weights_of(b))
+        for wa, wb in zip(a.trainable_weights, b.trainable_weights):
+            np.testing.assert_allclose(np.array(wa), np.array(wb), rtol=1e-5, atol=1e-6)
+    bn_a, bn_b = (
+        next(x for x in t.generator.layers if isinstance(x, keras.layers.BatchNormalization))
+        for t in trainers
+    )
+    if steps == 1:  # the last D step's z is the only z G saw
+        m = bn_a.momentum
+        np.testing.assert_allclose(
+            np.array(bn_a.moving_mean), (1 + m) * np.array(bn_b.moving_mean), rtol=1e-4, atol=1e-7
+        )
+
+
+@pytest.mark.parametrize("model", ["gan", "dcgan", "wgan", "wgan-gp"])
+def test_reuse_fakes_is_off_by_default_reaches_the_trainer_and_must_be_a_boolean(model):
+    from keras_gans.models import build_trainer, default_config
+
+    config = default_config(model, image_shape=[28, 28, 1], latent_dim=8)
+    assert config["reuse_fakes"] is False
+    assert build_trainer({**config, "reuse_fakes": True}).reuse_fakes is True
+    with pytest.raises(KerasGansError, match="reuse_fakes must be true or false, got 'yes'"):
+        default_config(model, reuse_fakes="yes")
+    g, d = conv_pair()
+    with pytest.raises(KerasGansError, match="reuse_fakes must be true or false, got 1"):
+        GAN(g, d, reuse_fakes=1)

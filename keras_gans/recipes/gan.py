@@ -54,6 +54,7 @@ def trainer(config, generator, discriminator):
         # runs older than the settings: no R1
         r1_gamma=config.get("r1_gamma", 0.0),
         r1_every=config.get("r1_every", 16),
+        reuse_fakes=config.get("reuse_fakes", False),  # runs older than the setting: fresh z
     )
     if config["model"] == "wgan":
         return WGANTrainer(generator, discriminator, clip_value=config["clip_value"], **kwargs)
@@ -71,6 +72,7 @@ GAN = Recipe(
         loss="nonsaturating",
         d_steps=1,
         ema=0.0,
+        reuse_fakes=False,
         top_k=1.0,
         top_k_decay=0.99,
         r1_gamma=0.0,
@@ -101,6 +103,7 @@ DCGAN = Recipe(
         loss="nonsaturating",
         d_steps=1,
         ema=0.0,
+        reuse_fakes=False,
         top_k=1.0,
         top_k_decay=0.99,
         r1_gamma=0.0,
@@ -161,6 +164,7 @@ WGAN = Recipe(
         loss="wasserstein",
         d_steps=5,
         ema=0.0,
+        reuse_fakes=False,
         top_k=1.0,
         top_k_decay=0.99,
         optimizer="rmsprop",
@@ -205,6 +209,7 @@ WGAN_GP = Recipe(
         loss="wasserstein",
         d_steps=5,
         ema=0.0,
+        reuse_fakes=False,
         top_k=1.0,
         top_k_decay=0.99,
         optimizer="adam",
