@@ -249,6 +249,7 @@ RULES = {
     "kernel_size": count(1, 99),
     "pool_size": count(0, 10**5),
     "lambda_id_ramp": ramp,
+    "lambda_id_rise": ramp,
     **{
         key: weight
         for key in (

@@ -277,8 +277,8 @@ def test_train_step_by_hand(lambda_cls_d, lambda_id):
 def test_identity_term_on_chosen_label_sets_and_its_ramp():
     """``lambda_id_sets``: the identity term is the mean |x - G(x, c)| over the images of the
     named label sets only (the others count nothing); ``lambda_id_ramp`` = (1, 3): the weight
-    is lambda_id at G updates 0 and 1, half at 2, 0 from 3 on (learning rate 0, so every step
-    sees the same networks)."""
+    is lambda_id at G updates 0 and 1, half at 2, 0 from 3 on; ``lambda_id_rise`` = (1, 3) the
+    reverse; both at once multiply (learning rate 0, so every step sees the same networks)."""
     import keras
     from keras import ops
 
@@ -323,6 +323,18 @@ def test_identity_term_on_chosen_label_sets_and_its_ramp():
     np.testing.assert_allclose(weights, [4, 4, 2, 0, 0], atol=1e-4)
     assert int(trainer.g_optimizer.iterations) == 5
 
+    for settings, expected in (
+        (dict(lambda_id_rise=[1, 3]), [0, 0, 2, 4, 4]),
+        (dict(lambda_id_rise=[0, 2], lambda_id_ramp=[2, 4]), [0, 2, 4, 2, 0]),
+    ):
+        trainer, _ = trainer_with(**settings)
+        weights = []
+        for _ in range(5):
+            logs = step(trainer)
+            rest = logs["g_adv"] + logs["g_cls"] + 10 * logs["g_rec"]
+            weights.append((logs["g_loss"] - rest) / logs["g_id"])
+        np.testing.assert_allclose(weights, expected, atol=1e-4, err_msg=str(settings))
+
 
 @pytest.mark.parametrize(
     "settings, message",
@@ -332,6 +344,7 @@ def test_identity_term_on_chosen_label_sets_and_its_ramp():
         (dict(lambda_id_ramp=[664, 498]), "lambda_id_ramp must be [start, end], updates"),
         (dict(lambda_id_ramp=[1.5, 3]), "lambda_id_ramp must be [start, end], updates"),
         (dict(lambda_id_ramp=5), "lambda_id_ramp must be [start, end], updates"),
+        (dict(lambda_id_rise=[498, 498]), "lambda_id_rise must be [start, end], updates"),
     ],
 )
 def test_identity_settings_errors(settings, message):
@@ -556,6 +569,7 @@ def test_settings_errors_before_anything_is_written(tmp_path):
         *("--set", "lambda_id=3", "--set", 'lambda_id_sets=["colour"]'),
     )
     refused("lambda_id_ramp must be [start, end], updates", "--set", "lambda_id_ramp=[664, 498]")
+    refused("lambda_id_rise must be [start, end], updates", "--set", "lambda_id_rise=[-1, 498]")
     refused("unknown attribute data set 'nope'", "--dataset", "colour-digits+nope")
     assert not (tmp_path / "r").exists()
 

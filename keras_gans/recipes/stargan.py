@@ -64,6 +64,7 @@ def trainer(config, generator, discriminator):
         ema=config.get("ema", 0.0),
         lambda_id_sets=config.get("lambda_id_sets"),
         lambda_id_ramp=config.get("lambda_id_ramp"),
+        lambda_id_rise=config.get("lambda_id_rise"),
         lambda_gp=config["lambda_gp"],
         d_steps=config["d_steps"],
         seed=config.get("seed"),
@@ -86,6 +87,7 @@ STARGAN = Recipe(
         lambda_id=0.0,  # identity term |x - G(x, c)|_1 (not in the paper)
         lambda_id_sets=None,  # label set names whose inputs take it (None: all)
         lambda_id_ramp=None,  # [start, end]: its weight falls linearly to 0 over these G updates
+        lambda_id_rise=None,  # [start, end]: it rises linearly from 0 over these G updates
         ema=0.0,  # > 0: translate with a moving average of G's weights
         lambda_gp=10.0,
         lr_schedule="linear_decay",

@@ -17,7 +17,9 @@ the identity term rewards a G that passes the input through visibly.
 nothing; the term is the mean over the chosen ones), ``lambda_id_ramp`` = (start, end) lowers its
 weight linearly from ``lambda_id`` at G update ``start`` to 0 at ``end``: once the digit is back,
 a G still rewarded for copying its input keeps the input's stroke fill where the target asks for
-another (RESULTS.md, chapter 7, star34/star35).
+another (RESULTS.md, chapter 7, star34/star35). ``lambda_id_rise`` = (start, end) does the
+reverse, 0 until ``start`` and ``lambda_id`` from ``end`` on: the term's early pull is what costs
+the fill, so it can start once the attributes are learned (star36); with both, the weights multiply.
 ``ema`` keeps a moving average of G's weights (``ema_generator``) that translating uses.
 The paper has one ``lambda_cls`` for both (``lambda_cls_d`` defaults to it); a larger weight on D's
 term alone teaches D's classifier the real attributes without pulling G harder towards them.
@@ -82,6 +84,7 @@ class StarGAN(AdversarialTrainer):
         lambda_id_sets: names of the label sets whose inputs take the identity term (None: all).
         lambda_id_ramp: (start, end) G updates over which ``lambda_id`` falls linearly to 0
             (None: constant).
+        lambda_id_rise: (start, end) G updates over which it rises linearly from 0 (None: none).
         ema: decay of a moving average of G's weights that translating uses (0: none, G).
     """
 
@@ -104,6 +107,7 @@ class StarGAN(AdversarialTrainer):
         ema=0.0,
         lambda_id_sets=None,
         lambda_id_ramp=None,
+        lambda_id_rise=None,
         **kwargs,
     ):
         self.condition = condition
@@ -120,6 +124,7 @@ class StarGAN(AdversarialTrainer):
             names = label_set_names("lambda_id_sets", lambda_id_sets, known)
             self.id_sets = tuple(known.index(n) for n in names)
         self.id_ramp = None if lambda_id_ramp is None else ramp("lambda_id_ramp", lambda_id_ramp)
+        self.id_rise = None if lambda_id_rise is None else ramp("lambda_id_rise", lambda_id_rise)
         self.d_steps = int(d_steps)
         if self.lambda_id:
             self.tracked = self.tracked + ("g_id",)
@@ -206,13 +211,18 @@ class StarGAN(AdversarialTrainer):
         return ops.sum(per_image * chosen) / ops.maximum(ops.sum(chosen), 1.0)
 
     def identity_weight(self):
-        """``lambda_id``, or on a ramp: lambda_id * clip((end - t) / (end - start), 0, 1) at the
-        G update t (the G optimizer's count before this update)."""
-        if self.id_ramp is None:
-            return self.lambda_id
-        start, end = self.id_ramp
+        """``lambda_id``, times clip((end - t) / (end - start), 0, 1) on the falling ramp and
+        clip((t - start) / (end - start), 0, 1) on the rising one, at the G update t (the G
+        optimizer's count before this update)."""
+        weight = self.lambda_id
         t = ops.cast(self.g_optimizer.iterations, "float32")
-        return self.lambda_id * ops.clip((end - t) / float(end - start), 0.0, 1.0)
+        if self.id_ramp is not None:
+            start, end = self.id_ramp
+            weight = weight * ops.clip((end - t) / float(end - start), 0.0, 1.0)
+        if self.id_rise is not None:
+            start, end = self.id_rise
+            weight = weight * ops.clip((t - start) / float(end - start), 0.0, 1.0)
+        return weight
 
     def call(self, inputs, training=False):
         return self.generator(inputs, training=training)
