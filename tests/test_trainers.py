@@ -415,8 +415,8 @@ def test_reuse_fakes_is_the_same_update_with_one_pass_of_g_fewer(cls, kwargs, d_
 def test_reuse_fakes_is_off_by_default_reaches_the_trainer_and_must_be_a_boolean(model):
     from keras_gans.models import build_trainer, default_config
 
-    config = default_config(model, image_shape=[28, 28, 1], latent_dim=8)
-    assert config["reuse_fakes"] is False
+    config = default_config(model, "paper", image_shape=[28, 28, 1], latent_dim=8)
+    assert config["reuse_fakes"] is False  # the papers' fresh z (dcgan's cpu preset reuses)
     assert build_trainer({**config, "reuse_fakes": True}).reuse_fakes is True
     with pytest.raises(KerasGansError, match="reuse_fakes must be true or false, got 'yes'"):
         default_config(model, reuse_fakes="yes")

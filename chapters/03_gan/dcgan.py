@@ -14,11 +14,12 @@
 # %% [markdown]
 # # Chapter 3, part 2 — DCGAN: convolutional GANs, latent walks and vector arithmetic
 #
-# **What you will see:** DCGAN samples (here the cpu preset after 13 epochs of MNIST with the R1
-# penalty at Adam 1.7e-3 with $\beta_1 = 0$, drawn by the moving average of G's weights: FID
-# 11.44 in the classifier judge that chapter 3's WGAN-GP and chapter 9 are measured in; 12.01 with
-# seed 1; with $\beta_1 = 0.5$ 12.9 / 12.4, at 1.4e-3 13.7 / 13.4, at 1e-3 14.3 / 14.4, and
-# 23.4 / 23.8 after 12 epochs without R1),
+# **What you will see:** DCGAN samples (here the cpu preset after 16 epochs of MNIST with the R1
+# penalty at Adam 1.7e-3 with $\beta_1 = 0$, G's update reusing D's fakes, drawn by the moving
+# average of G's weights: FID 9.61 in the classifier judge that chapter 3's WGAN-GP and chapter 9
+# are measured in; 11.35 with seed 1; 13 epochs with fresh fakes, the same CPU, 11.44 / 12.01;
+# with $\beta_1 = 0.5$ 12.9 / 12.4, at 1.4e-3 13.7 / 13.4, at 1e-3 14.3 / 14.4, and 23.4 / 23.8
+# after 12 epochs without R1),
 # a transposed convolution taken apart into zero insertion and a convolution, D's dense and
 # global-average-pooling heads, the same noise improving epoch by epoch, latent walks and vector
 # arithmetic on stroke thickness.
@@ -26,8 +27,9 @@
 # ![dcgan_cpu_mnist.png](../../docs/figures/dcgan_cpu_mnist.png)
 #
 # Time on 2 CPU cores: the chapter trains the plain `cpu` preset, what `keras-gans train dcgan`
-# runs: 13 epochs (12,181 updates on MNIST). An epoch takes about 40 s on an idle 2-core box (two
-# threads, the plain command, R1 included): 8.9 minutes of training, measured (RESULTS.md); the
+# runs: 16 epochs (14,992 updates on MNIST). G's update reuses D's fakes (`reuse_fakes`: one pass
+# of G fewer, 16 % less CPU a step), so the 16 epochs cost what 13 did with fresh fakes, which took
+# 8.9 minutes on an idle 2-core box (measured; 16 epochs: about 9.2, converted, RESULTS.md); the
 # 6,000 embedded digits keep 5 epochs of 93 updates, under a minute in all, and rougher digits.
 # On a GPU: not measured yet.
 #
@@ -44,7 +46,8 @@
 #   after 12 (8 epochs: 27.5 / 26.7); with the R1 penalty below and 13 epochs, both rates at
 #   1.7e-3, score 12.86 / 12.44 against 1.4e-3's 13.7 / 13.4 and 1e-3's 14.3 / 14.4; and at
 #   such rates it drops the momentum, $\beta_1 = 0$ as in StyleGAN2, the preset's now: 11.44 /
-#   12.01, RESULTS.md).
+#   12.01; and with the time G's update saves by reusing D's fakes it trains 16 epochs: 9.61 /
+#   11.35, RESULTS.md).
 #
 # One thing the `cpu` preset adds that Radford et al. did not have: the **R1 penalty** (Mescheder
 # et al., 2018), $\frac{\gamma}{2}\,\mathbb E_x \lVert \nabla_x D(x) \rVert^2$ on real
@@ -226,8 +229,9 @@ for head in ("dense", "gap"):
 # %% [markdown]
 # ## Training
 #
-# The `cpu` preset as it is (the config printed below): 13 epochs of batches of 64, R1 0.1, 12,181
-# generator updates on MNIST's 60,000 digits; 5 epochs, 465 updates, on the 6,000 embedded ones. Running the
+# The `cpu` preset as it is (the config printed below): 16 epochs of batches of 64, R1 0.1, 14,992
+# generator updates on MNIST's 60,000 digits, G's update reusing D's fakes (`reuse_fakes=False`
+# in `SETTINGS` gives the papers' fresh z, at 16 % more time a step); 5 epochs, 465 updates, on the 6,000 embedded ones. Running the
 # chapter again *resumes* the run directory: with all epochs done it just loads the result.
 # `if_changed="new"` is what sends edited networks to a run folder of their own. To train
 # longer, pass `epochs=...` to `runs.train` (or `--epochs` to `keras-gans train`).

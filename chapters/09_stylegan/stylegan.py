@@ -18,9 +18,9 @@
 # with the fade-ins), StyleGAN2 samples from the `cpu` preset (five epochs of MNIST in a 32-pixel
 # frame, batch 64, the R1 penalty, about 7.6 idle minutes; below, the measured run: all ten
 # digits, FID 9.6 (11.4 with seed 1; at 1.4 times StyleGAN2-ADA's rates 13.3 / 13.1, at 1 time
-# 17.4 / 16.0; without R1: 28.7 / 28.8; batch 32: 37.2 / 35.0) against DCGAN's 13.4 / 13.1 in the
-# same judge after 12 epochs with R1 at its preset's rates (about 8.4 idle minutes; 12.9 / 12.4
-# after the 13, 8.9 measured, its cpu preset trains; 23.4
+# 17.4 / 16.0; without R1: 28.7 / 28.8; batch 32: 37.2 / 35.0) against DCGAN's 12.0 / 12.4 in the
+# same judge after 12 epochs with R1, β₁ 0 and fresh fakes (about 8.4 idle minutes; its cpu preset
+# now reuses D's fakes for 16 epochs in about 9.2: 9.6 / 11.4, level with StyleGAN2; 23.4
 # without R1, 27.5 after 8 epochs; 38.0 at its earlier Adam 4e-4), and 316.6
 # for the collapsed preset before it -- StyleGAN2's G against chapter 3's D, since with
 # StyleGAN2's own small D every setting tried collapsed onto one or two shapes; RESULTS.md

@@ -126,7 +126,9 @@ DCGAN = Recipe(
         # steps, ~5 % more CPU): 14.9 / 14.8 (gamma 1 at 5 epochs: 26.4 against 0.1's 23.1;
         # 0.03 / 0.3 at 12: 15.0 / 16.2); then 13 epochs (about 9.1 idle minutes): 14.3 / 14.4;
         # both rates 1.7x (1.7e-3, the same arithmetic): 12.86 / 12.44 (1.4e-3: 13.7 / 13.4);
-        # Adam's beta_1 0 (StyleGAN2's; the paper's 0.5 was chosen for 2e-4): 11.44 / 12.01
+        # Adam's beta_1 0 (StyleGAN2's; the paper's 0.5 was chosen for 2e-4): 11.44 / 12.01;
+        # G's update reusing D's fakes (one pass of G fewer, 16 % less CPU a step): 16 epochs in
+        # the CPU of 13 (about 9.2 idle minutes, converted): 9.61 / 11.35
         "cpu": dict(
             latent_dim=64,
             g_filters=64,
@@ -136,8 +138,9 @@ DCGAN = Recipe(
             beta_1=0.0,
             ema=0.999,
             r1_gamma=0.1,
+            reuse_fakes=True,
             batch_size=64,
-            epochs=13,
+            epochs=16,
         ),
         "paper": dict(
             latent_dim=100,
