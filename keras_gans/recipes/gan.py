@@ -128,7 +128,7 @@ DCGAN = Recipe(
         # both rates 1.7x (1.7e-3, the same arithmetic): 12.86 / 12.44 (1.4e-3: 13.7 / 13.4);
         # Adam's beta_1 0 (StyleGAN2's; the paper's 0.5 was chosen for 2e-4): 11.44 / 12.01;
         # G's update reusing D's fakes (one pass of G fewer, 16 % less CPU a step): 16 epochs in
-        # the CPU of 13 (about 9.2 idle minutes, converted): 9.61 / 11.35
+        # the CPU of 13 (9.2 idle minutes, measured): 9.61 / 11.35
         "cpu": dict(
             latent_dim=64,
             g_filters=64,
