@@ -215,6 +215,8 @@ class StarGAN(AdversarialTrainer):
         clip((t - start) / (end - start), 0, 1) on the rising one, at the G update t (the G
         optimizer's count before this update)."""
         weight = self.lambda_id
+        if self.id_ramp is None and self.id_rise is None:
+            return weight
         t = ops.cast(self.g_optimizer.iterations, "float32")
         if self.id_ramp is not None:
             start, end = self.id_ramp
