@@ -62,14 +62,14 @@ def _affine(shape, out_channels, scale, shift, name):
     return model
 
 
-def _affine_trainer(lr=0.0, **settings):
-    """A CycleGAN of affine networks, compiled with SGD(lr): G_A2B(x) = 0.5 * sum(x) + 0.1,
-    G_B2A(x) = 0.2 * sum(x) - 0.3 (per pixel, to 3 channels), D_A = 0.7 * sum(x), D_B = -0.4 *
-    sum(x) + 0.2."""
+def _affine_trainer(lr=0.0, trainer_class=None, **settings):
+    """A CycleGAN (or ``trainer_class``) of affine networks, compiled with SGD(lr): G_A2B(x) =
+    0.5 * sum(x) + 0.1, G_B2A(x) = 0.2 * sum(x) - 0.3 (per pixel, to 3 channels), D_A = 0.7 *
+    sum(x), D_B = -0.4 * sum(x) + 0.2."""
     from keras_gans.trainers import CycleGAN
 
     s = (4, 4, 3)
-    trainer = CycleGAN(
+    trainer = (trainer_class or CycleGAN)(
         _affine(s, 3, 0.5, 0.1, "g_a2b"),
         _affine(s, 3, 0.2, -0.3, "g_b2a"),
         _affine(s, 1, 0.7, 0.0, "d_a"),
@@ -420,176 +420,6 @@ def test_ema_b2a_translates_b2a_with_its_own_moving_average():
     assert both.exported_networks[-2:] == ("ema_generator", "ema_generator_b2a")
     with pytest.raises(KerasGansError, match=r"ema_b2a must be a number in \[0, 1\), got 1"):
         _affine_trainer(ema_b2a=1)
-
-
-def _recipe_passes_on(name, value):
-    """The cyclegan recipe gives the trainer ``name`` from the config, and 0 where the config
-    (a run written before the setting existed) has none."""
-    from keras_gans.recipes.cyclegan import CYCLEGAN, networks, trainer
-
-    config = {
-        **CYCLEGAN.base,
-        **CYCLEGAN.presets["cpu"],
-        **dict(image_shape=[32, 32, 3], g_filters=4, g_blocks=1, d_filters=4),
-    }
-    nets = networks(config)
-    assert getattr(trainer({**config, name: value}, **nets), name) == value
-    del config[name]
-    assert getattr(trainer(config, **nets), name) == 0.0
-
-
-def test_invert_b_negates_b_images_with_its_probability():
-    """``invert_b``: each B image becomes -x in [-1, 1] (1 - x in [0, 1]) with that probability,
-    seeded; 0 draws nothing (the default's random stream is unchanged), 1 inverts every image."""
-    rng = np.random.default_rng(2)
-    b = rng.uniform(-1, 1, (4000, 2, 2, 3)).astype("float32")
-    half = np.asarray(_affine_trainer(invert_b=0.5).invert_some(b))
-    negated = np.all(np.isclose(half, -b), axis=(1, 2, 3))
-    kept = np.all(np.isclose(half, b), axis=(1, 2, 3))
-    assert np.all(negated ^ kept)  # whole images, each either kept or negated
-    assert 0.47 < negated.mean() < 0.53  # binomial SD 0.008
-    again = np.asarray(_affine_trainer(invert_b=0.5).invert_some(b))
-    np.testing.assert_array_equal(half, again)  # the same seed, the same images inverted
-    assert (
-        0.08
-        < np.all(
-            np.isclose(np.asarray(_affine_trainer(invert_b=0.1).invert_some(b)), -b), axis=(1, 2, 3)
-        ).mean()
-        < 0.12
-    )
-    every = np.asarray(_affine_trainer(invert_b=1).invert_some(b))
-    np.testing.assert_allclose((every + 1) / 2, 1 - (b + 1) / 2, atol=1e-6)  # 1 - x in [0, 1]
-    none = _affine_trainer()
-    state = np.array(none.seed_generator.state)
-    assert none.invert_some(b) is b
-    np.testing.assert_array_equal(np.array(none.seed_generator.state), state)
-    for bad in (-0.1, 1.5):
-        with pytest.raises(
-            KerasGansError, match=rf"invert_b must be a number in \[0, 1\], got {bad}"
-        ):
-            _affine_trainer(invert_b=bad)
-
-
-def test_invert_b_reaches_the_trainer_from_the_recipe():
-    """The recipe passes ``invert_b`` to the trainer; its default (and a run's config written
-    before the setting existed) is 0."""
-    from keras_gans.recipes.cyclegan import CYCLEGAN
-
-    assert CYCLEGAN.base["invert_b"] == 0.0
-    _recipe_passes_on("invert_b", 0.25)
-
-
-def test_invert_b_one_step_is_the_step_on_the_negated_batch():
-    """With ``invert_b=1`` a step on (a, b) logs what a step on (a, -b) logs without it: every
-    term (D_B's real images, the B cycle, G_A2B's identity) sees the inverted images."""
-    rng = np.random.default_rng(3)
-    a, b = (rng.uniform(-1, 1, (2, 4, 4, 3)).astype("float32") for _ in range(2))
-    inverted = _affine_step(a, b, invert_b=1.0)
-    plain = _affine_step(a, -b)
-    assert inverted == pytest.approx(plain, rel=1e-6)
-    assert _affine_step(a, b)["cycle_B"] != pytest.approx(plain["cycle_B"])
-
-
-def test_cycle_inverted_is_the_a_cycle_through_the_negative_of_g_a2b():
-    """``cycle_inverted`` w adds |G_B2A(-G_A2B(a)) - a| (mean) weighed w x the A cycle's weight
-    to G's loss, by hand with the affine networks; 0 (the default) logs no such term; the recipe
-    passes it on (0 for runs older than the setting); a negative weight is refused."""
-
-    rng = np.random.default_rng(4)
-    a, b = (rng.uniform(-1, 1, (2, 4, 4, 3)).astype("float32") for _ in range(2))
-    plain = _affine_step(a, b, cycle_weight=10.0)
-    both = _affine_step(a, b, cycle_weight=10.0, cycle_weight_a=30.0, cycle_inverted=0.5)
-    by_hand = np.abs(g_b2a(-g_a2b(a)) - a).mean()
-    assert "cycle_A_inverted" not in plain
-    assert both["cycle_A_inverted"] == pytest.approx(by_hand, rel=1e-5)
-    assert both["cycle_A"] == pytest.approx(plain["cycle_A"], rel=1e-6)
-    extra = 30.0 * both["cycle_A"] + 30.0 * 0.5 * by_hand - 10.0 * plain["cycle_A"]
-    assert both["g_loss"] == pytest.approx(plain["g_loss"] + extra, rel=1e-5)
-    with pytest.raises(KerasGansError, match="cycle_inverted must be a finite number >= 0, got -1"):
-        _affine_trainer(cycle_inverted=-1)
-    _recipe_passes_on("cycle_inverted", 2.0)
-
-
-def test_cycle_noise_draws_seeded_gaussian_noise_of_its_std():
-    """``noisy``: images + N(0, cycle_noise^2) per pixel from the seed state (the same seed, the
-    same noise); 0 (the default) returns the images and draws nothing; a negative std is
-    refused; the recipe passes it on (0 for runs older than the setting)."""
-
-    x = np.full((500, 8, 8, 3), 0.25, "float32")
-    noise = np.asarray(_affine_trainer(cycle_noise=0.3).noisy(x)) - x
-    assert abs(noise.mean()) < 0.003 and noise.std() == pytest.approx(0.3, rel=0.01)
-    again = np.asarray(_affine_trainer(cycle_noise=0.3).noisy(x)) - x
-    np.testing.assert_allclose(noise, again, atol=1e-6)
-    none = _affine_trainer()
-    state = np.array(none.seed_generator.state)
-    assert none.noisy(x) is x
-    np.testing.assert_array_equal(np.array(none.seed_generator.state), state)
-    with pytest.raises(KerasGansError, match="cycle_noise must be a finite number >= 0, got -1"):
-        _affine_trainer(cycle_noise=-1)
-    _recipe_passes_on("cycle_noise", 0.1)
-
-
-def test_cycle_noise_reaches_both_round_trips_but_not_the_discriminators():
-    """With the noise fixed to a known offset, the cycles are |G_B2A(G_A2B(a) + n) - a| and
-    |G_A2B(G_B2A(b) + n) - b| by hand with the affine networks; the adversarial terms judge the
-    translations without it."""
-    rng = np.random.default_rng(5)
-    a, b, offset = (rng.uniform(-1, 1, (2, 4, 4, 3)).astype("float32") for _ in range(3))
-    trainer = _affine_trainer(cycle_noise=0.5)
-    object.__setattr__(trainer, "noisy", lambda x: x + offset)
-    logs = {k: float(v) for k, v in trainer.train_on_batch(a, b, return_dict=True).items()}
-    plain = _affine_step(a, b)
-    assert logs["cycle_A"] == pytest.approx(np.abs(g_b2a(g_a2b(a) + offset) - a).mean(), rel=1e-5)
-    assert logs["cycle_B"] == pytest.approx(np.abs(g_a2b(g_b2a(b) + offset) - b).mean(), rel=1e-5)
-    assert logs["cycle_A"] != pytest.approx(plain["cycle_A"])
-    for term in ("adv_A2B", "adv_B2A", "identity_A2B", "identity_B2A"):
-        assert logs[term] == pytest.approx(plain[term], rel=1e-6)
-
-
-def test_invert_consistency_ties_g_b2a_of_b_to_g_b2a_of_its_negative():
-    """``invert_consistency`` w adds w x mean |G_B2A(b) - G_B2A(-b)| to G's loss, by hand with the
-    affine networks; 0 (the default) logs no such term and leaves G's loss as it was; D's losses
-    never change; a negative weight is refused; the recipe passes it on."""
-    rng = np.random.default_rng(6)
-    a, b = (rng.uniform(-1, 1, (2, 4, 4, 3)).astype("float32") for _ in range(2))
-    plain = _affine_step(a, b)
-    zero = _affine_step(a, b, invert_consistency=0.0)
-    tied = _affine_step(a, b, invert_consistency=2.0)
-    by_hand = np.abs(g_b2a(b) - g_b2a(-b)).mean()  # = mean |0.4 * sum(b)|: the shift cancels
-    assert "invert_consistency" not in plain and zero == plain
-    assert tied["invert_consistency"] == pytest.approx(by_hand, rel=1e-5)
-    assert tied["g_loss"] == pytest.approx(plain["g_loss"] + 2.0 * by_hand, rel=1e-5)
-    for term in ("adv_A2B", "adv_B2A", "cycle_A", "cycle_B", "d_A", "d_B"):
-        assert tied[term] == pytest.approx(plain[term], rel=1e-6)
-    with pytest.raises(
-        KerasGansError, match="invert_consistency must be a finite number >= 0, got -1"
-    ):
-        _affine_trainer(invert_consistency=-1)
-    _recipe_passes_on("invert_consistency", 1.0)
-
-
-def test_invert_consistency_trains_g_b2a_through_both_inputs_and_no_d():
-    """One SGD step: the term moves G_B2A's kernel by lr x w x its gradient, by hand: for output
-    channel j, d/dk_ij mean |2 sum_i k_ij b_i| = mean(2 b_i sign(sum(b))) / 3 (all k 0.2, and
-    the mean runs over 3 channels). G_A2B, D_A and D_B end as without the term."""
-    rng = np.random.default_rng(7)
-    a, b = (rng.uniform(-1, 1, (2, 4, 4, 3)).astype("float32") for _ in range(2))
-    plain, tied = _affine_trainer(lr=0.1), _affine_trainer(lr=0.1, invert_consistency=2.0)
-    for trainer in (plain, tied):
-        trainer.train_on_batch(a, b)
-    grad = (2 * b * np.sign(b.sum(-1, keepdims=True))).mean((0, 1, 2)) / 3  # per input channel i
-    moved, kept = (t.g_b2a.get_weights() for t in (tied, plain))
-    np.testing.assert_allclose(
-        moved[0] - kept[0],
-        np.broadcast_to(-0.1 * 2.0 * grad[None, None, :, None], moved[0].shape),
-        atol=1e-6,
-    )
-    np.testing.assert_allclose(moved[1], kept[1], atol=1e-7)  # the shift cancels in the term
-    for name in ("g_a2b", "d_a", "d_b"):
-        for w_tied, w_plain in zip(
-            getattr(tied, name).get_weights(), getattr(plain, name).get_weights()
-        ):
-            np.testing.assert_allclose(w_tied, w_plain, atol=1e-7)
 
 
 @pytest.fixture(scope="module")

@@ -135,6 +135,7 @@ def networks(config):
 
 def trainer(config, g_a2b, g_b2a, d_a, d_b):
     from keras_gans.trainers import CycleGAN
+    from keras_gans.trainers.probes import CycleGANProbes, chosen_probes
 
     shape_a, shape_b = shapes(config)
     identity = config["identity"]
@@ -142,7 +143,9 @@ def trainer(config, g_a2b, g_b2a, d_a, d_b):
     # Lab, G_A2B(b) sees L(b) as G_A2B(G_B2A(b)) does: the cycle loss already asks it
     if identity == "auto":
         identity = 0.5 if shape_a[-1] == shape_b[-1] and not uses_lab(config) else 0.0
-    return CycleGAN(
+    # settings measured and not adopted: their class only when one is set (runs before them: none)
+    probes = chosen_probes(CycleGANProbes, config)
+    return (CycleGANProbes if probes else CycleGAN)(
         g_a2b,
         g_b2a,
         d_a,
@@ -167,11 +170,7 @@ def trainer(config, g_a2b, g_b2a, d_a, d_b):
         ema_b2a=config.get("ema_b2a", 0.0),
         # None (and runs written before the setting): G_B2A's identity term weighs identity too
         identity_b2a=identity if config.get("identity_b2a") is None else config["identity_b2a"],
-        # runs written before the setting existed never inverted B
-        invert_b=config.get("invert_b", 0.0),
-        cycle_inverted=config.get("cycle_inverted", 0.0),
-        cycle_noise=config.get("cycle_noise", 0.0),
-        invert_consistency=config.get("invert_consistency", 0.0),
+        **probes,
     )
 
 

@@ -52,8 +52,11 @@ def networks(config):
 
 def trainer(config, generator, discriminator):
     from keras_gans.trainers import StarGAN
+    from keras_gans.trainers.probes import StarGANProbes, chosen_probes
 
-    return StarGAN(
+    # settings measured and not adopted: their class only when one is set (runs before them: none)
+    probes = chosen_probes(StarGANProbes, config)
+    return (StarGANProbes if probes else StarGAN)(
         generator,
         discriminator,
         condition(config),
@@ -62,9 +65,7 @@ def trainer(config, generator, discriminator):
         lambda_rec=config["lambda_rec"],
         lambda_id=config.get("lambda_id", 0.0),
         ema=config.get("ema", 0.0),
-        lambda_id_sets=config.get("lambda_id_sets"),
-        lambda_id_ramp=config.get("lambda_id_ramp"),
-        lambda_id_rise=config.get("lambda_id_rise"),
+        **probes,
         lambda_gp=config["lambda_gp"],
         d_steps=config["d_steps"],
         seed=config.get("seed"),

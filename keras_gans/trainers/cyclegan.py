@@ -38,7 +38,7 @@ from keras import ops
 from keras_gans.choices import CYCLES
 from keras_gans.errors import KerasGansError, check_choice
 from keras_gans.losses import adversarial_losses, l1_loss, reconstruction_loss
-from keras_gans.settings_check import fraction, weight
+from keras_gans.settings_check import fraction
 from keras_gans.trainers.base import (
     MovingAverage,
     TwoDomainTrainer,
@@ -149,34 +149,16 @@ class CycleGAN(MovingAverage, TwoDomainTrainer):
         loss: the adversarial loss ("lsgan", as the paper; any of ``keras_gans.losses``).
         seed: seed of the pools' random choices.
         ema: decay of a moving average of G_A2B's weights (``ema_generator``) that translating
-            A -> B uses (0, the default: none; grey -> colour's cpu preset keeps one).
+            A -> B uses (0, the default: none).
         recon_loss: the cycle terms' loss: "l1" (the paper's), "l2" (squared error), "huber" or
             "log_mse" (``keras_gans.losses``); the identity loss stays L1.
         recon_loss_a: the A -> B -> A term's own loss (None: ``recon_loss``); in Lab the B cycle
             is the colouring, scored as PSNR is, and the A cycle a penalty on the grey's luma.
         ema_b2a: decay of a moving average of G_B2A's weights (``ema_generator_b2a``, the same
             warm-up as ``ema``) that translating B -> A uses (0, the default: none).
-        invert_b: probability that a training B image is replaced by its negative (-x in
-            [-1, 1], 1 - x in [0, 1]), drawn per image from the seed state (0, the default: never).
-            For MNIST-M, |photo - digit|, the negative is the MNIST-M image of the negative photo:
-            an augmentation inside domain B that shows light and dark strokes equally often.
-        cycle_inverted: weight (relative to the A cycle's) of a second A cycle through the negative
-            of G_A2B(a): G_B2A(-G_A2B(a)) ~ a (0, the default: none). For MNIST-M the negative is
-            the image of the negative photo, dark strokes on a bright ground: the case G_B2A
-            otherwise never meets with a target, as G_A2B paints dark grounds.
-        cycle_noise: standard deviation (in [-1, 1] units) of Gaussian noise added to each
-            translation before it is translated back in both cycles, drawn from the seed state (0,
-            the default: none). A translator can hide what the round trip needs in a faint,
-            invisible signal (Chu et al., 2017, "CycleGAN, a master of steganography"); noise
-            drowns such a signal. On MNIST-M the photo comes back through a visible speckle
-            instead, and 0.1 / 0.3 cost ~3 points of the digit (RESULTS.md, chapter 6).
-        invert_consistency: weight of |G_B2A(b) - G_B2A(-b)| in G's loss (0, the default: none),
-            both translations trained. MNIST-M is |photo - digit|, and its negative is the same
-            digit on the negative photo, so both must give one MNIST digit. The term takes away
-            the polarity that G_B2A could keep to help G_A2B rebuild the photo on the B cycle,
-            and asks bright photos' dark strokes to come out light on dark, like dark photos'.
-            At weight 1 (4,500 steps) it does flip them, but 53 % of G_B2A's outputs read as a
-            "1" and 38-39 % of the digits are kept (RESULTS.md, chapter 6).
+
+    Settings measured on MNIST-M and not adopted (``invert_b``, ``cycle_inverted``,
+    ``cycle_noise``, ``invert_consistency``) are :class:`keras_gans.trainers.probes.CycleGANProbes`.
     """
 
     tracked = (
@@ -185,8 +167,6 @@ class CycleGAN(MovingAverage, TwoDomainTrainer):
         "adv_B2A",
         "cycle_A",
         "cycle_B",
-        "cycle_A_inverted",
-        "invert_consistency",
         "identity_A2B",
         "identity_B2A",
         "d_A",
@@ -214,10 +194,6 @@ class CycleGAN(MovingAverage, TwoDomainTrainer):
         recon_loss_a=None,
         ema_b2a=0.0,
         identity_b2a=None,
-        invert_b=0.0,
-        cycle_inverted=0.0,
-        cycle_noise=0.0,
-        invert_consistency=0.0,
         **kwargs,
     ):
         super().__init__(seed=seed, **kwargs)
@@ -255,14 +231,6 @@ class CycleGAN(MovingAverage, TwoDomainTrainer):
                 del self.trackers[name]
         self.track_average(ema)
         self.ema_b2a = float(fraction(closed=False)("ema_b2a", ema_b2a, None))
-        self.invert_b = float(fraction(closed=True)("invert_b", invert_b, None))
-        self.cycle_inverted = float(weight("cycle_inverted", cycle_inverted, None))
-        if not self.cycle_inverted:
-            del self.trackers["cycle_A_inverted"]
-        self.cycle_noise = float(weight("cycle_noise", cycle_noise, None))
-        self.invert_consistency = float(weight("invert_consistency", invert_consistency, None))
-        if not self.invert_consistency:
-            del self.trackers["invert_consistency"]
         self.ema_generator_b2a = average_copy(g_b2a, "ema_generator_b2a") if self.ema_b2a else None
         self.built = True
 
@@ -308,31 +276,23 @@ class CycleGAN(MovingAverage, TwoDomainTrainer):
         size = max(self.pool_a.size, 1)
         return uniform, ops.cast(ops.floor(self.random_uniform((2, n), axis=1) * size), "int32")
 
-    def invert_some(self, images):
-        """``images`` (in [-1, 1]) with each replaced by its negative with probability
-        ``invert_b``, from the seed state (no draw when it is 0: the default's stream unchanged)."""
-        if not self.invert_b:
-            return images
-        flip = self.random_uniform((ops.shape(images)[0],)) < self.invert_b
-        return ops.where(ops.reshape(flip, (-1,) + (1,) * (len(images.shape) - 1)), -images, images)
+    # Hooks for keras_gans.trainers.probes (measured, unadopted settings): plain CycleGAN
+    # translates back what it translated and adds nothing to G's loss.
+    def round_trip_input(self, images):
+        return images
 
-    def noisy(self, images):
-        """``images`` plus N(0, ``cycle_noise``²) per pixel from the seed state (no draw when it
-        is 0: the default's stream unchanged)."""
-        if not self.cycle_noise:
-            return images
-        return images + self.cycle_noise * self.draw(tf.random.stateless_normal, ops.shape(images))
+    def with_extra_terms(self, g_loss, real_a, real_b, fake_a, fake_b, logs):
+        return g_loss
 
     def train_step(self, data):
         real_a, real_b = self.unpack(data)
-        real_b = self.invert_some(real_b)
         logs = {}
         # 1. both generators: fool the discriminators, come back after a round trip, keep identities
         with tf.GradientTape() as tape:
             fake_b = self.g_a2b(real_a, training=True)
-            rec_a = self.g_b2a(self.noisy(fake_b), training=True)
+            rec_a = self.g_b2a(self.round_trip_input(fake_b), training=True)
             fake_a = self.g_b2a(real_b, training=True)
-            rec_b = self.g_a2b(self.noisy(fake_a), training=True)
+            rec_b = self.g_a2b(self.round_trip_input(fake_a), training=True)
             logs["adv_A2B"] = self.g_loss_fn(self.d_b(fake_b, training=True))
             logs["adv_B2A"] = self.g_loss_fn(self.d_a(fake_a, training=True))
             logs["cycle_A"] = self.recon_fn_a(rec_a, real_a)
@@ -343,16 +303,7 @@ class CycleGAN(MovingAverage, TwoDomainTrainer):
                 + self.cycle_weight_a * forward * logs["cycle_A"]
                 + self.cycle_weight * backward * logs["cycle_B"]
             )
-            if self.cycle_inverted:
-                rec_a_inverted = self.g_b2a(-fake_b, training=True)
-                logs["cycle_A_inverted"] = self.recon_fn_a(rec_a_inverted, real_a)
-                g_loss += (
-                    self.cycle_weight_a * forward * self.cycle_inverted * logs["cycle_A_inverted"]
-                )
-            if self.invert_consistency:
-                fake_a_inverted = self.g_b2a(-real_b, training=True)
-                logs["invert_consistency"] = l1_loss(fake_a, fake_a_inverted)
-                g_loss += self.invert_consistency * logs["invert_consistency"]
+            g_loss = self.with_extra_terms(g_loss, real_a, real_b, fake_a, fake_b, logs)
             if self.identity or self.identity_b2a:
                 logs["identity_A2B"] = l1_loss(self.g_a2b(real_b, training=True), real_b)
                 logs["identity_B2A"] = l1_loss(self.g_b2a(real_a, training=True), real_a)

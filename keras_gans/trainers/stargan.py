@@ -12,14 +12,8 @@ targets are always real label combinations. With ``c`` the image's condition and
 ``lambda_id`` (0 in the paper) is an identity term, as CycleGAN's: asked for its own condition,
 G should return its input. The reconstruction alone can be met by a translation that hides the
 input in faint detail (RESULTS.md, chapter 7: a seed whose translations kept 4 % of the digits);
-the identity term rewards a G that passes the input through visibly.
-``lambda_id_sets`` limits the term to the inputs of some label sets (the others' images count
-nothing; the term is the mean over the chosen ones), ``lambda_id_ramp`` = (start, end) lowers its
-weight linearly from ``lambda_id`` at G update ``start`` to 0 at ``end``: once the digit is back,
-a G still rewarded for copying its input keeps the input's stroke fill where the target asks for
-another (RESULTS.md, chapter 7, star34/star35). ``lambda_id_rise`` = (start, end) does the
-reverse, 0 until ``start`` and ``lambda_id`` from ``end`` on: the term's early pull is what costs
-the fill, so it can start once the attributes are learned (star36); with both, the weights multiply.
+the identity term rewards a G that passes the input through visibly. Its schedules and label
+sets, measured and not adopted, are :class:`keras_gans.trainers.probes.StarGANProbes`.
 ``ema`` keeps a moving average of G's weights (``ema_generator``) that translating uses.
 The paper has one ``lambda_cls`` for both (``lambda_cls_d`` defaults to it); a larger weight on D's
 term alone teaches D's classifier the real attributes without pulling G harder towards them.
@@ -37,7 +31,6 @@ from keras import ops
 
 from keras_gans.errors import KerasGansError
 from keras_gans.losses import gradient_penalty, l1_loss, wasserstein_d_loss, wasserstein_g_loss
-from keras_gans.settings_check import label_set_names, ramp
 from keras_gans.trainers.base import (
     AdversarialTrainer,
     TrainerAPI,
@@ -81,10 +74,6 @@ class StarGAN(AdversarialTrainer):
         lambda_cls_d: the weight of D's classification of real images (None: ``lambda_cls``).
         d_steps: critic updates per generator update (n_critic, paper: 5).
         lambda_id: weight of the identity term |x - G(x, c)|_1 (0, the paper's: none).
-        lambda_id_sets: names of the label sets whose inputs take the identity term (None: all).
-        lambda_id_ramp: (start, end) G updates over which ``lambda_id`` falls linearly to 0
-            (None: constant).
-        lambda_id_rise: (start, end) G updates over which it rises linearly from 0 (None: none).
         ema: decay of a moving average of G's weights that translating uses (0: none, G).
     """
 
@@ -105,9 +94,6 @@ class StarGAN(AdversarialTrainer):
         lambda_cls_d=None,
         lambda_id=0.0,
         ema=0.0,
-        lambda_id_sets=None,
-        lambda_id_ramp=None,
-        lambda_id_rise=None,
         **kwargs,
     ):
         self.condition = condition
@@ -118,13 +104,6 @@ class StarGAN(AdversarialTrainer):
         )
         self.lambda_cls_d = self.lambda_cls if lambda_cls_d is None else float(lambda_cls_d)
         self.lambda_id = float(lambda_id)
-        known = [s.name for s in condition.label_sets]
-        self.id_sets = None
-        if lambda_id_sets is not None:
-            names = label_set_names("lambda_id_sets", lambda_id_sets, known)
-            self.id_sets = tuple(known.index(n) for n in names)
-        self.id_ramp = None if lambda_id_ramp is None else ramp("lambda_id_ramp", lambda_id_ramp)
-        self.id_rise = None if lambda_id_rise is None else ramp("lambda_id_rise", lambda_id_rise)
         self.d_steps = int(d_steps)
         if self.lambda_id:
             self.tracked = self.tracked + ("g_id",)
@@ -198,33 +177,14 @@ class StarGAN(AdversarialTrainer):
             g_rec=g_rec,
         )
 
+    # Hooks for keras_gans.trainers.probes (measured, unadopted settings): the identity term
+    # over the whole batch, at a constant weight.
     def identity_loss(self, real, c):
-        """|x - G(x, c)|_1: the mean over the batch, or, with ``lambda_id_sets``, over the
-        images of those label sets (0 where the batch has none)."""
-        same = self.generator([real, c], training=True)
-        if self.id_sets is None or not self.condition.masked:
-            return l1_loss(real, same)
-        per_image = ops.mean(
-            ops.abs(ops.cast(real, "float32") - ops.cast(same, "float32")), (1, 2, 3)
-        )
-        chosen = sum(c[:, self.condition.mask_index(k)] for k in self.id_sets)
-        return ops.sum(per_image * chosen) / ops.maximum(ops.sum(chosen), 1.0)
+        """|x - G(x, c)|_1."""
+        return l1_loss(real, self.generator([real, c], training=True))
 
     def identity_weight(self):
-        """``lambda_id``, times clip((end - t) / (end - start), 0, 1) on the falling ramp and
-        clip((t - start) / (end - start), 0, 1) on the rising one, at the G update t (the G
-        optimizer's count before this update)."""
-        weight = self.lambda_id
-        if self.id_ramp is None and self.id_rise is None:
-            return weight
-        t = ops.cast(self.g_optimizer.iterations, "float32")
-        if self.id_ramp is not None:
-            start, end = self.id_ramp
-            weight = weight * ops.clip((end - t) / float(end - start), 0.0, 1.0)
-        if self.id_rise is not None:
-            start, end = self.id_rise
-            weight = weight * ops.clip((t - start) / float(end - start), 0.0, 1.0)
-        return weight
+        return self.lambda_id
 
     def call(self, inputs, training=False):
         return self.generator(inputs, training=training)

@@ -1,0 +1,291 @@
+"""The research probes of keras_gans.trainers.probes (measured, unadopted settings of CycleGAN
+and StarGAN): each term by hand, the recipes building the probe classes only when a probe is
+set, every preset on the plain trainers, and the settings' errors."""
+
+import numpy as np
+import pytest
+from test_cyclegan import _affine_step, _affine_trainer, g_a2b, g_b2a
+from test_stargan import JOINT, _toy_networks
+
+from keras_gans.errors import KerasGansError
+from keras_gans.trainers import CycleGAN
+from keras_gans.trainers.probes import CycleGANProbes, StarGANProbes, chosen_probes
+
+
+def test_no_preset_uses_a_probe():
+    """Every preset (and data set preset) of the two recipes trains the plain trainer."""
+    from keras_gans.recipes.cyclegan import CYCLEGAN
+    from keras_gans.recipes.stargan import STARGAN
+
+    for recipe, probes in ((CYCLEGAN, CycleGANProbes), (STARGAN, StarGANProbes)):
+        assert all(recipe.base[k] == v for k, v in probes.probe_defaults.items())
+        for preset in [*recipe.presets.values(), *recipe.dataset_presets.values()]:
+            assert chosen_probes(probes, {**recipe.base, **preset}) == {}, preset
+
+
+# -- CycleGAN -------------------------------------------------------------------------------------
+def _probes(lr=0.0, **settings):
+    """test_cyclegan's affine CycleGAN, as CycleGANProbes."""
+    return _affine_trainer(lr, trainer_class=CycleGANProbes, **settings)
+
+
+def _probe_step(a, b, **settings):
+    """The logs of one CycleGANProbes step (learning rates 0) with the affine networks."""
+    return _affine_step(a, b, trainer_class=CycleGANProbes, **settings)
+
+
+def test_probes_at_their_defaults_step_as_cyclegan():
+    """CycleGANProbes with every probe off logs what CycleGAN logs, to the last bit."""
+    rng = np.random.default_rng(8)
+    a, b = (rng.uniform(-1, 1, (2, 4, 4, 3)).astype("float32") for _ in range(2))
+    assert _probe_step(a, b) == _affine_step(a, b)
+
+
+def _recipe_passes_on(name, value):
+    """The cyclegan recipe builds CycleGANProbes with ``name`` from the config when it is set,
+    and plain CycleGAN at its default 0 or where the config (a run written before the setting
+    existed) has none."""
+    from keras_gans.recipes.cyclegan import CYCLEGAN, networks, trainer
+
+    config = {
+        **CYCLEGAN.base,
+        **CYCLEGAN.presets["cpu"],
+        **dict(image_shape=[32, 32, 3], g_filters=4, g_blocks=1, d_filters=4),
+    }
+    nets = networks(config)
+    probing = trainer({**config, name: value}, **nets)
+    assert type(probing) is CycleGANProbes and getattr(probing, name) == value
+    assert type(trainer({**config, name: 0}, **nets)) is CycleGAN
+    del config[name]
+    assert type(trainer(config, **nets)) is CycleGAN
+
+
+def test_invert_b_negates_b_images_with_its_probability():
+    """``invert_b``: each B image becomes -x in [-1, 1] (1 - x in [0, 1]) with that probability,
+    seeded; 0 draws nothing (the default's random stream is unchanged), 1 inverts every image."""
+    rng = np.random.default_rng(2)
+    b = rng.uniform(-1, 1, (4000, 2, 2, 3)).astype("float32")
+    half = np.asarray(_probes(invert_b=0.5).invert_some(b))
+    negated = np.all(np.isclose(half, -b), axis=(1, 2, 3))
+    kept = np.all(np.isclose(half, b), axis=(1, 2, 3))
+    assert np.all(negated ^ kept)  # whole images, each either kept or negated
+    assert 0.47 < negated.mean() < 0.53  # binomial SD 0.008
+    again = np.asarray(_probes(invert_b=0.5).invert_some(b))
+    np.testing.assert_array_equal(half, again)  # the same seed, the same images inverted
+    assert (
+        0.08
+        < np.all(
+            np.isclose(np.asarray(_probes(invert_b=0.1).invert_some(b)), -b), axis=(1, 2, 3)
+        ).mean()
+        < 0.12
+    )
+    every = np.asarray(_probes(invert_b=1).invert_some(b))
+    np.testing.assert_allclose((every + 1) / 2, 1 - (b + 1) / 2, atol=1e-6)  # 1 - x in [0, 1]
+    none = _probes()  # all probes at their defaults
+    state = np.array(none.seed_generator.state)
+    assert none.invert_some(b) is b
+    np.testing.assert_array_equal(np.array(none.seed_generator.state), state)
+    for bad in (-0.1, 1.5):
+        with pytest.raises(
+            KerasGansError, match=rf"invert_b must be a number in \[0, 1\], got {bad}"
+        ):
+            _probes(invert_b=bad)
+
+
+def test_invert_b_reaches_the_trainer_from_the_recipe():
+    """The recipe passes ``invert_b`` to the trainer; its default (and a run's config written
+    before the setting existed) is 0."""
+    from keras_gans.recipes.cyclegan import CYCLEGAN
+
+    assert CYCLEGAN.base["invert_b"] == 0.0
+    _recipe_passes_on("invert_b", 0.25)
+
+
+def test_invert_b_one_step_is_the_step_on_the_negated_batch():
+    """With ``invert_b=1`` a step on (a, b) logs what a step on (a, -b) logs without it: every
+    term (D_B's real images, the B cycle, G_A2B's identity) sees the inverted images."""
+    rng = np.random.default_rng(3)
+    a, b = (rng.uniform(-1, 1, (2, 4, 4, 3)).astype("float32") for _ in range(2))
+    inverted = _probe_step(a, b, invert_b=1.0)
+    plain = _affine_step(a, -b)
+    assert inverted == pytest.approx(plain, rel=1e-6)
+    assert _affine_step(a, b)["cycle_B"] != pytest.approx(plain["cycle_B"])
+
+
+def test_cycle_inverted_is_the_a_cycle_through_the_negative_of_g_a2b():
+    """``cycle_inverted`` w adds |G_B2A(-G_A2B(a)) - a| (mean) weighed w x the A cycle's weight
+    to G's loss, by hand with the affine networks; 0 (the default) logs no such term; the recipe
+    passes it on (0 for runs older than the setting); a negative weight is refused."""
+
+    rng = np.random.default_rng(4)
+    a, b = (rng.uniform(-1, 1, (2, 4, 4, 3)).astype("float32") for _ in range(2))
+    plain = _affine_step(a, b, cycle_weight=10.0)
+    both = _probe_step(a, b, cycle_weight=10.0, cycle_weight_a=30.0, cycle_inverted=0.5)
+    by_hand = np.abs(g_b2a(-g_a2b(a)) - a).mean()
+    assert "cycle_A_inverted" not in plain
+    assert both["cycle_A_inverted"] == pytest.approx(by_hand, rel=1e-5)
+    assert both["cycle_A"] == pytest.approx(plain["cycle_A"], rel=1e-6)
+    extra = 30.0 * both["cycle_A"] + 30.0 * 0.5 * by_hand - 10.0 * plain["cycle_A"]
+    assert both["g_loss"] == pytest.approx(plain["g_loss"] + extra, rel=1e-5)
+    with pytest.raises(KerasGansError, match="cycle_inverted must be a finite number >= 0, got -1"):
+        _probes(cycle_inverted=-1)
+    _recipe_passes_on("cycle_inverted", 2.0)
+
+
+def test_cycle_noise_draws_seeded_gaussian_noise_of_its_std():
+    """``round_trip_input``: images + N(0, cycle_noise^2) per pixel from the seed state (the
+    same seed, the same noise); 0 (the default) returns the images and draws nothing; a
+    negative std is refused; the recipe passes it on (0 for runs older than the setting)."""
+
+    x = np.full((500, 8, 8, 3), 0.25, "float32")
+    noise = np.asarray(_probes(cycle_noise=0.3).round_trip_input(x)) - x
+    assert abs(noise.mean()) < 0.003 and noise.std() == pytest.approx(0.3, rel=0.01)
+    again = np.asarray(_probes(cycle_noise=0.3).round_trip_input(x)) - x
+    np.testing.assert_allclose(noise, again, atol=1e-6)
+    none = _probes()  # all probes at their defaults
+    state = np.array(none.seed_generator.state)
+    assert none.round_trip_input(x) is x
+    np.testing.assert_array_equal(np.array(none.seed_generator.state), state)
+    with pytest.raises(KerasGansError, match="cycle_noise must be a finite number >= 0, got -1"):
+        _probes(cycle_noise=-1)
+    _recipe_passes_on("cycle_noise", 0.1)
+
+
+def test_cycle_noise_reaches_both_round_trips_but_not_the_discriminators():
+    """With the noise fixed to a known offset, the cycles are |G_B2A(G_A2B(a) + n) - a| and
+    |G_A2B(G_B2A(b) + n) - b| by hand with the affine networks; the adversarial terms judge the
+    translations without it."""
+    rng = np.random.default_rng(5)
+    a, b, offset = (rng.uniform(-1, 1, (2, 4, 4, 3)).astype("float32") for _ in range(3))
+    trainer = _probes(cycle_noise=0.5)
+    object.__setattr__(trainer, "round_trip_input", lambda x: x + offset)
+    logs = {k: float(v) for k, v in trainer.train_on_batch(a, b, return_dict=True).items()}
+    plain = _affine_step(a, b)
+    assert logs["cycle_A"] == pytest.approx(np.abs(g_b2a(g_a2b(a) + offset) - a).mean(), rel=1e-5)
+    assert logs["cycle_B"] == pytest.approx(np.abs(g_a2b(g_b2a(b) + offset) - b).mean(), rel=1e-5)
+    assert logs["cycle_A"] != pytest.approx(plain["cycle_A"])
+    for term in ("adv_A2B", "adv_B2A", "identity_A2B", "identity_B2A"):
+        assert logs[term] == pytest.approx(plain[term], rel=1e-6)
+
+
+def test_invert_consistency_ties_g_b2a_of_b_to_g_b2a_of_its_negative():
+    """``invert_consistency`` w adds w x mean |G_B2A(b) - G_B2A(-b)| to G's loss, by hand with the
+    affine networks; 0 (the default) logs no such term and leaves G's loss as it was; D's losses
+    never change; a negative weight is refused; the recipe passes it on."""
+    rng = np.random.default_rng(6)
+    a, b = (rng.uniform(-1, 1, (2, 4, 4, 3)).astype("float32") for _ in range(2))
+    plain = _affine_step(a, b)
+    zero = _probe_step(a, b, invert_consistency=0.0)
+    tied = _probe_step(a, b, invert_consistency=2.0)
+    by_hand = np.abs(g_b2a(b) - g_b2a(-b)).mean()  # = mean |0.4 * sum(b)|: the shift cancels
+    assert "invert_consistency" not in plain and zero == plain
+    assert tied["invert_consistency"] == pytest.approx(by_hand, rel=1e-5)
+    assert tied["g_loss"] == pytest.approx(plain["g_loss"] + 2.0 * by_hand, rel=1e-5)
+    for term in ("adv_A2B", "adv_B2A", "cycle_A", "cycle_B", "d_A", "d_B"):
+        assert tied[term] == pytest.approx(plain[term], rel=1e-6)
+    with pytest.raises(
+        KerasGansError, match="invert_consistency must be a finite number >= 0, got -1"
+    ):
+        _probes(invert_consistency=-1)
+    _recipe_passes_on("invert_consistency", 1.0)
+
+
+def test_invert_consistency_trains_g_b2a_through_both_inputs_and_no_d():
+    """One SGD step: the term moves G_B2A's kernel by lr x w x its gradient, by hand: for output
+    channel j, d/dk_ij mean |2 sum_i k_ij b_i| = mean(2 b_i sign(sum(b))) / 3 (all k 0.2, and
+    the mean runs over 3 channels). G_A2B, D_A and D_B end as without the term."""
+    rng = np.random.default_rng(7)
+    a, b = (rng.uniform(-1, 1, (2, 4, 4, 3)).astype("float32") for _ in range(2))
+    plain, tied = _affine_trainer(lr=0.1), _probes(lr=0.1, invert_consistency=2.0)
+    for trainer in (plain, tied):
+        trainer.train_on_batch(a, b)
+    grad = (2 * b * np.sign(b.sum(-1, keepdims=True))).mean((0, 1, 2)) / 3  # per input channel i
+    moved, kept = (t.g_b2a.get_weights() for t in (tied, plain))
+    np.testing.assert_allclose(
+        moved[0] - kept[0],
+        np.broadcast_to(-0.1 * 2.0 * grad[None, None, :, None], moved[0].shape),
+        atol=1e-6,
+    )
+    np.testing.assert_allclose(moved[1], kept[1], atol=1e-7)  # the shift cancels in the term
+    for name in ("g_a2b", "d_a", "d_b"):
+        for w_tied, w_plain in zip(
+            getattr(tied, name).get_weights(), getattr(plain, name).get_weights()
+        ):
+            np.testing.assert_allclose(w_tied, w_plain, atol=1e-7)
+
+
+# -- StarGAN --------------------------------------------------------------------------------------
+def test_identity_term_on_chosen_label_sets_and_its_ramp():
+    """``lambda_id_sets``: the identity term is the mean |x - G(x, c)| over the images of the
+    named label sets only (the others count nothing); ``lambda_id_ramp`` = (1, 3): the weight
+    is lambda_id at G updates 0 and 1, half at 2, 0 from 3 on; ``lambda_id_rise`` = (1, 3) the
+    reverse; both at once multiply (learning rate 0, so every step sees the same networks)."""
+    import keras
+    from keras import ops
+
+    x = np.random.default_rng(0).uniform(-1, 1, (4, 4, 4, 3)).astype("float32")
+    c = np.concatenate([JOINT.encode(t) for t in ("red", "outline,frame", "blue,photo", "dotted")])
+
+    def trainer_with(**settings):
+        g, d, g_np, _ = _toy_networks(JOINT.size)
+        trainer = StarGANProbes(g, d, JOINT, d_steps=1, seed=0, lambda_id=4, **settings)
+        trainer.compile(
+            g_optimizer=keras.optimizers.SGD(0.0), d_optimizer=keras.optimizers.SGD(0.0)
+        )
+        trainer.permuted = lambda c: ops.flip(c, axis=0)
+        return trainer, g_np
+
+    def step(trainer):
+        logs = trainer.train_on_batch(x, c, return_dict=True)
+        return {k: float(v) for k, v in logs.items()}
+
+    per_image = None
+    for sets, chosen in (
+        (None, [0, 1, 2, 3]),
+        (["colour-digits"], [0, 2]),
+        ("style-digits", [1, 3]),
+    ):
+        trainer, g_np = trainer_with(lambda_id_sets=sets)
+        per_image = np.abs(x - g_np(x, c)).mean((1, 2, 3))
+        logs = step(trainer)
+        assert logs["g_id"] == pytest.approx(per_image[chosen].mean(), rel=1e-5), sets
+        rest = logs["g_adv"] + logs["g_cls"] + 10 * logs["g_rec"]  # lambda_cls 1, lambda_rec 10
+        assert logs["g_loss"] == pytest.approx(rest + 4 * logs["g_id"], rel=1e-5), sets
+    assert not np.isclose(per_image[[0, 2]].mean(), per_image[[1, 3]].mean())
+
+    trainer, _ = trainer_with(lambda_id_ramp=[1, 3])
+    weights = []
+    for _ in range(5):
+        logs = step(trainer)
+        rest = logs["g_adv"] + logs["g_cls"] + 10 * logs["g_rec"]
+        weights.append((logs["g_loss"] - rest) / logs["g_id"])
+    np.testing.assert_allclose(weights, [4, 4, 2, 0, 0], atol=1e-4)
+    assert int(trainer.g_optimizer.iterations) == 5
+
+    for settings, expected in (
+        (dict(lambda_id_rise=[1, 3]), [0, 0, 2, 4, 4]),
+        (dict(lambda_id_rise=[0, 2], lambda_id_ramp=[2, 4]), [0, 2, 4, 2, 0]),
+    ):
+        trainer, _ = trainer_with(**settings)
+        weights = []
+        for _ in range(5):
+            logs = step(trainer)
+            rest = logs["g_adv"] + logs["g_cls"] + 10 * logs["g_rec"]
+            weights.append((logs["g_loss"] - rest) / logs["g_id"])
+        np.testing.assert_allclose(weights, expected, atol=1e-4, err_msg=str(settings))
+
+
+@pytest.mark.parametrize(
+    "settings, message",
+    [
+        (dict(lambda_id_sets=["colour"]), "lambda_id_sets names 'colour', not a label set"),
+        (dict(lambda_id_sets=[]), "lambda_id_sets must be a list of label set names"),
+        (dict(lambda_id_ramp=[664, 498]), "lambda_id_ramp must be [start, end], updates"),
+        (dict(lambda_id_ramp=[1.5, 3]), "lambda_id_ramp must be [start, end], updates"),
+        (dict(lambda_id_ramp=5), "lambda_id_ramp must be [start, end], updates"),
+        (dict(lambda_id_rise=[498, 498]), "lambda_id_rise must be [start, end], updates"),
+    ],
+)
+def test_identity_settings_errors(settings, message):
+    with pytest.raises(KerasGansError, match=message.replace("[", "\\[")):
+        StarGANProbes(*_toy_networks(JOINT.size)[:2], JOINT, lambda_id=3, **settings)
