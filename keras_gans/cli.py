@@ -114,7 +114,8 @@ def build_parser():
         "--precision",
         help=(
             "float32 (default), mixed_float16 (GPUs: float16 compute, loss scaling) "
-            "or mixed_bfloat16 (same as --set precision=...)"
+            "or mixed_bfloat16 (CPUs with avx512_bf16 / amx_bf16 and recent GPUs; elsewhere "
+            "several times slower) (same as --set precision=...)"
         ),
     )
     p.add_argument(
