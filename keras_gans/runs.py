@@ -123,6 +123,24 @@ def check_network_shapes(networks, config):
             )
 
 
+def check_network_precision(networks, config):
+    """One clear line when a network of yours computes in another dtype than the run's
+    ``precision``: layers take the dtype policy when they are built, so the setting cannot
+    change a network built before the run (it would train in float32 and say bfloat16)."""
+    import keras
+
+    precision = config.get("precision", "float32")
+    wanted = keras.dtype_policies.get(precision).compute_dtype
+    for name, net in networks.items():
+        got = net.dtype_policy.compute_dtype
+        if got != wanted:
+            raise KerasGansError(
+                f"your {name} computes in {got}, this run's precision {precision} in {wanted}:"
+                f" build it after keras.config.set_dtype_policy({precision!r}), or train it at"
+                f" the precision it was built in"
+            )
+
+
 def describe_run(trainer, networks, custom_trainer=False):
     """What config.json records of the networks (fingerprints; which are yours) and, for a
     trainer of your own, of its step."""
@@ -346,6 +364,7 @@ def train(
     requested.update(data.shape_info)
     requested["steps_per_epoch"] = data.steps_per_epoch
     check_network_shapes(networks, requested)
+    check_network_precision(networks, requested)
 
     keras.utils.set_random_seed(requested["seed"])  # same seed, same initial weights
     built = requested

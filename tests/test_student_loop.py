@@ -258,7 +258,38 @@ def test_wrong_networks_are_one_line_and_write_nothing(tmp_path):
         train("dcgan", encoder=encoder, out=out, **TINY)
     with pytest.raises(KerasGansError, match="unknown if_changed 'ask'"):
         train("dcgan", out=out, if_changed="ask", **TINY)
+    g, d = small_gan()  # built in float32: precision cannot change them afterwards
+    with pytest.raises(
+        KerasGansError,
+        match=r"your generator computes in float32, this run's precision mixed_bfloat16 in "
+        r"bfloat16: build it after keras.config.set_dtype_policy\('mixed_bfloat16'\)",
+    ):
+        train("dcgan", generator=g, discriminator=d, out=out, precision="mixed_bfloat16", **TINY)
     assert not out.exists()
+
+
+def test_networks_built_in_the_runs_precision_train_in_it(tmp_path):
+    """Built under the policy the run asks for, the student's networks pass the check and
+    compute in bfloat16 (their weights stay float32)."""
+    previous = keras.config.dtype_policy()
+    keras.config.set_dtype_policy("mixed_bfloat16")
+    try:
+        g, d = small_gan()
+    finally:
+        keras.config.set_dtype_policy(previous)
+    run = train(
+        "dcgan",
+        generator=g,
+        discriminator=d,
+        out=tmp_path / "bf16",
+        precision="mixed_bfloat16",
+        **TINY,
+    )
+    assert run.config["precision"] == "mixed_bfloat16"
+    assert g.dtype_policy.compute_dtype == "bfloat16" and g.weights[0].dtype == "float32"
+    assert keras.ops.convert_to_numpy(g(np.zeros((1, g.inputs[0].shape[-1])))).dtype.name == (
+        "bfloat16"
+    )
 
 
 # -- fingerprints ----------------------------------------------------------------------------
