@@ -236,8 +236,9 @@ for head in ("dense", "gap"):
 # `if_changed="new"` is what sends edited networks to a run folder of their own. To train
 # longer, pass `epochs=...` to `runs.train` (or `--epochs` to `keras-gans train`). On a CPU with a
 # bfloat16 unit (`avx512_bf16` or `amx_bf16` in `/proc/cpuinfo`) or a bfloat16 GPU, `keras-gans
-# train dcgan --precision mixed_bfloat16 --epochs 20` fits the same time and reached FID 8.95 /
-# 8.72 (RESULTS.md); without such a unit bfloat16 is several times slower.
+# train dcgan --precision mixed_bfloat16 --epochs 20` reached FID 8.95 / 8.72 / 9.04 (three seeds;
+# float32's 16 epochs: 9.61 / 11.35 / 9.40) in 10.6 minutes on two cores (RESULTS.md); without
+# such a unit bfloat16 is several times slower.
 
 # %%
 # quick mode: a smoke test on 256 images; otherwise nothing changed from the preset
