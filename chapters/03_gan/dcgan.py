@@ -231,10 +231,11 @@ for head in ("dense", "gap"):
 #
 # The `cpu` preset as it is (the config printed below): 16 epochs of batches of 64, R1 0.1, 14,992
 # generator updates on MNIST's 60,000 digits, G's update reusing D's fakes (`reuse_fakes=False`
-# in `SETTINGS` gives the papers' fresh z, at 16 % more time a step); 5 epochs, 465 updates, on the 6,000 embedded ones. Running the
-# chapter again *resumes* the run directory: with all epochs done it just loads the result.
-# `if_changed="new"` is what sends edited networks to a run folder of their own. To train
-# longer, pass `epochs=...` to `runs.train` (or `--epochs` to `keras-gans train`). On a CPU with a
+# in `SETTINGS` gives the papers' fresh z, at 16 % more time a step); 5 epochs, 465 updates, on
+# the 6,000 embedded ones. Running the chapter again *resumes* the run directory: with all epochs
+# done it just loads the result. `if_changed="new"` is what sends edited networks to a run folder
+# of their own. To train longer, pass `epochs=...` to `runs.train` (or `--epochs` to `keras-gans
+# train`). On a CPU with a
 # bfloat16 unit (`avx512_bf16` or `amx_bf16` in `/proc/cpuinfo`) or a bfloat16 GPU, `keras-gans
 # train dcgan --precision mixed_bfloat16 --epochs 20` reached FID 8.95 / 8.72 / 9.04 (three seeds;
 # float32's 16 epochs: 9.61 / 11.35 / 9.40) in 10.6 minutes on two cores (RESULTS.md); without
