@@ -137,6 +137,7 @@ def main():
         for name, _, _, average in extras:
             line += f"  FID avg {name} {fid(average)[0]:6.2f}"
         line += f"  classes max/min {hist.max() / max(hist.min(), 1):.2f}"
+        line += f" ({','.join(map(str, hist))})"  # fid_class_balance.py --counts takes these
         losses = " ".join(f"{k}={float(v):.3f}" for k, v in logs.items())
         print(f"{line}  {losses}  load {os.getloadavg()[0]:.2f}", flush=True)
         return steps >= args.steps
