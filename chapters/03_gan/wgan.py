@@ -18,15 +18,15 @@
 # (linear program, 1-D closed form) beside a critic's estimate, JSD against W1 for distributions
 # that do not overlap, the gradient penalty on a critic solved by hand, mode collapse of a plain
 # GAN on a ring of eight Gaussians against WGAN-GP, and WGAN and WGAN-GP samples (here the WGAN-GP
-# cpu preset after 16 epochs of MNIST at Adam 1.4e-3, seed 1, from G's moving average, FID 11.6;
-# 13.2 with seed 0, 14.4 / 13.0 at the earlier 1e-3, RESULTS.md).
+# cpu preset after 18 epochs of MNIST at Adam 1.4e-3, seed 1, from G's moving average, FID 11.2;
+# 12.0 with seed 0; 12.6 / 11.6 after 16 epochs, 14.4 / 13.0 at the earlier 1e-3, RESULTS.md).
 #
 # ![wgangp_cpu_mnist.png](../../docs/figures/wgangp_cpu_mnist.png)
 #
 # Time on 2 CPU cores: the chapter trains the plain `cpu` presets, what `keras-gans train wgan`
 # and `keras-gans train wgan-gp` run. On MNIST that is WGAN's 10 epochs (1,870 updates, about
-# 4.5 minutes) and WGAN-GP's 16 (7,488 updates, about 8 minutes: an epoch takes 30 s on 2 idle
-# cores; RESULTS.md, chapter 3): about 16 minutes with the ring of Gaussians on an idle machine, up
+# 4.5 minutes) and WGAN-GP's 18 (8,424 updates, 9.4 minutes measured on 2 idle cores;
+# RESULTS.md, chapter 3): about 17 minutes with the ring of Gaussians on an idle machine, up
 # to several times that on a busy one. On the 6,000 embedded digits both presets train
 # 15 epochs (555 and 690 updates), about 4 minutes in all (chapters/README.md). On a GPU: not
 # measured yet.
@@ -439,9 +439,9 @@ for model in ("wgan", "wgan-gp"):
 # gain: 6 epochs of it, the CPU of 8 epochs of two, reach FID 23.6 against 24.2 (at 4e-4). The
 # preset trains at Adam 1e-3: after 8 epochs FID 18.3 and 21.2 (seeds 0, 1) against 22.7 and
 # 25.3 at 4e-4, with a flatter class histogram; and the FID still falls after 8 epochs, so the
-# preset trains 16 (about 8 idle minutes): 14.4 and 13.0 from G's moving average
+# preset went to 16 epochs: 14.4 and 13.0 from G's moving average
 # (15.2 and 13.8 after 14 epochs). Both rates at 1.4e-3 instead gain again, the same arithmetic:
-# 13.2 and 11.6 after the 16 epochs.
+# 12.6 and 11.6 after the 16 epochs; and two epochs more, what is left of 10 minutes, 12.0 and 11.2.
 # The penalty keeps the critic's gradients useful even when it is not trained to its optimum. Clipping has no such
 # help: WGAN keeps the paper's 5 steps, and its pictures after a few CPU minutes are rougher.
 # `if_changed="new"` sends edited networks to a run folder of their own.
