@@ -441,7 +441,8 @@ for model in ("wgan", "wgan-gp"):
 # 25.3 at 4e-4, with a flatter class histogram; and the FID still falls after 8 epochs, so the
 # preset went to 16 epochs: 14.4 and 13.0 from G's moving average
 # (15.2 and 13.8 after 14 epochs). Both rates at 1.4e-3 instead gain again, the same arithmetic:
-# 12.6 and 11.6 after the 16 epochs; and two epochs more, what is left of 10 minutes, 12.0 and 11.2.
+# 12.6 and 11.6 after the 16 epochs; and two epochs more, what is left of 10 minutes, 12.0 and
+# 11.2 (the preset's 18).
 # The penalty keeps the critic's gradients useful even when it is not trained to its optimum. Clipping has no such
 # help: WGAN keeps the paper's 5 steps, and its pictures after a few CPU minutes are rougher.
 # `if_changed="new"` sends edited networks to a run folder of their own.

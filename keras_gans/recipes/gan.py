@@ -231,7 +231,7 @@ WGAN_GP = Recipe(
         # same CPU time; Adam 1e-3 then beat 4e-4 on two seeds, same steps (RESULTS.md, chapter 3).
         # 14 epochs, not 8: the FID still falls after 8 (G's moving average at 14: 15.2 / 13.8,
         # seeds 0 / 1; G at 8: 18.3 / 21.1); then 16, not 14 (wgan34, G's moving average 0.999:
-        # 14.4 / 13.0); an epoch takes 30 s on 2 idle cores, so ≈ 8 of the 10 minutes; both
+        # 14.4 / 13.0); an epoch takes ≈ 31 s on 2 idle cores, so 8.4 of the 10 minutes; both
         # rates 1.4x (1.4e-3, the same arithmetic): 12.6 / 11.6 at 16 epochs (fw36, fw37, wgan40);
         # then 18 epochs, the 10 minutes' remainder (9.4 idle minutes, measured): 12.0 / 11.2
         "cpu": dict(
