@@ -11,32 +11,26 @@ pools' waiting, so the wall time is the one to read.
 """
 
 import sys
-import time
+from pathlib import Path
 
-import keras
 import numpy as np
-import tensorflow as tf
 
-from keras_gans.models import build_trainer, default_config
+sys.path.insert(0, str(Path(__file__).parent))
+from step_speed import synthetic_trainer  # noqa: E402
+from vs_reference import timed_fit  # noqa: E402
 
 model, rounds = sys.argv[1], int(sys.argv[2])
-trainers = {}
+trainers = {}  # precision -> (trainer, its batches); the same batches for both
 for precision in ("float32", "mixed_bfloat16"):
-    config = default_config(model, "cpu", image_shape=[28, 28, 1], precision=precision)
-    keras.utils.set_random_seed(0)
-    trainers[precision] = build_trainer(config)
-per_step = config["batch_size"] * config["d_steps"]
-x = np.random.default_rng(0).uniform(-1, 1, (per_step * 8, 28, 28, 1)).astype("float32")
-ds = tf.data.Dataset.from_tensor_slices(x).batch(per_step, drop_remainder=True).repeat()
-for trainer in trainers.values():  # trace both before timing
-    trainer.fit(ds.prefetch(4), steps_per_epoch=4, epochs=1, verbose=0)
+    trainers[precision] = synthetic_trainer(model, {"precision": precision})[:2]
+for trainer, ds in trainers.values():  # trace both before timing
+    trainer.fit(ds, steps_per_epoch=4, epochs=1, verbose=0)
 cpu, wall = {k: [] for k in trainers}, {k: [] for k in trainers}
 for r in range(rounds):
-    for k, trainer in trainers.items():
-        start, start_wall = time.process_time(), time.perf_counter()
-        trainer.fit(ds.prefetch(4), steps_per_epoch=40, epochs=1, verbose=0)
-        cpu[k].append((time.process_time() - start) / 40)
-        wall[k].append((time.perf_counter() - start_wall) / 40)
+    for k, (trainer, ds) in trainers.items():
+        seconds, cpu_seconds = timed_fit(trainer, ds, 40)
+        cpu[k].append(cpu_seconds / 40)
+        wall[k].append(seconds / 40)
     print(r, {k: (round(cpu[k][-1], 4), round(wall[k][-1], 4)) for k in trainers}, flush=True)
 for name, times in (("CPU", cpu), ("wall", wall)):
     a, b = (float(np.median(times[k])) for k in trainers)

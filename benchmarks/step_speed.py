@@ -23,13 +23,10 @@ from keras_gans.cli import add_settings_option
 from keras_gans.models import build_trainer, default_config
 
 
-def measure(model, steps, jit, steps_per_execution=1, overrides=None):
-    config = default_config(
-        model,
-        "cpu",
-        image_shape=[28, 28, 1],
-        **{**(overrides or {}), "jit_compile": jit, "steps_per_execution": steps_per_execution},
-    )
+def synthetic_trainer(model, overrides=None):
+    """The model's cpu-preset trainer (with ``overrides``) built from seed 0, endless synthetic
+    28 x 28 batches of the images one step consumes, and that count (batch x d_steps)."""
+    config = default_config(model, "cpu", image_shape=[28, 28, 1], **(overrides or {}))
     keras.utils.set_random_seed(0)
     trainer = build_trainer(config)
     per_step = config["batch_size"] * config["d_steps"]
@@ -39,6 +36,14 @@ def measure(model, steps, jit, steps_per_execution=1, overrides=None):
         .batch(per_step, drop_remainder=True)
         .repeat()
         .prefetch(4)
+    )
+    return trainer, ds, per_step
+
+
+def measure(model, steps, jit, steps_per_execution=1, overrides=None):
+    trainer, ds, per_step = synthetic_trainer(
+        model,
+        {**(overrides or {}), "jit_compile": jit, "steps_per_execution": steps_per_execution},
     )
     # trace and warm up
     trainer.fit(ds, steps_per_epoch=2 * steps_per_execution, epochs=1, verbose=0)
