@@ -156,6 +156,21 @@ def build_parser():
         metavar="PSI",
         help="stylegan runs: pull each w towards the mean w (1 = none, 0 = the mean image)",
     )
+    p.add_argument(
+        "--reject",
+        action="store_true",
+        help=(
+            "unconditional GANs: keep each draw with the probability a calibrated D gives it"
+            " (discriminator rejection sampling; calibrates D first where the run has none)"
+        ),
+    )
+    p.add_argument(
+        "--calibration-steps",
+        type=int,
+        metavar="N",
+        help="with --reject: calibrate D anew on N batches (default: 3000 when it has none)",
+    )
+    p.add_argument("--data-dir", help="with --reject: the training data (default: the run's)")
     p.add_argument("--out", required=True, help="output image (.png)")
 
     p = sub.add_parser(
@@ -394,6 +409,7 @@ def _labels(text):
 
 
 def cmd_sample(args):
+    from keras_gans import rejection
     from keras_gans.run import check_truncation
     from keras_gans.runs import check_run_dir, load_run
     from keras_gans.viz import save_grid
@@ -412,6 +428,10 @@ def cmd_sample(args):
         seed("seed", args.seed, None)
     if args.truncation is not None:
         check_truncation(args.truncation)
+    if args.calibration_steps is not None:
+        check_positive("calibration steps", args.calibration_steps)
+        if not args.reject:
+            raise KerasGansError("--calibration-steps goes with --reject")
     height, width, channels = config.get("image_shape", (1, 1, 1))
     # float32 generator outputs, their uint8 copy, the grid with 2 px borders and its 2x copy
     per_image = height * width * channels * 5 + (height + 2) * (width + 2) * channels * 5
@@ -420,9 +440,16 @@ def cmd_sample(args):
     run = load_run(args.run_dir)
     if nrow is None and run.trainer.conditioning == "labels" and labels is None:
         nrow = run.trainer.num_classes  # the default labels take turns: one class per column
-    images = run.sample(n, seed=args.seed, labels=labels, truncation=args.truncation)
+    if args.reject and (args.calibration_steps or not run.calibrated):
+        steps = args.calibration_steps or rejection.CALIBRATION_STEPS
+        print(f"calibrating D: {steps} batches of training images against samples")
+        run.calibrate(args.data_dir, steps=steps)
+    images = run.sample(
+        n, seed=args.seed, labels=labels, truncation=args.truncation, reject=args.reject
+    )
     path = save_grid(args.out, images, nrow=nrow)
-    print(f"wrote {len(images)} samples to {path}")
+    kept = f" (kept {run.acceptance:.0%} of the draws)" if args.reject else ""
+    print(f"wrote {len(images)} samples to {path}{kept}")
 
 
 def _names(text):

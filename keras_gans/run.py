@@ -57,8 +57,14 @@ class Run:
             .astype("float32")
         )
 
-    def sample(self, n, seed=None, z=None, labels=None, batch_size=256, truncation=None):
+    def sample(
+        self, n, seed=None, z=None, labels=None, batch_size=256, truncation=None, reject=False
+    ):
         """``n`` generated images as uint8 (n, H, W, C); or the images of the given ``z``.
+
+        ``reject=True`` (unconditional GANs, after :meth:`calibrate`): discriminator rejection
+        sampling, each draw kept with the probability the calibrated D gives it
+        (:mod:`keras_gans.rejection`); ``run.acceptance`` is then the share of draws kept.
 
         StyleGAN runs take ``truncation`` (psi in [0, 1]: w pulled towards the mean w, 1 = none,
         0 = the mean image); their noise inputs are drawn like z (reproducibly with ``seed``).
@@ -82,6 +88,8 @@ class Run:
             )
         truncation = self._truncation(truncation)
         n = check_positive("n", n)
+        if reject:
+            return self._rejection_sample(n, seed, z, batch_size)
         z = self.check_z(self.latent(n, seed) if z is None else z)
         if self.trainer.styles:
             rng = np.random.default_rng(None if seed is None else [seed, 2])
@@ -124,6 +132,87 @@ class Run:
             for i in range(0, len(z), batch_size)
         ]
         return to_uint8(np.concatenate(out))
+
+    @property
+    def calibrated_path(self):
+        return self.path / "models" / "calibrated_discriminator.keras"
+
+    @property
+    def calibrated(self):
+        """Whether :meth:`calibrate` ran since the run's last checkpoint (a run trained on
+        after it needs calibrating again: D would judge an older G)."""
+        from keras_gans.runs import RunDir
+
+        weights = RunDir(self.path).weights
+        return self.calibrated_path.is_file() and (
+            not weights.is_file() or self.calibrated_path.stat().st_mtime >= weights.stat().st_mtime
+        )
+
+    def _check_rejection(self):
+        from keras_gans.trainers.base import AdversarialTrainer
+
+        t = self.trainer
+        if not isinstance(t, AdversarialTrainer) or t.conditioning or t.styles:
+            raise KerasGansError(
+                f"{self.path} holds a {self.config['model']!r} run: rejection sampling needs an"
+                " unconditional GAN run (gan, dcgan, wgan, wgan-gp)"
+            )
+
+    def calibrate(self, data_dir=None, steps=None, seed=0):
+        """Train a copy of D to tell the training images from this run's samples and save it as
+        ``models/calibrated_discriminator.keras`` (:func:`keras_gans.rejection.calibrate`);
+        ``sample(reject=True)`` uses it. ``data_dir``: where the data set is (default: the
+        run's own). Returns the calibrated D."""
+        from keras_gans import rejection
+        from keras_gans.data import load_images, to_float
+
+        self._check_rejection()
+        images, _ = load_images(
+            self.config["dataset"],
+            "train",
+            data_dir=data_dir or self.config.get("data_dir"),
+            source=self.config.get("data_source", "auto"),
+            limit=self.config.get("limit"),
+        )
+        d = rejection.calibrate(
+            self.discriminator,
+            self.trainer.generate,
+            to_float(images),
+            self.trainer.latent_dim,
+            steps=rejection.CALIBRATION_STEPS if steps is None else steps,
+            seed=seed,
+        )
+        d.save(self.calibrated_path)
+        return d
+
+    def _rejection_sample(self, n, seed, z, batch_size):
+        import keras
+
+        from keras_gans import rejection
+        from keras_gans.data import to_uint8
+
+        self._check_rejection()
+        if z is not None:
+            raise KerasGansError("sample(reject=True) draws its own z: give a seed, not z")
+        if not self.calibrated:
+            raise KerasGansError(
+                f"{self.path} has no calibrated discriminator for its last checkpoint: call"
+                " calibrate() first (keras-gans sample --reject calibrates one)"
+            )
+        d = keras.saving.load_model(self.calibrated_path, compile=False)
+
+        def logit(x):
+            return np.concatenate(
+                [np.asarray(d(x[i : i + batch_size])) for i in range(0, len(x), batch_size)]
+            )
+
+        def latent(count, rng):
+            return rng.standard_normal((count, self.trainer.latent_dim)).astype("float32")
+
+        images, self.acceptance = rejection.rejection_sample(
+            self.trainer.generate, logit, latent, n, seed=seed
+        )
+        return to_uint8(images)
 
     def _truncation(self, truncation):
         """psi as a float in [0, 1] for a run with styles (None: no truncation)."""

@@ -21,8 +21,9 @@
 # with $\beta_1 = 0.5$ 12.9 / 12.4, at 1.4e-3 13.7 / 13.4, at 1e-3 14.3 / 14.4, and 23.4 / 23.8
 # after 12 epochs without R1),
 # a transposed convolution taken apart into zero insertion and a convolution, D's dense and
-# global-average-pooling heads, the same noise improving epoch by epoch, latent walks and vector
-# arithmetic on stroke thickness.
+# global-average-pooling heads, the same noise improving epoch by epoch, D correcting G's samples
+# after training (rejection sampling: FID 11.1 → 9.0 on the preset's run), latent walks and
+# vector arithmetic on stroke thickness.
 #
 # ![dcgan_cpu_mnist.png](../../docs/figures/dcgan_cpu_mnist.png)
 #
@@ -345,6 +346,29 @@ viz.show_images(real, nrow=8, title=f"real ({DATASET})", ax=axes[0])
 viz.show_images(fake, nrow=8, title="DCGAN samples", ax=axes[1])
 show(fig, "dcgan_real_vs_fake.png")
 viz.save_grid(OUT / "dcgan_samples.png", fake, nrow=8)
+
+# %% [markdown]
+# ## What D knows: rejection sampling
+#
+# Part 1 checked that the best D for a fixed G is $D^* = p_\text{data} / (p_\text{data} + p_g)$:
+# its logit is $\log p_\text{data}(x) / p_g(x)$, how much likelier the data are than G to
+# produce $x$. So D can still correct G after training (Azadi et al., 2019, *discriminator
+# rejection sampling*): draw from G and keep each $x$ with probability
+# $p_\text{data}(x) / (M\,p_g(x)) = \exp(\text{logit}(x) - \log M)$; rejection sampling turns
+# G's draws into draws of the data wherever G covers them. The D left by training is not $D^*$
+# for the sampler (G's moving average), so `run.calibrate()` first trains a copy of D on real
+# digits against the sampler's for 3,000 batches, G frozen (95 s of CPU); then
+# `run.sample(n, reject=True)` keeps draws ($\log M$: the logits' 0.99 quantile, so 1 % are
+# always kept). On the preset's 16-epoch run (RESULTS.md): FID 11.1 → 9.0, keeping 44 % of the
+# draws, the class histogram flatter. On the command line: `keras-gans sample RUN --reject`.
+
+# %%
+run.calibrate(DATA_DIR, steps=20 if QUICK else None)  # writes RUN_DIR/models/calibrated_...
+kept = run.sample(64, seed=0, reject=True)
+fig, axes = plt.subplots(1, 2, figsize=(10, 5))
+viz.show_images(fake, nrow=8, title="as G draws them", ax=axes[0])
+viz.show_images(kept, nrow=8, title=f"kept by D ({run.acceptance:.0%} of draws)", ax=axes[1])
+show(fig, "dcgan_rejection.png")
 
 # %% [markdown]
 # ## A walk through the latent space
