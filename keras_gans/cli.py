@@ -440,6 +440,8 @@ def cmd_sample(args):
     run = load_run(args.run_dir)
     if nrow is None and run.trainer.conditioning == "labels" and labels is None:
         nrow = run.trainer.num_classes  # the default labels take turns: one class per column
+    if args.reject:
+        run.check_rejection()
     if args.reject and (args.calibration_steps or not run.calibrated):
         steps = args.calibration_steps or rejection.CALIBRATION_STEPS
         print(f"calibrating D: {steps} batches of training images against samples")

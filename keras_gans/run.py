@@ -148,14 +148,19 @@ class Run:
             not weights.is_file() or self.calibrated_path.stat().st_mtime >= weights.stat().st_mtime
         )
 
-    def _check_rejection(self):
+    def check_rejection(self):
+        """Refuse, in one line, a run whose D cannot estimate log p_data / p_g."""
         from keras_gans.trainers.base import AdversarialTrainer
 
+        # a Wasserstein, hinge or least-squares D scores no log density ratio, and calibrating
+        # a WGAN-GP critic made its samples worse (RESULTS.md, chapter 3)
         t = self.trainer
-        if not isinstance(t, AdversarialTrainer) or t.conditioning or t.styles:
+        unconditional = isinstance(t, AdversarialTrainer) and not (t.conditioning or t.styles)
+        if not unconditional or t.loss_name not in ("minimax", "nonsaturating"):
             raise KerasGansError(
-                f"{self.path} holds a {self.config['model']!r} run: rejection sampling needs an"
-                " unconditional GAN run (gan, dcgan, wgan, wgan-gp)"
+                f"{self.path} holds a {self.config['model']!r} run (loss {t.loss_name!r}):"
+                " rejection sampling needs an unconditional GAN whose D is a classifier (gan,"
+                " dcgan; loss minimax or nonsaturating)"
             )
 
     def calibrate(self, data_dir=None, steps=None, seed=0):
@@ -166,7 +171,7 @@ class Run:
         from keras_gans import rejection
         from keras_gans.data import load_images, to_float
 
-        self._check_rejection()
+        self.check_rejection()
         images, _ = load_images(
             self.config["dataset"],
             "train",
@@ -191,7 +196,7 @@ class Run:
         from keras_gans import rejection
         from keras_gans.data import to_uint8
 
-        self._check_rejection()
+        self.check_rejection()
         if z is not None:
             raise KerasGansError("sample(reject=True) draws its own z: give a seed, not z")
         if not self.calibrated:

@@ -79,10 +79,11 @@ def test_run_calibrates_then_samples_with_rejection(dcgan):
         load_run(dcgan).sample(2, seed=0, reject=True)
 
 
-def test_rejection_refuses_conditional_runs(tmp_path):
-    train("cgan", out=tmp_path / "cgan", epochs=1, verbose=0, embed_dim=4, **QUICK)
-    with pytest.raises(KerasGansError, match="needs an unconditional GAN run"):
-        load_run(tmp_path / "cgan").calibrate(steps=2)
+@pytest.mark.parametrize("model, extra", [("cgan", dict(embed_dim=4)), ("wgan-gp", {})])
+def test_rejection_refuses_conditional_runs_and_critics(tmp_path, model, extra):
+    train(model, out=tmp_path / model, epochs=1, verbose=0, **QUICK, **extra)
+    with pytest.raises(KerasGansError, match="needs an unconditional GAN whose D is a classifier"):
+        load_run(tmp_path / model).calibrate(steps=2)
 
 
 def test_sample_reject_on_the_command_line(dcgan, tmp_path):
