@@ -442,10 +442,10 @@ def cmd_sample(args):
         nrow = run.trainer.num_classes  # the default labels take turns: one class per column
     if args.reject:
         run.check_rejection()
-    if args.reject and (args.calibration_steps or not run.calibrated):
-        steps = args.calibration_steps or rejection.CALIBRATION_STEPS
-        print(f"calibrating D: {steps} batches of training images against samples")
-        run.calibrate(args.data_dir, steps=steps)
+        if args.calibration_steps or not run.calibrated:
+            steps = args.calibration_steps or rejection.CALIBRATION_STEPS
+            print(f"calibrating D: {steps} batches of training images against samples")
+            run.calibrate(args.data_dir, steps=steps)
     images = run.sample(
         n, seed=args.seed, labels=labels, truncation=args.truncation, reject=args.reject
     )

@@ -169,20 +169,15 @@ class Run:
         ``sample(reject=True)`` uses it. ``data_dir``: where the data set is (default: the
         run's own). Returns the calibrated D."""
         from keras_gans import rejection
-        from keras_gans.data import load_images, to_float
+        from keras_gans.data import to_float
+        from keras_gans.runs import TrainingData
 
         self.check_rejection()
-        images, _ = load_images(
-            self.config["dataset"],
-            "train",
-            data_dir=data_dir or self.config.get("data_dir"),
-            source=self.config.get("data_source", "auto"),
-            limit=self.config.get("limit"),
-        )
+        real = TrainingData(self.config, data_dir or self.config.get("data_dir")).images
         d = rejection.calibrate(
             self.discriminator,
             self.trainer.generate,
-            to_float(images),
+            to_float(real),
             self.trainer.latent_dim,
             steps=rejection.CALIBRATION_STEPS if steps is None else steps,
             seed=seed,
@@ -195,6 +190,7 @@ class Run:
 
         from keras_gans import rejection
         from keras_gans.data import to_uint8
+        from keras_gans.trainers.base import translate_batches
 
         self.check_rejection()
         if z is not None:
@@ -207,15 +203,11 @@ class Run:
         d = keras.saving.load_model(self.calibrated_path, compile=False)
 
         def logit(x):
-            return np.concatenate(
-                [np.asarray(d(x[i : i + batch_size])) for i in range(0, len(x), batch_size)]
-            )
+            return translate_batches(d, x, batch_size)
 
-        def latent(count, rng):
-            return rng.standard_normal((count, self.trainer.latent_dim)).astype("float32")
-
+        # self.latent takes numpy's Generator as its seed (default_rng passes it through)
         images, self.acceptance = rejection.rejection_sample(
-            self.trainer.generate, logit, latent, n, seed=seed
+            self.trainer.generate, logit, self.latent, n, seed=seed
         )
         return to_uint8(images)
 
