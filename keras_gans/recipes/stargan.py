@@ -89,6 +89,7 @@ STARGAN = Recipe(
         lambda_id_sets=None,  # label set names whose inputs take it (None: all)
         lambda_id_ramp=None,  # [start, end]: its weight falls linearly to 0 over these G updates
         lambda_id_rise=None,  # [start, end]: it rises linearly from 0 over these G updates
+        cycle_noise=0.0,  # std of noise on G(x, t) before it is translated back (a probe)
         ema=0.0,  # > 0: translate with a moving average of G's weights
         lambda_gp=10.0,
         lr_schedule="linear_decay",

@@ -133,14 +133,27 @@ class StarGANProbes(StarGAN):
         lambda_id_rise: (start, end) G updates over which it rises linearly from 0 (None: none):
             the term's early pull is what costs the fill, so it can start once the attributes
             are learned. With both, the weights multiply.
+        cycle_noise: standard deviation (in [-1, 1] units) of Gaussian noise added to G(x, t)
+            before it is translated back to x's labels, drawn from the seed state: a G that
+            hides the input's digit in a faint signal for the reconstruction (seed 1, star33)
+            loses it in the noise (as CycleGANProbes' ``cycle_noise``).
     """
 
-    probe_defaults = dict(lambda_id_sets=None, lambda_id_ramp=None, lambda_id_rise=None)
+    probe_defaults = dict(
+        lambda_id_sets=None, lambda_id_ramp=None, lambda_id_rise=None, cycle_noise=0.0
+    )
 
     def __init__(
-        self, *args, lambda_id_sets=None, lambda_id_ramp=None, lambda_id_rise=None, **kwargs
+        self,
+        *args,
+        lambda_id_sets=None,
+        lambda_id_ramp=None,
+        lambda_id_rise=None,
+        cycle_noise=0.0,
+        **kwargs,
     ):
         super().__init__(*args, **kwargs)
+        self.cycle_noise = float(weight("cycle_noise", cycle_noise, None))
         known = [s.name for s in self.condition.label_sets]
         self.id_sets = None
         if lambda_id_sets is not None:
@@ -148,6 +161,8 @@ class StarGANProbes(StarGAN):
             self.id_sets = tuple(known.index(n) for n in names)
         self.id_ramp = None if lambda_id_ramp is None else ramp("lambda_id_ramp", lambda_id_ramp)
         self.id_rise = None if lambda_id_rise is None else ramp("lambda_id_rise", lambda_id_rise)
+
+    round_trip_input = CycleGANProbes.round_trip_input
 
     def identity_loss(self, real, c):
         """|x - G(x, c)|_1: the mean over the batch, or, with ``lambda_id_sets``, over the

@@ -155,7 +155,7 @@ class StarGAN(AdversarialTrainer):
             out_fake = self.discriminator(fake, training=True)
             g_adv = wasserstein_g_loss(out_fake["logits"])
             g_cls = domain_classification_loss(target, out_fake["class_logits"], self.condition)
-            g_rec = l1_loss(real, self.generator([fake, c], training=True))
+            g_rec = l1_loss(real, self.generator([self.round_trip_input(fake), c], training=True))
             g_loss = g_adv + self.lambda_cls * g_cls + self.lambda_rec * g_rec
             extra = {}
             if self.lambda_id:
@@ -178,7 +178,10 @@ class StarGAN(AdversarialTrainer):
         )
 
     # Hooks for keras_gans.trainers.probes (measured, unadopted settings): the identity term
-    # over the whole batch, at a constant weight.
+    # over the whole batch, at a constant weight; the translation translated back as it is.
+    def round_trip_input(self, fake):
+        return fake
+
     def identity_loss(self, real, c):
         """|x - G(x, c)|_1."""
         return l1_loss(real, self.generator([real, c], training=True))
