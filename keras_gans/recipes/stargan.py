@@ -64,6 +64,7 @@ def trainer(config, generator, discriminator):
         lambda_cls_d=config.get("lambda_cls_d"),
         lambda_rec=config["lambda_rec"],
         lambda_id=config.get("lambda_id", 0.0),
+        lambda_id_ramp=config.get("lambda_id_ramp"),
         ema=config.get("ema", 0.0),
         **probes,
         lambda_gp=config["lambda_gp"],
