@@ -259,7 +259,8 @@ def test_null_switches_off_what_a_data_set_preset_turned_on():
 def test_the_plain_digit_commands_train_the_measured_budgets():
     """What `keras-gans train MODEL --dataset D` trains, by hand: CycleGAN on the digits 3 epochs
     of 28,000 digits at lr 4e-4 (10,500 steps), other data sets the plain preset;
-    StarGAN 6 epochs of 4,000 + 4,000 images at 16 x 5 a step (RESULTS.md, chapters 6-8)."""
+    StarGAN 6 epochs of 3,840 + 3,840 images at 16 x 3 a step, D's classifier at 5.5, the
+    identity term fading over updates 480-640, no decay (RESULTS.md, chapters 6-8)."""
     from keras_gans.models import default_config
 
     digits = default_config("cyclegan", "cpu", dataset="mnist-mnistm")
@@ -271,7 +272,8 @@ def test_the_plain_digit_commands_train_the_measured_budgets():
     assert plain["epochs"] == 20 and digits["generator"] == plain["generator"] == "unet"
     stargan = default_config("stargan", "cpu", dataset="colour-digits+style-digits")
     steps = stargan["epochs"] * 2 * stargan["limit"] // (stargan["batch_size"] * stargan["d_steps"])
-    assert steps == 600 and stargan["lambda_cls"] == 1.0
+    assert steps == 960 and stargan["lambda_cls"] == 5.5 and stargan["d_filters"] == 48
+    assert stargan["lambda_id_ramp"] == [480, 640] and stargan["lr_schedule"] == "constant"
     celeba = default_config("stargan", "cpu", dataset="celeba")
     assert "limit" not in celeba and celeba["epochs"] == 3
 

@@ -274,6 +274,34 @@ def test_train_step_by_hand(lambda_cls_d, lambda_id):
         assert logs[key] == pytest.approx(value, rel=1e-5, abs=1e-6), key
 
 
+def test_identity_ramp_fades_the_term_in_the_plain_trainer():
+    """``lambda_id_ramp`` = (1, 3) on the plain trainer (a preset uses it, so no probe): the
+    identity term's weight is lambda_id at G updates 0 and 1, half at 2, 0 from 3 on (learning
+    rate 0, so every step sees the same networks); the recipe builds no probe class for it."""
+    import keras
+    from keras import ops
+
+    from keras_gans.recipes.stargan import STARGAN
+    from keras_gans.trainers import StarGAN
+    from keras_gans.trainers.probes import StarGANProbes, chosen_probes
+
+    g, d, _, _ = _toy_networks(JOINT.size)
+    trainer = StarGAN(g, d, JOINT, d_steps=1, seed=0, lambda_id=4, lambda_id_ramp=[1, 3])
+    trainer.compile(g_optimizer=keras.optimizers.SGD(0.0), d_optimizer=keras.optimizers.SGD(0.0))
+    trainer.permuted = lambda c: ops.flip(c, axis=0)
+    x = np.random.default_rng(0).uniform(-1, 1, (4, 4, 4, 3)).astype("float32")
+    c = np.concatenate([JOINT.encode(t) for t in ("red", "outline,frame", "blue,photo", "dotted")])
+    weights = []
+    for _ in range(5):
+        logs = {k: float(v) for k, v in trainer.train_on_batch(x, c, return_dict=True).items()}
+        rest = logs["g_adv"] + logs["g_cls"] + 10 * logs["g_rec"]  # lambda_cls 1, lambda_rec 10
+        weights.append((logs["g_loss"] - rest) / logs["g_id"])
+    np.testing.assert_allclose(weights, [4, 4, 2, 0, 0], atol=1e-4)
+    assert chosen_probes(StarGANProbes, {**STARGAN.base, "lambda_id_ramp": [1, 3]}) == {}
+    with pytest.raises(KerasGansError, match=r"lambda_id_ramp must be \[start, end\], updates"):
+        StarGAN(g, d, JOINT, lambda_id=4, lambda_id_ramp=[3, 1])
+
+
 def test_ema_translates_with_the_moving_average():
     """With ``ema`` the trainer keeps a copy of G whose weights follow G's by
     d * average + (1 - d) * G after each G update, d = min(ema, (1 + t) / (10 + t)) at update t

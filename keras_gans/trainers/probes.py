@@ -3,7 +3,7 @@
 Each was a question of issue 17 (the MNIST-M digits of chapter 6, the identity term of chapter
 7), trained and scored in RESULTS.md, and no preset uses it. They live here, out of the trainers
 a student reads, so that RESULTS.md's commands (``--set invert_b=0.5``, ``--set
-lambda_id_ramp=[498, 664]``, ...) still run and give the numbers written there. The recipes build
+lambda_id_rise=[498, 664]``, ...) still run and give the numbers written there. The recipes build
 these classes only when such a setting is not its default; every preset trains the plain
 :class:`~keras_gans.trainers.CycleGAN` / :class:`~keras_gans.trainers.StarGAN`.
 """
@@ -122,32 +122,27 @@ class CycleGANProbes(CycleGAN):
 @keras.saving.register_keras_serializable(package="keras_gans")
 class StarGANProbes(StarGAN):
     """StarGAN with a schedule and a choice of images for its identity term (RESULTS.md,
-    chapter 7, star35-star38), all off by default; they need ``lambda_id`` > 0 to matter.
+    chapter 7, star35-star38) and noise in its round trip, all off by default; the first two
+    need ``lambda_id`` > 0 to matter (the falling ramp, ``lambda_id_ramp``, is StarGAN's own).
 
     Args (besides StarGAN's):
         lambda_id_sets: names of the label sets whose inputs take the identity term (None: all;
             the others' images count nothing, the term is the mean over the chosen ones).
-        lambda_id_ramp: (start, end) G updates over which the weight falls linearly from
-            ``lambda_id`` to 0 (None: constant): once the digit is back, a G still rewarded for
-            copying its input keeps the input's stroke fill where the target asks for another.
         lambda_id_rise: (start, end) G updates over which it rises linearly from 0 (None: none):
             the term's early pull is what costs the fill, so it can start once the attributes
-            are learned. With both, the weights multiply.
+            are learned. With StarGAN's falling ``lambda_id_ramp``, the weights multiply.
         cycle_noise: standard deviation (in [-1, 1] units) of Gaussian noise added to G(x, t)
             before it is translated back to x's labels, drawn from the seed state: a G that
             hides the input's digit in a faint signal for the reconstruction (seed 1, star33)
             loses it in the noise (as CycleGANProbes' ``cycle_noise``).
     """
 
-    probe_defaults = dict(
-        lambda_id_sets=None, lambda_id_ramp=None, lambda_id_rise=None, cycle_noise=0.0
-    )
+    probe_defaults = dict(lambda_id_sets=None, lambda_id_rise=None, cycle_noise=0.0)
 
     def __init__(
         self,
         *args,
         lambda_id_sets=None,
-        lambda_id_ramp=None,
         lambda_id_rise=None,
         cycle_noise=0.0,
         **kwargs,
@@ -159,7 +154,6 @@ class StarGANProbes(StarGAN):
         if lambda_id_sets is not None:
             names = label_set_names("lambda_id_sets", lambda_id_sets, known)
             self.id_sets = tuple(known.index(n) for n in names)
-        self.id_ramp = None if lambda_id_ramp is None else ramp("lambda_id_ramp", lambda_id_ramp)
         self.id_rise = None if lambda_id_rise is None else ramp("lambda_id_rise", lambda_id_rise)
 
     round_trip_input = CycleGANProbes.round_trip_input
@@ -177,17 +171,11 @@ class StarGANProbes(StarGAN):
         return ops.sum(per_image * chosen) / ops.maximum(ops.sum(chosen), 1.0)
 
     def identity_weight(self):
-        """``lambda_id``, times clip((end - t) / (end - start), 0, 1) on the falling ramp and
-        clip((t - start) / (end - start), 0, 1) on the rising one, at the G update t (the G
-        optimizer's count before this update)."""
-        weight = self.lambda_id
-        if self.id_ramp is None and self.id_rise is None:
+        """StarGAN's weight, times clip((t - start) / (end - start), 0, 1) on the rising ramp
+        at the G update t."""
+        weight = super().identity_weight()
+        if self.id_rise is None:
             return weight
+        start, end = self.id_rise
         t = ops.cast(self.g_optimizer.iterations, "float32")
-        if self.id_ramp is not None:
-            start, end = self.id_ramp
-            weight = weight * ops.clip((end - t) / float(end - start), 0.0, 1.0)
-        if self.id_rise is not None:
-            start, end = self.id_rise
-            weight = weight * ops.clip((t - start) / float(end - start), 0.0, 1.0)
-        return weight
+        return weight * ops.clip((t - start) / float(end - start), 0.0, 1.0)

@@ -12,8 +12,10 @@ targets are always real label combinations. With ``c`` the image's condition and
 ``lambda_id`` (0 in the paper) is an identity term, as CycleGAN's: asked for its own condition,
 G should return its input. The reconstruction alone can be met by a translation that hides the
 input in faint detail (RESULTS.md, chapter 7: a seed whose translations kept 4 % of the digits);
-the identity term rewards a G that passes the input through visibly. Its schedules and label
-sets, measured and not adopted, are :class:`keras_gans.trainers.probes.StarGANProbes`.
+the identity term rewards a G that passes the input through visibly. ``lambda_id_ramp`` fades it
+out once the digit is back, so that G is no longer rewarded for copying the input's stroke style
+where the target asks for another. Its other schedules and label sets, measured and not adopted,
+are :class:`keras_gans.trainers.probes.StarGANProbes`.
 ``ema`` keeps a moving average of G's weights (``ema_generator``) that translating uses.
 The paper has one ``lambda_cls`` for both (``lambda_cls_d`` defaults to it); a larger weight on D's
 term alone teaches D's classifier the real attributes without pulling G harder towards them.
@@ -31,6 +33,7 @@ from keras import ops
 
 from keras_gans.errors import KerasGansError
 from keras_gans.losses import gradient_penalty, l1_loss, wasserstein_d_loss, wasserstein_g_loss
+from keras_gans.settings_check import ramp
 from keras_gans.trainers.base import (
     AdversarialTrainer,
     TrainerAPI,
@@ -74,6 +77,8 @@ class StarGAN(AdversarialTrainer):
         lambda_cls_d: the weight of D's classification of real images (None: ``lambda_cls``).
         d_steps: critic updates per generator update (n_critic, paper: 5).
         lambda_id: weight of the identity term |x - G(x, c)|_1 (0, the paper's: none).
+        lambda_id_ramp: (start, end) G updates over which that weight falls linearly to 0
+            (None: constant).
         ema: decay of a moving average of G's weights that translating uses (0: none, G).
     """
 
@@ -93,6 +98,7 @@ class StarGAN(AdversarialTrainer):
         d_steps=5,
         lambda_cls_d=None,
         lambda_id=0.0,
+        lambda_id_ramp=None,
         ema=0.0,
         **kwargs,
     ):
@@ -104,6 +110,7 @@ class StarGAN(AdversarialTrainer):
         )
         self.lambda_cls_d = self.lambda_cls if lambda_cls_d is None else float(lambda_cls_d)
         self.lambda_id = float(lambda_id)
+        self.id_ramp = None if lambda_id_ramp is None else ramp("lambda_id_ramp", lambda_id_ramp)
         self.d_steps = int(d_steps)
         if self.lambda_id:
             self.tracked = self.tracked + ("g_id",)
@@ -177,17 +184,23 @@ class StarGAN(AdversarialTrainer):
             g_rec=g_rec,
         )
 
+    def identity_weight(self):
+        """``lambda_id``, times clip((end - t) / (end - start), 0, 1) on ``lambda_id_ramp`` at
+        the G update t (the G optimizer's count before this update)."""
+        if self.id_ramp is None:
+            return self.lambda_id
+        start, end = self.id_ramp
+        t = ops.cast(self.g_optimizer.iterations, "float32")
+        return self.lambda_id * ops.clip((end - t) / float(end - start), 0.0, 1.0)
+
     # Hooks for keras_gans.trainers.probes (measured, unadopted settings): the identity term
-    # over the whole batch, at a constant weight; the translation translated back as it is.
+    # over the whole batch; the translation translated back as it is.
     def round_trip_input(self, fake):
         return fake
 
     def identity_loss(self, real, c):
         """|x - G(x, c)|_1."""
         return l1_loss(real, self.generator([real, c], training=True))
-
-    def identity_weight(self):
-        return self.lambda_id
 
     def call(self, inputs, training=False):
         return self.generator(inputs, training=training)
