@@ -128,8 +128,8 @@ STARGAN = Recipe(
     # the built digits (both label sets, the mask vector), for item 4 of issue 17: 6 epochs of
     # 3,840 images of each set (960 G updates of 3 critic updates on 16 images each), D 48
     # filters, a constant rate, D's classifier weighed 5.5, the identity term fading out over
-    # updates 480-640: 96 % of translations with every target label right, 58-63 % keep their
-    # digit, two seeds, 9.5 idle minutes. The paper's weights at 600 updates: 86.8 % / 58 %.
+    # updates 480-640: 95.6-97.5 % of translations with every target label right, 58-64 % keep
+    # their digit (three seeds), 9.5 idle minutes. The paper's weights at 600 updates: 86.8 % / 58 %.
     # RESULTS.md, chapter 7
     dataset_presets={
         ("cpu", "colour-digits+style-digits"): dict(
