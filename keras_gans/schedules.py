@@ -20,7 +20,7 @@ class ConstantThenLinearDecay(keras.optimizers.schedules.LearningRateSchedule):
     def __call__(self, step):
         step = ops.cast(step, "float32")
         span = max(self.total_steps - self.decay_start, 1)
-        frac = ops.clip((step - self.decay_start) / span, 0.0, 1.0)
+        frac = linear_ramp(step, self.decay_start, self.decay_start + span)
         return self.initial_learning_rate * (1.0 - frac)
 
     def get_config(self):
@@ -29,6 +29,12 @@ class ConstantThenLinearDecay(keras.optimizers.schedules.LearningRateSchedule):
             "total_steps": self.total_steps,
             "decay_start": self.decay_start,
         }
+
+
+def linear_ramp(step, zero_at, one_at):
+    """0 at update ``zero_at``, 1 at ``one_at``, linear between them and clipped outside (a
+    falling ramp when ``one_at`` < ``zero_at``); ``step`` is a float tensor."""
+    return ops.clip((step - zero_at) / float(one_at - zero_at), 0.0, 1.0)
 
 
 def learning_rate(lr, schedule="constant", total_steps=None, decay_from=0.5):

@@ -14,6 +14,7 @@ from keras import ops
 
 from keras_gans.choices import CYCLES
 from keras_gans.losses import l1_loss
+from keras_gans.schedules import linear_ramp
 from keras_gans.settings_check import fraction, label_set_names, ramp, weight
 from keras_gans.trainers.cyclegan import CycleGAN
 from keras_gans.trainers.stargan import StarGAN
@@ -178,4 +179,4 @@ class StarGANProbes(StarGAN):
             return weight
         start, end = self.id_rise
         t = ops.cast(self.g_optimizer.iterations, "float32")
-        return weight * ops.clip((t - start) / float(end - start), 0.0, 1.0)
+        return weight * linear_ramp(t, start, end)

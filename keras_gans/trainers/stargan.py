@@ -33,6 +33,7 @@ from keras import ops
 
 from keras_gans.errors import KerasGansError
 from keras_gans.losses import gradient_penalty, l1_loss, wasserstein_d_loss, wasserstein_g_loss
+from keras_gans.schedules import linear_ramp
 from keras_gans.settings_check import ramp
 from keras_gans.trainers.base import (
     AdversarialTrainer,
@@ -191,7 +192,7 @@ class StarGAN(AdversarialTrainer):
             return self.lambda_id
         start, end = self.id_ramp
         t = ops.cast(self.g_optimizer.iterations, "float32")
-        return self.lambda_id * ops.clip((end - t) / float(end - start), 0.0, 1.0)
+        return self.lambda_id * linear_ramp(t, end, start)
 
     # Hooks for keras_gans.trainers.probes (measured, unadopted settings): the identity term
     # over the whole batch; the translation translated back as it is.
