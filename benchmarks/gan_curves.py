@@ -85,7 +85,9 @@ def main():
     f_test = metrics.features(ext, x_test)
     x, y = data.load_images(args.dataset, "train", data_dir=args.data_dir)
     conditional = MODELS[args.model].labels
-    config = default_config(args.model, "cpu", image_shape=list(x.shape[1:]), **overrides)
+    config = default_config(
+        args.model, "cpu", dataset=args.dataset, image_shape=list(x.shape[1:]), **overrides
+    )
     if conditional:
         config.update(num_classes=10)
     config.update(steps_per_epoch=len(x) // (config["batch_size"] * config["d_steps"]))

@@ -151,6 +151,30 @@ def l1_loss(a, b):
     return _mean(ops.abs(ops.cast(a, "float32") - ops.cast(b, "float32")))
 
 
+def edge_map(images, eps=1e-4):
+    """Per image, the magnitude of the luminance's gradient (forward differences, channels
+    averaged): (N, H-1, W-1). Its sign is gone, so a dark stroke on a light ground and a light one
+    on a dark ground give the same map."""
+    y = ops.mean(ops.cast(images, "float32"), axis=-1)
+    gx = y[:, :-1, 1:] - y[:, :-1, :-1]
+    gy = y[:, 1:, :-1] - y[:, :-1, :-1]
+    return ops.sqrt(gx * gx + gy * gy + eps)
+
+
+def edge_correlation_loss(source, translated):
+    """Mean over images of 1 - r, r the Pearson correlation of the two images' :func:`edge_map`
+    (0: the translation's edges lie where the source's are, whatever their sign and contrast).
+    The source is data: no gradient flows into it."""
+    a = ops.stop_gradient(edge_map(source))
+    b = edge_map(translated)
+    axes = (1, 2)
+    a = a - ops.mean(a, axis=axes, keepdims=True)
+    b = b - ops.mean(b, axis=axes, keepdims=True)
+    cov = ops.mean(a * b, axis=axes)
+    r = cov / ops.sqrt(ops.mean(a * a, axis=axes) * ops.mean(b * b, axis=axes) + 1e-8)
+    return _mean(1.0 - r)
+
+
 # -- the reconstruction term's loss (Pix2Pix's L1, CycleGAN's cycle): a setting, recon_loss --------
 # Under uncertainty L1 is smallest at the conditional *median* of the target, a squared error at
 # its *mean*. PSNR is a squared error: where G cannot tell a photo's colour, the mean (a hedge

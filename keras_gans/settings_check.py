@@ -219,6 +219,8 @@ RULES = {
     "cycle_inverted": weight,
     "cycle_noise": weight,
     "invert_consistency": weight,
+    "edge_corr_b2a": weight,
+    "edge_corr_a2b": weight,
     "top_k": share,
     "top_k_decay": share,
     "r1_gamma": weight,

@@ -8,6 +8,7 @@ from test_cyclegan import _affine_step, _affine_trainer, g_a2b, g_b2a
 from test_stargan import JOINT, _toy_networks
 
 from keras_gans.errors import KerasGansError
+from keras_gans.losses import edge_correlation_loss
 from keras_gans.trainers import CycleGAN
 from keras_gans.trainers.probes import CycleGANProbes, StarGANProbes, chosen_probes
 
@@ -212,6 +213,46 @@ def test_invert_consistency_trains_g_b2a_through_both_inputs_and_no_d():
             getattr(tied, name).get_weights(), getattr(plain, name).get_weights()
         ):
             np.testing.assert_allclose(w_tied, w_plain, atol=1e-7)
+
+
+def test_edge_correlations_pair_each_input_with_its_own_translation():
+    """``edge_corr_b2a`` / ``edge_corr_a2b`` add w x (1 - r) of B and G_B2A(b) (of A and G_A2B(a))
+    to G's loss. The affine Gs scale their input's luminance, so each term is ~0 on its own pair
+    (a wrong pair, B and G_A2B(a), scores 0.83); D's losses are unchanged; one SGD step moves only
+    the G the term reads; 0 logs nothing; a negative weight is refused; the recipe passes it on."""
+    from test_losses import _edge_corr_by_hand
+
+    rng = np.random.default_rng(9)
+    a, b = (rng.uniform(-1, 1, (2, 4, 4, 3)).astype("float32") for _ in range(2))
+    plain = _affine_step(a, b)
+    assert _probe_step(a, b, edge_corr_b2a=0.0, edge_corr_a2b=0.0) == plain
+    both = _probe_step(a, b, edge_corr_b2a=2.0, edge_corr_a2b=0.5)
+    assert _edge_corr_by_hand(b, g_a2b(a)) > 0.8
+    for term, source, translated in (("edges_B2A", b, g_b2a(b)), ("edges_A2B", a, g_a2b(a))):
+        assert both[term] == pytest.approx(_edge_corr_by_hand(source, translated), abs=1e-5)
+    extra = 2.0 * both["edges_B2A"] + 0.5 * both["edges_A2B"]
+    assert both["g_loss"] == pytest.approx(plain["g_loss"] + extra, rel=1e-6)
+    for term in ("adv_A2B", "adv_B2A", "cycle_A", "cycle_B", "d_A", "d_B"):
+        assert both[term] == pytest.approx(plain[term], rel=1e-6)
+    # a translation that is not a rescaled input: the term is the numpy formula's, well above 0
+    shifted = np.roll(g_b2a(b), 1, axis=2)
+    got = float(np.asarray(edge_correlation_loss(b, shifted)))
+    assert got == pytest.approx(_edge_corr_by_hand(b, shifted), rel=1e-4) and got > 0.1
+    for name, moved in (("edge_corr_b2a", "g_b2a"), ("edge_corr_a2b", "g_a2b")):
+        kept, probed = _affine_trainer(lr=0.1), _probes(lr=0.1, **{name: 2.0})
+        for trainer in (kept, probed):
+            trainer.train_on_batch(a, b)
+        for net in ("g_a2b", "g_b2a", "d_a", "d_b"):
+            change = max(
+                np.abs(x - y).max()
+                for x, y in zip(
+                    getattr(kept, net).get_weights(), getattr(probed, net).get_weights()
+                )
+            )
+            assert (change > 1e-6) == (net == moved), (name, net, change)
+        with pytest.raises(KerasGansError, match=f"{name} must be a finite number >= 0, got -1"):
+            _probes(**{name: -1})
+        _recipe_passes_on(name, 1.0)
 
 
 # -- StarGAN --------------------------------------------------------------------------------------

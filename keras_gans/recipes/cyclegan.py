@@ -245,6 +245,9 @@ CYCLEGAN = Recipe(
         # > 0: weight of |G_B2A(b) - G_B2A(-b)| (MNIST-M's negative is the same digit; at 1,
         # MNIST-M -> MNIST falls to 38-39 % at 4,500 steps, "1"s drawn for half, cyc38: off)
         invert_consistency=0.0,
+        # > 0: weight of 1 - the correlation of edge magnitudes, B and G_B2A(b) (A and G_A2B(a))
+        edge_corr_b2a=0.0,
+        edge_corr_a2b=0.0,
     ),
     presets={
         # 32 px: a U-Net G with batch norm (16 filters), 34x34 patches (a 70x70 patch is larger than

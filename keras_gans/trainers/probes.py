@@ -13,7 +13,7 @@ import tensorflow as tf
 from keras import ops
 
 from keras_gans.choices import CYCLES
-from keras_gans.losses import l1_loss
+from keras_gans.losses import edge_correlation_loss, l1_loss
 from keras_gans.schedules import linear_ramp
 from keras_gans.settings_check import fraction, label_set_names, ramp, weight
 from keras_gans.trainers.cyclegan import CycleGAN
@@ -58,12 +58,26 @@ class CycleGANProbes(CycleGAN):
             photos' dark strokes to come out light on dark, like dark photos'. At weight 1 (4,500
             steps) it does flip them, but 53 % of G_B2A's outputs read as a "1" and 38-39 % of
             the digits are kept (cyc38).
+        edge_corr_b2a, edge_corr_a2b: weights of 1 - r in G's loss, r the correlation of the
+            edge magnitudes of a B image and its translation G_B2A(b) (of an A image and G_A2B(a)),
+            :func:`~keras_gans.losses.edge_correlation_loss`. MNIST-M's strokes are light on dark
+            photos and dark on bright ones; the magnitude of the edges ignores that sign, so the
+            term asks G_B2A to draw its strokes where the input's edges are, either way.
     """
 
-    probe_defaults = dict(invert_b=0.0, cycle_inverted=0.0, cycle_noise=0.0, invert_consistency=0.0)
+    probe_defaults = dict(
+        invert_b=0.0,
+        cycle_inverted=0.0,
+        cycle_noise=0.0,
+        invert_consistency=0.0,
+        edge_corr_b2a=0.0,
+        edge_corr_a2b=0.0,
+    )
     # CycleGAN's, with the probes' terms after the cycles (the order of a run's history.csv)
     tracked = (
-        CycleGAN.tracked[:5] + ("cycle_A_inverted", "invert_consistency") + CycleGAN.tracked[5:]
+        CycleGAN.tracked[:5]
+        + ("cycle_A_inverted", "invert_consistency", "edges_B2A", "edges_A2B")
+        + CycleGAN.tracked[5:]
     )
 
     def __init__(
@@ -73,6 +87,8 @@ class CycleGANProbes(CycleGAN):
         cycle_inverted=0.0,
         cycle_noise=0.0,
         invert_consistency=0.0,
+        edge_corr_b2a=0.0,
+        edge_corr_a2b=0.0,
         **kwargs,
     ):
         super().__init__(*args, **kwargs)
@@ -80,9 +96,13 @@ class CycleGANProbes(CycleGAN):
         self.cycle_inverted = float(weight("cycle_inverted", cycle_inverted, None))
         self.cycle_noise = float(weight("cycle_noise", cycle_noise, None))
         self.invert_consistency = float(weight("invert_consistency", invert_consistency, None))
+        self.edge_corr_b2a = float(weight("edge_corr_b2a", edge_corr_b2a, None))
+        self.edge_corr_a2b = float(weight("edge_corr_a2b", edge_corr_a2b, None))
         for name, on in (
             ("cycle_A_inverted", self.cycle_inverted),
             ("invert_consistency", self.invert_consistency),
+            ("edges_B2A", self.edge_corr_b2a),
+            ("edges_A2B", self.edge_corr_a2b),
         ):
             if not on:
                 del self.trackers[name]
@@ -108,8 +128,8 @@ class CycleGANProbes(CycleGAN):
         return images + self.cycle_noise * self.draw(tf.random.stateless_normal, ops.shape(images))
 
     def with_extra_terms(self, g_loss, real_a, real_b, fake_a, fake_b, logs):
-        """G's loss plus the inverted A cycle and the inversion consistency, each logged when it
-        is on."""
+        """G's loss plus the inverted A cycle, the inversion consistency and the edge
+        correlations, each logged when it is on."""
         if self.cycle_inverted:
             forward, _ = CYCLES[self.cycle]
             logs["cycle_A_inverted"] = self.recon_fn_a(self.g_b2a(-fake_b, training=True), real_a)
@@ -117,6 +137,13 @@ class CycleGANProbes(CycleGAN):
         if self.invert_consistency:
             logs["invert_consistency"] = l1_loss(fake_a, self.g_b2a(-real_b, training=True))
             g_loss += self.invert_consistency * logs["invert_consistency"]
+        for name, w, source, translated in (
+            ("edges_B2A", self.edge_corr_b2a, real_b, fake_a),
+            ("edges_A2B", self.edge_corr_a2b, real_a, fake_b),
+        ):
+            if w:
+                logs[name] = edge_correlation_loss(source, translated)
+                g_loss += w * logs[name]
         return g_loss
 
 
