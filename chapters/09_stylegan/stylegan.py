@@ -20,7 +20,8 @@
 # digits, FID 9.6 (11.4 with seed 1; at 1.4 times StyleGAN2-ADA's rates 13.3 / 13.1, at 1 time
 # 17.4 / 16.0; without R1: 28.7 / 28.8; batch 32: 37.2 / 35.0) against DCGAN's 12.0 / 12.4 in the
 # same judge after 12 epochs with R1, β₁ 0 and fresh fakes (about 8.4 idle minutes; its cpu preset
-# now reuses D's fakes for 16 epochs in about 9.2: 9.6 / 11.4, level with StyleGAN2; 23.4
+# now reuses D's fakes for 16 epochs in about 9.2 and draws z of 16 numbers: 8.7 / 8.4, ahead of
+# StyleGAN2, and 10.2 / 9.4 after 13 epochs, about 7.5 minutes; 23.4
 # without R1, 27.5 after 8 epochs; 38.0 at its earlier Adam 4e-4), and 316.6
 # for the collapsed preset before it -- StyleGAN2's G against chapter 3's D, since with
 # StyleGAN2's own small D every setting tried collapsed onto one or two shapes; RESULTS.md
