@@ -80,24 +80,12 @@ class CycleGANProbes(CycleGAN):
         + CycleGAN.tracked[5:]
     )
 
-    def __init__(
-        self,
-        *args,
-        invert_b=0.0,
-        cycle_inverted=0.0,
-        cycle_noise=0.0,
-        invert_consistency=0.0,
-        edge_corr_b2a=0.0,
-        edge_corr_a2b=0.0,
-        **kwargs,
-    ):
+    def __init__(self, *args, **kwargs):
+        probes = {name: kwargs.pop(name, default) for name, default in self.probe_defaults.items()}
         super().__init__(*args, **kwargs)
-        self.invert_b = float(fraction(closed=True)("invert_b", invert_b, None))
-        self.cycle_inverted = float(weight("cycle_inverted", cycle_inverted, None))
-        self.cycle_noise = float(weight("cycle_noise", cycle_noise, None))
-        self.invert_consistency = float(weight("invert_consistency", invert_consistency, None))
-        self.edge_corr_b2a = float(weight("edge_corr_b2a", edge_corr_b2a, None))
-        self.edge_corr_a2b = float(weight("edge_corr_a2b", edge_corr_a2b, None))
+        for name, value in probes.items():
+            check = fraction(closed=True) if name == "invert_b" else weight
+            setattr(self, name, float(check(name, value, None)))
         for name, on in (
             ("cycle_A_inverted", self.cycle_inverted),
             ("invert_consistency", self.invert_consistency),
