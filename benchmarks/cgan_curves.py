@@ -73,7 +73,9 @@ def main():
 
     overrides = dict(args.settings)
     x, y = data.load_images(args.dataset, "train", data_dir=args.data_dir)
-    config = default_config(args.model, "cpu", image_shape=list(x.shape[1:]), **overrides)
+    config = default_config(
+        args.model, "cpu", dataset=args.dataset, image_shape=list(x.shape[1:]), **overrides
+    )
     config.update(num_classes=10, steps_per_epoch=len(x) // config["batch_size"])
     keras.utils.set_random_seed(config["seed"])
     trainer = build_trainer(config)

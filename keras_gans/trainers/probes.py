@@ -15,7 +15,7 @@ from keras import ops
 from keras_gans.choices import CYCLES
 from keras_gans.losses import edge_correlation_loss, l1_loss
 from keras_gans.schedules import linear_ramp
-from keras_gans.settings_check import fraction, label_set_names, ramp, weight
+from keras_gans.settings_check import RULES, label_set_names, ramp, weight
 from keras_gans.trainers.cyclegan import CycleGAN
 from keras_gans.trainers.stargan import StarGAN
 
@@ -83,9 +83,8 @@ class CycleGANProbes(CycleGAN):
     def __init__(self, *args, **kwargs):
         probes = {name: kwargs.pop(name, default) for name, default in self.probe_defaults.items()}
         super().__init__(*args, **kwargs)
-        for name, value in probes.items():
-            check = fraction(closed=True) if name == "invert_b" else weight
-            setattr(self, name, float(check(name, value, None)))
+        for name, value in probes.items():  # each checked by its rule, as on the command line
+            setattr(self, name, float(RULES[name](name, value, None)))
         for name, on in (
             ("cycle_A_inverted", self.cycle_inverted),
             ("invert_consistency", self.invert_consistency),
