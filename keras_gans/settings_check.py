@@ -216,6 +216,7 @@ RULES = {
     "ema": fraction(closed=False),
     "ema_b2a": fraction(closed=False),
     "invert_b": fraction(closed=True),
+    "invert_bright_b": fraction(closed=True),
     "cycle_inverted": weight,
     "cycle_noise": weight,
     "invert_consistency": weight,

@@ -113,6 +113,33 @@ def test_invert_b_one_step_is_the_step_on_the_negated_batch():
     assert _affine_step(a, b)["cycle_B"] != pytest.approx(plain["cycle_B"])
 
 
+def test_invert_bright_b_negates_the_bright_b_images():
+    """``invert_bright_b`` 1: every B image whose mean is above 0 (the middle grey in [-1, 1])
+    becomes its negative, the others stay, with no draw; 0.5 negates about half of the bright
+    ones only; the recipe passes it on; outside [0, 1] it is refused."""
+    rng = np.random.default_rng(5)
+    b = rng.uniform(-1, 1, (4000, 2, 2, 3)).astype("float32") + rng.uniform(
+        -0.5, 0.5, (4000, 1, 1, 1)
+    ).astype("float32")
+    bright = b.mean(axis=(1, 2, 3)) > 0
+    assert 0.4 < bright.mean() < 0.6
+    probes = _probes(invert_bright_b=1)
+    state = np.array(probes.seed_generator.state)
+    every = np.asarray(probes.invert_some(b))
+    np.testing.assert_array_equal(every, np.where(bright[:, None, None, None], -b, b))
+    np.testing.assert_array_equal(np.array(probes.seed_generator.state), state)
+    assert np.all(every.mean(axis=(1, 2, 3)) <= 0)
+    half = np.asarray(_probes(invert_bright_b=0.5).invert_some(b))
+    negated = np.all(np.isclose(half, -b), axis=(1, 2, 3)) & bright
+    assert np.all(half[~bright] == b[~bright])
+    assert 0.45 < negated[bright].mean() < 0.55  # binomial SD 0.011
+    _recipe_passes_on("invert_bright_b", 1.0)
+    with pytest.raises(
+        KerasGansError, match=r"invert_bright_b must be a number in \[0, 1\], got 2"
+    ):
+        _probes(invert_bright_b=2)
+
+
 def test_cycle_inverted_is_the_a_cycle_through_the_negative_of_g_a2b():
     """``cycle_inverted`` w adds |G_B2A(-G_A2B(a)) - a| (mean) weighed w x the A cycle's weight
     to G's loss, by hand with the affine networks; 0 (the default) logs no such term; the recipe

@@ -237,6 +237,7 @@ CYCLEGAN = Recipe(
         ema_b2a=0.0,  # > 0: translate B -> A with a moving average of G_B2A's weights
         # probability of training on a B image's negative (MNIST-M: the negative photo's image)
         invert_b=0.0,
+        invert_bright_b=0.0,
         # > 0: a second A cycle through G_A2B(a)'s negative, weighed against the A cycle
         cycle_inverted=0.0,
         # > 0: std of noise on each translation before the way back (against hidden signals;
