@@ -98,6 +98,12 @@ def weight(name, value, config):
     return value
 
 
+def flag(name, value, config):
+    if not isinstance(value, bool):
+        raise KerasGansError(f"{name} must be true or false, got {value!r}")
+    return value
+
+
 def fraction(closed):
     """A number in [0, 1) (``closed``: [0, 1])."""
     interval = "[0, 1]" if closed else "[0, 1)"
@@ -222,6 +228,7 @@ RULES = {
     "invert_consistency": weight,
     "edge_corr_b2a": weight,
     "edge_corr_a2b": weight,
+    "edge_colour": flag,
     "top_k": share,
     "top_k_decay": share,
     "r1_gamma": weight,

@@ -338,6 +338,10 @@ def test_bad_numbers_and_outputs_are_refused_before_tensorflow(tmp_path):
             "edge_corr_b2a must be a finite number >= 0, got -1",
         ),
         (
+            ["train", "cyclegan", "--out", tmp_path / "new", "--set", "edge_colour=1"],
+            "edge_colour must be true or false, got 1",
+        ),
+        (
             [*train, "--set", "latent_dim=1000000000"],
             "latent_dim must be at most 65536, got 1000000000: each unit of the layer that reads"
             " z would hold 12 GB",

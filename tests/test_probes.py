@@ -282,6 +282,25 @@ def test_edge_correlations_pair_each_input_with_its_own_translation():
         _recipe_passes_on(name, 1.0)
 
 
+def test_edge_colour_puts_the_edge_terms_on_each_channel():
+    """``edge_colour``: both edge terms compare colour edge maps (each channel's gradient): the
+    logged term is the colour formula's, not the luminance's; it is a boolean, 1 refused."""
+    from keras_gans.losses import edge_map
+
+    rng = np.random.default_rng(10)
+    a, b = (rng.uniform(-1, 1, (2, 4, 4, 3)).astype("float32") for _ in range(2))
+    logs = _probe_step(a, b, edge_corr_b2a=1.0, edge_corr_a2b=1.0, edge_colour=True)
+    grey = _probe_step(a, b, edge_corr_b2a=1.0, edge_corr_a2b=1.0)
+    for term, source, translated in (("edges_B2A", b, g_b2a(b)), ("edges_A2B", a, g_a2b(a))):
+        x, y = (np.asarray(edge_map(i, colour=True)).reshape(2, -1) for i in (source, translated))
+        r = [np.corrcoef(s, t)[0, 1] for s, t in zip(x, y)]
+        assert logs[term] == pytest.approx(np.mean(1 - np.array(r)), abs=1e-5)
+        assert logs[term] != pytest.approx(grey[term], abs=1e-3)
+    with pytest.raises(KerasGansError, match="edge_colour must be true or false, got 1"):
+        _probes(edge_colour=1)
+    _recipe_passes_on("edge_colour", True)
+
+
 # -- StarGAN --------------------------------------------------------------------------------------
 def test_identity_term_on_chosen_label_sets_and_its_ramp():
     """``lambda_id_sets``: the identity term is the mean |x - G(x, c)| over the images of the

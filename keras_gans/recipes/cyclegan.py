@@ -249,6 +249,7 @@ CYCLEGAN = Recipe(
         # > 0: weight of 1 - the correlation of edge magnitudes, B and G_B2A(b) (A and G_A2B(a))
         edge_corr_b2a=0.0,
         edge_corr_a2b=0.0,
+        edge_colour=False,  # the edge terms on each channel's gradient, not the luminance's
     ),
     presets={
         # 32 px: a U-Net G with batch norm (16 filters), 34x34 patches (a 70x70 patch is larger than

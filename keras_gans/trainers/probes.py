@@ -68,6 +68,9 @@ class CycleGANProbes(CycleGAN):
             :func:`~keras_gans.losses.edge_correlation_loss`. MNIST-M's strokes are light on dark
             photos and dark on bright ones; the magnitude of the edges ignores that sign, so the
             term asks G_B2A to draw its strokes where the input's edges are, either way.
+        edge_colour: both edge terms take each channel's gradient (``edge_map``'s ``colour``):
+            on mid-grey photos MNIST-M's strokes differ from the ground in hue, hardly in
+            luminance, so the luminance's edges miss them.
     """
 
     probe_defaults = dict(
@@ -78,6 +81,7 @@ class CycleGANProbes(CycleGAN):
         invert_consistency=0.0,
         edge_corr_b2a=0.0,
         edge_corr_a2b=0.0,
+        edge_colour=False,
     )
     # CycleGAN's, with the probes' terms after the cycles (the order of a run's history.csv)
     tracked = (
@@ -90,7 +94,8 @@ class CycleGANProbes(CycleGAN):
         probes = {name: kwargs.pop(name, default) for name, default in self.probe_defaults.items()}
         super().__init__(*args, **kwargs)
         for name, value in probes.items():  # each checked by its rule, as on the command line
-            setattr(self, name, float(RULES[name](name, value, None)))
+            value = RULES[name](name, value, None)
+            setattr(self, name, value if isinstance(value, bool) else float(value))
         for name, on in (
             ("cycle_A_inverted", self.cycle_inverted),
             ("invert_consistency", self.invert_consistency),
@@ -143,7 +148,7 @@ class CycleGANProbes(CycleGAN):
             ("edges_A2B", self.edge_corr_a2b, real_a, fake_b),
         ):
             if w:
-                logs[name] = edge_correlation_loss(source, translated)
+                logs[name] = edge_correlation_loss(source, translated, colour=self.edge_colour)
                 g_loss += w * logs[name]
         return g_loss
 
