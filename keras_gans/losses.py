@@ -151,22 +151,25 @@ def l1_loss(a, b):
     return _mean(ops.abs(ops.cast(a, "float32") - ops.cast(b, "float32")))
 
 
-def edge_map(images, eps=1e-4):
+def edge_map(images, eps=1e-4, colour=False):
     """Per image, the magnitude of the luminance's gradient (forward differences, channels
     averaged): (N, H-1, W-1). Its sign is gone, so a dark stroke on a light ground and a light one
-    on a dark ground give the same map."""
-    y = ops.mean(ops.cast(images, "float32"), axis=-1)
+    on a dark ground give the same map. ``colour``: each channel's differences, summed in
+    quadrature, so an edge between two hues of one luminance counts too."""
+    y = ops.cast(images, "float32")
+    if not colour:
+        y = ops.mean(y, axis=-1, keepdims=True)
     gx = y[:, :-1, 1:] - y[:, :-1, :-1]
     gy = y[:, 1:, :-1] - y[:, :-1, :-1]
-    return ops.sqrt(gx * gx + gy * gy + eps)
+    return ops.sqrt(ops.sum(gx * gx + gy * gy, axis=-1) + eps)
 
 
-def edge_correlation_loss(source, translated):
+def edge_correlation_loss(source, translated, colour=False):
     """Mean over images of 1 - r, r the Pearson correlation of the two images' :func:`edge_map`
     (0: the translation's edges lie where the source's are, whatever their sign and contrast).
     The source is data: no gradient flows into it."""
-    a = ops.stop_gradient(edge_map(source))
-    b = edge_map(translated)
+    a = ops.stop_gradient(edge_map(source, colour=colour))
+    b = edge_map(translated, colour=colour)
     axes = (1, 2)
     a = a - ops.mean(a, axis=axes, keepdims=True)
     b = b - ops.mean(b, axis=axes, keepdims=True)

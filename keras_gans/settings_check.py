@@ -98,6 +98,12 @@ def weight(name, value, config):
     return value
 
 
+def flag(name, value, config):
+    if not isinstance(value, bool):
+        raise KerasGansError(f"{name} must be true or false, got {value!r}")
+    return value
+
+
 def fraction(closed):
     """A number in [0, 1) (``closed``: [0, 1])."""
     interval = "[0, 1]" if closed else "[0, 1)"
@@ -216,11 +222,13 @@ RULES = {
     "ema": fraction(closed=False),
     "ema_b2a": fraction(closed=False),
     "invert_b": fraction(closed=True),
+    "invert_bright_b": fraction(closed=True),
     "cycle_inverted": weight,
     "cycle_noise": weight,
     "invert_consistency": weight,
     "edge_corr_b2a": weight,
     "edge_corr_a2b": weight,
+    "edge_colour": flag,
     "top_k": share,
     "top_k_decay": share,
     "r1_gamma": weight,

@@ -318,6 +318,10 @@ def test_bad_numbers_and_outputs_are_refused_before_tensorflow(tmp_path):
             "invert_b must be a number in [0, 1], got 1.5",
         ),
         (
+            ["train", "cyclegan", "--out", tmp_path / "new", "--set", "invert_bright_b=2"],
+            "invert_bright_b must be a number in [0, 1], got 2",
+        ),
+        (
             ["train", "cyclegan", "--out", tmp_path / "new", "--set", "cycle_inverted=-1"],
             "cycle_inverted must be a finite number >= 0, got -1",
         ),
@@ -332,6 +336,10 @@ def test_bad_numbers_and_outputs_are_refused_before_tensorflow(tmp_path):
         (
             ["train", "cyclegan", "--out", tmp_path / "new", "--set", "edge_corr_b2a=-1"],
             "edge_corr_b2a must be a finite number >= 0, got -1",
+        ),
+        (
+            ["train", "cyclegan", "--out", tmp_path / "new", "--set", "edge_colour=1"],
+            "edge_colour must be true or false, got 1",
         ),
         (
             [*train, "--set", "latent_dim=1000000000"],

@@ -289,6 +289,23 @@ def test_edge_map_by_hand():
     np.testing.assert_allclose(np.asarray(losses.edge_map(image))[0], by_hand, rtol=1e-6)
 
 
+def test_colour_edge_map_sees_an_edge_between_hues_of_one_luminance():
+    """``colour``: each channel's forward differences summed in quadrature. A red pixel beside a
+    green one (both of luminance 1/3) is an edge of sqrt(2) there and none in the luminance."""
+    image = np.zeros((1, 2, 2, 3), "float32")
+    image[0, :, 0, 0] = 1.0  # the left column red
+    image[0, :, 1, 1] = 1.0  # the right column green
+    colour = np.asarray(losses.edge_map(image, colour=True))[0, 0, 0]
+    assert colour == pytest.approx(np.sqrt(1 + 1 + 1e-4), rel=1e-6)
+    assert np.asarray(losses.edge_map(image))[0, 0, 0] == pytest.approx(0.01, rel=1e-4)
+    grey = np.repeat(np.asarray([[[0.0], [1.0]], [[0.5], [0.5]]], "float32")[None], 3, axis=-1)
+    np.testing.assert_allclose(  # equal channels: sqrt(3) x the luminance's (up to eps)
+        np.asarray(losses.edge_map(grey, eps=0.0, colour=True)),
+        np.sqrt(3) * np.asarray(losses.edge_map(grey, eps=0.0)),
+        rtol=1e-6,
+    )
+
+
 def test_edge_correlation_ignores_the_sign_and_contrast_of_edges():
     """0 for the image itself, its negative and a dimmer copy (a light stroke on a dark ground and a
     dark one on a light ground have the same edges); a stroke elsewhere scores by the numpy

@@ -113,6 +113,33 @@ def test_invert_b_one_step_is_the_step_on_the_negated_batch():
     assert _affine_step(a, b)["cycle_B"] != pytest.approx(plain["cycle_B"])
 
 
+def test_invert_bright_b_negates_the_bright_b_images():
+    """``invert_bright_b`` 1: every B image whose mean is above 0 (the middle grey in [-1, 1])
+    becomes its negative, the others stay, with no draw; 0.5 negates about half of the bright
+    ones only; the recipe passes it on; outside [0, 1] it is refused."""
+    rng = np.random.default_rng(5)
+    b = rng.uniform(-1, 1, (4000, 2, 2, 3)).astype("float32") + rng.uniform(
+        -0.5, 0.5, (4000, 1, 1, 1)
+    ).astype("float32")
+    bright = b.mean(axis=(1, 2, 3)) > 0
+    assert 0.4 < bright.mean() < 0.6
+    probes = _probes(invert_bright_b=1)
+    state = np.array(probes.seed_generator.state)
+    every = np.asarray(probes.invert_some(b))
+    np.testing.assert_array_equal(every, np.where(bright[:, None, None, None], -b, b))
+    np.testing.assert_array_equal(np.array(probes.seed_generator.state), state)
+    assert np.all(every.mean(axis=(1, 2, 3)) <= 0)
+    half = np.asarray(_probes(invert_bright_b=0.5).invert_some(b))
+    negated = np.all(np.isclose(half, -b), axis=(1, 2, 3)) & bright
+    assert np.all(half[~bright] == b[~bright])
+    assert 0.45 < negated[bright].mean() < 0.55  # binomial SD 0.011
+    _recipe_passes_on("invert_bright_b", 1.0)
+    with pytest.raises(
+        KerasGansError, match=r"invert_bright_b must be a number in \[0, 1\], got 2"
+    ):
+        _probes(invert_bright_b=2)
+
+
 def test_cycle_inverted_is_the_a_cycle_through_the_negative_of_g_a2b():
     """``cycle_inverted`` w adds |G_B2A(-G_A2B(a)) - a| (mean) weighed w x the A cycle's weight
     to G's loss, by hand with the affine networks; 0 (the default) logs no such term; the recipe
@@ -253,6 +280,25 @@ def test_edge_correlations_pair_each_input_with_its_own_translation():
         with pytest.raises(KerasGansError, match=f"{name} must be a finite number >= 0, got -1"):
             _probes(**{name: -1})
         _recipe_passes_on(name, 1.0)
+
+
+def test_edge_colour_puts_the_edge_terms_on_each_channel():
+    """``edge_colour``: both edge terms compare colour edge maps (each channel's gradient): the
+    logged term is the colour formula's, not the luminance's; it is a boolean, 1 refused."""
+    from keras_gans.losses import edge_map
+
+    rng = np.random.default_rng(10)
+    a, b = (rng.uniform(-1, 1, (2, 4, 4, 3)).astype("float32") for _ in range(2))
+    logs = _probe_step(a, b, edge_corr_b2a=1.0, edge_corr_a2b=1.0, edge_colour=True)
+    grey = _probe_step(a, b, edge_corr_b2a=1.0, edge_corr_a2b=1.0)
+    for term, source, translated in (("edges_B2A", b, g_b2a(b)), ("edges_A2B", a, g_a2b(a))):
+        x, y = (np.asarray(edge_map(i, colour=True)).reshape(2, -1) for i in (source, translated))
+        r = [np.corrcoef(s, t)[0, 1] for s, t in zip(x, y)]
+        assert logs[term] == pytest.approx(np.mean(1 - np.array(r)), abs=1e-5)
+        assert logs[term] != pytest.approx(grey[term], abs=1e-3)
+    with pytest.raises(KerasGansError, match="edge_colour must be true or false, got 1"):
+        _probes(edge_colour=1)
+    _recipe_passes_on("edge_colour", True)
 
 
 # -- StarGAN --------------------------------------------------------------------------------------
