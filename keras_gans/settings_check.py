@@ -99,6 +99,7 @@ def weight(name, value, config):
 
 
 def flag(name, value, config):
+    """A switch: true or false (JSON's booleans; 0 and 1 are refused, as they read as weights)."""
     if not isinstance(value, bool):
         raise KerasGansError(f"{name} must be true or false, got {value!r}")
     return value

@@ -31,8 +31,10 @@
 # beats doing nothing and MNIST → MNIST-M about matches it (0.35 below on two seeds of three),
 # but the goals of the lecture's issue (95 and 90 %) are not reached:
 # where the photo is bright, the strokes are dark and the generator keeps them dark (the
-# figure's fifth row), where it is textured, texture turns into strokes. The same U-Net
-# trained on *pairs* with L1 reached only 70 % at 4,500 steps. RESULTS.md has the probes.
+# figure's fifth row); where it is mid-grey, the strokes differ from it in hue only and are
+# lost; where it is textured, texture turns into strokes. The same U-Net trained on *pairs*
+# with L1 keeps 95 % in the same 10,500 steps: the unpaired losses, not the generator, fall
+# short. RESULTS.md has fifteen rounds of probes, none yet enough.
 #
 # Between two domains of *digits* — MNIST's white-on-black handwriting and SVHN's photographed
 # house numbers, or MNIST-M's digits cut out of colour photos — a translation is only good if
