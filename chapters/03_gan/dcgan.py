@@ -31,7 +31,8 @@
 # Time on 2 CPU cores: the chapter trains the plain `cpu` preset, what `keras-gans train dcgan`
 # runs: 16 epochs (14,992 updates on MNIST). G's update reuses D's fakes (`reuse_fakes`: one pass
 # of G fewer, 16 % less CPU a step), so the 16 epochs cost about what 13 did with fresh fakes
-# (8.9 minutes): 9.2 minutes of training on an idle 2-core box, measured (RESULTS.md); the
+# (8.9 minutes): 10.0 minutes of training on a near-idle 2-core box with z of 16, measured
+# (9.2 with z of 64; RESULTS.md); the
 # 6,000 embedded digits keep 5 epochs of 93 updates, under a minute in all, and rougher digits.
 # On a GPU: not measured yet.
 #
