@@ -14,7 +14,7 @@ import copy
 from keras_gans.errors import KerasGansError, check_choice
 from keras_gans.recipes import RECIPES
 from keras_gans.recipes.base import uses_lab  # noqa: F401  (a chapter asks it of a config)
-from keras_gans.settings_check import check_numbers
+from keras_gans.settings_check import check_numbers, flag
 
 MODELS = RECIPES  # name -> Recipe
 
@@ -61,8 +61,8 @@ def default_config(model, preset="cpu", **overrides):
         default = config.get(key)
         if value is None or default is None:
             continue
-        if isinstance(default, bool) and not isinstance(value, bool):
-            raise KerasGansError(f"{key} must be true or false, got {value!r}")
+        if isinstance(default, bool):
+            flag(key, value, None)
         if (
             isinstance(default, (int, float))
             and not isinstance(default, bool)

@@ -3,6 +3,7 @@ and local discriminators with CAM heads for each domain."""
 
 from keras_gans.errors import KerasGansError, check_choice, check_positive
 from keras_gans.recipes.base import Recipe, compile_two_players
+from keras_gans.settings_check import flag
 
 
 def check(config):
@@ -11,8 +12,7 @@ def check(config):
         raise KerasGansError(
             f"channels must be 1, 3 or null (as the files are), got {config['channels']!r}"
         )
-    if not isinstance(config["light"], bool):
-        raise KerasGansError(f"light must be true or false, got {config['light']!r}")
+    flag("light", config["light"], config)
     for key in ("g_filters", "d_filters", "d_global_layers", "d_local_layers"):
         check_positive(key.replace("_", " "), config[key])
     if not isinstance(config["g_blocks"], int) or config["g_blocks"] < 0:

@@ -18,7 +18,7 @@ from keras import ops
 
 from keras_gans.errors import KerasGansError, check_positive
 from keras_gans.losses import adversarial_losses, gradient_penalty, lazy_r1_penalty
-from keras_gans.settings_check import RULES, check_r1, share
+from keras_gans.settings_check import RULES, check_r1, flag, share
 from keras_gans.trainers.base import AdversarialTrainer, scale_for_replicas
 
 
@@ -71,9 +71,7 @@ class GAN(AdversarialTrainer):
         reuse_fakes=False,
         **kwargs,
     ):
-        if not isinstance(reuse_fakes, bool):
-            raise KerasGansError(f"reuse_fakes must be true or false, got {reuse_fakes!r}")
-        self.reuse_fakes = reuse_fakes
+        self.reuse_fakes = flag("reuse_fakes", reuse_fakes, None)
         self.loss_name = loss
         self.d_loss_fn, self.g_loss_fn = adversarial_losses(loss)
         self.d_steps = check_positive("d_steps", d_steps)
