@@ -118,17 +118,20 @@ class CycleGANProbes(CycleGAN):
         """``images`` (in [-1, 1]) with the bright ones (mean > 0) replaced by their negatives
         with probability ``invert_bright_b`` and then each with probability ``invert_b``, from the
         seed state (no draw at 0 or, for the bright ones, at 1: the default's stream unchanged)."""
-        rank = (1,) * (len(images.shape) - 1)
+        axes = tuple(range(1, len(images.shape)))
+
+        def negate(x, chosen):  # chosen: (N,) booleans
+            return ops.where(ops.reshape(chosen, (-1,) + (1,) * len(axes)), -x, x)
+
+        def drawn(probability):
+            return self.random_uniform((ops.shape(images)[0],)) < probability
+
         if self.invert_bright_b:
-            bright = ops.mean(images, axis=tuple(range(1, len(images.shape)))) > 0
+            bright = ops.mean(images, axis=axes) > 0
             if self.invert_bright_b < 1:
-                draw = self.random_uniform((ops.shape(images)[0],)) < self.invert_bright_b
-                bright = ops.logical_and(bright, draw)
-            images = ops.where(ops.reshape(bright, (-1,) + rank), -images, images)
-        if not self.invert_b:
-            return images
-        flip = self.random_uniform((ops.shape(images)[0],)) < self.invert_b
-        return ops.where(ops.reshape(flip, (-1,) + rank), -images, images)
+                bright = ops.logical_and(bright, drawn(self.invert_bright_b))
+            images = negate(images, bright)
+        return negate(images, drawn(self.invert_b)) if self.invert_b else images
 
     def round_trip_input(self, images):
         """``images`` plus N(0, ``cycle_noise``²) per pixel from the seed state (no draw when it
