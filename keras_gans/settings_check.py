@@ -230,6 +230,7 @@ RULES = {
     "edge_corr_b2a": weight,
     "edge_corr_a2b": weight,
     "edge_colour": flag,
+    "cycle_b_b2a": share,
     "top_k": share,
     "top_k_decay": share,
     "r1_gamma": weight,

@@ -342,6 +342,10 @@ def test_bad_numbers_and_outputs_are_refused_before_tensorflow(tmp_path):
             "edge_colour must be true or false, got 1",
         ),
         (
+            ["train", "cyclegan", "--out", tmp_path / "new", "--set", "cycle_b_b2a=0"],
+            "cycle_b_b2a must be a number in (0, 1], got 0",
+        ),
+        (
             [*train, "--set", "latent_dim=1000000000"],
             "latent_dim must be at most 65536, got 1000000000: each unit of the layer that reads"
             " z would hold 12 GB",

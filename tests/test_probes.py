@@ -186,7 +186,7 @@ def test_cycle_noise_reaches_both_round_trips_but_not_the_discriminators():
     rng = np.random.default_rng(5)
     a, b, offset = (rng.uniform(-1, 1, (2, 4, 4, 3)).astype("float32") for _ in range(3))
     trainer = _probes(cycle_noise=0.5)
-    object.__setattr__(trainer, "round_trip_input", lambda x: x + offset)
+    object.__setattr__(trainer, "round_trip_input", lambda x, cycle: x + offset)
     logs = {k: float(v) for k, v in trainer.train_on_batch(a, b, return_dict=True).items()}
     plain = _affine_step(a, b)
     assert logs["cycle_A"] == pytest.approx(np.abs(g_b2a(g_a2b(a) + offset) - a).mean(), rel=1e-5)
@@ -299,6 +299,43 @@ def test_edge_colour_puts_the_edge_terms_on_each_channel():
     with pytest.raises(KerasGansError, match="edge_colour must be true or false, got 1"):
         _probes(edge_colour=1)
     _recipe_passes_on("edge_colour", True)
+
+
+def test_cycle_b_b2a_scales_the_b_cycles_gradient_to_g_b2a_only():
+    """``cycle_b_b2a`` s: with the B cycle the only term (no adversarial, identity or A cycle),
+    one SGD step moves G_B2A's weights s times as far as the plain step and G_A2B's exactly as
+    far; the logged losses are the plain step's."""
+    rng = np.random.default_rng(11)
+    a, b = (rng.uniform(-1, 1, (2, 4, 4, 3)).astype("float32") for _ in range(2))
+    only_b = dict(gan_weight=0.0, identity=0, cycle="backward")
+
+    def moves(**settings):
+        trainer = _probes(lr=0.01, **only_b, **settings)
+        before = [np.array(w) for w in (*trainer.g_a2b.weights, *trainer.g_b2a.weights)]
+        logs = trainer.train_on_batch(a, b, return_dict=True)
+        after = [np.array(w) for w in (*trainer.g_a2b.weights, *trainer.g_b2a.weights)]
+        return [x - y for x, y in zip(after, before)], float(logs["cycle_B"])
+
+    plain, plain_cycle = moves()
+    scaled, scaled_cycle = moves(cycle_b_b2a=0.25)
+    assert scaled_cycle == pytest.approx(plain_cycle, rel=1e-6)
+    assert np.abs(plain[2]).max() > 1e-4  # G_B2A's kernel moves in the plain step
+    for i, factor in enumerate((1, 1, 0.25, 0.25)):  # G_A2B's kernel, bias; G_B2A's
+        np.testing.assert_allclose(scaled[i], factor * plain[i], rtol=1e-4, atol=1e-9)
+    for bad in (0, 1.5):
+        with pytest.raises(KerasGansError, match=r"cycle_b_b2a must be a number in \(0, 1\]"):
+            _probes(cycle_b_b2a=bad)
+    from keras_gans.recipes.cyclegan import CYCLEGAN, networks, trainer
+
+    config = {
+        **CYCLEGAN.base,
+        **CYCLEGAN.presets["cpu"],
+        "image_shape": [32, 32, 3],
+        "g_filters": 4,
+    }
+    nets = networks(config)
+    assert type(trainer(config, **nets)) is CycleGAN  # the default, 1
+    assert trainer({**config, "cycle_b_b2a": 0.3}, **nets).cycle_b_b2a == 0.3
 
 
 # -- StarGAN --------------------------------------------------------------------------------------

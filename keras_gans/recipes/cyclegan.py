@@ -252,6 +252,7 @@ CYCLEGAN = Recipe(
         edge_corr_b2a=0.0,
         edge_corr_a2b=0.0,
         edge_colour=False,  # the edge terms on each channel's gradient, not the luminance's
+        cycle_b_b2a=1.0,  # < 1: the share of the B cycle's gradient that reaches G_B2A
     ),
     presets={
         # 32 px: a U-Net G with batch norm (16 filters), 34x34 patches (a 70x70 patch is larger than

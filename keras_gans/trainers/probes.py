@@ -75,6 +75,9 @@ class CycleGANProbes(CycleGAN):
             61.85 % against 60.0 (seed 0), G_B2A copying the photo's edges; with the B cycle at
             3 (the A cycle 10) and ``edge_corr_b2a`` 2: 93.0 / 64.95 % and 91.25 / 61.85 %
             (seeds 0 / 1; preset 93.5 / 60.0, 92.85 / 58.8), MNIST -> MNIST-M paying (lead44).
+        cycle_b_b2a: the share, in (0, 1], of the B cycle's gradient that reaches G_B2A (G_A2B
+            gets all of it): a B cycle lighter for G_B2A alone. Lowering ``cycle_weight`` lowers
+            it for both generators, and the identity terms with it (they are weighed by it).
     """
 
     probe_defaults = dict(
@@ -86,6 +89,7 @@ class CycleGANProbes(CycleGAN):
         edge_corr_b2a=0.0,
         edge_corr_a2b=0.0,
         edge_colour=False,
+        cycle_b_b2a=1.0,
     )
     # CycleGAN's, with the probes' terms after the cycles (the order of a run's history.csv)
     tracked = (
@@ -133,9 +137,13 @@ class CycleGANProbes(CycleGAN):
             images = negate(images, bright)
         return negate(images, drawn(self.invert_b)) if self.invert_b else images
 
-    def round_trip_input(self, images):
+    def round_trip_input(self, images, cycle=None):
         """``images`` plus N(0, ``cycle_noise``²) per pixel from the seed state (no draw when it
-        is 0: the default's stream unchanged)."""
+        is 0: the default's stream unchanged); on the B cycle (``cycle`` "B") only the share
+        ``cycle_b_b2a`` of its gradient passes back to G_B2A (the values are unchanged)."""
+        if cycle == "B" and self.cycle_b_b2a < 1:
+            share = self.cycle_b_b2a
+            images = share * images + (1 - share) * ops.stop_gradient(images)
         if not self.cycle_noise:
             return images
         return images + self.cycle_noise * self.draw(tf.random.stateless_normal, ops.shape(images))
