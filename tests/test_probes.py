@@ -10,18 +10,121 @@ from test_stargan import JOINT, _toy_networks
 from keras_gans.errors import KerasGansError
 from keras_gans.losses import edge_correlation_loss
 from keras_gans.trainers import CycleGAN
-from keras_gans.trainers.probes import CycleGANProbes, StarGANProbes, chosen_probes
+from keras_gans.trainers.probes import CycleGANProbes, GANProbes, StarGANProbes, chosen_probes
 
 
 def test_no_preset_uses_a_probe():
-    """Every preset (and data set preset) of the two recipes trains the plain trainer."""
+    """Every preset (and data set preset) of the recipes with probes trains the plain trainer."""
     from keras_gans.recipes.cyclegan import CYCLEGAN
+    from keras_gans.recipes.gan import DCGAN, GAN
     from keras_gans.recipes.stargan import STARGAN
 
-    for recipe, probes in ((CYCLEGAN, CycleGANProbes), (STARGAN, StarGANProbes)):
+    for recipe, probes in (
+        (CYCLEGAN, CycleGANProbes),
+        (STARGAN, StarGANProbes),
+        (GAN, GANProbes),
+        (DCGAN, GANProbes),
+    ):
         assert all(recipe.base[k] == v for k, v in probes.probe_defaults.items())
         for preset in [*recipe.presets.values(), *recipe.dataset_presets.values()]:
             assert chosen_probes(probes, {**recipe.base, **preset}) == {}, preset
+
+
+# -- GAN ------------------------------------------------------------------------------------------
+def _cr_trainer(lr=0.0, **settings):
+    """A GANProbes of an MLP G and test_r1's linear D (D(x) = w . x + 0.3), D under SGD(lr)."""
+    import keras
+    from test_r1 import linear_d
+
+    from keras_gans.networks import mlp_generator
+
+    keras.utils.set_random_seed(0)
+    g = mlp_generator(4, (4, 4, 1), hidden=(8,))
+    trainer = GANProbes(g, linear_d(), seed=0, **settings)
+    trainer.compile(keras.optimizers.SGD(0.0), keras.optimizers.SGD(lr))
+    return trainer
+
+
+def test_shifted_moves_whole_images_by_whole_pixels():
+    """``shifted``: each image is the input moved by (dx, dy) in [-s, s]^2 with the border
+    pixels repeated (numpy's edge padding), every shift drawn, seeded; s 0 changes nothing."""
+    x = np.random.default_rng(4).uniform(-1, 1, (600, 5, 6, 2)).astype("float32")
+    moved = np.asarray(_cr_trainer(cr_real=1.0, cr_shift=1).shifted(x))
+    padded = np.pad(x, ((0, 0), (1, 1), (1, 1), (0, 0)), mode="edge")
+    seen = set()
+    for i in range(len(x)):  # output (r, c) reads input (r + dy, c + dx)
+        hits = [
+            (dx, dy)
+            for dx in (-1, 0, 1)
+            for dy in (-1, 0, 1)
+            if np.array_equal(moved[i], padded[i, 1 + dy : 6 + dy, 1 + dx : 7 + dx])
+        ]
+        assert len(hits) == 1, i
+        seen.add(hits[0])
+    assert len(seen) == 9
+    again = np.asarray(_cr_trainer(cr_real=1.0, cr_shift=1).shifted(x))
+    np.testing.assert_array_equal(moved, again)
+    still = np.asarray(_cr_trainer(cr_real=1.0, cr_shift=0).shifted(x))
+    np.testing.assert_array_equal(still, x)
+
+
+def test_consistency_terms_by_hand_and_in_d_gradient():
+    """With ``shifted`` replaced by a mirror T: ``cr`` = cr_real * mean((D(x) - D(Tx))^2) +
+    cr_fake * the same on G's samples, inside ``d_loss``; with SGD(0.1) D's weight w ends
+    0.1 * cr_real * mean(2 (w . u) u), u = x - Tx, below the plain step's (real term alone)."""
+    from keras import ops
+
+    x = np.random.default_rng(5).uniform(-1, 1, (6, 4, 4, 1)).astype("float32")
+    z = np.random.default_rng(6).normal(size=(6, 4)).astype("float32")
+
+    def mirrored(trainer):
+        object.__setattr__(trainer, "shifted", lambda images: ops.flip(images, axis=2))
+        return trainer
+
+    both = mirrored(_cr_trainer(cr_real=10.0, cr_fake=4.0))
+    w = both.discriminator.get_weights()[0][:, 0]
+    fake = np.asarray(both.generator(z, training=True))
+    u_real, u_fake = (
+        (i - i[:, :, ::-1]).reshape(len(i), -1) for i in (x, fake)
+    )  # D(i) - D(Ti) = w . u, the bias cancels
+    plain_logs = _cr_trainer().train_on_batch((x, z), return_dict=True)
+    logs = both.train_on_batch((x, z), return_dict=True)
+    want = 10 * np.mean((u_real @ w) ** 2) + 4 * np.mean((u_fake @ w) ** 2)
+    assert logs["cr"] == pytest.approx(want, rel=1e-5)
+    assert logs["d_loss"] == pytest.approx(plain_logs["d_loss"] + want, rel=1e-5)
+    assert plain_logs["cr"] == 0  # both lambdas 0: no pass of D, no term
+
+    plain, real_only = _cr_trainer(lr=0.1), mirrored(_cr_trainer(lr=0.1, cr_real=10.0))
+    plain.train_on_batch((x, z))
+    real_only.train_on_batch((x, z))
+    gradient = 10 * np.mean(2 * (u_real @ w)[:, None] * u_real, axis=0)
+    diff = (
+        plain.discriminator.get_weights()[0][:, 0] - real_only.discriminator.get_weights()[0][:, 0]
+    )
+    np.testing.assert_allclose(diff, 0.1 * gradient, rtol=1e-4, atol=1e-6)
+
+
+def test_consistency_settings_reach_the_trainer_and_bad_ones_are_refused():
+    """dcgan with ``cr_real`` builds GANProbes (with R1 both terms are logged); without, GAN;
+    negative weights and shifts are refused."""
+    from keras_gans.models import build_trainer, default_config
+    from keras_gans.trainers import GAN
+
+    config = default_config("dcgan", image_shape=[28, 28, 1], cr_real=10.0)
+    trainer = build_trainer(config)
+    assert type(trainer) is GANProbes and trainer.cr_real == 10.0 and trainer.cr_shift == 3
+    assert {"cr", "r1"} <= set(trainer.trackers)
+    plain = build_trainer(default_config("dcgan", image_shape=[28, 28, 1]))
+    assert type(plain) is GAN
+    for name, bad, rule in (
+        ("cr_real", -1, "a finite number >= 0"),
+        ("cr_fake", -1, "a finite number >= 0"),
+        ("cr_shift", -1, "an integer >= 0"),
+    ):
+        with pytest.raises(KerasGansError, match=f"{name} must be {rule}, got -1"):
+            _cr_trainer(**{name: bad})
+        with pytest.raises(KerasGansError, match=f"{name} must be {rule}, got -1"):
+            default_config("dcgan", **{name: bad})
 
 
 # -- CycleGAN -------------------------------------------------------------------------------------

@@ -42,6 +42,7 @@ def trainer(config, generator, discriminator):
     from keras_gans.trainers import GAN as GANTrainer
     from keras_gans.trainers import WGAN as WGANTrainer
     from keras_gans.trainers import WGANGP
+    from keras_gans.trainers.probes import GANProbes, chosen_probes
 
     kwargs = dict(
         seed=config.get("seed"),
@@ -60,6 +61,10 @@ def trainer(config, generator, discriminator):
         return WGANTrainer(generator, discriminator, clip_value=config["clip_value"], **kwargs)
     if config["model"] == "wgan-gp":
         return WGANGP(generator, discriminator, gp_weight=config["gp_weight"], **kwargs)
+    # settings measured and not adopted: their class only when one is set (runs before them: none)
+    probes = chosen_probes(GANProbes, config)
+    if probes:
+        return GANProbes(generator, discriminator, loss=config["loss"], **probes, **kwargs)
     return GANTrainer(generator, discriminator, loss=config["loss"], **kwargs)
 
 
@@ -77,6 +82,10 @@ GAN = Recipe(
         top_k_decay=0.99,
         r1_gamma=0.0,
         r1_every=16,
+        # consistency regularisation of D (trainers.probes.GANProbes): off
+        cr_real=0.0,
+        cr_fake=0.0,
+        cr_shift=3,
         optimizer="adam",
         beta_1=0.5,
         beta_2=0.999,
@@ -108,6 +117,10 @@ DCGAN = Recipe(
         top_k_decay=0.99,
         r1_gamma=0.0,
         r1_every=16,
+        # consistency regularisation of D (trainers.probes.GANProbes): off
+        cr_real=0.0,
+        cr_fake=0.0,
+        cr_shift=3,
         optimizer="adam",
         beta_1=0.5,
         beta_2=0.999,

@@ -55,6 +55,7 @@ class GAN(AdversarialTrainer):
     """
 
     tracked = ("d_loss", "g_loss", "d_real", "d_fake")
+    penalty_name = "gp"  # the log of critic_penalty's term, weighed by gp_weight
 
     def __init__(
         self,
@@ -91,7 +92,7 @@ class GAN(AdversarialTrainer):
         self.r1_every = RULES["r1_every"]("r1_every", r1_every, None)
         check_r1(self.r1_gamma, loss)
         if self.r1_gamma:  # the mean penalty over the D updates that computed it
-            self.tracked = GAN.tracked + ("r1",)
+            self.tracked = type(self).tracked + ("r1",)
         super().__init__(generator, discriminator, **kwargs)
         self.track_average(ema)
 
@@ -100,7 +101,7 @@ class GAN(AdversarialTrainer):
         """Real images one train step consumes per generator sample (batch multiple)."""
         return self.d_steps
 
-    def critic_penalty(self, real, fake):
+    def critic_penalty(self, real, fake, real_scores, fake_scores):
         """Extra term of the discriminator loss (WGAN-GP's gradient penalty); none here."""
         return None
 
@@ -148,9 +149,9 @@ class GAN(AdversarialTrainer):
                 real_scores = self.discriminator(real, training=True)
                 fake_scores = self.discriminator(fake, training=True)
                 d_loss = self.d_loss_fn(real_scores, fake_scores)
-                penalty = self.critic_penalty(real, fake)
+                penalty = self.critic_penalty(real, fake, real_scores, fake_scores)
                 if penalty is not None:
-                    logs["gp"] = penalty
+                    logs[self.penalty_name] = penalty
                     d_loss = d_loss + self.gp_weight * penalty
                 total = d_loss
                 if self.r1_gamma:  # d_loss logged without it, as StyleGAN's
@@ -216,6 +217,6 @@ class WGANGP(GAN):
         self.gp_weight = float(gp_weight)
         super().__init__(generator, discriminator, d_steps=d_steps, **kwargs)
 
-    def critic_penalty(self, real, fake):
+    def critic_penalty(self, real, fake, real_scores, fake_scores):
         alpha = self.random_uniform([ops.shape(real)[0]] + [1] * (len(real.shape) - 1))
         return gradient_penalty(self.discriminator, real, fake, alpha=alpha)

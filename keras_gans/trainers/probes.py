@@ -1,11 +1,13 @@
-"""Research probes: settings of CycleGAN and StarGAN that were measured and not adopted.
+"""Research probes: settings of GAN, CycleGAN and StarGAN that were measured and not adopted.
 
 Each was a question of issue 17 (the MNIST-M digits of chapter 6, the identity term of chapter
-7), trained and scored in RESULTS.md, and no preset uses it. They live here, out of the trainers
-a student reads, so that RESULTS.md's commands (``--set invert_b=0.5``, ``--set
-lambda_id_rise=[498, 664]``, ...) still run and give the numbers written there. The recipes build
-these classes only when such a setting is not its default; every preset trains the plain
-:class:`~keras_gans.trainers.CycleGAN` / :class:`~keras_gans.trainers.StarGAN`.
+7) or 19 (chapter 3's DCGAN), trained and scored in RESULTS.md, and no preset uses it. They live
+here, out of the trainers a student reads, so that RESULTS.md's commands (``--set
+invert_b=0.5``, ``--set lambda_id_rise=[498, 664]``, ...) still run and give the numbers written
+there. The recipes build these classes only when such a setting is not its default; every preset
+trains the plain
+:class:`~keras_gans.trainers.GAN` / :class:`~keras_gans.trainers.CycleGAN` /
+:class:`~keras_gans.trainers.StarGAN`.
 """
 
 import keras
@@ -17,6 +19,7 @@ from keras_gans.losses import edge_correlation_loss, l1_loss
 from keras_gans.schedules import linear_ramp
 from keras_gans.settings_check import RULES, label_set_names, ramp, weight
 from keras_gans.trainers.cyclegan import CycleGAN
+from keras_gans.trainers.gan import GAN
 from keras_gans.trainers.stargan import StarGAN
 
 
@@ -28,6 +31,57 @@ def chosen_probes(trainer_class, config):
         for name, default in trainer_class.probe_defaults.items()
         if config.get(name, default) != default
     }
+
+
+@keras.saving.register_keras_serializable(package="keras_gans")
+class GANProbes(GAN):
+    """GAN / DCGAN with consistency regularisation of D, off by default (RESULTS.md, chapter 3).
+
+    D should score an image and the same image shifted by a pixel or two alike; the penalty
+    lambda * E[(D(x) - D(T(x)))^2] on real images (Zhang et al., 2020, "Consistency
+    regularization for GANs") and on G's samples (Zhao et al., 2021, "bCR") asks it to, at the
+    cost of one more pass of D for each. Logged as ``cr`` (inside ``d_loss``, as WGAN-GP's gp).
+
+    Args (besides GAN's):
+        cr_real: lambda of the term on the real batch (the papers' 10).
+        cr_fake: lambda of the term on G's samples (bCR's lambda_fake, 10 in the paper).
+        cr_shift: T moves each image by whole pixels, drawn uniformly in [-cr_shift, cr_shift]
+            on each axis from the seed state, the border pixels repeated (MNIST's background).
+            The papers translate by up to 1/8 of the side: 3 pixels of 28.
+    """
+
+    probe_defaults = dict(cr_real=0.0, cr_fake=0.0, cr_shift=3)
+    penalty_name = "cr"
+    tracked = GAN.tracked + ("cr",)
+    gp_weight = 1.0  # the penalty below carries its lambdas
+
+    def __init__(self, *args, cr_real=0.0, cr_fake=0.0, cr_shift=3, **kwargs):
+        self.cr_real = float(RULES["cr_real"]("cr_real", cr_real, None))
+        self.cr_fake = float(RULES["cr_fake"]("cr_fake", cr_fake, None))
+        self.cr_shift = int(RULES["cr_shift"]("cr_shift", cr_shift, None))
+        super().__init__(*args, **kwargs)
+
+    def shifted(self, images):
+        """``images`` each moved by whole pixels (dx, dy) in [-cr_shift, cr_shift]², seeded."""
+        n = ops.shape(images)[0]
+        s = self.cr_shift
+        dx, dy = ops.unstack(ops.floor(self.random_uniform((2, n), axis=1) * (2 * s + 1)) - s)
+        one, zero = ops.ones_like(dx), ops.zeros_like(dx)
+        transform = ops.stack([one, zero, dx, zero, one, dy, zero, zero], axis=1)
+        return ops.image.affine_transform(
+            images, transform, interpolation="nearest", fill_mode="nearest"
+        )
+
+    def critic_penalty(self, real, fake, real_scores, fake_scores):
+        penalty = 0.0
+        for lam, images, scores in (
+            (self.cr_real, real, real_scores),
+            (self.cr_fake, fake, fake_scores),
+        ):
+            if lam:
+                moved = self.discriminator(self.shifted(images), training=True)
+                penalty += lam * ops.mean(ops.square(scores - moved))
+        return penalty
 
 
 @keras.saving.register_keras_serializable(package="keras_gans")
