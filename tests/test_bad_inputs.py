@@ -346,6 +346,14 @@ def test_bad_numbers_and_outputs_are_refused_before_tensorflow(tmp_path):
             "cycle_b_b2a must be a number in (0, 1], got 0",
         ),
         (
+            ["train", "dcgan", "--out", tmp_path / "new", "--set", "cr_real=-1"],
+            "cr_real must be a finite number >= 0, got -1",
+        ),
+        (
+            ["train", "dcgan", "--out", tmp_path / "new", "--set", "cr_shift=-1"],
+            "cr_shift must be an integer >= 0, got -1",
+        ),
+        (
             [*train, "--set", "latent_dim=1000000000"],
             "latent_dim must be at most 65536, got 1000000000: each unit of the layer that reads"
             " z would hold 12 GB",

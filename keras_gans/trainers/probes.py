@@ -5,8 +5,7 @@ Each was a question of issue 17 (the MNIST-M digits of chapter 6, the identity t
 here, out of the trainers a student reads, so that RESULTS.md's commands (``--set
 invert_b=0.5``, ``--set lambda_id_rise=[498, 664]``, ...) still run and give the numbers written
 there. The recipes build these classes only when such a setting is not its default; every preset
-trains the plain
-:class:`~keras_gans.trainers.GAN` / :class:`~keras_gans.trainers.CycleGAN` /
+trains the plain :class:`~keras_gans.trainers.GAN` / :class:`~keras_gans.trainers.CycleGAN` /
 :class:`~keras_gans.trainers.StarGAN`.
 """
 
