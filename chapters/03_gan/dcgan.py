@@ -23,7 +23,7 @@
 # after 12 epochs without R1),
 # a transposed convolution taken apart into zero insertion and a convolution, D's dense and
 # global-average-pooling heads, the same noise improving epoch by epoch, D correcting G's samples
-# after training (rejection sampling: FID 11.1 → 9.0 on the z-of-64 preset's run), latent walks
+# after training (rejection sampling: FID 8.2 → 7.6 on the plain command's run), latent walks
 # and vector arithmetic on stroke thickness.
 #
 # ![dcgan_cpu_mnist.png](../../docs/figures/dcgan_cpu_mnist.png)
@@ -363,8 +363,10 @@ viz.save_grid(OUT / "dcgan_samples.png", fake, nrow=8)
 # for the sampler (G's moving average), so `run.calibrate()` first trains a copy of D on real
 # digits against the sampler's for 3,000 batches, G frozen (95 s of CPU); then
 # `run.sample(n, reject=True)` keeps draws ($\log M$: the logits' 0.99 quantile, so 1 % are
-# always kept). On the 16-epoch run of the preset with z of 64 (RESULTS.md; z of 16 not measured
-# with it): FID 11.1 → 9.0, keeping 44 % of the draws, the class histogram flatter. On the command line: `keras-gans sample RUN --reject`.
+# always kept). On the plain command's run (z of 16, 16 epochs; RESULTS.md): FID 8.21 → 7.62,
+# keeping 41 % of the draws, the classes a little less even (1.36 → 1.52); on the preset's runs
+# with z of 64 it gained more, 11.1 → 9.0 and 11.4 → 8.4, where G's samples had more to correct.
+# On the command line: `keras-gans sample RUN --reject`.
 
 # %%
 run.calibrate(DATA_DIR, steps=20 if QUICK else None)  # writes RUN_DIR/models/calibrated_...
