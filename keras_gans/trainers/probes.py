@@ -47,6 +47,9 @@ class GANProbes(GAN):
         cr_shift: T moves each image by whole pixels, drawn uniformly in [-cr_shift, cr_shift]
             on each axis from the seed state, the border pixels repeated (MNIST's background).
             The papers translate by up to 1/8 of the side: 3 pixels of 28.
+
+    On chapter 3's DCGAN (with R1) ``cr_real`` 10 gave FID 21.2 at 13 epochs against the
+    preset's 10.2, both lambdas 10 30.3, at 1.11x / 1.27x the CPU a step (lead45).
     """
 
     probe_defaults = dict(cr_real=0.0, cr_fake=0.0, cr_shift=3)
@@ -85,7 +88,7 @@ class GANProbes(GAN):
 
 @keras.saving.register_keras_serializable(package="keras_gans")
 class CycleGANProbes(CycleGAN):
-    """CycleGAN with four probes of MNIST-M -> MNIST (RESULTS.md, chapter 6), all off by default.
+    """CycleGAN with the probes of MNIST-M -> MNIST (RESULTS.md, chapter 6), all off by default.
 
     Args (besides CycleGAN's):
         invert_b: probability that a training B image is replaced by its negative (-x in
