@@ -145,10 +145,10 @@ def test_probes_at_their_defaults_step_as_cyclegan():
     assert _probe_step(a, b) == _affine_step(a, b)
 
 
-def _recipe_passes_on(name, value):
+def _recipe_passes_on(name, value, off=0):
     """The cyclegan recipe builds CycleGANProbes with ``name`` from the config when it is set,
-    and plain CycleGAN at its default 0 or where the config (a run written before the setting
-    existed) has none."""
+    and plain CycleGAN at its default ``off`` or where the config (a run written before the
+    setting existed) has none."""
     from keras_gans.recipes.cyclegan import CYCLEGAN, networks, trainer
 
     config = {
@@ -159,7 +159,7 @@ def _recipe_passes_on(name, value):
     nets = networks(config)
     probing = trainer({**config, name: value}, **nets)
     assert type(probing) is CycleGANProbes and getattr(probing, name) == value
-    assert type(trainer({**config, name: 0}, **nets)) is CycleGAN
+    assert type(trainer({**config, name: off}, **nets)) is CycleGAN
     del config[name]
     assert type(trainer(config, **nets)) is CycleGAN
 
@@ -428,17 +428,7 @@ def test_cycle_b_b2a_scales_the_b_cycles_gradient_to_g_b2a_only():
     for bad in (0, 1.5):
         with pytest.raises(KerasGansError, match=r"cycle_b_b2a must be a number in \(0, 1\]"):
             _probes(cycle_b_b2a=bad)
-    from keras_gans.recipes.cyclegan import CYCLEGAN, networks, trainer
-
-    config = {
-        **CYCLEGAN.base,
-        **CYCLEGAN.presets["cpu"],
-        "image_shape": [32, 32, 3],
-        "g_filters": 4,
-    }
-    nets = networks(config)
-    assert type(trainer(config, **nets)) is CycleGAN  # the default, 1
-    assert trainer({**config, "cycle_b_b2a": 0.3}, **nets).cycle_b_b2a == 0.3
+    _recipe_passes_on("cycle_b_b2a", 0.3, off=1.0)
 
 
 # -- StarGAN --------------------------------------------------------------------------------------

@@ -32,6 +32,15 @@ def chosen_probes(trainer_class, config):
     }
 
 
+def checked_probes(trainer, kwargs):
+    """``trainer``'s probe settings popped from ``kwargs`` (their defaults where absent), each
+    checked by its rule, as on the command line."""
+    return {
+        name: RULES[name](name, kwargs.pop(name, default), None)
+        for name, default in trainer.probe_defaults.items()
+    }
+
+
 @keras.saving.register_keras_serializable(package="keras_gans")
 class GANProbes(GAN):
     """GAN / DCGAN with consistency regularisation of D, off by default (RESULTS.md, chapter 3).
@@ -57,10 +66,10 @@ class GANProbes(GAN):
     tracked = GAN.tracked + ("cr",)
     gp_weight = 1.0  # the penalty below carries its lambdas
 
-    def __init__(self, *args, cr_real=0.0, cr_fake=0.0, cr_shift=3, **kwargs):
-        self.cr_real = float(RULES["cr_real"]("cr_real", cr_real, None))
-        self.cr_fake = float(RULES["cr_fake"]("cr_fake", cr_fake, None))
-        self.cr_shift = int(RULES["cr_shift"]("cr_shift", cr_shift, None))
+    def __init__(self, *args, **kwargs):
+        probes = checked_probes(self, kwargs)
+        self.cr_real, self.cr_fake = float(probes["cr_real"]), float(probes["cr_fake"])
+        self.cr_shift = probes["cr_shift"]  # an int (its rule's)
         super().__init__(*args, **kwargs)
 
     def shifted(self, images):
@@ -158,10 +167,9 @@ class CycleGANProbes(CycleGAN):
     )
 
     def __init__(self, *args, **kwargs):
-        probes = {name: kwargs.pop(name, default) for name, default in self.probe_defaults.items()}
+        probes = checked_probes(self, kwargs)
         super().__init__(*args, **kwargs)
-        for name, value in probes.items():  # each checked by its rule, as on the command line
-            value = RULES[name](name, value, None)
+        for name, value in probes.items():
             setattr(self, name, value if isinstance(value, bool) else float(value))
         for name, on in (
             ("cycle_A_inverted", self.cycle_inverted),
