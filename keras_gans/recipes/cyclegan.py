@@ -170,6 +170,11 @@ def trainer(config, g_a2b, g_b2a, d_a, d_b):
         ema_b2a=config.get("ema_b2a", 0.0),
         # None (and runs written before the setting): G_B2A's identity term weighs identity too
         identity_b2a=identity if config.get("identity_b2a") is None else config["identity_b2a"],
+        # runs written before these settings existed had none of them
+        edge_corr_b2a=config.get("edge_corr_b2a", 0.0),
+        edge_corr_a2b=config.get("edge_corr_a2b", 0.0),
+        edge_colour=config.get("edge_colour", False),
+        cycle_b_b2a=config.get("cycle_b_b2a", 1.0),
         **probes,
     )
 
@@ -235,6 +240,11 @@ CYCLEGAN = Recipe(
         dropout=0.0,
         dropout_blocks=3,
         ema_b2a=0.0,  # > 0: translate B -> A with a moving average of G_B2A's weights
+        # > 0: weight of 1 - the correlation of edge magnitudes, B and G_B2A(b) (A and G_A2B(a))
+        edge_corr_b2a=0.0,
+        edge_corr_a2b=0.0,
+        edge_colour=False,  # the edge terms on each channel's gradient, not the luminance's
+        cycle_b_b2a=1.0,  # < 1: the share of the B cycle's gradient that reaches G_B2A
         # probability of training on a B image's negative (MNIST-M: the negative photo's image)
         invert_b=0.0,
         # probability of training on a bright B image's negative (1: light strokes only; 70.5 %
@@ -248,13 +258,6 @@ CYCLEGAN = Recipe(
         # > 0: weight of |G_B2A(b) - G_B2A(-b)| (MNIST-M's negative is the same digit; at 1,
         # MNIST-M -> MNIST falls to 38-39 % at 4,500 steps, "1"s drawn for half, cyc38: off)
         invert_consistency=0.0,
-        # > 0: weight of 1 - the correlation of edge magnitudes, B and G_B2A(b) (A and G_A2B(a))
-        edge_corr_b2a=0.0,
-        edge_corr_a2b=0.0,
-        edge_colour=False,  # the edge terms on each channel's gradient, not the luminance's
-        # < 1: the share of the B cycle's gradient that reaches G_B2A (0.3 with the colour edges:
-        # MNIST-M -> MNIST +8.5 points over three seeds, MNIST -> MNIST-M -1.4, lead45: off)
-        cycle_b_b2a=1.0,
     ),
     presets={
         # 32 px: a U-Net G with batch norm (16 filters), 34x34 patches (a 70x70 patch is larger than

@@ -14,7 +14,7 @@ import tensorflow as tf
 from keras import ops
 
 from keras_gans.choices import CYCLES
-from keras_gans.losses import edge_correlation_loss, l1_loss
+from keras_gans.losses import l1_loss
 from keras_gans.schedules import linear_ramp
 from keras_gans.settings_check import RULES, label_set_names, ramp, weight
 from keras_gans.trainers.cyclegan import CycleGAN
@@ -129,23 +129,9 @@ class CycleGANProbes(CycleGAN):
             photos' dark strokes to come out light on dark, like dark photos'. At weight 1 (4,500
             steps) it does flip them, but 53 % of G_B2A's outputs read as a "1" and 38-39 % of
             the digits are kept (cyc38).
-        edge_corr_b2a, edge_corr_a2b: weights of 1 - r in G's loss, r the correlation of the
-            edge magnitudes of a B image and its translation G_B2A(b) (of an A image and G_A2B(a)),
-            :func:`~keras_gans.losses.edge_correlation_loss`. MNIST-M's strokes are light on dark
-            photos and dark on bright ones; the magnitude of the edges ignores that sign, so the
-            term asks G_B2A to draw its strokes where the input's edges are, either way.
-        edge_colour: both edge terms take each channel's gradient (``edge_map``'s ``colour``):
-            on mid-grey photos MNIST-M's strokes differ from the ground in hue, hardly in
-            luminance, so the luminance's edges miss them. With ``edge_corr_b2a`` 1 / 2: 61.1 /
-            61.85 % against 60.0 (seed 0), G_B2A copying the photo's edges; with the B cycle at
-            3 (the A cycle 10) and ``edge_corr_b2a`` 2: 93.0 / 64.95 % and 91.25 / 61.85 %
-            (seeds 0 / 1; preset 93.5 / 60.0, 92.85 / 58.8), MNIST -> MNIST-M paying (lead44).
-        cycle_b_b2a: the share, in (0, 1], of the B cycle's gradient that reaches G_B2A (G_A2B
-            gets all of it): a B cycle lighter for G_B2A alone. Lowering ``cycle_weight`` lowers
-            it for both generators, and the identity terms with it (they are weighed by it). At
-            0.3 with ``edge_corr_b2a`` 2 in colour: MNIST-M -> MNIST 65.6 / 69.1 / 71.35 %
-            (seeds 0-2; preset 60.0 / 58.8 / 61.9), MNIST -> MNIST-M 1.4 points lower on each,
-            below doing nothing; without the edge term G_B2A draws digits not the input's (lead45).
+
+    The edge terms and ``cycle_b_b2a``, once probes here, are CycleGAN's own settings now (the
+    digits preset uses them).
     """
 
     probe_defaults = dict(
@@ -154,16 +140,10 @@ class CycleGANProbes(CycleGAN):
         cycle_inverted=0.0,
         cycle_noise=0.0,
         invert_consistency=0.0,
-        edge_corr_b2a=0.0,
-        edge_corr_a2b=0.0,
-        edge_colour=False,
-        cycle_b_b2a=1.0,
     )
     # CycleGAN's, with the probes' terms after the cycles (the order of a run's history.csv)
     tracked = (
-        CycleGAN.tracked[:5]
-        + ("cycle_A_inverted", "invert_consistency", "edges_B2A", "edges_A2B")
-        + CycleGAN.tracked[5:]
+        CycleGAN.tracked[:5] + ("cycle_A_inverted", "invert_consistency") + CycleGAN.tracked[5:]
     )
 
     def __init__(self, *args, **kwargs):
@@ -174,8 +154,6 @@ class CycleGANProbes(CycleGAN):
         for name, on in (
             ("cycle_A_inverted", self.cycle_inverted),
             ("invert_consistency", self.invert_consistency),
-            ("edges_B2A", self.edge_corr_b2a),
-            ("edges_A2B", self.edge_corr_a2b),
         ):
             if not on:
                 del self.trackers[name]
@@ -206,18 +184,14 @@ class CycleGANProbes(CycleGAN):
 
     def round_trip_input(self, images, cycle=None):
         """``images`` plus N(0, ``cycle_noise``²) per pixel from the seed state (no draw when it
-        is 0: the default's stream unchanged); on the B cycle (``cycle`` "B") only the share
-        ``cycle_b_b2a`` of its gradient passes back to G_B2A (the values are unchanged)."""
-        if cycle == "B" and self.cycle_b_b2a < 1:
-            share = self.cycle_b_b2a
-            images = share * images + (1 - share) * ops.stop_gradient(images)
+        is 0: the default's stream unchanged)."""
         if not self.cycle_noise:
             return images
         return images + self.cycle_noise * self.draw(tf.random.stateless_normal, ops.shape(images))
 
     def with_extra_terms(self, g_loss, real_a, real_b, fake_a, fake_b, logs):
-        """G's loss plus the inverted A cycle, the inversion consistency and the edge
-        correlations, each logged when it is on."""
+        """G's loss plus the inverted A cycle and the inversion consistency, each logged when it
+        is on."""
         if self.cycle_inverted:
             forward, _ = CYCLES[self.cycle]
             logs["cycle_A_inverted"] = self.recon_fn_a(self.g_b2a(-fake_b, training=True), real_a)
@@ -225,13 +199,6 @@ class CycleGANProbes(CycleGAN):
         if self.invert_consistency:
             logs["invert_consistency"] = l1_loss(fake_a, self.g_b2a(-real_b, training=True))
             g_loss += self.invert_consistency * logs["invert_consistency"]
-        for name, w, source, translated in (
-            ("edges_B2A", self.edge_corr_b2a, real_b, fake_a),
-            ("edges_A2B", self.edge_corr_a2b, real_a, fake_b),
-        ):
-            if w:
-                logs[name] = edge_correlation_loss(source, translated, colour=self.edge_colour)
-                g_loss += w * logs[name]
         return g_loss
 
 
