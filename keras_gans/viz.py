@@ -275,12 +275,11 @@ def plot_cycle_history(history, axes=None):
     if axes is None:
         _, axes = plt.subplots(1, 3, figsize=(14, 3.3))
     l1 = [k for k in ("cycle_A", "cycle_B", "identity_A2B", "identity_B2A") if k in keys]
+    edges = [k for k in ("edges_B2A", "edges_A2B") if k in keys]  # 1 - r, where trained
+    title = "cycle" + (" and identity" if len(l1) > 2 else "") + " L1"
     plot_history(history, keys=["adv_A2B", "adv_B2A"], ax=axes[0], title="generators: LSGAN terms")
     plot_history(
-        history,
-        keys=l1,
-        ax=axes[1],
-        title="cycle" + (" and identity" if len(l1) > 2 else "") + " L1",
+        history, keys=l1 + edges, ax=axes[1], title=title + (", edges 1 − r" if edges else "")
     )
     plot_history(history, keys=["d_A", "d_B"], ax=axes[2], title="discriminators (halved)")
     return axes

@@ -157,3 +157,37 @@ def test_progress_bar_in_a_terminal_and_in_jupyter_one_line_per_epoch_in_logs(mo
     monkeypatch.setattr(sys, "stdout", Stdout(False))
     monkeypatch.setattr(builtins, "get_ipython", lambda: None, raising=False)
     assert default_verbose() == 1  # a Jupyter kernel: stdout is no TTY, Keras' Progbar works
+
+
+def test_cycle_history_plots_the_edge_terms_beside_the_cycles(tmp_path):
+    """The digits preset's edge term (1 - r) is drawn with the cycle and identity L1 terms and
+    named in that panel's title; a history without it keeps the old title."""
+    import matplotlib.pyplot as plt
+
+    keys = [
+        "adv_A2B",
+        "adv_B2A",
+        "cycle_A",
+        "cycle_B",
+        "identity_A2B",
+        "identity_B2A",
+        "d_A",
+        "d_B",
+    ]
+    for extra, title in ((["edges_B2A"], "cycle and identity L1, edges 1 − r"), ([], None)):
+        path = tmp_path / f"history{len(extra)}.csv"
+        columns = ["epoch", *keys, *extra]
+        rows = [",".join(columns)] + [
+            ",".join(str(i + 0.1 * j) for j in range(len(columns))) for i in range(3)
+        ]
+        path.write_text("\n".join(rows) + "\n")
+        axes = viz.plot_cycle_history(path)
+        labels = [line.get_label() for line in axes[1].get_lines()]
+        assert labels == ["cycle_A", "cycle_B", "identity_A2B", "identity_B2A", *extra]
+        assert axes[1].get_title() == (title or "cycle and identity L1")
+        # the edge column's values, not another's
+        if extra:
+            np.testing.assert_allclose(
+                axes[1].get_lines()[-1].get_ydata(), [0.9 + i for i in range(3)]
+            )
+        plt.close("all")
