@@ -198,7 +198,11 @@ print({name: f"{net.count_params():,} weights" for name, net in NETWORKS.items()
 # train cyclegan --dataset mnist-mnistm --data-dir DIR --out runs/digits`), with what the preset
 # changes for these digits: 3 epochs of 28,000 digits per domain (10,500 steps) at twice the
 # paper's learning rate (4e-4; more digits and the higher rate are what helped MNIST-M →
-# MNIST). Both domains have
+# MNIST), and two settings for MNIST-M → MNIST: G_B2A must draw its strokes where the photo's
+# colour edges are (`edge_corr_b2a` 2, `edge_colour`: 1 − the correlation of the edge
+# magnitudes of input and translation, blind to light-on-dark or dark-on-light), and only half
+# of the B cycle's gradient reaches G_B2A (`cycle_b_b2a` 0.5): asked to let G_A2B rebuild the
+# photo, G_B2A otherwise keeps some of the photo in its digit. Both domains have
 # three channels, so the paper's **identity loss** is on (`identity="auto"` = 0.5 × λ): shown an
 # MNIST digit, the MNIST-M → MNIST generator should leave it alone. That is easy for a U-Net,
 # whose skips carry the input to the output — and the generator then also carries some of the
@@ -231,8 +235,8 @@ show(fig, "digits_losses.png")
 # ## The update
 #
 # One step of `keras_gans.trainers.CycleGAN`, as the package runs it: both generators'
-# adversarial, cycle-consistency and identity losses in one update, then each discriminator on
-# real images and on fakes from its image pool.
+# adversarial, cycle-consistency and identity losses (and this preset's edge term) in one
+# update, then each discriminator on real images and on fakes from its image pool.
 
 # %%
 from keras_gans.chapter import show_source
