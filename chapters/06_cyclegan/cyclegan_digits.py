@@ -23,20 +23,18 @@
 # ![cyclegan_cpu_digits.jpg](../../docs/figures/cyclegan_cpu_digits.jpg)
 #
 # Time on 2 CPU cores: 11.3 idle minutes of training, measured (10,500 steps; 1,016 s of CPU
-# single-threaded, 64 minutes on a box at load 7–9) and 22 of evaluation (RESULTS.md, chapter
-# 6). On a GPU: not measured yet. **Goal metric**: label preservation, read by a classifier of
-# the target domain: MNIST → MNIST-M **93.5 %**, MNIST-M → MNIST **60.0 %** (2,000 test
-# digits; seeds 1 / 2: 92.85 / 58.8 and 92.85 / 61.9 %; 12,000 digits, the preset before: 93.5
-# / 55.0 %; before issue 17: 91.6 / 48.4 %; untranslated: 93.2 and 57.7 %). MNIST-M → MNIST now
-# beats doing nothing and MNIST → MNIST-M about matches it (0.35 below on two seeds of three),
-# but the goals of the lecture's issue (95 and 90 %) are not reached:
-# where the photo is bright, the strokes are dark and the generator keeps them dark (the
-# figure's fifth row); where it is mid-grey, the strokes differ from it in hue only and are
-# lost; where it is textured, texture turns into strokes. The same U-Net trained on *pairs*
-# with L1 keeps 95 % in the same 10,500 steps: the unpaired losses, not the generator, fall
-# short. RESULTS.md has sixteen rounds of probes, none yet enough; the best so far lets only 30 %
-# of the B cycle's gradient reach G_B2A and ties its strokes to the input's colour edges (68.7 %
-# MNIST-M → MNIST over three seeds) but costs MNIST → MNIST-M 1.4 points, below doing nothing.
+# single-threaded) and 22 of evaluation (RESULTS.md, chapter 6); on a slower CPU without
+# AVX-512, about twice that. On a GPU: not measured yet. **Goal metric**: label preservation,
+# read by a classifier of the target domain: MNIST → MNIST-M **93.5 %**, MNIST-M → MNIST
+# **62.7 %** (2,000 test digits; seeds 2 / 3: 92.75 / 63.45 and 93.0 / 65.35 %; untranslated:
+# 94.0 and 55.95 %). The preset ties G_B2A's strokes to the photo's colour edges and passes it
+# only half of the B cycle's gradient: MNIST-M → MNIST +3.65 points over three seeds, MNIST →
+# MNIST-M level (the preset before, seed 2 in the same judges: 92.65 / 62.65 %). The goals
+# of the lecture's issue (95 and 90 %) are not reached: where the photo is bright, the strokes
+# are dark and the generator keeps them dark (the figure's fifth row); where it is mid-grey,
+# the strokes differ from it in hue only; where it is textured, texture turns into strokes.
+# The same U-Net trained on *pairs* with L1 keeps 95 % in the same 10,500 steps: the unpaired
+# losses, not the generator, fall short (RESULTS.md has seventeen rounds of probes).
 #
 # Between two domains of *digits* — MNIST's white-on-black handwriting and SVHN's photographed
 # house numbers, or MNIST-M's digits cut out of colour photos — a translation is only good if
