@@ -313,7 +313,7 @@ class CycleGAN(MovingAverage, TwoDomainTrainer):
 
     # Hooks for keras_gans.trainers.probes (measured, unadopted settings): plain CycleGAN
     # translates back what it translated and adds nothing to G's loss.
-    def round_trip_input(self, images, cycle):
+    def round_trip_input(self, images):
         return images
 
     def with_extra_terms(self, g_loss, real_a, real_b, fake_a, fake_b, logs):
@@ -325,11 +325,11 @@ class CycleGAN(MovingAverage, TwoDomainTrainer):
         # 1. both generators: fool the discriminators, come back after a round trip, keep identities
         with tf.GradientTape() as tape:
             fake_b = self.g_a2b(real_a, training=True)
-            rec_a = self.g_b2a(self.round_trip_input(fake_b, "A"), training=True)
+            rec_a = self.g_b2a(self.round_trip_input(fake_b), training=True)
             fake_a = self.g_b2a(real_b, training=True)
             s = self.cycle_b_b2a  # G_B2A gets only this share of the B cycle's gradient
             back = fake_a if s == 1 else s * fake_a + (1 - s) * ops.stop_gradient(fake_a)
-            rec_b = self.g_a2b(self.round_trip_input(back, "B"), training=True)
+            rec_b = self.g_a2b(self.round_trip_input(back), training=True)
             logs["adv_A2B"] = self.g_loss_fn(self.d_b(fake_b, training=True))
             logs["adv_B2A"] = self.g_loss_fn(self.d_a(fake_a, training=True))
             logs["cycle_A"] = self.recon_fn_a(rec_a, real_a)

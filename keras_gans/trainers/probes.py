@@ -182,7 +182,7 @@ class CycleGANProbes(CycleGAN):
             images = negate(images, bright)
         return negate(images, drawn(self.invert_b)) if self.invert_b else images
 
-    def round_trip_input(self, images, cycle=None):
+    def round_trip_input(self, images):
         """``images`` plus N(0, ``cycle_noise``²) per pixel from the seed state (no draw when it
         is 0: the default's stream unchanged)."""
         if not self.cycle_noise:
