@@ -28,7 +28,7 @@
 # read by a classifier of the target domain: MNIST → MNIST-M **93.5 %**, MNIST-M → MNIST
 # **62.7 %** (2,000 test digits; seeds 2 / 3: 92.75 / 63.45 and 93.0 / 65.35 %; untranslated:
 # 94.0 and 55.95 %). The preset ties G_B2A's strokes to the photo's colour edges and passes it
-# only half of the B cycle's gradient: MNIST-M → MNIST +4.9 points over five seeds, MNIST →
+# only half of the B cycle's gradient: MNIST-M → MNIST +4.9 points over five seed pairs, MNIST →
 # MNIST-M level (the preset before, seed 0 in the same judges: 93.8 / 54.75 %). The goals
 # of the lecture's issue (95 and 90 %) are not reached: where the photo is bright, the strokes
 # are dark and the generator keeps them dark (the figure's fifth row); where it is mid-grey,

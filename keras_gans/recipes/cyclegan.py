@@ -346,7 +346,7 @@ CYCLEGAN = Recipe(
         # time, MNIST -> MNIST-M level (mean 93.07 against 93.13; doing nothing 93.2). G_B2A's
         # strokes tied to the photo's colour edges (edge_corr_b2a 2, edge_colour) with half of
         # the B cycle's gradient (cycle_b_b2a 0.5): 93.6 / 65.35 and 93.35 / 63.6 % on seeds 0 /
-        # 1 (lead45); against the old preset on five seeds MNIST-M -> MNIST +4.9 points, MNIST
+        # 1 (lead45); against the old preset on five seed pairs MNIST-M -> MNIST +4.9, MNIST
         # -> MNIST-M -0.04 (lead46); 0.3 gained more MNIST-M -> MNIST (68.7 % over three seeds)
         # and cost MNIST -> MNIST-M 1.4 points
         ("cpu", "mnist-mnistm"): dict(
