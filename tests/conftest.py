@@ -111,11 +111,24 @@ def refusals_before_tensorflow(cases):
 # worker then builds the module's fixtures again (a trained run: 10-45 s). Tests that use a
 # module-scoped fixture are grouped by module and "loadgroup" scheduling keeps a group on one
 # worker; every other test is scheduled one by one as before.
+# A worker decides whether to read the groups before any conftest runs (from its own command line,
+# which has no --dist), so the controller tells it (pytest_configure_node).
 def pytest_configure(config):
     if getattr(config.option, "dist", "no") == "load" and config.pluginmanager.hasplugin("xdist"):
         config.option.dist = "loadgroup"
+        config.pluginmanager.register(_GroupsToWorkers())
+    if getattr(config, "workerinput", {}).get("keras_gans_loadgroup"):
+        config.option.loadgroup = True
 
 
+class _GroupsToWorkers:
+    def pytest_configure_node(self, node):
+        node.workerinput["keras_gans_loadgroup"] = True
+
+
+# tryfirst: a worker's xdist plugin reads the marks in this same hook (it registers after the
+# conftest, so without it xdist runs first and sees none: each fixture was built twice)
+@pytest.hookimpl(tryfirst=True)
 def pytest_collection_modifyitems(config, items):
     if not config.pluginmanager.hasplugin("xdist"):
         return
