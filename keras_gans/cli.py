@@ -9,6 +9,7 @@ import sys
 
 from keras_gans.data.files import check_output_dir, check_output_file
 from keras_gans.errors import KerasGansError, check_positive
+from keras_gans.metrics import CLASSIFIER_LIMIT
 from keras_gans.settings_check import check_memory, seed
 
 EPILOG = "Run `keras-gans COMMAND --help` for the options of one command."
@@ -221,6 +222,16 @@ def build_parser():
         help=(
             "translation runs: local VGG16 no-top ImageNet weights for FID/KID in VGG16's feature"
             " space (e.g. ../shared/data/vgg16/vgg16_imagenet_notop.weights.h5)"
+        ),
+    )
+    p.add_argument(
+        "--judge-images",
+        type=int,
+        default=CLASSIFIER_LIMIT,
+        metavar="N",
+        help=(
+            "translation, labelled-pair and stargan runs: the judges evaluate trains learn from at"
+            f" most N training images (default: {CLASSIFIER_LIMIT}; fewer: faster, weaker judges)"
         ),
     )
 
@@ -543,6 +554,7 @@ def cmd_evaluate(args):
     check_run_dir(args.run_dir)  # instant errors: before TensorFlow is imported
     check_positive("n", args.n)
     check_positive("inception-n", args.inception_n)
+    check_positive("judge-images", args.judge_images)
     seed("seed", args.seed, None)
     if args.classifier is not None:
         check_run_dir(args.classifier)
@@ -558,6 +570,7 @@ def cmd_evaluate(args):
         inception_weights=args.inception_weights,
         inception_n=args.inception_n,
         vgg_weights=args.vgg_weights,
+        judge_images=args.judge_images,
     )
 
 

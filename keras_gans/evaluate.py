@@ -104,6 +104,7 @@ def evaluate(
     save=True,
     verbose=True,
     vgg_weights=None,
+    judge_images=CLASSIFIER_LIMIT,
 ):
     """Measure the run in ``run_dir`` and (with ``save``) write ``RUN_DIR/metrics.json``.
 
@@ -116,6 +117,9 @@ def evaluate(
         inception_n: images per set for the (slow on a CPU) InceptionV3 metrics.
         vgg_weights: (translation runs) a local file of VGG16's no-top ImageNet weights for
             FID / KID in VGG16's feature space.
+        judge_images: (translation, labelled-pair and StarGAN runs) the classifiers evaluate
+            trains as judges learn from at most this many training images (the first ones); fewer
+            judge faster and worse (a chapter's quick mode uses a few hundred).
         verbose: print the numbers, and a status line as each phase starts.
     The trainer's declared ``kind`` picks the measurement: :func:`evaluate_samples`,
     :func:`evaluate_autoencoder`, :func:`evaluate_classifier`, :func:`evaluate_pairs`,
@@ -124,6 +128,7 @@ def evaluate(
     from keras_gans.runs import load_run
 
     n = check_positive("n", n)
+    judge_images = check_positive("judge_images", judge_images)
     started = time.time()
     run = load_run(run_dir)
     say = Status(print if verbose else _quiet)
@@ -141,7 +146,7 @@ def evaluate(
         inception_size=inception_size,
     )
     if kind == "pairs":
-        result = evaluate_pairs(run, n=n, data_dir=data_dir, say=say)
+        result = evaluate_pairs(run, n=n, data_dir=data_dir, classifier_limit=judge_images, say=say)
     elif kind == "translation":
         result = evaluate_translation(
             run,
@@ -150,10 +155,13 @@ def evaluate(
             inception_weights=inception_weights,
             inception_size=inception_size,
             vgg_weights=vgg_weights,
+            classifier_limit=judge_images,
             say=say,
         )
     elif kind == "attributes":
-        result = evaluate_attributes(run, n=n, seed=seed, data_dir=data_dir, say=say)
+        result = evaluate_attributes(
+            run, n=n, seed=seed, data_dir=data_dir, classifier_limit=judge_images, say=say
+        )
     elif kind == "classifier":
         result = evaluate_classifier(run, data_dir=data_dir, say=say)
     elif kind == "autoencoder":
@@ -588,6 +596,7 @@ def evaluate_translation(
             )
             clf = metrics.train_domain_classifier(train, side, classifier_limit, classifier_epochs)
             entry = result.setdefault(d, {})
+            entry["classifier_train_images"] = min(size, classifier_limit)
             entry["label_preservation"], entry["label_preservation_per_class"] = metrics.accuracy(
                 clf, out, source_labels
             )
@@ -637,11 +646,13 @@ def evaluate_translation(
     return result
 
 
-def evaluate_attributes(run, n=10000, seed=0, data_dir=None, say=print):
-    """A multi-domain run (StarGAN): an attribute classifier trained here on the run's real
-    training images judges n test images translated each to another test image's condition
-    (``metrics.translation_scores``): every target label right, per attribute, the
-    reconstruction L1, and on the built digit sets the digit kept."""
+def evaluate_attributes(
+    run, n=10000, seed=0, data_dir=None, classifier_limit=CLASSIFIER_LIMIT, say=print
+):
+    """A multi-domain run (StarGAN): an attribute classifier trained here on (at most
+    ``classifier_limit`` of) the run's real training images judges n test images translated each
+    to another test image's condition (``metrics.translation_scores``): every target label right,
+    per attribute, the reconstruction L1, and on the built digit sets the digit kept."""
     from keras_gans import data, metrics
 
     config, say = run.config, Status.of(say)
@@ -651,12 +662,12 @@ def evaluate_attributes(run, n=10000, seed=0, data_dir=None, say=print):
     train = data.load_attributes(config["dataset"], "train", limit=config.get("limit"), **kw)
     test = data.load_attributes(config["dataset"], "test", **kw)
     pick = np.random.default_rng(seed).permutation(len(test.images))[:n]
-    rows = metrics.classifier_rows(train.conditions, train.condition, CLASSIFIER_LIMIT)
+    rows = metrics.classifier_rows(train.conditions, train.condition, classifier_limit)
     # a slice of a memmap stays mapped
     images, conditions = (train.images[rows], train.conditions[rows])
     used = len(images)
     capped = (
-        f" (at most {CLASSIFIER_LIMIT}: the first"
+        f" (at most {classifier_limit}: the first"
         f" ones{' of each data set' if train.condition.masked else ''})"
         if used < len(train.images)
         else ""

@@ -373,6 +373,10 @@ def test_bad_numbers_and_outputs_are_refused_before_tensorflow(tmp_path):
         (["sample", run, "--out", tmp_path / "in"], f"--out {tmp_path / 'in'} is a folder"),
         (["evaluate", run, "--seed", "-1"], "seed must be an integer in 0..4294967295"),
         (
+            ["evaluate", run, "--judge-images", "0"],
+            "judge-images must be a positive integer, got 0",
+        ),
+        (
             ["translate", run, tmp_path / "one", tmp_path / "one"],
             f"output folder {tmp_path / 'one'} is the input folder",
         ),

@@ -829,20 +829,17 @@ def test_resnet_generator_grey_in_one_channel(tmp_path):
 
 def test_label_preservation_on_the_first_n_test_images(tmp_path):
     """evaluate(n=...) scores the first n translations against their own n labels (the test
-    split has more digits than n)."""
-    from keras_gans import load_run
-    from keras_gans.evaluate import evaluate_translation
+    split has more digits than n); ``judge_images`` caps what each judge learns from."""
+    from keras_gans.evaluate import evaluate
 
     train("cyclegan", out=tmp_path / "run", epochs=1, **{**QUICK, "dataset": "mnist-mnistm"})
-    result = evaluate_translation(
-        load_run(tmp_path / "run"),
-        n=12,
-        classifier_limit=40,
-        classifier_epochs=1,
-        say=lambda *a, **k: None,
-    )
+    result = evaluate(tmp_path / "run", n=12, judge_images=40, save=False, verbose=False)
     assert result["test_images_a"] == result["test_images_b"] == 12
-    assert 0 <= result["A2B"]["label_preservation"] <= 1
+    for direction in ("A2B", "B2A"):
+        assert result[direction]["classifier_train_images"] == 40
+        assert 0 <= result[direction]["label_preservation"] <= 1
+    with pytest.raises(KerasGansError, match="judge_images must be a positive integer, got 0"):
+        evaluate(tmp_path / "run", judge_images=0)
 
 
 def test_ema_b2a_round_trips_through_the_run(tmp_path):

@@ -421,13 +421,10 @@ def test_cli_translate_with_a_target(stargan_run, tmp_path):
 
 
 def test_evaluate_a_stargan_run(stargan_run, monkeypatch, capsys):
-    from keras_gans import evaluate as evaluate_module
     from keras_gans.evaluate import evaluate
 
-    monkeypatch.setattr(
-        evaluate_module, "CLASSIFIER_LIMIT", 10
-    )  # the judge's cap (20,000) on 32 images
-    result = evaluate(stargan_run.path, n=12, verbose=True)
+    # the judge's cap (20,000 by default) on 32 images
+    result = evaluate(stargan_run.path, n=12, verbose=True, judge_images=10)
     assert (
         "attribute classifier on 10 of 32 training images (at most 10: the first ones of each data set)"
         in capsys.readouterr().out
@@ -444,19 +441,17 @@ def test_evaluate_digit_kept_sees_a_lost_digit(stargan_run, monkeypatch):
     """Digit kept, end to end with evaluate's own digit classifier: a G that returns its input
     keeps exactly as many digits as the classifier reads in the real images; a G that returns
     one fixed image keeps only the test digits of the one class read in it (about 10 %)."""
-    from keras_gans import evaluate as evaluate_module
     from keras_gans import runs
     from keras_gans.evaluate import evaluate
 
-    monkeypatch.setattr(evaluate_module, "CLASSIFIER_LIMIT", 10)
     monkeypatch.setattr(runs.Run, "translate", lambda self, images, target=None: images.copy())
-    same = evaluate(stargan_run.path, n=200, save=False, verbose=False)
+    same = evaluate(stargan_run.path, n=200, save=False, verbose=False, judge_images=10)
     assert same["digit_kept"] == same["digit_kept_real"] > 0.1
     fixed = attrs.load_attributes("colour-digits", "test", limit=1).images
     monkeypatch.setattr(
         runs.Run, "translate", lambda self, images, target=None: np.repeat(fixed, len(images), 0)
     )
-    lost = evaluate(stargan_run.path, n=200, save=False, verbose=False)
+    lost = evaluate(stargan_run.path, n=200, save=False, verbose=False, judge_images=10)
     test = attrs.load_attributes("colour-digits+style-digits", "test")
     digits = test.digits[np.random.default_rng(0).permutation(len(test.images))[:200]]
     shares = [np.mean(digits == k) for k in range(10)]  # what one class read everywhere keeps

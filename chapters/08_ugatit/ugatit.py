@@ -325,7 +325,8 @@ show(fig, "ugatit_rho.png")
 # puts it beside CycleGAN's, trained on the same data for the same number of steps.
 
 # %%
-result = evaluate(RUN_DIR, n=300 if QUICK else 10000)
+# quick mode: judges that learn from 500 digits, not 20,000 (a smoke test, in seconds)
+result = evaluate(RUN_DIR, n=300 if QUICK else 10000, judge_images=500 if QUICK else 20000)
 fig, ax = plt.subplots(figsize=(8, 3.2))
 viz.plot_label_preservation(result, "U-GAT-IT", names=("MNIST", "MNIST-M"), ax=ax)
 show(fig, "ugatit_label_preservation.png")
