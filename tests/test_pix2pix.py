@@ -473,6 +473,8 @@ def test_fcn_score_of_labelled_pairs(tmp_path, monkeypatch):
     assert side == "B" and limit == metrics.CLASSIFIER_LIMIT
     assert np.array_equal(images, first.b) and np.array_equal(labels, first.labels_b)
     assert saved["fcn_score"] == result["fcn_score"]
+    evaluate(tmp_path, n=200, verbose=False, save=False, judge_images=7)  # a smaller judge
+    assert asked[-1][:2] == ("B", 7)
     assert 0 <= saved["fcn_score"]["class_iou"] <= saved["fcn_score"]["per_class_accuracy"] <= 1
 
 
