@@ -258,6 +258,8 @@ CYCLEGAN = Recipe(
         # > 0: weight of |G_B2A(b) - G_B2A(-b)| (MNIST-M's negative is the same digit; at 1,
         # MNIST-M -> MNIST falls to 38-39 % at 4,500 steps, "1"s drawn for half, cyc38: off)
         invert_consistency=0.0,
+        # > 1: the B cycle compares k x k averages, not pixels (lead47: not adopted)
+        cycle_b_pool=1,
     ),
     presets={
         # 32 px: a U-Net G with batch norm (16 filters), 34x34 patches (a 70x70 patch is larger than
