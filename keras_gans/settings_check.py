@@ -227,7 +227,7 @@ RULES = {
     "cycle_inverted": weight,
     "cycle_noise": weight,
     "invert_consistency": weight,
-    "cycle_b_pool": count(1, 64),
+    "cycle_b_pool": count(1, 16),
     "edge_corr_b2a": weight,
     "edge_corr_a2b": weight,
     "edge_colour": flag,

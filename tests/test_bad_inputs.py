@@ -346,6 +346,10 @@ def test_bad_numbers_and_outputs_are_refused_before_tensorflow(tmp_path):
             "cycle_b_b2a must be a number in (0, 1], got 0",
         ),
         (
+            ["train", "cyclegan", "--out", tmp_path / "new", "--set", "cycle_b_pool=17"],
+            "cycle_b_pool must be at most 16, got 17",
+        ),
+        (
             ["train", "dcgan", "--out", tmp_path / "new", "--set", "cr_real=-1"],
             "cr_real must be a finite number >= 0, got -1",
         ),

@@ -343,6 +343,30 @@ def test_edge_correlations_pair_each_input_with_its_own_translation():
         _recipe_sets(name, 1.0)
 
 
+def test_cycle_b_pool_compares_k_by_k_averages_of_the_b_cycle():
+    """``cycle_b_pool`` k: the B cycle is mean |pool_k(G_A2B(G_B2A(b))) - pool_k(b)| (k x k
+    averages), by hand with the affine networks; the A cycle and every other term unchanged; 1
+    (the default) is the plain step; 0 is refused; the recipe passes it on."""
+    rng = np.random.default_rng(9)
+    a, b = (rng.uniform(-1, 1, (2, 4, 4, 3)).astype("float32") for _ in range(2))
+
+    def pool(x):  # 2 x 2 blocks of a 4 x 4 image
+        return x.reshape(2, 2, 2, 2, 2, 3).mean(axis=(2, 4))
+
+    plain = _affine_step(a, b)
+    assert _affine_step(a, b, cycle_b_pool=1) == plain
+    pooled = _affine_step(a, b, cycle_b_pool=2)
+    by_hand = np.abs(pool(g_a2b(g_b2a(b))) - pool(b)).mean()
+    assert pooled["cycle_B"] == pytest.approx(by_hand, rel=1e-5) and by_hand < plain["cycle_B"]
+    for term in ("adv_A2B", "adv_B2A", "cycle_A", "identity_A2B", "identity_B2A", "d_A", "d_B"):
+        assert pooled[term] == pytest.approx(plain[term], rel=1e-6)
+    extra = 10.0 * (by_hand - plain["cycle_B"])  # the B cycle's weight, test_cyclegan's 10
+    assert pooled["g_loss"] == pytest.approx(plain["g_loss"] + extra, rel=1e-5)
+    with pytest.raises(KerasGansError, match="cycle_b_pool must be a positive integer, got 0"):
+        _affine_trainer(cycle_b_pool=0)
+    _recipe_sets("cycle_b_pool", 4, off=1)
+
+
 def test_edge_colour_puts_the_edge_terms_on_each_channel():
     """``edge_colour``: both edge terms compare colour edge maps (each channel's gradient): the
     logged term is the colour formula's, not the luminance's; it is a boolean, 1 refused."""

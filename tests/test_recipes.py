@@ -259,7 +259,7 @@ def test_null_switches_off_what_a_data_set_preset_turned_on():
 def test_the_plain_digit_commands_train_the_measured_budgets():
     """What `keras-gans train MODEL --dataset D` trains, by hand: CycleGAN on the digits 3 epochs
     of 28,000 digits at lr 4e-4 (10,500 steps), G_B2A's colour-edge term at 2 and half of the B
-    cycle's gradient, other data sets the plain preset;
+    cycle's gradient, its B cycle on 4 x 4 averages, other data sets the plain preset;
     StarGAN 6 epochs of 3,840 + 3,840 images at 16 x 3 a step, D's classifier at 5.5, the
     identity term fading over updates 480-640, no decay (RESULTS.md, chapters 6-8)."""
     from keras_gans.models import default_config
@@ -267,10 +267,11 @@ def test_the_plain_digit_commands_train_the_measured_budgets():
     digits = default_config("cyclegan", "cpu", dataset="mnist-mnistm")
     plain = default_config("cyclegan", "cpu", dataset="folders")
     changed = {k for k in digits if digits[k] != plain.get(k)}
-    edges = {"edge_corr_b2a", "edge_colour", "cycle_b_b2a"}
+    edges = {"edge_corr_b2a", "edge_colour", "cycle_b_b2a", "cycle_b_pool"}
     assert changed == {"dataset", "limit", "epochs", "g_lr", "d_lr", *edges}
     assert "limit" not in plain and (plain["edge_corr_b2a"], plain["cycle_b_b2a"]) == (0.0, 1.0)
     assert (digits["edge_corr_b2a"], digits["edge_colour"], digits["cycle_b_b2a"]) == (2, True, 0.5)
+    assert (plain["cycle_b_pool"], digits["cycle_b_pool"]) == (1, 4)
     assert digits["epochs"] * digits["limit"] // digits["batch_size"] == 10500
     assert digits["g_lr"] == digits["d_lr"] == 2 * plain["g_lr"] == 4e-4
     assert plain["epochs"] == 20 and digits["generator"] == plain["generator"] == "unet"

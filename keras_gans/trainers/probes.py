@@ -129,14 +129,9 @@ class CycleGANProbes(CycleGAN):
             photos' dark strokes to come out light on dark, like dark photos'. At weight 1 (4,500
             steps) it does flip them, but 53 % of G_B2A's outputs read as a "1" and 38-39 % of
             the digits are kept (cyc38).
-        cycle_b_pool: the B cycle compares k x k averages (average pooling, stride k) of the
-            photo and of its round trip instead of their pixels. To rebuild the photo pixel by
-            pixel, G_B2A must hide its texture in the digit and G_A2B must paint it back (the
-            speckle of the 16th round); at k 4 only the photo's colours at 8 x 8 must come back.
-            1 (the default): pixels.
 
-    The edge terms and ``cycle_b_b2a``, once probes here, are CycleGAN's own settings now (the
-    digits preset uses them).
+    The edge terms, ``cycle_b_b2a`` and ``cycle_b_pool``, once probes here, are CycleGAN's own
+    settings now (the digits preset uses them).
     """
 
     probe_defaults = dict(
@@ -145,7 +140,6 @@ class CycleGANProbes(CycleGAN):
         cycle_inverted=0.0,
         cycle_noise=0.0,
         invert_consistency=0.0,
-        cycle_b_pool=1,
     )
     # CycleGAN's, with the probes' terms after the cycles (the order of a run's history.csv)
     tracked = (
@@ -156,15 +150,7 @@ class CycleGANProbes(CycleGAN):
         probes = checked_probes(self, kwargs)
         super().__init__(*args, **kwargs)
         for name, value in probes.items():
-            keep = isinstance(value, bool) or name == "cycle_b_pool"  # a flag, a count
-            setattr(self, name, value if keep else float(value))
-        if self.cycle_b_pool > 1:
-            pixels, k = self.recon_fn, self.cycle_b_pool
-
-            def pooled(x):
-                return ops.average_pool(x, k, strides=k, padding="valid")
-
-            self.recon_fn = lambda rec, real: pixels(pooled(rec), pooled(real))
+            setattr(self, name, value if isinstance(value, bool) else float(value))
         for name, on in (
             ("cycle_A_inverted", self.cycle_inverted),
             ("invert_consistency", self.invert_consistency),
