@@ -22,19 +22,20 @@
 #
 # ![cyclegan_cpu_digits.jpg](../../docs/figures/cyclegan_cpu_digits.jpg)
 #
-# Time on 2 CPU cores: 11.3 idle minutes of training, measured (10,500 steps; 1,016 s of CPU
-# single-threaded) and 22 of evaluation (RESULTS.md, chapter 6); on a slower CPU without
-# AVX-512, about twice that. On a GPU: not measured yet. **Goal metric**: label preservation,
-# read by a classifier of the target domain: MNIST → MNIST-M **93.5 %**, MNIST-M → MNIST
-# **62.7 %** (2,000 test digits; seeds 2 / 3: 92.75 / 63.45 and 93.0 / 65.35 %; untranslated:
-# 94.0 and 55.95 %). The preset ties G_B2A's strokes to the photo's colour edges and passes it
-# only half of the B cycle's gradient: MNIST-M → MNIST +4.9 points over five seed pairs, MNIST →
-# MNIST-M level (the preset before, seed 0 in the same judges: 93.8 / 54.75 %). The goals
-# of the lecture's issue (95 and 90 %) are not reached: where the photo is bright, the strokes
-# are dark and the generator keeps them dark (the figure's fifth row); where it is mid-grey,
-# the strokes differ from it in hue only; where it is textured, texture turns into strokes.
+# Time on 2 CPU cores: 11.3 idle minutes of training, measured on the earlier box (10,500 steps;
+# 1,016 s of CPU single-threaded; the preset's later terms cost nothing measurable a step) and
+# 22 of evaluation (RESULTS.md, chapter 6); on a slower CPU without AVX-512, about twice that.
+# On a GPU: not measured yet. **Goal metric**: label preservation, read by a classifier of the
+# target domain: MNIST → MNIST-M **93.7 %**, MNIST-M → MNIST **64.9 %** (2,000 test digits;
+# seeds 2 / 3: 94.25 / 69.3 and 93.4 / 69.3 %; untranslated: 94.0 and 55.95 %). The preset ties
+# G_B2A's strokes to the photo's colour edges, passes it only half of the B cycle's gradient,
+# and closes the B cycle on 4 × 4 averages of the photo, not its pixels (the preset before, the
+# same seeds and judges: 93.5 / 62.7, 92.75 / 63.45, 93.0 / 65.35 %). The goals of the lecture's
+# issue (95 and 90 %) are not reached: where the photo is bright, the strokes are dark and the
+# generator often keeps them dark; where it is mid-grey, the strokes differ from it in hue only;
+# where it is textured, texture turns into strokes.
 # The same U-Net trained on *pairs* with L1 keeps 95 % in the same 10,500 steps: the unpaired
-# losses, not the generator, fall short (RESULTS.md has seventeen rounds of probes).
+# losses, not the generator, fall short (RESULTS.md has eighteen rounds of probes).
 #
 # Between two domains of *digits* — MNIST's white-on-black handwriting and SVHN's photographed
 # house numbers, or MNIST-M's digits cut out of colour photos — a translation is only good if
@@ -200,7 +201,9 @@ print({name: f"{net.count_params():,} weights" for name, net in NETWORKS.items()
 # colour edges are (`edge_corr_b2a` 2, `edge_colour`: 1 − the correlation of the edge
 # magnitudes of input and translation, blind to light-on-dark or dark-on-light), and only half
 # of the B cycle's gradient reaches G_B2A (`cycle_b_b2a` 0.5): asked to let G_A2B rebuild the
-# photo, G_B2A otherwise keeps some of the photo in its digit. Both domains have
+# photo, G_B2A otherwise keeps some of the photo in its digit. For the same reason the B cycle
+# compares 4 × 4 averages of the photo and of its round trip (`cycle_b_pool` 4): only the
+# photo's colours at 8 × 8 must come back, not its texture. Both domains have
 # three channels, so the paper's **identity loss** is on (`identity="auto"` = 0.5 × λ): shown an
 # MNIST digit, the MNIST-M → MNIST generator should leave it alone. That is easy for a U-Net,
 # whose skips carry the input to the output — and the generator then also carries some of the

@@ -25,7 +25,7 @@
 # yet. **Goal metric**: label preservation (the target domain's classifier reads the source
 # label): **54.5 %** MNIST → MNIST-M and **40.9 %** MNIST-M → MNIST, below CycleGAN's on the same
 # data and steps (94.6 / 46.7 %; CycleGAN's cpu preset now trains 10,500 steps on 28,000
-# digits for 93.5 / 62.7 %, chapter 6): the lecture's claim that U-GAT-IT wins does not hold at this
+# digits for 93.7 / 64.9 %, chapter 6): the lecture's claim that U-GAT-IT wins does not hold at this
 # budget. RESULTS.md, chapter 8, checks the method term by term against the authors' code and
 # measures where the gap comes from: U-GAT-IT's generator (U-GAT-IT's training with CycleGAN's
 # generator keeps the digit as often as CycleGAN), and, MNIST-M → MNIST, its CAM loss.
@@ -336,7 +336,7 @@ show(fig, "ugatit_label_preservation.png")
 # 10,000 test digits): the cpu preset keeps the digit in **54.5 %** of MNIST → MNIST-M
 # translations and **40.9 %** of MNIST-M → MNIST ones. CycleGAN, trained on the same data for
 # the same steps, keeps it in 87.7 % / 56.7 % (ResNet generator) and 94.6 % / 46.7 % (U-Net;
-# chapter 6's preset, 10,500 steps on 28,000 digits: 93.5 / 62.7 %).
+# chapter 6's preset, 10,500 steps on 28,000 digits: 93.7 / 64.9 %).
 # At this budget U-GAT-IT loses: probes of its CAM weight, learning rate, depth, D width and
 # full MLP moved it by less than the gap, and without its identity loss it loses the digit
 # altogether (30.9 / 17.2 % at 750 steps). Where the gap comes from was measured by swapping the
