@@ -589,14 +589,13 @@ def evaluate_translation(
         train = data.load_run_domains(config, "train", data_dir)
         for d, out in translated.items():
             source, target, source_labels, target_labels, side = jobs[d]
-            size = len(train.b if side == "B" else train.a)
+            used = min(len(train.b if side == "B" else train.a), classifier_limit)
             say.phase(
-                f"training a classifier of domain {side} ({names[side]}) on"
-                f" {min(size, classifier_limit)} training images"
+                f"training a classifier of domain {side} ({names[side]}) on {used} training images"
             )
             clf = metrics.train_domain_classifier(train, side, classifier_limit, classifier_epochs)
             entry = result.setdefault(d, {})
-            entry["classifier_train_images"] = min(size, classifier_limit)
+            entry["classifier_train_images"] = used
             entry["label_preservation"], entry["label_preservation_per_class"] = metrics.accuracy(
                 clf, out, source_labels
             )

@@ -89,6 +89,7 @@ from keras_gans import data, runs, viz
 from keras_gans.chapter import Chapter
 from keras_gans.data.unpaired import blend_mnistm
 from keras_gans.evaluate import evaluate
+from keras_gans.metrics import CLASSIFIER_LIMIT
 
 chapter = Chapter(globals().get("__file__"), "mnist-mnistm", "mnist-mnistm", preset=PRESET)
 QUICK, OUT, show, DATA_DIR = chapter.quick, chapter.out, chapter.show, chapter.data_dir
@@ -329,7 +330,9 @@ show(fig, "digits_translations.png")
 
 # %%
 # quick mode: judges that learn from 500 digits, not 20,000 (a smoke test, in seconds)
-result = evaluate(RUN_DIR, n=300 if QUICK else 10000, judge_images=500 if QUICK else 20000)
+result = evaluate(
+    RUN_DIR, n=300 if QUICK else 10000, judge_images=500 if QUICK else CLASSIFIER_LIMIT
+)
 fig, ax = plt.subplots(figsize=(8, 3.2))
 viz.plot_label_preservation(result, "CycleGAN", names=("MNIST", "MNIST-M"), ax=ax)
 show(fig, "digits_label_preservation.png")

@@ -94,6 +94,7 @@ from keras_gans import data, runs, viz
 from keras_gans.chapter import Chapter
 from keras_gans.evaluate import evaluate
 from keras_gans.layers import LIN, AdaLIN
+from keras_gans.metrics import CLASSIFIER_LIMIT
 from keras_gans.networks import ugatit_discriminator, ugatit_generator
 from keras_gans.networks.ugatit import describe
 
@@ -326,7 +327,9 @@ show(fig, "ugatit_rho.png")
 
 # %%
 # quick mode: judges that learn from 500 digits, not 20,000 (a smoke test, in seconds)
-result = evaluate(RUN_DIR, n=300 if QUICK else 10000, judge_images=500 if QUICK else 20000)
+result = evaluate(
+    RUN_DIR, n=300 if QUICK else 10000, judge_images=500 if QUICK else CLASSIFIER_LIMIT
+)
 fig, ax = plt.subplots(figsize=(8, 3.2))
 viz.plot_label_preservation(result, "U-GAT-IT", names=("MNIST", "MNIST-M"), ax=ax)
 show(fig, "ugatit_label_preservation.png")
